@@ -1,0 +1,3 @@
+module github.com/titrepro/titrepro
+
+go 1.26.7
