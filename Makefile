@@ -1,0 +1,49 @@
+# titrepro — every developer and CI entry point. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# Code generation and buf run as Go tools pinned in tools/go.mod, outside the
+# workspace so that their dependencies never leak into the services' builds.
+TOOL := GOWORK=off go tool -modfile=$(CURDIR)/tools/go.mod
+MODULE_DIRS := $(shell go list -m -f '{{.Dir}}')
+PACKAGES := $(addsuffix /...,$(MODULE_DIRS))
+TEST_FLAGS ?= -race -count=1 -timeout 20m
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+run: ## Run everything in one process: embedded NATS, SQLite files under ./var, gateway on :8080
+	go run ./cmd/titrepro serve
+
+test: ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end
+	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
+
+bench: ## Benchmarks (figures printed, never asserted)
+	@source scripts/postgres-env.sh && go test -run '^$$' -bench . -benchmem -count=1 $(PACKAGES)
+
+generate: ## Regenerate gen/go and the OpenAPI document from proto/ (offline, pinned tools)
+	find gen/go -name '*.pb.go' -o -name '*.pb.gw.go' | xargs -r rm -f
+	rm -f gateway/internal/openapi/spec/titrepro.swagger.json
+	$(TOOL) buf generate
+
+check-generated: generate ## Fail when the committed generated code differs from proto/
+	@git diff --exit-code -- gen gateway/internal/openapi/spec || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- gen gateway/internal/openapi/spec)" || { echo "untracked generated files:"; git status --porcelain -- gen gateway/internal/openapi/spec; exit 1; }
+
+lint: ## buf lint and format, gofmt, go vet, layering rules
+	$(TOOL) buf lint
+	$(TOOL) buf format --diff --exit-code
+	@out=$$(gofmt -l $(MODULE_DIRS) | grep -v '^gen/' || true); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	go vet $(PACKAGES)
+	scripts/check-layering.sh
+
+build: ## Build the binaries into bin/
+	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification
+
+tidy: ## go mod tidy in every module
+	@for m in $(MODULE_DIRS) tools; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+
+clean: ## Remove binaries and the local data folder (./var)
+	rm -rf bin var
+
+.PHONY: help run test bench generate check-generated lint build tidy clean

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// server is one all-in-one titrepro started by a test, on free loopback
+// ports and a data folder the test owns.
+type server struct {
+	cfg    config
+	base   string
+	stop   func()
+	output *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func testConfig(t *testing.T, dataDir string) config {
+	t.Helper()
+	httpAddr := freeAddr(t)
+	env := map[string]string{
+		"TITREPRO_DATA_DIR":           dataDir,
+		"TITREPRO_HTTP_ADDR":          httpAddr,
+		"TITREPRO_PUBLIC_URL":         "http://" + httpAddr,
+		"TITREPRO_NATS_ADDR":          freeAddr(t),
+		"TITREPRO_CANDIDATE_ADDR":     freeAddr(t),
+		"TITREPRO_CERTIFICATION_ADDR": freeAddr(t),
+		"TITREPRO_LOG_LEVEL":          "warn",
+		"TITREPRO_SHUTDOWN_TIMEOUT":   "10s",
+	}
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// startServer runs `titrepro serve` in this process and waits for /readyz.
+func startServer(t *testing.T, cfg config) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &bytes.Buffer{}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, out) }()
+	s := &server{cfg: cfg, base: cfg.PublicURL, output: out}
+	var once bool
+	s.stop = func() {
+		if once {
+			return
+		}
+		once = true
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30 s")
+		}
+	}
+	t.Cleanup(s.stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped early: %v", err)
+		default:
+		}
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready after 30 s (last: %v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// mustToken mints a token with the server's local issuer, as `titrepro token` does.
+func (s *server) mustToken(t *testing.T, role, subject, centre string) string {
+	t.Helper()
+	var out bytes.Buffer
+	args := []string{"--role", role, "--subject", subject}
+	if centre != "" {
+		args = append(args, "--centre", centre)
+	}
+	if err := token(s.cfg, args, &out); err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	return strings.TrimSpace(out.String())
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", r.status, r.body)
+	}
+	return m
+}
+
+// call sends a REST request; body is JSON-encoded unless it is nil.
+func (s *server) call(t *testing.T, method, path, token string, body any) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+func (s *server) expect(t *testing.T, want int, method, path, token string, body any) map[string]any {
+	t.Helper()
+	r := s.call(t, method, path, token, body)
+	if r.status != want {
+		t.Fatalf("%s %s = HTTP %d; want %d: %s", method, path, r.status, want, r.body)
+	}
+	if len(r.body) == 0 || r.body[0] != '{' {
+		return nil
+	}
+	return r.json(t)
+}
+
+// eventually polls cond until it holds or 10 s pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+func dig(m map[string]any, path ...any) any {
+	var cur any = m
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			mm, ok := cur.(map[string]any)
+			if !ok {
+				return nil
+			}
+			cur = mm[k]
+		case int:
+			arr, ok := cur.([]any)
+			if !ok || k >= len(arr) {
+				return nil
+			}
+			cur = arr[k]
+		default:
+			panic(fmt.Sprintf("dig: bad path element %v", p))
+		}
+	}
+	return cur
+}

@@ -1,0 +1,58 @@
+// Command titrepro is the all-in-one titrepro server and its command-line
+// tools: `serve` runs every service, the gateway and an embedded NATS
+// JetStream in one process on SQLite files; `token` prints a bearer token from
+// the local issuer; `referentiel import` publishes a title referential.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `titrepro — titre professionnel certification, end to end.
+
+Usage:
+  titrepro serve                                   run everything in one process (make run)
+  titrepro token --role ROLE --subject SUB [--centre ID] [--ttl 8h]
+                                                   print a bearer token from the local issuer
+  titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
+  titrepro help                                    this text
+
+Configuration comes from TITREPRO_* environment variables (see README.md).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "titrepro:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Print(usage)
+		return nil
+	}
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, os.Stdout)
+	case "token":
+		return token(cfg, args[1:], os.Stdout)
+	case "referentiel":
+		return referentiel(ctx, cfg, args[1:], os.Stdout)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	}
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/titrepro/titrepro/gateway"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/natsembed"
+	"github.com/titrepro/titrepro/referentiels"
+	"github.com/titrepro/titrepro/services/candidate"
+	"github.com/titrepro/titrepro/services/certification"
+)
+
+// runner is what serve needs of a service.
+type runner interface {
+	Run(ctx context.Context) error
+	Addr() string
+}
+
+// serve runs every service, the gateway and an embedded JetStream in this
+// process, each service on its own SQLite file under the data folder, until
+// ctx is cancelled; then it drains in reverse order of dependencies: the HTTP
+// server first (no new requests), then the services (their relays and
+// consumers finish the message in hand), then NATS.
+func serve(ctx context.Context, cfg config, stdout io.Writer) error {
+	log := cfg.logger()
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	_, statErr := os.Stat(filepath.Join(dataDir, "candidate.db"))
+	firstStart := errors.Is(statErr, os.ErrNotExist)
+
+	issuer, err := auth.LoadOrCreateLocalIssuer(dataDir, cfg.PublicURL, cfg.Audience)
+	if err != nil {
+		return fmt.Errorf("local token issuer: %w", err)
+	}
+	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
+	if err != nil {
+		return err
+	}
+
+	ns, err := startNATS(cfg, dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer ns.Shutdown()
+	nc, err := nats.Connect(ns.ClientURL(), nats.Name("titrepro-serve"), nats.MaxReconnects(-1))
+	if err != nil {
+		return fmt.Errorf("connect to the embedded NATS: %w", err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+
+	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServices()
+	services, err := newServices(svcCtx, cfg, dataDir, log, verifier, js)
+	if err != nil {
+		return err
+	}
+
+	gw, err := gateway.New(svcCtx, gateway.Options{
+		CandidateAddr:     services["candidate"].Addr(),
+		CertificationAddr: services["certification"].Addr(),
+		Logger:            log.With("component", "gateway"),
+		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
+	})
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+
+	var wg sync.WaitGroup
+	errc := make(chan error, len(services)+1)
+	for name, svc := range services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := svc.Run(svcCtx); err != nil {
+				errc <- fmt.Errorf("%s service: %w", name, err)
+			}
+		}()
+	}
+
+	lis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		stopServices()
+		wg.Wait()
+		return fmt.Errorf("gateway listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("gateway: %w", err)
+		}
+	}()
+	printBanner(stdout, cfg, lis.Addr().String(), ns.ClientURL(), dataDir, firstStart)
+	log.Info("titrepro serving", "http", lis.Addr().String(), "nats", ns.ClientURL(), "data", dataDir)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining requests, relays and consumers")
+	case runErr = <-errc:
+		log.Error("a component stopped; shutting down", "err", runErr)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("gateway shutdown", "err", err)
+	}
+	stopServices()
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		runErr = errors.Join(runErr, err)
+	}
+	log.Info("titrepro stopped")
+	return runErr
+}
+
+func startNATS(cfg config, dataDir string, log *slog.Logger) (*server.Server, error) {
+	host, portText, _ := net.SplitHostPort(cfg.NATSAddr)
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return nil, fmt.Errorf("TITREPRO_NATS_ADDR: bad port %q", portText)
+	}
+	if port == 0 {
+		port = -1 // random free port; natsembed reads 0 as the NATS default 4222
+	}
+	ns, err := natsembed.Start(natsembed.Options{
+		StoreDir: filepath.Join(dataDir, "nats"), Host: host, Port: port, Logger: log.With("component", "nats"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded NATS on %s: %w", cfg.NATSAddr, err)
+	}
+	return ns, nil
+}
+
+func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier, js jetstream.JetStream) (map[string]runner, error) {
+	sqlite := func(name string) string { return "sqlite://" + filepath.Join(dataDir, name+".db") }
+
+	candCfg, err := candidate.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
+	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
+		Logger: log.With("service", "candidate"), Verifier: verifier, JetStream: js,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidate service: %w", err)
+	}
+
+	certCfg, err := certification.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
+	cert, err := certification.New(ctx, certCfg, certification.Deps{
+		Logger: log.With("service", "certification"), Verifier: verifier, JetStream: js, Referentiels: referentiels.FS,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certification service: %w", err)
+	}
+	return map[string]runner{"candidate": cand, "certification": cert}, nil
+}
+
+func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, firstStart bool) {
+	base := cfg.PublicURL
+	fmt.Fprintf(w, "\ntitrepro is running.\n")
+	fmt.Fprintf(w, "  REST gateway   %s  (listening on %s)\n", base, httpAddr)
+	fmt.Fprintf(w, "  API docs       %s/docs   OpenAPI: %s/openapi.json\n", base, base)
+	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
+	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)
+	if firstStart {
+		fmt.Fprintf(w, "\nFirst start: the catalogue holds TP-00495 (try: curl %s/v1/titles).\n", base)
+	}
+	fmt.Fprintf(w, "\nGet a token (in another terminal):\n")
+	fmt.Fprintf(w, "  TOKEN=$(go run ./cmd/titrepro token --role centre --subject centre-user-1 --centre CENTRE-75-001)\n")
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/candidates\n", base)
+	fmt.Fprintf(w, "Press Ctrl-C to stop; every record is kept in %s.\n\n", dataDir)
+}

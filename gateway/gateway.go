@@ -1,0 +1,211 @@
+// Package gateway is titrepro's REST edge: grpc-gateway v2 translating
+// REST/JSON to the services' gRPC APIs, plus the OpenAPI document, its docs
+// page, health, readiness and metrics endpoints.
+//
+// The gateway holds no business rule and does not decide who may do what: it
+// forwards the caller's Authorization header, and every service verifies the
+// token again and applies its own resource rules (defence in depth). It talks
+// to the services over real gRPC connections (RegisterXxxHandler with a
+// client connection), never in-process, so that every interceptor — auth,
+// errors, logging — runs for REST calls exactly as for gRPC calls.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	"github.com/titrepro/titrepro/gateway/internal/openapi"
+)
+
+// Options configures the gateway.
+type Options struct {
+	// gRPC addresses of the services (host:port).
+	CandidateAddr     string
+	CertificationAddr string
+	// Logger receives one line per request; nil means slog.Default().
+	Logger *slog.Logger
+	// Registry collects the gateway's metrics and is served on /metrics; nil
+	// means a new registry with the Go and process collectors.
+	Registry *prometheus.Registry
+	// Extra routes mounted beside the API, e.g. the local token issuer's
+	// /.well-known/ documents in the all-in-one server.
+	Extra map[string]http.Handler
+	// DialOptions replace the default (plaintext on loopback) dial options.
+	DialOptions []grpc.DialOption
+}
+
+// Gateway is the REST edge. Close releases its gRPC connections.
+type Gateway struct {
+	handler  http.Handler
+	backends []backend
+}
+
+type backend struct {
+	name string
+	conn *grpc.ClientConn
+}
+
+// New dials the services and builds the HTTP handler. Dialing is lazy: a
+// service that is not up yet makes /readyz fail, not New.
+func New(ctx context.Context, opts Options) (*Gateway, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	reg := opts.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	}
+	dial := opts.DialOptions
+	if dial == nil {
+		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	}
+
+	mux := runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false},
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+		runtime.WithIncomingHeaderMatcher(incomingHeaders),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
+	)
+	g := &Gateway{}
+	for _, svc := range []struct {
+		name     string
+		addr     string
+		register func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
+	}{
+		{"candidate", opts.CandidateAddr, candidatev1.RegisterCandidateServiceHandler},
+		{"certification", opts.CertificationAddr, certificationv1.RegisterCertificationServiceHandler},
+	} {
+		if svc.addr == "" {
+			g.Close()
+			return nil, fmt.Errorf("gateway: no address for the %s service", svc.name)
+		}
+		conn, err := grpc.NewClient(svc.addr, dial...)
+		if err != nil {
+			g.Close()
+			return nil, fmt.Errorf("gateway: dial %s at %s: %w", svc.name, svc.addr, err)
+		}
+		g.backends = append(g.backends, backend{name: svc.name, conn: conn})
+		if err := svc.register(ctx, mux, conn); err != nil {
+			g.Close()
+			return nil, fmt.Errorf("gateway: register %s: %w", svc.name, err)
+		}
+	}
+
+	docs, err := openapi.DocsHandler()
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	root := http.NewServeMux()
+	root.Handle("GET /openapi.json", openapi.Handler())
+	root.Handle("GET /docs", docs)
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writePlain(w, http.StatusOK, "ok") })
+	root.HandleFunc("GET /readyz", g.readyz)
+	root.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	for pattern, h := range opts.Extra {
+		root.Handle(pattern, h)
+	}
+	root.Handle("/v1/", mux)
+	root.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/docs", http.StatusFound)
+	})
+	g.handler = withRequestLog(log, newHTTPMetrics(reg), root)
+	return g, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
+
+// Close closes the connections to the services.
+func (g *Gateway) Close() {
+	for _, b := range g.backends {
+		_ = b.conn.Close()
+	}
+}
+
+// readyz reports ready when every service answers its gRPC health check
+// within a second; the body names the services that do not.
+func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	var down []string
+	for _, b := range g.backends {
+		resp, err := healthpb.NewHealthClient(b.conn).Check(ctx, &healthpb.HealthCheckRequest{})
+		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+			down = append(down, b.name)
+		}
+	}
+	if len(down) > 0 {
+		writePlain(w, http.StatusServiceUnavailable, "not ready: "+strings.Join(down, ", "))
+		return
+	}
+	writePlain(w, http.StatusOK, "ready")
+}
+
+// incomingHeaders forwards the request id besides grpc-gateway's defaults
+// (Authorization is always forwarded as "authorization").
+func incomingHeaders(key string) (string, bool) {
+	if textproto.CanonicalMIMEHeaderKey(key) == "X-Request-Id" {
+		return "x-request-id", true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}
+
+// outgoingHeaders returns the services' request id to REST clients as
+// X-Request-Id, so a client can quote it when reporting a problem.
+func outgoingHeaders(key string) (string, bool) {
+	if key == "x-request-id" {
+		return "X-Request-Id", true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}
+
+func writePlain(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(body + "\n"))
+}
+
+// ErrServerClosed is returned by Serve after a graceful shutdown.
+var ErrServerClosed = http.ErrServerClosed
+
+// Serve runs an HTTP server for h until ctx is done, then shuts it down,
+// letting requests in flight finish within drain.
+func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("gateway: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package paging_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/paging"
+)
+
+type key struct {
+	Time string `json:"t"`
+	ID   string `json:"i"`
+}
+
+func TestSize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      int32
+		want    int
+		wantErr bool
+	}{
+		{0, paging.DefaultSize, false},
+		{1, 1, false},
+		{500, 500, false},
+		{501, paging.MaxSize, false},
+		{-1, 0, true},
+	}
+	for _, tt := range tests {
+		got, err := paging.Size(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("Size(%d) = %d, %v; want %d, err=%v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+		if err != nil && apperr.KindOf(err) != apperr.KindInvalidArgument {
+			t.Errorf("Size(%d) kind = %v", tt.in, apperr.KindOf(err))
+		}
+	}
+}
+
+func TestTokenRoundTripAndMisuse(t *testing.T) {
+	t.Parallel()
+	tok, err := paging.Encode("candidates|centre=C1", key{"2026-01-01T00:00:00Z", "abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got key
+	ok, err := paging.Decode("candidates|centre=C1", tok, &got)
+	if err != nil || !ok || got.ID != "abc" {
+		t.Fatalf("Decode = %v, %v, %+v", ok, err, got)
+	}
+	for name, tc := range map[string]struct{ query, token string }{
+		"other listing": {"candidates|centre=C2", tok},
+		"garbage":       {"candidates|centre=C1", "!!!"},
+		"truncated":     {"candidates|centre=C1", tok[:len(tok)-4]},
+	} {
+		if _, err := paging.Decode(tc.query, tc.token, &got); !errors.Is(err, paging.ErrInvalidPageToken) {
+			t.Errorf("%s: Decode err = %v; want ErrInvalidPageToken", name, err)
+		}
+	}
+	if ok, err := paging.Decode("x", "", &got); ok || err != nil {
+		t.Fatalf("empty token: %v, %v", ok, err)
+	}
+}

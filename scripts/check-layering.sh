@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Layering rules of docs/architecture.md: domain and app packages stay pure
+# (no gRPC, SQL, NATS or generated protos), and no REST route may bypass the
+# gRPC interceptors through grpc-gateway's in-process registration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+forbidden='google.golang.org/grpc|database/sql|github.com/nats-io|github.com/titrepro/titrepro/gen/go|internal/sqldb|internal/outbox|internal/eventbus|jackc/pgx|modernc.org/sqlite'
+for dir in $(go list -m -f '{{.Dir}}'); do
+  while read -r pkg imports; do
+    bad=$(tr ' ' '\n' <<<"$imports" | grep -E "$forbidden" || true)
+    if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
+  done < <(cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... 2>/dev/null | grep -E '/internal/(domain|app)(/| )' || true)
+done
+if grep -rn --include='*.go' -E 'Register[A-Za-z]+HandlerServer\(' --exclude-dir=gen . ; then
+  echo "layering: in-process grpc-gateway registration bypasses the interceptors"; fail=1
+fi
+exit $fail
