@@ -1,0 +1,63 @@
+package eventbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// DefaultDuplicates is the duplicate window of context streams. It must
+// exceed the longest relay outage we tolerate (reliability doc §1.6): a relay
+// that crashed between publish and mark re-publishes when it comes back, and
+// only inside this window does JetStream drop the copy. Beyond it the
+// consumers' inbox still de-duplicates.
+const DefaultDuplicates = 20 * time.Minute
+
+// StreamConfig is what titrepro decides about a stream; EnsureStream fills
+// in the rest (file storage, limits retention).
+type StreamConfig struct {
+	Name       string
+	Subjects   []string
+	Replicas   int           // 1 embedded; 3 in a cluster
+	Duplicates time.Duration // Nats-Msg-Id de-duplication window
+	MaxAge     time.Duration // 0: keep forever, consumers can replay the whole history
+}
+
+// ContextStream returns the stream of a bounded context: "candidate" gives
+// TITREPRO_CANDIDATE over "titrepro.candidate.v1.>", one replica, a 20-minute
+// duplicate window, no age limit.
+func ContextStream(context string) StreamConfig {
+	return StreamConfig{
+		Name:       "TITREPRO_" + strings.ToUpper(context),
+		Subjects:   []string{"titrepro." + context + ".v1.>"},
+		Replicas:   1,
+		Duplicates: DefaultDuplicates,
+	}
+}
+
+// EnsureStream creates the stream or updates it to cfg. Storage is always
+// file (events must survive a restart) and retention is limits-based: events
+// are history that several consumers read, not work items removed on ack.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) error {
+	if cfg.Name == "" || len(cfg.Subjects) == 0 {
+		return errors.New("eventbus: stream needs a name and subjects")
+	}
+	replicas := max(cfg.Replicas, 1)
+	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       cfg.Name,
+		Subjects:   cfg.Subjects,
+		Storage:    jetstream.FileStorage,
+		Retention:  jetstream.LimitsPolicy,
+		Replicas:   replicas,
+		Duplicates: cfg.Duplicates,
+		MaxAge:     cfg.MaxAge,
+	})
+	if err != nil {
+		return fmt.Errorf("eventbus: ensure stream %s: %w", cfg.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package eventbus_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/natstest"
+)
+
+func TestContextStream(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		context  string
+		name     string
+		subjects []string
+	}{
+		{"candidate", "TITREPRO_CANDIDATE", []string{"titrepro.candidate.v1.>"}},
+		{"certification", "TITREPRO_CERTIFICATION", []string{"titrepro.certification.v1.>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.context, func(t *testing.T) {
+			t.Parallel()
+			got := eventbus.ContextStream(tt.context)
+			require.Equal(t, eventbus.StreamConfig{
+				Name:       tt.name,
+				Subjects:   tt.subjects,
+				Replicas:   1,
+				Duplicates: 20 * time.Minute,
+			}, got)
+		})
+	}
+}
+
+func TestEnsureStream(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	cfg := eventbus.ContextStream("candidate")
+
+	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
+	// Idempotent, and updates an existing stream in place.
+	cfg.Duplicates = 30 * time.Minute
+	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
+
+	st, err := js.Stream(ctx, cfg.Name)
+	require.NoError(t, err)
+	got := st.CachedInfo().Config
+	require.Equal(t, cfg.Subjects, got.Subjects)
+	require.Equal(t, jetstream.FileStorage, got.Storage)
+	require.Equal(t, jetstream.LimitsPolicy, got.Retention)
+	require.Equal(t, 1, got.Replicas)
+	require.Equal(t, 30*time.Minute, got.Duplicates)
+	require.Zero(t, got.MaxAge)
+
+	require.Error(t, eventbus.EnsureStream(ctx, js, eventbus.StreamConfig{Name: "X"}))
+}
