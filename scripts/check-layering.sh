@@ -10,7 +10,7 @@ for dir in $(go list -m -f '{{.Dir}}'); do
   while read -r pkg imports; do
     bad=$(tr ' ' '\n' <<<"$imports" | grep -E "$forbidden" || true)
     if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
-  done < <(cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... 2>/dev/null | grep -E '/internal/(domain|app)(/| )' || true)
+  done < <(cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... 2>/dev/null | awk '$1 ~ /\/internal\/(domain|app)(\/|$)/' || true)
 done
 if grep -rn --include='*.go' -E 'Register[A-Za-z]+HandlerServer\(' --exclude-dir=gen . ; then
   echo "layering: in-process grpc-gateway registration bypasses the interceptors"; fail=1

@@ -37,8 +37,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		HTTPAddr:          or("TITREPRO_HTTP_ADDR", ":8080"),
 		Audience:          or("TITREPRO_AUDIENCE", "titrepro"),
 		NATSAddr:          or("TITREPRO_NATS_ADDR", "127.0.0.1:14222"),
-		CandidateAddr:     or("TITREPRO_CANDIDATE_ADDR", "127.0.0.1:9101"),
-		CertificationAddr: or("TITREPRO_CERTIFICATION_ADDR", "127.0.0.1:9104"),
+		CandidateAddr:     or("TITREPRO_CANDIDATE_ADDR", "127.0.0.1:9091"),
+		CertificationAddr: or("TITREPRO_CERTIFICATION_ADDR", "127.0.0.1:9094"),
 		LogFormat:         or("TITREPRO_LOG_FORMAT", "json"),
 	}
 	var errs []error

@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// server is one all-in-one titrepro started by a test, on free loopback
+// testServer is one all-in-one titrepro started by a test, on free loopback
 // ports and a data folder the test owns.
-type server struct {
+type testServer struct {
 	cfg    config
 	base   string
 	stop   func()
@@ -53,13 +53,13 @@ func testConfig(t *testing.T, dataDir string) config {
 }
 
 // startServer runs `titrepro serve` in this process and waits for /readyz.
-func startServer(t *testing.T, cfg config) *server {
+func startServer(t *testing.T, cfg config) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &bytes.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, out) }()
-	s := &server{cfg: cfg, base: cfg.PublicURL, output: out}
+	s := &testServer{cfg: cfg, base: cfg.PublicURL, output: out}
 	var once bool
 	s.stop = func() {
 		if once {
@@ -99,7 +99,7 @@ func startServer(t *testing.T, cfg config) *server {
 }
 
 // mustToken mints a token with the server's local issuer, as `titrepro token` does.
-func (s *server) mustToken(t *testing.T, role, subject, centre string) string {
+func (s *testServer) mustToken(t *testing.T, role, subject, centre string) string {
 	t.Helper()
 	var out bytes.Buffer
 	args := []string{"--role", role, "--subject", subject}
@@ -128,7 +128,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // call sends a REST request; body is JSON-encoded unless it is nil.
-func (s *server) call(t *testing.T, method, path, token string, body any) response {
+func (s *testServer) call(t *testing.T, method, path, token string, body any) response {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -157,7 +157,7 @@ func (s *server) call(t *testing.T, method, path, token string, body any) respon
 	return response{status: resp.StatusCode, header: resp.Header, body: raw}
 }
 
-func (s *server) expect(t *testing.T, want int, method, path, token string, body any) map[string]any {
+func (s *testServer) expect(t *testing.T, want int, method, path, token string, body any) map[string]any {
 	t.Helper()
 	r := s.call(t, method, path, token, body)
 	if r.status != want {

@@ -13,15 +13,36 @@ import (
 // the violations of every file. A folder without any *.yaml file is
 // ErrNoReferentials, so that a wrong path cannot load an empty catalogue.
 func LoadDir(fsys fs.FS) ([]TitleVersion, error) {
+	files, err := LoadDirFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	titles := make([]TitleVersion, 0, len(files))
+	for _, f := range files {
+		titles = append(titles, f.Title)
+	}
+	return titles, nil
+}
+
+// File is a title version together with the name of the file it was read
+// from, so that a loader can name the file in its own errors (for example
+// when the version is already published with other content).
+type File struct {
+	Name  string
+	Title TitleVersion
+}
+
+// LoadDirFiles is LoadDir keeping the file name of every title version.
+func LoadDirFiles(fsys fs.FS) ([]File, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, errUnreadable(".", err)
 	}
 	var (
-		titles []TitleVersion
-		vs     []violation
-		found  bool
-		owner  = map[string]string{} // code + "@" + version -> file
+		files []File
+		vs    []violation
+		found bool
+		owner = map[string]string{} // code + "@" + version -> file
 	)
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".yaml" {
@@ -46,7 +67,7 @@ func LoadDir(fsys fs.FS) ([]TitleVersion, error) {
 			continue
 		}
 		owner[key] = e.Name()
-		titles = append(titles, t)
+		files = append(files, File{Name: e.Name(), Title: t})
 	}
 	if !found {
 		return nil, ErrNoReferentials
@@ -54,7 +75,7 @@ func LoadDir(fsys fs.FS) ([]TitleVersion, error) {
 	if len(vs) > 0 {
 		return nil, invalidError(vs)
 	}
-	return titles, nil
+	return files, nil
 }
 
 func errUnreadable(name string, err error) error {

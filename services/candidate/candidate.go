@@ -1,0 +1,207 @@
+// Package candidate is the candidate service: it registers the people who
+// seek a titre professionnel (civil identity, contact, access route and its
+// evidence), answers who may read or change them, and publishes
+// CandidateRegistered and CandidateUpdated on the TITREPRO_CANDIDATE stream
+// through a transactional outbox.
+//
+// It is public so that the all-in-one binary (titrepro serve) can run it in
+// process; cmd/candidate runs it alone. Build one with New and run it with
+// Run.
+//
+// Decisions worth knowing as a client:
+//   - Who may do what is in internal/app/authz. A caller who may not read a
+//     candidate gets PERMISSION_DENIED whether or not it exists; only
+//     ministry and admin, who read everything, ever see NOT_FOUND.
+//   - R25 at registration: a VAE admissibility is valid through its decision
+//     date plus one year. Creating a candidate with one that has already
+//     lapsed, or updating the route evidence to one, fails with
+//     FAILED_PRECONDITION, reason VAE_ADMISSIBILITY_EXPIRED, rule R25. An
+//     update that does not touch the route or its evidence is not refused
+//     because the admissibility lapsed since; registering for a session
+//     checks R25 against the session date.
+//   - Updates need the etag (ABORTED when stale) and an update mask (an
+//     empty mask, "*", unknown and output-only paths are INVALID_ARGUMENT;
+//     "etag" in the mask is ignored, as grpc-gateway derives the mask from a
+//     PATCH body). "subject" can be set once, by the registering centre.
+//     An update that changes nothing is a success without a new version.
+//   - Idempotent create (AIP-155): the same caller and request_id return the
+//     first record; the same request_id with other content is
+//     ALREADY_EXISTS, reason REQUEST_ID_REUSED.
+package candidate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
+
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/outbox"
+	"github.com/titrepro/titrepro/internal/sqldb"
+
+	"github.com/titrepro/titrepro/services/candidate/internal/adapters/sqlstore"
+	"github.com/titrepro/titrepro/services/candidate/internal/app"
+	"github.com/titrepro/titrepro/services/candidate/internal/ports"
+)
+
+// errorDomain is the ErrorInfo domain of the service's errors.
+const errorDomain = "candidate.titrepro"
+
+// stream is the JetStream stream of the candidate events.
+var stream = eventbus.ContextStream("candidate")
+
+// Deps are the collaborators the caller provides.
+type Deps struct {
+	Logger    *slog.Logger        // default slog.Default()
+	Verifier  auth.Verifier       // verifies access tokens; nil rejects every call
+	JetStream jetstream.JetStream // required: the relay publishes the events through it
+	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
+	Listener net.Listener
+	Now      func() time.Time // default time.Now
+}
+
+// Service is a built candidate service, ready to Run.
+type Service struct {
+	cfg    Config
+	log    *slog.Logger
+	js     jetstream.JetStream
+	db     *sqldb.DB
+	outbox *outbox.Outbox
+	grpc   *grpc.Server
+	health *health.Server
+	lis    net.Listener
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens and migrates the database, makes sure the TITREPRO_CANDIDATE
+// stream exists, and prepares the gRPC server on Deps.Listener or on
+// Config.GRPCAddr. On error nothing is left open.
+func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
+	if deps.JetStream == nil {
+		return nil, errors.New("candidate: Deps.JetStream is required")
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("service", "candidate")
+	now := deps.Now
+	if now == nil {
+		now = time.Now
+	}
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("candidate: %w", err)
+	}
+	s, err := build(ctx, cfg, deps, log, now, db)
+	if err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return s, nil
+}
+
+func build(ctx context.Context, cfg Config, deps Deps, log *slog.Logger, now func() time.Time, db *sqldb.DB) (*Service, error) {
+	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
+		if err := migrate(ctx, db); err != nil {
+			return nil, fmt.Errorf("candidate: %w", err)
+		}
+	}
+	if err := eventbus.EnsureStream(ctx, deps.JetStream, stream); err != nil {
+		return nil, fmt.Errorf("candidate: %w", err)
+	}
+	ob := outbox.New(db)
+	a := app.New(sqlstore.NewCandidateRepository(db, ob), now)
+
+	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		Domain:        errorDomain,
+		Logger:        log,
+		Verifier:      deps.Verifier,
+		PublicMethods: ports.PublicMethods,
+	})
+	candidatev1.RegisterCandidateServiceServer(srv, ports.NewGRPCServer(a))
+
+	lis := deps.Listener
+	if lis == nil {
+		var err error
+		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+			return nil, fmt.Errorf("candidate: listen on %s: %w", cfg.GRPCAddr, err)
+		}
+	}
+	return &Service{cfg: cfg, log: log, js: deps.JetStream, db: db, outbox: ob, grpc: srv, health: hs, lis: lis}, nil
+}
+
+// Addr returns the address the gRPC server listens on, e.g.
+// "127.0.0.1:41234" when the listener was opened on port 0.
+func (s *Service) Addr() string { return s.lis.Addr().String() }
+
+// Health returns the gRPC health server, for callers that report readiness.
+func (s *Service) Health() *health.Server { return s.health }
+
+// Run serves gRPC and relays the outbox to JetStream until ctx ends. Then it
+// drains: health turns NOT_SERVING, calls in flight get
+// Config.ShutdownTimeout to finish, the relay stops after publishing what
+// those calls committed, and the database is closed. It returns nil after a
+// clean shutdown. Call it once.
+func (s *Service) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, s.Close()) }()
+
+	// The relay outlives the gRPC drain so that the events of the last
+	// calls are published before the service stops (or, if NATS is down,
+	// stay in the outbox for the next start).
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRelay()
+	relay := outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name})
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- relay.Run(relayCtx) }()
+
+	// Health turns NOT_SERVING before the server refuses calls, so that
+	// load balancers stop sending traffic first.
+	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServing()
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.health.Shutdown()
+			stopServing()
+		case <-serveCtx.Done():
+		}
+	}()
+	s.health.SetServingStatus("", healthgrpc.HealthCheckResponse_SERVING)
+	s.health.SetServingStatus(candidatev1.CandidateService_ServiceDesc.ServiceName, healthgrpc.HealthCheckResponse_SERVING)
+	s.log.Info("candidate serving", "addr", s.Addr())
+
+	serveErr := grpcx.Serve(serveCtx, s.grpc, s.lis, s.cfg.ShutdownTimeout)
+	if errors.Is(serveErr, grpcx.ErrDrainTimeout) {
+		s.log.Warn("candidate: calls cut off after the drain period", "timeout", s.cfg.ShutdownTimeout)
+		serveErr = nil
+	}
+	stopRelay()
+	return errors.Join(serveErr, <-relayDone)
+}
+
+// Close releases the listener and the database. Run calls it on its way
+// out; call it yourself only for a Service that will never Run. It is safe
+// to call more than once.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		// After Serve the listener is already closed; that is not an error.
+		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.closeErr = err
+		}
+		s.closeErr = errors.Join(s.closeErr, s.db.Close())
+	})
+	return s.closeErr
+}

@@ -1,0 +1,242 @@
+// Package certification is the certification service: the catalogue of
+// titres professionnels (loaded from the referential files at start and
+// imported by the ministry), and each person's certification record, which
+// starts with the holder identity projected from the candidate events.
+//
+// It is public so that the all-in-one binary (titrepro serve) can run it in
+// process; cmd/certification runs it alone. Build one with New and run it
+// with Run.
+package certification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
+
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/outbox"
+	"github.com/titrepro/titrepro/internal/sqldb"
+
+	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
+	"github.com/titrepro/titrepro/services/certification/internal/app"
+	"github.com/titrepro/titrepro/services/certification/internal/app/command"
+	"github.com/titrepro/titrepro/services/certification/internal/app/query"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+	"github.com/titrepro/titrepro/services/certification/internal/ports"
+)
+
+// errorDomain is the ErrorInfo domain of the service's errors.
+const errorDomain = "certification.titrepro"
+
+// Deps are the collaborators the caller provides.
+type Deps struct {
+	Logger    *slog.Logger        // default slog.Default(); the caller adds any "service" attribute
+	Verifier  auth.Verifier       // verifies access tokens; nil rejects every token (public methods still work)
+	JetStream jetstream.JetStream // required
+	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
+	Listener net.Listener
+	// Referentiels holds the title files loaded at start; nil reads
+	// Config.ReferentielsDir. The all-in-one passes an embedded copy.
+	Referentiels fs.FS
+	Now          func() time.Time // default time.Now
+}
+
+// Service is a built certification service, ready to Run.
+type Service struct {
+	cfg    Config
+	log    *slog.Logger
+	js     jetstream.JetStream
+	db     *sqldb.DB
+	outbox *outbox.Outbox
+	grpc   *grpc.Server
+	health *health.Server
+	lis    net.Listener
+	holder *ports.HolderConsumer
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens and migrates the database, makes sure the event streams exist,
+// loads the catalogue from the referential files and prepares the gRPC
+// server. It fails, leaving nothing open, when the files are invalid or
+// contradict the published catalogue: the error names the file, and the
+// line and field or the version.
+func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
+	if deps.JetStream == nil {
+		return nil, errors.New("certification: Deps.JetStream is required")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("certification: %w", err)
+	}
+	s, err := build(ctx, cfg, deps, db)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("certification: %w", err), db.Close())
+	}
+	return s, nil
+}
+
+// build does the work of New once the database is open; New closes it when
+// build fails.
+func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, error) {
+	log, now := deps.Logger, deps.Now
+	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
+		if err := migrate(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	if err := eventbus.EnsureStream(ctx, deps.JetStream, eventbus.ContextStream("certification")); err != nil {
+		return nil, err
+	}
+
+	ob := outbox.New(db)
+	titles := sqlstore.NewTitleRepository(db, ob)
+	holders := sqlstore.NewHolderRepository(db)
+	a := app.Application{
+		Commands: app.Commands{
+			LoadCatalogue: command.NewLoadCatalogueHandler(titles, now),
+			ImportTitle:   command.NewImportTitleHandler(titles, now),
+			RecordHolder:  command.NewRecordHolderHandler(),
+		},
+		Queries: app.Queries{
+			ListTitles: query.NewListTitlesHandler(titles),
+			GetTitle:   query.NewGetTitleHandler(titles),
+			GetRecord:  query.NewGetRecordHandler(holders),
+		},
+	}
+
+	refs, from := deps.Referentiels, "Deps.Referentiels"
+	if refs == nil {
+		refs, from = os.DirFS(cfg.ReferentielsDir), "folder "+cfg.ReferentielsDir
+	}
+	loaded, err := a.Commands.LoadCatalogue.Handle(ctx, refs)
+	if err != nil {
+		return nil, fmt.Errorf("load referentials from %s: %w", from, err)
+	}
+	log.Info("catalogue loaded", "files", loaded.Files, "published", loaded.Published)
+
+	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		Domain:        errorDomain,
+		Logger:        log,
+		Verifier:      deps.Verifier,
+		PublicMethods: ports.PublicMethods,
+	})
+	certificationv1.RegisterCertificationServiceServer(srv, ports.NewGRPCServer(a))
+
+	lis := deps.Listener
+	if lis == nil {
+		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", cfg.GRPCAddr, err)
+		}
+	}
+	return &Service{
+		cfg:    cfg,
+		log:    log,
+		js:     deps.JetStream,
+		db:     db,
+		outbox: ob,
+		grpc:   srv,
+		health: hs,
+		lis:    lis,
+		holder: ports.NewHolderConsumer(a.Commands.RecordHolder,
+			func(tx *sqldb.Tx) holder.Repository { return sqlstore.NewHolderRepositoryTx(tx) }, log, now),
+	}, nil
+}
+
+// Addr returns the address the gRPC server listens on, e.g.
+// "127.0.0.1:41234" when the listener was opened on port 0.
+func (s *Service) Addr() string { return s.lis.Addr().String() }
+
+// Health returns the gRPC health server, for callers that report readiness.
+func (s *Service) Health() *health.Server { return s.health }
+
+// Run serves gRPC, relays the outbox to JetStream and consumes the
+// candidate events until ctx ends. Then it drains: health turns
+// NOT_SERVING, calls in flight get Config.ShutdownTimeout to finish, the
+// consumer stops after its event in flight, the relay stops, and the
+// database is closed. It returns nil after a clean shutdown. Call it once.
+func (s *Service) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, s.Close()) }()
+
+	// The relay outlives the gRPC drain so that events committed by the
+	// last calls are still published before the service stops.
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRelay()
+	relay := outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: eventbus.ContextStream("certification").Name})
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- relay.Run(relayCtx) }()
+	stopRelayAndWait := func() error {
+		stopRelay()
+		return <-relayDone
+	}
+
+	sub, err := s.holder.Subscribe(ctx, s.js, s.db)
+	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped while starting: a clean shutdown, not a failure.
+			return stopRelayAndWait()
+		}
+		return errors.Join(fmt.Errorf("certification: %w", err), stopRelayAndWait())
+	}
+
+	// Health turns NOT_SERVING before the server starts refusing calls, so
+	// that load balancers stop sending traffic first.
+	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServing()
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.health.Shutdown()
+			stopServing()
+		case <-serveCtx.Done():
+		}
+	}()
+	s.health.SetServingStatus("", healthgrpc.HealthCheckResponse_SERVING)
+	s.health.SetServingStatus(certificationv1.CertificationService_ServiceDesc.ServiceName, healthgrpc.HealthCheckResponse_SERVING)
+	s.log.Info("certification serving", "addr", s.Addr())
+
+	serveErr := grpcx.Serve(serveCtx, s.grpc, s.lis, s.cfg.ShutdownTimeout)
+	if errors.Is(serveErr, grpcx.ErrDrainTimeout) {
+		s.log.Warn("certification: calls cut off after the drain period", "timeout", s.cfg.ShutdownTimeout)
+		serveErr = nil
+	}
+	sub.Stop()
+	return errors.Join(serveErr, stopRelayAndWait())
+}
+
+// Close releases the database and the listener. Run calls it on its way
+// out; call it yourself only for a Service that will never Run. It is safe
+// to call more than once.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		// The listener is already closed when the server ran; closing it
+		// again only reports that.
+		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.closeErr = err
+		}
+		s.closeErr = errors.Join(s.closeErr, s.db.Close())
+	})
+	return s.closeErr
+}

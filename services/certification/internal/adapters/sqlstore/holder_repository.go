@@ -1,0 +1,102 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/titrepro/titrepro/internal/sqldb"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+)
+
+// HolderRepository is the holder.Repository over SQL. Built on the pool it
+// serves reads; built on a transaction it joins the caller's transaction,
+// which is how the event consumer writes the projection together with its
+// inbox row.
+type HolderRepository struct {
+	q querier
+}
+
+var _ holder.Repository = (*HolderRepository)(nil)
+
+// NewHolderRepository returns a repository over the pool of db.
+func NewHolderRepository(db *sqldb.DB) *HolderRepository {
+	return &HolderRepository{q: db}
+}
+
+// NewHolderRepositoryTx returns a repository whose reads and writes are
+// part of tx.
+func NewHolderRepositoryTx(tx *sqldb.Tx) *HolderRepository {
+	return &HolderRepository{q: tx}
+}
+
+// Get implements holder.Repository.
+func (r *HolderRepository) Get(ctx context.Context, candidateID string) (holder.Holder, error) {
+	var (
+		h          holder.Holder
+		givenNames string
+		updatedAt  time.Time
+	)
+	err := r.q.QueryRowContext(ctx, `SELECT candidate_id, subject, birth_name, usage_name, given_names,
+		birth_date, birth_commune, birth_country_code, source_version, updated_at
+		FROM holders WHERE candidate_id = $1`, candidateID).Scan(
+		&h.CandidateID, &h.Subject, &h.BirthName, &h.UsageName, &givenNames,
+		&h.BirthDate, &h.BirthCommune, &h.BirthCountryCode, &h.SourceVersion, &updatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return holder.Holder{}, holder.ErrNotFound
+	}
+	if err != nil {
+		return holder.Holder{}, fmt.Errorf("sqlstore: read holder: %w", err)
+	}
+	if err := json.Unmarshal([]byte(givenNames), &h.GivenNames); err != nil {
+		return holder.Holder{}, fmt.Errorf("sqlstore: holder %s: given_names: %w", candidateID, err)
+	}
+	h.UpdatedAt = updatedAt.UTC()
+	return h, nil
+}
+
+// Upsert implements holder.Repository. The WHERE of the update is the
+// apply-if-newer rule again, inside the write: whatever the caller read,
+// an older version never replaces a newer one.
+func (r *HolderRepository) Upsert(ctx context.Context, h holder.Holder) (bool, error) {
+	givenNames, err := json.Marshal(nonNil(h.GivenNames))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: holder %s: given_names: %w", h.CandidateID, err)
+	}
+	res, err := r.q.ExecContext(ctx, `INSERT INTO holders (candidate_id, subject, birth_name, usage_name,
+		given_names, birth_date, birth_commune, birth_country_code, source_version, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (candidate_id) DO UPDATE SET
+			subject = excluded.subject,
+			birth_name = excluded.birth_name,
+			usage_name = excluded.usage_name,
+			given_names = excluded.given_names,
+			birth_date = excluded.birth_date,
+			birth_commune = excluded.birth_commune,
+			birth_country_code = excluded.birth_country_code,
+			source_version = excluded.source_version,
+			updated_at = excluded.updated_at
+		WHERE holders.source_version < excluded.source_version`,
+		h.CandidateID, h.Subject, h.BirthName, h.UsageName, string(givenNames),
+		h.BirthDate, h.BirthCommune, h.BirthCountryCode, h.SourceVersion, dbTime(h.UpdatedAt))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: upsert holder %s: %w", h.CandidateID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: upsert holder %s: %w", h.CandidateID, err)
+	}
+	return n == 1, nil
+}
+
+// nonNil stores "no given name" as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

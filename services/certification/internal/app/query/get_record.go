@@ -1,0 +1,77 @@
+package query
+
+import (
+	"context"
+	"errors"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/auth"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+)
+
+// Errors of GetRecord.
+var (
+	// ErrRecordNotFound reports an unknown record to callers allowed to
+	// read every record.
+	ErrRecordNotFound = apperr.New(apperr.KindNotFound, "RECORD_NOT_FOUND", "certification record not found")
+	// ErrRecordDenied reports a caller who may not read the record. A
+	// candidate gets it for an unknown record too, so that the answer does
+	// not tell which candidate ids exist.
+	ErrRecordDenied = apperr.New(apperr.KindPermissionDenied, "PERMISSION_DENIED",
+		"you may only read your own certification record")
+)
+
+// GetRecord names a person's certification record.
+type GetRecord struct {
+	CandidateID string
+}
+
+// Record is a person's certification record: for now, the holder identity.
+type Record struct {
+	CandidateID string
+	Holder      holder.Holder
+}
+
+// GetRecordHandler reads certification records.
+type GetRecordHandler struct {
+	holders holder.Repository
+}
+
+// NewGetRecordHandler returns the handler.
+func NewGetRecordHandler(holders holder.Repository) GetRecordHandler {
+	return GetRecordHandler{holders: holders}
+}
+
+// Handle returns the record when the caller may read it:
+//   - ministry and admin read every record; an unknown one is
+//     ErrRecordNotFound;
+//   - a candidate reads the record whose holder has the caller's subject;
+//     any other record, known or not, is ErrRecordDenied;
+//   - every other role is ErrRecordDenied.
+func (h GetRecordHandler) Handle(ctx context.Context, q GetRecord) (Record, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return Record{}, err
+	}
+	staff := p.HasAny(auth.RoleMinistry, auth.RoleAdmin)
+	if !staff && !p.Has(auth.RoleCandidate) {
+		return Record{}, ErrRecordDenied
+	}
+	if q.CandidateID == "" {
+		return Record{}, apperr.Invalid(apperr.FieldViolation{Field: "candidate_id", Description: "is required"})
+	}
+	hd, err := h.holders.Get(ctx, q.CandidateID)
+	switch {
+	case errors.Is(err, holder.ErrNotFound) && staff:
+		return Record{}, ErrRecordNotFound.WithMeta("candidate_id", q.CandidateID)
+	case errors.Is(err, holder.ErrNotFound):
+		return Record{}, ErrRecordDenied
+	case err != nil:
+		return Record{}, err
+	}
+	if !staff && (hd.Subject == "" || hd.Subject != p.Subject) {
+		return Record{}, ErrRecordDenied
+	}
+	return Record{CandidateID: hd.CandidateID, Holder: hd}, nil
+}
