@@ -33,7 +33,7 @@ check-generated: generate ## Fail when the committed generated code differs from
 lint: ## buf lint and format, gofmt, go vet, layering rules
 	$(TOOL) buf lint
 	$(TOOL) buf format --diff --exit-code
-	@out=$$(gofmt -l $(MODULE_DIRS) | grep -v '^gen/' || true); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' | grep -v '^gen/')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	go vet $(PACKAGES)
 	scripts/check-layering.sh
 

@@ -28,9 +28,9 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/titrepro/titrepro/gateway/internal/openapi"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
-	"github.com/titrepro/titrepro/gateway/internal/openapi"
 )
 
 // Options configures the gateway.

@@ -50,7 +50,7 @@ type spec struct {
 		Version     string `json:"version"`
 	} `json:"info"`
 	Paths       map[string]map[string]operation `json:"paths"`
-	Definitions map[string]json.RawMessage       `json:"definitions"`
+	Definitions map[string]json.RawMessage      `json:"definitions"`
 }
 
 type operation struct {
