@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,7 +20,26 @@ type testServer struct {
 	cfg    config
 	base   string
 	stop   func()
-	output *bytes.Buffer
+	output *lockedBuffer
+}
+
+// lockedBuffer collects the server's standard output, which serve writes
+// from its own goroutine while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -56,7 +76,7 @@ func testConfig(t *testing.T, dataDir string) config {
 func startServer(t *testing.T, cfg config) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &bytes.Buffer{}
+	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, out) }()
 	s := &testServer{cfg: cfg, base: cfg.PublicURL, output: out}

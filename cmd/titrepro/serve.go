@@ -167,7 +167,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
-		Logger: log.With("service", "candidate"), Verifier: verifier, JetStream: js,
+		Logger: log, Verifier: verifier, JetStream: js,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidate service: %w", err)
@@ -179,7 +179,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
-		Logger: log.With("service", "certification"), Verifier: verifier, JetStream: js, Referentiels: referentiels.FS,
+		Logger: log, Verifier: verifier, JetStream: js, Referentiels: referentiels.FS,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certification service: %w", err)

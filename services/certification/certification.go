@@ -44,7 +44,7 @@ const errorDomain = "certification.titrepro"
 
 // Deps are the collaborators the caller provides.
 type Deps struct {
-	Logger    *slog.Logger        // default slog.Default(); the caller adds any "service" attribute
+	Logger    *slog.Logger        // default slog.Default(); every line gets service=certification
 	Verifier  auth.Verifier       // verifies access tokens; nil rejects every token (public methods still work)
 	JetStream jetstream.JetStream // required
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 // build does the work of New once the database is open; New closes it when
 // build fails.
 func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, error) {
-	log, now := deps.Logger, deps.Now
+	log, now := deps.Logger.With("service", "certification"), deps.Now
 	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
 		if err := migrate(ctx, db); err != nil {
 			return nil, err
