@@ -13,7 +13,8 @@ help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 run: ## Run everything in one process: embedded NATS, SQLite files under ./var, gateway on :8080
-	go run ./cmd/titrepro serve
+	go build -o bin/titrepro ./cmd/titrepro
+	bin/titrepro serve
 
 test: ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)

@@ -150,7 +150,7 @@ func startNATS(cfg config, dataDir string, log *slog.Logger) (*server.Server, er
 		port = -1 // random free port; natsembed reads 0 as the NATS default 4222
 	}
 	ns, err := natsembed.Start(natsembed.Options{
-		StoreDir: filepath.Join(dataDir, "nats"), Host: host, Port: port, Logger: log.With("component", "nats"),
+		StoreDir: filepath.Join(dataDir, "nats"), Host: host, Port: port, Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded NATS on %s: %w", cfg.NATSAddr, err)
@@ -198,7 +198,7 @@ func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, fir
 		fmt.Fprintf(w, "\nFirst start: the catalogue holds TP-00495 (try: curl %s/v1/titles).\n", base)
 	}
 	fmt.Fprintf(w, "\nGet a token (in another terminal):\n")
-	fmt.Fprintf(w, "  TOKEN=$(go run ./cmd/titrepro token --role centre --subject centre-user-1 --centre CENTRE-75-001)\n")
+	fmt.Fprintf(w, "  TOKEN=$(bin/titrepro token --role centre --subject centre-user-1 --centre CENTRE-75-001)\n")
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/candidates\n", base)
 	fmt.Fprintf(w, "Press Ctrl-C to stop; every record is kept in %s.\n\n", dataDir)
 }
