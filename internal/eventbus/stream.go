@@ -42,11 +42,20 @@ func ContextStream(context string) StreamConfig {
 // EnsureStream creates the stream or updates it to cfg. Storage is always
 // file (events must survive a restart) and retention is limits-based: events
 // are history that several consumers read, not work items removed on ack.
+//
+// An existing stream never loses replicas: an operator who raised them in a
+// cluster (`nats stream edit TITREPRO_X --replicas 3`) keeps them across
+// every service restart, whatever the service's default.
 func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) error {
 	if cfg.Name == "" || len(cfg.Subjects) == 0 {
 		return errors.New("eventbus: stream needs a name and subjects")
 	}
 	replicas := max(cfg.Replicas, 1)
+	if existing, err := js.Stream(ctx, cfg.Name); err == nil {
+		replicas = max(replicas, existing.CachedInfo().Config.Replicas)
+	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
+	}
 	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:       cfg.Name,
 		Subjects:   cfg.Subjects,
