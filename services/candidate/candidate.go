@@ -41,7 +41,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
-	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/auth"
@@ -49,6 +48,7 @@ import (
 	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/svcrun"
 
 	"github.com/titrepro/titrepro/services/candidate/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/candidate/internal/app"
@@ -157,39 +157,12 @@ func (s *Service) Health() *health.Server { return s.health }
 // clean shutdown. Call it once.
 func (s *Service) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, s.Close()) }()
-
-	// The relay outlives the gRPC drain so that the events of the last
-	// calls are published before the service stops (or, if NATS is down,
-	// stay in the outbox for the next start).
-	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopRelay()
-	relay := outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name})
-	relayDone := make(chan error, 1)
-	go func() { relayDone <- relay.Run(relayCtx) }()
-
-	// Health turns NOT_SERVING before the server refuses calls, so that
-	// load balancers stop sending traffic first.
-	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopServing()
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.health.Shutdown()
-			stopServing()
-		case <-serveCtx.Done():
-		}
-	}()
-	s.health.SetServingStatus("", healthgrpc.HealthCheckResponse_SERVING)
-	s.health.SetServingStatus(candidatev1.CandidateService_ServiceDesc.ServiceName, healthgrpc.HealthCheckResponse_SERVING)
-	s.log.Info("candidate serving", "addr", s.Addr())
-
-	serveErr := grpcx.Serve(serveCtx, s.grpc, s.lis, s.cfg.ShutdownTimeout)
-	if errors.Is(serveErr, grpcx.ErrDrainTimeout) {
-		s.log.Warn("candidate: calls cut off after the drain period", "timeout", s.cfg.ShutdownTimeout)
-		serveErr = nil
-	}
-	stopRelay()
-	return errors.Join(serveErr, <-relayDone)
+	return svcrun.Run(ctx, svcrun.Options{
+		Name: "candidate", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
+		ServiceNames:    []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
+		Relay:           outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name}),
+		ShutdownTimeout: s.cfg.ShutdownTimeout,
+	})
 }
 
 // Close releases the listener and the database. Run calls it on its way

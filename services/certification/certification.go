@@ -22,7 +22,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
-	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
@@ -30,6 +29,7 @@ import (
 	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/svcrun"
 
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/certification/internal/app"
@@ -179,51 +179,20 @@ func (s *Service) Health() *health.Server { return s.health }
 // database is closed. It returns nil after a clean shutdown. Call it once.
 func (s *Service) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, s.Close()) }()
-
-	// The relay outlives the gRPC drain so that events committed by the
-	// last calls are still published before the service stops.
-	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopRelay()
-	relay := outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: eventbus.ContextStream("certification").Name})
-	relayDone := make(chan error, 1)
-	go func() { relayDone <- relay.Run(relayCtx) }()
-	stopRelayAndWait := func() error {
-		stopRelay()
-		return <-relayDone
-	}
-
-	sub, err := s.holder.Subscribe(ctx, s.js, s.db)
-	if err != nil {
-		if ctx.Err() != nil {
-			// Stopped while starting: a clean shutdown, not a failure.
-			return stopRelayAndWait()
-		}
-		return errors.Join(fmt.Errorf("certification: %w", err), stopRelayAndWait())
-	}
-
-	// Health turns NOT_SERVING before the server starts refusing calls, so
-	// that load balancers stop sending traffic first.
-	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopServing()
-	go func() {
-		select {
-		case <-ctx.Done():
-			s.health.Shutdown()
-			stopServing()
-		case <-serveCtx.Done():
-		}
-	}()
-	s.health.SetServingStatus("", healthgrpc.HealthCheckResponse_SERVING)
-	s.health.SetServingStatus(certificationv1.CertificationService_ServiceDesc.ServiceName, healthgrpc.HealthCheckResponse_SERVING)
-	s.log.Info("certification serving", "addr", s.Addr())
-
-	serveErr := grpcx.Serve(serveCtx, s.grpc, s.lis, s.cfg.ShutdownTimeout)
-	if errors.Is(serveErr, grpcx.ErrDrainTimeout) {
-		s.log.Warn("certification: calls cut off after the drain period", "timeout", s.cfg.ShutdownTimeout)
-		serveErr = nil
-	}
-	sub.Stop()
-	return errors.Join(serveErr, stopRelayAndWait())
+	return svcrun.Run(ctx, svcrun.Options{
+		Name: "certification", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
+		ServiceNames: []string{certificationv1.CertificationService_ServiceDesc.ServiceName},
+		Relay: outbox.NewRelay(s.outbox, s.js, s.log,
+			outbox.RelayOptions{Stream: eventbus.ContextStream("certification").Name}),
+		ShutdownTimeout: s.cfg.ShutdownTimeout,
+		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
+			sub, err := s.holder.Subscribe(ctx, s.js, s.db)
+			if err != nil {
+				return nil, err
+			}
+			return []*eventbus.Subscription{sub}, nil
+		},
+	})
 }
 
 // Close releases the database and the listener. Run calls it on its way

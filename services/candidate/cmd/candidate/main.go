@@ -1,11 +1,10 @@
-// Command candidate runs the candidate service alone. Configuration is read
-// from the environment: GRPC_ADDR, DATABASE_URL, SHUTDOWN_TIMEOUT (see
-// candidate.LoadConfig), NATS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL
-// and LOG_LEVEL.
+// Command candidate runs the candidate service alone. Configuration is read from the
+// environment: GRPC_ADDR, DATABASE_URL, SHUTDOWN_TIMEOUT (see
+// candidate.LoadConfig), and NATS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL,
+// LOG_LEVEL (see svcrun.LoadStandalone).
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,10 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/candidate"
 )
 
@@ -30,33 +26,16 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cmp.Or(os.Getenv("LOG_LEVEL"), "info"))); err != nil {
-		return fmt.Errorf("LOG_LEVEL: %w", err)
-	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	cfg, err := candidate.LoadConfig(os.Getenv)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	verifier, err := auth.NewJWKSVerifier(auth.VerifierOptions{
-		Issuer:   os.Getenv("AUTH_ISSUER"),
-		Audience: cmp.Or(os.Getenv("AUTH_AUDIENCE"), "titrepro"),
-		JWKSURL:  os.Getenv("AUTH_JWKS_URL"),
-	})
+	env, err := svcrun.LoadStandalone(ctx, "candidate", os.Getenv)
 	if err != nil {
-		return fmt.Errorf("auth: %w", err)
+		return err
 	}
-	nc, err := nats.Connect(cmp.Or(os.Getenv("NATS_URL"), nats.DefaultURL), nats.Name("candidate"), nats.MaxReconnects(-1))
-	if err != nil {
-		return fmt.Errorf("nats: %w", err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	svc, err := candidate.New(ctx, cfg, candidate.Deps{Logger: log, Verifier: verifier, JetStream: js})
+	defer env.Close()
+	svc, err := candidate.New(ctx, cfg, candidate.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
 	if err != nil {
 		return err
 	}

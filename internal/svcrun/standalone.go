@@ -1,0 +1,62 @@
+package svcrun
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/titrepro/titrepro/internal/auth"
+)
+
+// Standalone is what a service needs when it runs as its own process: a
+// logger, a token verifier for the identity provider, and JetStream.
+type Standalone struct {
+	Log       *slog.Logger
+	Verifier  auth.Verifier
+	JetStream jetstream.JetStream
+	conn      *nats.Conn
+}
+
+// Close closes the NATS connection.
+func (s *Standalone) Close() { s.conn.Close() }
+
+// LoadStandalone reads LOG_LEVEL (info), AUTH_ISSUER (required),
+// AUTH_AUDIENCE (titrepro), AUTH_JWKS_URL (default: the issuer's
+// /.well-known/jwks.json) and NATS_URL (nats://127.0.0.1:4222, several
+// servers comma-separated), and connects to NATS.
+func LoadStandalone(ctx context.Context, name string, getenv func(string) string) (*Standalone, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	// The issuer is compared with "iss" byte for byte: keep it as given.
+	issuer := getenv("AUTH_ISSUER")
+	if issuer == "" {
+		return nil, fmt.Errorf("AUTH_ISSUER is required (the identity provider's issuer URL)")
+	}
+	verifier, err := auth.NewJWKSVerifier(auth.VerifierOptions{
+		Issuer:   issuer,
+		Audience: cmp.Or(getenv("AUTH_AUDIENCE"), "titrepro"),
+		JWKSURL:  cmp.Or(getenv("AUTH_JWKS_URL"), strings.TrimRight(issuer, "/")+"/.well-known/jwks.json"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	nc, err := nats.Connect(cmp.Or(getenv("NATS_URL"), nats.DefaultURL), nats.Name(name), nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, fmt.Errorf("nats: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	return &Standalone{Log: log, Verifier: verifier, JetStream: js, conn: nc}, nil
+}
