@@ -89,6 +89,449 @@ func (x *TitleVersionPublished) GetTitle() *Title {
 	return nil
 }
 
+// ResultsValidated is published on titrepro.certification.v1.results_validated
+// when the ministry's territorial officer validates a session's signed
+// minutes (R51); awards follow.
+type ResultsValidated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the validation was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Subject of the officer who validated.
+	ValidatedBy string `protobuf:"bytes,4,opt,name=validated_by,json=validatedBy,proto3" json:"validated_by,omitempty"`
+	// Hex SHA-256 of the minutes that were validated.
+	MinutesHash   string `protobuf:"bytes,5,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResultsValidated) Reset() {
+	*x = ResultsValidated{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResultsValidated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultsValidated) ProtoMessage() {}
+
+func (x *ResultsValidated) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResultsValidated.ProtoReflect.Descriptor instead.
+func (*ResultsValidated) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ResultsValidated) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *ResultsValidated) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetValidatedBy() string {
+	if x != nil {
+		return x.ValidatedBy
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+// CcpAwarded is published on titrepro.certification.v1.ccp_awarded when a
+// CCP enters a person's certification record (R53).
+type CcpAwarded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the award was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,5,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// CCP code.
+	CcpCode string `protobuf:"bytes,6,opt,name=ccp_code,json=ccpCode,proto3" json:"ccp_code,omitempty"`
+	// The session where the jury decided.
+	SessionId string `protobuf:"bytes,7,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Date of the jury, "YYYY-MM-DD".
+	JuryDate      string `protobuf:"bytes,8,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CcpAwarded) Reset() {
+	*x = CcpAwarded{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CcpAwarded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CcpAwarded) ProtoMessage() {}
+
+func (x *CcpAwarded) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CcpAwarded.ProtoReflect.Descriptor instead.
+func (*CcpAwarded) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CcpAwarded) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *CcpAwarded) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetCcpCode() string {
+	if x != nil {
+		return x.CcpCode
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *CcpAwarded) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
+// TitleAwarded is published on titrepro.certification.v1.title_awarded when
+// the titre is awarded: the record holds every CCP of the title version, in
+// this session or capitalised from earlier ones (R52, R54).
+type TitleAwarded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the award was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,5,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Number of the certificate issued.
+	CertificateNumber string `protobuf:"bytes,6,opt,name=certificate_number,json=certificateNumber,proto3" json:"certificate_number,omitempty"`
+	// The session whose validation completed the title.
+	SessionId string `protobuf:"bytes,7,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// True when some CCPs came from earlier sessions (capitalisation, R54).
+	ByCapitalisation bool `protobuf:"varint,8,opt,name=by_capitalisation,json=byCapitalisation,proto3" json:"by_capitalisation,omitempty"`
+	// Level of the title (2019 framework).
+	Level int32 `protobuf:"varint,9,opt,name=level,proto3" json:"level,omitempty"`
+	// Issue date, "YYYY-MM-DD".
+	IssueDate     string `protobuf:"bytes,10,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TitleAwarded) Reset() {
+	*x = TitleAwarded{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TitleAwarded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TitleAwarded) ProtoMessage() {}
+
+func (x *TitleAwarded) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TitleAwarded.ProtoReflect.Descriptor instead.
+func (*TitleAwarded) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *TitleAwarded) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *TitleAwarded) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetCertificateNumber() string {
+	if x != nil {
+		return x.CertificateNumber
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetByCapitalisation() bool {
+	if x != nil {
+		return x.ByCapitalisation
+	}
+	return false
+}
+
+func (x *TitleAwarded) GetLevel() int32 {
+	if x != nil {
+		return x.Level
+	}
+	return 0
+}
+
+func (x *TitleAwarded) GetIssueDate() string {
+	if x != nil {
+		return x.IssueDate
+	}
+	return ""
+}
+
+// LivretIssued is published on titrepro.certification.v1.livret_issued when
+// a livret de certification is issued: CCPs are held but not yet the whole
+// title (R52).
+type LivretIssued struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the issue was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,5,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Number of the livret.
+	CertificateNumber string `protobuf:"bytes,6,opt,name=certificate_number,json=certificateNumber,proto3" json:"certificate_number,omitempty"`
+	// Every CCP of the title the record holds.
+	CcpCodes []string `protobuf:"bytes,7,rep,name=ccp_codes,json=ccpCodes,proto3" json:"ccp_codes,omitempty"`
+	// The session whose validation issued it.
+	SessionId string `protobuf:"bytes,8,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Issue date, "YYYY-MM-DD".
+	IssueDate     string `protobuf:"bytes,9,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LivretIssued) Reset() {
+	*x = LivretIssued{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LivretIssued) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LivretIssued) ProtoMessage() {}
+
+func (x *LivretIssued) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LivretIssued.ProtoReflect.Descriptor instead.
+func (*LivretIssued) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *LivretIssued) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *LivretIssued) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetCertificateNumber() string {
+	if x != nil {
+		return x.CertificateNumber
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetCcpCodes() []string {
+	if x != nil {
+		return x.CcpCodes
+	}
+	return nil
+}
+
+func (x *LivretIssued) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetIssueDate() string {
+	if x != nil {
+		return x.IssueDate
+	}
+	return ""
+}
+
 var File_titrepro_certification_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_events_proto_rawDesc = "" +
@@ -98,7 +541,55 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x126\n" +
-	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05titleB\x81\x02\n" +
+	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05title\"\xcd\x01\n" +
+	"\x10ResultsValidated\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
+	"\fvalidated_by\x18\x04 \x01(\tR\vvalidatedBy\x12!\n" +
+	"\fminutes_hash\x18\x05 \x01(\tR\vminutesHash\"\x9c\x02\n" +
+	"\n" +
+	"CcpAwarded\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x05 \x01(\tR\ftitleVersion\x12\x19\n" +
+	"\bccp_code\x18\x06 \x01(\tR\accpCode\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\a \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tjury_date\x18\b \x01(\tR\bjuryDate\"\xf7\x02\n" +
+	"\fTitleAwarded\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x05 \x01(\tR\ftitleVersion\x12-\n" +
+	"\x12certificate_number\x18\x06 \x01(\tR\x11certificateNumber\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\a \x01(\tR\tsessionId\x12+\n" +
+	"\x11by_capitalisation\x18\b \x01(\bR\x10byCapitalisation\x12\x14\n" +
+	"\x05level\x18\t \x01(\x05R\x05level\x12\x1d\n" +
+	"\n" +
+	"issue_date\x18\n" +
+	" \x01(\tR\tissueDate\"\xd1\x02\n" +
+	"\fLivretIssued\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x05 \x01(\tR\ftitleVersion\x12-\n" +
+	"\x12certificate_number\x18\x06 \x01(\tR\x11certificateNumber\x12\x1b\n" +
+	"\tccp_codes\x18\a \x03(\tR\bccpCodes\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\b \x01(\tR\tsessionId\x12\x1d\n" +
+	"\n" +
+	"issue_date\x18\t \x01(\tR\tissueDateB\x81\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\vEventsProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -113,20 +604,28 @@ func file_titrepro_certification_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_events_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*TitleVersionPublished)(nil), // 0: titrepro.certification.v1.TitleVersionPublished
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
-	(*Title)(nil),                 // 2: titrepro.certification.v1.Title
+	(*ResultsValidated)(nil),      // 1: titrepro.certification.v1.ResultsValidated
+	(*CcpAwarded)(nil),            // 2: titrepro.certification.v1.CcpAwarded
+	(*TitleAwarded)(nil),          // 3: titrepro.certification.v1.TitleAwarded
+	(*LivretIssued)(nil),          // 4: titrepro.certification.v1.LivretIssued
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(*Title)(nil),                 // 6: titrepro.certification.v1.Title
 }
 var file_titrepro_certification_v1_events_proto_depIdxs = []int32{
-	1, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
-	2, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	5, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
+	6, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
+	5, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
+	5, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	5, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	5, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_events_proto_init() }
@@ -141,7 +640,7 @@ func file_titrepro_certification_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_events_proto_rawDesc), len(file_titrepro_certification_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
