@@ -42,7 +42,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -52,7 +52,7 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func testConfig(t *testing.T, dataDir string) config {
+func testConfig(t testing.TB, dataDir string) config {
 	t.Helper()
 	httpAddr := freeAddr(t)
 	env := map[string]string{
@@ -73,7 +73,7 @@ func testConfig(t *testing.T, dataDir string) config {
 }
 
 // startServer runs `titrepro serve` in this process and waits for /readyz.
-func startServer(t *testing.T, cfg config) *testServer {
+func startServer(t testing.TB, cfg config) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
