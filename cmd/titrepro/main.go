@@ -19,6 +19,7 @@ Usage:
   titrepro token --role ROLE --subject SUB [--centre ID] [--ttl 8h]
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
+  titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 		return token(cfg, args[1:], os.Stdout)
 	case "referentiel":
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
+	case "demo":
+		return demo(ctx, cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
