@@ -1,7 +1,11 @@
 // Package certification is the certification service: the catalogue of
 // titres professionnels (loaded from the referential files at start and
-// imported by the ministry), and each person's certification record, which
-// starts with the holder identity projected from the candidate events.
+// imported by the ministry); each person's certification record, which
+// starts with the holder identity projected from the candidate events; the
+// sessions' signed minutes (from the assessment events), which the ministry
+// validates; and the awards that validation makes: CCPs entering records,
+// titres and livrets issued as signed certificates, and the events of the
+// ministry stream (CcpAwarded, TitleAwarded, LivretIssued).
 //
 // It is public so that the all-in-one binary (titrepro serve) can run it in
 // process; cmd/certification runs it alone. Build one with New and run it
@@ -10,6 +14,8 @@ package certification
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,11 +37,14 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
+	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/certification/internal/app"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 	"github.com/titrepro/titrepro/services/certification/internal/ports"
 )
 
@@ -52,20 +61,25 @@ type Deps struct {
 	// Referentiels holds the title files loaded at start; nil reads
 	// Config.ReferentielsDir. The all-in-one passes an embedded copy.
 	Referentiels fs.FS
-	Now          func() time.Time // default time.Now
+	// SigningKey signs certificates; nil loads (or creates)
+	// Config.SigningKeyFile. The all-in-one passes the key of its data
+	// folder.
+	SigningKey ed25519.PrivateKey
+	Now        func() time.Time // default time.Now
 }
 
 // Service is a built certification service, ready to Run.
 type Service struct {
-	cfg    Config
-	log    *slog.Logger
-	js     jetstream.JetStream
-	db     *sqldb.DB
-	outbox *outbox.Outbox
-	grpc   *grpc.Server
-	health *health.Server
-	lis    net.Listener
-	holder *ports.HolderConsumer
+	cfg     Config
+	log     *slog.Logger
+	js      jetstream.JetStream
+	db      *sqldb.DB
+	outbox  *outbox.Outbox
+	grpc    *grpc.Server
+	health  *health.Server
+	lis     net.Listener
+	holder  *ports.HolderConsumer
+	results *ports.ResultsConsumer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -111,19 +125,34 @@ func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, 
 		return nil, err
 	}
 
+	signer, err := loadSigner(cfg, deps, log)
+	if err != nil {
+		return nil, err
+	}
+
 	ob := outbox.New(db)
 	titles := sqlstore.NewTitleRepository(db, ob)
 	holders := sqlstore.NewHolderRepository(db)
+	results := sqlstore.NewResultRepository(db)
+	records := sqlstore.NewRecordRepository(db)
+	certificates := sqlstore.NewCertificateRepository(db)
 	a := app.Application{
 		Commands: app.Commands{
-			LoadCatalogue: command.NewLoadCatalogueHandler(titles, now),
-			ImportTitle:   command.NewImportTitleHandler(titles, now),
-			RecordHolder:  command.NewRecordHolderHandler(),
+			LoadCatalogue:  command.NewLoadCatalogueHandler(titles, now),
+			ImportTitle:    command.NewImportTitleHandler(titles, now),
+			RecordHolder:   command.NewRecordHolderHandler(),
+			RecordResult:   command.NewRecordResultHandler(),
+			ValidateResult: command.NewValidateResultHandler(sqlstore.NewValidationStore(db, ob), signer, now, rand.Reader),
 		},
 		Queries: app.Queries{
-			ListTitles: query.NewListTitlesHandler(titles),
-			GetTitle:   query.NewGetTitleHandler(titles),
-			GetRecord:  query.NewGetRecordHandler(holders),
+			ListTitles:        query.NewListTitlesHandler(titles),
+			GetTitle:          query.NewGetTitleHandler(titles),
+			GetRecord:         query.NewGetRecordHandler(holders, records, certificates),
+			ListResults:       query.NewListResultsHandler(results),
+			GetResult:         query.NewGetResultHandler(results),
+			GetCertificate:    query.NewGetCertificateHandler(certificates, holders),
+			ListCertificates:  query.NewListCertificatesHandler(certificates, holders),
+			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, signer.Keyring()),
 		},
 	}
 
@@ -162,7 +191,35 @@ func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, 
 		lis:    lis,
 		holder: ports.NewHolderConsumer(a.Commands.RecordHolder,
 			func(tx *sqldb.Tx) holder.Repository { return sqlstore.NewHolderRepositoryTx(tx) }, log, now),
+		results: ports.NewResultsConsumer(a.Commands.RecordResult,
+			func(tx *sqldb.Tx) result.Repository { return sqlstore.NewResultRepositoryTx(tx) }, log, now),
 	}, nil
+}
+
+// loadSigner returns the signer of Deps.SigningKey or, without one, of the
+// key in Config.SigningKeyFile, created at first start.
+func loadSigner(cfg Config, deps Deps, log *slog.Logger) (*certificate.Signer, error) {
+	key := deps.SigningKey
+	if key == nil {
+		if cfg.SigningKeyFile == "" {
+			return nil, errors.New("no certificate signing key: set Config.SigningKeyFile or Deps.SigningKey")
+		}
+		loaded, created, err := keyfile.LoadOrCreate(cfg.SigningKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		key = loaded
+		if created {
+			log.Warn("certificate signing key created: back it up, certificates cannot be verified without it",
+				"file", cfg.SigningKeyFile)
+		}
+	}
+	signer, err := certificate.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("certificate signing key loaded", "key_id", signer.KeyID())
+	return signer, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
@@ -173,7 +230,7 @@ func (s *Service) Addr() string { return s.lis.Addr().String() }
 func (s *Service) Health() *health.Server { return s.health }
 
 // Run serves gRPC, relays the outbox to JetStream and consumes the
-// candidate events until ctx ends. Then it drains: health turns
+// candidate and assessment events until ctx ends. Then it drains: health turns
 // NOT_SERVING, calls in flight get Config.ShutdownTimeout to finish, the
 // consumer stops after its event in flight, the relay stops, and the
 // database is closed. It returns nil after a clean shutdown. Call it once.
@@ -186,11 +243,16 @@ func (s *Service) Run(ctx context.Context) (err error) {
 			outbox.RelayOptions{Stream: eventbus.ContextStream("certification").Name}),
 		ShutdownTimeout: s.cfg.ShutdownTimeout,
 		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
-			sub, err := s.holder.Subscribe(ctx, s.js, s.db)
+			holders, err := s.holder.Subscribe(ctx, s.js, s.db)
 			if err != nil {
 				return nil, err
 			}
-			return []*eventbus.Subscription{sub}, nil
+			results, err := s.results.Subscribe(ctx, s.js, s.db)
+			if err != nil {
+				holders.Stop()
+				return nil, err
+			}
+			return []*eventbus.Subscription{holders, results}, nil
 		},
 	})
 }

@@ -13,6 +13,7 @@ const (
 	DefaultDatabaseURL     = "sqlite://var/certification.db"
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultReferentielsDir = "referentiels"
+	DefaultSigningKeyFile  = "var/certificate-ed25519.pem"
 )
 
 // Config is the service's configuration, read from the environment by
@@ -24,6 +25,10 @@ type Config struct {
 	// ReferentielsDir is the folder of the title files loaded at start
 	// (REFERENTIELS_DIR). Deps.Referentiels, when set, is used instead.
 	ReferentielsDir string
+	// SigningKeyFile is the certification authority's Ed25519 private key
+	// (CERTIFICATE_KEY_FILE), PKCS#8 PEM, mode 0600; created at first
+	// start when missing. Deps.SigningKey, when set, is used instead.
+	SigningKeyFile string
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
@@ -34,6 +39,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:     cmp.Or(getenv("DATABASE_URL"), DefaultDatabaseURL),
 		ShutdownTimeout: DefaultShutdownTimeout,
 		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
+		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
 	}
 	var errs []error
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {

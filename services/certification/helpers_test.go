@@ -42,6 +42,7 @@ type env struct {
 	issuer   *auth.LocalIssuer
 	verifier auth.Verifier
 	dbURL    string
+	dataDir  string // survives restarts, like the database: holds the signing key
 }
 
 func newEnv(t *testing.T) *env {
@@ -55,7 +56,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatalf("verifier: %v", err)
 	}
-	return &env{js: js, issuer: issuer, verifier: verifier, dbURL: "sqlite://" + filepath.Join(t.TempDir(), "certification.db")}
+	dataDir := t.TempDir()
+	return &env{js: js, issuer: issuer, verifier: verifier, dbURL: "sqlite://" + filepath.Join(dataDir, "certification.db"), dataDir: dataDir}
 }
 
 // running is a started service and a client connected to it.
@@ -72,7 +74,8 @@ func (e *env) newService(t *testing.T, refs fs.FS) (*certification.Service, erro
 		t.Fatalf("listen: %v", err)
 	}
 	t.Cleanup(func() { _ = lis.Close() })
-	cfg := certification.Config{DatabaseURL: e.dbURL, ShutdownTimeout: 5 * time.Second}
+	cfg := certification.Config{DatabaseURL: e.dbURL, ShutdownTimeout: 5 * time.Second,
+		SigningKeyFile: filepath.Join(e.dataDir, "certificate-ed25519.pem")}
 	return certification.New(t.Context(), cfg, certification.Deps{
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Verifier:     e.verifier,

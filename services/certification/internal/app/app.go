@@ -18,14 +18,21 @@ type Application struct {
 
 // Commands change state.
 type Commands struct {
-	LoadCatalogue command.LoadCatalogueHandler
-	ImportTitle   command.ImportTitleHandler
-	RecordHolder  command.RecordHolderHandler
+	LoadCatalogue  command.LoadCatalogueHandler
+	ImportTitle    command.ImportTitleHandler
+	RecordHolder   command.RecordHolderHandler
+	RecordResult   command.RecordResultHandler
+	ValidateResult command.ValidateResultHandler
 }
 
 // Queries read state.
 type Queries struct {
-	ListTitles query.ListTitlesHandler
-	GetTitle   query.GetTitleHandler
-	GetRecord  query.GetRecordHandler
+	ListTitles        query.ListTitlesHandler
+	GetTitle          query.GetTitleHandler
+	GetRecord         query.GetRecordHandler
+	ListResults       query.ListResultsHandler
+	GetResult         query.GetResultHandler
+	GetCertificate    query.GetCertificateHandler
+	ListCertificates  query.ListCertificatesHandler
+	VerifyCertificate query.VerifyCertificateHandler
 }

@@ -28,8 +28,8 @@ const (
 	SubjectCandidateUpdated    = "titrepro.candidate.v1.candidate_updated"
 )
 
-// ErrUnexpectedEvent reports an event the consumer cannot read: another
-// type than the two it follows, or a payload that does not decode. Retrying
+// ErrUnexpectedEvent reports an event a consumer cannot read: another type
+// than the ones it follows, or a payload that does not decode. Retrying
 // cannot help, so eventbus terminates the message instead of blocking.
 var ErrUnexpectedEvent = apperr.New(apperr.KindInvalidArgument, "UNEXPECTED_EVENT", "the event cannot be read by this consumer")
 

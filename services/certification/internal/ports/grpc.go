@@ -14,10 +14,12 @@ import (
 )
 
 // PublicMethods are the methods callable without a token: the catalogue is
-// published reference data.
+// published reference data, and anyone presented with a certificate must
+// be able to check it.
 var PublicMethods = []string{
 	certificationv1.CertificationService_ListTitles_FullMethodName,
 	certificationv1.CertificationService_GetTitle_FullMethodName,
+	certificationv1.CertificationService_VerifyCertificate_FullMethodName,
 }
 
 // GRPCServer implements certificationv1.CertificationServiceServer. Errors
@@ -73,9 +75,16 @@ func (s *GRPCServer) GetRecord(ctx context.Context, req *certificationv1.GetReco
 	if err != nil {
 		return nil, err
 	}
-	return &certificationv1.GetRecordResponse{Record: &certificationv1.CertificationRecord{
+	out := &certificationv1.CertificationRecord{
 		CandidateId: rec.CandidateID,
 		Holder:      protoconv.Holder(rec.Holder),
 		UpdateTime:  timestamppb.New(rec.Holder.UpdatedAt),
-	}}, nil
+	}
+	for _, h := range rec.Held {
+		out.HeldCcps = append(out.HeldCcps, protoconv.HeldCcp(h))
+	}
+	for _, n := range rec.Certificates {
+		out.CertificateNumbers = append(out.CertificateNumbers, string(n))
+	}
+	return &certificationv1.GetRecordResponse{Record: out}, nil
 }

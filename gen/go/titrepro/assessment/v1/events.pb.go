@@ -944,6 +944,175 @@ func (x *MinutesSignature) GetContentHash() string {
 	return ""
 }
 
+// MinutesContent is what a session's minutes content_hash covers: the hash
+// is the hex SHA-256 of this message's deterministic protobuf encoding
+// (Go: proto.MarshalOptions{Deterministic: true}). A consumer of
+// MinutesSigned can recompute it from the event: the session facts and lines
+// as carried, and jurors built from the signatures (juror_subject,
+// juror_name), sorted by subject.
+type MinutesContent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Session type.
+	Type SessionType `protobuf:"varint,3,opt,name=type,proto3,enum=titrepro.assessment.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,5,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Date of the jury, "YYYY-MM-DD".
+	JuryDate string `protobuf:"bytes,6,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	// One line per candidacy, by candidacy id.
+	Lines []*MinutesLine `protobuf:"bytes,7,rep,name=lines,proto3" json:"lines,omitempty"`
+	// The jury, sorted by subject: every member must sign.
+	Jurors        []*MinutesJuror `protobuf:"bytes,8,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MinutesContent) Reset() {
+	*x = MinutesContent{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesContent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesContent) ProtoMessage() {}
+
+func (x *MinutesContent) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesContent.ProtoReflect.Descriptor instead.
+func (*MinutesContent) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *MinutesContent) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *MinutesContent) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *MinutesContent) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *MinutesContent) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *MinutesContent) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *MinutesContent) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
+func (x *MinutesContent) GetLines() []*MinutesLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *MinutesContent) GetJurors() []*MinutesJuror {
+	if x != nil {
+		return x.Jurors
+	}
+	return nil
+}
+
+// MinutesJuror is a member of the jury named in the minutes.
+type MinutesJuror struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The juror's identity-provider subject.
+	JurorSubject string `protobuf:"bytes,1,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// The juror's display name.
+	JurorName     string `protobuf:"bytes,2,opt,name=juror_name,json=jurorName,proto3" json:"juror_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MinutesJuror) Reset() {
+	*x = MinutesJuror{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesJuror) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesJuror) ProtoMessage() {}
+
+func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesJuror.ProtoReflect.Descriptor instead.
+func (*MinutesJuror) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *MinutesJuror) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+func (x *MinutesJuror) GetJurorName() string {
+	if x != nil {
+		return x.JurorName
+	}
+	return ""
+}
+
 var File_titrepro_assessment_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
@@ -1025,7 +1194,21 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"juror_name\x18\x02 \x01(\tR\tjurorName\x127\n" +
 	"\tsign_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12!\n" +
-	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash*Y\n" +
+	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash\"\xdb\x02\n" +
+	"\x0eMinutesContent\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x127\n" +
+	"\x04type\x18\x03 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x05 \x01(\tR\ftitleVersion\x12\x1b\n" +
+	"\tjury_date\x18\x06 \x01(\tR\bjuryDate\x129\n" +
+	"\x05lines\x18\a \x03(\v2#.titrepro.assessment.v1.MinutesLineR\x05lines\x12<\n" +
+	"\x06jurors\x18\b \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors\"R\n" +
+	"\fMinutesJuror\x12#\n" +
+	"\rjuror_subject\x18\x01 \x01(\tR\fjurorSubject\x12\x1d\n" +
+	"\n" +
+	"juror_name\x18\x02 \x01(\tR\tjurorName*Y\n" +
 	"\vSessionType\x12\x1c\n" +
 	"\x18SESSION_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SESSION_TYPE_TITRE\x10\x01\x12\x14\n" +
@@ -1056,7 +1239,7 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(SessionType)(0),              // 0: titrepro.assessment.v1.SessionType
 	(CcpOutcome)(0),               // 1: titrepro.assessment.v1.CcpOutcome
@@ -1069,27 +1252,32 @@ var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(*MinutesLine)(nil),           // 8: titrepro.assessment.v1.MinutesLine
 	(*CcpDecision)(nil),           // 9: titrepro.assessment.v1.CcpDecision
 	(*MinutesSignature)(nil),      // 10: titrepro.assessment.v1.MinutesSignature
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*MinutesContent)(nil),        // 11: titrepro.assessment.v1.MinutesContent
+	(*MinutesJuror)(nil),          // 12: titrepro.assessment.v1.MinutesJuror
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	11, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	11, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	11, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	11, // 4: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	11, // 5: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 4: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 5: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 6: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
 	8,  // 7: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
 	10, // 8: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
 	9,  // 9: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
 	2,  // 10: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
 	1,  // 11: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	11, // 12: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	13, // 12: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	0,  // 13: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
+	8,  // 14: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	12, // 15: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -1103,7 +1291,7 @@ func file_titrepro_assessment_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

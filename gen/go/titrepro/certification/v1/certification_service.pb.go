@@ -437,11 +437,692 @@ func (x *GetRecordResponse) GetRecord() *CertificationRecord {
 	return nil
 }
 
+// ListResultsRequest pages through session results.
+type ListResultsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum results per page: 0 means 50; values above 500 are coerced to
+	// 500; negative values are refused with INVALID_ARGUMENT.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same filter.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only results in this state; unspecified lists every state.
+	State         ResultState `protobuf:"varint,3,opt,name=state,proto3,enum=titrepro.certification.v1.ResultState" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListResultsRequest) Reset() {
+	*x = ListResultsRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListResultsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListResultsRequest) ProtoMessage() {}
+
+func (x *ListResultsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListResultsRequest.ProtoReflect.Descriptor instead.
+func (*ListResultsRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ListResultsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListResultsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListResultsRequest) GetState() ResultState {
+	if x != nil {
+		return x.State
+	}
+	return ResultState_RESULT_STATE_UNSPECIFIED
+}
+
+// ListResultsResponse is one page of session results.
+type ListResultsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The results of this page.
+	Results []*SessionResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	// Token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListResultsResponse) Reset() {
+	*x = ListResultsResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListResultsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListResultsResponse) ProtoMessage() {}
+
+func (x *ListResultsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListResultsResponse.ProtoReflect.Descriptor instead.
+func (*ListResultsResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListResultsResponse) GetResults() []*SessionResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+func (x *ListResultsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// GetResultRequest names a session's result.
+type GetResultRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId     string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetResultRequest) Reset() {
+	*x = GetResultRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetResultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetResultRequest) ProtoMessage() {}
+
+func (x *GetResultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetResultRequest.ProtoReflect.Descriptor instead.
+func (*GetResultRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetResultRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+// GetResultResponse carries a session result.
+type GetResultResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result.
+	Result        *SessionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetResultResponse) Reset() {
+	*x = GetResultResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetResultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetResultResponse) ProtoMessage() {}
+
+func (x *GetResultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetResultResponse.ProtoReflect.Descriptor instead.
+func (*GetResultResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetResultResponse) GetResult() *SessionResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ValidateResultRequest validates a session's signed minutes.
+type ValidateResultRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The minutes hash the officer examined (SessionResult.minutes_hash).
+	// When given, it must be the hash of the received minutes, else the call
+	// is refused with FAILED_PRECONDITION, reason MINUTES_HASH_MISMATCH.
+	MinutesHash   string `protobuf:"bytes,2,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidateResultRequest) Reset() {
+	*x = ValidateResultRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidateResultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidateResultRequest) ProtoMessage() {}
+
+func (x *ValidateResultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidateResultRequest.ProtoReflect.Descriptor instead.
+func (*ValidateResultRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ValidateResultRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *ValidateResultRequest) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+// ValidateResultResponse carries the validated result and the certificates
+// the validation issued.
+type ValidateResultResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result, now VALIDATED.
+	Result *SessionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	// The certificates issued by this validation, one per candidate who
+	// received the titre or a livret.
+	Certificates  []*Certificate `protobuf:"bytes,2,rep,name=certificates,proto3" json:"certificates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidateResultResponse) Reset() {
+	*x = ValidateResultResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidateResultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidateResultResponse) ProtoMessage() {}
+
+func (x *ValidateResultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidateResultResponse.ProtoReflect.Descriptor instead.
+func (*ValidateResultResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ValidateResultResponse) GetResult() *SessionResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+func (x *ValidateResultResponse) GetCertificates() []*Certificate {
+	if x != nil {
+		return x.Certificates
+	}
+	return nil
+}
+
+// GetCertificateRequest names a certificate.
+type GetCertificateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate number; lower case and the look-alikes I, L (for 1) and
+	// O (for 0) are accepted.
+	Number        string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateRequest) Reset() {
+	*x = GetCertificateRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateRequest) ProtoMessage() {}
+
+func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateRequest.ProtoReflect.Descriptor instead.
+func (*GetCertificateRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GetCertificateRequest) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+// GetCertificateResponse carries a certificate.
+type GetCertificateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate.
+	Certificate   *Certificate `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateResponse) Reset() {
+	*x = GetCertificateResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateResponse) ProtoMessage() {}
+
+func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateResponse.ProtoReflect.Descriptor instead.
+func (*GetCertificateResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetCertificateResponse) GetCertificate() *Certificate {
+	if x != nil {
+		return x.Certificate
+	}
+	return nil
+}
+
+// VerifyCertificateRequest names the certificate to verify.
+type VerifyCertificateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate number, as printed.
+	Number        string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyCertificateRequest) Reset() {
+	*x = VerifyCertificateRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyCertificateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyCertificateRequest) ProtoMessage() {}
+
+func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyCertificateRequest.ProtoReflect.Descriptor instead.
+func (*VerifyCertificateRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *VerifyCertificateRequest) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+// VerifyCertificateResponse is the verdict on a certificate number.
+type VerifyCertificateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when the certificate exists, its signature verifies and it is in
+	// force.
+	Valid bool `protobuf:"varint,1,opt,name=valid,proto3" json:"valid,omitempty"`
+	// True when the stored content matches its signature: false means the
+	// record was altered after issue, or was signed with an unknown key.
+	SignatureValid bool `protobuf:"varint,2,opt,name=signature_valid,json=signatureValid,proto3" json:"signature_valid,omitempty"`
+	// Status of the certificate; unspecified when no certificate has the
+	// number.
+	Status CertificateStatus `protobuf:"varint,3,opt,name=status,proto3,enum=titrepro.certification.v1.CertificateStatus" json:"status,omitempty"`
+	// What the certificate says; absent when no certificate has the number.
+	Certificate *PublicCertificate `protobuf:"bytes,4,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	// Why the certificate is not valid, empty when it is: NUMBER_MALFORMED
+	// (wrong format or check symbol: a typing error), CERTIFICATE_NOT_FOUND,
+	// SIGNATURE_INVALID, SIGNING_KEY_UNKNOWN or CERTIFICATE_NOT_IN_FORCE.
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The reason, in words.
+	Message       string `protobuf:"bytes,6,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyCertificateResponse) Reset() {
+	*x = VerifyCertificateResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyCertificateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyCertificateResponse) ProtoMessage() {}
+
+func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyCertificateResponse.ProtoReflect.Descriptor instead.
+func (*VerifyCertificateResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *VerifyCertificateResponse) GetValid() bool {
+	if x != nil {
+		return x.Valid
+	}
+	return false
+}
+
+func (x *VerifyCertificateResponse) GetSignatureValid() bool {
+	if x != nil {
+		return x.SignatureValid
+	}
+	return false
+}
+
+func (x *VerifyCertificateResponse) GetStatus() CertificateStatus {
+	if x != nil {
+		return x.Status
+	}
+	return CertificateStatus_CERTIFICATE_STATUS_UNSPECIFIED
+}
+
+func (x *VerifyCertificateResponse) GetCertificate() *PublicCertificate {
+	if x != nil {
+		return x.Certificate
+	}
+	return nil
+}
+
+func (x *VerifyCertificateResponse) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *VerifyCertificateResponse) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+// ListCertificatesRequest pages through certificates.
+type ListCertificatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum results per page: 0 means 50; values above 500 are coerced to
+	// 500; negative values are refused with INVALID_ARGUMENT.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same filter.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only this person's certificates. A candidate may only name their own.
+	CandidateId   string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificatesRequest) Reset() {
+	*x = ListCertificatesRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificatesRequest) ProtoMessage() {}
+
+func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
+func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListCertificatesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListCertificatesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListCertificatesRequest) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+// ListCertificatesResponse is one page of certificates.
+type ListCertificatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificates of this page.
+	Certificates []*Certificate `protobuf:"bytes,1,rep,name=certificates,proto3" json:"certificates,omitempty"`
+	// Token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificatesResponse) Reset() {
+	*x = ListCertificatesResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificatesResponse) ProtoMessage() {}
+
+func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
+func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
+	if x != nil {
+		return x.Certificates
+	}
+	return nil
+}
+
+func (x *ListCertificatesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_titrepro_certification_v1_certification_service_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a&titrepro/certification/v1/record.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -464,14 +1145,61 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x10GetRecordRequest\x12&\n" +
 	"\fcandidate_id\x18\x01 \x01(\tB\x03\xe0A\x02R\vcandidateId\"[\n" +
 	"\x11GetRecordResponse\x12F\n" +
-	"\x06record\x18\x01 \x01(\v2..titrepro.certification.v1.CertificationRecordR\x06record2\xc8\x04\n" +
+	"\x06record\x18\x01 \x01(\v2..titrepro.certification.v1.CertificationRecordR\x06record\"\x8e\x01\n" +
+	"\x12ListResultsRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12<\n" +
+	"\x05state\x18\x03 \x01(\x0e2&.titrepro.certification.v1.ResultStateR\x05state\"\x81\x01\n" +
+	"\x13ListResultsResponse\x12B\n" +
+	"\aresults\x18\x01 \x03(\v2(.titrepro.certification.v1.SessionResultR\aresults\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"6\n" +
+	"\x10GetResultRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"U\n" +
+	"\x11GetResultResponse\x12@\n" +
+	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\"^\n" +
+	"\x15ValidateResultRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12!\n" +
+	"\fminutes_hash\x18\x02 \x01(\tR\vminutesHash\"\xa6\x01\n" +
+	"\x16ValidateResultResponse\x12@\n" +
+	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\x12J\n" +
+	"\fcertificates\x18\x02 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\"4\n" +
+	"\x15GetCertificateRequest\x12\x1b\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"b\n" +
+	"\x16GetCertificateResponse\x12H\n" +
+	"\vcertificate\x18\x01 \x01(\v2&.titrepro.certification.v1.CertificateR\vcertificate\"7\n" +
+	"\x18VerifyCertificateRequest\x12\x1b\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xa2\x02\n" +
+	"\x19VerifyCertificateResponse\x12\x14\n" +
+	"\x05valid\x18\x01 \x01(\bR\x05valid\x12'\n" +
+	"\x0fsignature_valid\x18\x02 \x01(\bR\x0esignatureValid\x12D\n" +
+	"\x06status\x18\x03 \x01(\x0e2,.titrepro.certification.v1.CertificateStatusR\x06status\x12N\n" +
+	"\vcertificate\x18\x04 \x01(\v2,.titrepro.certification.v1.PublicCertificateR\vcertificate\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x18\n" +
+	"\amessage\x18\x06 \x01(\tR\amessage\"x\n" +
+	"\x17ListCertificatesRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\"\x8e\x01\n" +
+	"\x18ListCertificatesResponse\x12J\n" +
+	"\fcertificates\x18\x01 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xef\v\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
 	"/v1/titles\x90\x02\x01\x12\x8a\x01\n" +
 	"\bGetTitle\x12*.titrepro.certification.v1.GetTitleRequest\x1a+.titrepro.certification.v1.GetTitleResponse\"%\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/titles/{title_id}\x90\x02\x01\x12\x8a\x01\n" +
 	"\vImportTitle\x12-.titrepro.certification.v1.ImportTitleRequest\x1a..titrepro.certification.v1.ImportTitleResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/titles:import\x12\x8d\x01\n" +
-	"\tGetRecord\x12+.titrepro.certification.v1.GetRecordRequest\x1a,.titrepro.certification.v1.GetRecordResponse\"%\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/records/{candidate_id}\x90\x02\x01B\x8f\x02\n" +
+	"\tGetRecord\x12+.titrepro.certification.v1.GetRecordRequest\x1a,.titrepro.certification.v1.GetRecordResponse\"%\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/records/{candidate_id}\x90\x02\x01\x12\x84\x01\n" +
+	"\vListResults\x12-.titrepro.certification.v1.ListResultsRequest\x1a..titrepro.certification.v1.ListResultsResponse\"\x16\x82\xd3\xe4\x93\x02\r\x12\v/v1/results\x90\x02\x01\x12\x8b\x01\n" +
+	"\tGetResult\x12+.titrepro.certification.v1.GetResultRequest\x1a,.titrepro.certification.v1.GetResultResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/results/{session_id}\x90\x02\x01\x12\xa3\x01\n" +
+	"\x0eValidateResult\x120.titrepro.certification.v1.ValidateResultRequest\x1a1.titrepro.certification.v1.ValidateResultResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/results/{session_id}:validate\x12\x9b\x01\n" +
+	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
+	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\x98\x01\n" +
+	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -486,37 +1214,75 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
-	(*ListTitlesRequest)(nil),   // 0: titrepro.certification.v1.ListTitlesRequest
-	(*ListTitlesResponse)(nil),  // 1: titrepro.certification.v1.ListTitlesResponse
-	(*GetTitleRequest)(nil),     // 2: titrepro.certification.v1.GetTitleRequest
-	(*GetTitleResponse)(nil),    // 3: titrepro.certification.v1.GetTitleResponse
-	(*ImportTitleRequest)(nil),  // 4: titrepro.certification.v1.ImportTitleRequest
-	(*ImportTitleResponse)(nil), // 5: titrepro.certification.v1.ImportTitleResponse
-	(*GetRecordRequest)(nil),    // 6: titrepro.certification.v1.GetRecordRequest
-	(*GetRecordResponse)(nil),   // 7: titrepro.certification.v1.GetRecordResponse
-	(*Title)(nil),               // 8: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil), // 9: titrepro.certification.v1.CertificationRecord
+	(*ListTitlesRequest)(nil),         // 0: titrepro.certification.v1.ListTitlesRequest
+	(*ListTitlesResponse)(nil),        // 1: titrepro.certification.v1.ListTitlesResponse
+	(*GetTitleRequest)(nil),           // 2: titrepro.certification.v1.GetTitleRequest
+	(*GetTitleResponse)(nil),          // 3: titrepro.certification.v1.GetTitleResponse
+	(*ImportTitleRequest)(nil),        // 4: titrepro.certification.v1.ImportTitleRequest
+	(*ImportTitleResponse)(nil),       // 5: titrepro.certification.v1.ImportTitleResponse
+	(*GetRecordRequest)(nil),          // 6: titrepro.certification.v1.GetRecordRequest
+	(*GetRecordResponse)(nil),         // 7: titrepro.certification.v1.GetRecordResponse
+	(*ListResultsRequest)(nil),        // 8: titrepro.certification.v1.ListResultsRequest
+	(*ListResultsResponse)(nil),       // 9: titrepro.certification.v1.ListResultsResponse
+	(*GetResultRequest)(nil),          // 10: titrepro.certification.v1.GetResultRequest
+	(*GetResultResponse)(nil),         // 11: titrepro.certification.v1.GetResultResponse
+	(*ValidateResultRequest)(nil),     // 12: titrepro.certification.v1.ValidateResultRequest
+	(*ValidateResultResponse)(nil),    // 13: titrepro.certification.v1.ValidateResultResponse
+	(*GetCertificateRequest)(nil),     // 14: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),    // 15: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),  // 16: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil), // 17: titrepro.certification.v1.VerifyCertificateResponse
+	(*ListCertificatesRequest)(nil),   // 18: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),  // 19: titrepro.certification.v1.ListCertificatesResponse
+	(*Title)(nil),                     // 20: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),       // 21: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                  // 22: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),             // 23: titrepro.certification.v1.SessionResult
+	(*Certificate)(nil),               // 24: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),            // 25: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),         // 26: titrepro.certification.v1.PublicCertificate
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	8, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	8, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	8, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	9, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	0, // 4: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2, // 5: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4, // 6: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6, // 7: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	1, // 8: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3, // 9: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5, // 10: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7, // 11: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	8, // [8:12] is the sub-list for method output_type
-	4, // [4:8] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	20, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	20, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	20, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	21, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	22, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	23, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	23, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	23, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	24, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	24, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	25, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	26, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	24, // 12: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	0,  // 13: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 14: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 15: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 16: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 17: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 18: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 19: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	14, // 20: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	16, // 21: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	18, // 22: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	1,  // 23: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 24: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 25: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 26: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 27: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 28: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	13, // 29: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	15, // 30: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	17, // 31: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	19, // 32: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	23, // [23:33] is the sub-list for method output_type
+	13, // [13:23] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -524,7 +1290,9 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 	if File_titrepro_certification_v1_certification_service_proto != nil {
 		return
 	}
+	file_titrepro_certification_v1_certificate_proto_init()
 	file_titrepro_certification_v1_record_proto_init()
+	file_titrepro_certification_v1_result_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -532,7 +1300,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,10 +19,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CertificationService_ListTitles_FullMethodName  = "/titrepro.certification.v1.CertificationService/ListTitles"
-	CertificationService_GetTitle_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetTitle"
-	CertificationService_ImportTitle_FullMethodName = "/titrepro.certification.v1.CertificationService/ImportTitle"
-	CertificationService_GetRecord_FullMethodName   = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListTitles_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListTitles"
+	CertificationService_GetTitle_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetTitle"
+	CertificationService_ImportTitle_FullMethodName       = "/titrepro.certification.v1.CertificationService/ImportTitle"
+	CertificationService_GetRecord_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListResults_FullMethodName       = "/titrepro.certification.v1.CertificationService/ListResults"
+	CertificationService_GetResult_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetResult"
+	CertificationService_ValidateResult_FullMethodName    = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_GetCertificate_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetCertificate"
+	CertificationService_VerifyCertificate_FullMethodName = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
+	CertificationService_ListCertificates_FullMethodName  = "/titrepro.certification.v1.CertificationService/ListCertificates"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -30,8 +36,8 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // CertificationService is the certification authority: the catalogue of
-// titles, each person's certification record, and (later) awards and
-// certificates.
+// titles, the sessions' signed results awaiting the ministry's validation,
+// each person's certification record, and the certificates it issues.
 type CertificationServiceClient interface {
 	// ListTitles lists the published title versions, by code then version.
 	// Public: no token needed.
@@ -47,6 +53,36 @@ type CertificationServiceClient interface {
 	// GetRecord returns a person's certification record. Readable by the person
 	// (candidate token bound to the record's subject), ministry and admin.
 	GetRecord(ctx context.Context, in *GetRecordRequest, opts ...grpc.CallOption) (*GetRecordResponse, error)
+	// ListResults lists the sessions' signed results, by session id.
+	// Ministry and admin only.
+	ListResults(ctx context.Context, in *ListResultsRequest, opts ...grpc.CallOption) (*ListResultsResponse, error)
+	// GetResult returns one session's signed result. Ministry and admin only.
+	GetResult(ctx context.Context, in *GetResultRequest, opts ...grpc.CallOption) (*GetResultResponse, error)
+	// ValidateResult validates a session's signed minutes: ministry role only
+	// (R51). In the same transaction, the CCPs obtained enter each
+	// candidate's record (R53), and each candidate whose record now holds
+	// every CCP of the title version receives the titre (R54), the others who
+	// obtained a CCP a livret de certification. No award document exists
+	// before this call. A result validated already is refused with
+	// FAILED_PRECONDITION, reason RESULTS_ALREADY_VALIDATED: nothing is
+	// awarded twice. A session whose signed minutes have not been received is
+	// refused with FAILED_PRECONDITION, reason MINUTES_NOT_SIGNED.
+	ValidateResult(ctx context.Context, in *ValidateResultRequest, opts ...grpc.CallOption) (*ValidateResultResponse, error)
+	// GetCertificate returns one certificate. Readable by its holder
+	// (candidate token bound to the holder's subject), ministry and admin.
+	GetCertificate(ctx context.Context, in *GetCertificateRequest, opts ...grpc.CallOption) (*GetCertificateResponse, error)
+	// VerifyCertificate tells anyone holding a certificate number whether the
+	// certificate is genuine and in force. Public: no token needed.
+	//
+	// The signature is Ed25519 over the certificate's canonical content: the
+	// UTF-8 JSON object of its fields with keys in byte order, no
+	// insignificant white space, and "format" set to "titrepro-certificate/1"
+	// (docs/events.md, "Certificates").
+	VerifyCertificate(ctx context.Context, in *VerifyCertificateRequest, opts ...grpc.CallOption) (*VerifyCertificateResponse, error)
+	// ListCertificates lists certificates by number. A candidate lists their
+	// own; ministry and admin list every certificate, or one person's with
+	// candidate_id.
+	ListCertificates(ctx context.Context, in *ListCertificatesRequest, opts ...grpc.CallOption) (*ListCertificatesResponse, error)
 }
 
 type certificationServiceClient struct {
@@ -97,13 +133,73 @@ func (c *certificationServiceClient) GetRecord(ctx context.Context, in *GetRecor
 	return out, nil
 }
 
+func (c *certificationServiceClient) ListResults(ctx context.Context, in *ListResultsRequest, opts ...grpc.CallOption) (*ListResultsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListResultsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListResults_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetResult(ctx context.Context, in *GetResultRequest, opts ...grpc.CallOption) (*GetResultResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetResultResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetResult_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ValidateResult(ctx context.Context, in *ValidateResultRequest, opts ...grpc.CallOption) (*ValidateResultResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ValidateResultResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ValidateResult_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetCertificate(ctx context.Context, in *GetCertificateRequest, opts ...grpc.CallOption) (*GetCertificateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCertificateResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetCertificate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) VerifyCertificate(ctx context.Context, in *VerifyCertificateRequest, opts ...grpc.CallOption) (*VerifyCertificateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyCertificateResponse)
+	err := c.cc.Invoke(ctx, CertificationService_VerifyCertificate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListCertificates(ctx context.Context, in *ListCertificatesRequest, opts ...grpc.CallOption) (*ListCertificatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCertificatesResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListCertificates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CertificationServiceServer is the server API for CertificationService service.
 // All implementations must embed UnimplementedCertificationServiceServer
 // for forward compatibility.
 //
 // CertificationService is the certification authority: the catalogue of
-// titles, each person's certification record, and (later) awards and
-// certificates.
+// titles, the sessions' signed results awaiting the ministry's validation,
+// each person's certification record, and the certificates it issues.
 type CertificationServiceServer interface {
 	// ListTitles lists the published title versions, by code then version.
 	// Public: no token needed.
@@ -119,6 +215,36 @@ type CertificationServiceServer interface {
 	// GetRecord returns a person's certification record. Readable by the person
 	// (candidate token bound to the record's subject), ministry and admin.
 	GetRecord(context.Context, *GetRecordRequest) (*GetRecordResponse, error)
+	// ListResults lists the sessions' signed results, by session id.
+	// Ministry and admin only.
+	ListResults(context.Context, *ListResultsRequest) (*ListResultsResponse, error)
+	// GetResult returns one session's signed result. Ministry and admin only.
+	GetResult(context.Context, *GetResultRequest) (*GetResultResponse, error)
+	// ValidateResult validates a session's signed minutes: ministry role only
+	// (R51). In the same transaction, the CCPs obtained enter each
+	// candidate's record (R53), and each candidate whose record now holds
+	// every CCP of the title version receives the titre (R54), the others who
+	// obtained a CCP a livret de certification. No award document exists
+	// before this call. A result validated already is refused with
+	// FAILED_PRECONDITION, reason RESULTS_ALREADY_VALIDATED: nothing is
+	// awarded twice. A session whose signed minutes have not been received is
+	// refused with FAILED_PRECONDITION, reason MINUTES_NOT_SIGNED.
+	ValidateResult(context.Context, *ValidateResultRequest) (*ValidateResultResponse, error)
+	// GetCertificate returns one certificate. Readable by its holder
+	// (candidate token bound to the holder's subject), ministry and admin.
+	GetCertificate(context.Context, *GetCertificateRequest) (*GetCertificateResponse, error)
+	// VerifyCertificate tells anyone holding a certificate number whether the
+	// certificate is genuine and in force. Public: no token needed.
+	//
+	// The signature is Ed25519 over the certificate's canonical content: the
+	// UTF-8 JSON object of its fields with keys in byte order, no
+	// insignificant white space, and "format" set to "titrepro-certificate/1"
+	// (docs/events.md, "Certificates").
+	VerifyCertificate(context.Context, *VerifyCertificateRequest) (*VerifyCertificateResponse, error)
+	// ListCertificates lists certificates by number. A candidate lists their
+	// own; ministry and admin list every certificate, or one person's with
+	// candidate_id.
+	ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error)
 	mustEmbedUnimplementedCertificationServiceServer()
 }
 
@@ -140,6 +266,24 @@ func (UnimplementedCertificationServiceServer) ImportTitle(context.Context, *Imp
 }
 func (UnimplementedCertificationServiceServer) GetRecord(context.Context, *GetRecordRequest) (*GetRecordResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetRecord not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListResults(context.Context, *ListResultsRequest) (*ListResultsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListResults not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetResult(context.Context, *GetResultRequest) (*GetResultResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetResult not implemented")
+}
+func (UnimplementedCertificationServiceServer) ValidateResult(context.Context, *ValidateResultRequest) (*ValidateResultResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ValidateResult not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetCertificate(context.Context, *GetCertificateRequest) (*GetCertificateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCertificate not implemented")
+}
+func (UnimplementedCertificationServiceServer) VerifyCertificate(context.Context, *VerifyCertificateRequest) (*VerifyCertificateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyCertificate not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCertificates not implemented")
 }
 func (UnimplementedCertificationServiceServer) mustEmbedUnimplementedCertificationServiceServer() {}
 func (UnimplementedCertificationServiceServer) testEmbeddedByValue()                              {}
@@ -234,6 +378,114 @@ func _CertificationService_GetRecord_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_ListResults_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListResultsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListResults(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListResults_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListResults(ctx, req.(*ListResultsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetResult_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetResult(ctx, req.(*GetResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ValidateResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ValidateResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ValidateResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ValidateResult_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ValidateResult(ctx, req.(*ValidateResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCertificateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetCertificate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetCertificate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetCertificate(ctx, req.(*GetCertificateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_VerifyCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyCertificateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).VerifyCertificate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_VerifyCertificate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).VerifyCertificate(ctx, req.(*VerifyCertificateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListCertificates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCertificatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListCertificates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListCertificates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListCertificates(ctx, req.(*ListCertificatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CertificationService_ServiceDesc is the grpc.ServiceDesc for CertificationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -256,6 +508,30 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetRecord",
 			Handler:    _CertificationService_GetRecord_Handler,
+		},
+		{
+			MethodName: "ListResults",
+			Handler:    _CertificationService_ListResults_Handler,
+		},
+		{
+			MethodName: "GetResult",
+			Handler:    _CertificationService_GetResult_Handler,
+		},
+		{
+			MethodName: "ValidateResult",
+			Handler:    _CertificationService_ValidateResult_Handler,
+		},
+		{
+			MethodName: "GetCertificate",
+			Handler:    _CertificationService_GetCertificate_Handler,
+		},
+		{
+			MethodName: "VerifyCertificate",
+			Handler:    _CertificationService_VerifyCertificate_Handler,
+		},
+		{
+			MethodName: "ListCertificates",
+			Handler:    _CertificationService_ListCertificates_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -103,7 +103,15 @@ type ResultsValidated struct {
 	// Subject of the officer who validated.
 	ValidatedBy string `protobuf:"bytes,4,opt,name=validated_by,json=validatedBy,proto3" json:"validated_by,omitempty"`
 	// Hex SHA-256 of the minutes that were validated.
-	MinutesHash   string `protobuf:"bytes,5,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	MinutesHash string `protobuf:"bytes,5,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,6,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,7,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,8,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Date of the jury, "YYYY-MM-DD".
+	JuryDate      string `protobuf:"bytes,9,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -173,6 +181,34 @@ func (x *ResultsValidated) GetMinutesHash() string {
 	return ""
 }
 
+func (x *ResultsValidated) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *ResultsValidated) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
 // CcpAwarded is published on titrepro.certification.v1.ccp_awarded when a
 // CCP enters a person's certification record (R53).
 type CcpAwarded struct {
@@ -192,7 +228,9 @@ type CcpAwarded struct {
 	// The session where the jury decided.
 	SessionId string `protobuf:"bytes,7,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// Date of the jury, "YYYY-MM-DD".
-	JuryDate      string `protobuf:"bytes,8,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	JuryDate string `protobuf:"bytes,8,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	// Wording of the CCP.
+	CcpLabel      string `protobuf:"bytes,9,opt,name=ccp_label,json=ccpLabel,proto3" json:"ccp_label,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -283,6 +321,13 @@ func (x *CcpAwarded) GetJuryDate() string {
 	return ""
 }
 
+func (x *CcpAwarded) GetCcpLabel() string {
+	if x != nil {
+		return x.CcpLabel
+	}
+	return ""
+}
+
 // TitleAwarded is published on titrepro.certification.v1.title_awarded when
 // the titre is awarded: the record holds every CCP of the title version, in
 // this session or capitalised from earlier ones (R52, R54).
@@ -307,7 +352,13 @@ type TitleAwarded struct {
 	// Level of the title (2019 framework).
 	Level int32 `protobuf:"varint,9,opt,name=level,proto3" json:"level,omitempty"`
 	// Issue date, "YYYY-MM-DD".
-	IssueDate     string `protobuf:"bytes,10,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	IssueDate string `protobuf:"bytes,10,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	// Full wording of the title.
+	TitleLabel string `protobuf:"bytes,11,opt,name=title_label,json=titleLabel,proto3" json:"title_label,omitempty"`
+	// RNCP identifier of the title, when known.
+	RncpId string `protobuf:"bytes,12,opt,name=rncp_id,json=rncpId,proto3" json:"rncp_id,omitempty"`
+	// Date of the jury of the completing session, "YYYY-MM-DD".
+	JuryDate      string `protobuf:"bytes,13,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -412,6 +463,27 @@ func (x *TitleAwarded) GetIssueDate() string {
 	return ""
 }
 
+func (x *TitleAwarded) GetTitleLabel() string {
+	if x != nil {
+		return x.TitleLabel
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetRncpId() string {
+	if x != nil {
+		return x.RncpId
+	}
+	return ""
+}
+
+func (x *TitleAwarded) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
 // LivretIssued is published on titrepro.certification.v1.livret_issued when
 // a livret de certification is issued: CCPs are held but not yet the whole
 // title (R52).
@@ -434,7 +506,11 @@ type LivretIssued struct {
 	// The session whose validation issued it.
 	SessionId string `protobuf:"bytes,8,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// Issue date, "YYYY-MM-DD".
-	IssueDate     string `protobuf:"bytes,9,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	IssueDate string `protobuf:"bytes,9,opt,name=issue_date,json=issueDate,proto3" json:"issue_date,omitempty"`
+	// Full wording of the title.
+	TitleLabel string `protobuf:"bytes,10,opt,name=title_label,json=titleLabel,proto3" json:"title_label,omitempty"`
+	// Date of the jury of the issuing session, "YYYY-MM-DD".
+	JuryDate      string `protobuf:"bytes,11,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -532,6 +608,20 @@ func (x *LivretIssued) GetIssueDate() string {
 	return ""
 }
 
+func (x *LivretIssued) GetTitleLabel() string {
+	if x != nil {
+		return x.TitleLabel
+	}
+	return ""
+}
+
+func (x *LivretIssued) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
 var File_titrepro_certification_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_events_proto_rawDesc = "" +
@@ -541,7 +631,7 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x126\n" +
-	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05title\"\xcd\x01\n" +
+	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05title\"\xc7\x02\n" +
 	"\x10ResultsValidated\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -549,7 +639,11 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
 	"\fvalidated_by\x18\x04 \x01(\tR\vvalidatedBy\x12!\n" +
-	"\fminutes_hash\x18\x05 \x01(\tR\vminutesHash\"\x9c\x02\n" +
+	"\fminutes_hash\x18\x05 \x01(\tR\vminutesHash\x12\x1b\n" +
+	"\tcentre_id\x18\x06 \x01(\tR\bcentreId\x12\x19\n" +
+	"\btitle_id\x18\a \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\b \x01(\tR\ftitleVersion\x12\x1b\n" +
+	"\tjury_date\x18\t \x01(\tR\bjuryDate\"\xb9\x02\n" +
 	"\n" +
 	"CcpAwarded\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
@@ -561,7 +655,8 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\bccp_code\x18\x06 \x01(\tR\accpCode\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\a \x01(\tR\tsessionId\x12\x1b\n" +
-	"\tjury_date\x18\b \x01(\tR\bjuryDate\"\xf7\x02\n" +
+	"\tjury_date\x18\b \x01(\tR\bjuryDate\x12\x1b\n" +
+	"\tccp_label\x18\t \x01(\tR\bccpLabel\"\xce\x03\n" +
 	"\fTitleAwarded\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -576,7 +671,11 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\x05level\x18\t \x01(\x05R\x05level\x12\x1d\n" +
 	"\n" +
 	"issue_date\x18\n" +
-	" \x01(\tR\tissueDate\"\xd1\x02\n" +
+	" \x01(\tR\tissueDate\x12\x1f\n" +
+	"\vtitle_label\x18\v \x01(\tR\n" +
+	"titleLabel\x12\x17\n" +
+	"\arncp_id\x18\f \x01(\tR\x06rncpId\x12\x1b\n" +
+	"\tjury_date\x18\r \x01(\tR\bjuryDate\"\x8f\x03\n" +
 	"\fLivretIssued\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -589,7 +688,11 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\b \x01(\tR\tsessionId\x12\x1d\n" +
 	"\n" +
-	"issue_date\x18\t \x01(\tR\tissueDateB\x81\x02\n" +
+	"issue_date\x18\t \x01(\tR\tissueDate\x12\x1f\n" +
+	"\vtitle_label\x18\n" +
+	" \x01(\tR\n" +
+	"titleLabel\x12\x1b\n" +
+	"\tjury_date\x18\v \x01(\tR\bjuryDateB\x81\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\vEventsProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (

@@ -25,7 +25,8 @@ const (
 
 // CertificationRecord is a person's record with the certification authority.
 // Resource name: records/{candidate_id}. It starts with the holder identity
-// projected from the candidate service's events.
+// projected from the candidate service's events; validated session results
+// add the CCPs obtained (R53) and the certificates issued.
 type CertificationRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The candidate's id in the candidate service.
@@ -33,9 +34,14 @@ type CertificationRecord struct {
 	// Identity printed on certificates.
 	Holder *Holder `protobuf:"bytes,2,opt,name=holder,proto3" json:"holder,omitempty"`
 	// Last change of the record.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// The CCPs the person holds, by title, version and title order. A CCP
+	// obtained again in a later session keeps its first session (R53).
+	HeldCcps []*HeldCcp `protobuf:"bytes,4,rep,name=held_ccps,json=heldCcps,proto3" json:"held_ccps,omitempty"`
+	// Numbers of the certificates issued to the person, in number order.
+	CertificateNumbers []string `protobuf:"bytes,5,rep,name=certificate_numbers,json=certificateNumbers,proto3" json:"certificate_numbers,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *CertificationRecord) Reset() {
@@ -89,6 +95,102 @@ func (x *CertificationRecord) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *CertificationRecord) GetHeldCcps() []*HeldCcp {
+	if x != nil {
+		return x.HeldCcps
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetCertificateNumbers() []string {
+	if x != nil {
+		return x.CertificateNumbers
+	}
+	return nil
+}
+
+// HeldCcp is a CCP in a person's certification record (R53).
+type HeldCcp struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Title code.
+	TitleId string `protobuf:"bytes,1,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,2,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// CCP code, e.g. "CCP1".
+	CcpCode string `protobuf:"bytes,3,opt,name=ccp_code,json=ccpCode,proto3" json:"ccp_code,omitempty"`
+	// The session where it was first obtained.
+	SessionId string `protobuf:"bytes,4,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Date of that session's jury, "YYYY-MM-DD".
+	JuryDate      string `protobuf:"bytes,5,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HeldCcp) Reset() {
+	*x = HeldCcp{}
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HeldCcp) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HeldCcp) ProtoMessage() {}
+
+func (x *HeldCcp) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HeldCcp.ProtoReflect.Descriptor instead.
+func (*HeldCcp) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *HeldCcp) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *HeldCcp) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *HeldCcp) GetCcpCode() string {
+	if x != nil {
+		return x.CcpCode
+	}
+	return ""
+}
+
+func (x *HeldCcp) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *HeldCcp) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
 // Holder is the civil identity of a certification holder, as last
 // registered with the candidate service.
 type Holder struct {
@@ -115,7 +217,7 @@ type Holder struct {
 
 func (x *Holder) Reset() {
 	*x = Holder{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -127,7 +229,7 @@ func (x *Holder) String() string {
 func (*Holder) ProtoMessage() {}
 
 func (x *Holder) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -140,7 +242,7 @@ func (x *Holder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Holder.ProtoReflect.Descriptor instead.
 func (*Holder) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Holder) GetSubject() string {
@@ -203,12 +305,21 @@ var File_titrepro_certification_v1_record_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_record_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x01\n" +
+	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbb\x02\n" +
 	"\x13CertificationRecord\x12&\n" +
 	"\fcandidate_id\x18\x01 \x01(\tB\x03\xe0A\x03R\vcandidateId\x12>\n" +
 	"\x06holder\x18\x02 \x01(\v2!.titrepro.certification.v1.HolderB\x03\xe0A\x03R\x06holder\x12@\n" +
 	"\vupdate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"updateTime\"\x9a\x02\n" +
+	"updateTime\x12D\n" +
+	"\theld_ccps\x18\x04 \x03(\v2\".titrepro.certification.v1.HeldCcpB\x03\xe0A\x03R\bheldCcps\x124\n" +
+	"\x13certificate_numbers\x18\x05 \x03(\tB\x03\xe0A\x03R\x12certificateNumbers\"\xa0\x01\n" +
+	"\aHeldCcp\x12\x19\n" +
+	"\btitle_id\x18\x01 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x02 \x01(\tR\ftitleVersion\x12\x19\n" +
+	"\bccp_code\x18\x03 \x01(\tR\accpCode\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x04 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tjury_date\x18\x05 \x01(\tR\bjuryDate\"\x9a\x02\n" +
 	"\x06Holder\x12\x18\n" +
 	"\asubject\x18\x01 \x01(\tR\asubject\x12\x1d\n" +
 	"\n" +
@@ -236,20 +347,22 @@ func file_titrepro_certification_v1_record_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_record_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_titrepro_certification_v1_record_proto_goTypes = []any{
 	(*CertificationRecord)(nil),   // 0: titrepro.certification.v1.CertificationRecord
-	(*Holder)(nil),                // 1: titrepro.certification.v1.Holder
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
+	(*HeldCcp)(nil),               // 1: titrepro.certification.v1.HeldCcp
+	(*Holder)(nil),                // 2: titrepro.certification.v1.Holder
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
 var file_titrepro_certification_v1_record_proto_depIdxs = []int32{
-	1, // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
-	2, // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	2, // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
+	3, // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
+	1, // 2: titrepro.certification.v1.CertificationRecord.held_ccps:type_name -> titrepro.certification.v1.HeldCcp
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_record_proto_init() }
@@ -263,7 +376,7 @@ func file_titrepro_certification_v1_record_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_record_proto_rawDesc), len(file_titrepro_certification_v1_record_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -100,3 +100,45 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// CandidateIDsOfSubject implements holder.Repository. An empty subject
+// belongs to nobody: identities projected without one are never matched.
+func (r *HolderRepository) CandidateIDsOfSubject(ctx context.Context, subject string) ([]string, error) {
+	if subject == "" {
+		return nil, nil
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT candidate_id FROM holders WHERE subject = $1 ORDER BY candidate_id`, subject)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: holders of subject: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlstore: holders of subject: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: holders of subject: %w", err)
+	}
+	return ids, nil
+}
+
+// lockHolder takes the write lock of a person's holder row for the rest of
+// tx and reports whether the row exists. A no-op UPDATE rather than
+// SELECT ... FOR UPDATE, which SQLite lacks: on PostgreSQL it takes the
+// row lock, on SQLite the transaction already holds the database's write
+// lock (BEGIN IMMEDIATE).
+func lockHolder(ctx context.Context, tx *sqldb.Tx, candidateID string) (bool, error) {
+	out, err := tx.ExecContext(ctx, `UPDATE holders SET source_version = source_version WHERE candidate_id = $1`, candidateID)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: lock holder %s: %w", candidateID, err)
+	}
+	n, err := out.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: lock holder %s: %w", candidateID, err)
+	}
+	return n == 1, nil
+}

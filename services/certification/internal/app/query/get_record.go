@@ -7,6 +7,8 @@ import (
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
 
+	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 )
 
@@ -27,20 +29,25 @@ type GetRecord struct {
 	CandidateID string
 }
 
-// Record is a person's certification record: for now, the holder identity.
+// Record is a person's certification record: the holder identity, the
+// CCPs held (R53) and the certificates issued.
 type Record struct {
-	CandidateID string
-	Holder      holder.Holder
+	CandidateID  string
+	Holder       holder.Holder
+	Held         []award.HeldCcp
+	Certificates []certificate.Number
 }
 
 // GetRecordHandler reads certification records.
 type GetRecordHandler struct {
-	holders holder.Repository
+	holders      holder.Repository
+	records      award.Repository
+	certificates certificate.Repository
 }
 
 // NewGetRecordHandler returns the handler.
-func NewGetRecordHandler(holders holder.Repository) GetRecordHandler {
-	return GetRecordHandler{holders: holders}
+func NewGetRecordHandler(holders holder.Repository, records award.Repository, certificates certificate.Repository) GetRecordHandler {
+	return GetRecordHandler{holders: holders, records: records, certificates: certificates}
 }
 
 // Handle returns the record when the caller may read it:
@@ -73,5 +80,13 @@ func (h GetRecordHandler) Handle(ctx context.Context, q GetRecord) (Record, erro
 	if !staff && (hd.Subject == "" || hd.Subject != p.Subject) {
 		return Record{}, ErrRecordDenied
 	}
-	return Record{CandidateID: hd.CandidateID, Holder: hd}, nil
+	held, err := h.records.HeldCcps(ctx, hd.CandidateID)
+	if err != nil {
+		return Record{}, err
+	}
+	numbers, err := h.certificates.NumbersOf(ctx, hd.CandidateID)
+	if err != nil {
+		return Record{}, err
+	}
+	return Record{CandidateID: hd.CandidateID, Holder: hd, Held: held, Certificates: numbers}, nil
 }

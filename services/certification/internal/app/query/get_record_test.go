@@ -25,7 +25,7 @@ func TestGetRecordAuthorisation(t *testing.T) {
 			t.Fatalf("Upsert: %v", err)
 		}
 	}
-	h := query.NewGetRecordHandler(repo)
+	h := query.NewGetRecordHandler(repo, sqlstore.NewRecordRepository(db), sqlstore.NewCertificateRepository(db))
 
 	tests := []struct {
 		name       string

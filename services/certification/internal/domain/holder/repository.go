@@ -11,4 +11,8 @@ type Repository interface {
 	// check is part of the write, so that two writers racing cannot put an
 	// older version over a newer one.
 	Upsert(ctx context.Context, h Holder) (bool, error)
+	// CandidateIDsOfSubject returns the ids of the candidate records bound
+	// to an identity-provider subject, in order: how a candidate's token
+	// finds their records.
+	CandidateIDsOfSubject(ctx context.Context, subject string) ([]string, error)
 }

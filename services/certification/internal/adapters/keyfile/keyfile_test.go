@@ -1,0 +1,101 @@
+package keyfile_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
+)
+
+func TestLoadOrCreate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "nested", "certificate-ed25519.pem")
+	first, created, err := keyfile.LoadOrCreate(path)
+	if err != nil || !created {
+		t.Fatalf("LoadOrCreate(missing) = created %v, %v; want a new key", created, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("stat: %v", err)
+	}
+	if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %04o; want 0600", info.Mode().Perm())
+	}
+	again, created, err := keyfile.LoadOrCreate(path)
+	if err != nil || created || !bytes.Equal(first, again) {
+		t.Fatalf("LoadOrCreate(existing) = created %v, %v; want the same key loaded", created, err)
+	}
+}
+
+func TestLoadOrCreateConcurrentStartsAgree(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "key.pem")
+	keys := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Go(func() {
+			k, _, err := keyfile.LoadOrCreate(path)
+			if err != nil {
+				t.Errorf("LoadOrCreate: %v", err)
+			}
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	for i := range keys {
+		if !bytes.Equal(keys[i], keys[0]) {
+			t.Fatalf("start %d got another key than start 0", i)
+		}
+	}
+}
+
+func TestLoadOrCreateRefusesBadFiles(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits on Windows")
+	}
+	tests := []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		want    string
+	}{
+		{"readable by others", "", 0o644, "chmod 600"},
+		{"not PEM", "hello", 0o600, "no PKCS#8 PEM block"},
+		{"PEM but not PKCS#8", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", 0o600, "parse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "key.pem")
+			content := tt.content
+			if content == "" {
+				// A valid key, with the wrong mode.
+				src := filepath.Join(t.TempDir(), "good.pem")
+				if _, _, err := keyfile.LoadOrCreate(src); err != nil {
+					t.Fatalf("create: %v", err)
+				}
+				data, err := os.ReadFile(src)
+				if err != nil {
+					t.Fatalf("read: %v", err)
+				}
+				content = string(data)
+			}
+			if err := os.WriteFile(path, []byte(content), tt.mode); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			if err := os.Chmod(path, tt.mode); err != nil {
+				t.Fatalf("chmod: %v", err)
+			}
+			_, _, err := keyfile.LoadOrCreate(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("LoadOrCreate() = %v; want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,41 @@
+package query
+
+import (
+	"context"
+	"strings"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
+)
+
+// GetResult names a session's result.
+type GetResult struct {
+	SessionID string
+}
+
+// GetResultHandler reads one session result for the ministry.
+type GetResultHandler struct {
+	results result.Repository
+}
+
+// NewGetResultHandler returns the handler.
+func NewGetResultHandler(results result.Repository) GetResultHandler {
+	return GetResultHandler{results: results}
+}
+
+// Handle returns the result to ministry and admin callers; anyone else is
+// result.ErrReadDenied. An unknown session is result.ErrNotFound.
+func (h GetResultHandler) Handle(ctx context.Context, q GetResult) (result.SessionResult, error) {
+	if err := requireResultReader(ctx); err != nil {
+		return result.SessionResult{}, err
+	}
+	if strings.TrimSpace(q.SessionID) == "" {
+		return result.SessionResult{}, apperr.Invalid(apperr.FieldViolation{Field: "session_id", Description: "is required"})
+	}
+	r, err := h.results.Get(ctx, q.SessionID)
+	if err != nil {
+		return result.SessionResult{}, err
+	}
+	return r, nil
+}

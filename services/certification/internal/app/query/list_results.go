@@ -1,0 +1,81 @@
+package query
+
+import (
+	"context"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/paging"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
+)
+
+// ListResults asks for one page of session results.
+type ListResults struct {
+	PageSize  int32
+	PageToken string
+	State     result.State // empty: every state
+}
+
+// ResultPage is one page of results, in session id order.
+type ResultPage struct {
+	Results       []result.SessionResult
+	NextPageToken string // empty on the last page
+}
+
+// ListResultsHandler lists session results for the ministry.
+type ListResultsHandler struct {
+	results result.Repository
+}
+
+// NewListResultsHandler returns the handler.
+func NewListResultsHandler(results result.Repository) ListResultsHandler {
+	return ListResultsHandler{results: results}
+}
+
+// Handle returns a page of results to ministry and admin callers; anyone
+// else is result.ErrReadDenied.
+func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPage, error) {
+	if err := requireResultReader(ctx); err != nil {
+		return ResultPage{}, err
+	}
+	switch q.State {
+	case "", result.AwaitingValidation, result.Validated:
+	default:
+		return ResultPage{}, apperr.Invalid(apperr.FieldViolation{Field: "state", Description: "is not a result state"})
+	}
+	size, err := paging.Size(q.PageSize)
+	if err != nil {
+		return ResultPage{}, err
+	}
+	listing := "results|state=" + string(q.State)
+	var after string
+	if _, err := paging.Decode(listing, q.PageToken, &after); err != nil {
+		return ResultPage{}, err
+	}
+	rows, err := h.results.List(ctx, q.State, after, size+1)
+	if err != nil {
+		return ResultPage{}, err
+	}
+	if len(rows) <= size {
+		return ResultPage{Results: rows}, nil
+	}
+	rows = rows[:size]
+	token, err := paging.Encode(listing, rows[size-1].SessionID)
+	if err != nil {
+		return ResultPage{}, err
+	}
+	return ResultPage{Results: rows, NextPageToken: token}, nil
+}
+
+// requireResultReader lets ministry and admin callers read results.
+func requireResultReader(ctx context.Context) error {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.HasAny(auth.RoleMinistry, auth.RoleAdmin) {
+		return result.ErrReadDenied
+	}
+	return nil
+}

@@ -1,0 +1,19 @@
+package result
+
+import "context"
+
+// Repository stores session results. Validation, which must commit with
+// its awards, goes through the app layer's validation unit instead.
+type Repository interface {
+	// Record stores r, received from a MinutesSigned event, unless its
+	// session has a result already. It reports whether it stored r. The
+	// same minutes again (SameMinutes) are not stored and not an error;
+	// other minutes for the session are ErrMinutesConflict.
+	Record(ctx context.Context, r SessionResult) (bool, error)
+	// Get returns the result of a session, or ErrNotFound.
+	Get(ctx context.Context, sessionID string) (SessionResult, error)
+	// List returns at most limit results in session id order, after the
+	// session id after ("" starts at the beginning), only those in state
+	// when state is not empty.
+	List(ctx context.Context, state State, after string, limit int) ([]SessionResult, error)
+}

@@ -1,0 +1,90 @@
+package ports
+
+import (
+	"context"
+
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+
+	"github.com/titrepro/titrepro/services/certification/internal/app/command"
+	"github.com/titrepro/titrepro/services/certification/internal/app/query"
+	"github.com/titrepro/titrepro/services/certification/internal/protoconv"
+)
+
+// ListResults implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) ListResults(ctx context.Context, req *certificationv1.ListResultsRequest) (*certificationv1.ListResultsResponse, error) {
+	page, err := s.app.Queries.ListResults.Handle(ctx, query.ListResults{
+		PageSize: req.GetPageSize(), PageToken: req.GetPageToken(), State: protoconv.ResultStateFromProto(req.GetState()),
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.ListResultsResponse{NextPageToken: page.NextPageToken}
+	for _, r := range page.Results {
+		resp.Results = append(resp.Results, protoconv.Result(r))
+	}
+	return resp, nil
+}
+
+// GetResult implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetResult(ctx context.Context, req *certificationv1.GetResultRequest) (*certificationv1.GetResultResponse, error) {
+	r, err := s.app.Queries.GetResult.Handle(ctx, query.GetResult{SessionID: req.GetSessionId()})
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetResultResponse{Result: protoconv.Result(r)}, nil
+}
+
+// ValidateResult implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) ValidateResult(ctx context.Context, req *certificationv1.ValidateResultRequest) (*certificationv1.ValidateResultResponse, error) {
+	out, err := s.app.Commands.ValidateResult.Handle(ctx, command.ValidateResult{
+		SessionID: req.GetSessionId(), MinutesHash: req.GetMinutesHash(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.ValidateResultResponse{Result: protoconv.Result(out.Result)}
+	for _, c := range out.Certificates {
+		resp.Certificates = append(resp.Certificates, protoconv.Certificate(c))
+	}
+	return resp, nil
+}
+
+// GetCertificate implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetCertificate(ctx context.Context, req *certificationv1.GetCertificateRequest) (*certificationv1.GetCertificateResponse, error) {
+	c, err := s.app.Queries.GetCertificate.Handle(ctx, query.GetCertificate{Number: req.GetNumber()})
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetCertificateResponse{Certificate: protoconv.Certificate(c)}, nil
+}
+
+// VerifyCertificate implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) VerifyCertificate(ctx context.Context, req *certificationv1.VerifyCertificateRequest) (*certificationv1.VerifyCertificateResponse, error) {
+	v, err := s.app.Queries.VerifyCertificate.Handle(ctx, query.VerifyCertificate{Number: req.GetNumber()})
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.VerifyCertificateResponse{
+		Valid: v.Valid, SignatureValid: v.SignatureValid, Reason: v.Reason, Message: v.Message,
+	}
+	if v.Found {
+		resp.Status = protoconv.CertificateStatus(v.Certificate.Status)
+		resp.Certificate = protoconv.PublicCertificate(v.Certificate)
+	}
+	return resp, nil
+}
+
+// ListCertificates implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) ListCertificates(ctx context.Context, req *certificationv1.ListCertificatesRequest) (*certificationv1.ListCertificatesResponse, error) {
+	page, err := s.app.Queries.ListCertificates.Handle(ctx, query.ListCertificates{
+		PageSize: req.GetPageSize(), PageToken: req.GetPageToken(), CandidateID: req.GetCandidateId(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.ListCertificatesResponse{NextPageToken: page.NextPageToken}
+	for _, c := range page.Certificates {
+		resp.Certificates = append(resp.Certificates, protoconv.Certificate(c))
+	}
+	return resp, nil
+}

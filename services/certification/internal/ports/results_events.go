@@ -1,0 +1,163 @@
+package ports
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
+
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/sqldb"
+
+	"github.com/titrepro/titrepro/services/certification/internal/app/command"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
+)
+
+// Coordinates of the results consumer.
+const (
+	// ResultsDurable is the durable consumer name (and inbox key).
+	ResultsDurable = "certification_results"
+	// SubjectMinutesSigned is the assessment event the consumer follows.
+	SubjectMinutesSigned = "titrepro.assessment.v1.minutes_signed"
+)
+
+// ResultsConsumer feeds MinutesSigned events to the RecordResult command:
+// each session's signed minutes become a result awaiting the ministry's
+// validation. Nothing is awarded here (R51).
+type ResultsConsumer struct {
+	record  command.RecordResultHandler
+	repoFor func(tx *sqldb.Tx) result.Repository
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// NewResultsConsumer returns the consumer. repoFor binds a result
+// repository to the transaction in which eventbus records the event in its
+// inbox, so that the result and the inbox row commit together.
+func NewResultsConsumer(record command.RecordResultHandler, repoFor func(tx *sqldb.Tx) result.Repository, log *slog.Logger, now func() time.Time) *ResultsConsumer {
+	return &ResultsConsumer{record: record, repoFor: repoFor, log: log, now: now}
+}
+
+// Subscribe starts the durable consumer on the assessment stream, which it
+// first creates if the assessment service has not yet (same configuration
+// everywhere, so this is idempotent).
+func (c *ResultsConsumer) Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB) (*eventbus.Subscription, error) {
+	stream := eventbus.ContextStream("assessment")
+	if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
+		return nil, err
+	}
+	return eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
+		Stream:         stream.Name,
+		Durable:        ResultsDurable,
+		FilterSubjects: []string{SubjectMinutesSigned},
+	}, c.Handle)
+}
+
+// Handle is the eventbus.Handler: it decodes the minutes and records them.
+// The same minutes delivered again are acknowledged and ignored; the inbox
+// catches a redelivery of the same event, the repository a re-publication
+// under another event id.
+func (c *ResultsConsumer) Handle(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	r, err := c.decode(msg)
+	if err != nil {
+		return err
+	}
+	created, err := c.record.Handle(ctx, c.repoFor(tx), r)
+	if err != nil {
+		return err
+	}
+	if !created {
+		c.log.InfoContext(ctx, "signed minutes already recorded", "event_id", msg.ID, "session_id", r.SessionID)
+	}
+	return nil
+}
+
+// decode reads a MinutesSigned.
+func (c *ResultsConsumer) decode(msg eventbus.Message) (result.SessionResult, error) {
+	if msg.Type != string((&assessmentv1.MinutesSigned{}).ProtoReflect().Descriptor().FullName()) {
+		return result.SessionResult{}, ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	var ev assessmentv1.MinutesSigned
+	if err := proto.Unmarshal(msg.Data, &ev); err != nil {
+		return result.SessionResult{}, ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
+	}
+	r := result.SessionResult{
+		SessionID:    ev.GetSessionId(),
+		CentreID:     ev.GetCentreId(),
+		Type:         sessionType(ev.GetType()),
+		TitleCode:    ev.GetTitleId(),
+		TitleVersion: ev.GetTitleVersion(),
+		JuryDate:     ev.GetJuryDate(),
+		MinutesHash:  ev.GetContentHash(),
+		ReceivedAt:   c.now(),
+	}
+	switch {
+	case ev.GetOccurTime().IsValid():
+		r.SignedAt = ev.GetOccurTime().AsTime()
+	case !msg.Time.IsZero():
+		r.SignedAt = msg.Time
+	}
+	for _, l := range ev.GetLines() {
+		line := result.Line{
+			CandidacyID:         l.GetCandidacyId(),
+			CandidateID:         l.GetCandidateId(),
+			TitleOutcome:        titleOutcome(l.GetTitleOutcome()),
+			DossierManifestHash: l.GetDossierManifestHash(),
+		}
+		for _, d := range l.GetCcpDecisions() {
+			line.Decisions = append(line.Decisions, result.CcpDecision{
+				CcpCode: d.GetCcpCode(), Outcome: ccpOutcome(d.GetOutcome()), Motivation: d.GetMotivation(),
+			})
+		}
+		r.Lines = append(r.Lines, line)
+	}
+	for _, s := range ev.GetSignatures() {
+		sig := result.Signature{JurorSubject: s.GetJurorSubject(), JurorName: s.GetJurorName(), ContentHash: s.GetContentHash()}
+		if s.GetSignTime().IsValid() {
+			sig.SignedAt = s.GetSignTime().AsTime()
+		}
+		r.Signatures = append(r.Signatures, sig)
+	}
+	return r, nil
+}
+
+func sessionType(t assessmentv1.SessionType) result.SessionType {
+	switch t {
+	case assessmentv1.SessionType_SESSION_TYPE_TITRE:
+		return result.SessionTitre
+	case assessmentv1.SessionType_SESSION_TYPE_CCP:
+		return result.SessionCcp
+	default:
+		return "" // refused by CheckReceived
+	}
+}
+
+func ccpOutcome(o assessmentv1.CcpOutcome) result.CcpOutcome {
+	switch o {
+	case assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED:
+		return result.Obtained
+	case assessmentv1.CcpOutcome_CCP_OUTCOME_NOT_OBTAINED:
+		return result.NotObtained
+	default:
+		// Undecided is never obtained: it awards nothing.
+		return ""
+	}
+}
+
+func titleOutcome(o assessmentv1.TitleOutcome) result.TitleOutcome {
+	switch o {
+	case assessmentv1.TitleOutcome_TITLE_OUTCOME_AWARDED:
+		return result.TitleAwarded
+	case assessmentv1.TitleOutcome_TITLE_OUTCOME_PARTIAL:
+		return result.TitlePartial
+	case assessmentv1.TitleOutcome_TITLE_OUTCOME_FAILED:
+		return result.TitleFailed
+	case assessmentv1.TitleOutcome_TITLE_OUTCOME_ABSENT:
+		return result.TitleAbsent
+	default:
+		return ""
+	}
+}

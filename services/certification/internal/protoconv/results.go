@@ -1,0 +1,71 @@
+package protoconv
+
+import (
+	"strings"
+
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
+)
+
+// Result converts a session result.
+func Result(r result.SessionResult) *certificationv1.SessionResult {
+	out := &certificationv1.SessionResult{
+		SessionId:    r.SessionID,
+		CentreId:     r.CentreID,
+		Type:         certificationv1.SessionType(certificationv1.SessionType_value["SESSION_TYPE_"+string(r.Type)]),
+		TitleId:      r.TitleCode,
+		TitleVersion: r.TitleVersion,
+		JuryDate:     r.JuryDate,
+		MinutesHash:  r.MinutesHash,
+		State:        ResultState(r.State),
+		ValidatedBy:  r.ValidatedBy,
+		ValidateTime: timestamp(r.ValidatedAt),
+		SignTime:     timestamp(r.SignedAt),
+		ReceiveTime:  timestamp(r.ReceivedAt),
+	}
+	for _, l := range r.Lines {
+		line := &certificationv1.ResultLine{
+			CandidacyId:         l.CandidacyID,
+			CandidateId:         l.CandidateID,
+			TitleOutcome:        certificationv1.TitleOutcome(certificationv1.TitleOutcome_value["TITLE_OUTCOME_"+string(l.TitleOutcome)]),
+			DossierManifestHash: l.DossierManifestHash,
+		}
+		for _, d := range l.Decisions {
+			line.CcpResults = append(line.CcpResults, &certificationv1.CcpResult{
+				CcpCode:    d.CcpCode,
+				Outcome:    certificationv1.CcpOutcome(certificationv1.CcpOutcome_value["CCP_OUTCOME_"+string(d.Outcome)]),
+				Motivation: d.Motivation,
+			})
+		}
+		out.Lines = append(out.Lines, line)
+	}
+	for _, s := range r.Signatures {
+		out.Signatures = append(out.Signatures, &certificationv1.ResultSignature{
+			JurorSubject: s.JurorSubject, JurorName: s.JurorName, SignTime: timestamp(s.SignedAt), ContentHash: s.ContentHash,
+		})
+	}
+	return out
+}
+
+// ResultState converts a result state.
+func ResultState(s result.State) certificationv1.ResultState {
+	return certificationv1.ResultState(certificationv1.ResultState_value["RESULT_STATE_"+string(s)])
+}
+
+// ResultStateFromProto converts a result state filter; UNSPECIFIED (and
+// any value without a domain counterpart) is "" (every state).
+func ResultStateFromProto(s certificationv1.ResultState) result.State {
+	if s == certificationv1.ResultState_RESULT_STATE_UNSPECIFIED {
+		return ""
+	}
+	return result.State(strings.TrimPrefix(s.String(), "RESULT_STATE_"))
+}
+
+// HeldCcp converts a CCP of a certification record.
+func HeldCcp(h award.HeldCcp) *certificationv1.HeldCcp {
+	return &certificationv1.HeldCcp{
+		TitleId: h.TitleCode, TitleVersion: h.TitleVersion, CcpCode: h.CcpCode, SessionId: h.SessionID, JuryDate: h.JuryDate,
+	}
+}
