@@ -7,6 +7,7 @@ require (
 	github.com/nats-io/nats.go v1.55.0
 	github.com/titrepro/titrepro/gateway v0.0.0
 	github.com/titrepro/titrepro/internal v0.0.0
+	github.com/titrepro/titrepro/services/assessment v0.0.0
 	github.com/titrepro/titrepro/services/candidate v0.0.0
 	github.com/titrepro/titrepro/services/certification v0.0.0
 )
@@ -64,6 +65,7 @@ replace (
 	github.com/titrepro/titrepro/gateway => ./gateway
 	github.com/titrepro/titrepro/gen/go => ./gen/go
 	github.com/titrepro/titrepro/internal => ./internal
+	github.com/titrepro/titrepro/services/assessment => ./services/assessment
 	github.com/titrepro/titrepro/services/candidate => ./services/candidate
 	github.com/titrepro/titrepro/services/certification => ./services/certification
 )

@@ -32,6 +32,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/titrepro/titrepro/gateway/internal/openapi"
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
@@ -41,6 +42,7 @@ type Options struct {
 	// gRPC addresses of the services (host:port).
 	CandidateAddr     string
 	CertificationAddr string
+	AssessmentAddr    string
 	// Logger receives one line per request; nil means slog.Default().
 	Logger *slog.Logger
 	// Registry collects the gateway's metrics and is served on /metrics; nil
@@ -97,6 +99,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	}{
 		{"candidate", opts.CandidateAddr, candidatev1.RegisterCandidateServiceHandler},
 		{"certification", opts.CertificationAddr, certificationv1.RegisterCertificationServiceHandler},
+		{"assessment", opts.AssessmentAddr, assessmentv1.RegisterAssessmentServiceHandler},
 	} {
 		if svc.addr == "" {
 			g.Close()

@@ -61,7 +61,7 @@ func startBackend(t *testing.T) string {
 func newGateway(t *testing.T, certAddr string) *httptest.Server {
 	t.Helper()
 	gw, err := gateway.New(context.Background(), gateway.Options{
-		CandidateAddr: "127.0.0.1:1", CertificationAddr: certAddr,
+		CandidateAddr: "127.0.0.1:1", CertificationAddr: certAddr, AssessmentAddr: "127.0.0.1:1",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestReadyzNamesTheServicesThatAreDown(t *testing.T) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "candidate") || strings.Contains(string(body), "certification") {
-		t.Fatalf("readyz = %d %q; want 503 naming only candidate", resp.StatusCode, body)
+		t.Fatalf("readyz = %d %q; want 503 naming candidate, not certification", resp.StatusCode, body)
 	}
 	for _, path := range []string{"/healthz", "/openapi.json", "/docs", "/metrics"} {
 		r, err := http.Get(ts.URL + path)

@@ -3,6 +3,7 @@ module github.com/titrepro/titrepro/gateway
 go 1.26.7
 
 require (
+	github.com/titrepro/titrepro/services/portfolio v0.0.0
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/titrepro/titrepro/gen/go v0.0.0
@@ -34,4 +35,6 @@ require (
 replace (
 	github.com/titrepro/titrepro/gen/go => ../gen/go
 	github.com/titrepro/titrepro/internal => ../internal
+	// documents_test.go runs the real portfolio service behind DocumentRoutes.
+	github.com/titrepro/titrepro/services/portfolio => ../services/portfolio
 )

@@ -20,6 +20,8 @@ type config struct {
 	NATSAddr          string        // TITREPRO_NATS_ADDR
 	CandidateAddr     string        // TITREPRO_CANDIDATE_ADDR
 	CertificationAddr string        // TITREPRO_CERTIFICATION_ADDR
+	AssessmentAddr    string        // TITREPRO_ASSESSMENT_ADDR
+	PortfolioAddr     string        // TITREPRO_PORTFOLIO_ADDR
 	ShutdownTimeout   time.Duration // TITREPRO_SHUTDOWN_TIMEOUT
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
@@ -39,6 +41,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		NATSAddr:          or("TITREPRO_NATS_ADDR", "127.0.0.1:14222"),
 		CandidateAddr:     or("TITREPRO_CANDIDATE_ADDR", "127.0.0.1:9091"),
 		CertificationAddr: or("TITREPRO_CERTIFICATION_ADDR", "127.0.0.1:9094"),
+		AssessmentAddr:    or("TITREPRO_ASSESSMENT_ADDR", "127.0.0.1:9093"),
+		PortfolioAddr:     or("TITREPRO_PORTFOLIO_ADDR", "127.0.0.1:9092"),
 		LogFormat:         or("TITREPRO_LOG_FORMAT", "json"),
 	}
 	var errs []error
@@ -54,7 +58,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_FORMAT: want json or text"))
 	}
 	for key, addr := range map[string]string{"TITREPRO_HTTP_ADDR": c.HTTPAddr, "TITREPRO_NATS_ADDR": c.NATSAddr,
-		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr} {
+		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr,
+		"TITREPRO_ASSESSMENT_ADDR": c.AssessmentAddr, "TITREPRO_PORTFOLIO_ADDR": c.PortfolioAddr} {
 		if _, _, err := net.SplitHostPort(addr); err != nil {
 			errs = append(errs, fmt.Errorf("%s: want host:port, got %q", key, addr))
 		}

@@ -62,6 +62,8 @@ func testConfig(t testing.TB, dataDir string) config {
 		"TITREPRO_NATS_ADDR":          freeAddr(t),
 		"TITREPRO_CANDIDATE_ADDR":     freeAddr(t),
 		"TITREPRO_CERTIFICATION_ADDR": freeAddr(t),
+		"TITREPRO_ASSESSMENT_ADDR":    freeAddr(t),
+		"TITREPRO_PORTFOLIO_ADDR":     freeAddr(t),
 		"TITREPRO_LOG_LEVEL":          "warn",
 		"TITREPRO_SHUTDOWN_TIMEOUT":   "10s",
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/natsembed"
 	"github.com/titrepro/titrepro/referentiels"
+	"github.com/titrepro/titrepro/services/assessment"
 	"github.com/titrepro/titrepro/services/candidate"
 	"github.com/titrepro/titrepro/services/certification"
 )
@@ -83,6 +84,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	gw, err := gateway.New(svcCtx, gateway.Options{
 		CandidateAddr:     services["candidate"].Addr(),
 		CertificationAddr: services["certification"].Addr(),
+		AssessmentAddr:    services["assessment"].Addr(),
 		Logger:            log.With("component", "gateway"),
 		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
 	})
@@ -185,7 +187,16 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	if err != nil {
 		return nil, fmt.Errorf("certification service: %w", err)
 	}
-	return map[string]runner{"candidate": cand, "certification": cert}, nil
+	assessCfg, err := assessment.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	assessCfg.GRPCAddr, assessCfg.DatabaseURL, assessCfg.ShutdownTimeout = cfg.AssessmentAddr, sqlite("assessment"), cfg.ShutdownTimeout
+	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js})
+	if err != nil {
+		return nil, fmt.Errorf("assessment service: %w", err)
+	}
+	return map[string]runner{"candidate": cand, "certification": cert, "assessment": assess}, nil
 }
 
 func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, firstStart bool) {

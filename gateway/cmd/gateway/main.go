@@ -37,10 +37,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 	opts := gateway.Options{
 		CandidateAddr:     os.Getenv("CANDIDATE_SERVICE_ADDR"),
 		CertificationAddr: os.Getenv("CERTIFICATION_SERVICE_ADDR"),
+		AssessmentAddr:    os.Getenv("ASSESSMENT_SERVICE_ADDR"),
 		Logger:            log,
 	}
-	if opts.CandidateAddr == "" || opts.CertificationAddr == "" {
-		return errors.New("CANDIDATE_SERVICE_ADDR and CERTIFICATION_SERVICE_ADDR are required")
+	if opts.CandidateAddr == "" || opts.CertificationAddr == "" || opts.AssessmentAddr == "" {
+		return errors.New("CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR and ASSESSMENT_SERVICE_ADDR are required")
 	}
 	gw, err := gateway.New(ctx, opts)
 	if err != nil {

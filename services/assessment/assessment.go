@@ -1,0 +1,207 @@
+// Package assessment is the assessment service: validation sessions
+// planned by approved centres, their juries of habilitated jurors, the
+// candidacies, the jurors' evaluations, the collegial deliberation and the
+// signed minutes (procès-verbal). It publishes SessionPlanned,
+// JurorAssigned, JurorUnassigned, CandidacyRegistered and MinutesSigned on
+// the TITREPRO_ASSESSMENT stream through a transactional outbox, and keeps
+// projections of the catalogue (TitleVersionPublished), of the candidates
+// (CandidateRegistered, CandidateUpdated) and of the submitted dossiers
+// (DossierSubmitted).
+//
+// It is public so that the all-in-one binary (titrepro serve) can run it in
+// process; cmd/assessment runs it alone. Build one with New and run it with
+// Run.
+//
+// Decisions worth knowing as a client:
+//   - Who may do what is in internal/app/authz: the centre of the token
+//     manages its sessions; jurors (by token subject) act on the sessions
+//     they sit on; candidates see their own candidacies without results;
+//     ministry and admin read everything. A caller who may not read a
+//     session gets PERMISSION_DENIED whether or not it exists.
+//   - A session, its jury, candidacies, evaluations and minutes are one
+//     aggregate with one version: concurrent changes are replayed on fresh
+//     state by the service, so two jurors saving or signing at once both
+//     succeed. Client etags (evaluation, optional on :open) guard against
+//     lost updates and answer ABORTED when stale.
+//   - The minutes' content_hash is the hex SHA-256 of the deterministic
+//     protobuf encoding of MinutesContent (events.proto); a signature must
+//     carry the current hash (R50). The last signature closes the session;
+//     afterwards every write is FAILED_PRECONDITION SESSION_CLOSED.
+//   - A candidacy keeps the candidate facts it needs (name, training
+//     organisation for R21) and refreshes them from CandidateUpdated until
+//     the session closes, so a new conflict of interest recuses the juror
+//     at once.
+package assessment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/outbox"
+	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/svcrun"
+
+	"github.com/titrepro/titrepro/services/assessment/internal/adapters/sqlstore"
+	"github.com/titrepro/titrepro/services/assessment/internal/app"
+	"github.com/titrepro/titrepro/services/assessment/internal/ports"
+	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
+)
+
+// errorDomain is the ErrorInfo domain of the service's errors.
+const errorDomain = "assessment.titrepro"
+
+// stream is the JetStream stream of the assessment events.
+var stream = eventbus.ContextStream("assessment")
+
+// Deps are the collaborators the caller provides.
+type Deps struct {
+	Logger    *slog.Logger        // default slog.Default(); every line gets service=assessment
+	Verifier  auth.Verifier       // verifies access tokens; nil rejects every call
+	JetStream jetstream.JetStream // required: the relay publishes through it and the consumers read from it
+	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
+	Listener net.Listener
+	Now      func() time.Time // default time.Now
+}
+
+// Service is a built assessment service, ready to Run.
+type Service struct {
+	cfg       Config
+	log       *slog.Logger
+	js        jetstream.JetStream
+	db        *sqldb.DB
+	outbox    *outbox.Outbox
+	grpc      *grpc.Server
+	health    *health.Server
+	lis       net.Listener
+	consumers *ports.Consumers
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens and migrates the database, makes sure the TITREPRO_ASSESSMENT
+// stream exists, and prepares the gRPC server on Deps.Listener or on
+// Config.GRPCAddr. The consumers start with Run. On error nothing is left
+// open.
+func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
+	if deps.JetStream == nil {
+		return nil, errors.New("assessment: Deps.JetStream is required")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: %w", err)
+	}
+	s, err := build(ctx, cfg, deps, db)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("assessment: %w", err), db.Close())
+	}
+	return s, nil
+}
+
+// build does the work of New once the database is open; New closes it when
+// build fails.
+func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, error) {
+	log := deps.Logger.With("service", "assessment")
+	// Times are kept to the microsecond that PostgreSQL stores, so that what
+	// a call returns equals what a later read returns.
+	clock := deps.Now
+	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
+	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
+		if err := migrate(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	if err := eventbus.EnsureStream(ctx, deps.JetStream, stream); err != nil {
+		return nil, err
+	}
+	ob := outbox.New(db)
+	a := app.New(app.Deps{
+		Sessions:   sqlstore.NewSessionRepository(db, ob),
+		Titles:     sqlstore.NewTitleRepository(db, now),
+		Candidates: sqlstore.NewCandidateRepository(db),
+		Hasher:     protoconv.MinutesHasher{},
+		Now:        now,
+	})
+	consumers := ports.NewConsumers(a.Commands, func(tx *sqldb.Tx) ports.Repos {
+		return ports.Repos{
+			Sessions:   sqlstore.NewSessionRepositoryTx(tx, ob),
+			Titles:     sqlstore.NewTitleRepository(tx, now),
+			Candidates: sqlstore.NewCandidateRepository(tx),
+		}
+	}, log, now)
+
+	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		Domain:        errorDomain,
+		Logger:        log,
+		Verifier:      deps.Verifier,
+		PublicMethods: ports.PublicMethods,
+	})
+	assessmentv1.RegisterAssessmentServiceServer(srv, ports.NewGRPCServer(a))
+
+	lis := deps.Listener
+	if lis == nil {
+		var err error
+		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", cfg.GRPCAddr, err)
+		}
+	}
+	return &Service{cfg: cfg, log: log, js: deps.JetStream, db: db, outbox: ob, grpc: srv, health: hs, lis: lis, consumers: consumers}, nil
+}
+
+// Addr returns the address the gRPC server listens on, e.g.
+// "127.0.0.1:41234" when the listener was opened on port 0.
+func (s *Service) Addr() string { return s.lis.Addr().String() }
+
+// Health returns the gRPC health server, for callers that report readiness.
+func (s *Service) Health() *health.Server { return s.health }
+
+// Run serves gRPC, relays the outbox to JetStream and consumes the title,
+// candidate and dossier events until ctx ends. Then it drains: health turns
+// NOT_SERVING, calls in flight get Config.ShutdownTimeout to finish, the
+// consumers stop after their event in flight, the relay stops, and the
+// database is closed. It returns nil after a clean shutdown. Call it once.
+func (s *Service) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, s.Close()) }()
+	return svcrun.Run(ctx, svcrun.Options{
+		Name: "assessment", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
+		ServiceNames:    []string{assessmentv1.AssessmentService_ServiceDesc.ServiceName},
+		Relay:           outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name}),
+		ShutdownTimeout: s.cfg.ShutdownTimeout,
+		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
+			return s.consumers.Subscribe(ctx, s.js, s.db)
+		},
+	})
+}
+
+// Close releases the listener and the database. Run calls it on its way
+// out; call it yourself only for a Service that will never Run. It is safe
+// to call more than once.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		// After Serve the listener is already closed; that is not an error.
+		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.closeErr = err
+		}
+		s.closeErr = errors.Join(s.closeErr, s.db.Close())
+	})
+	return s.closeErr
+}

@@ -1,0 +1,251 @@
+package assessment_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/natstest"
+	"github.com/titrepro/titrepro/services/assessment"
+)
+
+const (
+	waitFor = 20 * time.Second
+	tick    = 20 * time.Millisecond
+)
+
+// env is a running assessment service with its JetStream, its token issuer
+// and a client.
+type env struct {
+	js     jetstream.JetStream
+	issuer *auth.LocalIssuer
+	client assessmentv1.AssessmentServiceClient
+}
+
+// start runs an assessment service on 127.0.0.1:0 with a SQLite file, an
+// embedded JetStream and a local token issuer. At cleanup it stops the
+// service and checks that Run returned nil.
+func start(t *testing.T) *env {
+	t.Helper()
+	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	issuer, err := auth.LoadOrCreateLocalIssuer(t.TempDir(), "https://titrepro.test", "titrepro")
+	if err != nil {
+		t.Fatalf("issuer: %v", err)
+	}
+	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
+	if err != nil {
+		t.Fatalf("verifier: %v", err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	cfg, err := assessment.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "assessment.db")
+	cfg.ShutdownTimeout = 5 * time.Second
+	svc, err := assessment.New(t.Context(), cfg, assessment.Deps{
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Verifier:  verifier,
+		JetStream: js,
+		Listener:  lis,
+	})
+	if err != nil {
+		_ = lis.Close()
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run() = %v; want nil after a clean shutdown", err)
+			}
+		case <-time.After(waitFor):
+			t.Errorf("Run did not return after cancel")
+		}
+	})
+	conn, err := grpcx.Dial(svc.Addr())
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return &env{js: js, issuer: issuer, client: assessmentv1.NewAssessmentServiceClient(conn)}
+}
+
+// as returns a call option carrying a token for p.
+func (e *env) as(t *testing.T, p auth.Principal) grpc.CallOption {
+	t.Helper()
+	token, err := e.issuer.Issue(p, time.Hour)
+	if err != nil {
+		t.Fatalf("issue token: %v", err)
+	}
+	return grpc.PerRPCCredsCallOption{Creds: bearer(token)}
+}
+
+// bearer sends a token over the test's plaintext connection.
+type bearer string
+
+func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+
+func (bearer) RequireTransportSecurity() bool { return false }
+
+// eventually polls cond until it returns nil, or fails the test with its
+// last error after waitFor.
+func eventually(t *testing.T, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still failing after %s: %v", what, waitFor, err)
+		}
+		time.Sleep(tick)
+	}
+}
+
+// publish publishes ev on the stream of context ctxName the way the
+// owner's relay does (CloudEvents headers), and waits until durable has
+// acknowledged it.
+func (e *env) publish(t *testing.T, ctxName, subject, durable string, ev proto.Message, resource string) {
+	t.Helper()
+	stream := eventbus.ContextStream(ctxName)
+	if err := eventbus.EnsureStream(t.Context(), e.js, stream); err != nil {
+		t.Fatalf("ensure %s: %v", stream.Name, err)
+	}
+	data, err := proto.Marshal(ev)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	id := fmt.Sprintf("%s-%d", resource, time.Now().UnixNano())
+	m := nats.NewMsg(subject)
+	m.Header.Set(jetstream.MsgIDHeader, id)
+	m.Header.Set(eventbus.HeaderSpecVersion, eventbus.SpecVersion)
+	m.Header.Set(eventbus.HeaderID, id)
+	m.Header.Set(eventbus.HeaderType, string(ev.ProtoReflect().Descriptor().FullName()))
+	m.Header.Set(eventbus.HeaderSource, "titrepro/"+ctxName)
+	m.Header.Set(eventbus.HeaderSubject, resource)
+	m.Header.Set(eventbus.HeaderTime, time.Now().UTC().Format(time.RFC3339Nano))
+	m.Header.Set(eventbus.HeaderContentType, eventbus.ContentTypeProtobuf)
+	m.Data = data
+	ack, err := e.js.PublishMsg(t.Context(), m)
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	eventually(t, durable+" consumes "+subject, func() error {
+		c, err := e.js.Consumer(t.Context(), stream.Name, durable)
+		if err != nil {
+			return err
+		}
+		info, err := c.Info(t.Context())
+		if err != nil {
+			return err
+		}
+		if info.AckFloor.Stream < ack.Sequence {
+			return errors.New("ack floor behind")
+		}
+		return nil
+	})
+}
+
+// publishTitle announces TP-00495 version 2008: three CCPs, the MSP in
+// both session types and the entretien final in sessions titre.
+func (e *env) publishTitle(t *testing.T) {
+	t.Helper()
+	ccp := func(code string, n int) *certificationv1.Ccp {
+		c := &certificationv1.Ccp{Code: code}
+		for i := 1; i <= n; i++ {
+			c.Competences = append(c.Competences, &certificationv1.Competence{Code: fmt.Sprintf("%s-C%d", code, i)})
+		}
+		return c
+	}
+	e.publish(t, "certification", "titrepro.certification.v1.title_version_published", "assessment_titles",
+		&certificationv1.TitleVersionPublished{EventId: "title-1", Title: &certificationv1.Title{
+			Id: "TP-00495", Version: "2008", Label: "TSGERI",
+			Ccps: []*certificationv1.Ccp{ccp("CCP1", 2), ccp("CCP2", 2), ccp("CCP3", 1)},
+			Epreuves: []*certificationv1.Epreuve{
+				{Kind: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
+					SessionTypes: []certificationv1.SessionType{certificationv1.SessionType_SESSION_TYPE_TITRE, certificationv1.SessionType_SESSION_TYPE_CCP}},
+				{Kind: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL,
+					SessionTypes: []certificationv1.SessionType{certificationv1.SessionType_SESSION_TYPE_TITRE}},
+			},
+		}}, "titles/TP-00495")
+}
+
+// publishCandidate announces a training-route candidate.
+func (e *env) publishCandidate(t *testing.T, id, subject, organisation string) {
+	t.Helper()
+	e.publish(t, "candidate", "titrepro.candidate.v1.candidate_registered", "assessment_candidates",
+		&candidatev1.CandidateRegistered{EventId: "cand-" + id, Version: 1, Candidate: &candidatev1.Candidate{
+			Id: id, Subject: subject, BirthName: "Durand", GivenNames: []string{"Camille"},
+			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
+			Training:    &candidatev1.TrainingEnrolment{Organisation: organisation},
+		}}, "candidates/"+id)
+}
+
+// requireStatus fails unless err is a status with code, ErrorInfo reason
+// and, when rule is set, that rule in the ErrorInfo metadata.
+func requireStatus(t *testing.T, err error, code codes.Code, reason, rule string) {
+	t.Helper()
+	st, ok := status.FromError(err)
+	if !ok || st.Code() != code {
+		t.Fatalf("error = %v; want code %s", err, code)
+	}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			if info.GetReason() != reason || info.GetMetadata()["rule"] != rule {
+				t.Fatalf("ErrorInfo = %v; want reason %s rule %q", info, reason, rule)
+			}
+			return
+		}
+	}
+	t.Fatalf("error %v has no ErrorInfo", err)
+}
+
+// lastEvent returns the last message of the assessment stream on subject
+// whose ce-subject is resource.
+func (e *env) lastEvent(ctx context.Context, subject, resource string) (*jetstream.RawStreamMsg, error) {
+	st, err := e.js.Stream(ctx, "TITREPRO_ASSESSMENT")
+	if err != nil {
+		return nil, err
+	}
+	m, err := st.GetLastMsgForSubject(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	if got := m.Header.Get("ce-subject"); got != resource {
+		return nil, errors.New("last " + subject + " is about " + got + ", not " + resource)
+	}
+	return m, nil
+}

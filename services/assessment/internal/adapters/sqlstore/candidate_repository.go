@@ -1,0 +1,72 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+)
+
+// CandidateRepository implements candidate.Repository: the projection of
+// the candidates.
+type CandidateRepository struct {
+	q querier
+}
+
+var _ candidate.Repository = (*CandidateRepository)(nil)
+
+// NewCandidateRepository returns the projection on q (a *sqldb.DB, or the
+// *sqldb.Tx of the consumer that records the event).
+func NewCandidateRepository(q querier) *CandidateRepository {
+	return &CandidateRepository{q: q}
+}
+
+// Get implements candidate.Repository.
+func (r *CandidateRepository) Get(ctx context.Context, id string) (candidate.Candidate, error) {
+	var c candidate.Candidate
+	var names, route string
+	err := r.q.QueryRowContext(ctx, `SELECT id, subject, birth_name, usage_name, given_names, access_route,
+			training_organisation, vae_decision_date, source_version FROM candidates WHERE id = $1`, id).
+		Scan(&c.ID, &c.Subject, &c.BirthName, &c.UsageName, &names, &route, &c.TrainingOrganisation, &c.VAEDecisionDate, &c.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return candidate.Candidate{}, candidate.ErrUnknown.WithMeta("candidate", id)
+	}
+	if err != nil {
+		return candidate.Candidate{}, fmt.Errorf("sqlstore: get candidate %s: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(names), &c.GivenNames); err != nil {
+		return candidate.Candidate{}, fmt.Errorf("sqlstore: decode candidate %s: %w", id, err)
+	}
+	c.AccessRoute = candidate.AccessRoute(route)
+	return c, nil
+}
+
+// Apply implements candidate.Repository: one upsert whose update applies
+// only to an older version, so that a redelivered or late event never
+// overwrites a newer one, even when two consumers race.
+func (r *CandidateRepository) Apply(ctx context.Context, c candidate.Candidate) (bool, error) {
+	names, err := strs(c.GivenNames)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: encode candidate %s: %w", c.ID, err)
+	}
+	res, err := r.q.ExecContext(ctx, `INSERT INTO candidates (id, subject, birth_name, usage_name, given_names,
+			access_route, training_organisation, vae_decision_date, source_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, birth_name = excluded.birth_name,
+			usage_name = excluded.usage_name, given_names = excluded.given_names, access_route = excluded.access_route,
+			training_organisation = excluded.training_organisation, vae_decision_date = excluded.vae_decision_date,
+			source_version = excluded.source_version
+		WHERE candidates.source_version < excluded.source_version`,
+		c.ID, c.Subject, c.BirthName, c.UsageName, names, string(c.AccessRoute), c.TrainingOrganisation, c.VAEDecisionDate, c.Version)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: apply candidate %s: %w", c.ID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: apply candidate %s: %w", c.ID, err)
+	}
+	return n == 1, nil
+}

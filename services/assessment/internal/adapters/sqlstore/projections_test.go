@@ -1,0 +1,77 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/titrepro/titrepro/services/assessment/internal/adapters/sqlstore"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
+)
+
+func TestTitleRepository(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		repo := sqlstore.NewTitleRepository(st.db, func() time.Time { return now })
+		_, err := repo.Get(ctx, "TP-00495", "2008")
+		require.ErrorIs(t, err, title.ErrUnknown)
+
+		saved, err := repo.Save(ctx, tsgeri())
+		require.NoError(t, err)
+		require.True(t, saved)
+		got, err := repo.Get(ctx, "TP-00495", "2008")
+		require.NoError(t, err)
+		require.Equal(t, tsgeri(), got)
+
+		// A published version is immutable: a second save changes nothing.
+		changed := tsgeri()
+		changed.CCPs = changed.CCPs[:1]
+		saved, err = repo.Save(ctx, changed)
+		require.NoError(t, err)
+		require.False(t, saved)
+		got, err = repo.Get(ctx, "TP-00495", "2008")
+		require.NoError(t, err)
+		require.Len(t, got.CCPs, 2)
+	})
+}
+
+func TestCandidateRepository(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		repo := sqlstore.NewCandidateRepository(st.db)
+		_, err := repo.Get(ctx, "cand-1")
+		require.ErrorIs(t, err, candidate.ErrUnknown)
+
+		v2 := person("cand-1", "alice")
+		v2.Version, v2.TrainingOrganisation = 2, "GRETA"
+		applied, err := repo.Apply(ctx, v2)
+		require.NoError(t, err)
+		require.True(t, applied)
+
+		// Older or equal versions, redelivered or late, never overwrite.
+		for _, v := range []int64{1, 2} {
+			old := person("cand-1", "alice")
+			old.Version = v
+			applied, err = repo.Apply(ctx, old)
+			require.NoError(t, err)
+			require.False(t, applied, "version %d applied over version 2", v)
+		}
+		got, err := repo.Get(ctx, "cand-1")
+		require.NoError(t, err)
+		require.Equal(t, v2, got)
+
+		v3 := person("cand-1", "alice")
+		v3.Version, v3.AccessRoute, v3.TrainingOrganisation, v3.VAEDecisionDate = 3, candidate.RouteVAE, "", "2026-01-10"
+		applied, err = repo.Apply(ctx, v3)
+		require.NoError(t, err)
+		require.True(t, applied)
+		got, err = repo.Get(ctx, "cand-1")
+		require.NoError(t, err)
+		require.Equal(t, v3, got)
+	})
+}

@@ -1,0 +1,112 @@
+package query
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/paging"
+	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+)
+
+// CandidacyByIDHandler reads one candidacy.
+type CandidacyByIDHandler struct {
+	repo session.Repository
+}
+
+// NewCandidacyByIDHandler returns the handler.
+func NewCandidacyByIDHandler(repo session.Repository) CandidacyByIDHandler {
+	return CandidacyByIDHandler{repo: repo}
+}
+
+// Handle returns the candidacy as the caller may see it. A candidate asking
+// for a candidacy that is not theirs gets the same denial whether or not it
+// exists.
+func (h CandidacyByIDHandler) Handle(ctx context.Context, sessionID, candidacyID string) (candidacy.Candidacy, error) {
+	p, s, err := load(ctx, h.repo, sessionID, authz.CanRead)
+	if err != nil {
+		return candidacy.Candidacy{}, err
+	}
+	c, err := s.Candidacy(candidacyID)
+	if err != nil && !authz.SeesJury(p, s) {
+		return candidacy.Candidacy{}, authz.Denial(p)
+	}
+	if err != nil {
+		return candidacy.Candidacy{}, err
+	}
+	if err := authz.CanReadCandidacy(p, s, c); err != nil {
+		return candidacy.Candidacy{}, err
+	}
+	return authz.Redact(p, s, c), nil
+}
+
+// ListCandidacies asks for one page of a session's candidacies, by id.
+type ListCandidacies struct {
+	SessionID string
+	PageSize  int32
+	PageToken string
+}
+
+// CandidacyPage is one page; NextPageToken is empty on the last page.
+type CandidacyPage struct {
+	Candidacies   []candidacy.Candidacy
+	NextPageToken string
+}
+
+// ListCandidaciesHandler handles ListCandidacies.
+type ListCandidaciesHandler struct {
+	repo session.Repository
+}
+
+// NewListCandidaciesHandler returns the handler.
+func NewListCandidaciesHandler(repo session.Repository) ListCandidaciesHandler {
+	return ListCandidaciesHandler{repo: repo}
+}
+
+// Handle returns the page of the candidacies the caller may read, as it may
+// see them. The session is loaded whole (a session has tens of
+// candidacies), so paging is on the ids in memory.
+func (h ListCandidaciesHandler) Handle(ctx context.Context, q ListCandidacies) (CandidacyPage, error) {
+	p, s, err := load(ctx, h.repo, q.SessionID, authz.CanRead)
+	if err != nil {
+		return CandidacyPage{}, err
+	}
+	size, err := paging.Size(q.PageSize)
+	if err != nil {
+		return CandidacyPage{}, err
+	}
+	listing := "candidacies|session=" + s.ID() + "|" + scopeOf(p, s)
+	var after string
+	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	if err != nil {
+		return CandidacyPage{}, err
+	}
+	visible := authz.Visible(p, s) // by id
+	if resumed {
+		i, _ := slices.BinarySearchFunc(visible, after, func(c candidacy.Candidacy, id string) int { return strings.Compare(c.ID, id) })
+		for i < len(visible) && visible[i].ID <= after {
+			i++
+		}
+		visible = visible[i:]
+	}
+	if len(visible) <= size {
+		return CandidacyPage{Candidacies: visible}, nil
+	}
+	page := visible[:size]
+	token, err := paging.Encode(listing, page[size-1].ID)
+	if err != nil {
+		return CandidacyPage{}, err
+	}
+	return CandidacyPage{Candidacies: page, NextPageToken: token}, nil
+}
+
+// scopeOf names what p sees of s, for the page token's fingerprint.
+func scopeOf(p auth.Principal, s *session.Session) string {
+	if authz.SeesJury(p, s) {
+		return "all"
+	}
+	return "candidate=" + p.Subject
+}

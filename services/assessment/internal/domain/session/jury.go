@@ -1,0 +1,84 @@
+package session
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
+)
+
+// AddJuror assigns j to the jury of a PLANNED session. The habilitation
+// must be for the session's title and cover every day of it (R16), and no
+// declared link may concern a candidacy already registered (R21). Adding
+// the same juror with the same details again returns the stored juror and
+// changes nothing.
+func (s *Session) AddJuror(j jury.Juror, now time.Time) (jury.Juror, error) {
+	if err := s.writable(); err != nil {
+		return jury.Juror{}, err
+	}
+	if prev, ok := s.juror(j.Subject); ok {
+		if prev.SameAs(j) {
+			return prev, nil
+		}
+		return jury.Juror{}, ErrJurorAlreadyAssigned.WithMeta("juror", j.Subject)
+	}
+	if s.state != StatePlanned {
+		return jury.Juror{}, ErrNotPlanned
+	}
+	if err := j.CheckCovers(s.titleID, s.start, s.end); err != nil {
+		return jury.Juror{}, err
+	}
+	for _, c := range s.candidacies {
+		if link, hit := j.ConflictWith(c.Party()); hit {
+			return jury.Juror{}, jury.ConflictError(j, c.Party(), link)
+		}
+	}
+	j.Links = slices.Clone(j.Links)
+	i, _ := slices.BinarySearchFunc(s.jurors, j.Subject, func(x jury.Juror, sub string) int { return strings.Compare(x.Subject, sub) })
+	s.jurors = slices.Insert(s.jurors, i, j)
+	s.touch(now)
+	s.record(JurorAssigned{SessionID: s.id, Juror: j, At: now})
+	return j, nil
+}
+
+// RemoveJuror withdraws a juror from the jury of a PLANNED session.
+func (s *Session) RemoveJuror(subject string, now time.Time) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(s.jurors, func(j jury.Juror) bool { return j.Subject == subject })
+	if i < 0 {
+		return ErrJurorNotFound.WithMeta("juror", subject)
+	}
+	if s.state != StatePlanned {
+		return ErrNotPlanned
+	}
+	s.jurors = slices.Delete(s.jurors, i, i+1)
+	s.touch(now)
+	s.record(JurorUnassigned{SessionID: s.id, Subject: subject, At: now})
+	return nil
+}
+
+// Open starts a PLANNED session. etag, when not empty, must be the
+// session's current etag. The jury needs at least two members (R19) and
+// the session at least one candidacy.
+func (s *Session) Open(etag string, now time.Time) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
+	if etag != "" && etag != s.Etag() {
+		return ErrVersionConflict
+	}
+	switch {
+	case s.state != StatePlanned:
+		return ErrNotPlanned
+	case len(s.jurors) < 2:
+		return ErrJuryTooSmall.WithMessage("the session cannot open: its jury has fewer than two members")
+	case len(s.candidacies) == 0:
+		return ErrNoCandidacy
+	}
+	s.state = StateInProgress
+	s.touch(now)
+	return nil
+}

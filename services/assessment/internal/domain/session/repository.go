@@ -1,0 +1,44 @@
+package session
+
+import (
+	"context"
+	"time"
+)
+
+// Repository persists sessions with everything in them. Update is the only
+// way to change one: it loads the aggregate, applies fn and saves the result
+// together with the events fn recorded, atomically. If fn fails nothing is
+// written.
+type Repository interface {
+	// Create stores s, unless its request key names a request the same
+	// caller already made: then it returns the session that request
+	// created if the request hash matches, or ErrRequestIDReused.
+	Create(ctx context.Context, s *Session) (*Session, error)
+	// Get returns the session, or ErrNotFound.
+	Get(ctx context.Context, id string) (*Session, error)
+	// List returns up to q.Limit sessions matching q, oldest first.
+	List(ctx context.Context, q ListQuery) ([]Summary, error)
+	// Update loads the session, applies fn and, if fn changed it, saves it
+	// with its events. A concurrent change is retried with fresh state, so
+	// fn must be safe to run more than once. It returns the session as
+	// stored.
+	Update(ctx context.Context, id string, fn func(s *Session) error) (*Session, error)
+	// WithCandidate returns the ids of the sessions not closed where the
+	// candidate has a candidacy.
+	WithCandidate(ctx context.Context, candidateID string) ([]string, error)
+}
+
+// ListQuery selects sessions. Empty filters match everything.
+type ListQuery struct {
+	CentreID         string  // organised by this centre
+	JurorSubject     string  // where this juror sits
+	CandidateSubject string  // where this person has a candidacy
+	After            *Cursor // start after this position; nil: from the oldest
+	Limit            int
+}
+
+// Cursor is a position in the (creation time, id) order of sessions.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        string
+}

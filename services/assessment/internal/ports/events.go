@@ -1,0 +1,187 @@
+package ports
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
+
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/services/assessment/internal/app"
+	"github.com/titrepro/titrepro/services/assessment/internal/app/command"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
+	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
+)
+
+// Coordinates of the consumers.
+const (
+	// TitlesDurable follows the catalogue into the title projection.
+	TitlesDurable = "assessment_titles"
+	// CandidatesDurable follows the candidates into the candidate projection.
+	CandidatesDurable = "assessment_candidates"
+	// DossiersDurable attaches submitted dossiers to candidacies (R34).
+	DossiersDurable = "assessment_dossiers"
+
+	SubjectTitleVersionPublished = "titrepro.certification.v1.title_version_published"
+	SubjectCandidateRegistered   = "titrepro.candidate.v1.candidate_registered"
+	SubjectCandidateUpdated      = "titrepro.candidate.v1.candidate_updated"
+	SubjectDossierSubmitted      = "titrepro.portfolio.v1.dossier_submitted"
+)
+
+// ErrUnexpectedEvent reports an event a consumer cannot read: another type
+// than those it follows, or a payload that does not decode. Retrying cannot
+// help, so eventbus terminates the message instead of blocking.
+var ErrUnexpectedEvent = apperr.New(apperr.KindInvalidArgument, "UNEXPECTED_EVENT", "the event cannot be read by this consumer")
+
+// Repos are the repositories a consumer writes through, bound to the
+// transaction in which eventbus records the event in its inbox, so that the
+// change and the inbox row commit together.
+type Repos struct {
+	Sessions   session.Repository
+	Titles     title.Repository
+	Candidates candidate.Repository
+}
+
+// Consumers feed the events of other contexts to the application.
+type Consumers struct {
+	commands app.Commands
+	repos    func(tx *sqldb.Tx) Repos
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// NewConsumers returns the consumers; repos binds the repositories to a
+// transaction.
+func NewConsumers(commands app.Commands, repos func(tx *sqldb.Tx) Repos, log *slog.Logger, now func() time.Time) *Consumers {
+	return &Consumers{commands: commands, repos: repos, log: log, now: now}
+}
+
+// Subscribe starts the three durable consumers, first creating the
+// streams they read if their owners have not yet (same configuration
+// everywhere, so this is idempotent). On error it stops those it started.
+func (c *Consumers) Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB) ([]*eventbus.Subscription, error) {
+	var subs []*eventbus.Subscription
+	for _, s := range []struct {
+		context, durable string
+		subjects         []string
+		handle           eventbus.Handler
+	}{
+		{"certification", TitlesDurable, []string{SubjectTitleVersionPublished}, c.HandleTitle},
+		{"candidate", CandidatesDurable, []string{SubjectCandidateRegistered, SubjectCandidateUpdated}, c.HandleCandidate},
+		{"portfolio", DossiersDurable, []string{SubjectDossierSubmitted}, c.HandleDossier},
+	} {
+		stream := eventbus.ContextStream(s.context)
+		err := eventbus.EnsureStream(ctx, js, stream)
+		var sub *eventbus.Subscription
+		if err == nil {
+			sub, err = eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
+				Stream: stream.Name, Durable: s.durable, FilterSubjects: s.subjects,
+			}, s.handle)
+		}
+		if err != nil {
+			for _, started := range subs {
+				started.Stop()
+			}
+			return nil, err
+		}
+		subs = append(subs, sub)
+	}
+	return subs, nil
+}
+
+// HandleTitle is the eventbus.Handler of TitleVersionPublished.
+func (c *Consumers) HandleTitle(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var ev certificationv1.TitleVersionPublished
+	if err := decode(msg, &ev); err != nil {
+		return err
+	}
+	t := protoconv.TitleFromProto(ev.GetTitle())
+	stored, err := c.commands.ProjectTitle.Handle(ctx, c.repos(tx).Titles, t)
+	if err != nil {
+		return err
+	}
+	c.log.InfoContext(ctx, "title version projected", "title_id", t.ID, "title_version", t.Version, "new", stored)
+	return nil
+}
+
+// HandleCandidate is the eventbus.Handler of CandidateRegistered and
+// CandidateUpdated.
+func (c *Consumers) HandleCandidate(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var person candidate.Candidate
+	switch msg.Type {
+	case typeOf(&candidatev1.CandidateRegistered{}):
+		var ev candidatev1.CandidateRegistered
+		if err := decode(msg, &ev); err != nil {
+			return err
+		}
+		person = protoconv.CandidateFromProto(ev.GetCandidate(), ev.GetVersion())
+	case typeOf(&candidatev1.CandidateUpdated{}):
+		var ev candidatev1.CandidateUpdated
+		if err := decode(msg, &ev); err != nil {
+			return err
+		}
+		person = protoconv.CandidateFromProto(ev.GetCandidate(), ev.GetVersion())
+	default:
+		return ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	r := c.repos(tx)
+	applied, err := c.commands.ProjectCandidate.Handle(ctx, r.Candidates, r.Sessions, person)
+	if err != nil {
+		return err
+	}
+	if !applied {
+		c.log.InfoContext(ctx, "candidate event ignored: a later version is known", "event_id", msg.ID,
+			"candidate_id", person.ID, "version", person.Version)
+	}
+	return nil
+}
+
+// HandleDossier is the eventbus.Handler of DossierSubmitted. A submission
+// for a session or candidacy this service does not know is logged and
+// acknowledged: it can never apply.
+func (c *Consumers) HandleDossier(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var ev portfoliov1.DossierSubmitted
+	if err := decode(msg, &ev); err != nil {
+		return err
+	}
+	at := msg.Time
+	if at.IsZero() {
+		at = c.now()
+	}
+	sessionID, sub := protoconv.SubmissionFromProto(&ev, at)
+	applied, err := c.commands.AttachDossier.Handle(ctx, c.repos(tx).Sessions, command.AttachDossier{SessionID: sessionID, Submission: sub})
+	if errors.Is(err, session.ErrNotFound) || errors.Is(err, session.ErrCandidacyNotFound) {
+		c.log.WarnContext(ctx, "dossier submitted for no known candidacy", "event_id", msg.ID, "session_id", sessionID,
+			"candidacy_id", sub.CandidacyID, "candidate_id", sub.CandidateID, "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.log.InfoContext(ctx, "dossier submission handled", "event_id", msg.ID, "session_id", sessionID,
+		"candidate_id", sub.CandidateID, "snapshot_id", sub.Dossier.SnapshotID, "attached", applied)
+	return nil
+}
+
+// decode reads msg into m, which must be the type msg announces.
+func decode(msg eventbus.Message, m proto.Message) error {
+	if msg.Type != typeOf(m) {
+		return ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	if err := proto.Unmarshal(msg.Data, m); err != nil {
+		return ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
+	}
+	return nil
+}
+
+func typeOf(m proto.Message) string { return string(m.ProtoReflect().Descriptor().FullName()) }

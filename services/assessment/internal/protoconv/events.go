@@ -1,0 +1,67 @@
+package protoconv
+
+import (
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+)
+
+// Subjects of the assessment events (stream TITREPRO_ASSESSMENT).
+const (
+	SubjectSessionPlanned      = "titrepro.assessment.v1.session_planned"
+	SubjectJurorAssigned       = "titrepro.assessment.v1.juror_assigned"
+	SubjectJurorUnassigned     = "titrepro.assessment.v1.juror_unassigned"
+	SubjectCandidacyRegistered = "titrepro.assessment.v1.candidacy_registered"
+	SubjectMinutesSigned       = "titrepro.assessment.v1.minutes_signed"
+)
+
+// Event is a domain event as published: subject, message, the resource it
+// is about (ce-subject) and when it happened.
+type Event struct {
+	Subject  string
+	Message  proto.Message
+	Resource string
+	Time     time.Time
+}
+
+// EventToProto returns the message of ev, carrying eventID.
+func EventToProto(ev session.Event, eventID string) (Event, error) {
+	switch e := ev.(type) {
+	case session.Planned:
+		s := e.Session
+		return Event{SubjectSessionPlanned, &assessmentv1.SessionPlanned{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
+			TitleId: s.TitleID, TitleVersion: s.TitleVersion, CcpCodes: s.CCPs,
+			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
+		}, "sessions/" + s.ID, e.At}, nil
+	case session.JurorAssigned:
+		return Event{SubjectJurorAssigned, &assessmentv1.JurorAssigned{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Juror.Subject,
+			JurorName: e.Juror.DisplayName, HabilitationNumber: e.Juror.Habilitation.Number,
+		}, "sessions/" + e.SessionID + "/jurors/" + e.Juror.Subject, e.At}, nil
+	case session.JurorUnassigned:
+		return Event{SubjectJurorUnassigned, &assessmentv1.JurorUnassigned{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Subject,
+		}, "sessions/" + e.SessionID + "/jurors/" + e.Subject, e.At}, nil
+	case session.CandidacyRegistered:
+		c := e.Candidacy
+		return Event{SubjectCandidacyRegistered, &assessmentv1.CandidacyRegistered{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CandidacyId: c.ID,
+			CandidateId: c.CandidateID, CcpCodes: c.Scope,
+		}, "sessions/" + c.SessionID + "/candidacies/" + c.ID, e.At}, nil
+	case session.MinutesSigned:
+		m := e.Minutes
+		c := m.Content
+		return Event{SubjectMinutesSigned, &assessmentv1.MinutesSigned{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CentreId: c.CentreID,
+			Type: SessionTypeToProto(c.Type), TitleId: c.TitleID, TitleVersion: c.TitleVersion, JuryDate: c.JuryDate,
+			ContentHash: m.Hash, Lines: linesToProto(c.Lines), Signatures: signaturesToProto(m.Signatures),
+		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
+	default:
+		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)
+	}
+}

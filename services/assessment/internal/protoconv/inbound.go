@@ -1,0 +1,64 @@
+package protoconv
+
+import (
+	"time"
+
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
+)
+
+// TitleFromProto reads the structure of a published title version.
+func TitleFromProto(t *certificationv1.Title) title.Title {
+	out := title.Title{ID: t.GetId(), Version: t.GetVersion()}
+	for _, c := range t.GetCcps() {
+		ccp := title.CCP{Code: c.GetCode()}
+		for _, comp := range c.GetCompetences() {
+			ccp.Competences = append(ccp.Competences, comp.GetCode())
+		}
+		out.CCPs = append(out.CCPs, ccp)
+	}
+	for _, e := range t.GetEpreuves() {
+		ep := title.Epreuve{Kind: EpreuveFromProto(e.GetKind())}
+		for _, st := range e.GetSessionTypes() {
+			ep.SessionTypes = append(ep.SessionTypes, sessionTypeOfTitle(st))
+		}
+		out.Epreuves = append(out.Epreuves, ep)
+	}
+	return out
+}
+
+// CandidateFromProto reads a candidate as a candidate event carries it, at
+// the record version the event names.
+func CandidateFromProto(c *candidatev1.Candidate, version int64) candidate.Candidate {
+	return candidate.Candidate{
+		ID:                   c.GetId(),
+		Subject:              c.GetSubject(),
+		BirthName:            c.GetBirthName(),
+		UsageName:            c.GetUsageName(),
+		GivenNames:           c.GetGivenNames(),
+		AccessRoute:          accessRouteFromProto(c.GetAccessRoute()),
+		TrainingOrganisation: c.GetTraining().GetOrganisation(),
+		VAEDecisionDate:      c.GetVaeAdmissibility().GetDecisionDate(),
+		Version:              version,
+	}
+}
+
+// SubmissionFromProto reads a DossierSubmitted event: the session it is
+// for and the submission. fallback is the submission time when the event
+// carries no occur_time.
+func SubmissionFromProto(ev *portfoliov1.DossierSubmitted, fallback time.Time) (string, session.Submission) {
+	at := fallback
+	if o := ev.GetOccurTime(); o != nil && o.IsValid() {
+		at = ev.GetOccurTime().AsTime()
+	}
+	return ev.GetSessionId(), session.Submission{
+		CandidacyID: ev.GetCandidacyId(),
+		CandidateID: ev.GetCandidateId(),
+		Dossier:     candidacy.Dossier{SnapshotID: ev.GetSnapshotId(), ManifestHash: ev.GetManifestHash(), SubmittedAt: at},
+	}
+}
