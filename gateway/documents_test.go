@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -70,7 +71,7 @@ type docEnv struct {
 // startDocs runs a portfolio service whose per-file limit is serviceMax,
 // the document routes with gatewayMax in front of it, and creates the
 // owner's dossier.
-func startDocs(t *testing.T, serviceMax, gatewayMax int64) *docEnv {
+func startDocs(t testing.TB, serviceMax, gatewayMax int64) *docEnv {
 	t.Helper()
 	_, js := natstest.Connect(t, natstest.RunJetStream(t))
 	issuer, err := auth.LoadOrCreateLocalIssuer(t.TempDir(), "https://titrepro.test", "titrepro")
@@ -85,6 +86,7 @@ func startDocs(t *testing.T, serviceMax, gatewayMax int64) *docEnv {
 	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "portfolio.db")
 	cfg.BlobURL = "file://" + filepath.Join(dir, "blobs")
 	cfg.MaxDocumentBytes = serviceMax
+	cfg.MaxDossierBytes, cfg.MaxDocuments = 1<<40, 1<<20 // only the per-file limit is under test
 	cfg.ShutdownTimeout = 5 * time.Second
 	svc, err := portfolio.New(context.Background(), cfg, portfolio.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Verifier: verifier, JetStream: js, Listener: lis,
@@ -128,14 +130,14 @@ func startDocs(t *testing.T, serviceMax, gatewayMax int64) *docEnv {
 	return e
 }
 
-func (e *docEnv) token(t *testing.T, p auth.Principal) string {
+func (e *docEnv) token(t testing.TB, p auth.Principal) string {
 	t.Helper()
 	token, err := e.issuer.Issue(p, time.Hour)
 	require.NoError(t, err)
 	return token
 }
 
-func (e *docEnv) creds(t *testing.T, p auth.Principal) grpc.CallOption {
+func (e *docEnv) creds(t testing.TB, p auth.Principal) grpc.CallOption {
 	t.Helper()
 	return grpc.PerRPCCredsCallOption{Creds: bearerCreds(e.token(t, p))}
 }
@@ -148,7 +150,7 @@ func (b bearerCreds) GetRequestMetadata(context.Context, ...string) (map[string]
 
 func (bearerCreds) RequireTransportSecurity() bool { return false }
 
-func (e *docEnv) eventually(t *testing.T, what string, cond func() error) {
+func (e *docEnv) eventually(t testing.TB, what string, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(docsWait)
 	for {
@@ -164,7 +166,7 @@ func (e *docEnv) eventually(t *testing.T, what string, cond func() error) {
 }
 
 // publish sends another context's event as its outbox relay would.
-func (e *docEnv) publish(t *testing.T, context_, subject string, m proto.Message) {
+func (e *docEnv) publish(t testing.TB, context_, subject string, m proto.Message) {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, eventbus.EnsureStream(ctx, e.js, eventbus.ContextStream(context_)))
@@ -183,7 +185,7 @@ func (e *docEnv) publish(t *testing.T, context_, subject string, m proto.Message
 	require.NoError(t, err)
 }
 
-func (e *docEnv) seed(t *testing.T) {
+func (e *docEnv) seed(t testing.TB) {
 	t.Helper()
 	e.publish(t, "candidate", "titrepro.candidate.v1.candidate_registered", &candidatev1.CandidateRegistered{
 		Version: 1, Candidate: &candidatev1.Candidate{Id: "cand-alice", Subject: docOwner.Subject, BirthName: "Durand",
@@ -202,7 +204,7 @@ func (e *docEnv) seed(t *testing.T) {
 }
 
 // do sends a request as p (no token when p has no subject).
-func (e *docEnv) do(t *testing.T, p auth.Principal, method, path string, body io.Reader, header http.Header) *http.Response {
+func (e *docEnv) do(t testing.TB, p auth.Principal, method, path string, body io.Reader, header http.Header) *http.Response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), method, e.srv.URL+path, body)
 	require.NoError(t, err)
@@ -246,7 +248,7 @@ func statusBody(t *testing.T, resp *http.Response) (int, string) {
 	return body.Code, ""
 }
 
-func uploaded(t *testing.T, resp *http.Response) *portfoliov1.UploadDocumentResponse {
+func uploaded(t testing.TB, resp *http.Response) *portfoliov1.UploadDocumentResponse {
 	t.Helper()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
@@ -476,4 +478,47 @@ func TestParseKind(t *testing.T) {
 			t.Errorf("parseKind(%q) = %v; want %v", in, got, want)
 		}
 	}
+}
+
+// BenchmarkRESTUpload streams a 64 MiB PDF as a raw body through
+// DocumentRoutes to the portfolio service (gRPC client streaming) and its
+// file blob store, all on loopback in one process. It reports throughput
+// and allocations (target P3 is for 1 GiB on the deployment hardware): a
+// measurement, not a pass/fail test.
+func BenchmarkRESTUpload(b *testing.B) {
+	const size = 64 << 20
+	e := startDocs(b, size, size)
+	token := e.token(b, docOwner)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		body := io.MultiReader(
+			strings.NewReader(fmt.Sprintf("%%PDF-1.4\n%%%08d\n", i)), // a new content, hence a new blob, per iteration
+			io.LimitReader(zeros{}, int64(size-len("%PDF-1.4\n%00000000\n")-len("\n%%EOF\n"))),
+			strings.NewReader("\n%%EOF\n"),
+		)
+		req, err := http.NewRequest("POST", e.srv.URL+"/v1/dossiers/"+e.dossier+"/documents?kind=ANNEX&file_name=big.pdf", body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.ContentLength = size
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("upload: %s %s", resp.Status, raw)
+		}
+	}
+}
+
+// zeros is an endless source of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -35,6 +35,7 @@ import (
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 )
 
 // Options configures the gateway.
@@ -43,6 +44,10 @@ type Options struct {
 	CandidateAddr     string
 	CertificationAddr string
 	AssessmentAddr    string
+	PortfolioAddr     string
+	// Uploads bounds REST document uploads; the portfolio service enforces
+	// its own limits too.
+	Uploads UploadLimits
 	// Logger receives one line per request; nil means slog.Default().
 	Logger *slog.Logger
 	// Registry collects the gateway's metrics and is served on /metrics; nil
@@ -100,6 +105,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		{"candidate", opts.CandidateAddr, candidatev1.RegisterCandidateServiceHandler},
 		{"certification", opts.CertificationAddr, certificationv1.RegisterCertificationServiceHandler},
 		{"assessment", opts.AssessmentAddr, assessmentv1.RegisterAssessmentServiceHandler},
+		{"portfolio", opts.PortfolioAddr, portfoliov1.RegisterPortfolioServiceHandler},
 	} {
 		if svc.addr == "" {
 			g.Close()
@@ -128,6 +134,11 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writePlain(w, http.StatusOK, "ok") })
 	root.HandleFunc("GET /readyz", g.readyz)
 	root.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// Document uploads and downloads stream through handlers of their own:
+	// grpc-gateway cannot stream a request body into a client stream.
+	for pattern, h := range DocumentRoutes(g.backend("portfolio"), opts.Uploads) {
+		root.Handle(pattern, h)
+	}
 	for pattern, h := range opts.Extra {
 		root.Handle(pattern, h)
 	}
@@ -137,6 +148,15 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	})
 	g.handler = withRequestLog(log, newHTTPMetrics(reg), root)
 	return g, nil
+}
+
+func (g *Gateway) backend(name string) *grpc.ClientConn {
+	for _, b := range g.backends {
+		if b.name == name {
+			return b.conn
+		}
+	}
+	return nil
 }
 
 // ServeHTTP implements http.Handler.

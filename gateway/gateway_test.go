@@ -61,7 +61,7 @@ func startBackend(t *testing.T) string {
 func newGateway(t *testing.T, certAddr string) *httptest.Server {
 	t.Helper()
 	gw, err := gateway.New(context.Background(), gateway.Options{
-		CandidateAddr: "127.0.0.1:1", CertificationAddr: certAddr, AssessmentAddr: "127.0.0.1:1",
+		CandidateAddr: "127.0.0.1:1", CertificationAddr: certAddr, AssessmentAddr: "127.0.0.1:1", PortfolioAddr: "127.0.0.1:1",
 	})
 	if err != nil {
 		t.Fatal(err)

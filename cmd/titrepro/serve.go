@@ -25,6 +25,7 @@ import (
 	"github.com/titrepro/titrepro/services/assessment"
 	"github.com/titrepro/titrepro/services/candidate"
 	"github.com/titrepro/titrepro/services/certification"
+	"github.com/titrepro/titrepro/services/portfolio"
 )
 
 // runner is what serve needs of a service.
@@ -85,6 +86,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		CandidateAddr:     services["candidate"].Addr(),
 		CertificationAddr: services["certification"].Addr(),
 		AssessmentAddr:    services["assessment"].Addr(),
+		PortfolioAddr:     services["portfolio"].Addr(),
 		Logger:            log.With("component", "gateway"),
 		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
 	})
@@ -196,7 +198,17 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	if err != nil {
 		return nil, fmt.Errorf("assessment service: %w", err)
 	}
-	return map[string]runner{"candidate": cand, "certification": cert, "assessment": assess}, nil
+	portCfg, err := portfolio.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	portCfg.GRPCAddr, portCfg.DatabaseURL, portCfg.ShutdownTimeout = cfg.PortfolioAddr, sqlite("portfolio"), cfg.ShutdownTimeout
+	portCfg.BlobURL = "file://" + filepath.Join(dataDir, "blobs")
+	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js})
+	if err != nil {
+		return nil, fmt.Errorf("portfolio service: %w", err)
+	}
+	return map[string]runner{"candidate": cand, "certification": cert, "assessment": assess, "portfolio": port}, nil
 }
 
 func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, firstStart bool) {

@@ -1,6 +1,7 @@
 // Command gateway runs the REST gateway alone, in front of services running
 // elsewhere. Configuration: HTTP_ADDR (default :8080),
-// CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR (host:port, required),
+// CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR,
+// PORTFOLIO_SERVICE_ADDR (host:port, required),
 // SHUTDOWN_TIMEOUT (default 15s).
 package main
 
@@ -38,10 +39,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 		CandidateAddr:     os.Getenv("CANDIDATE_SERVICE_ADDR"),
 		CertificationAddr: os.Getenv("CERTIFICATION_SERVICE_ADDR"),
 		AssessmentAddr:    os.Getenv("ASSESSMENT_SERVICE_ADDR"),
+		PortfolioAddr:     os.Getenv("PORTFOLIO_SERVICE_ADDR"),
 		Logger:            log,
 	}
-	if opts.CandidateAddr == "" || opts.CertificationAddr == "" || opts.AssessmentAddr == "" {
-		return errors.New("CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR and ASSESSMENT_SERVICE_ADDR are required")
+	if opts.CandidateAddr == "" || opts.CertificationAddr == "" || opts.AssessmentAddr == "" || opts.PortfolioAddr == "" {
+		return errors.New("CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR and PORTFOLIO_SERVICE_ADDR are required")
 	}
 	gw, err := gateway.New(ctx, opts)
 	if err != nil {

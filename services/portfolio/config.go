@@ -1,0 +1,102 @@
+package portfolio
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultGRPCAddr         = "127.0.0.1:9092"
+	DefaultDatabaseURL      = "sqlite://var/portfolio.db"
+	DefaultShutdownTimeout  = 10 * time.Second
+	DefaultBlobURL          = "file://var/blobs"
+	DefaultMaxDocumentBytes = 25 << 20  // 25 MiB per file
+	DefaultMaxDossierBytes  = 200 << 20 // 200 MiB per dossier
+	DefaultMaxDocuments     = 100       // files per dossier
+)
+
+// Config is the service's configuration, read from the environment by
+// LoadConfig.
+type Config struct {
+	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
+	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// BlobURL is where document contents are stored (BLOB_URL):
+	// "file://var/blobs" is a folder relative to the working directory,
+	// "file:///srv/blobs" an absolute one (created when missing, mode
+	// 0700); "mem://" keeps them in memory (tests).
+	BlobURL string
+	// MaxDocumentBytes bounds one file (MAX_DOCUMENT_BYTES). A larger
+	// upload is cut while streaming: RESOURCE_EXHAUSTED, HTTP 413.
+	MaxDocumentBytes int64
+	// MaxDossierBytes bounds the files of one dossier together
+	// (MAX_DOSSIER_BYTES).
+	MaxDossierBytes int64
+	// MaxDocuments bounds the number of files of one dossier
+	// (MAX_DOCUMENTS).
+	MaxDocuments int
+}
+
+// LoadConfig reads the configuration through getenv (os.Getenv in main),
+// applies the defaults and reports every problem at once.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		GRPCAddr:         cmp.Or(getenv("GRPC_ADDR"), DefaultGRPCAddr),
+		DatabaseURL:      cmp.Or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		ShutdownTimeout:  DefaultShutdownTimeout,
+		BlobURL:          cmp.Or(getenv("BLOB_URL"), DefaultBlobURL),
+		MaxDocumentBytes: DefaultMaxDocumentBytes,
+		MaxDossierBytes:  DefaultMaxDossierBytes,
+		MaxDocuments:     DefaultMaxDocuments,
+	}
+	var errs []error
+	if _, _, err := net.SplitHostPort(cfg.GRPCAddr); err != nil {
+		errs = append(errs, fmt.Errorf("GRPC_ADDR: %w", err))
+	}
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))
+		case d <= 0:
+			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: must be positive, got %s", v))
+		default:
+			cfg.ShutdownTimeout = d
+		}
+	}
+	if u, err := url.Parse(cfg.BlobURL); err != nil || (u.Scheme != "file" && u.Scheme != "mem") {
+		errs = append(errs, fmt.Errorf("BLOB_URL: want file://<folder> or mem://, got %q", cfg.BlobURL))
+	}
+	positive := func(name string, dst *int64) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive number of bytes, got %q", name, v))
+			return
+		}
+		*dst = n
+	}
+	positive("MAX_DOCUMENT_BYTES", &cfg.MaxDocumentBytes)
+	positive("MAX_DOSSIER_BYTES", &cfg.MaxDossierBytes)
+	if v := getenv("MAX_DOCUMENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("MAX_DOCUMENTS: want a positive number, got %q", v))
+		} else {
+			cfg.MaxDocuments = n
+		}
+	}
+	if cfg.MaxDossierBytes < cfg.MaxDocumentBytes {
+		errs = append(errs, fmt.Errorf("MAX_DOSSIER_BYTES (%d) is below MAX_DOCUMENT_BYTES (%d)", cfg.MaxDossierBytes, cfg.MaxDocumentBytes))
+	}
+	return cfg, errors.Join(errs...)
+}

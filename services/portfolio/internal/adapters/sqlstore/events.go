@@ -1,0 +1,56 @@
+package sqlstore
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/outbox"
+	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
+)
+
+// Coordinates of the events this service publishes.
+const (
+	// EventSource is the CloudEvents ce-source of every portfolio event.
+	EventSource = "titrepro/portfolio"
+	// SubjectDossierSubmitted is the subject of DossierSubmitted.
+	SubjectDossierSubmitted = "titrepro.portfolio.v1.dossier_submitted"
+)
+
+// submittedEvent is the outbox row of a submission. The event id is chosen
+// here because the message carries it too (event_id) and both must match.
+func submittedEvent(s *dossier.Snapshot) (outbox.Event, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return outbox.Event{}, fmt.Errorf("sqlstore: new event id: %w", err)
+	}
+	msg := &portfoliov1.DossierSubmitted{
+		EventId:            id.String(),
+		OccurTime:          timestamppb.New(s.SubmittedAt),
+		SnapshotId:         s.ID,
+		DossierId:          s.DossierID,
+		CandidateId:        s.CandidateID,
+		SessionId:          s.SessionID,
+		CandidacyId:        s.CandidacyID,
+		TitleId:            s.TitleID,
+		TitleVersion:       s.TitleVersion,
+		ManifestHash:       s.ManifestHash,
+		SwornStatementDate: s.Content.Sworn.Date,
+	}
+	payload, err := proto.Marshal(msg)
+	if err != nil {
+		return outbox.Event{}, fmt.Errorf("sqlstore: marshal DossierSubmitted: %w", err)
+	}
+	return outbox.Event{
+		ID:       id.String(),
+		Subject:  SubjectDossierSubmitted,
+		Type:     string(msg.ProtoReflect().Descriptor().FullName()),
+		Source:   EventSource,
+		Resource: "dossiers/" + s.DossierID + "/snapshots/" + s.ID,
+		Time:     s.SubmittedAt,
+		Payload:  payload,
+	}, nil
+}

@@ -1,0 +1,77 @@
+package dossier
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+)
+
+// violations collects every bad field of a request so that a client can fix
+// them all in one round trip.
+type violations []apperr.FieldViolation
+
+func (v *violations) add(field, description string) {
+	*v = append(*v, apperr.FieldViolation{Field: field, Description: description})
+}
+
+func (v violations) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return apperr.Invalid(v...)
+}
+
+// line checks a single-line text of at most max characters.
+func (v *violations) line(field, s string, required bool, max int) {
+	v.text(field, s, required, max, false)
+}
+
+// para checks a multi-line text of at most max characters: line breaks and
+// tabs are allowed, other control characters are not.
+func (v *violations) para(field, s string, max int) {
+	v.text(field, s, false, max, true)
+}
+
+func (v *violations) text(field, s string, required bool, max int, multiline bool) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n == 0 && required:
+		v.add(field, "required")
+	case !utf8.ValidString(s):
+		v.add(field, "must be valid UTF-8")
+	case n > max:
+		v.add(field, fmt.Sprintf("must be at most %d characters long", max))
+	case strings.ContainsFunc(s, func(r rune) bool {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			return false
+		}
+		return unicode.IsControl(r)
+	}):
+		v.add(field, "must not contain control characters")
+	}
+}
+
+// date parses an optional "YYYY-MM-DD" date; ok is false when it is absent
+// or malformed (then reported).
+func (v *violations) date(field, s string) (d time.Time, ok bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	d, err := parseDate(s)
+	if err != nil {
+		v.add(field, "must be a date in the form YYYY-MM-DD")
+		return time.Time{}, false
+	}
+	return d, true
+}
+
+// notFuture checks a date that must not be after today.
+func (v *violations) notFuture(field, s string, now time.Time) {
+	if d, ok := v.date(field, s); ok && d.After(today(now)) {
+		v.add(field, "must not be in the future")
+	}
+}
