@@ -16,10 +16,44 @@ import (
 )
 
 //go:embed spec/titrepro.swagger.json
-var document []byte
+var generated []byte
 
-// Document returns the embedded OpenAPI v2 document.
+// documentRoutes describes the two streamed document routes, which the
+// gateway serves with handlers of its own (grpc-gateway cannot stream a
+// request body into a client stream), so no generator sees them.
+//
+//go:embed documents.swagger.json
+var documentRoutes []byte
+
+// document is the generated document with the hand-written paths merged in.
+var document = mustMerge(generated, documentRoutes)
+
+// Document returns the OpenAPI v2 document served at /openapi.json.
 func Document() []byte { return document }
+
+// mustMerge adds the paths of extra to base. Both are embedded at build
+// time and checked by the package tests, so a failure is a build defect.
+func mustMerge(base, extra []byte) []byte {
+	var doc map[string]any
+	var add struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(base, &doc); err != nil {
+		panic("openapi: generated document: " + err.Error())
+	}
+	if err := json.Unmarshal(extra, &add); err != nil {
+		panic("openapi: documents.swagger.json: " + err.Error())
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	for p, item := range add.Paths {
+		paths[p] = item
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic("openapi: merge: " + err.Error())
+	}
+	return out
+}
 
 // Handler serves the document as application/json.
 func Handler() http.Handler {

@@ -14,7 +14,9 @@ func TestDocumentListsTheRESTRoutes(t *testing.T) {
 	if err := json.Unmarshal(Document(), &s); err != nil {
 		t.Fatalf("embedded document: %v", err)
 	}
-	for _, path := range []string{"/v1/candidates", "/v1/candidates/{candidate_id}", "/v1/titles", "/v1/titles/{title_id}", "/v1/titles:import", "/v1/records/{candidate_id}"} {
+	for _, path := range []string{"/v1/candidates", "/v1/candidates/{candidate_id}", "/v1/titles", "/v1/titles/{title_id}", "/v1/titles:import", "/v1/records/{candidate_id}",
+		"/v1/sessions/{session_id}/minutes:sign", "/v1/results/{session_id}:validate", "/v1/certificates/{number}:verify",
+		"/v1/dossiers/{dossier_id}/documents", "/v1/dossiers/{dossier_id}/documents/{document_id}/content"} {
 		if _, ok := s.Paths[path]; !ok {
 			t.Errorf("path %s missing from the OpenAPI document", path)
 		}
