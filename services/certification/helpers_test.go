@@ -1,12 +1,8 @@
 package certification_test
 
 import (
-	"context"
 	"errors"
-	"io"
 	"io/fs"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,16 +17,13 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
-	"github.com/titrepro/titrepro/internal/grpcx"
-	"github.com/titrepro/titrepro/internal/natstest"
+	"github.com/titrepro/titrepro/internal/svctest"
 
 	"github.com/titrepro/titrepro/services/certification"
 )
 
-const (
-	waitFor = 20 * time.Second
-	tick    = 20 * time.Millisecond
-)
+// waitFor bounds the tests' own waits, like svctest's.
+const waitFor = svctest.WaitFor
 
 // referentiels is the repository's folder of title files.
 var referentiels = os.DirFS("../../referentiels")
@@ -38,26 +31,17 @@ var referentiels = os.DirFS("../../referentiels")
 // env is what the services of one test share: a JetStream server, a token
 // issuer and a database file that survives a restart of the service.
 type env struct {
-	js       jetstream.JetStream
-	issuer   *auth.LocalIssuer
-	verifier auth.Verifier
-	dbURL    string
-	dataDir  string // survives restarts, like the database: holds the signing key
+	harness *svctest.Env
+	js      jetstream.JetStream
+	dbURL   string
+	dataDir string // survives restarts, like the database: holds the signing key
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	_, js := natstest.Connect(t, natstest.RunJetStream(t))
-	issuer, err := auth.LoadOrCreateLocalIssuer(t.TempDir(), "https://titrepro.test", "titrepro")
-	if err != nil {
-		t.Fatalf("issuer: %v", err)
-	}
-	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
-	if err != nil {
-		t.Fatalf("verifier: %v", err)
-	}
+	h := svctest.NewEnv(t)
 	dataDir := t.TempDir()
-	return &env{js: js, issuer: issuer, verifier: verifier, dbURL: "sqlite://" + filepath.Join(dataDir, "certification.db"), dataDir: dataDir}
+	return &env{harness: h, js: h.JetStream, dbURL: "sqlite://" + filepath.Join(dataDir, "certification.db"), dataDir: dataDir}
 }
 
 // running is a started service and a client connected to it.
@@ -69,18 +53,13 @@ type running struct {
 // newService builds the service with the given referentials.
 func (e *env) newService(t *testing.T, refs fs.FS) (*certification.Service, error) {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	t.Cleanup(func() { _ = lis.Close() })
 	cfg := certification.Config{DatabaseURL: e.dbURL, ShutdownTimeout: 5 * time.Second,
 		SigningKeyFile: filepath.Join(e.dataDir, "certificate-ed25519.pem")}
 	return certification.New(t.Context(), cfg, certification.Deps{
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Verifier:     e.verifier,
+		Logger:       e.harness.Logger,
+		Verifier:     e.harness.Verifier,
 		JetStream:    e.js,
-		Listener:     lis,
+		Listener:     svctest.Listen(t),
 		Referentiels: refs,
 	})
 }
@@ -93,33 +72,8 @@ func (e *env) start(t *testing.T) running {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run() = %v; want nil after a clean shutdown", err)
-			}
-		case <-time.After(waitFor):
-			t.Errorf("Run did not return after cancel")
-		}
-	}
-	t.Cleanup(stop)
-
-	conn, err := grpcx.Dial(svc.Addr())
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	return running{client: certificationv1.NewCertificationServiceClient(conn), stop: stop}
+	run := svctest.Start(t, svc)
+	return running{client: certificationv1.NewCertificationServiceClient(run.Conn), stop: run.Stop}
 }
 
 // as returns a call option carrying a token for subject with roles.
@@ -129,36 +83,11 @@ func (e *env) as(t *testing.T, subject string, roles ...auth.Role) grpc.CallOpti
 	if len(roles) == 1 && roles[0] == auth.RoleCentre {
 		p.Centre = "centre-1"
 	}
-	token, err := e.issuer.Issue(p, time.Hour)
-	if err != nil {
-		t.Fatalf("issue token: %v", err)
-	}
-	return grpc.PerRPCCredsCallOption{Creds: bearer(token)}
+	return e.harness.As(t, p)
 }
-
-// bearer sends a token over the test's plaintext connection.
-type bearer string
-
-func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
-	return map[string]string{"authorization": "Bearer " + string(b)}, nil
-}
-func (bearer) RequireTransportSecurity() bool { return false }
 
 // eventually polls cond until it returns nil or waitFor passes.
-func eventually(t *testing.T, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %s: %v", what, waitFor, err)
-		}
-		time.Sleep(tick)
-	}
-}
+var eventually = svctest.Eventually
 
 // publishCandidate publishes a candidate event the way the candidate
 // service's relay does: CloudEvents headers, Nats-Msg-Id = msgID.
