@@ -12,6 +12,13 @@ for dir in $(go list -m -f '{{.Dir}}'); do
     if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
   done < <(cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... 2>/dev/null | awk '$1 ~ /\/internal\/(domain|app)(\/|$)/' || true)
 done
+# The platform packages domain code may import (internal/apperr,
+# internal/civildate) are allowed because they import the standard library
+# only; keep them so.
+while read -r pkg imports; do
+  bad=$(tr ' ' '\n' <<<"$imports" | grep -E '\.' || true)
+  if [ -n "$bad" ]; then echo "layering: $pkg must import the standard library only, imports $(echo $bad)"; fail=1; fi
+done < <(cd internal && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./apperr ./civildate)
 if grep -rn --include='*.go' -E 'Register[A-Za-z]+HandlerServer\(' --exclude-dir=gen . ; then
   echo "layering: in-process grpc-gateway registration bypasses the interceptors"; fail=1
 fi

@@ -8,6 +8,11 @@
 // restart); the relay stops last, so that events committed by the last calls
 // are still published (or, if NATS is down, stay in the outbox for the next
 // start).
+//
+// Around Run, it holds what every service would otherwise write again: the
+// settings they all have (BaseConfig, LoadBase), their infrastructure
+// (NewInfra: database, outbox, gRPC server, listener, stream) and the main
+// function of their commands (Main, LoadStandalone).
 package svcrun
 
 import (

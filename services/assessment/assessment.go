@@ -35,22 +35,16 @@ package assessment
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
-	"github.com/titrepro/titrepro/internal/grpcx"
-	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
@@ -62,9 +56,6 @@ import (
 
 // errorDomain is the ErrorInfo domain of the service's errors.
 const errorDomain = "assessment.titrepro"
-
-// stream is the JetStream stream of the assessment events.
-var stream = eventbus.ContextStream("assessment")
 
 // Deps are the collaborators the caller provides.
 type Deps struct {
@@ -78,18 +69,8 @@ type Deps struct {
 
 // Service is a built assessment service, ready to Run.
 type Service struct {
-	cfg       Config
-	log       *slog.Logger
-	js        jetstream.JetStream
-	db        *sqldb.DB
-	outbox    *outbox.Outbox
-	grpc      *grpc.Server
-	health    *health.Server
-	lis       net.Listener
+	infra     *svcrun.Infra
 	consumers *ports.Consumers
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
 // New opens and migrates the database, makes sure the TITREPRO_ASSESSMENT
@@ -97,43 +78,25 @@ type Service struct {
 // Config.GRPCAddr. The consumers start with Run. On error nothing is left
 // open.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
-	if deps.JetStream == nil {
-		return nil, errors.New("assessment: Deps.JetStream is required")
-	}
-	if deps.Logger == nil {
-		deps.Logger = slog.Default()
-	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
+		Name: "assessment", Config: svcrun.BaseConfig(cfg),
+		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
+		ServiceNames: []string{assessmentv1.AssessmentService_ServiceDesc.ServiceName},
+		Migrate:      sqlstore.Migrate,
+		Stream:       eventbus.ContextStream("assessment"),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("assessment: %w", err)
+		return nil, err
 	}
-	s, err := build(ctx, cfg, deps, db)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("assessment: %w", err), db.Close())
-	}
-	return s, nil
-}
-
-// build does the work of New once the database is open; New closes it when
-// build fails.
-func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, error) {
-	log := deps.Logger.With("service", "assessment")
 	// Times are kept to the microsecond that PostgreSQL stores, so that what
 	// a call returns equals what a later read returns.
 	clock := deps.Now
+	if clock == nil {
+		clock = time.Now
+	}
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
-	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
-		if err := migrate(ctx, db); err != nil {
-			return nil, err
-		}
-	}
-	if err := eventbus.EnsureStream(ctx, deps.JetStream, stream); err != nil {
-		return nil, err
-	}
-	ob := outbox.New(db)
+	db, ob := in.DB, in.Outbox
 	a := app.New(app.Deps{
 		Sessions:   sqlstore.NewSessionRepository(db, ob),
 		Titles:     sqlstore.NewTitleRepository(db, now),
@@ -147,61 +110,30 @@ func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, 
 			Titles:     sqlstore.NewTitleRepository(tx, now),
 			Candidates: sqlstore.NewCandidateRepository(tx),
 		}
-	}, log, now)
-
-	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
-		Domain:        errorDomain,
-		Logger:        log,
-		Verifier:      deps.Verifier,
-		PublicMethods: ports.PublicMethods,
-	})
-	assessmentv1.RegisterAssessmentServiceServer(srv, ports.NewGRPCServer(a))
-
-	lis := deps.Listener
-	if lis == nil {
-		var err error
-		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-			return nil, fmt.Errorf("listen on %s: %w", cfg.GRPCAddr, err)
-		}
-	}
-	return &Service{cfg: cfg, log: log, js: deps.JetStream, db: db, outbox: ob, grpc: srv, health: hs, lis: lis, consumers: consumers}, nil
+	}, in.Log, now)
+	assessmentv1.RegisterAssessmentServiceServer(in.GRPC, ports.NewGRPCServer(a))
+	return &Service{infra: in, consumers: consumers}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
 // "127.0.0.1:41234" when the listener was opened on port 0.
-func (s *Service) Addr() string { return s.lis.Addr().String() }
+func (s *Service) Addr() string { return s.infra.Addr() }
 
 // Health returns the gRPC health server, for callers that report readiness.
-func (s *Service) Health() *health.Server { return s.health }
+func (s *Service) Health() *health.Server { return s.infra.Health }
 
 // Run serves gRPC, relays the outbox to JetStream and consumes the title,
 // candidate and dossier events until ctx ends. Then it drains: health turns
 // NOT_SERVING, calls in flight get Config.ShutdownTimeout to finish, the
 // consumers stop after their event in flight, the relay stops, and the
 // database is closed. It returns nil after a clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) (err error) {
-	defer func() { err = errors.Join(err, s.Close()) }()
-	return svcrun.Run(ctx, svcrun.Options{
-		Name: "assessment", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
-		ServiceNames:    []string{assessmentv1.AssessmentService_ServiceDesc.ServiceName},
-		Relay:           outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name}),
-		ShutdownTimeout: s.cfg.ShutdownTimeout,
-		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
-			return s.consumers.Subscribe(ctx, s.js, s.db)
-		},
+func (s *Service) Run(ctx context.Context) error {
+	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
+		return s.consumers.Subscribe(ctx, s.infra.JetStream, s.infra.DB)
 	})
 }
 
 // Close releases the listener and the database. Run calls it on its way
 // out; call it yourself only for a Service that will never Run. It is safe
 // to call more than once.
-func (s *Service) Close() error {
-	s.closeOnce.Do(func() {
-		// After Serve the listener is already closed; that is not an error.
-		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.closeErr = err
-		}
-		s.closeErr = errors.Join(s.closeErr, s.db.Close())
-	})
-	return s.closeErr
-}
+func (s *Service) Close() error { return s.infra.Close() }

@@ -31,23 +31,16 @@ package candidate
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
-	"github.com/titrepro/titrepro/internal/grpcx"
-	"github.com/titrepro/titrepro/internal/outbox"
-	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
 	"github.com/titrepro/titrepro/services/candidate/internal/adapters/sqlstore"
@@ -57,9 +50,6 @@ import (
 
 // errorDomain is the ErrorInfo domain of the service's errors.
 const errorDomain = "candidate.titrepro"
-
-// stream is the JetStream stream of the candidate events.
-var stream = eventbus.ContextStream("candidate")
 
 // Deps are the collaborators the caller provides.
 type Deps struct {
@@ -73,108 +63,48 @@ type Deps struct {
 
 // Service is a built candidate service, ready to Run.
 type Service struct {
-	cfg    Config
-	log    *slog.Logger
-	js     jetstream.JetStream
-	db     *sqldb.DB
-	outbox *outbox.Outbox
-	grpc   *grpc.Server
-	health *health.Server
-	lis    net.Listener
-
-	closeOnce sync.Once
-	closeErr  error
+	infra *svcrun.Infra
 }
 
 // New opens and migrates the database, makes sure the TITREPRO_CANDIDATE
 // stream exists, and prepares the gRPC server on Deps.Listener or on
 // Config.GRPCAddr. On error nothing is left open.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
-	if deps.JetStream == nil {
-		return nil, errors.New("candidate: Deps.JetStream is required")
+	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
+		Name: "candidate", Config: svcrun.BaseConfig(cfg),
+		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
+		ServiceNames: []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
+		Migrate:      sqlstore.Migrate,
+		Stream:       eventbus.ContextStream("candidate"),
+	})
+	if err != nil {
+		return nil, err
 	}
-	log := deps.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	log = log.With("service", "candidate")
 	now := deps.Now
 	if now == nil {
 		now = time.Now
 	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("candidate: %w", err)
-	}
-	s, err := build(ctx, cfg, deps, log, now, db)
-	if err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
-	return s, nil
-}
-
-func build(ctx context.Context, cfg Config, deps Deps, log *slog.Logger, now func() time.Time, db *sqldb.DB) (*Service, error) {
-	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
-		if err := migrate(ctx, db); err != nil {
-			return nil, fmt.Errorf("candidate: %w", err)
-		}
-	}
-	if err := eventbus.EnsureStream(ctx, deps.JetStream, stream); err != nil {
-		return nil, fmt.Errorf("candidate: %w", err)
-	}
-	ob := outbox.New(db)
-	a := app.New(sqlstore.NewCandidateRepository(db, ob), now)
-
-	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
-		Domain:        errorDomain,
-		Logger:        log,
-		Verifier:      deps.Verifier,
-		PublicMethods: ports.PublicMethods,
-	})
-	candidatev1.RegisterCandidateServiceServer(srv, ports.NewGRPCServer(a))
-
-	lis := deps.Listener
-	if lis == nil {
-		var err error
-		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-			return nil, fmt.Errorf("candidate: listen on %s: %w", cfg.GRPCAddr, err)
-		}
-	}
-	return &Service{cfg: cfg, log: log, js: deps.JetStream, db: db, outbox: ob, grpc: srv, health: hs, lis: lis}, nil
+	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox), now)
+	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
+	return &Service{infra: in}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
 // "127.0.0.1:41234" when the listener was opened on port 0.
-func (s *Service) Addr() string { return s.lis.Addr().String() }
+func (s *Service) Addr() string { return s.infra.Addr() }
 
 // Health returns the gRPC health server, for callers that report readiness.
-func (s *Service) Health() *health.Server { return s.health }
+func (s *Service) Health() *health.Server { return s.infra.Health }
 
 // Run serves gRPC and relays the outbox to JetStream until ctx ends. Then it
 // drains: health turns NOT_SERVING, calls in flight get
 // Config.ShutdownTimeout to finish, the relay stops after publishing what
 // those calls committed, and the database is closed. It returns nil after a
 // clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) (err error) {
-	defer func() { err = errors.Join(err, s.Close()) }()
-	return svcrun.Run(ctx, svcrun.Options{
-		Name: "candidate", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
-		ServiceNames:    []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
-		Relay:           outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name}),
-		ShutdownTimeout: s.cfg.ShutdownTimeout,
-	})
-}
+func (s *Service) Run(ctx context.Context) error { return s.infra.Run(ctx, nil) }
 
 // Close releases the listener and the database. Run calls it on its way
 // out; call it yourself only for a Service that will never Run. It is safe
 // to call more than once.
-func (s *Service) Close() error {
-	s.closeOnce.Do(func() {
-		// After Serve the listener is already closed; that is not an error.
-		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.closeErr = err
-		}
-		s.closeErr = errors.Join(s.closeErr, s.db.Close())
-	})
-	return s.closeErr
-}
+func (s *Service) Close() error { return s.infra.Close() }

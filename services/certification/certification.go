@@ -22,18 +22,14 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
-	"github.com/titrepro/titrepro/internal/grpcx"
-	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
@@ -70,19 +66,9 @@ type Deps struct {
 
 // Service is a built certification service, ready to Run.
 type Service struct {
-	cfg     Config
-	log     *slog.Logger
-	js      jetstream.JetStream
-	db      *sqldb.DB
-	outbox  *outbox.Outbox
-	grpc    *grpc.Server
-	health  *health.Server
-	lis     net.Listener
+	infra   *svcrun.Infra
 	holder  *ports.HolderConsumer
 	results *ports.ResultsConsumer
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
 // New opens and migrates the database, makes sure the event streams exist,
@@ -91,46 +77,36 @@ type Service struct {
 // contradict the published catalogue: the error names the file, and the
 // line and field or the version.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
-	if deps.JetStream == nil {
-		return nil, errors.New("certification: Deps.JetStream is required")
-	}
-	if deps.Logger == nil {
-		deps.Logger = slog.Default()
+	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
+		Name: "certification", Config: cfg.base(),
+		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
+		ServiceNames: []string{certificationv1.CertificationService_ServiceDesc.ServiceName},
+		Migrate:      sqlstore.Migrate,
+		Stream:       eventbus.ContextStream("certification"),
+	})
+	if err != nil {
+		return nil, err
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	s, err := build(ctx, cfg, deps, in)
 	if err != nil {
-		return nil, fmt.Errorf("certification: %w", err)
-	}
-	s, err := build(ctx, cfg, deps, db)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("certification: %w", err), db.Close())
+		return nil, errors.Join(fmt.Errorf("certification: %w", err), in.Close())
 	}
 	return s, nil
 }
 
-// build does the work of New once the database is open; New closes it when
-// build fails.
-func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, error) {
-	log, now := deps.Logger.With("service", "certification"), deps.Now
-	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
-		if err := migrate(ctx, db); err != nil {
-			return nil, err
-		}
-	}
-	if err := eventbus.EnsureStream(ctx, deps.JetStream, eventbus.ContextStream("certification")); err != nil {
-		return nil, err
-	}
-
+// build does the work of New once the infrastructure is up; New closes it
+// when build fails.
+func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Service, error) {
+	log, now, db, ob := in.Log, deps.Now, in.DB, in.Outbox
 	signer, err := loadSigner(cfg, deps, log)
 	if err != nil {
 		return nil, err
 	}
 
-	ob := outbox.New(db)
 	titles := sqlstore.NewTitleRepository(db, ob)
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
@@ -166,29 +142,9 @@ func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB) (*Service, 
 	}
 	log.Info("catalogue loaded", "files", loaded.Files, "published", loaded.Published)
 
-	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
-		Domain:        errorDomain,
-		Logger:        log,
-		Verifier:      deps.Verifier,
-		PublicMethods: ports.PublicMethods,
-	})
-	certificationv1.RegisterCertificationServiceServer(srv, ports.NewGRPCServer(a))
-
-	lis := deps.Listener
-	if lis == nil {
-		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-			return nil, fmt.Errorf("listen on %s: %w", cfg.GRPCAddr, err)
-		}
-	}
+	certificationv1.RegisterCertificationServiceServer(in.GRPC, ports.NewGRPCServer(a))
 	return &Service{
-		cfg:    cfg,
-		log:    log,
-		js:     deps.JetStream,
-		db:     db,
-		outbox: ob,
-		grpc:   srv,
-		health: hs,
-		lis:    lis,
+		infra: in,
 		holder: ports.NewHolderConsumer(a.Commands.RecordHolder,
 			func(tx *sqldb.Tx) holder.Repository { return sqlstore.NewHolderRepositoryTx(tx) }, log, now),
 		results: ports.NewResultsConsumer(a.Commands.RecordResult,
@@ -224,50 +180,33 @@ func loadSigner(cfg Config, deps Deps, log *slog.Logger) (*certificate.Signer, e
 
 // Addr returns the address the gRPC server listens on, e.g.
 // "127.0.0.1:41234" when the listener was opened on port 0.
-func (s *Service) Addr() string { return s.lis.Addr().String() }
+func (s *Service) Addr() string { return s.infra.Addr() }
 
 // Health returns the gRPC health server, for callers that report readiness.
-func (s *Service) Health() *health.Server { return s.health }
+func (s *Service) Health() *health.Server { return s.infra.Health }
 
 // Run serves gRPC, relays the outbox to JetStream and consumes the
 // candidate and assessment events until ctx ends. Then it drains: health turns
 // NOT_SERVING, calls in flight get Config.ShutdownTimeout to finish, the
 // consumer stops after its event in flight, the relay stops, and the
 // database is closed. It returns nil after a clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) (err error) {
-	defer func() { err = errors.Join(err, s.Close()) }()
-	return svcrun.Run(ctx, svcrun.Options{
-		Name: "certification", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
-		ServiceNames: []string{certificationv1.CertificationService_ServiceDesc.ServiceName},
-		Relay: outbox.NewRelay(s.outbox, s.js, s.log,
-			outbox.RelayOptions{Stream: eventbus.ContextStream("certification").Name}),
-		ShutdownTimeout: s.cfg.ShutdownTimeout,
-		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
-			holders, err := s.holder.Subscribe(ctx, s.js, s.db)
-			if err != nil {
-				return nil, err
-			}
-			results, err := s.results.Subscribe(ctx, s.js, s.db)
-			if err != nil {
-				holders.Stop()
-				return nil, err
-			}
-			return []*eventbus.Subscription{holders, results}, nil
-		},
+func (s *Service) Run(ctx context.Context) error {
+	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
+		js, db := s.infra.JetStream, s.infra.DB
+		holders, err := s.holder.Subscribe(ctx, js, db)
+		if err != nil {
+			return nil, err
+		}
+		results, err := s.results.Subscribe(ctx, js, db)
+		if err != nil {
+			holders.Stop()
+			return nil, err
+		}
+		return []*eventbus.Subscription{holders, results}, nil
 	})
 }
 
-// Close releases the database and the listener. Run calls it on its way
+// Close releases the listener and the database. Run calls it on its way
 // out; call it yourself only for a Service that will never Run. It is safe
 // to call more than once.
-func (s *Service) Close() error {
-	s.closeOnce.Do(func() {
-		// The listener is already closed when the server ran; closing it
-		// again only reports that.
-		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.closeErr = err
-		}
-		s.closeErr = errors.Join(s.closeErr, s.db.Close())
-	})
-	return s.closeErr
-}
+func (s *Service) Close() error { return s.infra.Close() }

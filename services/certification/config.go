@@ -2,22 +2,23 @@ package certification
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/titrepro/titrepro/internal/svcrun"
 )
 
 // Defaults of Config.
 const (
 	DefaultGRPCAddr        = "127.0.0.1:9094"
 	DefaultDatabaseURL     = "sqlite://var/certification.db"
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultShutdownTimeout = svcrun.DefaultShutdownTimeout
 	DefaultReferentielsDir = "referentiels"
 	DefaultSigningKeyFile  = "var/certificate-ed25519.pem"
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig.
+// LoadConfig. Its first three fields are the settings every service has
+// (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path or postgres://...
@@ -34,24 +35,17 @@ type Config struct {
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
 // and reports every problem at once.
 func LoadConfig(getenv func(string) string) (Config, error) {
-	cfg := Config{
-		GRPCAddr:        cmp.Or(getenv("GRPC_ADDR"), DefaultGRPCAddr),
-		DatabaseURL:     cmp.Or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		ShutdownTimeout: DefaultShutdownTimeout,
+	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
+	return Config{
+		GRPCAddr:        base.GRPCAddr,
+		DatabaseURL:     base.DatabaseURL,
+		ShutdownTimeout: base.ShutdownTimeout,
 		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
 		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
-	}
-	var errs []error
-	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))
-		case d <= 0:
-			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: must be positive, got %s", v))
-		default:
-			cfg.ShutdownTimeout = d
-		}
-	}
-	return cfg, errors.Join(errs...)
+	}, err
+}
+
+// base returns the settings every service has.
+func (c Config) base() svcrun.BaseConfig {
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
 }

@@ -4,17 +4,18 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/titrepro/titrepro/internal/svcrun"
 )
 
 // Defaults of Config.
 const (
 	DefaultGRPCAddr         = "127.0.0.1:9092"
 	DefaultDatabaseURL      = "sqlite://var/portfolio.db"
-	DefaultShutdownTimeout  = 10 * time.Second
+	DefaultShutdownTimeout  = svcrun.DefaultShutdownTimeout
 	DefaultBlobURL          = "file://var/blobs"
 	DefaultMaxDocumentBytes = 25 << 20  // 25 MiB per file
 	DefaultMaxDossierBytes  = 200 << 20 // 200 MiB per dossier
@@ -22,7 +23,8 @@ const (
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig.
+// LoadConfig. Its first three fields are the settings every service has
+// (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
@@ -46,29 +48,16 @@ type Config struct {
 // LoadConfig reads the configuration through getenv (os.Getenv in main),
 // applies the defaults and reports every problem at once.
 func LoadConfig(getenv func(string) string) (Config, error) {
+	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
+	errs := []error{err}
 	cfg := Config{
-		GRPCAddr:         cmp.Or(getenv("GRPC_ADDR"), DefaultGRPCAddr),
-		DatabaseURL:      cmp.Or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		ShutdownTimeout:  DefaultShutdownTimeout,
+		GRPCAddr:         base.GRPCAddr,
+		DatabaseURL:      base.DatabaseURL,
+		ShutdownTimeout:  base.ShutdownTimeout,
 		BlobURL:          cmp.Or(getenv("BLOB_URL"), DefaultBlobURL),
 		MaxDocumentBytes: DefaultMaxDocumentBytes,
 		MaxDossierBytes:  DefaultMaxDossierBytes,
 		MaxDocuments:     DefaultMaxDocuments,
-	}
-	var errs []error
-	if _, _, err := net.SplitHostPort(cfg.GRPCAddr); err != nil {
-		errs = append(errs, fmt.Errorf("GRPC_ADDR: %w", err))
-	}
-	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))
-		case d <= 0:
-			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: must be positive, got %s", v))
-		default:
-			cfg.ShutdownTimeout = d
-		}
 	}
 	if u, err := url.Parse(cfg.BlobURL); err != nil || (u.Scheme != "file" && u.Scheme != "mem") {
 		errs = append(errs, fmt.Errorf("BLOB_URL: want file://<folder> or mem://, got %q", cfg.BlobURL))
@@ -99,4 +88,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("MAX_DOSSIER_BYTES (%d) is below MAX_DOCUMENT_BYTES (%d)", cfg.MaxDossierBytes, cfg.MaxDocumentBytes))
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// base returns the settings every service has.
+func (c Config) base() svcrun.BaseConfig {
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
 }

@@ -42,19 +42,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
-	"github.com/titrepro/titrepro/internal/grpcx"
-	"github.com/titrepro/titrepro/internal/outbox"
-	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
 	"github.com/titrepro/titrepro/services/portfolio/internal/adapters/blobstore"
@@ -68,9 +63,6 @@ import (
 // errorDomain is the ErrorInfo domain of the service's errors.
 const errorDomain = "portfolio.titrepro"
 
-// stream is the JetStream stream of the portfolio events.
-var stream = eventbus.ContextStream("portfolio")
-
 // Deps are the collaborators the caller provides.
 type Deps struct {
 	Logger    *slog.Logger        // default slog.Default(); every line gets service=portfolio
@@ -83,19 +75,8 @@ type Deps struct {
 
 // Service is a built portfolio service, ready to Run.
 type Service struct {
-	cfg       Config
-	log       *slog.Logger
-	js        jetstream.JetStream
-	db        *sqldb.DB
-	blobs     *blobstore.Store
-	outbox    *outbox.Outbox
-	grpc      *grpc.Server
-	health    *health.Server
-	lis       net.Listener
+	infra     *svcrun.Infra
 	consumers *ports.Consumers
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
 // New opens and migrates the database, opens the blob store (creating its
@@ -103,45 +84,29 @@ type Service struct {
 // the gRPC server on Deps.Listener or on Config.GRPCAddr. On error nothing
 // is left open.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
-	if deps.JetStream == nil {
-		return nil, errors.New("portfolio: Deps.JetStream is required")
-	}
-	if deps.Logger == nil {
-		deps.Logger = slog.Default()
-	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
+		Name: "portfolio", Config: cfg.base(),
+		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
+		ServiceNames: []string{portfoliov1.PortfolioService_ServiceDesc.ServiceName},
+		Migrate:      sqlstore.Migrate,
+		Stream:       eventbus.ContextStream("portfolio"),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("portfolio: %w", err)
+		return nil, err
 	}
 	blobs, err := blobstore.Open(cfg.BlobURL)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), db.Close())
+		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), in.Close())
 	}
-	s, err := build(ctx, cfg, deps, db, blobs)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), blobs.Close(), db.Close())
+	in.Own(blobs)
+	now := deps.Now
+	if now == nil {
+		now = time.Now
 	}
-	return s, nil
-}
-
-// build does the work of New once the database and the blob store are
-// open; New closes them when build fails.
-func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB, blobs *blobstore.Store) (*Service, error) {
-	log := deps.Logger.With("service", "portfolio")
-	for _, migrate := range []func(context.Context, *sqldb.DB) error{sqlstore.Migrate, outbox.Migrate, eventbus.Migrate} {
-		if err := migrate(ctx, db); err != nil {
-			return nil, err
-		}
-	}
-	if err := eventbus.EnsureStream(ctx, deps.JetStream, stream); err != nil {
-		return nil, err
-	}
-	ob := outbox.New(db)
+	db := in.DB
 	a := app.New(app.Deps{
-		Dossiers:   sqlstore.NewDossierRepository(db, ob),
+		Dossiers:   sqlstore.NewDossierRepository(db, in.Outbox),
 		Contents:   blobs,
 		Candidates: sqlstore.NewCandidates(db),
 		Titles:     sqlstore.NewTitles(db),
@@ -149,36 +114,18 @@ func build(ctx context.Context, cfg Config, deps Deps, db *sqldb.DB, blobs *blob
 		Limits: command.UploadLimits{Dossier: dossier.Limits{
 			MaxDocumentBytes: cfg.MaxDocumentBytes, MaxDossierBytes: cfg.MaxDossierBytes, MaxDocuments: cfg.MaxDocuments,
 		}},
-		Now: deps.Now,
+		Now: now,
 	})
-
-	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
-		Domain:        errorDomain,
-		Logger:        log,
-		Verifier:      deps.Verifier,
-		PublicMethods: ports.PublicMethods,
-	})
-	portfoliov1.RegisterPortfolioServiceServer(srv, ports.NewGRPCServer(a))
-
-	lis := deps.Listener
-	if lis == nil {
-		var err error
-		if lis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-			return nil, fmt.Errorf("listen on %s: %w", cfg.GRPCAddr, err)
-		}
-	}
-	return &Service{
-		cfg: cfg, log: log, js: deps.JetStream, db: db, blobs: blobs, outbox: ob,
-		grpc: srv, health: hs, lis: lis, consumers: ports.NewConsumers(a, log),
-	}, nil
+	portfoliov1.RegisterPortfolioServiceServer(in.GRPC, ports.NewGRPCServer(a))
+	return &Service{infra: in, consumers: ports.NewConsumers(a, in.Log)}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
 // "127.0.0.1:41234" when the listener was opened on port 0.
-func (s *Service) Addr() string { return s.lis.Addr().String() }
+func (s *Service) Addr() string { return s.infra.Addr() }
 
 // Health returns the gRPC health server, for callers that report readiness.
-func (s *Service) Health() *health.Server { return s.health }
+func (s *Service) Health() *health.Server { return s.infra.Health }
 
 // Run serves gRPC, relays the outbox to JetStream and consumes the
 // candidate, certification and assessment events until ctx ends. Then it
@@ -186,29 +133,13 @@ func (s *Service) Health() *health.Server { return s.health }
 // Config.ShutdownTimeout to finish, the consumers stop after their event in
 // flight, the relay stops, and the database and blob store are closed. It
 // returns nil after a clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) (err error) {
-	defer func() { err = errors.Join(err, s.Close()) }()
-	return svcrun.Run(ctx, svcrun.Options{
-		Name: "portfolio", Log: s.log, GRPC: s.grpc, Health: s.health, Listener: s.lis,
-		ServiceNames:    []string{portfoliov1.PortfolioService_ServiceDesc.ServiceName},
-		Relay:           outbox.NewRelay(s.outbox, s.js, s.log, outbox.RelayOptions{Stream: stream.Name}),
-		ShutdownTimeout: s.cfg.ShutdownTimeout,
-		Subscribe: func(ctx context.Context) ([]*eventbus.Subscription, error) {
-			return s.consumers.Subscribe(ctx, s.js, s.db)
-		},
+func (s *Service) Run(ctx context.Context) error {
+	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
+		return s.consumers.Subscribe(ctx, s.infra.JetStream, s.infra.DB)
 	})
 }
 
 // Close releases the listener, the blob store and the database. Run calls
 // it on its way out; call it yourself only for a Service that will never
 // Run. It is safe to call more than once.
-func (s *Service) Close() error {
-	s.closeOnce.Do(func() {
-		// After Serve the listener is already closed; that is not an error.
-		if err := s.lis.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.closeErr = err
-		}
-		s.closeErr = errors.Join(s.closeErr, s.blobs.Close(), s.db.Close())
-	})
-	return s.closeErr
-}
+func (s *Service) Close() error { return s.infra.Close() }

@@ -6,38 +6,13 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/assessment"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		slog.Error("assessment stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context) error {
-	cfg, err := assessment.LoadConfig(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	env, err := svcrun.LoadStandalone(ctx, "assessment", os.Getenv)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	svc, err := assessment.New(ctx, cfg, assessment.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
-	if err != nil {
-		return err
-	}
-	return svc.Run(ctx)
+	svcrun.Main("assessment", assessment.LoadConfig, func(ctx context.Context, cfg assessment.Config, env *svcrun.Standalone) (*assessment.Service, error) {
+		return assessment.New(ctx, cfg, assessment.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+	})
 }

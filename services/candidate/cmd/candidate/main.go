@@ -6,38 +6,13 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/candidate"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		slog.Error("candidate stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context) error {
-	cfg, err := candidate.LoadConfig(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	env, err := svcrun.LoadStandalone(ctx, "candidate", os.Getenv)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	svc, err := candidate.New(ctx, cfg, candidate.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
-	if err != nil {
-		return err
-	}
-	return svc.Run(ctx)
+	svcrun.Main("candidate", candidate.LoadConfig, func(ctx context.Context, cfg candidate.Config, env *svcrun.Standalone) (*candidate.Service, error) {
+		return candidate.New(ctx, cfg, candidate.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+	})
 }

@@ -6,38 +6,13 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/certification"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		slog.Error("certification stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context) error {
-	cfg, err := certification.LoadConfig(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	env, err := svcrun.LoadStandalone(ctx, "certification", os.Getenv)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	svc, err := certification.New(ctx, cfg, certification.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
-	if err != nil {
-		return err
-	}
-	return svc.Run(ctx)
+	svcrun.Main("certification", certification.LoadConfig, func(ctx context.Context, cfg certification.Config, env *svcrun.Standalone) (*certification.Service, error) {
+		return certification.New(ctx, cfg, certification.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+	})
 }

@@ -7,38 +7,13 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/portfolio"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		slog.Error("portfolio stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context) error {
-	cfg, err := portfolio.LoadConfig(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	env, err := svcrun.LoadStandalone(ctx, "portfolio", os.Getenv)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	svc, err := portfolio.New(ctx, cfg, portfolio.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
-	if err != nil {
-		return err
-	}
-	return svc.Run(ctx)
+	svcrun.Main("portfolio", portfolio.LoadConfig, func(ctx context.Context, cfg portfolio.Config, env *svcrun.Standalone) (*portfolio.Service, error) {
+		return portfolio.New(ctx, cfg, portfolio.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+	})
 }

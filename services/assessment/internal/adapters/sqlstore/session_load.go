@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
@@ -118,12 +118,12 @@ func queryRows[T any](ctx context.Context, q querier, query string, arg any, sca
 func titleType(s string) title.SessionType { return title.SessionType(s) }
 
 // dates parses three stored calendar dates.
-func dates(a, b, c string) (date.Date, date.Date, date.Date, error) {
-	var out [3]date.Date
+func dates(a, b, c string) (civildate.Date, civildate.Date, civildate.Date, error) {
+	var out [3]civildate.Date
 	for i, s := range []string{a, b, c} {
-		d, err := date.Parse(s)
+		d, err := civildate.Parse(s)
 		if err != nil {
-			return date.Date{}, date.Date{}, date.Date{}, fmt.Errorf("stored date %q: %w", s, err)
+			return civildate.Date{}, civildate.Date{}, civildate.Date{}, fmt.Errorf("stored date %q: %w", s, err)
 		}
 		out[i] = d
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/titrepro/titrepro/internal/apperr"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // AccessRoute is how the candidate prepares the title.
@@ -84,11 +84,11 @@ func (c Candidate) DisplayName() string {
 // candidate needs a positive admissibility notified less than one year
 // before, that is valid through decision date + 1 year (the candidate
 // service's reading). Other routes are not concerned.
-func (c Candidate) CheckAdmissibleOn(start date.Date) error {
+func (c Candidate) CheckAdmissibleOn(start civildate.Date) error {
 	if c.AccessRoute != RouteVAE {
 		return nil
 	}
-	decided, err := date.Parse(c.VAEDecisionDate)
+	decided, err := civildate.Parse(c.VAEDecisionDate)
 	if err != nil {
 		return ErrVAEAdmissibilityExpired.WithMessage("the VAE candidate has no admissibility decision date").
 			WithMeta("candidate", c.ID)

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
 )
 
 func TestCheckAdmissibleOn(t *testing.T) {
@@ -28,7 +28,7 @@ func TestCheckAdmissibleOn(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			start, err := date.Parse(tt.start)
+			start, err := civildate.Parse(tt.start)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // Me is the alias a juror may use for their own subject in resource names;
@@ -47,8 +47,8 @@ type Link struct {
 type Habilitation struct {
 	Number    string
 	TitleID   string
-	ValidFrom date.Date
-	ValidTo   date.Date
+	ValidFrom civildate.Date
+	ValidTo   civildate.Date
 }
 
 // Juror is a member of a session's jury.
@@ -95,11 +95,11 @@ func New(in Input, now time.Time) (Juror, error) {
 	if in.HabTitleID == "" {
 		bad("habilitation.title_id", "required")
 	}
-	from, errFrom := date.Parse(in.HabValidFrom)
+	from, errFrom := civildate.Parse(in.HabValidFrom)
 	if errFrom != nil {
 		bad("habilitation.valid_from", "required date YYYY-MM-DD")
 	}
-	to, errTo := date.Parse(in.HabValidTo)
+	to, errTo := civildate.Parse(in.HabValidTo)
 	if errTo != nil {
 		bad("habilitation.valid_to", "required date YYYY-MM-DD")
 	}
@@ -156,7 +156,7 @@ var ErrHabilitationNotCovering = apperr.New(apperr.KindFailedPrecondition, "HABI
 
 // CheckCovers enforces R16: only a juror whose habilitation is for the
 // title and valid over the whole session, start to end, may be assigned.
-func (j Juror) CheckCovers(titleID string, start, end date.Date) error {
+func (j Juror) CheckCovers(titleID string, start, end civildate.Date) error {
 	h := j.Habilitation
 	switch {
 	case h.TitleID != titleID:

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/apperr"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 )
 
@@ -20,9 +20,9 @@ func input() jury.Input {
 	}
 }
 
-func day(t *testing.T, s string) date.Date {
+func day(t *testing.T, s string) civildate.Date {
 	t.Helper()
-	d, err := date.Parse(s)
+	d, err := civildate.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
@@ -53,11 +53,11 @@ func (d Draft) Check() error {
 	if n := utf8.RuneCountInString(d.site()); n == 0 || n > maxSite {
 		bad("site", fmt.Sprintf("required, 1 to %d characters", maxSite))
 	}
-	start, errStart := date.Parse(d.StartDate)
+	start, errStart := civildate.Parse(d.StartDate)
 	if errStart != nil {
 		bad("start_date", "required date YYYY-MM-DD")
 	}
-	end, errEnd := date.Parse(d.EndDate)
+	end, errEnd := civildate.Parse(d.EndDate)
 	if errEnd != nil {
 		bad("end_date", "required date YYYY-MM-DD")
 	}
@@ -65,7 +65,7 @@ func (d Draft) Check() error {
 		bad("end_date", "not before start_date")
 	}
 	if d.DossierDeadline != "" {
-		deadline, err := date.Parse(d.DossierDeadline)
+		deadline, err := civildate.Parse(d.DossierDeadline)
 		switch {
 		case err != nil:
 			bad("dossier_deadline", "date YYYY-MM-DD")
@@ -82,12 +82,12 @@ func (d Draft) Check() error {
 func (d Draft) site() string { return strings.TrimSpace(d.Site) }
 
 // dates returns the parsed dates of a checked draft.
-func (d Draft) dates() (start, end, deadline date.Date) {
-	start, _ = date.Parse(d.StartDate)
-	end, _ = date.Parse(d.EndDate)
+func (d Draft) dates() (start, end, deadline civildate.Date) {
+	start, _ = civildate.Parse(d.StartDate)
+	end, _ = civildate.Parse(d.EndDate)
 	deadline = start
 	if d.DossierDeadline != "" {
-		deadline, _ = date.Parse(d.DossierDeadline)
+		deadline, _ = civildate.Parse(d.DossierDeadline)
 	}
 	return start, end, deadline
 }

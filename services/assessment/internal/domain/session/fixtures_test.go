@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/deliberation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
@@ -165,9 +165,9 @@ func mustMinutes(t *testing.T, s *session.Session) minutes.Minutes {
 	return m
 }
 
-func mustDate(t *testing.T, s string) date.Date {
+func mustDate(t *testing.T, s string) civildate.Date {
 	t.Helper()
-	d, err := date.Parse(s)
+	d, err := civildate.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

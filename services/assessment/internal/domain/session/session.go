@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
@@ -51,8 +51,8 @@ type Session struct {
 	titleVersion string
 	ccps         []string
 	site         string
-	start, end   date.Date
-	deadline     date.Date
+	start, end   civildate.Date
+	deadline     civildate.Date
 	state        State
 
 	jurors      []jury.Juror           // by subject
@@ -76,7 +76,7 @@ type Summary struct {
 	TitleID, TitleVersion string
 	CCPs                  []string
 	Site                  string
-	Start, End, Deadline  date.Date
+	Start, End, Deadline  civildate.Date
 	State                 State
 	JurorCount            int
 	CandidacyCount        int

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/date"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
@@ -23,7 +23,7 @@ type Snapshot struct {
 	TitleID, TitleVersion string
 	CCPs                  []string
 	Site                  string
-	Start, End, Deadline  date.Date
+	Start, End, Deadline  civildate.Date
 	State                 State
 	Jurors                []jury.Juror
 	Candidacies           []candidacy.Candidacy

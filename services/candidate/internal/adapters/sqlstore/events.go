@@ -1,11 +1,6 @@
 package sqlstore
 
 import (
-	"fmt"
-
-	"github.com/google/uuid"
-	"google.golang.org/protobuf/proto"
-
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/services/candidate/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/candidate/internal/protoconv"
@@ -15,32 +10,24 @@ import (
 const EventSource = "titrepro/candidate"
 
 // outboxEvents converts domain events into outbox rows. The event id is
-// chosen here rather than by outbox.NewEvent because the message carries it
-// too (event_id), and both must be equal.
+// drawn first because the message carries it too (event_id), and both must
+// be equal.
 func outboxEvents(events []candidate.Event) ([]outbox.Event, error) {
 	out := make([]outbox.Event, 0, len(events))
 	for _, ev := range events {
-		id, err := uuid.NewV7()
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: new event id: %w", err)
-		}
-		m, err := protoconv.EventToProto(ev, id.String())
+		id, err := outbox.NewID()
 		if err != nil {
 			return nil, err
 		}
-		payload, err := proto.Marshal(m.Message)
+		m, err := protoconv.EventToProto(ev, id)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: marshal %s: %w", m.Subject, err)
+			return nil, err
 		}
-		out = append(out, outbox.Event{
-			ID:       id.String(),
-			Subject:  m.Subject,
-			Type:     string(m.Message.ProtoReflect().Descriptor().FullName()),
-			Source:   EventSource,
-			Resource: "candidates/" + m.Candidate.ID(),
-			Time:     m.Candidate.UpdatedAt(),
-			Payload:  payload,
-		})
+		e, err := outbox.NewEventWithID(id, m.Subject, m.Message, EventSource, "candidates/"+m.Candidate.ID(), m.Candidate.UpdatedAt())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package candidate_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/titrepro/titrepro/services/candidate/internal/domain/candidate"
 )
@@ -25,41 +24,5 @@ func TestVAEAdmissibility_ValidUntil(t *testing.T) {
 				t.Errorf("ValidUntil(%s) = %q; want %q", tt.decided, got, tt.want)
 			}
 		})
-	}
-}
-
-func TestToday_IsTheDateInParis(t *testing.T) {
-	t.Parallel()
-	// 23:30 UTC on 31 December is already 1 January in Paris (UTC+1).
-	instant := time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)
-	if got := candidate.Today(instant).String(); got != "2026-01-01" {
-		t.Errorf("Today(%v) = %s; want 2026-01-01", instant, got)
-	}
-}
-
-func TestDate_YearsUntil(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		born, on string
-		want     int
-	}{
-		{born: "2000-03-15", on: "2026-03-15", want: 26},
-		{born: "2000-03-16", on: "2026-03-15", want: 25},
-		{born: "2000-02-29", on: "2026-02-28", want: 25},
-		{born: "2000-02-29", on: "2026-03-01", want: 26},
-		{born: "2030-01-01", on: "2026-03-15", want: -4},
-	}
-	for _, tt := range tests {
-		born, err := candidate.ParseDate(tt.born)
-		if err != nil {
-			t.Fatal(err)
-		}
-		on, err := candidate.ParseDate(tt.on)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := born.YearsUntil(on); got != tt.want {
-			t.Errorf("%s.YearsUntil(%s) = %d; want %d", tt.born, tt.on, got, tt.want)
-		}
 	}
 }

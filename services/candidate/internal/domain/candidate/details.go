@@ -3,6 +3,8 @@ package candidate
 import (
 	"slices"
 	"strings"
+
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // AccessRoute is how the person prepares the title (domain.md §6); it
@@ -74,7 +76,7 @@ type VAEAdmissibility struct {
 // ValidUntil returns the last day the decision is valid, decision date plus
 // one year (R25), or "" when the decision date is not a valid date.
 func (v VAEAdmissibility) ValidUntil() string {
-	d, err := ParseDate(v.DecisionDate)
+	d, err := civildate.Parse(v.DecisionDate)
 	if err != nil {
 		return ""
 	}

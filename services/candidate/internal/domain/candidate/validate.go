@@ -3,6 +3,8 @@ package candidate
 import (
 	"fmt"
 	"time"
+
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // Limits documented on the API resource (candidate.proto, common.proto).
@@ -39,7 +41,7 @@ var allTimeChecks = timeChecks{age: true, admissibility: true}
 // apperr.Invalid listing every bad field, or, when every field is well
 // formed, ErrVAEAdmissibilityExpired if an expired admissibility is checked.
 func (d Details) validate(now time.Time, checks timeChecks) error {
-	today := Today(now)
+	today := civildate.Of(now)
 	var v violations
 
 	v.text(field("subject"), d.Subject, false, maxSubject)
@@ -82,7 +84,7 @@ func (v *violations) givenNames(names []string) {
 	}
 }
 
-func (v *violations) birthDate(s string, today Date, checkAge bool) {
+func (v *violations) birthDate(s string, today civildate.Date, checkAge bool) {
 	f := field("birth_date")
 	born, ok := v.date(f, s, true)
 	if !ok || !checkAge {
@@ -140,7 +142,7 @@ func (v *violations) training(t TrainingEnrolment) {
 	}
 }
 
-func (v *violations) admissibility(a VAEAdmissibility, today Date) {
+func (v *violations) admissibility(a VAEAdmissibility, today civildate.Date) {
 	f := field("vae_admissibility.decision_date")
 	if decided, ok := v.date(f, a.DecisionDate, true); ok && decided.After(today) {
 		v.add(f, "must not be in the future")
@@ -154,8 +156,8 @@ func (v *violations) admissibility(a VAEAdmissibility, today Date) {
 // candidate may not be registered, or re-documented, on an admissibility that
 // has already lapsed; session registration checks the same rule against the
 // session date later.
-func checkAdmissibilityValid(a VAEAdmissibility, today Date) error {
-	decided, err := ParseDate(a.DecisionDate)
+func checkAdmissibilityValid(a VAEAdmissibility, today civildate.Date) error {
+	decided, err := civildate.Parse(a.DecisionDate)
 	if err != nil {
 		return nil // reported as a field violation before we get here
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // violations collects every bad field of a request so that a client can fix
@@ -41,17 +42,17 @@ func (v *violations) text(field, s string, required bool, max int) {
 }
 
 // date parses a "YYYY-MM-DD" date; ok is false when it is absent or bad.
-func (v *violations) date(field, s string, required bool) (d Date, ok bool) {
+func (v *violations) date(field, s string, required bool) (d civildate.Date, ok bool) {
 	if s == "" {
 		if required {
 			v.add(field, "required")
 		}
-		return Date{}, false
+		return civildate.Date{}, false
 	}
-	d, err := ParseDate(s)
+	d, err := civildate.Parse(s)
 	if err != nil {
 		v.add(field, "must be a date in the form YYYY-MM-DD")
-		return Date{}, false
+		return civildate.Date{}, false
 	}
 	return d, true
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/titrepro/titrepro/internal/outbox"
@@ -29,9 +28,9 @@ const (
 func writeAwardEvents(ctx context.Context, tx *sqldb.Tx, ob *outbox.Outbox, events ...award.Event) error {
 	out := make([]outbox.Event, 0, len(events))
 	for _, e := range events {
-		id, err := uuid.NewV7()
+		id, err := outbox.NewID()
 		if err != nil {
-			return fmt.Errorf("sqlstore: event id: %w", err)
+			return err
 		}
 		var (
 			msg      proto.Message
@@ -41,23 +40,22 @@ func writeAwardEvents(ctx context.Context, tx *sqldb.Tx, ob *outbox.Outbox, even
 		)
 		switch e := e.(type) {
 		case award.ResultsValidated:
-			msg, subject, resource, at = protoconv.ResultsValidated(e, id.String()), SubjectResultsValidated, "results/"+e.SessionID, e.At
+			msg, subject, resource, at = protoconv.ResultsValidated(e, id), SubjectResultsValidated, "results/"+e.SessionID, e.At
 		case award.CcpAwarded:
-			msg, subject, resource, at = protoconv.CcpAwarded(e, id.String()), SubjectCcpAwarded, "records/"+e.Ccp.CandidateID, e.At
+			msg, subject, resource, at = protoconv.CcpAwarded(e, id), SubjectCcpAwarded, "records/"+e.Ccp.CandidateID, e.At
 		case award.TitleAwarded:
-			msg, subject, resource, at = protoconv.TitleAwarded(e, id.String()), SubjectTitleAwarded,
+			msg, subject, resource, at = protoconv.TitleAwarded(e, id), SubjectTitleAwarded,
 				"certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
 		case award.LivretIssued:
-			msg, subject, resource, at = protoconv.LivretIssued(e, id.String()), SubjectLivretIssued,
+			msg, subject, resource, at = protoconv.LivretIssued(e, id), SubjectLivretIssued,
 				"certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
 		default:
 			return fmt.Errorf("sqlstore: unknown award event %T", e)
 		}
-		ev, err := outbox.NewEvent(subject, msg, EventSource, resource, at)
+		ev, err := outbox.NewEventWithID(id, subject, msg, EventSource, resource, at)
 		if err != nil {
 			return err
 		}
-		ev.ID = id.String()
 		out = append(out, ev)
 	}
 	return ob.Write(ctx, tx, out...)

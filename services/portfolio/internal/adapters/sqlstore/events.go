@@ -1,10 +1,6 @@
 package sqlstore
 
 import (
-	"fmt"
-
-	"github.com/google/uuid"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
@@ -23,12 +19,12 @@ const (
 // submittedEvent is the outbox row of a submission. The event id is chosen
 // here because the message carries it too (event_id) and both must match.
 func submittedEvent(s *dossier.Snapshot) (outbox.Event, error) {
-	id, err := uuid.NewV7()
+	id, err := outbox.NewID()
 	if err != nil {
-		return outbox.Event{}, fmt.Errorf("sqlstore: new event id: %w", err)
+		return outbox.Event{}, err
 	}
 	msg := &portfoliov1.DossierSubmitted{
-		EventId:            id.String(),
+		EventId:            id,
 		OccurTime:          timestamppb.New(s.SubmittedAt),
 		SnapshotId:         s.ID,
 		DossierId:          s.DossierID,
@@ -40,17 +36,6 @@ func submittedEvent(s *dossier.Snapshot) (outbox.Event, error) {
 		ManifestHash:       s.ManifestHash,
 		SwornStatementDate: s.Content.Sworn.Date,
 	}
-	payload, err := proto.Marshal(msg)
-	if err != nil {
-		return outbox.Event{}, fmt.Errorf("sqlstore: marshal DossierSubmitted: %w", err)
-	}
-	return outbox.Event{
-		ID:       id.String(),
-		Subject:  SubjectDossierSubmitted,
-		Type:     string(msg.ProtoReflect().Descriptor().FullName()),
-		Source:   EventSource,
-		Resource: "dossiers/" + s.DossierID + "/snapshots/" + s.ID,
-		Time:     s.SubmittedAt,
-		Payload:  payload,
-	}, nil
+	return outbox.NewEventWithID(id, SubjectDossierSubmitted, msg, EventSource,
+		"dossiers/"+s.DossierID+"/snapshots/"+s.ID, s.SubmittedAt)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/refdata"
 )
 
@@ -81,8 +82,8 @@ func (d *Dossier) CheckComplete(required []string, cover Cover, now time.Time) e
 		r.required("R36", f("context.unit"), e.Context.Unit)
 		r.required("R36", f("context.period_from"), e.Context.PeriodFrom)
 		r.required("R36", f("context.period_to"), e.Context.PeriodTo)
-		from, errFrom := parseDate(e.Context.PeriodFrom)
-		to, errTo := parseDate(e.Context.PeriodTo)
+		from, errFrom := civildate.Parse(e.Context.PeriodFrom)
+		to, errTo := civildate.Parse(e.Context.PeriodTo)
 		if errFrom == nil && errTo == nil && to.Before(from) {
 			r.add("R36", f("context.period_to"), "the period must not end before it starts")
 		}
@@ -91,7 +92,7 @@ func (d *Dossier) CheckComplete(required []string, cover Cover, now time.Time) e
 	r.required("R38", "sworn_statement.signer_name", s.SignerName)
 	r.required("R38", "sworn_statement.place", s.Place)
 	r.required("R38", "sworn_statement.date", s.Date)
-	if date, err := parseDate(s.Date); err == nil && date.After(today(now)) {
+	if date, err := civildate.Parse(s.Date); err == nil && date.After(civildate.Of(now)) {
 		r.add("R38", "sworn_statement.date", "must not be in the future")
 	}
 	if cover.AccessMode == AccessModeUnknown {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // violations collects every bad field of a request so that a client can fix
@@ -57,21 +58,21 @@ func (v *violations) text(field, s string, required bool, max int, multiline boo
 
 // date parses an optional "YYYY-MM-DD" date; ok is false when it is absent
 // or malformed (then reported).
-func (v *violations) date(field, s string) (d time.Time, ok bool) {
+func (v *violations) date(field, s string) (d civildate.Date, ok bool) {
 	if s == "" {
-		return time.Time{}, false
+		return civildate.Date{}, false
 	}
-	d, err := parseDate(s)
+	d, err := civildate.Parse(s)
 	if err != nil {
 		v.add(field, "must be a date in the form YYYY-MM-DD")
-		return time.Time{}, false
+		return civildate.Date{}, false
 	}
 	return d, true
 }
 
 // notFuture checks a date that must not be after today.
 func (v *violations) notFuture(field, s string, now time.Time) {
-	if d, ok := v.date(field, s); ok && d.After(today(now)) {
+	if d, ok := v.date(field, s); ok && d.After(civildate.Of(now)) {
 		v.add(field, "must not be in the future")
 	}
 }

@@ -1,7 +1,12 @@
-// Package date holds the calendar dates of the assessment domain: session
-// days, habilitation validity, VAE admissibility. A Date has no time of day,
-// so comparisons never depend on a time zone.
-package date
+// Package civildate is the calendar date of French administrative rules:
+// birth dates, decision dates, session days, validity periods. A Date has no
+// time of day, so comparing two never depends on a time zone; only turning
+// an instant into a date does, and that is done in Europe/Paris, the time
+// zone the rules are written in.
+//
+// It imports the standard library only, so that domain packages may use it
+// (scripts/check-layering.sh).
+package civildate
 
 import (
 	"time"
@@ -9,7 +14,7 @@ import (
 )
 
 // Layout is the only accepted format: ISO 8601 calendar date.
-const Layout = "2006-01-02"
+const Layout = time.DateOnly
 
 // paris is the time zone of the civil dates compared with an instant.
 // time/tzdata is embedded, so loading cannot fail in practice; UTC is a
@@ -37,7 +42,7 @@ func Parse(s string) (Date, error) {
 	return Date{t: t}, nil
 }
 
-// Of returns the civil date in France at instant t.
+// Of returns the civil date in France at instant t: "today" is Of(now).
 func Of(t time.Time) Date {
 	y, m, d := t.In(paris).Date()
 	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
@@ -54,6 +59,9 @@ func (d Date) String() string {
 	return d.t.Format(Layout)
 }
 
+// Year returns the year of d.
+func (d Date) Year() int { return d.t.Year() }
+
 // Before reports whether d is strictly before o.
 func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
 
@@ -64,8 +72,7 @@ func (d Date) After(o Date) bool { return d.t.After(o.t) }
 // exist in the target year becomes 28 February: a period expressed in years
 // ends on the day with the same number, or on the last day of the month when
 // there is none (French civil procedure code, art. 641), rather than spilling
-// into March as time.AddDate would. The candidate service computes the
-// validity of a VAE admissibility the same way.
+// into March as time.AddDate would.
 func (d Date) AddYears(n int) Date {
 	y, m, day := d.t.Date()
 	target := time.Date(y+n, m, day, 0, 0, 0, 0, time.UTC)
@@ -73,4 +80,14 @@ func (d Date) AddYears(n int) Date {
 		target = time.Date(y+n, m+1, 0, 0, 0, 0, 0, time.UTC) // last day of month m
 	}
 	return Date{t: target}
+}
+
+// YearsUntil returns the number of full years from d to later, e.g. a
+// person's age on date later; negative when later is before d.
+func (d Date) YearsUntil(later Date) int {
+	years := later.t.Year() - d.t.Year()
+	if later.t.Month() < d.t.Month() || (later.t.Month() == d.t.Month() && later.t.Day() < d.t.Day()) {
+		years--
+	}
+	return years
 }
