@@ -189,7 +189,7 @@ func scanTitle(s scanner) (catalogue.Published, error) {
 		}
 		return catalogue.Published{}, fmt.Errorf("sqlstore: read title: %w", err)
 	}
-	t, err := catalogue.UnmarshalTitleVersion([]byte(doc))
+	t, err := parsedTitles.decode(hash, doc)
 	if err != nil {
 		return catalogue.Published{}, err
 	}
