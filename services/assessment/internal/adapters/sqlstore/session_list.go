@@ -3,9 +3,9 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -14,33 +14,21 @@ import (
 // pages already read. It reads the session rows and counts the parts,
 // without loading them.
 func (r *SessionRepository) List(ctx context.Context, q session.ListQuery) ([]session.Summary, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.CentreID != "" {
-		where = append(where, "s.centre_id = "+arg(q.CentreID))
-	}
+	var k sqldb.KeysetSelect
+	k.Equal("s.centre_id", q.CentreID)
 	if q.JurorSubject != "" {
-		where = append(where, "s.id IN (SELECT session_id FROM session_jurors WHERE subject = "+arg(q.JurorSubject)+")")
+		k.Where("s.id IN (SELECT session_id FROM session_jurors WHERE subject = " + k.Arg(q.JurorSubject) + ")")
 	}
 	if q.CandidateSubject != "" {
-		where = append(where, "s.id IN (SELECT session_id FROM candidacies WHERE candidate_subject = "+arg(q.CandidateSubject)+")")
+		k.Where("s.id IN (SELECT session_id FROM candidacies WHERE candidate_subject = " + k.Arg(q.CandidateSubject) + ")")
 	}
 	if q.After != nil {
-		t := arg(dbTime(q.After.CreatedAt))
-		where = append(where, fmt.Sprintf("(s.created_at > %s OR (s.created_at = %s AND s.id > %s))", t, t, arg(q.After.ID)))
+		k.After("s.created_at", "s.id", q.After.CreatedAt, q.After.ID)
 	}
-	query := `SELECT ` + prefixed("s.", sessionColumns) + `,
+	query, args := k.Build(`SELECT `+prefixed("s.", sessionColumns)+`,
 			(SELECT COUNT(*) FROM session_jurors j WHERE j.session_id = s.id),
 			(SELECT COUNT(*) FROM candidacies c WHERE c.session_id = s.id)
-		FROM sessions s`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY s.created_at, s.id LIMIT ` + arg(q.Limit)
+		FROM sessions s`, "s.created_at", "s.id", q.Limit)
 
 	rows, err := r.q().QueryContext(ctx, query, args...)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"time"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
 )
@@ -41,11 +40,8 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// dbTime is how times are stored: UTC, to the microsecond that PostgreSQL
-// keeps, so that a value reads back equal to what was written.
-func dbTime(t time.Time) time.Time {
-	return t.UTC().Truncate(time.Microsecond)
-}
+// dbTime is how times are stored (sqldb.Timestamp).
+var dbTime = sqldb.Timestamp
 
 // toJSON encodes a column value; nil slices become [] so that the stored
 // text does not depend on nil versus empty.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -155,27 +153,13 @@ func get(ctx context.Context, q querier, id string) (*candidate.Candidate, error
 // (created_at, id): rows inserted while a client pages never shift the
 // pages already read, so nothing is seen twice.
 func (r *CandidateRepository) List(ctx context.Context, q candidate.ListQuery) ([]*candidate.Candidate, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.CentreID != "" {
-		where = append(where, "centre_id = "+arg(q.CentreID))
-	}
-	if q.Subject != "" {
-		where = append(where, "subject = "+arg(q.Subject))
-	}
+	var k sqldb.KeysetSelect
+	k.Equal("centre_id", q.CentreID)
+	k.Equal("subject", q.Subject)
 	if q.After != nil {
-		t := arg(q.After.CreatedAt.UTC())
-		where = append(where, fmt.Sprintf("(created_at > %s OR (created_at = %s AND id > %s))", t, t, arg(q.After.ID)))
+		k.After("created_at", "id", q.After.CreatedAt, q.After.ID)
 	}
-	query := `SELECT ` + candidateColumns + ` FROM candidates`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY created_at, id LIMIT ` + arg(q.Limit)
+	query, args := k.Build(`SELECT `+candidateColumns+` FROM candidates`, "created_at", "id", q.Limit)
 
 	rows, err := r.db.QueryContext(ctx, query, args...)
 	if err != nil {

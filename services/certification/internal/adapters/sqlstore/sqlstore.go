@@ -13,7 +13,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"time"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
 )
@@ -42,8 +41,5 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// dbTime is how times are stored: UTC, to the microsecond that PostgreSQL
-// keeps, so that a value reads back equal to what was written.
-func dbTime(t time.Time) time.Time {
-	return t.UTC().Truncate(time.Microsecond)
-}
+// dbTime is how times are stored (sqldb.Timestamp).
+var dbTime = sqldb.Timestamp

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/outbox"
@@ -170,24 +168,12 @@ func documents(ctx context.Context, q querier, query string, args ...any) ([]dos
 
 // List implements dossier.Repository with keyset paging on (created_at, id).
 func (r *DossierRepository) List(ctx context.Context, q dossier.ListQuery) ([]*dossier.Dossier, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.CandidateID != "" {
-		where = append(where, "candidate_id = "+arg(q.CandidateID))
-	}
+	var k sqldb.KeysetSelect
+	k.Equal("candidate_id", q.CandidateID)
 	if q.After != nil {
-		t := arg(q.After.CreatedAt.UTC())
-		where = append(where, fmt.Sprintf("(created_at > %s OR (created_at = %s AND id > %s))", t, t, arg(q.After.ID)))
+		k.After("created_at", "id", q.After.CreatedAt, q.After.ID)
 	}
-	query := `SELECT ` + dossierColumns + ` FROM dossiers`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY created_at, id LIMIT ` + arg(q.Limit)
+	query, args := k.Build(`SELECT `+dossierColumns+` FROM dossiers`, "created_at", "id", q.Limit)
 
 	rows, err := r.db.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
@@ -158,30 +156,14 @@ func scanSnapshot(row scanner) (*dossier.Snapshot, error) {
 // Snapshots implements dossier.Repository with keyset paging on
 // (submitted_at, id).
 func (r *DossierRepository) Snapshots(ctx context.Context, q dossier.SnapshotQuery) ([]*dossier.Snapshot, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.DossierID != "" {
-		where = append(where, "dossier_id = "+arg(q.DossierID))
-	}
-	if q.CandidateID != "" {
-		where = append(where, "candidate_id = "+arg(q.CandidateID))
-	}
-	if q.SessionID != "" {
-		where = append(where, "session_id = "+arg(q.SessionID))
-	}
+	var k sqldb.KeysetSelect
+	k.Equal("dossier_id", q.DossierID)
+	k.Equal("candidate_id", q.CandidateID)
+	k.Equal("session_id", q.SessionID)
 	if q.After != nil {
-		t := arg(q.After.CreatedAt.UTC())
-		where = append(where, fmt.Sprintf("(submitted_at > %s OR (submitted_at = %s AND id > %s))", t, t, arg(q.After.ID)))
+		k.After("submitted_at", "id", q.After.CreatedAt, q.After.ID)
 	}
-	query := `SELECT ` + snapshotColumns + ` FROM snapshots`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY submitted_at, id LIMIT ` + arg(q.Limit)
+	query, args := k.Build(`SELECT `+snapshotColumns+` FROM snapshots`, "submitted_at", "id", q.Limit)
 	return r.snapshots(ctx, query, args...)
 }
 
