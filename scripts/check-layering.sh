@@ -6,12 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 forbidden='google.golang.org/grpc|database/sql|github.com/nats-io|github.com/titrepro/titrepro/gen/go|internal/sqldb|internal/outbox|internal/eventbus|jackc/pgx|modernc.org/sqlite'
-for dir in $(go list -m -f '{{.Dir}}'); do
-  while read -r pkg imports; do
-    bad=$(tr ' ' '\n' <<<"$imports" | grep -E "$forbidden" || true)
-    if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
-  done < <(cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... 2>/dev/null | awk '$1 ~ /\/internal\/(domain|app)(\/|$)/' || true)
+# Every package of every module with its imports; a go list that fails
+# stops the check (a silent empty list would pass everything).
+modules=$(go list -m -f '{{.Dir}}') || { echo "layering: go list -m failed"; exit 2; }
+all=$(mktemp); trap 'rm -f "$all"' EXIT
+for dir in $modules; do
+  (cd "$dir" && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./...) >>"$all" \
+    || { echo "layering: go list failed in $dir"; exit 2; }
 done
+test -s "$all" || { echo "layering: go list found no package"; exit 2; }
+while read -r pkg imports; do
+  bad=$(tr ' ' '\n' <<<"$imports" | grep -E "$forbidden" || true)
+  if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
+done < <(awk '$1 ~ /\/internal\/(domain|app)(\/|$)/' "$all")
 # The platform packages domain code may import (internal/apperr,
 # internal/civildate) are allowed because they import the standard library
 # only; keep them so.

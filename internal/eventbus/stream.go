@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,23 +51,41 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 	if cfg.Name == "" || len(cfg.Subjects) == 0 {
 		return errors.New("eventbus: stream needs a name and subjects")
 	}
-	replicas := max(cfg.Replicas, 1)
-	if existing, err := js.Stream(ctx, cfg.Name); err == nil {
-		replicas = max(replicas, existing.CachedInfo().Config.Replicas)
-	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
-	}
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	want := jetstream.StreamConfig{
 		Name:       cfg.Name,
 		Subjects:   cfg.Subjects,
 		Storage:    jetstream.FileStorage,
 		Retention:  jetstream.LimitsPolicy,
-		Replicas:   replicas,
+		Replicas:   max(cfg.Replicas, 1),
 		Duplicates: cfg.Duplicates,
 		MaxAge:     cfg.MaxAge,
-	})
+	}
+	if existing, err := js.Stream(ctx, cfg.Name); err == nil {
+		have := existing.CachedInfo().Config
+		want.Replicas = max(want.Replicas, have.Replicas)
+		// Every service ensures the streams it uses at each start; an update
+		// that changes nothing still rewrites the stream's store config on the
+		// server, racing with consumers being created on it at that moment.
+		if sameStream(have, want) {
+			return nil
+		}
+	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
+	}
+	_, err := js.CreateOrUpdateStream(ctx, want)
 	if err != nil {
 		return fmt.Errorf("eventbus: ensure stream %s: %w", cfg.Name, err)
 	}
 	return nil
+}
+
+// sameStream reports whether the settings titrepro decides are already those
+// of the stream.
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) &&
+		have.Storage == want.Storage &&
+		have.Retention == want.Retention &&
+		have.Replicas == want.Replicas &&
+		have.Duplicates == want.Duplicates &&
+		have.MaxAge == want.MaxAge
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
@@ -57,4 +58,28 @@ func TestEnsureStream(t *testing.T) {
 	require.Zero(t, got.MaxAge)
 
 	require.Error(t, eventbus.EnsureStream(ctx, js, eventbus.StreamConfig{Name: "X"}))
+}
+
+// An unchanged stream is left alone: a no-op update still rewrites the
+// stream's store on the server and races with consumers created meanwhile.
+func TestEnsureStream_UnchangedStreamIsNotUpdated(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	nc, js := natstest.Connect(t, natstest.RunJetStream(t))
+	cfg := eventbus.ContextStream("candidate")
+	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
+
+	updates, err := nc.SubscribeSync("$JS.API.STREAM.UPDATE." + cfg.Name)
+	require.NoError(t, err)
+	require.NoError(t, nc.Flush())
+
+	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
+	require.NoError(t, nc.Flush())
+	_, err = updates.NextMsg(200 * time.Millisecond)
+	require.ErrorIs(t, err, nats.ErrTimeout, "an unchanged stream must not be updated")
+
+	cfg.MaxAge = time.Hour
+	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
+	_, err = updates.NextMsg(time.Second)
+	require.NoError(t, err, "a changed stream is updated")
 }
