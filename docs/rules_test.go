@@ -22,13 +22,17 @@ var (
 	testName    = regexp.MustCompile(`^(Test|Benchmark|Fuzz|Example)[A-Za-z0-9_]*$`)
 	testFunc    = regexp.MustCompile(`(?m)^func ((?:Test|Benchmark|Fuzz|Example)[A-Za-z0-9_]*)\(`)
 	identifier  = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*$`)
+	statusLine  = regexp.MustCompile(`^Status: (enforced|partly|not yet)\b`)
+	overviewRow = regexp.MustCompile(`^\| (enforced|partly|not yet) \| (.*) \|$`)
+	ruleRange   = regexp.MustCompile(`^R(\d+)(?:[–-]R(\d+))?$`)
 )
 
 const firstRule, lastRule = 1, 64
 
 // TestRulesCatalogue fails when docs/rules.md has no section for a rule
-// R1–R64, or cites a test, test file, package or function that does not
-// exist. The message lists every problem, one per line.
+// R1–R64, a section without a status or with another status than the
+// overview table's, or cites a test, test file, package or function that
+// does not exist. The message lists every problem, one per line.
 func TestRulesCatalogue(t *testing.T) {
 	root := repoRoot(t)
 	data, err := os.ReadFile(filepath.Join(root, "docs", "rules.md"))
@@ -36,10 +40,18 @@ func TestRulesCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := testIndex(t, root)
-	var problems []string
+	overview, problems := overviewStatuses(string(data))
 	seen := map[int]int{}
 	for _, s := range ruleSections(string(data)) {
 		seen[s.rule]++
+		switch {
+		case s.status == "":
+			problems = append(problems, fmt.Sprintf("R%d: no \"Status: enforced|partly|not yet\" line", s.rule))
+		case overview[s.rule] == "":
+			problems = append(problems, fmt.Sprintf("R%d: status %q, but the overview table does not list it", s.rule, s.status))
+		case overview[s.rule] != s.status:
+			problems = append(problems, fmt.Sprintf("R%d: status %q, but the overview table says %q", s.rule, s.status, overview[s.rule]))
+		}
 		if s.rule < firstRule || s.rule > lastRule {
 			problems = append(problems, fmt.Sprintf("R%d: not a rule of the regulation (R%d–R%d)", s.rule, firstRule, lastRule))
 		}
@@ -63,6 +75,7 @@ func TestRulesCatalogue(t *testing.T) {
 // section is one rule's part of the catalogue.
 type section struct {
 	rule     int
+	status   string   // enforced, partly or not yet
 	enforced []string // code spans of the "Enforced in:" paragraph
 	tests    []string // code spans of the "Tests:" paragraph, in order
 }
@@ -89,6 +102,9 @@ func ruleSections(md string) []section {
 		if cur == nil {
 			continue
 		}
+		if m := statusLine.FindStringSubmatch(trimmed); m != nil && cur.status == "" {
+			cur.status = m[1]
+		}
 		switch {
 		case trimmed == "":
 			into = nil
@@ -104,6 +120,38 @@ func ruleSections(md string) []section {
 		}
 	}
 	return out
+}
+
+// overviewStatuses reads the overview table ("| partly | R2, R18, R26–R33 |")
+// into the status of each rule it lists.
+func overviewStatuses(md string) (map[int]string, []string) {
+	status := map[int]string{}
+	var problems []string
+	for _, line := range strings.Split(md, "\n") {
+		m := overviewRow.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			continue
+		}
+		for _, item := range strings.Split(m[2], ",") {
+			r := ruleRange.FindStringSubmatch(strings.TrimSpace(item))
+			if r == nil {
+				problems = append(problems, fmt.Sprintf("overview: %q is not a rule or a range of rules", strings.TrimSpace(item)))
+				continue
+			}
+			from, _ := strconv.Atoi(r[1])
+			to := from
+			if r[2] != "" {
+				to, _ = strconv.Atoi(r[2])
+			}
+			for n := from; n <= to; n++ {
+				if status[n] != "" {
+					problems = append(problems, fmt.Sprintf("overview: R%d is listed as %s and %s", n, status[n], m[1]))
+				}
+				status[n] = m[1]
+			}
+		}
+	}
+	return status, problems
 }
 
 // testIndex maps each test function name to the test files declaring it.
