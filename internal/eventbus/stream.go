@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,27 +47,53 @@ func ContextStream(context string) StreamConfig {
 // An existing stream never loses replicas: an operator who raised them in a
 // cluster (`nats stream edit TITREPRO_X --replicas 3`) keeps them across
 // every service restart, whatever the service's default.
+//
+// A stream already as wanted is left alone, so that a consumer making sure
+// the stream it reads exists needs permission to look it up and create it,
+// never to change it: only the stream's owner may (natsauth).
 func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) error {
 	if cfg.Name == "" || len(cfg.Subjects) == 0 {
 		return errors.New("eventbus: stream needs a name and subjects")
 	}
-	replicas := max(cfg.Replicas, 1)
-	if existing, err := js.Stream(ctx, cfg.Name); err == nil {
-		replicas = max(replicas, existing.CachedInfo().Config.Replicas)
-	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
-	}
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	want := jetstream.StreamConfig{
 		Name:       cfg.Name,
 		Subjects:   cfg.Subjects,
 		Storage:    jetstream.FileStorage,
 		Retention:  jetstream.LimitsPolicy,
-		Replicas:   replicas,
+		Replicas:   max(cfg.Replicas, 1),
 		Duplicates: cfg.Duplicates,
 		MaxAge:     cfg.MaxAge,
-	})
+	}
+	existing, err := js.Stream(ctx, cfg.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		_, err = js.CreateStream(ctx, want)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			// Created meanwhile by another service, with another
+			// configuration: bring it to ours.
+			return EnsureStream(ctx, js, cfg)
+		}
+	case err != nil:
+		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
+	default:
+		have := existing.CachedInfo().Config
+		want.Replicas = max(want.Replicas, have.Replicas)
+		if sameStream(have, want) {
+			return nil
+		}
+		_, err = js.UpdateStream(ctx, want)
+	}
 	if err != nil {
 		return fmt.Errorf("eventbus: ensure stream %s: %w", cfg.Name, err)
 	}
 	return nil
+}
+
+// sameStream reports whether have already has every setting titrepro
+// decides in want.
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) &&
+		have.Storage == want.Storage && have.Retention == want.Retention &&
+		have.Replicas == want.Replicas && have.Duplicates == want.Duplicates &&
+		have.MaxAge == want.MaxAge
 }
