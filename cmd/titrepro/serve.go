@@ -190,6 +190,7 @@ func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, fir
 	fmt.Fprintf(w, "  API docs       %s/docs   OpenAPI: %s/openapi.json\n", base, base)
 	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)
+	fmt.Fprintf(w, "                 no anonymous access; ministry credentials: bin/titrepro nats-credentials ministry\n")
 	if firstStart {
 		fmt.Fprintf(w, "\nFirst start: the catalogue holds TP-00495 (try: curl %s/v1/titles).\n", base)
 	}
