@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -50,28 +49,33 @@ func startBus(cfg config, dataDir string, log *slog.Logger) (*bus, error) {
 	for _, name := range natsauth.Services() {
 		auth, err := creds.ConnectOptions(name)
 		if err != nil {
-			return nil, errors.Join(err, b.close())
+			return nil, b.fail(err)
 		}
 		nc, err := nats.Connect(ns.ClientURL(), append(eventbus.ConnectOptions("titrepro-"+name, log), auth...)...)
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("connect to the embedded NATS as %s: %w", name, err), b.close())
+			return nil, b.fail(fmt.Errorf("connect to the embedded NATS as %s: %w", name, err))
 		}
 		b.conns = append(b.conns, nc)
 		if b.js[name], err = jetstream.New(nc); err != nil {
-			return nil, errors.Join(err, b.close())
+			return nil, b.fail(err)
 		}
 	}
 	return b, nil
 }
 
 // close closes the connections, then stops the server.
-func (b *bus) close() error {
+func (b *bus) close() {
 	for _, nc := range b.conns {
 		nc.Close()
 	}
 	b.server.Shutdown()
 	b.server.WaitForShutdown()
-	return nil
+}
+
+// fail closes what startBus opened and returns err.
+func (b *bus) fail(err error) error {
+	b.close()
+	return err
 }
 
 func startNATS(cfg config, dataDir string, users []natsauth.User, log *slog.Logger) (*server.Server, error) {

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/titrepro/titrepro/internal/eventbus"
@@ -145,4 +147,74 @@ func TestLoadStandaloneConnectsWithAPassword(t *testing.T) {
 		t.Fatal("server not ready")
 	}
 	connectsAs(t, "portfolio", map[string]string{"NATS_URL": s.ClientURL(), "NATS_USER": "portfolio", "NATS_PASSWORD": "s3cret"})
+}
+
+// TestLoadStandaloneConnectsWithACredsFile runs a server in operator mode
+// (accounts and users as JWTs, what `nsc` manages) whose user carries the
+// service's permissions, and connects with the user's .creds file.
+func TestLoadStandaloneConnectsWithACredsFile(t *testing.T) {
+	t.Parallel()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	operator, err := nkeys.CreateOperator()
+	must(err)
+	opub, err := operator.PublicKey()
+	must(err)
+	oc := jwt.NewOperatorClaims(opub)
+	sys, err := nkeys.CreateAccount()
+	must(err)
+	syspub, err := sys.PublicKey()
+	must(err)
+	oc.SystemAccount = syspub
+	ojwt, err := oc.Encode(operator)
+	must(err)
+	oc, err = jwt.DecodeOperatorClaims(ojwt)
+	must(err)
+	account, err := nkeys.CreateAccount()
+	must(err)
+	apub, err := account.PublicKey()
+	must(err)
+	ac := jwt.NewAccountClaims(apub)
+	ac.Limits.JetStreamLimits = jwt.JetStreamLimits{MemoryStorage: -1, DiskStorage: -1, Streams: -1, Consumer: -1}
+	ajwt, err := ac.Encode(operator)
+	must(err)
+	sjwt, err := jwt.NewAccountClaims(syspub).Encode(operator)
+	must(err)
+	resolver := &server.MemAccResolver{}
+	must(resolver.Store(apub, ajwt))
+	must(resolver.Store(syspub, sjwt))
+
+	user, err := nkeys.CreateUser()
+	must(err)
+	upub, err := user.PublicKey()
+	must(err)
+	uc := jwt.NewUserClaims(upub)
+	perms, err := natsauth.PermissionsFor("certification")
+	must(err)
+	uc.Pub.Allow.Add(perms.Publish...)
+	uc.Sub.Allow.Add(perms.Subscribe...)
+	ujwt, err := uc.Encode(account)
+	must(err)
+	seed, err := user.Seed()
+	must(err)
+	creds, err := jwt.FormatUserConfig(ujwt, seed)
+	must(err)
+	credsFile := filepath.Join(t.TempDir(), "certification.creds")
+	must(os.WriteFile(credsFile, creds, 0o600))
+
+	s, err := server.NewServer(&server.Options{
+		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
+		TrustedOperators: []*jwt.OperatorClaims{oc}, AccountResolver: resolver, SystemAccount: syspub,
+	})
+	must(err)
+	s.Start()
+	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server not ready")
+	}
+	connectsAs(t, "certification", map[string]string{"NATS_URL": s.ClientURL(), "NATS_CREDS_FILE": credsFile})
 }
