@@ -8,6 +8,10 @@
 // PubAck it marks the row published and will never send it again, so an
 // acknowledged certification event must survive a host crash: the ack has to
 // mean "on disk". See docs/architecture.md §4.
+//
+// Access: the server accepts only the users it is given, each with its nkey
+// and permissions (internal/natsauth); it never runs open to anonymous
+// clients, whatever address it listens on.
 package natsembed
 
 import (
