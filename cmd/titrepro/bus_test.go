@@ -127,3 +127,15 @@ func TestEventBusIdentities(t *testing.T) {
 		busConnect(t, cfg, natsauth.Ministry).Close()
 	})
 }
+
+func TestNATSURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:14222": "nats://127.0.0.1:14222",
+		":14222":          "nats://127.0.0.1:14222",
+		"10.0.0.5:4222":   "nats://10.0.0.5:4222",
+	} {
+		if got := natsURL(addr); got != want {
+			t.Errorf("natsURL(%q) = %q; want %q", addr, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -58,7 +59,7 @@ func natsCredentials(cfg config, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	url := "nats://" + cfg.NATSAddr
+	url := natsURL(cfg.NATSAddr)
 	w := &errWriter{w: stdout}
 	w.printf("# titrepro event bus identity %q (keep the seed secret)\n", name)
 	w.printf("url:          %s\n", url)
@@ -78,9 +79,19 @@ func natsCredentials(cfg config, args []string, stdout io.Writer) error {
 	case natsauth.Admin:
 		w.printf("may:          everything (operator tools only: nats CLI, stream edits)\n")
 	default:
-		w.printf("for:          the %s service run alone against this bus: NATS_URL=%s NATS_NKEY_SEED_FILE=<file holding the seed>\n", name, url)
+		w.printf("for:          the %s service (run alone: NATS_NKEY_SEED_FILE=<file holding the seed>)\n", name)
 	}
 	return w.err
+}
+
+// natsURL is the URL clients use for the embedded server's address: an
+// empty host is the loopback address natsembed listens on.
+func natsURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host != "" {
+		return "nats://" + addr
+	}
+	return "nats://" + net.JoinHostPort("127.0.0.1", port)
 }
 
 // errWriter keeps the first write error, so that a run of prints is checked
