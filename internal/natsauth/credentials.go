@@ -61,17 +61,25 @@ func (c *Credentials) fill() error {
 func LoadOrCreate(path string) (*Credentials, error) {
 	c := &Credentials{keys: map[string]nkeys.KeyPair{}}
 	err := c.read(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	first := errors.Is(err, fs.ErrNotExist)
+	if err != nil && !first {
 		return nil, err
 	}
 	missing := len(c.keys) < len(Names())
 	if err := c.fill(); err != nil {
 		return nil, err
 	}
-	if missing {
-		if err := c.write(path); err != nil {
-			return nil, err
-		}
+	if !missing {
+		return c, nil
+	}
+	err = c.write(path, first)
+	if first && errors.Is(err, fs.ErrExist) {
+		// Another process (`serve` and `nats-credentials` started
+		// together) created the file first: use its keys, not ours.
+		return LoadOrCreate(path)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -107,8 +115,11 @@ func (c *Credentials) read(path string) error {
 }
 
 // write replaces the file atomically: a temporary file (created 0600),
-// fsynced, renamed into place, so that a crash never leaves half a file.
-func (c *Credentials) write(path string) error {
+// fsynced, then moved into place, so that a crash never leaves half a file.
+// When create is set the file must not exist yet (it is linked into place,
+// and an fs.ErrExist error says another process won); otherwise it is
+// replaced.
+func (c *Credentials) write(path string, create bool) error {
 	f := credentialsJSON{Seeds: map[string]string{}}
 	for name, kp := range c.keys {
 		seed, err := kp.Seed()
@@ -138,7 +149,11 @@ func (c *Credentials) write(path string) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		if create {
+			err = os.Link(tmp.Name(), path)
+		} else {
+			err = os.Rename(tmp.Name(), path)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("natsauth: write credentials file: %w", err)

@@ -96,3 +96,44 @@ func TestLoadOrCreateRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadOrCreateConcurrently: processes starting together (serve and
+// nats-credentials) end up with the same keys, those of the file.
+func TestLoadOrCreateConcurrently(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), natsauth.CredentialsFile)
+	const n = 8
+	seeds := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			c, err := natsauth.LoadOrCreate(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			seed, err := c.Seed(natsauth.Ministry)
+			if err != nil {
+				errs <- err
+				return
+			}
+			seeds <- seed
+		}()
+	}
+	var got []string
+	for range n {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case s := <-seeds:
+			got = append(got, s)
+		}
+	}
+	onDisk, err := natsauth.LoadOrCreate(path)
+	require.NoError(t, err)
+	want, err := onDisk.Seed(natsauth.Ministry)
+	require.NoError(t, err)
+	for _, s := range got {
+		require.Equal(t, want, s)
+	}
+}
