@@ -73,7 +73,9 @@ type docEnv struct {
 // owner's dossier.
 func startDocs(t testing.TB, serviceMax, gatewayMax int64) *docEnv {
 	t.Helper()
-	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	ns := natstest.RunJetStream(t)
+	_, js := natstest.Connect(t, ns)                   // the test's, to publish events
+	_, svcJS := natstest.ConnectAs(t, ns, "portfolio") // the service's own bus identity
 	issuer, err := auth.LoadOrCreateLocalIssuer(t.TempDir(), "https://titrepro.test", "titrepro")
 	require.NoError(t, err)
 	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
@@ -89,7 +91,7 @@ func startDocs(t testing.TB, serviceMax, gatewayMax int64) *docEnv {
 	cfg.MaxDossierBytes, cfg.MaxDocuments = 1<<40, 1<<20 // only the per-file limit is under test
 	cfg.ShutdownTimeout = 5 * time.Second
 	svc, err := portfolio.New(context.Background(), cfg, portfolio.Deps{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Verifier: verifier, JetStream: js, Listener: lis,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Verifier: verifier, JetStream: svcJS, Listener: lis,
 	})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())

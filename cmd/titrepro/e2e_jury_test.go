@@ -14,6 +14,7 @@ import (
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
 // The jury workflow end to end through REST against the all-in-one server:
@@ -43,12 +44,9 @@ type ministryConsumer struct {
 	got  []jetstream.Msg
 }
 
-func newMinistryConsumer(t *testing.T, natsURL string) *ministryConsumer {
+func newMinistryConsumer(t *testing.T, cfg config) *ministryConsumer {
 	t.Helper()
-	nc, err := nats.Connect(natsURL, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc := busConnect(t, cfg, natsauth.Ministry, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
 	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -56,7 +54,7 @@ func newMinistryConsumer(t *testing.T, natsURL string) *ministryConsumer {
 	}
 	ctx := context.Background()
 	cons, err := js.CreateOrUpdateConsumer(ctx, "TITREPRO_CERTIFICATION", jetstream.ConsumerConfig{
-		Durable: "ministry_systems_test", AckPolicy: jetstream.AckExplicitPolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
+		Durable: natsauth.MinistryDurable, AckPolicy: jetstream.AckExplicitPolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
 		FilterSubjects: []string{"titrepro.certification.v1.ccp_awarded", "titrepro.certification.v1.title_awarded", "titrepro.certification.v1.livret_issued"},
 	})
 	if err != nil {
@@ -110,7 +108,7 @@ func TestEndToEndJuryWorkflow(t *testing.T) {
 	s := startServer(t, cfg)
 	outer := t // the restarted server must outlive the subtest that restarts it
 	ctx := context.Background()
-	ministry := newMinistryConsumer(t, "nats://"+cfg.NATSAddr)
+	ministry := newMinistryConsumer(t, cfg)
 
 	t.Run("1. full success: TitleAwarded and a certificate that verifies", func(t *testing.T) {
 		w := newTestWorkflow(t, s)

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
 // These tests drive the all-in-one server through REST exactly as a user
@@ -147,7 +148,7 @@ func TestEndToEndCatalogueAndCandidates(t *testing.T) {
 	})
 
 	t.Run("CandidateRegistered is on JetStream with CloudEvents headers", func(t *testing.T) {
-		msgs := streamMessages(t, "nats://"+cfg.NATSAddr, "TITREPRO_CANDIDATE")
+		msgs := streamMessages(t, cfg, "TITREPRO_CANDIDATE")
 		var found *jetstream.RawStreamMsg
 		for _, m := range msgs {
 			if m.Header.Get("ce-type") == "titrepro.candidate.v1.CandidateRegistered" && m.Header.Get("ce-subject") == "candidates/"+candidateID {
@@ -218,7 +219,7 @@ func TestEndToEndCatalogueAndCandidates(t *testing.T) {
 			t.Fatalf("after restart = %v", got)
 		}
 		published := 0
-		for _, m := range streamMessages(t, "nats://"+cfg.NATSAddr, "TITREPRO_CERTIFICATION") {
+		for _, m := range streamMessages(t, cfg, "TITREPRO_CERTIFICATION") {
 			if m.Header.Get("ce-type") == "titrepro.certification.v1.TitleVersionPublished" && m.Header.Get("ce-subject") == "titles/TP-00495" {
 				published++
 			}
@@ -232,13 +233,11 @@ func TestEndToEndCatalogueAndCandidates(t *testing.T) {
 	})
 }
 
-// streamMessages reads every message of a stream, in order.
-func streamMessages(t *testing.T, url, stream string) []*jetstream.RawStreamMsg {
+// streamMessages reads every message of a stream, in order, as the
+// operator (only the admin identity may read a stream's messages directly).
+func streamMessages(t *testing.T, cfg config, stream string) []*jetstream.RawStreamMsg {
 	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc := busConnect(t, cfg, natsauth.Admin)
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -10,17 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/internal/auth"
-	"github.com/titrepro/titrepro/internal/natsembed"
 	"github.com/titrepro/titrepro/referentiels"
 	"github.com/titrepro/titrepro/services/assessment"
 	"github.com/titrepro/titrepro/services/candidate"
@@ -60,24 +56,16 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 
-	ns, err := startNATS(cfg, dataDir, log)
+	bus, err := startBus(cfg, dataDir, log)
 	if err != nil {
 		return err
 	}
-	defer ns.Shutdown()
-	nc, err := nats.Connect(ns.ClientURL(), nats.Name("titrepro-serve"), nats.MaxReconnects(-1))
-	if err != nil {
-		return fmt.Errorf("connect to the embedded NATS: %w", err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
+	defer bus.close()
+	ns := bus.server
 
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServices()
-	services, err := newServices(svcCtx, cfg, dataDir, log, verifier, js)
+	services, err := newServices(svcCtx, cfg, dataDir, log, verifier, bus.js)
 	if err != nil {
 		return err
 	}
@@ -144,25 +132,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	return runErr
 }
 
-func startNATS(cfg config, dataDir string, log *slog.Logger) (*server.Server, error) {
-	host, portText, _ := net.SplitHostPort(cfg.NATSAddr)
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("TITREPRO_NATS_ADDR: bad port %q", portText)
-	}
-	if port == 0 {
-		port = -1 // random free port; natsembed reads 0 as the NATS default 4222
-	}
-	ns, err := natsembed.Start(natsembed.Options{
-		StoreDir: filepath.Join(dataDir, "nats"), Host: host, Port: port, Logger: log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("embedded NATS on %s: %w", cfg.NATSAddr, err)
-	}
-	return ns, nil
-}
-
-func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier, js jetstream.JetStream) (map[string]runner, error) {
+// newServices builds the four services, each with its own JetStream
+// connection from js (by service name).
+func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier, js map[string]jetstream.JetStream) (map[string]runner, error) {
 	sqlite := func(name string) string { return "sqlite://" + filepath.Join(dataDir, name+".db") }
 
 	candCfg, err := candidate.LoadConfig(func(string) string { return "" })
@@ -171,7 +143,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
-		Logger: log, Verifier: verifier, JetStream: js,
+		Logger: log, Verifier: verifier, JetStream: js["candidate"],
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidate service: %w", err)
@@ -184,7 +156,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
 	certCfg.SigningKeyFile = filepath.Join(dataDir, "certificate-ed25519.pem")
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
-		Logger: log, Verifier: verifier, JetStream: js, Referentiels: referentiels.FS,
+		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certification service: %w", err)
@@ -194,7 +166,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	assessCfg.GRPCAddr, assessCfg.DatabaseURL, assessCfg.ShutdownTimeout = cfg.AssessmentAddr, sqlite("assessment"), cfg.ShutdownTimeout
-	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js})
+	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js["assessment"]})
 	if err != nil {
 		return nil, fmt.Errorf("assessment service: %w", err)
 	}
@@ -204,7 +176,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	portCfg.GRPCAddr, portCfg.DatabaseURL, portCfg.ShutdownTimeout = cfg.PortfolioAddr, sqlite("portfolio"), cfg.ShutdownTimeout
 	portCfg.BlobURL = "file://" + filepath.Join(dataDir, "blobs")
-	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js})
+	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js["portfolio"]})
 	if err != nil {
 		return nil, fmt.Errorf("portfolio service: %w", err)
 	}
@@ -218,6 +190,7 @@ func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, fir
 	fmt.Fprintf(w, "  API docs       %s/docs   OpenAPI: %s/openapi.json\n", base, base)
 	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)
+	fmt.Fprintf(w, "                 no anonymous access; ministry credentials: bin/titrepro nats-credentials ministry\n")
 	if firstStart {
 		fmt.Fprintf(w, "\nFirst start: the catalogue holds TP-00495 (try: curl %s/v1/titles).\n", base)
 	}

@@ -47,6 +47,10 @@ func ContextStream(context string) StreamConfig {
 // An existing stream never loses replicas: an operator who raised them in a
 // cluster (`nats stream edit TITREPRO_X --replicas 3`) keeps them across
 // every service restart, whatever the service's default.
+//
+// A stream already as wanted is left alone, so that a consumer making sure
+// the stream it reads exists needs permission to look it up and create it,
+// never to change it: only the stream's owner may (natsauth).
 func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) error {
 	if cfg.Name == "" || len(cfg.Subjects) == 0 {
 		return errors.New("eventbus: stream needs a name and subjects")
@@ -60,32 +64,36 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 		Duplicates: cfg.Duplicates,
 		MaxAge:     cfg.MaxAge,
 	}
-	if existing, err := js.Stream(ctx, cfg.Name); err == nil {
+	existing, err := js.Stream(ctx, cfg.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		_, err = js.CreateStream(ctx, want)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			// Created meanwhile by another service, with another
+			// configuration: bring it to ours.
+			return EnsureStream(ctx, js, cfg)
+		}
+	case err != nil:
+		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
+	default:
 		have := existing.CachedInfo().Config
 		want.Replicas = max(want.Replicas, have.Replicas)
-		// Every service ensures the streams it uses at each start; an update
-		// that changes nothing still rewrites the stream's store config on the
-		// server, racing with consumers being created on it at that moment.
 		if sameStream(have, want) {
 			return nil
 		}
-	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
-		return fmt.Errorf("eventbus: look up stream %s: %w", cfg.Name, err)
+		_, err = js.UpdateStream(ctx, want)
 	}
-	_, err := js.CreateOrUpdateStream(ctx, want)
 	if err != nil {
 		return fmt.Errorf("eventbus: ensure stream %s: %w", cfg.Name, err)
 	}
 	return nil
 }
 
-// sameStream reports whether the settings titrepro decides are already those
-// of the stream.
+// sameStream reports whether have already has every setting titrepro
+// decides in want.
 func sameStream(have, want jetstream.StreamConfig) bool {
 	return slices.Equal(have.Subjects, want.Subjects) &&
-		have.Storage == want.Storage &&
-		have.Retention == want.Retention &&
-		have.Replicas == want.Replicas &&
-		have.Duplicates == want.Duplicates &&
+		have.Storage == want.Storage && have.Retention == want.Retention &&
+		have.Replicas == want.Replicas && have.Duplicates == want.Duplicates &&
 		have.MaxAge == want.MaxAge
 }

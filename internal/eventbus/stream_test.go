@@ -1,6 +1,7 @@
 package eventbus_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -82,4 +83,29 @@ func TestEnsureStream_UnchangedStreamIsNotUpdated(t *testing.T) {
 	require.NoError(t, eventbus.EnsureStream(ctx, js, cfg))
 	_, err = updates.NextMsg(time.Second)
 	require.NoError(t, err, "a changed stream is updated")
+}
+
+// TestEnsureStreamLeavesAWantedStreamAlone: a consumer that makes sure the
+// stream it reads exists may look it up and create it, never change it
+// (natsauth); when the owner already created it, nothing is changed.
+func TestEnsureStreamLeavesAWantedStreamAlone(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := natstest.RunJetStream(t)
+	_, owner := natstest.ConnectAs(t, s, "certification")
+	_, reader := natstest.ConnectAs(t, s, "assessment")
+	cfg := eventbus.ContextStream("certification")
+	require.NoError(t, eventbus.EnsureStream(ctx, owner, cfg))
+	require.NoError(t, eventbus.EnsureStream(ctx, reader, cfg))
+
+	// A reader with another idea of the stream is refused: only the owner
+	// changes it.
+	cfg.MaxAge = time.Hour
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	require.Error(t, eventbus.EnsureStream(rctx, reader, cfg))
+	require.NoError(t, eventbus.EnsureStream(ctx, owner, cfg))
+	st, err := owner.Stream(ctx, cfg.Name)
+	require.NoError(t, err)
+	require.Equal(t, time.Hour, st.CachedInfo().Config.MaxAge)
 }

@@ -8,6 +8,10 @@
 // PubAck it marks the row published and will never send it again, so an
 // acknowledged certification event must survive a host crash: the ack has to
 // mean "on disk". See docs/architecture.md §4.
+//
+// Access: the server accepts only the users it is given, each with its nkey
+// and permissions (internal/natsauth); it never runs open to anonymous
+// clients, whatever address it listens on.
 package natsembed
 
 import (
@@ -18,17 +22,24 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
 // readyTimeout bounds how long Start waits for the server to accept clients.
 const readyTimeout = 10 * time.Second
 
-// Options configures an embedded server. The zero value (with StoreDir set)
-// is the production setting: loopback only, port 4222, fsync on every write.
+// Options configures an embedded server. The zero value (with StoreDir and
+// Users set) is the production setting: loopback only, port 4222, fsync on
+// every write.
 type Options struct {
 	// StoreDir is the folder of the JetStream file store (required). The
 	// server keeps its data in StoreDir/jetstream.
 	StoreDir string
+	// Users are the only clients the server accepts (required): each
+	// authenticates with its nkey and gets its permissions. There is no
+	// anonymous access (natsauth, ADR 0007).
+	Users []natsauth.User
 	// Host is the listen address; "" means 127.0.0.1 so that an embedded
 	// broker is never exposed to the network by accident.
 	Host string
@@ -59,6 +70,9 @@ func Start(opts Options) (*server.Server, error) {
 	if err := os.MkdirAll(opts.StoreDir, 0o750); err != nil {
 		return nil, fmt.Errorf("natsembed: create store dir: %w", err)
 	}
+	if len(opts.Users) == 0 {
+		return nil, errors.New("natsembed: Users is required: the bus accepts no anonymous client")
+	}
 	host := opts.Host
 	if host == "" {
 		host = "127.0.0.1"
@@ -73,6 +87,7 @@ func Start(opts Options) (*server.Server, error) {
 		// component), not the embedded broker.
 		NoSigs: true,
 		NoLog:  opts.NoLog,
+		Nkeys:  nkeyUsers(opts.Users),
 	}
 	s, err := server.NewServer(sopts)
 	if err != nil {
@@ -129,4 +144,27 @@ func waitReady(s *server.Server, l *logger) error {
 func shutdown(s *server.Server) {
 	s.Shutdown()
 	s.WaitForShutdown()
+}
+
+// nkeyUsers turns titrepro's identities into server users. An allow list
+// denies everything it does not name.
+func nkeyUsers(users []natsauth.User) []*server.NkeyUser {
+	out := make([]*server.NkeyUser, 0, len(users))
+	for _, u := range users {
+		nu := &server.NkeyUser{Nkey: u.PublicKey}
+		if p := u.Permissions; p != nil {
+			nu.Permissions = &server.Permissions{Publish: allowOnly(p.Publish), Subscribe: allowOnly(p.Subscribe)}
+		}
+		out = append(out, nu)
+	}
+	return out
+}
+
+// allowOnly permits exactly subjects. The server reads an empty allow list
+// as "no restriction", so nothing at all is spelt as a deny of everything.
+func allowOnly(subjects []string) *server.SubjectPermission {
+	if len(subjects) == 0 {
+		return &server.SubjectPermission{Deny: []string{">"}}
+	}
+	return &server.SubjectPermission{Allow: subjects}
 }

@@ -6,13 +6,23 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/titrepro/titrepro/internal/natsauth"
 	"github.com/titrepro/titrepro/internal/natsembed"
 )
+
+func users(t *testing.T) []natsauth.User {
+	t.Helper()
+	c, err := natsauth.Generate()
+	require.NoError(t, err)
+	u, err := c.Users()
+	require.NoError(t, err)
+	return u
+}
 
 func TestStart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := natsembed.Start(natsembed.Options{StoreDir: dir, Port: -1, NoLog: true})
+	s, err := natsembed.Start(natsembed.Options{StoreDir: dir, Port: -1, NoLog: true, Users: users(t)})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
 
@@ -29,8 +39,13 @@ func TestStartErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("no store dir", func(t *testing.T) {
 		t.Parallel()
-		_, err := natsembed.Start(natsembed.Options{Port: -1, NoLog: true})
+		_, err := natsembed.Start(natsembed.Options{Port: -1, NoLog: true, Users: users(t)})
 		require.Error(t, err)
+	})
+	t.Run("no users: anonymous access is never on", func(t *testing.T) {
+		t.Parallel()
+		_, err := natsembed.Start(natsembed.Options{StoreDir: t.TempDir(), Port: -1, NoLog: true})
+		require.ErrorContains(t, err, "anonymous")
 	})
 	t.Run("port in use", func(t *testing.T) {
 		t.Parallel()
@@ -38,7 +53,7 @@ func TestStartErrors(t *testing.T) {
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = l.Close() })
 		port := l.Addr().(*net.TCPAddr).Port
-		_, err = natsembed.Start(natsembed.Options{StoreDir: t.TempDir(), Port: port, NoLog: true})
+		_, err = natsembed.Start(natsembed.Options{StoreDir: t.TempDir(), Port: port, NoLog: true, Users: users(t)})
 		require.Error(t, err)
 	})
 }

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
 // DefaultShutdownTimeout is the drain period of gRPC calls in flight when
@@ -46,4 +50,66 @@ func LoadBase(getenv func(string) string, defaultGRPCAddr, defaultDatabaseURL st
 		}
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// NATSConfig is where a standalone service finds the bus and who it is
+// there. The server knows each service as its own identity, allowed to
+// publish its own context's events and to read the streams it consumes
+// (docs/operations.md, "Event bus identities"); exactly one way to
+// authenticate must be set.
+type NATSConfig struct {
+	URL          string // NATS_URL: one server or several, comma-separated
+	CredsFile    string // NATS_CREDS_FILE: a .creds file (user JWT and nkey seed; operator mode)
+	NkeySeedFile string // NATS_NKEY_SEED_FILE: a file holding the identity's nkey seed ("SU...")
+	User         string // NATS_USER, with NATS_PASSWORD
+	Password     string // NATS_PASSWORD
+}
+
+// LoadNATS reads NATS_URL (default nats://127.0.0.1:4222) and one of
+// NATS_CREDS_FILE, NATS_NKEY_SEED_FILE or NATS_USER with NATS_PASSWORD.
+// The error joins every problem.
+func LoadNATS(getenv func(string) string) (NATSConfig, error) {
+	c := NATSConfig{
+		URL:          cmp.Or(getenv("NATS_URL"), nats.DefaultURL),
+		CredsFile:    getenv("NATS_CREDS_FILE"),
+		NkeySeedFile: getenv("NATS_NKEY_SEED_FILE"),
+		User:         getenv("NATS_USER"),
+		Password:     getenv("NATS_PASSWORD"),
+	}
+	var errs []error
+	methods := 0
+	for _, set := range []bool{c.CredsFile != "", c.NkeySeedFile != "", c.User != "" || c.Password != ""} {
+		if set {
+			methods++
+		}
+	}
+	switch {
+	case methods == 0:
+		errs = append(errs, errors.New("NATS credentials are required: set NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, or NATS_USER and NATS_PASSWORD"))
+	case methods > 1:
+		errs = append(errs, errors.New("NATS credentials: set only one of NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_USER/NATS_PASSWORD"))
+	case (c.User == "") != (c.Password == ""):
+		errs = append(errs, errors.New("NATS_USER and NATS_PASSWORD go together"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// Options authenticate the connection of the service name and give it its
+// inbox prefix: the server lets an identity read replies under its own
+// prefix only (natsauth.InboxPrefix).
+func (c NATSConfig) Options(name string) ([]nats.Option, error) {
+	opts := []nats.Option{nats.CustomInboxPrefix(natsauth.InboxPrefix(name))}
+	switch {
+	case c.CredsFile != "":
+		opts = append(opts, nats.UserCredentials(c.CredsFile))
+	case c.NkeySeedFile != "":
+		o, err := nats.NkeyOptionFromSeed(c.NkeySeedFile)
+		if err != nil {
+			return nil, fmt.Errorf("NATS_NKEY_SEED_FILE: %w", err)
+		}
+		opts = append(opts, o)
+	default:
+		opts = append(opts, nats.UserInfo(c.User, c.Password))
+	}
+	return opts, nil
 }

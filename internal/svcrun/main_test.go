@@ -3,11 +3,31 @@ package svcrun
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/titrepro/titrepro/internal/natsauth"
 	"github.com/titrepro/titrepro/internal/natstest"
 )
+
+// adminSeedFile writes the operator's nkey seed on s to a 0600 file: the
+// fake service touches no stream, any identity would do.
+func adminSeedFile(t *testing.T, s *server.Server) string {
+	t.Helper()
+	seed, err := natstest.Credentials(t, s).Seed(natsauth.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "admin.nk")
+	if err := os.WriteFile(path, []byte(seed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
 // fakeService records that it ran and returns err.
 type fakeService struct {
@@ -46,7 +66,8 @@ func TestRunMain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ns := natstest.RunJetStream(t)
-			env := map[string]string{"AUTH_ISSUER": tt.issuer, "NATS_URL": ns.ClientURL(), "GRPC_ADDR": "127.0.0.1:1"}
+			env := map[string]string{"AUTH_ISSUER": tt.issuer, "NATS_URL": ns.ClientURL(), "GRPC_ADDR": "127.0.0.1:1",
+				"NATS_NKEY_SEED_FILE": adminSeedFile(t, ns)}
 			getenv := func(k string) string { return env[k] }
 			load := func(getenv func(string) string) (fakeConfig, error) {
 				return fakeConfig{addr: getenv("GRPC_ADDR")}, tt.loadErr

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/eventbus"
 )
 
 // Standalone is what a service needs when it runs as its own process: a
@@ -28,8 +29,8 @@ func (s *Standalone) Close() { s.conn.Close() }
 
 // LoadStandalone reads LOG_LEVEL (info), AUTH_ISSUER (required),
 // AUTH_AUDIENCE (titrepro), AUTH_JWKS_URL (default: the issuer's
-// /.well-known/jwks.json) and NATS_URL (nats://127.0.0.1:4222, several
-// servers comma-separated), and connects to NATS.
+// /.well-known/jwks.json) and the NATS settings (LoadNATS), and connects to
+// NATS as the service's identity.
 func LoadStandalone(ctx context.Context, name string, getenv func(string) string) (*Standalone, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
@@ -49,7 +50,15 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	nc, err := nats.Connect(cmp.Or(getenv("NATS_URL"), nats.DefaultURL), nats.Name(name), nats.MaxReconnects(-1))
+	natsCfg, err := LoadNATS(getenv)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := natsCfg.Options(name)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect(natsCfg.URL, append(eventbus.ConnectOptions(name, log), auth...)...)
 	if err != nil {
 		return nil, fmt.Errorf("nats: %w", err)
 	}

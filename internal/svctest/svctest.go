@@ -47,6 +47,11 @@ const (
 // Env is what a service under test is built from: a JetStream server and a
 // client of it, a token issuer and the verifier that trusts it, and a logger
 // that discards everything.
+//
+// The server enforces titrepro's bus identities (natsauth): JetStream is
+// the operator's client, for the test to inject and inspect events; the
+// service gets its own identity's client from JetStreamAs, so that the test
+// fails if the service needs a permission it does not have.
 type Env struct {
 	NATS      *server.Server // for natstest.RestartJetStream
 	JetStream jetstream.JetStream
@@ -77,6 +82,14 @@ func NewEnv(t testing.TB) *Env {
 		Verifier:  verifier,
 		Logger:    slog.New(slog.DiscardHandler),
 	}
+}
+
+// JetStreamAs connects to the Env's server as the identity name, a
+// service's own ("candidate", …): pass it as the service's Deps.JetStream.
+func (e *Env) JetStreamAs(t testing.TB, name string) jetstream.JetStream {
+	t.Helper()
+	_, js := natstest.ConnectAs(t, e.NATS, name)
+	return js
 }
 
 // Listen opens a TCP listener on a random loopback port. It is closed at

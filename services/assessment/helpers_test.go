@@ -49,7 +49,7 @@ func start(t *testing.T) *env {
 	svc, err := assessment.New(t.Context(), cfg, assessment.Deps{
 		Logger:    h.Logger,
 		Verifier:  h.Verifier,
-		JetStream: h.JetStream,
+		JetStream: h.JetStreamAs(t, "assessment"),
 		Listener:  svctest.Listen(t),
 	})
 	if err != nil {

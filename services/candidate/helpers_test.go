@@ -41,7 +41,7 @@ func start(t *testing.T) *env {
 	svc, err := candidate.New(t.Context(), cfg, candidate.Deps{
 		Logger:    h.Logger,
 		Verifier:  h.Verifier,
-		JetStream: h.JetStream,
+		JetStream: h.JetStreamAs(t, "candidate"),
 		Listener:  svctest.Listen(t),
 	})
 	if err != nil {

@@ -58,7 +58,7 @@ func (e *env) newService(t *testing.T, refs fs.FS) (*certification.Service, erro
 	return certification.New(t.Context(), cfg, certification.Deps{
 		Logger:       e.harness.Logger,
 		Verifier:     e.harness.Verifier,
-		JetStream:    e.js,
+		JetStream:    e.harness.JetStreamAs(t, "certification"),
 		Listener:     svctest.Listen(t),
 		Referentiels: refs,
 	})

@@ -59,7 +59,7 @@ func start(t testing.TB, edit func(*portfolio.Config)) *env {
 	svc, err := portfolio.New(context.Background(), cfg, portfolio.Deps{
 		Logger:    h.Logger,
 		Verifier:  h.Verifier,
-		JetStream: h.JetStream,
+		JetStream: h.JetStreamAs(t, "portfolio"),
 		Listener:  svctest.Listen(t),
 	})
 	if err != nil {
