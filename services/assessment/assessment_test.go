@@ -231,7 +231,9 @@ func recomputeHash(t *testing.T, ev *assessmentv1.MinutesSigned) string {
 	for _, s := range ev.GetSignatures() {
 		jurors = append(jurors, map[string]any{"juror_subject": s.GetJurorSubject(), "juror_name": s.GetJurorName()})
 	}
-	slices.SortFunc(jurors, func(a, b map[string]any) int { return strings.Compare(a["juror_subject"].(string), b["juror_subject"].(string)) })
+	slices.SortFunc(jurors, func(a, b map[string]any) int {
+		return strings.Compare(a["juror_subject"].(string), b["juror_subject"].(string))
+	})
 	b, err := canonjson.Marshal(map[string]any{"format": ev.GetContentEncoding(), "session_id": ev.GetSessionId(),
 		"centre_id": ev.GetCentreId(), "type": ev.GetType().String(), "title_id": ev.GetTitleId(),
 		"title_version": ev.GetTitleVersion(), "jury_date": ev.GetJuryDate(), "lines": lines, "jurors": jurors})

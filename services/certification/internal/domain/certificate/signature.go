@@ -151,4 +151,3 @@ func (s *Signer) Sign(c *Certificate) error {
 	c.Signature = ed25519.Sign(s.key, content)
 	return nil
 }
-

@@ -3,8 +3,8 @@ package certificate_test
 import (
 	"bytes"
 	"crypto/ed25519"
-	"encoding/hex"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
