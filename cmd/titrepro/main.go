@@ -20,6 +20,7 @@ Usage:
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
+  titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
 	case "demo":
 		return demo(ctx, cfg, args[1:], os.Stdout)
+	case "certificate-key":
+		return certificateKey(cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
