@@ -143,6 +143,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		root.Handle(pattern, h)
 	}
 	root.Handle("/v1/", mux)
+	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
 	root.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/docs", http.StatusFound)
 	})

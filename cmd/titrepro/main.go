@@ -21,6 +21,7 @@ Usage:
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro nats-credentials IDENTITY [--seed]      how IDENTITY (ministry, admin, a service) connects to the event bus
+  titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string) error {
 		return demo(ctx, cfg, args[1:], os.Stdout)
 	case "nats-credentials":
 		return natsCredentials(cfg, args[1:], os.Stdout)
+	case "certificate-key":
+		return certificateKey(cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -154,7 +154,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
-	certCfg.SigningKeyFile = filepath.Join(dataDir, "certificate-ed25519.pem")
+	certCfg.SigningKeyFile, certCfg.RetiredKeysFile = certificateKeyFiles(dataDir)
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
 		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS,
 	})

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,7 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/canonjson"
 )
 
 var (
@@ -209,25 +211,32 @@ func TestService_WholeSessionPublishesMinutesSigned(t *testing.T) {
 	}
 }
 
-// recomputeHash rebuilds MinutesContent from a MinutesSigned event, as a
-// consumer would, and hashes it.
+// recomputeHash rebuilds the minutes' canonical content from a
+// MinutesSigned event as a consumer would (docs/signatures.md): the JSON
+// object of titrepro-minutes/2, jurors from the signatures sorted by
+// subject, RFC 8785, SHA-256.
 func recomputeHash(t *testing.T, ev *assessmentv1.MinutesSigned) string {
 	t.Helper()
-	c := &assessmentv1.MinutesContent{SessionId: ev.GetSessionId(), CentreId: ev.GetCentreId(), Type: ev.GetType(),
-		TitleId: ev.GetTitleId(), TitleVersion: ev.GetTitleVersion(), JuryDate: ev.GetJuryDate(), Lines: ev.GetLines()}
-	for _, s := range ev.GetSignatures() {
-		c.Jurors = append(c.Jurors, &assessmentv1.MinutesJuror{JurorSubject: s.GetJurorSubject(), JurorName: s.GetJurorName()})
-	}
-	slices.SortFunc(c.Jurors, func(a, b *assessmentv1.MinutesJuror) int {
-		switch {
-		case a.GetJurorSubject() < b.GetJurorSubject():
-			return -1
-		case a.GetJurorSubject() > b.GetJurorSubject():
-			return 1
+	require.Equal(t, "titrepro-minutes/2", ev.GetContentEncoding())
+	var lines []map[string]any
+	for _, l := range ev.GetLines() {
+		var decisions []map[string]any
+		for _, d := range l.GetCcpDecisions() {
+			decisions = append(decisions, map[string]any{"ccp_code": d.GetCcpCode(), "outcome": d.GetOutcome().String(), "motivation": d.GetMotivation()})
 		}
-		return 0
+		lines = append(lines, map[string]any{"candidacy_id": l.GetCandidacyId(), "candidate_id": l.GetCandidateId(),
+			"ccp_decisions": decisions, "title_outcome": l.GetTitleOutcome().String(), "dossier_manifest_hash": l.GetDossierManifestHash()})
+	}
+	var jurors []map[string]any
+	for _, s := range ev.GetSignatures() {
+		jurors = append(jurors, map[string]any{"juror_subject": s.GetJurorSubject(), "juror_name": s.GetJurorName()})
+	}
+	slices.SortFunc(jurors, func(a, b map[string]any) int {
+		return strings.Compare(a["juror_subject"].(string), b["juror_subject"].(string))
 	})
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	b, err := canonjson.Marshal(map[string]any{"format": ev.GetContentEncoding(), "session_id": ev.GetSessionId(),
+		"centre_id": ev.GetCentreId(), "type": ev.GetType().String(), "title_id": ev.GetTitleId(),
+		"title_version": ev.GetTitleVersion(), "jury_date": ev.GetJuryDate(), "lines": lines, "jurors": jurors})
 	require.NoError(t, err)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

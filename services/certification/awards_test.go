@@ -20,6 +20,8 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
+
+	"github.com/titrepro/titrepro/services/certification"
 )
 
 const (
@@ -111,9 +113,33 @@ func TestJuryToCertificate(t *testing.T) {
 		t.Fatalf("Anne reads Bob's titre = %v; want PermissionDenied", err)
 	}
 
-	// The service restarts between the two sessions.
+	// The service restarts between the two sessions, and the signing key
+	// is rotated meanwhile: certificates signed before still verify, with
+	// the retired key the authority keeps publishing.
+	if titre.GetFormat() != "titrepro-certificate/2" || ver.GetKeyId() != titre.GetKeyId() || ver.GetFormat() != titre.GetFormat() {
+		t.Fatalf("Bob's titre format %q key %q, verified as %q %q", titre.GetFormat(), titre.GetKeyId(), ver.GetFormat(), ver.GetKeyId())
+	}
 	svc.stop()
+	rotation, err := certification.RotateSigningKey(e.config())
+	if err != nil || rotation.RetiredKeyID != titre.GetKeyId() || rotation.CurrentKeyID == titre.GetKeyId() {
+		t.Fatalf("RotateSigningKey = %+v, %v; want %s retired", rotation, err, titre.GetKeyId())
+	}
 	svc = e.start(t)
+	ver, err = svc.client.VerifyCertificate(t.Context(), &certificationv1.VerifyCertificateRequest{Number: titre.GetNumber()})
+	if err != nil || !ver.GetValid() || ver.GetKeyId() != rotation.RetiredKeyID {
+		t.Fatalf("VerifyCertificate(signed before the rotation) = %v, %v; want valid, key %s", ver, err, rotation.RetiredKeyID)
+	}
+	keys, err := svc.client.GetCertificateKeys(t.Context(), &certificationv1.GetCertificateKeysRequest{})
+	if err != nil {
+		t.Fatalf("GetCertificateKeys without token: %v", err)
+	}
+	published := map[string]string{}
+	for _, k := range keys.GetKeys() {
+		published[k.GetKid()] = k.GetStatus()
+	}
+	if len(published) != 2 || published[rotation.RetiredKeyID] != "retired" || published[rotation.CurrentKeyID] != "current" {
+		t.Fatalf("published keys after rotation = %v; want %s retired and %s current", published, rotation.RetiredKeyID, rotation.CurrentKeyID)
+	}
 
 	// Session 2, a CCP session: Anne obtains CCP3; her record is complete.
 	s2 := minutesSigned("s2-0198c0de", assessmentv1.SessionType_SESSION_TYPE_CCP, "2026-06-01", minutesLine(anne, []string{"CCP3"}))
@@ -124,6 +150,9 @@ func TestJuryToCertificate(t *testing.T) {
 		t.Fatalf("ValidateResult(s2) = %v, %v; want one certificate", v2, err)
 	}
 	annesTitre := v2.GetCertificates()[0]
+	if annesTitre.GetKeyId() != rotation.CurrentKeyID {
+		t.Fatalf("certificate issued after the rotation signed by %s; want %s", annesTitre.GetKeyId(), rotation.CurrentKeyID)
+	}
 	if annesTitre.GetKind() != certificationv1.CertificateKind_CERTIFICATE_KIND_TITRE || !annesTitre.GetByCapitalisation() || len(annesTitre.GetCcps()) != 3 {
 		t.Fatalf("R54: Anne's certificate after s2 = %v; want a titre by capitalisation with 3 CCPs", annesTitre)
 	}

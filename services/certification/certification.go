@@ -106,6 +106,10 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	if err != nil {
 		return nil, err
 	}
+	keys, err := loadKeyring(cfg, signer, log)
+	if err != nil {
+		return nil, err
+	}
 
 	titles := sqlstore.NewTitleRepository(db, ob)
 	holders := sqlstore.NewHolderRepository(db)
@@ -128,7 +132,8 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			GetResult:         query.NewGetResultHandler(results),
 			GetCertificate:    query.NewGetCertificateHandler(certificates, holders),
 			ListCertificates:  query.NewListCertificatesHandler(certificates, holders),
-			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, signer.Keyring()),
+			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
+			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
 		},
 	}
 

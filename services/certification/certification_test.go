@@ -296,15 +296,15 @@ func TestLoadConfig(t *testing.T) {
 	}
 	want := certification.Config{GRPCAddr: "127.0.0.1:9094", DatabaseURL: "sqlite://var/certification.db",
 		ShutdownTimeout: certification.DefaultShutdownTimeout, ReferentielsDir: "referentiels",
-		SigningKeyFile: "var/certificate-ed25519.pem"}
+		SigningKeyFile: "var/certificate-ed25519.pem", RetiredKeysFile: "var/certificate-keys-retired.json"}
 	if cfg != want {
 		t.Fatalf("LoadConfig(defaults) = %+v; want %+v", cfg, want)
 	}
 	cfg, err = certification.LoadConfig(env(map[string]string{
 		"GRPC_ADDR": ":1", "DATABASE_URL": "postgres://x", "SHUTDOWN_TIMEOUT": "3s", "REFERENTIELS_DIR": "/srv/refs",
-		"CERTIFICATE_KEY_FILE": "/srv/keys/cert.pem"}))
+		"CERTIFICATE_KEY_FILE": "/srv/keys/cert.pem", "CERTIFICATE_RETIRED_KEYS_FILE": "/srv/keys/retired.json"}))
 	if err != nil || cfg.GRPCAddr != ":1" || cfg.DatabaseURL != "postgres://x" || cfg.ShutdownTimeout.String() != "3s" ||
-		cfg.ReferentielsDir != "/srv/refs" || cfg.SigningKeyFile != "/srv/keys/cert.pem" {
+		cfg.ReferentielsDir != "/srv/refs" || cfg.SigningKeyFile != "/srv/keys/cert.pem" || cfg.RetiredKeysFile != "/srv/keys/retired.json" {
 		t.Fatalf("LoadConfig(set) = %+v, %v", cfg, err)
 	}
 	_, err = certification.LoadConfig(env(map[string]string{"SHUTDOWN_TIMEOUT": "soon"}))

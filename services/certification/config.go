@@ -14,6 +14,7 @@ const (
 	DefaultShutdownTimeout = svcrun.DefaultShutdownTimeout
 	DefaultReferentielsDir = "referentiels"
 	DefaultSigningKeyFile  = "var/certificate-ed25519.pem"
+	DefaultRetiredKeysFile = "var/certificate-keys-retired.json"
 )
 
 // Config is the service's configuration, read from the environment by
@@ -30,6 +31,10 @@ type Config struct {
 	// (CERTIFICATE_KEY_FILE), PKCS#8 PEM, mode 0600; created at first
 	// start when missing. Deps.SigningKey, when set, is used instead.
 	SigningKeyFile string
+	// RetiredKeysFile is the JWK Set of the public keys retired by a key
+	// rotation (CERTIFICATE_RETIRED_KEYS_FILE): they verify the certificates
+	// they signed. Missing until the first rotation.
+	RetiredKeysFile string
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
@@ -42,6 +47,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: base.ShutdownTimeout,
 		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
 		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
+		RetiredKeysFile: cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
 	}, err
 }
 

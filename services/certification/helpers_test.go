@@ -53,8 +53,7 @@ type running struct {
 // newService builds the service with the given referentials.
 func (e *env) newService(t *testing.T, refs fs.FS) (*certification.Service, error) {
 	t.Helper()
-	cfg := certification.Config{DatabaseURL: e.dbURL, ShutdownTimeout: 5 * time.Second,
-		SigningKeyFile: filepath.Join(e.dataDir, "certificate-ed25519.pem")}
+	cfg := e.config()
 	return certification.New(t.Context(), cfg, certification.Deps{
 		Logger:       e.harness.Logger,
 		Verifier:     e.harness.Verifier,
@@ -62,6 +61,14 @@ func (e *env) newService(t *testing.T, refs fs.FS) (*certification.Service, erro
 		Listener:     svctest.Listen(t),
 		Referentiels: refs,
 	})
+}
+
+// config is the service's configuration: database, signing key and retired
+// keys in the data folder.
+func (e *env) config() certification.Config {
+	return certification.Config{DatabaseURL: e.dbURL, ShutdownTimeout: 5 * time.Second,
+		SigningKeyFile:  filepath.Join(e.dataDir, "certificate-ed25519.pem"),
+		RetiredKeysFile: filepath.Join(e.dataDir, "certificate-keys-retired.json")}
 }
 
 // start runs the service with the repository's referentials until the

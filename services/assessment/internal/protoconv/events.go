@@ -60,6 +60,7 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CentreId: c.CentreID,
 			Type: SessionTypeToProto(c.Type), TitleId: c.TitleID, TitleVersion: c.TitleVersion, JuryDate: c.JuryDate,
 			ContentHash: m.Hash, Lines: linesToProto(c.Lines), Signatures: signaturesToProto(m.Signatures),
+			ContentEncoding: string(m.Encoding),
 		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
 	default:
 		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)

@@ -8,24 +8,91 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/internal/canonjson"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
 )
 
-// MinutesHasher implements minutes.Hasher with the published encoding: hex
-// SHA-256 of the deterministic protobuf encoding of MinutesContent, which a
-// consumer of MinutesSigned can recompute (events.proto documents how).
+// MinutesHasher implements minutes.Hasher with the published encodings
+// (docs/signatures.md): the hex SHA-256 of
+//   - titrepro-minutes/2: the RFC 8785 (JCS) encoding of the JSON object
+//     MinutesJSON returns, which anyone recomputes from MinutesSigned or
+//     from GET /v1/sessions/{id}/minutes;
+//   - titrepro-minutes/1: the deterministic protobuf encoding of the
+//     MinutesContent message, kept for minutes signed before version 2.
 type MinutesHasher struct{}
 
 var _ minutes.Hasher = MinutesHasher{}
 
 // Hash implements minutes.Hasher.
-func (MinutesHasher) Hash(c minutes.Content) (string, error) {
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(ContentToProto(c))
+func (MinutesHasher) Hash(enc minutes.Encoding, c minutes.Content) (string, error) {
+	b, err := MinutesBytes(enc, c)
 	if err != nil {
-		return "", fmt.Errorf("encode minutes content: %w", err)
+		return "", err
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// MinutesBytes returns the canonical bytes of c in enc: what the content
+// hash is the SHA-256 of.
+func MinutesBytes(enc minutes.Encoding, c minutes.Content) ([]byte, error) {
+	switch enc {
+	case minutes.EncodingV2:
+		b, err := canonjson.Marshal(MinutesJSON(ContentToProto(c)))
+		if err != nil {
+			return nil, fmt.Errorf("encode minutes content: %w", err)
+		}
+		return b, nil
+	case minutes.EncodingV1:
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(ContentToProto(c))
+		if err != nil {
+			return nil, fmt.Errorf("encode minutes content: %w", err)
+		}
+		return b, nil
+	default:
+		return nil, fmt.Errorf("encode minutes content: unknown encoding %q", enc)
+	}
+}
+
+// MinutesJSON returns the JSON object of titrepro-minutes/2: every field
+// of MinutesContent under its proto name, always present (empty strings
+// and lists included), enums by their proto names, plus "format". The
+// field list is written out so that adding a field to the message never
+// changes the hash of minutes already signed.
+func MinutesJSON(m *assessmentv1.MinutesContent) map[string]any {
+	lines := make([]map[string]any, 0, len(m.GetLines()))
+	for _, l := range m.GetLines() {
+		decisions := make([]map[string]any, 0, len(l.GetCcpDecisions()))
+		for _, d := range l.GetCcpDecisions() {
+			decisions = append(decisions, map[string]any{
+				"ccp_code":   d.GetCcpCode(),
+				"outcome":    d.GetOutcome().String(),
+				"motivation": d.GetMotivation(),
+			})
+		}
+		lines = append(lines, map[string]any{
+			"candidacy_id":          l.GetCandidacyId(),
+			"candidate_id":          l.GetCandidateId(),
+			"ccp_decisions":         decisions,
+			"title_outcome":         l.GetTitleOutcome().String(),
+			"dossier_manifest_hash": l.GetDossierManifestHash(),
+		})
+	}
+	jurors := make([]map[string]any, 0, len(m.GetJurors()))
+	for _, j := range m.GetJurors() {
+		jurors = append(jurors, map[string]any{"juror_subject": j.GetJurorSubject(), "juror_name": j.GetJurorName()})
+	}
+	return map[string]any{
+		"format":        string(minutes.EncodingV2),
+		"session_id":    m.GetSessionId(),
+		"centre_id":     m.GetCentreId(),
+		"type":          m.GetType().String(),
+		"title_id":      m.GetTitleId(),
+		"title_version": m.GetTitleVersion(),
+		"jury_date":     m.GetJuryDate(),
+		"lines":         lines,
+		"jurors":        jurors,
+	}
 }
 
 // ContentToProto returns the MinutesContent message of c.

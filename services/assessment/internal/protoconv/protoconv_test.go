@@ -67,19 +67,55 @@ func TestMinutesHasher(t *testing.T) {
 		Lines: []minutes.Line{{CandidacyID: "cy", CandidateID: "cand", Outcome: deliberation.Awarded,
 			Decisions: []deliberation.Decision{{CCPCode: "CCP1", Outcome: deliberation.Obtained}}}}}
 	h := protoconv.MinutesHasher{}
-	a, err := h.Hash(c)
-	if err != nil || len(a) != 64 {
-		t.Fatalf("Hash() = %q, %v", a, err)
+	for _, enc := range []minutes.Encoding{minutes.EncodingV1, minutes.EncodingV2} {
+		a, err := h.Hash(enc, c)
+		if err != nil || len(a) != 64 {
+			t.Fatalf("Hash(%s) = %q, %v", enc, a, err)
+		}
+		if b, _ := h.Hash(enc, c); a != b {
+			t.Fatalf("%s: the hash is not deterministic", enc)
+		}
+		changed := c
+		changed.Lines = []minutes.Line{c.Lines[0]}
+		changed.Lines[0].Decisions = []deliberation.Decision{{CCPCode: "CCP1", Outcome: deliberation.NotObtained}}
+		if d, _ := h.Hash(enc, changed); d == a {
+			t.Fatalf("R50: %s: changing a decision does not change the hash", enc)
+		}
 	}
-	b, _ := h.Hash(c)
-	if a != b {
-		t.Fatal("the hash is not deterministic")
-	}
-	c.Lines[0].Decisions[0].Outcome = deliberation.NotObtained
-	if d, _ := h.Hash(c); d == a {
-		t.Fatal("R50: changing a decision does not change the hash")
+	if _, err := h.Hash("titrepro-minutes/9", c); err == nil {
+		t.Fatal("Hash(unknown encoding) = nil error")
 	}
 }
+
+// TestMinutesEncodingsArePinned pins the published encodings: the hash of
+// minutes signed in version 1 must never change (their signatures are
+// bound to it), and version 2 is RFC 8785 JSON, field by field as
+// docs/signatures.md says.
+func TestMinutesEncodingsArePinned(t *testing.T) {
+	t.Parallel()
+	c := minutes.Content{SessionID: "s", CentreID: "c", Type: title.SessionTitre, TitleID: "TP-00495", TitleVersion: "2008",
+		JuryDate: "2026-06-03", Jurors: []minutes.Juror{{Subject: "j1", Name: "Zoé \u2028"}},
+		Lines: []minutes.Line{{CandidacyID: "cy", CandidateID: "cand", Outcome: deliberation.Awarded, DossierManifestHash: "mh",
+			Decisions: []deliberation.Decision{{CCPCode: "CCP1", Outcome: deliberation.Obtained}}}}}
+	v1, err := protoconv.MinutesHasher{}.Hash(minutes.EncodingV1, c)
+	if err != nil || v1 != goldenMinutesV1 {
+		t.Errorf("v1 hash = %s, %v; want %s", v1, err, goldenMinutesV1)
+	}
+	got, err := protoconv.MinutesBytes(minutes.EncodingV2, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"centre_id":"c","format":"titrepro-minutes/2",` +
+		`"jurors":[{"juror_name":"Zoé ` + "\u2028" + `","juror_subject":"j1"}],"jury_date":"2026-06-03",` +
+		`"lines":[{"candidacy_id":"cy","candidate_id":"cand","ccp_decisions":[{"ccp_code":"CCP1","motivation":"",` +
+		`"outcome":"CCP_OUTCOME_OBTAINED"}],"dossier_manifest_hash":"mh","title_outcome":"TITLE_OUTCOME_AWARDED"}],` +
+		`"session_id":"s","title_id":"TP-00495","title_version":"2008","type":"SESSION_TYPE_TITRE"}`
+	if string(got) != want {
+		t.Errorf("v2 bytes =\n%s\nwant\n%s", got, want)
+	}
+}
+
+const goldenMinutesV1 = "fafe6adf04eb83d7f030fb45f096d29007d58b53f845f26fff2a429d8e842f20"
 
 func TestSubmissionFromProto(t *testing.T) {
 	t.Parallel()

@@ -123,14 +123,21 @@ func EvaluationToProto(sessionID string, r evaluation.Report) *assessmentv1.Eval
 
 // MinutesToProto returns the minutes resource of a session in state.
 func MinutesToProto(state session.State, m minutes.Minutes) *assessmentv1.Minutes {
+	content := ContentToProto(m.Content)
 	return &assessmentv1.Minutes{
-		SessionId:      m.Content.SessionID,
-		SessionState:   StateToProto(state),
-		JuryDate:       m.Content.JuryDate,
-		Lines:          linesToProto(m.Content.Lines),
-		ContentHash:    m.Hash,
-		Signatures:     signaturesToProto(m.Signatures),
-		UnsignedJurors: m.Unsigned,
+		SessionId:       content.SessionId,
+		SessionState:    StateToProto(state),
+		JuryDate:        content.JuryDate,
+		Lines:           content.Lines,
+		ContentHash:     m.Hash,
+		Signatures:      signaturesToProto(m.Signatures),
+		UnsignedJurors:  m.Unsigned,
+		ContentEncoding: string(m.Encoding),
+		CentreId:        content.CentreId,
+		Type:            content.Type,
+		TitleId:         content.TitleId,
+		TitleVersion:    content.TitleVersion,
+		Jurors:          content.Jurors,
 	}
 }
 

@@ -35,4 +35,5 @@ type Queries struct {
 	GetCertificate    query.GetCertificateHandler
 	ListCertificates  query.ListCertificatesHandler
 	VerifyCertificate query.VerifyCertificateHandler
+	CertificateKeys   query.CertificateKeysHandler
 }

@@ -20,6 +20,7 @@ var PublicMethods = []string{
 	certificationv1.CertificationService_ListTitles_FullMethodName,
 	certificationv1.CertificationService_GetTitle_FullMethodName,
 	certificationv1.CertificationService_VerifyCertificate_FullMethodName,
+	certificationv1.CertificationService_GetCertificateKeys_FullMethodName,
 }
 
 // GRPCServer implements certificationv1.CertificationServiceServer. Errors

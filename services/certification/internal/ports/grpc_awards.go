@@ -2,6 +2,7 @@ package ports
 
 import (
 	"context"
+	"encoding/base64"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 
@@ -70,6 +71,24 @@ func (s *GRPCServer) VerifyCertificate(ctx context.Context, req *certificationv1
 	if v.Found {
 		resp.Status = protoconv.CertificateStatus(v.Certificate.Status)
 		resp.Certificate = protoconv.PublicCertificate(v.Certificate)
+		resp.KeyId, resp.Format = v.Certificate.KeyID, v.Certificate.Format
+	}
+	return resp, nil
+}
+
+// GetCertificateKeys implements certificationv1.CertificationServiceServer:
+// the keyring as a JWK Set (RFC 8037 Ed25519 keys).
+func (s *GRPCServer) GetCertificateKeys(ctx context.Context, _ *certificationv1.GetCertificateKeysRequest) (*certificationv1.GetCertificateKeysResponse, error) {
+	resp := &certificationv1.GetCertificateKeysResponse{}
+	for _, k := range s.app.Queries.CertificateKeys.Handle(ctx) {
+		status := "retired"
+		if k.Current {
+			status = "current"
+		}
+		resp.Keys = append(resp.Keys, &certificationv1.CertificateKey{
+			Kty: "OKP", Crv: "Ed25519", X: base64.RawURLEncoding.EncodeToString(k.PublicKey),
+			Kid: k.ID, Alg: "EdDSA", Use: "sig", Status: status,
+		})
 	}
 	return resp, nil
 }

@@ -32,6 +32,7 @@ func Certificate(c certificate.Certificate) *certificationv1.Certificate {
 		Status:           CertificateStatus(c.Status),
 		IssueTime:        timestamp(c.IssuedAt),
 		ByCapitalisation: c.ByCapitalisation,
+		Format:           c.Format,
 	}
 	for _, k := range c.Ccps {
 		out.Ccps = append(out.Ccps, &certificationv1.CertifiedCcp{Code: k.Code, Label: k.Label, SessionId: k.SessionID, JuryDate: k.JuryDate})

@@ -1060,15 +1060,31 @@ type Minutes struct {
 	JuryDate string `protobuf:"bytes,3,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
 	// One line per candidacy, by candidacy id.
 	Lines []*MinutesLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
-	// Hex SHA-256 of the deterministic protobuf encoding of the
-	// MinutesContent (see events.proto). A juror signs by sending it back.
+	// Hex SHA-256 of the minutes' canonical content (MinutesContent, see
+	// events.proto) in content_encoding. A juror signs by sending it back.
 	ContentHash string `protobuf:"bytes,5,opt,name=content_hash,json=contentHash,proto3" json:"content_hash,omitempty"`
 	// The signatures so far.
 	Signatures []*MinutesSignature `protobuf:"bytes,6,rep,name=signatures,proto3" json:"signatures,omitempty"`
 	// Subjects of the jurors who have not signed yet.
 	UnsignedJurors []string `protobuf:"bytes,7,rep,name=unsigned_jurors,json=unsignedJurors,proto3" json:"unsigned_jurors,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The canonical encoding content_hash is computed over:
+	// "titrepro-minutes/2" (RFC 8785 JSON) for minutes first signed since
+	// version 2, "titrepro-minutes/1" (deterministic protobuf) for minutes
+	// signed before (docs/signatures.md).
+	ContentEncoding string `protobuf:"bytes,8,opt,name=content_encoding,json=contentEncoding,proto3" json:"content_encoding,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,9,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Session type.
+	Type SessionType `protobuf:"varint,10,opt,name=type,proto3,enum=titrepro.assessment.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,11,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,12,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// The jury named in the minutes, sorted by subject: with the fields
+	// above, everything the content hash covers.
+	Jurors        []*MinutesJuror `protobuf:"bytes,13,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Minutes) Reset() {
@@ -1146,6 +1162,48 @@ func (x *Minutes) GetSignatures() []*MinutesSignature {
 func (x *Minutes) GetUnsignedJurors() []string {
 	if x != nil {
 		return x.UnsignedJurors
+	}
+	return nil
+}
+
+func (x *Minutes) GetContentEncoding() string {
+	if x != nil {
+		return x.ContentEncoding
+	}
+	return ""
+}
+
+func (x *Minutes) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *Minutes) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *Minutes) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *Minutes) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *Minutes) GetJurors() []*MinutesJuror {
+	if x != nil {
+		return x.Jurors
 	}
 	return nil
 }
@@ -1233,7 +1291,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x0fcompetence_code\x18\x01 \x01(\tB\x03\xe0A\x02R\x0ecompetenceCode\x12@\n" +
 	"\aepreuve\x18\x02 \x01(\x0e2&.titrepro.certification.v1.EpreuveKindR\aepreuve\x129\n" +
 	"\averdict\x18\x03 \x01(\x0e2\x1f.titrepro.assessment.v1.VerdictR\averdict\x12 \n" +
-	"\vobservation\x18\x04 \x01(\tR\vobservation\"\xe1\x02\n" +
+	"\vobservation\x18\x04 \x01(\tR\vobservation\"\xe0\x04\n" +
 	"\aMinutes\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12I\n" +
@@ -1244,7 +1302,14 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\n" +
 	"signatures\x18\x06 \x03(\v2(.titrepro.assessment.v1.MinutesSignatureR\n" +
 	"signatures\x12'\n" +
-	"\x0funsigned_jurors\x18\a \x03(\tR\x0eunsignedJurors*\xa0\x01\n" +
+	"\x0funsigned_jurors\x18\a \x03(\tR\x0eunsignedJurors\x12)\n" +
+	"\x10content_encoding\x18\b \x01(\tR\x0fcontentEncoding\x12\x1b\n" +
+	"\tcentre_id\x18\t \x01(\tR\bcentreId\x127\n" +
+	"\x04type\x18\n" +
+	" \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\v \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\f \x01(\tR\ftitleVersion\x12<\n" +
+	"\x06jurors\x18\r \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors*\xa0\x01\n" +
 	"\fSessionState\x12\x1d\n" +
 	"\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SESSION_STATE_PLANNED\x10\x01\x12\x1d\n" +
@@ -1297,6 +1362,7 @@ var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(v1.EpreuveKind)(0),           // 16: titrepro.certification.v1.EpreuveKind
 	(*MinutesLine)(nil),           // 17: titrepro.assessment.v1.MinutesLine
 	(*MinutesSignature)(nil),      // 18: titrepro.assessment.v1.MinutesSignature
+	(*MinutesJuror)(nil),          // 19: titrepro.assessment.v1.MinutesJuror
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	12, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
@@ -1321,11 +1387,13 @@ var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	0,  // 19: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
 	17, // 20: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
 	18, // 21: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	22, // [22:22] is the sub-list for method output_type
-	22, // [22:22] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	12, // 22: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	19, // 23: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	24, // [24:24] is the sub-list for method output_type
+	24, // [24:24] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }

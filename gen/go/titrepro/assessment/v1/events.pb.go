@@ -607,15 +607,21 @@ type MinutesSigned struct {
 	TitleVersion string `protobuf:"bytes,7,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
 	// Date of the jury's deliberation (last day of the session), "YYYY-MM-DD".
 	JuryDate string `protobuf:"bytes,8,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
-	// Hex SHA-256 of the minutes' canonical content; every signature is bound
-	// to it.
+	// Hex SHA-256 of the minutes' canonical content, in content_encoding;
+	// every signature is bound to it.
 	ContentHash string `protobuf:"bytes,9,opt,name=content_hash,json=contentHash,proto3" json:"content_hash,omitempty"`
 	// One line per candidacy.
 	Lines []*MinutesLine `protobuf:"bytes,10,rep,name=lines,proto3" json:"lines,omitempty"`
 	// The jurors' signatures.
-	Signatures    []*MinutesSignature `protobuf:"bytes,11,rep,name=signatures,proto3" json:"signatures,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Signatures []*MinutesSignature `protobuf:"bytes,11,rep,name=signatures,proto3" json:"signatures,omitempty"`
+	// The canonical encoding content_hash is computed over
+	// (docs/signatures.md): "titrepro-minutes/2" (RFC 8785 JSON), or
+	// "titrepro-minutes/1" (deterministic protobuf encoding of
+	// MinutesContent). Empty in events published before it existed: those
+	// are "titrepro-minutes/1".
+	ContentEncoding string `protobuf:"bytes,12,opt,name=content_encoding,json=contentEncoding,proto3" json:"content_encoding,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *MinutesSigned) Reset() {
@@ -723,6 +729,13 @@ func (x *MinutesSigned) GetSignatures() []*MinutesSignature {
 		return x.Signatures
 	}
 	return nil
+}
+
+func (x *MinutesSigned) GetContentEncoding() string {
+	if x != nil {
+		return x.ContentEncoding
+	}
+	return ""
 }
 
 // MinutesLine is the decision on one candidacy.
@@ -944,9 +957,13 @@ func (x *MinutesSignature) GetContentHash() string {
 	return ""
 }
 
-// MinutesContent is what a session's minutes content_hash covers: the hash
-// is the hex SHA-256 of this message's deterministic protobuf encoding
-// (Go: proto.MarshalOptions{Deterministic: true}). A consumer of
+// MinutesContent is what a session's minutes content_hash covers. In
+// encoding "titrepro-minutes/2" the hash is the hex SHA-256 of the RFC 8785
+// (JCS) encoding of a JSON object with these fields under their proto names,
+// every field present, enums by name, and "format":"titrepro-minutes/2"
+// (docs/signatures.md). In "titrepro-minutes/1" (minutes signed before
+// version 2) it is the hex SHA-256 of this message's deterministic protobuf
+// encoding (Go: proto.MarshalOptions{Deterministic: true}). A consumer of
 // MinutesSigned can recompute it from the event: the session facts and lines
 // as carried, and jurors built from the signatures (juror_subject,
 // juror_name), sorted by subject.
@@ -1159,7 +1176,7 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
 	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12\x1b\n" +
-	"\tccp_codes\x18\x06 \x03(\tR\bccpCodes\"\xdf\x03\n" +
+	"\tccp_codes\x18\x06 \x03(\tR\bccpCodes\"\x8a\x04\n" +
 	"\rMinutesSigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1176,7 +1193,8 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	" \x03(\v2#.titrepro.assessment.v1.MinutesLineR\x05lines\x12H\n" +
 	"\n" +
 	"signatures\x18\v \x03(\v2(.titrepro.assessment.v1.MinutesSignatureR\n" +
-	"signatures\"\x9c\x02\n" +
+	"signatures\x12)\n" +
+	"\x10content_encoding\x18\f \x01(\tR\x0fcontentEncoding\"\x9c\x02\n" +
 	"\vMinutesLine\x12!\n" +
 	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x02 \x01(\tR\vcandidateId\x12H\n" +

@@ -170,8 +170,12 @@ type Certificate struct {
 	IssueTime *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=issue_time,json=issueTime,proto3" json:"issue_time,omitempty"`
 	// True for a titre completed with CCPs obtained in earlier sessions (R54).
 	ByCapitalisation bool `protobuf:"varint,17,opt,name=by_capitalisation,json=byCapitalisation,proto3" json:"by_capitalisation,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The canonical encoding the signature covers (docs/signatures.md):
+	// "titrepro-certificate/2" (RFC 8785 JSON), or "titrepro-certificate/1"
+	// for certificates issued before version 2.
+	Format        string `protobuf:"bytes,18,opt,name=format,proto3" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Certificate) Reset() {
@@ -321,6 +325,13 @@ func (x *Certificate) GetByCapitalisation() bool {
 		return x.ByCapitalisation
 	}
 	return false
+}
+
+func (x *Certificate) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
 }
 
 // CertificateHolder is the civil identity printed on a certificate.
@@ -633,11 +644,115 @@ func (x *PublicCertificate) GetIssueDate() string {
 	return ""
 }
 
+// CertificateKey is a public key that verifies certificates, as a JSON Web
+// Key (RFC 7517, RFC 8037): in the REST gateway's JSON, the
+// GetCertificateKeys response is a JWK Set.
+type CertificateKey struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Key type: "OKP".
+	Kty string `protobuf:"bytes,1,opt,name=kty,proto3" json:"kty,omitempty"`
+	// Curve: "Ed25519".
+	Crv string `protobuf:"bytes,2,opt,name=crv,proto3" json:"crv,omitempty"`
+	// The 32-byte Ed25519 public key, base64url without padding.
+	X string `protobuf:"bytes,3,opt,name=x,proto3" json:"x,omitempty"`
+	// Key id, as in Certificate.key_id: the first 16 hex digits of the
+	// SHA-256 of the raw public key.
+	Kid string `protobuf:"bytes,4,opt,name=kid,proto3" json:"kid,omitempty"`
+	// Algorithm: "EdDSA".
+	Alg string `protobuf:"bytes,5,opt,name=alg,proto3" json:"alg,omitempty"`
+	// Use: "sig".
+	Use string `protobuf:"bytes,6,opt,name=use,proto3" json:"use,omitempty"`
+	// "current" for the key signing new certificates, "retired" for a key
+	// kept only to verify the certificates it signed.
+	Status        string `protobuf:"bytes,7,opt,name=status,proto3" json:"status,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CertificateKey) Reset() {
+	*x = CertificateKey{}
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CertificateKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CertificateKey) ProtoMessage() {}
+
+func (x *CertificateKey) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CertificateKey.ProtoReflect.Descriptor instead.
+func (*CertificateKey) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CertificateKey) GetKty() string {
+	if x != nil {
+		return x.Kty
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetCrv() string {
+	if x != nil {
+		return x.Crv
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetX() string {
+	if x != nil {
+		return x.X
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetKid() string {
+	if x != nil {
+		return x.Kid
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetAlg() string {
+	if x != nil {
+		return x.Alg
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetUse() string {
+	if x != nil {
+		return x.Use
+	}
+	return ""
+}
+
+func (x *CertificateKey) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
 var File_titrepro_certification_v1_certificate_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\n" +
-	"+titrepro/certification/v1/certificate.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa0\x06\n" +
+	"+titrepro/certification/v1/certificate.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbd\x06\n" +
 	"\vCertificate\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x03R\x06number\x12C\n" +
 	"\x04kind\x18\x02 \x01(\x0e2*.titrepro.certification.v1.CertificateKindB\x03\xe0A\x03R\x04kind\x12&\n" +
@@ -661,7 +776,8 @@ const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\x06status\x18\x0f \x01(\x0e2,.titrepro.certification.v1.CertificateStatusB\x03\xe0A\x03R\x06status\x12>\n" +
 	"\n" +
 	"issue_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\tissueTime\x120\n" +
-	"\x11by_capitalisation\x18\x11 \x01(\bB\x03\xe0A\x03R\x10byCapitalisation\"\xe4\x01\n" +
+	"\x11by_capitalisation\x18\x11 \x01(\bB\x03\xe0A\x03R\x10byCapitalisation\x12\x1b\n" +
+	"\x06format\x18\x12 \x01(\tB\x03\xe0A\x03R\x06format\"\xe4\x01\n" +
 	"\x11CertificateHolder\x12\x1d\n" +
 	"\n" +
 	"birth_name\x18\x01 \x01(\tR\tbirthName\x12\x1d\n" +
@@ -695,7 +811,15 @@ const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	" \x03(\v2'.titrepro.certification.v1.CertifiedCcpR\x04ccps\x12\x1b\n" +
 	"\tjury_date\x18\v \x01(\tR\bjuryDate\x12\x1d\n" +
 	"\n" +
-	"issue_date\x18\f \x01(\tR\tissueDate*l\n" +
+	"issue_date\x18\f \x01(\tR\tissueDate\"\x90\x01\n" +
+	"\x0eCertificateKey\x12\x10\n" +
+	"\x03kty\x18\x01 \x01(\tR\x03kty\x12\x10\n" +
+	"\x03crv\x18\x02 \x01(\tR\x03crv\x12\f\n" +
+	"\x01x\x18\x03 \x01(\tR\x01x\x12\x10\n" +
+	"\x03kid\x18\x04 \x01(\tR\x03kid\x12\x10\n" +
+	"\x03alg\x18\x05 \x01(\tR\x03alg\x12\x10\n" +
+	"\x03use\x18\x06 \x01(\tR\x03use\x12\x16\n" +
+	"\x06status\x18\a \x01(\tR\x06status*l\n" +
 	"\x0fCertificateKind\x12 \n" +
 	"\x1cCERTIFICATE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CERTIFICATE_KIND_TITRE\x10\x01\x12\x1b\n" +
@@ -718,7 +842,7 @@ func file_titrepro_certification_v1_certificate_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_certification_v1_certificate_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_titrepro_certification_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_titrepro_certification_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_titrepro_certification_v1_certificate_proto_goTypes = []any{
 	(CertificateKind)(0),          // 0: titrepro.certification.v1.CertificateKind
 	(CertificateStatus)(0),        // 1: titrepro.certification.v1.CertificateStatus
@@ -726,14 +850,15 @@ var file_titrepro_certification_v1_certificate_proto_goTypes = []any{
 	(*CertificateHolder)(nil),     // 3: titrepro.certification.v1.CertificateHolder
 	(*CertifiedCcp)(nil),          // 4: titrepro.certification.v1.CertifiedCcp
 	(*PublicCertificate)(nil),     // 5: titrepro.certification.v1.PublicCertificate
-	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
+	(*CertificateKey)(nil),        // 6: titrepro.certification.v1.CertificateKey
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
 }
 var file_titrepro_certification_v1_certificate_proto_depIdxs = []int32{
 	0, // 0: titrepro.certification.v1.Certificate.kind:type_name -> titrepro.certification.v1.CertificateKind
 	3, // 1: titrepro.certification.v1.Certificate.holder:type_name -> titrepro.certification.v1.CertificateHolder
 	4, // 2: titrepro.certification.v1.Certificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
 	1, // 3: titrepro.certification.v1.Certificate.status:type_name -> titrepro.certification.v1.CertificateStatus
-	6, // 4: titrepro.certification.v1.Certificate.issue_time:type_name -> google.protobuf.Timestamp
+	7, // 4: titrepro.certification.v1.Certificate.issue_time:type_name -> google.protobuf.Timestamp
 	0, // 5: titrepro.certification.v1.PublicCertificate.kind:type_name -> titrepro.certification.v1.CertificateKind
 	4, // 6: titrepro.certification.v1.PublicCertificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
 	7, // [7:7] is the sub-list for method output_type
@@ -754,7 +879,7 @@ func file_titrepro_certification_v1_certificate_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certificate_proto_rawDesc), len(file_titrepro_certification_v1_certificate_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

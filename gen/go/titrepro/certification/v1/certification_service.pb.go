@@ -921,7 +921,13 @@ type VerifyCertificateResponse struct {
 	// SIGNATURE_INVALID, SIGNING_KEY_UNKNOWN or CERTIFICATE_NOT_IN_FORCE.
 	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The reason, in words.
-	Message       string `protobuf:"bytes,6,opt,name=message,proto3" json:"message,omitempty"`
+	Message string `protobuf:"bytes,6,opt,name=message,proto3" json:"message,omitempty"`
+	// Id of the key the certificate is signed with (see GetCertificateKeys);
+	// empty when no certificate has the number.
+	KeyId string `protobuf:"bytes,7,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
+	// The canonical encoding the signature covers, e.g.
+	// "titrepro-certificate/2"; empty when no certificate has the number.
+	Format        string `protobuf:"bytes,8,opt,name=format,proto3" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -998,6 +1004,104 @@ func (x *VerifyCertificateResponse) GetMessage() string {
 	return ""
 }
 
+func (x *VerifyCertificateResponse) GetKeyId() string {
+	if x != nil {
+		return x.KeyId
+	}
+	return ""
+}
+
+func (x *VerifyCertificateResponse) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+// GetCertificateKeysRequest asks for the certificate verification keys.
+type GetCertificateKeysRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateKeysRequest) Reset() {
+	*x = GetCertificateKeysRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateKeysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateKeysRequest) ProtoMessage() {}
+
+func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateKeysRequest.ProtoReflect.Descriptor instead.
+func (*GetCertificateKeysRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+}
+
+// GetCertificateKeysResponse is the set of certificate verification keys:
+// a JWK Set (RFC 7517 section 5) in the REST gateway's JSON.
+type GetCertificateKeysResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The keys, by key id.
+	Keys          []*CertificateKey `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateKeysResponse) Reset() {
+	*x = GetCertificateKeysResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateKeysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateKeysResponse) ProtoMessage() {}
+
+func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateKeysResponse.ProtoReflect.Descriptor instead.
+func (*GetCertificateKeysResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *GetCertificateKeysResponse) GetKeys() []*CertificateKey {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
 // ListCertificatesRequest pages through certificates.
 type ListCertificatesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1014,7 +1118,7 @@ type ListCertificatesRequest struct {
 
 func (x *ListCertificatesRequest) Reset() {
 	*x = ListCertificatesRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1026,7 +1130,7 @@ func (x *ListCertificatesRequest) String() string {
 func (*ListCertificatesRequest) ProtoMessage() {}
 
 func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1039,7 +1143,7 @@ func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListCertificatesRequest) GetPageSize() int32 {
@@ -1076,7 +1180,7 @@ type ListCertificatesResponse struct {
 
 func (x *ListCertificatesResponse) Reset() {
 	*x = ListCertificatesResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1088,7 +1192,7 @@ func (x *ListCertificatesResponse) String() string {
 func (*ListCertificatesResponse) ProtoMessage() {}
 
 func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1101,7 +1205,7 @@ func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
@@ -1171,14 +1275,19 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x16GetCertificateResponse\x12H\n" +
 	"\vcertificate\x18\x01 \x01(\v2&.titrepro.certification.v1.CertificateR\vcertificate\"7\n" +
 	"\x18VerifyCertificateRequest\x12\x1b\n" +
-	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xa2\x02\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xd1\x02\n" +
 	"\x19VerifyCertificateResponse\x12\x14\n" +
 	"\x05valid\x18\x01 \x01(\bR\x05valid\x12'\n" +
 	"\x0fsignature_valid\x18\x02 \x01(\bR\x0esignatureValid\x12D\n" +
 	"\x06status\x18\x03 \x01(\x0e2,.titrepro.certification.v1.CertificateStatusR\x06status\x12N\n" +
 	"\vcertificate\x18\x04 \x01(\v2,.titrepro.certification.v1.PublicCertificateR\vcertificate\x12\x16\n" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x18\n" +
-	"\amessage\x18\x06 \x01(\tR\amessage\"x\n" +
+	"\amessage\x18\x06 \x01(\tR\amessage\x12\x15\n" +
+	"\x06key_id\x18\a \x01(\tR\x05keyId\x12\x16\n" +
+	"\x06format\x18\b \x01(\tR\x06format\"\x1b\n" +
+	"\x19GetCertificateKeysRequest\"[\n" +
+	"\x1aGetCertificateKeysResponse\x12=\n" +
+	"\x04keys\x18\x01 \x03(\v2).titrepro.certification.v1.CertificateKeyR\x04keys\"x\n" +
 	"\x17ListCertificatesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -1186,7 +1295,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\"\x8e\x01\n" +
 	"\x18ListCertificatesResponse\x12J\n" +
 	"\fcertificates\x18\x01 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xef\v\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x99\r\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -1198,7 +1307,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\tGetResult\x12+.titrepro.certification.v1.GetResultRequest\x1a,.titrepro.certification.v1.GetResultResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/results/{session_id}\x90\x02\x01\x12\xa3\x01\n" +
 	"\x0eValidateResult\x120.titrepro.certification.v1.ValidateResultRequest\x1a1.titrepro.certification.v1.ValidateResultResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/results/{session_id}:validate\x12\x9b\x01\n" +
 	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
-	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\x98\x01\n" +
+	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\xa7\x01\n" +
+	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\x98\x01\n" +
 	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
@@ -1214,75 +1324,81 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
-	(*ListTitlesRequest)(nil),         // 0: titrepro.certification.v1.ListTitlesRequest
-	(*ListTitlesResponse)(nil),        // 1: titrepro.certification.v1.ListTitlesResponse
-	(*GetTitleRequest)(nil),           // 2: titrepro.certification.v1.GetTitleRequest
-	(*GetTitleResponse)(nil),          // 3: titrepro.certification.v1.GetTitleResponse
-	(*ImportTitleRequest)(nil),        // 4: titrepro.certification.v1.ImportTitleRequest
-	(*ImportTitleResponse)(nil),       // 5: titrepro.certification.v1.ImportTitleResponse
-	(*GetRecordRequest)(nil),          // 6: titrepro.certification.v1.GetRecordRequest
-	(*GetRecordResponse)(nil),         // 7: titrepro.certification.v1.GetRecordResponse
-	(*ListResultsRequest)(nil),        // 8: titrepro.certification.v1.ListResultsRequest
-	(*ListResultsResponse)(nil),       // 9: titrepro.certification.v1.ListResultsResponse
-	(*GetResultRequest)(nil),          // 10: titrepro.certification.v1.GetResultRequest
-	(*GetResultResponse)(nil),         // 11: titrepro.certification.v1.GetResultResponse
-	(*ValidateResultRequest)(nil),     // 12: titrepro.certification.v1.ValidateResultRequest
-	(*ValidateResultResponse)(nil),    // 13: titrepro.certification.v1.ValidateResultResponse
-	(*GetCertificateRequest)(nil),     // 14: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),    // 15: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),  // 16: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil), // 17: titrepro.certification.v1.VerifyCertificateResponse
-	(*ListCertificatesRequest)(nil),   // 18: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),  // 19: titrepro.certification.v1.ListCertificatesResponse
-	(*Title)(nil),                     // 20: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),       // 21: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                  // 22: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),             // 23: titrepro.certification.v1.SessionResult
-	(*Certificate)(nil),               // 24: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),            // 25: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),         // 26: titrepro.certification.v1.PublicCertificate
+	(*ListTitlesRequest)(nil),          // 0: titrepro.certification.v1.ListTitlesRequest
+	(*ListTitlesResponse)(nil),         // 1: titrepro.certification.v1.ListTitlesResponse
+	(*GetTitleRequest)(nil),            // 2: titrepro.certification.v1.GetTitleRequest
+	(*GetTitleResponse)(nil),           // 3: titrepro.certification.v1.GetTitleResponse
+	(*ImportTitleRequest)(nil),         // 4: titrepro.certification.v1.ImportTitleRequest
+	(*ImportTitleResponse)(nil),        // 5: titrepro.certification.v1.ImportTitleResponse
+	(*GetRecordRequest)(nil),           // 6: titrepro.certification.v1.GetRecordRequest
+	(*GetRecordResponse)(nil),          // 7: titrepro.certification.v1.GetRecordResponse
+	(*ListResultsRequest)(nil),         // 8: titrepro.certification.v1.ListResultsRequest
+	(*ListResultsResponse)(nil),        // 9: titrepro.certification.v1.ListResultsResponse
+	(*GetResultRequest)(nil),           // 10: titrepro.certification.v1.GetResultRequest
+	(*GetResultResponse)(nil),          // 11: titrepro.certification.v1.GetResultResponse
+	(*ValidateResultRequest)(nil),      // 12: titrepro.certification.v1.ValidateResultRequest
+	(*ValidateResultResponse)(nil),     // 13: titrepro.certification.v1.ValidateResultResponse
+	(*GetCertificateRequest)(nil),      // 14: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),     // 15: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),   // 16: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),  // 17: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),  // 18: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil), // 19: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),    // 20: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),   // 21: titrepro.certification.v1.ListCertificatesResponse
+	(*Title)(nil),                      // 22: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),        // 23: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                   // 24: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),              // 25: titrepro.certification.v1.SessionResult
+	(*Certificate)(nil),                // 26: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),             // 27: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),          // 28: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),             // 29: titrepro.certification.v1.CertificateKey
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	20, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	20, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	20, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	21, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	22, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	23, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	23, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	23, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	24, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	24, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	25, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	26, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	24, // 12: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	0,  // 13: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 14: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 15: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 16: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 17: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 18: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 19: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	14, // 20: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	16, // 21: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	18, // 22: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	1,  // 23: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 24: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 25: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 26: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 27: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 28: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	13, // 29: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	15, // 30: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	17, // 31: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	19, // 32: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	23, // [23:33] is the sub-list for method output_type
-	13, // [13:23] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	22, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	22, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	22, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	23, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	24, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	25, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	25, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	25, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	26, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	26, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	27, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	28, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	29, // 12: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	26, // 13: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	0,  // 14: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 15: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 16: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 17: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 18: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 19: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 20: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	14, // 21: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	16, // 22: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	18, // 23: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	20, // 24: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	1,  // 25: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 26: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 27: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 28: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 29: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 30: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	13, // 31: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	15, // 32: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	17, // 33: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	19, // 34: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	21, // 35: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	25, // [25:36] is the sub-list for method output_type
+	14, // [14:25] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -1300,7 +1416,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

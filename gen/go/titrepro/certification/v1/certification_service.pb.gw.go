@@ -386,6 +386,27 @@ func local_request_CertificationService_VerifyCertificate_0(ctx context.Context,
 	return msg, metadata, err
 }
 
+func request_CertificationService_GetCertificateKeys_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCertificateKeysRequest
+		metadata runtime.ServerMetadata
+	)
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetCertificateKeys(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_GetCertificateKeys_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCertificateKeysRequest
+		metadata runtime.ServerMetadata
+	)
+	msg, err := server.GetCertificateKeys(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_CertificationService_ListCertificates_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_CertificationService_ListCertificates_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -607,6 +628,26 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_VerifyCertificate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCertificateKeys_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCertificateKeys", runtime.WithHTTPPathPattern("/v1/certificate-keys"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_GetCertificateKeys_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCertificateKeys_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -820,6 +861,23 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_VerifyCertificate_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCertificateKeys_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCertificateKeys", runtime.WithHTTPPathPattern("/v1/certificate-keys"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_GetCertificateKeys_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCertificateKeys_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -841,27 +899,29 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 }
 
 var (
-	pattern_CertificationService_ListTitles_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
-	pattern_CertificationService_GetTitle_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
-	pattern_CertificationService_ImportTitle_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
-	pattern_CertificationService_GetRecord_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
-	pattern_CertificationService_ListResults_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
-	pattern_CertificationService_GetResult_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
-	pattern_CertificationService_ValidateResult_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
-	pattern_CertificationService_GetCertificate_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
-	pattern_CertificationService_VerifyCertificate_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
-	pattern_CertificationService_ListCertificates_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
+	pattern_CertificationService_ListTitles_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
+	pattern_CertificationService_GetTitle_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
+	pattern_CertificationService_ImportTitle_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
+	pattern_CertificationService_GetRecord_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
+	pattern_CertificationService_ListResults_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
+	pattern_CertificationService_GetResult_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
+	pattern_CertificationService_ValidateResult_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
+	pattern_CertificationService_GetCertificate_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
+	pattern_CertificationService_VerifyCertificate_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
+	pattern_CertificationService_GetCertificateKeys_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
+	pattern_CertificationService_ListCertificates_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
 )
 
 var (
-	forward_CertificationService_ListTitles_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_GetTitle_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_ImportTitle_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_GetRecord_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_ListResults_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_GetResult_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_ValidateResult_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_GetCertificate_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_VerifyCertificate_0 = runtime.ForwardResponseMessage
-	forward_CertificationService_ListCertificates_0  = runtime.ForwardResponseMessage
+	forward_CertificationService_ListTitles_0         = runtime.ForwardResponseMessage
+	forward_CertificationService_GetTitle_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_ImportTitle_0        = runtime.ForwardResponseMessage
+	forward_CertificationService_GetRecord_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_ListResults_0        = runtime.ForwardResponseMessage
+	forward_CertificationService_GetResult_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_ValidateResult_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificate_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_VerifyCertificate_0  = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificateKeys_0 = runtime.ForwardResponseMessage
+	forward_CertificationService_ListCertificates_0   = runtime.ForwardResponseMessage
 )

@@ -19,16 +19,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CertificationService_ListTitles_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListTitles"
-	CertificationService_GetTitle_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetTitle"
-	CertificationService_ImportTitle_FullMethodName       = "/titrepro.certification.v1.CertificationService/ImportTitle"
-	CertificationService_GetRecord_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetRecord"
-	CertificationService_ListResults_FullMethodName       = "/titrepro.certification.v1.CertificationService/ListResults"
-	CertificationService_GetResult_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetResult"
-	CertificationService_ValidateResult_FullMethodName    = "/titrepro.certification.v1.CertificationService/ValidateResult"
-	CertificationService_GetCertificate_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetCertificate"
-	CertificationService_VerifyCertificate_FullMethodName = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
-	CertificationService_ListCertificates_FullMethodName  = "/titrepro.certification.v1.CertificationService/ListCertificates"
+	CertificationService_ListTitles_FullMethodName         = "/titrepro.certification.v1.CertificationService/ListTitles"
+	CertificationService_GetTitle_FullMethodName           = "/titrepro.certification.v1.CertificationService/GetTitle"
+	CertificationService_ImportTitle_FullMethodName        = "/titrepro.certification.v1.CertificationService/ImportTitle"
+	CertificationService_GetRecord_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListResults_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListResults"
+	CertificationService_GetResult_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetResult"
+	CertificationService_ValidateResult_FullMethodName     = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_GetCertificate_FullMethodName     = "/titrepro.certification.v1.CertificationService/GetCertificate"
+	CertificationService_VerifyCertificate_FullMethodName  = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
+	CertificationService_GetCertificateKeys_FullMethodName = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
+	CertificationService_ListCertificates_FullMethodName   = "/titrepro.certification.v1.CertificationService/ListCertificates"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -75,10 +76,17 @@ type CertificationServiceClient interface {
 	// certificate is genuine and in force. Public: no token needed.
 	//
 	// The signature is Ed25519 over the certificate's canonical content: the
-	// UTF-8 JSON object of its fields with keys in byte order, no
-	// insignificant white space, and "format" set to "titrepro-certificate/1"
-	// (docs/events.md, "Certificates").
+	// RFC 8785 (JCS) encoding of the JSON object of its fields, with "format"
+	// set to "titrepro-certificate/2" (docs/signatures.md), or for
+	// certificates issued before version 2 its encoding/json form with
+	// "titrepro-certificate/1". The keys are published by GetCertificateKeys.
 	VerifyCertificate(ctx context.Context, in *VerifyCertificateRequest, opts ...grpc.CallOption) (*VerifyCertificateResponse, error)
+	// GetCertificateKeys returns the public keys that verify certificates,
+	// by key id: the current signing key and every retired one, as a JWK Set,
+	// so that anyone verifies a certificate offline (docs/signatures.md).
+	// Public: no token needed. The gateway also serves it at
+	// /.well-known/titrepro/certificate-keys.json.
+	GetCertificateKeys(ctx context.Context, in *GetCertificateKeysRequest, opts ...grpc.CallOption) (*GetCertificateKeysResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -183,6 +191,16 @@ func (c *certificationServiceClient) VerifyCertificate(ctx context.Context, in *
 	return out, nil
 }
 
+func (c *certificationServiceClient) GetCertificateKeys(ctx context.Context, in *GetCertificateKeysRequest, opts ...grpc.CallOption) (*GetCertificateKeysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCertificateKeysResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetCertificateKeys_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *certificationServiceClient) ListCertificates(ctx context.Context, in *ListCertificatesRequest, opts ...grpc.CallOption) (*ListCertificatesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListCertificatesResponse)
@@ -237,10 +255,17 @@ type CertificationServiceServer interface {
 	// certificate is genuine and in force. Public: no token needed.
 	//
 	// The signature is Ed25519 over the certificate's canonical content: the
-	// UTF-8 JSON object of its fields with keys in byte order, no
-	// insignificant white space, and "format" set to "titrepro-certificate/1"
-	// (docs/events.md, "Certificates").
+	// RFC 8785 (JCS) encoding of the JSON object of its fields, with "format"
+	// set to "titrepro-certificate/2" (docs/signatures.md), or for
+	// certificates issued before version 2 its encoding/json form with
+	// "titrepro-certificate/1". The keys are published by GetCertificateKeys.
 	VerifyCertificate(context.Context, *VerifyCertificateRequest) (*VerifyCertificateResponse, error)
+	// GetCertificateKeys returns the public keys that verify certificates,
+	// by key id: the current signing key and every retired one, as a JWK Set,
+	// so that anyone verifies a certificate offline (docs/signatures.md).
+	// Public: no token needed. The gateway also serves it at
+	// /.well-known/titrepro/certificate-keys.json.
+	GetCertificateKeys(context.Context, *GetCertificateKeysRequest) (*GetCertificateKeysResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -281,6 +306,9 @@ func (UnimplementedCertificationServiceServer) GetCertificate(context.Context, *
 }
 func (UnimplementedCertificationServiceServer) VerifyCertificate(context.Context, *VerifyCertificateRequest) (*VerifyCertificateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyCertificate not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetCertificateKeys(context.Context, *GetCertificateKeysRequest) (*GetCertificateKeysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCertificateKeys not implemented")
 }
 func (UnimplementedCertificationServiceServer) ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCertificates not implemented")
@@ -468,6 +496,24 @@ func _CertificationService_VerifyCertificate_Handler(srv interface{}, ctx contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_GetCertificateKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCertificateKeysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetCertificateKeys(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetCertificateKeys_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetCertificateKeys(ctx, req.(*GetCertificateKeysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CertificationService_ListCertificates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListCertificatesRequest)
 	if err := dec(in); err != nil {
@@ -528,6 +574,10 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "VerifyCertificate",
 			Handler:    _CertificationService_VerifyCertificate_Handler,
+		},
+		{
+			MethodName: "GetCertificateKeys",
+			Handler:    _CertificationService_GetCertificateKeys_Handler,
 		},
 		{
 			MethodName: "ListCertificates",

@@ -75,11 +75,11 @@ func load(ctx context.Context, q querier, id string) (*session.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: session %s evaluations: %w", id, err)
 	}
-	sigs, err := queryRows(ctx, q, `SELECT juror_subject, juror_name, content_hash, signed_at, seq
+	sigs, err := queryRows(ctx, q, `SELECT juror_subject, juror_name, content_hash, content_encoding, signed_at, seq
 		FROM minutes_signatures WHERE session_id = $1 ORDER BY seq`, id,
 		func(sc scanner) (signatureRow, error) {
 			var s signatureRow
-			err := sc.Scan(&s.juror, &s.name, &s.hash, &s.signedAt, &s.seq)
+			err := sc.Scan(&s.juror, &s.name, &s.hash, &s.encoding, &s.signedAt, &s.seq)
 			s.signedAt = dbTime(s.signedAt)
 			return s, err
 		})

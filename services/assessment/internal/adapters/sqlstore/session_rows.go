@@ -57,6 +57,7 @@ type evaluationRow struct {
 
 type signatureRow struct {
 	juror, name, hash string
+	encoding          string // minutes.Encoding of hash
 	signedAt          time.Time
 	seq               int64
 }
@@ -106,7 +107,8 @@ func imageOf(s *session.Session) (image, error) {
 	}
 	for i, sig := range snap.Signatures {
 		img.signatures[sig.JurorSubject] = signatureRow{
-			juror: sig.JurorSubject, name: sig.JurorName, hash: sig.ContentHash, signedAt: dbTime(sig.SignedAt), seq: int64(i),
+			juror: sig.JurorSubject, name: sig.JurorName, hash: sig.ContentHash, encoding: string(sig.Encoding),
+			signedAt: dbTime(sig.SignedAt), seq: int64(i),
 		}
 	}
 	return img, nil
@@ -186,7 +188,8 @@ func snapshotOf(img image, jurors []jurorRow, candidacies []candidacyRow, evals 
 		})
 	}
 	for _, s := range sigs {
-		snap.Signatures = append(snap.Signatures, minutes.Signature{JurorSubject: s.juror, JurorName: s.name, SignedAt: s.signedAt, ContentHash: s.hash})
+		snap.Signatures = append(snap.Signatures, minutes.Signature{JurorSubject: s.juror, JurorName: s.name, SignedAt: s.signedAt,
+			ContentHash: s.hash, Encoding: minutes.Encoding(s.encoding)})
 	}
 	return snap, nil
 }

@@ -90,8 +90,9 @@ func writeParts(ctx context.Context, tx *sqldb.Tx, before, after image) error {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO minutes_signatures
-				(session_id, juror_subject, juror_name, content_hash, signed_at, seq) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, s.juror, s.name, s.hash, s.signedAt, s.seq); err != nil {
+				(session_id, juror_subject, juror_name, content_hash, content_encoding, signed_at, seq)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			id, s.juror, s.name, s.hash, s.encoding, s.signedAt, s.seq); err != nil {
 			return fmt.Errorf("sqlstore: insert signature of %s: %w", subject, err)
 		}
 	}

@@ -45,21 +45,53 @@ type Signature struct {
 	JurorName    string
 	SignedAt     time.Time
 	ContentHash  string
+	Encoding     Encoding // the encoding ContentHash was computed over
 }
 
 // Minutes is the content with its hash and the signatures so far.
 type Minutes struct {
 	Content    Content
+	Encoding   Encoding // the encoding Hash is computed over
 	Hash       string
 	Signatures []Signature
 	Unsigned   []string // subjects of the jurors who have not signed yet
 }
 
-// Hasher computes the content hash of the minutes: hex SHA-256 of a
-// canonical encoding. It is a port because the encoding is the published
-// protobuf message MinutesContent, which consumers recompute.
+// Encoding names a canonical encoding of Content: the bytes the content
+// hash is the SHA-256 of (docs/signatures.md). Consumers recompute the hash,
+// so an encoding never changes once published; a new one gets a new name.
+type Encoding string
+
+// The encodings.
+const (
+	// EncodingV1 is the deterministic protobuf encoding of the
+	// MinutesContent message. Protobuf does not promise that encoding to be
+	// the same across languages or library versions, so it is no longer used
+	// for new minutes; minutes signed in it keep it (ForSignatures).
+	EncodingV1 Encoding = "titrepro-minutes/1"
+	// EncodingV2 is the RFC 8785 (JCS) encoding of the content as a JSON
+	// object, which any JCS implementation reproduces.
+	EncodingV2 Encoding = "titrepro-minutes/2"
+	// CurrentEncoding is the encoding of minutes no juror has signed yet.
+	CurrentEncoding = EncodingV2
+)
+
+// ForSignatures returns the encoding of minutes with signatures sigs: the
+// one the first juror signed, so that every juror of a session signs the
+// same hash even across an upgrade; CurrentEncoding before any signature.
+func ForSignatures(sigs []Signature) Encoding {
+	if len(sigs) > 0 && sigs[0].Encoding != "" {
+		return sigs[0].Encoding
+	}
+	return CurrentEncoding
+}
+
+// Hasher computes the content hash of the minutes in an encoding: hex
+// SHA-256 of the canonical bytes. It is a port because the encodings are
+// published formats (a protobuf message, a JSON object) that consumers
+// recompute; an encoding it does not know is an error.
 type Hasher interface {
-	Hash(c Content) (string, error)
+	Hash(enc Encoding, c Content) (string, error)
 }
 
 // Errors of the minutes.

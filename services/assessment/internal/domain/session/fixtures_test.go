@@ -44,8 +44,8 @@ func draft() session.Draft {
 // different for different contents.
 type hasher struct{}
 
-func (hasher) Hash(c minutes.Content) (string, error) {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%+v", c))
+func (hasher) Hash(enc minutes.Encoding, c minutes.Content) (string, error) {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s %+v", enc, c))
 	return hex.EncodeToString(sum[:]), nil
 }
 

@@ -10,17 +10,19 @@ import (
 
 // Minutes returns the minutes of a DELIBERATED or CLOSED session: a line
 // per candidacy, the jury, the content hash computed by h and the
-// signatures.
+// signatures. The hash is in the encoding of the first signature, or the
+// current one before any (minutes.ForSignatures).
 func (s *Session) Minutes(h minutes.Hasher) (minutes.Minutes, error) {
 	if s.state != StateDeliberated && s.state != StateClosed {
 		return minutes.Minutes{}, ErrNotDeliberated
 	}
 	content := s.content()
-	hash, err := h.Hash(content)
+	enc := minutes.ForSignatures(s.signatures)
+	hash, err := h.Hash(enc, content)
 	if err != nil {
 		return minutes.Minutes{}, fmt.Errorf("session %s: hash minutes: %w", s.id, err)
 	}
-	m := minutes.Minutes{Content: content, Hash: hash, Signatures: slices.Clone(s.signatures)}
+	m := minutes.Minutes{Content: content, Encoding: enc, Hash: hash, Signatures: slices.Clone(s.signatures)}
 	for _, j := range content.Jurors {
 		if !m.SignedBy(j.Subject) {
 			m.Unsigned = append(m.Unsigned, j.Subject)
@@ -74,7 +76,7 @@ func (s *Session) Sign(juror, hash string, h minutes.Hasher, now time.Time) (min
 	if hash != m.Hash {
 		return minutes.Minutes{}, minutes.ErrChanged.WithMeta("content_hash", m.Hash)
 	}
-	sig := minutes.Signature{JurorSubject: j.Subject, JurorName: j.DisplayName, SignedAt: now, ContentHash: hash}
+	sig := minutes.Signature{JurorSubject: j.Subject, JurorName: j.DisplayName, SignedAt: now, ContentHash: hash, Encoding: m.Encoding}
 	s.signatures = append(s.signatures, sig)
 	m.Signatures = append(m.Signatures, sig)
 	m.Unsigned = slices.DeleteFunc(m.Unsigned, func(sub string) bool { return sub == juror })

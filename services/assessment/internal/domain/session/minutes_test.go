@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -155,5 +156,44 @@ func TestLastSignatureClosesTheSession(t *testing.T) {
 	}
 	if s.RefreshCandidate(person("cand-1"), now) {
 		t.Fatal("a closed session's candidacy was refreshed")
+	}
+}
+
+// TestR50MinutesKeepTheEncodingOfTheirFirstSignature: minutes nobody
+// signed yet are hashed in the current encoding; once a juror signed, in
+// the encoding that juror signed, so that a session signed in part before
+// an upgrade (the first encoding) is signed to the end over the same hash,
+// and the last signature closes it.
+func TestR50MinutesKeepTheEncodingOfTheirFirstSignature(t *testing.T) {
+	t.Parallel()
+	fresh := mustMinutes(t, deliberated(t))
+	if fresh.Encoding != minutes.CurrentEncoding || minutes.CurrentEncoding != minutes.EncodingV2 {
+		t.Fatalf("unsigned minutes encoding = %q; want %q", fresh.Encoding, minutes.EncodingV2)
+	}
+
+	// j1 signed the first encoding's hash before the upgrade.
+	snap := deliberated(t).Snapshot()
+	v1Hash, err := hasher{}.Hash(minutes.EncodingV1, fresh.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.Signatures = []minutes.Signature{{JurorSubject: "j1", JurorName: fresh.Content.Jurors[0].Name,
+		SignedAt: now, ContentHash: v1Hash, Encoding: minutes.EncodingV1}}
+	s, err := session.UnmarshalFromDatabase(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := mustMinutes(t, s); m.Encoding != minutes.EncodingV1 || m.Hash != v1Hash {
+		t.Fatalf("minutes signed in v1 read as %q %s; want %q %s", m.Encoding, m.Hash, minutes.EncodingV1, v1Hash)
+	}
+	if _, err := s.Sign("j2", fresh.Hash, hasher{}, now); !errors.Is(err, minutes.ErrChanged) {
+		t.Fatalf("signing the v2 hash of v1-signed minutes = %v; want ErrChanged", err)
+	}
+	m, err := s.Sign("j2", v1Hash, hasher{}, now)
+	if err != nil {
+		t.Fatalf("signing the v1 hash = %v", err)
+	}
+	if s.State() != session.StateClosed || m.Signatures[1].Encoding != minutes.EncodingV1 {
+		t.Fatalf("after the last signature: state %s, signatures %+v", s.State(), m.Signatures)
 	}
 }

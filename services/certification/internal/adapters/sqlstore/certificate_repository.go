@@ -40,7 +40,7 @@ type ccpRow struct {
 // certificateColumns are the columns scanCertificate reads, in order.
 const certificateColumns = `number, kind, candidate_id, holder_birth_name, holder_usage_name, holder_given_names,
 	holder_birth_date, holder_birth_commune, holder_birth_country_code, title_id, title_version, title_label,
-	title_level, ccps, by_capitalisation, session_id, jury_date, issue_date, issued_at, key_id, signature, status`
+	title_level, ccps, by_capitalisation, session_id, jury_date, issue_date, issued_at, key_id, signature, status, format`
 
 // Get implements certificate.Repository.
 func (r *CertificateRepository) Get(ctx context.Context, n certificate.Number) (certificate.Certificate, error) {
@@ -128,11 +128,11 @@ func insertCertificate(ctx context.Context, tx *sqldb.Tx, c certificate.Certific
 		return fmt.Errorf("sqlstore: certificate %s: ccps: %w", c.Number, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO certificates (`+certificateColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		string(c.Number), string(c.Kind), c.CandidateID, c.Holder.BirthName, c.Holder.UsageName, string(givenNames),
 		c.Holder.BirthDate, c.Holder.BirthCommune, c.Holder.BirthCountryCode, c.TitleCode, c.TitleVersion, c.TitleLabel,
 		c.TitleLevel, string(ccpsJSON), c.ByCapitalisation, c.SessionID, c.JuryDate, c.IssueDate, dbTime(c.IssuedAt),
-		c.KeyID, base64.StdEncoding.EncodeToString(c.Signature), string(c.Status))
+		c.KeyID, base64.StdEncoding.EncodeToString(c.Signature), string(c.Status), c.Format)
 	if sqldb.IsUniqueViolation(err) {
 		return ErrAwardExists.WithMeta("candidate_id", c.CandidateID).WithMeta("session_id", c.SessionID).WithCause(err)
 	}
@@ -152,7 +152,7 @@ func scanCertificate(s scanner) (certificate.Certificate, error) {
 	err := s.Scan(&number, &kind, &c.CandidateID, &c.Holder.BirthName, &c.Holder.UsageName, &givenNames,
 		&c.Holder.BirthDate, &c.Holder.BirthCommune, &c.Holder.BirthCountryCode, &c.TitleCode, &c.TitleVersion,
 		&c.TitleLabel, &c.TitleLevel, &ccps, &c.ByCapitalisation, &c.SessionID, &c.JuryDate, &c.IssueDate, &issuedAt,
-		&c.KeyID, &sigB64, &status)
+		&c.KeyID, &sigB64, &status, &c.Format)
 	if errors.Is(err, sql.ErrNoRows) {
 		return certificate.Certificate{}, certificate.ErrNotFound
 	}

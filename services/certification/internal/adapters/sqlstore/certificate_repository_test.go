@@ -148,6 +148,7 @@ func testCertificateTampering(t *testing.T, db *sqldb.DB) {
 		{"signature no longer base64", `signature = '!!!'`, certificate.ErrBadSignature},
 		{"signature replaced", `signature = 'AAAA'`, certificate.ErrBadSignature},
 		{"key id", `key_id = 'ffffffffffffffff'`, certificate.ErrUnknownKey},
+		{"format", `format = 'titrepro-certificate/1'`, certificate.ErrBadSignature},
 		{"status only: outside the signature", `status = 'ISSUED'`, nil},
 	}
 	for i, tt := range tests {

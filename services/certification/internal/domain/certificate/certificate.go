@@ -77,6 +77,7 @@ type Certificate struct {
 	JuryDate         string // that session's jury date, "YYYY-MM-DD"
 	IssueDate        string // "YYYY-MM-DD", Europe/Paris
 	IssuedAt         time.Time
+	Format           string // content format the signature covers: FormatV1 or FormatV2
 	KeyID            string // id of the signing key (KeyID)
 	Signature        []byte // Ed25519 over Content()
 	Status           Status

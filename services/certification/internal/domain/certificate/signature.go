@@ -8,30 +8,72 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/titrepro/titrepro/internal/canonjson"
 )
 
-// ContentFormat names the canonical encoding below; it is part of the
-// signed content, so that a later encoding can coexist with this one.
-const ContentFormat = "titrepro-certificate/1"
+// The content formats: the canonical encodings a certificate's signature
+// may cover. The format is part of the signed content and is stored with
+// the certificate, so that certificates signed in an earlier format keep
+// verifying after a later one is introduced (docs/signatures.md).
+const (
+	// FormatV1 is the encoding of the first certificates: encoding/json
+	// output of the content with sorted keys and no HTML escaping. It is
+	// close to RFC 8785 but not equal (control characters and U+2028/U+2029
+	// are escaped differently), so it is only verified, never signed.
+	FormatV1 = "titrepro-certificate/1"
+	// FormatV2 is the RFC 8785 (JCS) encoding of the same document: any
+	// JCS implementation recomputes the signed bytes.
+	FormatV2 = "titrepro-certificate/2"
+	// CurrentFormat is the format new certificates are signed in.
+	CurrentFormat = FormatV2
+)
+
+// ErrUnknownFormat reports a certificate whose format is none of the
+// above.
+var ErrUnknownFormat = errors.New("certificate: unknown content format")
 
 // Content returns the canonical encoding of everything the certificate
-// asserts: the bytes the signature covers. It is a JSON object whose keys
-// are sorted byte-wise at every level (encoding/json sorts map keys), with
-// no insignificant white space and no HTML escaping:
+// asserts, in its Format: the bytes the signature covers. Both formats
+// encode the same JSON document, one line, keys sorted at every level:
 //
 //	{"by_capitalisation":false,"candidate_id":"…",
 //	 "ccps":[{"code":"CCP1","jury_date":"…","label":"…","session_id":"…"}],
-//	 "format":"titrepro-certificate/1",
+//	 "format":"titrepro-certificate/2",
 //	 "holder":{"birth_commune":"…","birth_country_code":"FR","birth_date":"…",
 //	           "birth_name":"…","given_names":["…"],"usage_name":"…"},
 //	 "issue_date":"…","jury_date":"…","key_id":"…","kind":"TITRE",
 //	 "number":"TP-…","session_id":"…",
 //	 "title":{"id":"TP-00495","label":"…","level":5,"version":"2008"}}
 //
-// (shown on several lines here; the encoding is one line). The key id is
-// signed too, so that a signature cannot be passed off as another key's.
-// The status is not: it may change (withdrawal) without re-signing.
+// (shown on several lines here). The format and the key id are signed too,
+// so that a signature cannot be passed off as another format's or another
+// key's. The status is not: it may change (withdrawal) without re-signing.
 func (c Certificate) Content() ([]byte, error) {
+	doc := c.document()
+	switch c.Format {
+	case FormatV2:
+		out, err := canonjson.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("certificate: encode content: %w", err)
+		}
+		return out, nil
+	case FormatV1:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(doc); err != nil {
+			return nil, fmt.Errorf("certificate: encode content: %w", err)
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	default:
+		return nil, fmt.Errorf("%w %q", ErrUnknownFormat, c.Format)
+	}
+}
+
+// document is the JSON document both formats encode; only "format"
+// differs between them.
+func (c Certificate) document() map[string]any {
 	ccps := make([]map[string]any, 0, len(c.Ccps))
 	for _, k := range c.Ccps {
 		ccps = append(ccps, map[string]any{
@@ -42,8 +84,8 @@ func (c Certificate) Content() ([]byte, error) {
 	if givenNames == nil {
 		givenNames = []string{}
 	}
-	doc := map[string]any{
-		"format":            ContentFormat,
+	return map[string]any{
+		"format":            c.Format,
 		"number":            string(c.Number),
 		"kind":              string(c.Kind),
 		"candidate_id":      c.CandidateID,
@@ -65,13 +107,6 @@ func (c Certificate) Content() ([]byte, error) {
 		"issue_date": c.IssueDate,
 		"key_id":     c.KeyID,
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("certificate: encode content: %w", err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // KeyID returns the id of a public key: the first 16 hex digits of its
@@ -98,50 +133,21 @@ func NewSigner(key ed25519.PrivateKey) (*Signer, error) {
 // KeyID returns the id of the signing key.
 func (s *Signer) KeyID() string { return s.keyID }
 
-// Keyring returns the keys that verify this signer's certificates.
-func (s *Signer) Keyring() Keyring {
-	return Keyring{s.keyID: s.key.Public().(ed25519.PublicKey)}
-}
+// PublicKey returns the public key that verifies this signer's
+// certificates.
+func (s *Signer) PublicKey() ed25519.PublicKey { return s.key.Public().(ed25519.PublicKey) }
 
-// Sign sets c's key id and signature.
+// Keyring returns a keyring of this signer's key alone.
+func (s *Signer) Keyring() Keyring { return NewKeyring(s.PublicKey()) }
+
+// Sign sets c's format (CurrentFormat), key id and signature.
 func (s *Signer) Sign(c *Certificate) error {
+	c.Format = CurrentFormat
 	c.KeyID = s.keyID
 	content, err := c.Content()
 	if err != nil {
 		return err
 	}
 	c.Signature = ed25519.Sign(s.key, content)
-	return nil
-}
-
-// Keyring maps key ids to the public keys that verify certificates. It
-// holds the current key, and would hold the retired ones after a rotation.
-type Keyring map[string]ed25519.PublicKey
-
-// Verdicts of Keyring.Verify besides nil.
-var (
-	// ErrUnknownKey reports a certificate signed with a key the keyring
-	// does not hold.
-	ErrUnknownKey = errors.New("SIGNING_KEY_UNKNOWN")
-	// ErrBadSignature reports content that does not match its signature:
-	// the record was altered after issue.
-	ErrBadSignature = errors.New("SIGNATURE_INVALID")
-)
-
-// Verify checks c's signature over its content as it stands now: nil when
-// it verifies, ErrUnknownKey or ErrBadSignature when it does not, another
-// error when the content cannot be encoded.
-func (k Keyring) Verify(c Certificate) error {
-	pub, ok := k[c.KeyID]
-	if !ok {
-		return ErrUnknownKey
-	}
-	content, err := c.Content()
-	if err != nil {
-		return err
-	}
-	if !ed25519.Verify(pub, content, c.Signature) {
-		return ErrBadSignature
-	}
 	return nil
 }
