@@ -65,6 +65,7 @@ func TestToStatusMapsEachKind(t *testing.T) {
 		{apperr.KindUnauthenticated, codes.Unauthenticated},
 		{apperr.KindUnavailable, codes.Unavailable},
 		{apperr.KindResourceExhausted, codes.ResourceExhausted},
+		{apperr.KindDataLoss, codes.DataLoss},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
