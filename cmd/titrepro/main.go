@@ -1,7 +1,8 @@
 // Command titrepro is the all-in-one titrepro server and its command-line
 // tools: `serve` runs every service, the gateway and an embedded NATS
 // JetStream in one process on SQLite files; `token` prints a bearer token from
-// the local issuer; `referentiel import` publishes a title referential.
+// the local issuer; `referentiel import` publishes a title referential;
+// `backup` and `restore` copy the data folder and put it back.
 package main
 
 import (
@@ -20,6 +21,8 @@ Usage:
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
+  titrepro backup DIR                              copy the data folder consistently, while serve runs
+  titrepro restore DIR                             restore a backup into an empty TITREPRO_DATA_DIR
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -52,6 +55,10 @@ func run(ctx context.Context, args []string) error {
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
 	case "demo":
 		return demo(ctx, cfg, args[1:], os.Stdout)
+	case "backup":
+		return backup(ctx, cfg, args[1:], os.Stdout)
+	case "restore":
+		return restore(ctx, cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
