@@ -79,9 +79,13 @@ func Open(rawURL string) (*Store, error) {
 				return nil, fmt.Errorf("blobstore: create %s: %w", dir, err)
 			}
 		}
+		// Flushed with their parents: a content's folder must survive a
+		// power cut as surely as the content.
 		s := &Store{dir: dir, sync: (*os.File).Sync}
-		if err := s.syncPath(dir); err != nil {
-			return nil, err
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			if err := s.syncPath(d); err != nil {
+				return nil, err
+			}
 		}
 		b, err := fileblob.OpenBucket(dir, &fileblob.Options{
 			DirFileMode: 0o700,
