@@ -254,6 +254,11 @@ func snapshotDatabases(ctx context.Context, dataDir, dest string, names []string
 		if err != nil {
 			return fmt.Errorf("back up %s: %w", s.name, err)
 		}
+		// Personal data: readable by the service's user only, as the
+		// key files are.
+		if err := os.Chmod(target, 0o600); err != nil {
+			return err
+		}
 		if err := checkDatabase(ctx, target); err != nil {
 			return err
 		}

@@ -199,6 +199,7 @@ func TestFromStatusWithoutDetails(t *testing.T) {
 		{"canceled", status.Error(codes.Canceled, "gone"), apperr.KindUnavailable, "CANCELED", context.Canceled},
 		{"unimplemented", status.Error(codes.Unimplemented, "no such method"), apperr.KindInternal, "UNIMPLEMENTED", nil},
 		{"out of range", status.Error(codes.OutOfRange, "page"), apperr.KindInvalidArgument, "OUT_OF_RANGE", nil},
+		{"data loss", status.Error(codes.DataLoss, "damaged"), apperr.KindDataLoss, "DATA_LOSS", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
