@@ -52,7 +52,7 @@ func TestSignaturesVerifyOutsideGo(t *testing.T) {
 	// The MinutesSigned event, as a consumer of the stream receives it,
 	// handed over as protobuf JSON.
 	var event *assessmentv1.MinutesSigned
-	for _, m := range streamMessages(t, "nats://"+cfg.NATSAddr, "TITREPRO_ASSESSMENT") {
+	for _, m := range streamMessages(t, cfg, "TITREPRO_ASSESSMENT") {
 		if m.Header.Get("ce-type") != "titrepro.assessment.v1.MinutesSigned" {
 			continue
 		}

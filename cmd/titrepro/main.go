@@ -1,7 +1,8 @@
 // Command titrepro is the all-in-one titrepro server and its command-line
 // tools: `serve` runs every service, the gateway and an embedded NATS
 // JetStream in one process on SQLite files; `token` prints a bearer token from
-// the local issuer; `referentiel import` publishes a title referential.
+// the local issuer; `referentiel import` publishes a title referential;
+// `backup` and `restore` copy the data folder and put it back.
 package main
 
 import (
@@ -22,6 +23,8 @@ Usage:
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro nats-credentials IDENTITY [--seed]      how IDENTITY (ministry, admin, a service) connects to the event bus
   titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
+  titrepro backup DIR                              copy the data folder consistently, while serve runs
+  titrepro restore DIR                             restore a backup into an empty TITREPRO_DATA_DIR
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string) error {
 		return natsCredentials(cfg, args[1:], os.Stdout)
 	case "certificate-key":
 		return certificateKey(cfg, args[1:], os.Stdout)
+	case "backup":
+		return backup(ctx, cfg, args[1:], os.Stdout)
+	case "restore":
+		return restore(ctx, cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -25,6 +25,10 @@ const (
 	KindUnauthenticated
 	KindUnavailable
 	KindResourceExhausted
+	// KindDataLoss is stored data found damaged (a content whose bytes no
+	// longer match their hash): not the caller's fault, and retrying does
+	// not help; operators restore from a backup.
+	KindDataLoss
 )
 
 var kindNames = [...]string{
@@ -38,6 +42,7 @@ var kindNames = [...]string{
 	KindUnauthenticated:    "UNAUTHENTICATED",
 	KindUnavailable:        "UNAVAILABLE",
 	KindResourceExhausted:  "RESOURCE_EXHAUSTED",
+	KindDataLoss:           "DATA_LOSS",
 }
 
 func (k Kind) String() string {

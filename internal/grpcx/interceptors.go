@@ -225,11 +225,11 @@ func (ic *interceptors) errorsStream(srv any, ss grpc.ServerStream, info *grpc.S
 	return nil
 }
 
-// toStatusErr converts err and logs the cause of internal errors, the only
-// place where it is kept.
+// toStatusErr converts err and logs the cause of internal errors and of
+// data found damaged, the only place where it is kept.
 func (ic *interceptors) toStatusErr(ctx context.Context, method string, err error) error {
 	st := ToStatus(ic.domain, err)
-	if st.Code() == codes.Internal {
+	if st.Code() == codes.Internal || st.Code() == codes.DataLoss {
 		ic.log.ErrorContext(ctx, "grpc internal error",
 			"method", method, "request_id", RequestID(ctx), "subject", callInfoFrom(ctx).subject,
 			"kind", apperr.KindOf(err).String(), "error", err)

@@ -40,6 +40,7 @@ var kindCodes = map[apperr.Kind]codes.Code{
 	apperr.KindUnauthenticated:    codes.Unauthenticated,
 	apperr.KindUnavailable:        codes.Unavailable,
 	apperr.KindResourceExhausted:  codes.ResourceExhausted,
+	apperr.KindDataLoss:           codes.DataLoss,
 }
 
 // ToStatus converts an error returned by a handler into the status sent to the
@@ -139,13 +140,14 @@ var codeKinds = map[codes.Code]apperr.Kind{
 	codes.ResourceExhausted:  apperr.KindResourceExhausted,
 	codes.Canceled:           apperr.KindUnavailable,
 	codes.DeadlineExceeded:   apperr.KindUnavailable,
+	codes.DataLoss:           apperr.KindDataLoss,
 }
 
 // FromStatus is the client-side reverse of ToStatus, for peer adapters: a gRPC
 // status error becomes an *apperr.Error with the kind of its code and the
 // reason, metadata, rule and field violations of its details. Without an
 // ErrorInfo the reason is the code's name ("DEADLINE_EXCEEDED"). Codes without a
-// kind (Unknown, Unimplemented, DataLoss, Internal) give KindInternal.
+// kind (Unknown, Unimplemented, Internal) give KindInternal.
 // Canceled and DeadlineExceeded give KindUnavailable whose cause also matches
 // the context error, so errors.Is(err, context.DeadlineExceeded) holds. The
 // status error is kept as the cause. Errors that are not statuses and nil are

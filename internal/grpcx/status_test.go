@@ -65,6 +65,7 @@ func TestToStatusMapsEachKind(t *testing.T) {
 		{apperr.KindUnauthenticated, codes.Unauthenticated},
 		{apperr.KindUnavailable, codes.Unavailable},
 		{apperr.KindResourceExhausted, codes.ResourceExhausted},
+		{apperr.KindDataLoss, codes.DataLoss},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
@@ -198,6 +199,7 @@ func TestFromStatusWithoutDetails(t *testing.T) {
 		{"canceled", status.Error(codes.Canceled, "gone"), apperr.KindUnavailable, "CANCELED", context.Canceled},
 		{"unimplemented", status.Error(codes.Unimplemented, "no such method"), apperr.KindInternal, "UNIMPLEMENTED", nil},
 		{"out of range", status.Error(codes.OutOfRange, "page"), apperr.KindInvalidArgument, "OUT_OF_RANGE", nil},
+		{"data loss", status.Error(codes.DataLoss, "damaged"), apperr.KindDataLoss, "DATA_LOSS", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,7 +102,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 // when build fails.
 func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Service, error) {
 	log, now, db, ob := in.Log, deps.Now, in.DB, in.Outbox
-	signer, err := loadSigner(cfg, deps, log)
+	certificates := sqlstore.NewCertificateRepository(db)
+	signer, err := loadSigner(ctx, cfg, deps, log, certificates)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +116,6 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
 	records := sqlstore.NewRecordRepository(db)
-	certificates := sqlstore.NewCertificateRepository(db)
 	a := app.Application{
 		Commands: app.Commands{
 			LoadCatalogue:  command.NewLoadCatalogueHandler(titles, now),
@@ -158,14 +158,29 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 }
 
 // loadSigner returns the signer of Deps.SigningKey or, without one, of the
-// key in Config.SigningKeyFile, created at first start.
-func loadSigner(cfg Config, deps Deps, log *slog.Logger) (*certificate.Signer, error) {
+// key in Config.SigningKeyFile, created at first start. A missing key file
+// is created only while no certificate was issued: once there are, it was
+// lost (a disk, a restore that forgot it) and a new key would leave every
+// certificate unverifiable, so the service refuses to start and says so.
+func loadSigner(ctx context.Context, cfg Config, deps Deps, log *slog.Logger, certificates *sqlstore.CertificateRepository) (*certificate.Signer, error) {
 	key := deps.SigningKey
 	if key == nil {
 		if cfg.SigningKeyFile == "" {
 			return nil, errors.New("no certificate signing key: set Config.SigningKeyFile or Deps.SigningKey")
 		}
-		loaded, created, err := keyfile.LoadOrCreate(cfg.SigningKeyFile)
+		mayCreate := func() error {
+			n, err := certificates.Count(ctx)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return fmt.Errorf("the certificate signing key %s is missing, but %d certificates were signed with it: "+
+					"put the key back from a backup (titrepro restore, or the copy of the file); "+
+					"a new key would make every issued certificate fail verification", cfg.SigningKeyFile, n)
+			}
+			return nil
+		}
+		loaded, created, err := keyfile.LoadOrCreate(cfg.SigningKeyFile, mayCreate)
 		if err != nil {
 			return nil, err
 		}

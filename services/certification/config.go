@@ -29,7 +29,9 @@ type Config struct {
 	ReferentielsDir string
 	// SigningKeyFile is the certification authority's Ed25519 private key
 	// (CERTIFICATE_KEY_FILE), PKCS#8 PEM, mode 0600; created at first
-	// start when missing. Deps.SigningKey, when set, is used instead.
+	// start when missing, but never once certificates were issued: then
+	// the service refuses to start until the key is restored.
+	// Deps.SigningKey, when set, is used instead.
 	SigningKeyFile string
 	// RetiredKeysFile is the JWK Set of the public keys retired by a key
 	// rotation (CERTIFICATE_RETIRED_KEYS_FILE): they verify the certificates

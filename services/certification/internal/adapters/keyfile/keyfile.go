@@ -4,6 +4,10 @@
 // temporary file and linked into place, so that a crash never leaves a
 // half-written key and two processes starting together end up with the
 // same key.
+//
+// A key is created only when the caller allows it: a missing key file is
+// an accident (a lost disk, a restore that forgot it) once certificates
+// were signed with it, and a new key would leave them unverifiable.
 package keyfile
 
 import (
@@ -19,16 +23,21 @@ import (
 	"runtime"
 )
 
-// LoadOrCreate returns the Ed25519 private key in path, creating the
-// folder (0700) and a fresh key file (0600) when the file does not exist.
-// It refuses a key file that group or others may access: whoever reads it
-// can sign certificates. It reports whether it created the key.
-func LoadOrCreate(path string) (ed25519.PrivateKey, bool, error) {
+// LoadOrCreate returns the Ed25519 private key in path. When the file does
+// not exist it calls mayCreate, and creates the folder (0700) and a fresh
+// key file (0600) only if mayCreate returns nil; its error is returned
+// otherwise. It refuses a key file that group or others may access:
+// whoever reads it can sign certificates. It reports whether it created
+// the key.
+func LoadOrCreate(path string, mayCreate func() error) (ed25519.PrivateKey, bool, error) {
 	key, err := read(path)
 	if err == nil {
 		return key, false, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, err
+	}
+	if err := mayCreate(); err != nil {
 		return nil, false, err
 	}
 	dir := filepath.Dir(path)

@@ -2,6 +2,7 @@ package keyfile_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,10 +13,12 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
 )
 
+func allow() error { return nil }
+
 func TestLoadOrCreate(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nested", "certificate-ed25519.pem")
-	first, created, err := keyfile.LoadOrCreate(path)
+	first, created, err := keyfile.LoadOrCreate(path, allow)
 	if err != nil || !created {
 		t.Fatalf("LoadOrCreate(missing) = created %v, %v; want a new key", created, err)
 	}
@@ -26,7 +29,7 @@ func TestLoadOrCreate(t *testing.T) {
 	if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode %04o; want 0600", info.Mode().Perm())
 	}
-	again, created, err := keyfile.LoadOrCreate(path)
+	again, created, err := keyfile.LoadOrCreate(path, allow)
 	if err != nil || created || !bytes.Equal(first, again) {
 		t.Fatalf("LoadOrCreate(existing) = created %v, %v; want the same key loaded", created, err)
 	}
@@ -39,7 +42,7 @@ func TestLoadOrCreateConcurrentStartsAgree(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range keys {
 		wg.Go(func() {
-			k, _, err := keyfile.LoadOrCreate(path)
+			k, _, err := keyfile.LoadOrCreate(path, allow)
 			if err != nil {
 				t.Errorf("LoadOrCreate: %v", err)
 			}
@@ -77,7 +80,7 @@ func TestLoadOrCreateRefusesBadFiles(t *testing.T) {
 			if content == "" {
 				// A valid key, with the wrong mode.
 				src := filepath.Join(t.TempDir(), "good.pem")
-				if _, _, err := keyfile.LoadOrCreate(src); err != nil {
+				if _, _, err := keyfile.LoadOrCreate(src, allow); err != nil {
 					t.Fatalf("create: %v", err)
 				}
 				data, err := os.ReadFile(src)
@@ -92,10 +95,33 @@ func TestLoadOrCreateRefusesBadFiles(t *testing.T) {
 			if err := os.Chmod(path, tt.mode); err != nil {
 				t.Fatalf("chmod: %v", err)
 			}
-			_, _, err := keyfile.LoadOrCreate(path)
+			_, _, err := keyfile.LoadOrCreate(path, allow)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("LoadOrCreate() = %v; want an error mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A missing key is created only when the caller allows it; a refusal
+// leaves no file behind, and an existing key loads whatever the caller
+// says.
+func TestLoadOrCreateRefusesToCreateWhenNotAllowed(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "key.pem")
+	refused := errors.New("certificates exist")
+	if _, _, err := keyfile.LoadOrCreate(path, func() error { return refused }); !errors.Is(err, refused) {
+		t.Fatalf("LoadOrCreate(refused) = %v; want the refusal", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused creation left %s (%v)", path, err)
+	}
+	created, _, err := keyfile.LoadOrCreate(path, allow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, _, err := keyfile.LoadOrCreate(path, func() error { return refused })
+	if err != nil || !bytes.Equal(loaded, created) {
+		t.Fatalf("LoadOrCreate(existing, refused) = %v; want the key loaded", err)
 	}
 }

@@ -105,6 +105,16 @@ func (r *CertificateRepository) NumbersOf(ctx context.Context, candidateID strin
 	return out, nil
 }
 
+// Count returns how many certificates were issued: the service refuses to
+// start with a new signing key when there are any (see keyfile).
+func (r *CertificateRepository) Count(ctx context.Context) (int64, error) {
+	var n int64
+	if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlstore: count certificates: %w", err)
+	}
+	return n, nil
+}
+
 // ErrAwardExists reports a certificate that the unique indexes refuse: a
 // second titre for a person and title version, or a second certificate
 // for a person and session. The validation's checks make it unreachable;

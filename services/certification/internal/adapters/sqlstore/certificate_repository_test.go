@@ -29,6 +29,7 @@ func TestCertificateRepository(t *testing.T) {
 				{"list pages by number, for everyone or some people", testListCertificates},
 				{"a byte changed in the database is detected by the signature", testCertificateTampering},
 				{"holders are found by subject", testHoldersOfSubject},
+				{"count tells whether any certificate was issued", testCountCertificates},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -182,5 +183,20 @@ func testHoldersOfSubject(t *testing.T, db *sqldb.DB) {
 		if err != nil || fmt.Sprint(got) != tt.want {
 			t.Errorf("CandidateIDsOfSubject(%q) = %v, %v; want %s", tt.subject, got, err, tt.want)
 		}
+	}
+}
+
+func testCountCertificates(t *testing.T, db *sqldb.DB) {
+	repo := sqlstore.NewCertificateRepository(db)
+	ctx := context.Background()
+	if n, err := repo.Count(ctx); err != nil || n != 0 {
+		t.Fatalf("Count(empty) = %d, %v; want 0", n, err)
+	}
+	signer := newSigner(t)
+	issueAll(t, db,
+		signedCertificate(t, signer, "TP-2026-ABCD-EFGH-X", certificate.Titre, "cand-1", "s1"),
+		signedCertificate(t, signer, "TP-2026-ABCD-EFGJ-X", certificate.Titre, "cand-2", "s1"))
+	if n, err := repo.Count(ctx); err != nil || n != 2 {
+		t.Fatalf("Count = %d, %v; want 2", n, err)
 	}
 }

@@ -14,6 +14,19 @@
 // is relative to the working directory, "file:///srv/blobs" absolute) and
 // "mem://" (tests). On the file system, temporary files stay inside the
 // folder (no spill to /tmp) and no metadata side files are written.
+//
+// Durability (ADR 0009): on the file system a committed content is on disk
+// before Commit returns — the temporary file is fsynced, renamed under its
+// hash and the folder fsynced — and the upload commits the document's row
+// only after that, so a power cut never leaves a row naming a truncated
+// file. gocloud's fileblob renames without fsync, so the file store does
+// these steps itself around the bucket; an object store's PUT is durable
+// when it returns, and a future s3:// bucket needs nothing more.
+//
+// Integrity: Open checks the size and the SHA-256 of what it reads and
+// reports a content found missing or different as
+// dossier.ErrContentDamaged (DATA_LOSS, reason BLOB_INTEGRITY), never as
+// content: see Open.
 package blobstore
 
 import (
@@ -29,7 +42,6 @@ import (
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
 	"gocloud.dev/blob/memblob"
-	"gocloud.dev/gcerrors"
 
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
 )
@@ -37,6 +49,11 @@ import (
 // Store is the bucket of document contents.
 type Store struct {
 	bucket *blob.Bucket
+	// dir is the folder of a file store, "" for other buckets: the
+	// durability steps of Commit are file-system operations.
+	dir string
+	// sync flushes a file or folder to disk; tests record the calls.
+	sync func(*os.File) error
 }
 
 var _ dossier.Contents = (*Store)(nil)
@@ -55,8 +72,20 @@ func Open(rawURL string) (*Store, error) {
 		}
 		// 0700: the contents are personal data, readable by the service
 		// only; nothing in the folder is ever executable or served as is.
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("blobstore: create %s: %w", dir, err)
+		// The two subfolders exist from the start, so that a commit only
+		// has to make its own entry durable.
+		for _, sub := range []string{"", tmpPrefix, contentPrefix} {
+			if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+				return nil, fmt.Errorf("blobstore: create %s: %w", dir, err)
+			}
+		}
+		// Flushed with their parents: a content's folder must survive a
+		// power cut as surely as the content.
+		s := &Store{dir: dir, sync: (*os.File).Sync}
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			if err := s.syncPath(d); err != nil {
+				return nil, err
+			}
 		}
 		b, err := fileblob.OpenBucket(dir, &fileblob.Options{
 			DirFileMode: 0o700,
@@ -66,9 +95,10 @@ func Open(rawURL string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("blobstore: open %s: %w", dir, err)
 		}
-		return &Store{bucket: b}, nil
+		s.bucket = b
+		return s, nil
 	case "mem":
-		return &Store{bucket: memblob.OpenBucket(nil)}, nil
+		return &Store{bucket: memblob.OpenBucket(nil), sync: (*os.File).Sync}, nil
 	default:
 		return nil, fmt.Errorf("blobstore: BLOB_URL scheme %q is not supported: use file:// or mem://", u.Scheme)
 	}
@@ -99,8 +129,15 @@ func FileDir(u *url.URL) (string, error) {
 // Close closes the bucket.
 func (s *Store) Close() error { return s.bucket.Close() }
 
-// ErrNotFound is returned by Open for a content that is not stored.
+// ErrNotFound is the cause of the dossier.ErrContentDamaged that Open
+// returns for a content that is not stored.
 var ErrNotFound = errors.New("blobstore: content not found")
+
+// The key prefixes: contents under their hash, uploads in progress.
+const (
+	contentPrefix = "sha256"
+	tmpPrefix     = "tmp"
+)
 
 var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -109,24 +146,7 @@ func contentKey(sha256 string) (string, error) {
 	if !sha256RE.MatchString(sha256) {
 		return "", fmt.Errorf("blobstore: %q is not a hex SHA-256", sha256)
 	}
-	return "sha256/" + sha256, nil
-}
-
-// Open returns a reader of the content with this hex SHA-256, or
-// ErrNotFound.
-func (s *Store) Open(ctx context.Context, sha256 string) (io.ReadCloser, error) {
-	key, err := contentKey(sha256)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.bucket.NewReader(ctx, key, nil)
-	if gcerrors.Code(err) == gcerrors.NotFound {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("blobstore: open %s: %w", key, err)
-	}
-	return r, nil
+	return contentPrefix + "/" + sha256, nil
 }
 
 // Exists reports whether the content with this hex SHA-256 is stored.

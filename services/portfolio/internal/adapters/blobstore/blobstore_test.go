@@ -103,7 +103,7 @@ func TestUploadCommitStoresByHash(t *testing.T) {
 			if k := keys(t, s); !slices.Equal(k, []string{"sha256/" + hexSum(content)}) {
 				t.Errorf("keys after commit = %v; want only the content key", k)
 			}
-			r, err := s.Open(ctx, hexSum(content))
+			r, err := s.Open(ctx, hexSum(content), int64(len(content)))
 			if err != nil {
 				t.Fatalf("Open() = %v", err)
 			}
@@ -157,8 +157,9 @@ func TestAbortLeavesNothing(t *testing.T) {
 			if k := keys(t, s); len(k) != 0 {
 				t.Errorf("keys after aborts = %v; want none", k)
 			}
-			if _, err := s.Open(ctx, hexSum([]byte("finished then refused"))); !errors.Is(err, blobstore.ErrNotFound) {
-				t.Errorf("Open(aborted) = %v; want ErrNotFound", err)
+			aborted := []byte("finished then refused")
+			if _, err := s.Open(ctx, hexSum(aborted), int64(len(aborted))); !errors.Is(err, blobstore.ErrNotFound) || !errors.Is(err, dossier.ErrContentDamaged) {
+				t.Errorf("Open(aborted) = %v; want ErrContentDamaged caused by ErrNotFound", err)
 			}
 		})
 	}
@@ -228,7 +229,7 @@ func TestOpenRefusesBadURLsAndKeys(t *testing.T) {
 		}
 	}
 	s, _ := openFile(t)
-	if _, err := s.Open(context.Background(), "../../etc/passwd"); err == nil || errors.Is(err, blobstore.ErrNotFound) {
+	if _, err := s.Open(context.Background(), "../../etc/passwd", 1); err == nil || errors.Is(err, blobstore.ErrNotFound) {
 		t.Errorf("Open(path) = %v; want a refusal", err)
 	}
 }

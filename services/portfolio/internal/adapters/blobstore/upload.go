@@ -36,7 +36,7 @@ func (s *Store) NewUpload(ctx context.Context) (dossier.PendingContent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: new key: %w", err)
 	}
-	key := "tmp/" + id.String()
+	key := tmpPrefix + "/" + id.String()
 	// The writer gets its own context: cancelling it before Close is how
 	// gocloud aborts a write, leaving nothing under the key.
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -88,8 +88,10 @@ func (u *Upload) ReaderAt(ctx context.Context) io.ReaderAt {
 }
 
 // Commit makes the finished content permanent under its hash and removes
-// the temporary blob. A content stored already is not copied again: it is
-// the same bytes.
+// the temporary blob. In a file store the content is on disk when Commit
+// returns (see promote); the caller commits the rows naming it only then.
+// In other buckets a content stored already is not copied again: it is the
+// same bytes.
 func (u *Upload) Commit(ctx context.Context) error {
 	if !u.done || u.closed {
 		return errors.New("blobstore: commit of an unfinished or closed upload")
@@ -98,6 +100,13 @@ func (u *Upload) Commit(ctx context.Context) error {
 	key, err := contentKey(sum)
 	if err != nil {
 		return err
+	}
+	if u.store.dir != "" {
+		if err := u.store.promote(u.key, key); err != nil {
+			return err
+		}
+		u.closed = true
+		return nil
 	}
 	exists, err := u.store.bucket.Exists(ctx, key)
 	if err != nil {

@@ -47,7 +47,7 @@ func (h DownloadDocumentHandler) Handle(ctx context.Context, q DownloadDocument)
 	if err != nil {
 		return dossier.Document{}, nil, err
 	}
-	r, err := h.contents.Open(ctx, doc.SHA256)
+	r, err := h.contents.Open(ctx, doc.SHA256, doc.Size)
 	if err != nil {
 		return dossier.Document{}, nil, fmt.Errorf("download document %s: content %s: %w", doc.ID, doc.SHA256, err)
 	}

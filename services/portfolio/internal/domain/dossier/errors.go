@@ -37,6 +37,13 @@ var (
 	ErrTooManyDocuments = apperr.New(apperr.KindResourceExhausted, "DOSSIER_DOCUMENT_LIMIT",
 		"the dossier holds the maximum number of documents")
 
+	// ErrContentDamaged: the stored content of a document is missing or
+	// no longer matches the size and SHA-256 its document records (a disk
+	// fault, a file changed behind the service's back). The content is
+	// never served; operators restore it from a backup.
+	ErrContentDamaged = apperr.New(apperr.KindDataLoss, "BLOB_INTEGRITY",
+		"the stored content of this document is damaged and cannot be served")
+
 	// ErrIncomplete: the dossier cannot be submitted yet; the violations
 	// name every field to complete and the rule names the first rule
 	// broken (meta "rules" lists them all).

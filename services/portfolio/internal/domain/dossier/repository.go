@@ -75,8 +75,10 @@ type SnapshotQuery struct {
 type Contents interface {
 	// NewUpload starts writing a content under a temporary name.
 	NewUpload(ctx context.Context) (PendingContent, error)
-	// Open reads the content with this hex SHA-256.
-	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
+	// Open reads the content with this hex SHA-256 and size. The reader
+	// checks both: a content found missing or damaged gives
+	// ErrContentDamaged, before its last byte is returned.
+	Open(ctx context.Context, sha256 string, size int64) (io.ReadCloser, error)
 }
 
 // PendingContent is a content being uploaded: written, then finished,
