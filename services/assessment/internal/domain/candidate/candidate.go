@@ -37,7 +37,7 @@ type Candidate struct {
 	// person registered themselves, CentreUnknown when projected before
 	// the projection kept it.
 	CentreID string
-	Version              int64  // version of the candidate record the event carried
+	Version  int64 // version of the candidate record the event carried
 }
 
 // CentreUnknown is the CentreID of a record projected before the
