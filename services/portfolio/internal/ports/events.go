@@ -79,11 +79,15 @@ func (c *Consumers) Subscribe(ctx context.Context, js jetstream.JetStream, db *s
 			s.Stop()
 		}
 	}
+	ensured := map[string]bool{} // each stream once: two consumers read assessment's
 	for _, spec := range specs {
 		stream := eventbus.ContextStream(spec.context)
-		if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
-			stopAll()
-			return nil, err
+		if !ensured[stream.Name] {
+			if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
+				stopAll()
+				return nil, err
+			}
+			ensured[stream.Name] = true
 		}
 		sub, err := eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
 			Stream: stream.Name, Durable: spec.durable, FilterSubjects: spec.subject,
