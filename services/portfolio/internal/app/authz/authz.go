@@ -149,8 +149,9 @@ func (a Access) ReadsSnapshot(ctx context.Context, p auth.Principal, s *dossier.
 // and is recused from the candidacy of s's candidate there (R21). The
 // organising centre reads whatever its jurors are recused from.
 func (a Access) notRecused(ctx context.Context, p auth.Principal, s *dossier.Snapshot) error {
-	if a.organises(ctx, p, s.SessionID) {
-		return nil
+	organiser, err := a.organises(ctx, p, s.SessionID)
+	if err != nil || organiser {
+		return err
 	}
 	recused, err := a.Candidacies.Recused(ctx, s.SessionID, s.CandidateID, p.Subject)
 	if err != nil {
@@ -166,20 +167,30 @@ func (a Access) notRecused(ctx context.Context, p auth.Principal, s *dossier.Sna
 // snapshots p may not read because p, reading the session only as a
 // juror, is recused from their candidacies (R21): a list leaves them out.
 func (a Access) RecusedCandidates(ctx context.Context, p auth.Principal, sessionID string) ([]string, error) {
-	if ReadsAll(p) || !p.Has(auth.RoleJuror) || a.organises(ctx, p, sessionID) {
+	if ReadsAll(p) || !p.Has(auth.RoleJuror) {
 		return nil, nil
+	}
+	organiser, err := a.organises(ctx, p, sessionID)
+	if err != nil || organiser {
+		return nil, err
 	}
 	return a.Candidacies.RecusedCandidates(ctx, sessionID, p.Subject)
 }
 
 // organises reports whether p is the organising centre of the session; an
 // unknown session has none.
-func (a Access) organises(ctx context.Context, p auth.Principal, sessionID string) bool {
+func (a Access) organises(ctx context.Context, p auth.Principal, sessionID string) (bool, error) {
 	if !p.Has(auth.RoleCentre) || p.Centre == "" {
-		return false
+		return false, nil
 	}
 	s, err := a.Sessions.Get(ctx, sessionID)
-	return err == nil && s.CentreID == p.Centre
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.CentreID == p.Centre, nil
 }
 
 // Hide turns the NotFound of a resource p may not know about into
