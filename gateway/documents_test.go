@@ -203,6 +203,9 @@ func (e *docEnv) seed(t testing.TB) {
 	e.publish(t, "assessment", "titrepro.assessment.v1.juror_assigned", &assessmentv1.JurorAssigned{
 		SessionId: "s1", JurorSubject: docJuror.Subject, OccurTime: timestamppb.Now(),
 	})
+	e.publish(t, "assessment", "titrepro.assessment.v1.candidacy_registered", &assessmentv1.CandidacyRegistered{
+		SessionId: "s1", CandidacyId: "cy-1", CandidateId: "cand-alice",
+	})
 }
 
 // do sends a request as p (no token when p has no subject).

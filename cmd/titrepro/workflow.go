@@ -142,7 +142,7 @@ func (w *workflow) planSession(ctx context.Context, typ assessmentv1.SessionType
 
 // eventualReasons are the refusals that only mean "the event has not reached
 // this service yet": retried for a few seconds.
-var eventualReasons = []string{"CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN", "SESSION_NOT_KNOWN"}
+var eventualReasons = []string{"CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN", "SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN"}
 
 func (w *workflow) registerCandidacy(ctx context.Context, sessionID, candidateID string, ccps []string) (string, error) {
 	w.step("The centre registers the candidate to the session")

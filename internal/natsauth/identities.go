@@ -47,6 +47,7 @@ var services = map[string][]consumer{
 		{"candidate", "portfolio_candidates"},
 		{"certification", "portfolio_titles"},
 		{"assessment", "portfolio_sessions"},
+		{"assessment", "portfolio_candidacies"},
 	},
 	"assessment": {
 		{"certification", "assessment_titles"},

@@ -2,7 +2,8 @@
 // planned by approved centres, their juries of habilitated jurors, the
 // candidacies, the jurors' evaluations, the collegial deliberation and the
 // signed minutes (procès-verbal). It publishes SessionPlanned,
-// JurorAssigned, JurorUnassigned, CandidacyRegistered and MinutesSigned on
+// JurorAssigned, JurorUnassigned, CandidacyRegistered,
+// CandidacyRecusalsChanged and MinutesSigned on
 // the TITREPRO_ASSESSMENT stream through a transactional outbox, and keeps
 // projections of the catalogue (TitleVersionPublished), of the candidates
 // (CandidateRegistered, CandidateUpdated) and of the submitted dossiers

@@ -117,7 +117,8 @@ var (
 )
 
 // seed publishes what the other contexts would: alice's candidate record
-// (VAE route), the TSGERI title, session s1 of CENTRE-1 with juror-1.
+// (VAE route), the TSGERI title, session s1 of CENTRE-1 with juror-1 and
+// alice's candidacy cy-1 in it.
 func (e *env) seed(t testing.TB) {
 	t.Helper()
 	e.publish(t, "candidate", "titrepro.candidate.v1.candidate_registered", "candidates/cand-alice",
@@ -137,6 +138,8 @@ func (e *env) seed(t testing.TB) {
 			TitleId: "TP-00495", TitleVersion: "2008", CcpCodes: []string{"CCP1", "CCP2", "CCP3"}})
 	e.publish(t, "assessment", "titrepro.assessment.v1.juror_assigned", "sessions/s1",
 		&assessmentv1.JurorAssigned{SessionId: "s1", JurorSubject: juror1.Subject, OccurTime: timestamppb.Now()})
+	e.publish(t, "assessment", "titrepro.assessment.v1.candidacy_registered", "sessions/s1/candidacies/cy-1",
+		&assessmentv1.CandidacyRegistered{SessionId: "s1", CandidacyId: "cy-1", CandidateId: "cand-alice", CcpCodes: []string{"CCP1", "CCP2", "CCP3"}})
 }
 
 // createDossier creates alice's dossier, waiting for the projections to

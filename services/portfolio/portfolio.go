@@ -109,11 +109,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	db := in.DB
 	a := app.New(app.Deps{
-		Dossiers:   sqlstore.NewDossierRepository(db, in.Outbox),
-		Contents:   blobs,
-		Candidates: sqlstore.NewCandidates(db),
-		Titles:     sqlstore.NewTitles(db),
-		Sessions:   sqlstore.NewSessions(db),
+		Dossiers:    sqlstore.NewDossierRepository(db, in.Outbox),
+		Contents:    blobs,
+		Candidates:  sqlstore.NewCandidates(db),
+		Titles:      sqlstore.NewTitles(db),
+		Sessions:    sqlstore.NewSessions(db),
+		Candidacies: sqlstore.NewCandidacies(db),
 		Limits: command.UploadLimits{Dossier: dossier.Limits{
 			MaxDocumentBytes: cfg.MaxDocumentBytes, MaxDossierBytes: cfg.MaxDossierBytes, MaxDocuments: cfg.MaxDocuments,
 		}},

@@ -64,9 +64,9 @@ func TestService_DossierLifecycle(t *testing.T) {
 	require.Equal(t, "ex1", d.GetExamples()[0].GetId())
 
 	// Incomplete: refused with the rules and fields.
-	eventually(t, "the session reaches the projection", func() error {
+	eventually(t, "the session and the candidacy reach the projections", func() error {
 		_, err := e.client.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{DossierId: d.GetId(), SessionId: "s1"}, e.as(t, alice))
-		if status.Code(err) == codes.FailedPrecondition && errorInfo(t, err).GetReason() == "SESSION_UNKNOWN" {
+		if status.Code(err) == codes.FailedPrecondition && (errorInfo(t, err).GetReason() == "SESSION_UNKNOWN" || errorInfo(t, err).GetReason() == "CANDIDACY_UNKNOWN") {
 			return err
 		}
 		return nil

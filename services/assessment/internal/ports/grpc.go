@@ -14,13 +14,15 @@ import (
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/services/assessment/internal/app"
+	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/command"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/query"
 	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
 )
 
-// PublicMethods are the methods callable without a token: none.
-var PublicMethods []string
+// PublicMethods are the methods callable without a token (the public rows
+// of the access table): none.
+var PublicMethods = authz.Table.PublicMethods()
 
 // GRPCServer implements assessmentv1.AssessmentServiceServer.
 type GRPCServer struct {

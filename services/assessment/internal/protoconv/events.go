@@ -17,6 +17,7 @@ const (
 	SubjectJurorUnassigned     = "titrepro.assessment.v1.juror_unassigned"
 	SubjectCandidacyRegistered = "titrepro.assessment.v1.candidacy_registered"
 	SubjectMinutesSigned       = "titrepro.assessment.v1.minutes_signed"
+	SubjectRecusalsChanged     = "titrepro.assessment.v1.candidacy_recusals_changed"
 )
 
 // Event is a domain event as published: subject, message, the resource it
@@ -53,6 +54,11 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CandidacyId: c.ID,
 			CandidateId: c.CandidateID, CcpCodes: c.Scope,
 		}, "sessions/" + c.SessionID + "/candidacies/" + c.ID, e.At}, nil
+	case session.CandidacyRecusalsChanged:
+		return Event{SubjectRecusalsChanged, &assessmentv1.CandidacyRecusalsChanged{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, CandidacyId: e.CandidacyID,
+			CandidateId: e.CandidateID, JurorSubjects: e.Jurors,
+		}, "sessions/" + e.SessionID + "/candidacies/" + e.CandidacyID, e.At}, nil
 	case session.MinutesSigned:
 		m := e.Minutes
 		c := m.Content

@@ -44,6 +44,7 @@ func CandidateFromProto(c *candidatev1.Candidate, version int64) candidate.Candi
 		AccessRoute:          accessRouteFromProto(c.GetAccessRoute()),
 		TrainingOrganisation: c.GetTraining().GetOrganisation(),
 		VAEDecisionDate:      c.GetVaeAdmissibility().GetDecisionDate(),
+		CentreID:             c.GetCentreId(),
 		Version:              version,
 	}
 }

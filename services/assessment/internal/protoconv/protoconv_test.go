@@ -1,6 +1,7 @@
 package protoconv_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
 )
@@ -123,5 +125,24 @@ func TestSubmissionFromProto(t *testing.T) {
 	sid, sub := protoconv.SubmissionFromProto(&portfoliov1.DossierSubmitted{SessionId: "s", CandidateId: "c", SnapshotId: "snap", ManifestHash: "h"}, fallback)
 	if sid != "s" || sub.CandidateID != "c" || sub.Dossier.SnapshotID != "snap" || !sub.Dossier.SubmittedAt.Equal(fallback) {
 		t.Fatalf("SubmissionFromProto() = %s, %+v", sid, sub)
+	}
+}
+
+func TestEventToProtoRecusalsChanged(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	ev, err := protoconv.EventToProto(session.CandidacyRecusalsChanged{
+		SessionID: "s1", CandidacyID: "cy-1", CandidateID: "cand-1", Jurors: []string{"j1"}, At: at,
+	}, "ev-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, ok := ev.Message.(*assessmentv1.CandidacyRecusalsChanged)
+	if !ok || ev.Subject != "titrepro.assessment.v1.candidacy_recusals_changed" || ev.Resource != "sessions/s1/candidacies/cy-1" {
+		t.Fatalf("EventToProto() = %+v", ev)
+	}
+	if msg.GetEventId() != "ev-1" || msg.GetCandidateId() != "cand-1" || !slices.Equal(msg.GetJurorSubjects(), []string{"j1"}) ||
+		!msg.GetOccurTime().AsTime().Equal(at) {
+		t.Fatalf("message = %v", msg)
 	}
 }

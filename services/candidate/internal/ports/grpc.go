@@ -13,14 +13,16 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/services/candidate/internal/app"
+	"github.com/titrepro/titrepro/services/candidate/internal/app/authz"
 	"github.com/titrepro/titrepro/services/candidate/internal/app/command"
 	"github.com/titrepro/titrepro/services/candidate/internal/app/query"
 	"github.com/titrepro/titrepro/services/candidate/internal/protoconv"
 )
 
-// PublicMethods are the methods callable without a token: none, every
+// PublicMethods are the methods callable without a token (the public rows
+// of the access table): none, every
 // candidate call is personal data.
-var PublicMethods []string
+var PublicMethods = authz.Table.PublicMethods()
 
 // GRPCServer implements candidatev1.CandidateServiceServer.
 type GRPCServer struct {

@@ -8,20 +8,15 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 
 	"github.com/titrepro/titrepro/services/certification/internal/app"
+	"github.com/titrepro/titrepro/services/certification/internal/app/authz"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
 	"github.com/titrepro/titrepro/services/certification/internal/protoconv"
 )
 
-// PublicMethods are the methods callable without a token: the catalogue is
-// published reference data, and anyone presented with a certificate must
-// be able to check it.
-var PublicMethods = []string{
-	certificationv1.CertificationService_ListTitles_FullMethodName,
-	certificationv1.CertificationService_GetTitle_FullMethodName,
-	certificationv1.CertificationService_VerifyCertificate_FullMethodName,
-	certificationv1.CertificationService_GetCertificateKeys_FullMethodName,
-}
+// PublicMethods are the methods callable without a token: the public rows
+// of the access table (the catalogue, and certificate verification).
+var PublicMethods = authz.Table.PublicMethods()
 
 // GRPCServer implements certificationv1.CertificationServiceServer. Errors
 // are returned as they come from the app layer: the grpcx interceptor maps

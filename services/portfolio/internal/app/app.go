@@ -31,6 +31,8 @@ type Commands struct {
 	RecordTitle     command.RecordTitleHandler
 	RecordSession   command.RecordSessionHandler
 	RecordJuror     command.RecordJurorHandler
+	RecordCandidacy command.RecordCandidacyHandler
+	RecordRecusals  command.RecordRecusalsHandler
 }
 
 // Queries read dossiers, snapshots and documents.
@@ -45,25 +47,26 @@ type Queries struct {
 
 // Deps are what the use cases work on.
 type Deps struct {
-	Dossiers   dossier.Repository
-	Contents   dossier.Contents
-	Candidates refdata.Candidates
-	Titles     refdata.Titles
-	Sessions   refdata.Sessions
-	Limits     command.UploadLimits
-	Now        func() time.Time
+	Dossiers    dossier.Repository
+	Contents    dossier.Contents
+	Candidates  refdata.Candidates
+	Titles      refdata.Titles
+	Sessions    refdata.Sessions
+	Candidacies refdata.Candidacies
+	Limits      command.UploadLimits
+	Now         func() time.Time
 }
 
 // New wires the use cases.
 func New(d Deps) Application {
-	access := authz.Access{Candidates: d.Candidates, Sessions: d.Sessions}
+	access := authz.Access{Candidates: d.Candidates, Sessions: d.Sessions, Candidacies: d.Candidacies}
 	return Application{
 		Commands: Commands{
 			CreateDossier:  command.NewCreateDossierHandler(d.Dossiers, d.Candidates, d.Titles, d.Now),
 			UpdateDossier:  command.NewUpdateDossierHandler(d.Dossiers, access, d.Titles, d.Now),
 			UploadDocument: command.NewUploadDocumentHandler(d.Dossiers, access, d.Contents, d.Limits, d.Now),
 			DeleteDocument: command.NewDeleteDocumentHandler(d.Dossiers, access, d.Now),
-			SubmitDossier:  command.NewSubmitDossierHandler(d.Dossiers, access, d.Candidates, d.Titles, d.Sessions, d.Now),
+			SubmitDossier:  command.NewSubmitDossierHandler(d.Dossiers, access, d.Candidates, d.Titles, d.Sessions, d.Candidacies, d.Now),
 		},
 		Queries: Queries{
 			DossierByID:      query.NewDossierByIDHandler(d.Dossiers, access),

@@ -93,9 +93,17 @@ func newEnv(t testing.TB) *env {
 		_, err := sessions.ApplyJuror(ctx, refdata.JurorChange{SessionID: "s2", Subject: "juror-2", Assigned: true, At: now})
 		return err
 	})
+	candidacies := sqlstore.NewCandidacies(db)
+	for _, c := range []refdata.Candidacy{
+		{ID: "cy-1", SessionID: "s1", CandidateID: "cand-alice"},
+		{ID: "cy-2", SessionID: "s2", CandidateID: "cand-alice"},
+		{ID: "cy-bob", SessionID: "s1", CandidateID: "cand-bob"},
+	} {
+		must(t, func() error { _, err := candidacies.Insert(ctx, c); return err })
+	}
 	a := app.New(app.Deps{
 		Dossiers: sqlstore.NewDossierRepository(db, outbox.New(db)), Contents: blobs,
-		Candidates: cands, Titles: titles, Sessions: sessions, Limits: limits,
+		Candidates: cands, Titles: titles, Sessions: sessions, Candidacies: candidacies, Limits: limits,
 		Now: func() time.Time { return now },
 	})
 	return &env{app: a, db: db, blobs: blobs}

@@ -25,6 +25,11 @@ const (
 	CandidatesDurable = "portfolio_candidates"
 	TitlesDurable     = "portfolio_titles"
 	SessionsDurable   = "portfolio_sessions"
+	// CandidaciesDurable is its own consumer (not a subject added to
+	// SessionsDurable): a new durable reads the stream from its first
+	// event, so that a service upgraded with it learns the candidacies
+	// registered before.
+	CandidaciesDurable = "portfolio_candidacies"
 
 	SubjectCandidateRegistered   = "titrepro.candidate.v1.candidate_registered"
 	SubjectCandidateUpdated      = "titrepro.candidate.v1.candidate_updated"
@@ -32,6 +37,8 @@ const (
 	SubjectSessionPlanned        = "titrepro.assessment.v1.session_planned"
 	SubjectJurorAssigned         = "titrepro.assessment.v1.juror_assigned"
 	SubjectJurorUnassigned       = "titrepro.assessment.v1.juror_unassigned"
+	SubjectCandidacyRegistered   = "titrepro.assessment.v1.candidacy_registered"
+	SubjectRecusalsChanged       = "titrepro.assessment.v1.candidacy_recusals_changed"
 )
 
 // ErrUnexpectedEvent reports an event a consumer cannot read: another type
@@ -50,7 +57,7 @@ func NewConsumers(a app.Application, log *slog.Logger) *Consumers {
 	return &Consumers{app: a, log: log}
 }
 
-// Subscribe starts the three durable consumers, first creating the streams
+// Subscribe starts the durable consumers, first creating the streams
 // they read if their owners have not yet (the same configuration
 // everywhere, so this is idempotent). On error the consumers already
 // started are stopped.
@@ -64,6 +71,7 @@ func (c *Consumers) Subscribe(ctx context.Context, js jetstream.JetStream, db *s
 		{"candidate", CandidatesDurable, []string{SubjectCandidateRegistered, SubjectCandidateUpdated}, c.HandleCandidate},
 		{"certification", TitlesDurable, []string{SubjectTitleVersionPublished}, c.HandleTitle},
 		{"assessment", SessionsDurable, []string{SubjectSessionPlanned, SubjectJurorAssigned, SubjectJurorUnassigned}, c.HandleSession},
+		{"assessment", CandidaciesDurable, []string{SubjectCandidacyRegistered, SubjectRecusalsChanged}, c.HandleCandidacy},
 	}
 	var subs []*eventbus.Subscription
 	stopAll := func() {
@@ -71,11 +79,15 @@ func (c *Consumers) Subscribe(ctx context.Context, js jetstream.JetStream, db *s
 			s.Stop()
 		}
 	}
+	ensured := map[string]bool{} // each stream once: two consumers read assessment's
 	for _, spec := range specs {
 		stream := eventbus.ContextStream(spec.context)
-		if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
-			stopAll()
-			return nil, err
+		if !ensured[stream.Name] {
+			if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
+				stopAll()
+				return nil, err
+			}
+			ensured[stream.Name] = true
 		}
 		sub, err := eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
 			Stream: stream.Name, Durable: spec.durable, FilterSubjects: spec.subject,
@@ -197,6 +209,39 @@ func (c *Consumers) HandleSession(ctx context.Context, tx *sqldb.Tx, msg eventbu
 		}
 		applied, err = c.app.Commands.RecordJuror.Handle(ctx, repo, refdata.JurorChange{
 			SessionID: ev.GetSessionId(), Subject: ev.GetJurorSubject(), Assigned: false, At: protoconv.TimeOr(ev.GetOccurTime(), msg.Time),
+		})
+	default:
+		return ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	c.logIgnored(ctx, msg, applied, err)
+	return err
+}
+
+// HandleCandidacy applies CandidacyRegistered and CandidacyRecusalsChanged
+// to the candidacy projection.
+func (c *Consumers) HandleCandidacy(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	repo := sqlstore.NewCandidaciesTx(tx)
+	var (
+		applied bool
+		err     error
+	)
+	switch msg.Type {
+	case typeName(&assessmentv1.CandidacyRegistered{}):
+		var ev assessmentv1.CandidacyRegistered
+		if err := decode(msg, &ev); err != nil {
+			return err
+		}
+		applied, err = c.app.Commands.RecordCandidacy.Handle(ctx, repo, refdata.Candidacy{
+			ID: ev.GetCandidacyId(), SessionID: ev.GetSessionId(), CandidateID: ev.GetCandidateId(), CCPCodes: ev.GetCcpCodes(),
+		})
+	case typeName(&assessmentv1.CandidacyRecusalsChanged{}):
+		var ev assessmentv1.CandidacyRecusalsChanged
+		if err := decode(msg, &ev); err != nil {
+			return err
+		}
+		applied, err = c.app.Commands.RecordRecusals.Handle(ctx, repo, refdata.Recusals{
+			CandidacyID: ev.GetCandidacyId(), SessionID: ev.GetSessionId(), CandidateID: ev.GetCandidateId(),
+			Jurors: ev.GetJurorSubjects(), At: protoconv.TimeOr(ev.GetOccurTime(), msg.Time),
 		})
 	default:
 		return ErrUnexpectedEvent.WithMeta("type", msg.Type)

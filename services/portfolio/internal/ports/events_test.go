@@ -16,6 +16,7 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
+	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/outbox"
@@ -36,7 +37,8 @@ func setup(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	a := app.New(app.Deps{
 		Dossiers:   sqlstore.NewDossierRepository(db, outbox.New(db)),
 		Candidates: sqlstore.NewCandidates(db), Titles: sqlstore.NewTitles(db), Sessions: sqlstore.NewSessions(db),
-		Now: func() time.Time { return at },
+		Candidacies: sqlstore.NewCandidacies(db),
+		Now:         func() time.Time { return at },
 	})
 	return ports.NewConsumers(a, slog.New(slog.NewTextHandler(io.Discard, nil))), db
 }
@@ -127,4 +129,31 @@ func TestHandleSession(t *testing.T) {
 	is, err = sqlstore.NewSessions(db).IsJuror(ctx, "s1", "j1")
 	require.NoError(t, err)
 	require.True(t, is)
+}
+
+func TestHandleCandidacy(t *testing.T) {
+	t.Parallel()
+	c, db := setup(t)
+	ctx := context.Background()
+	require.NoError(t, apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.CandidacyRegistered{
+		SessionId: "s1", CandidacyId: "cy-1", CandidateId: "cand-1", CcpCodes: []string{"CCP1"},
+	})))
+	got, err := sqlstore.NewCandidacies(db).OfCandidate(ctx, "s1", "cand-1")
+	require.NoError(t, err)
+	require.Equal(t, refdata.Candidacy{ID: "cy-1", SessionID: "s1", CandidateID: "cand-1", CCPCodes: []string{"CCP1"}}, got)
+
+	recused := message(t, &assessmentv1.CandidacyRecusalsChanged{SessionId: "s1", CandidacyId: "cy-1", CandidateId: "cand-1",
+		JurorSubjects: []string{"j1"}, OccurTime: timestamppb.New(at.Add(time.Minute))})
+	freed := message(t, &assessmentv1.CandidacyRecusalsChanged{SessionId: "s1", CandidacyId: "cy-1", CandidateId: "cand-1",
+		OccurTime: timestamppb.New(at)})
+	require.NoError(t, apply(t, db, c.HandleCandidacy, recused))
+	require.NoError(t, apply(t, db, c.HandleCandidacy, freed)) // late and older: ignored
+	is, err := sqlstore.NewCandidacies(db).Recused(ctx, "s1", "cand-1", "j1")
+	require.NoError(t, err)
+	require.True(t, is)
+
+	err = apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.CandidacyRegistered{SessionId: "s1"}))
+	require.Equal(t, apperr.KindInvalidArgument, apperr.KindOf(err), "an event without ids cannot be applied")
+	err = apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.SessionPlanned{SessionId: "s1"}))
+	require.ErrorIs(t, err, ports.ErrUnexpectedEvent)
 }

@@ -12,15 +12,17 @@ import (
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/services/portfolio/internal/app"
+	"github.com/titrepro/titrepro/services/portfolio/internal/app/authz"
 	"github.com/titrepro/titrepro/services/portfolio/internal/app/command"
 	"github.com/titrepro/titrepro/services/portfolio/internal/app/query"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
 	"github.com/titrepro/titrepro/services/portfolio/internal/protoconv"
 )
 
-// PublicMethods are the methods callable without a token: none, a dossier
+// PublicMethods are the methods callable without a token (the public rows
+// of the access table): none, a dossier
 // is personal data.
-var PublicMethods []string
+var PublicMethods = authz.Table.PublicMethods()
 
 // GRPCServer implements portfoliov1.PortfolioServiceServer.
 type GRPCServer struct {

@@ -585,6 +585,102 @@ func (x *CandidacyRegistered) GetCcpCodes() []string {
 	return nil
 }
 
+// CandidacyRecusalsChanged is published on
+// titrepro.assessment.v1.candidacy_recusals_changed when the jurors recused
+// from a candidacy change (R21: a juror's declared link now concerns its
+// candidate, or no longer does). A recused juror may neither evaluate,
+// deliberate on nor read the candidacy and its dossier. The latest event of
+// a candidacy (by occur_time) is the current list.
+type CandidacyRecusalsChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the change was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The candidacy.
+	CandidacyId string `protobuf:"bytes,4,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// The candidate (candidate service id).
+	CandidateId string `protobuf:"bytes,5,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Every juror recused from the candidacy, by subject; empty when none.
+	JurorSubjects []string `protobuf:"bytes,6,rep,name=juror_subjects,json=jurorSubjects,proto3" json:"juror_subjects,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CandidacyRecusalsChanged) Reset() {
+	*x = CandidacyRecusalsChanged{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CandidacyRecusalsChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CandidacyRecusalsChanged) ProtoMessage() {}
+
+func (x *CandidacyRecusalsChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CandidacyRecusalsChanged.ProtoReflect.Descriptor instead.
+func (*CandidacyRecusalsChanged) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CandidacyRecusalsChanged) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CandidacyRecusalsChanged) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *CandidacyRecusalsChanged) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *CandidacyRecusalsChanged) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *CandidacyRecusalsChanged) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CandidacyRecusalsChanged) GetJurorSubjects() []string {
+	if x != nil {
+		return x.JurorSubjects
+	}
+	return nil
+}
+
 // MinutesSigned is published on titrepro.assessment.v1.minutes_signed when
 // the last juror signs a session's minutes (procès-verbal, R50): the
 // session is closed and its decisions are final, awaiting the ministry's
@@ -626,7 +722,7 @@ type MinutesSigned struct {
 
 func (x *MinutesSigned) Reset() {
 	*x = MinutesSigned{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -638,7 +734,7 @@ func (x *MinutesSigned) String() string {
 func (*MinutesSigned) ProtoMessage() {}
 
 func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -651,7 +747,7 @@ func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSigned.ProtoReflect.Descriptor instead.
 func (*MinutesSigned) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *MinutesSigned) GetEventId() string {
@@ -757,7 +853,7 @@ type MinutesLine struct {
 
 func (x *MinutesLine) Reset() {
 	*x = MinutesLine{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -769,7 +865,7 @@ func (x *MinutesLine) String() string {
 func (*MinutesLine) ProtoMessage() {}
 
 func (x *MinutesLine) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -782,7 +878,7 @@ func (x *MinutesLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesLine.ProtoReflect.Descriptor instead.
 func (*MinutesLine) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *MinutesLine) GetCandidacyId() string {
@@ -835,7 +931,7 @@ type CcpDecision struct {
 
 func (x *CcpDecision) Reset() {
 	*x = CcpDecision{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -847,7 +943,7 @@ func (x *CcpDecision) String() string {
 func (*CcpDecision) ProtoMessage() {}
 
 func (x *CcpDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -860,7 +956,7 @@ func (x *CcpDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CcpDecision.ProtoReflect.Descriptor instead.
 func (*CcpDecision) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CcpDecision) GetCcpCode() string {
@@ -901,7 +997,7 @@ type MinutesSignature struct {
 
 func (x *MinutesSignature) Reset() {
 	*x = MinutesSignature{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -913,7 +1009,7 @@ func (x *MinutesSignature) String() string {
 func (*MinutesSignature) ProtoMessage() {}
 
 func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -926,7 +1022,7 @@ func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSignature.ProtoReflect.Descriptor instead.
 func (*MinutesSignature) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *MinutesSignature) GetJurorSubject() string {
@@ -991,7 +1087,7 @@ type MinutesContent struct {
 
 func (x *MinutesContent) Reset() {
 	*x = MinutesContent{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1003,7 +1099,7 @@ func (x *MinutesContent) String() string {
 func (*MinutesContent) ProtoMessage() {}
 
 func (x *MinutesContent) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1016,7 +1112,7 @@ func (x *MinutesContent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesContent.ProtoReflect.Descriptor instead.
 func (*MinutesContent) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *MinutesContent) GetSessionId() string {
@@ -1088,7 +1184,7 @@ type MinutesJuror struct {
 
 func (x *MinutesJuror) Reset() {
 	*x = MinutesJuror{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1100,7 +1196,7 @@ func (x *MinutesJuror) String() string {
 func (*MinutesJuror) ProtoMessage() {}
 
 func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1113,7 +1209,7 @@ func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesJuror.ProtoReflect.Descriptor instead.
 func (*MinutesJuror) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *MinutesJuror) GetJurorSubject() string {
@@ -1176,7 +1272,16 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
 	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12\x1b\n" +
-	"\tccp_codes\x18\x06 \x03(\tR\bccpCodes\"\x8a\x04\n" +
+	"\tccp_codes\x18\x06 \x03(\tR\bccpCodes\"\xfc\x01\n" +
+	"\x18CandidacyRecusalsChanged\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
+	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
+	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12%\n" +
+	"\x0ejuror_subjects\x18\x06 \x03(\tR\rjurorSubjects\"\x8a\x04\n" +
 	"\rMinutesSigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1257,45 +1362,47 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
-	(SessionType)(0),              // 0: titrepro.assessment.v1.SessionType
-	(CcpOutcome)(0),               // 1: titrepro.assessment.v1.CcpOutcome
-	(TitleOutcome)(0),             // 2: titrepro.assessment.v1.TitleOutcome
-	(*SessionPlanned)(nil),        // 3: titrepro.assessment.v1.SessionPlanned
-	(*JurorAssigned)(nil),         // 4: titrepro.assessment.v1.JurorAssigned
-	(*JurorUnassigned)(nil),       // 5: titrepro.assessment.v1.JurorUnassigned
-	(*CandidacyRegistered)(nil),   // 6: titrepro.assessment.v1.CandidacyRegistered
-	(*MinutesSigned)(nil),         // 7: titrepro.assessment.v1.MinutesSigned
-	(*MinutesLine)(nil),           // 8: titrepro.assessment.v1.MinutesLine
-	(*CcpDecision)(nil),           // 9: titrepro.assessment.v1.CcpDecision
-	(*MinutesSignature)(nil),      // 10: titrepro.assessment.v1.MinutesSignature
-	(*MinutesContent)(nil),        // 11: titrepro.assessment.v1.MinutesContent
-	(*MinutesJuror)(nil),          // 12: titrepro.assessment.v1.MinutesJuror
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(SessionType)(0),                 // 0: titrepro.assessment.v1.SessionType
+	(CcpOutcome)(0),                  // 1: titrepro.assessment.v1.CcpOutcome
+	(TitleOutcome)(0),                // 2: titrepro.assessment.v1.TitleOutcome
+	(*SessionPlanned)(nil),           // 3: titrepro.assessment.v1.SessionPlanned
+	(*JurorAssigned)(nil),            // 4: titrepro.assessment.v1.JurorAssigned
+	(*JurorUnassigned)(nil),          // 5: titrepro.assessment.v1.JurorUnassigned
+	(*CandidacyRegistered)(nil),      // 6: titrepro.assessment.v1.CandidacyRegistered
+	(*CandidacyRecusalsChanged)(nil), // 7: titrepro.assessment.v1.CandidacyRecusalsChanged
+	(*MinutesSigned)(nil),            // 8: titrepro.assessment.v1.MinutesSigned
+	(*MinutesLine)(nil),              // 9: titrepro.assessment.v1.MinutesLine
+	(*CcpDecision)(nil),              // 10: titrepro.assessment.v1.CcpDecision
+	(*MinutesSignature)(nil),         // 11: titrepro.assessment.v1.MinutesSignature
+	(*MinutesContent)(nil),           // 12: titrepro.assessment.v1.MinutesContent
+	(*MinutesJuror)(nil),             // 13: titrepro.assessment.v1.MinutesJuror
+	(*timestamppb.Timestamp)(nil),    // 14: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	13, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	13, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	13, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	13, // 4: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	13, // 5: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 6: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
-	8,  // 7: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	10, // 8: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	9,  // 9: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	2,  // 10: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	1,  // 11: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	13, // 12: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
-	0,  // 13: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
-	8,  // 14: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	12, // 15: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	14, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 4: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 5: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 6: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 7: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
+	9,  // 8: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	11, // 9: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	10, // 10: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	2,  // 11: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	1,  // 12: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
+	14, // 13: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	0,  // 14: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
+	9,  // 15: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	13, // 16: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -1309,7 +1416,7 @@ func file_titrepro_assessment_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

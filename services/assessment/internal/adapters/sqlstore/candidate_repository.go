@@ -29,8 +29,9 @@ func (r *CandidateRepository) Get(ctx context.Context, id string) (candidate.Can
 	var c candidate.Candidate
 	var names, route string
 	err := r.q.QueryRowContext(ctx, `SELECT id, subject, birth_name, usage_name, given_names, access_route,
-			training_organisation, vae_decision_date, source_version FROM candidates WHERE id = $1`, id).
-		Scan(&c.ID, &c.Subject, &c.BirthName, &c.UsageName, &names, &route, &c.TrainingOrganisation, &c.VAEDecisionDate, &c.Version)
+			training_organisation, vae_decision_date, centre_id, source_version FROM candidates WHERE id = $1`, id).
+		Scan(&c.ID, &c.Subject, &c.BirthName, &c.UsageName, &names, &route, &c.TrainingOrganisation, &c.VAEDecisionDate,
+			&c.CentreID, &c.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return candidate.Candidate{}, candidate.ErrUnknown.WithMeta("candidate", id)
 	}
@@ -53,14 +54,14 @@ func (r *CandidateRepository) Apply(ctx context.Context, c candidate.Candidate) 
 		return false, fmt.Errorf("sqlstore: encode candidate %s: %w", c.ID, err)
 	}
 	res, err := r.q.ExecContext(ctx, `INSERT INTO candidates (id, subject, birth_name, usage_name, given_names,
-			access_route, training_organisation, vae_decision_date, source_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			access_route, training_organisation, vae_decision_date, centre_id, source_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, birth_name = excluded.birth_name,
 			usage_name = excluded.usage_name, given_names = excluded.given_names, access_route = excluded.access_route,
 			training_organisation = excluded.training_organisation, vae_decision_date = excluded.vae_decision_date,
-			source_version = excluded.source_version
+			centre_id = excluded.centre_id, source_version = excluded.source_version
 		WHERE candidates.source_version < excluded.source_version`,
-		c.ID, c.Subject, c.BirthName, c.UsageName, names, string(c.AccessRoute), c.TrainingOrganisation, c.VAEDecisionDate, c.Version)
+		c.ID, c.Subject, c.BirthName, c.UsageName, names, string(c.AccessRoute), c.TrainingOrganisation, c.VAEDecisionDate, c.CentreID, c.Version)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: apply candidate %s: %w", c.ID, err)
 	}

@@ -48,7 +48,7 @@ func TestCandidateRepository(t *testing.T) {
 		require.ErrorIs(t, err, candidate.ErrUnknown)
 
 		v2 := person("cand-1", "alice")
-		v2.Version, v2.TrainingOrganisation = 2, "GRETA"
+		v2.Version, v2.TrainingOrganisation, v2.CentreID = 2, "GRETA", "CENTRE-69"
 		applied, err := repo.Apply(ctx, v2)
 		require.NoError(t, err)
 		require.True(t, applied)
@@ -73,5 +73,30 @@ func TestCandidateRepository(t *testing.T) {
 		got, err = repo.Get(ctx, "cand-1")
 		require.NoError(t, err)
 		require.Equal(t, v3, got)
+	})
+}
+
+// TestCandidateRepositoryCentreOfOlderRows: a record projected before the
+// registering centre was kept reads as CentreUnknown (no centre may
+// register it) until its next event.
+func TestCandidateRepositoryCentreOfOlderRows(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		_, err := st.db.ExecContext(ctx, `INSERT INTO candidates (id, given_names, source_version) VALUES ('old-1', '[]', 1)`)
+		require.NoError(t, err)
+		repo := sqlstore.NewCandidateRepository(st.db)
+		got, err := repo.Get(ctx, "old-1")
+		require.NoError(t, err)
+		require.Equal(t, candidate.CentreUnknown, got.CentreID)
+
+		next := person("old-1", "alice")
+		next.Version = 2
+		applied, err := repo.Apply(ctx, next)
+		require.NoError(t, err)
+		require.True(t, applied)
+		got, err = repo.Get(ctx, "old-1")
+		require.NoError(t, err)
+		require.Equal(t, "", got.CentreID, "a self-registered record once its next event arrives")
 	})
 }

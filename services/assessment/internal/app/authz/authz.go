@@ -3,16 +3,24 @@
 // roles of the token:
 //
 //   - centre: creates sessions for the centre named in its token; reads and
-//     manages (jury, candidacies, opening) only that centre's sessions;
+//     manages (jury, candidacies, opening) only that centre's sessions, into
+//     which it registers the candidate records it registered or
+//     self-registered ones, never another centre's;
 //     reads their minutes but not the jurors' evaluations;
 //   - juror: reads the sessions whose jury it sits on (by token subject),
 //     their jury, candidacies and minutes; writes and reads only its own
 //     evaluations, deliberates and signs — never on a candidacy whose
-//     candidate it declared a link with (R21);
+//     candidate it declared a link with (R21), which it does not even read
+//     (it still reads and signs the session's minutes, which name every
+//     candidacy: the jury signs them as a whole);
 //   - candidate: reads the sessions where it has a candidacy and its own
 //     candidacies, without the jury's decision (results reach candidates
 //     after the ministry validates the minutes, R51), and nothing else;
-//   - ministry, admin: read everything, change nothing.
+//   - ministry, admin: read everything, change nothing (admin is an
+//     operator role).
+//
+// Table (table.go) lists, for every RPC, the roles and the ownership rule
+// these functions implement.
 //
 // Existence is not leaked: a caller who may not read a session gets the
 // same PermissionDenied whether or not it exists. Only ministry and admin,
@@ -25,6 +33,7 @@ import (
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -123,9 +132,29 @@ func CanManage(p auth.Principal, s *session.Session) error {
 	return Denial(p)
 }
 
-// CanReadCandidacy returns nil when p may read candidacy c of s.
+// CanRegister returns nil when p, the organising centre of a session, may
+// register person into it: a record the centre registered itself, or one
+// the person registered themselves (whose id the person gave the centre).
+// A record another centre registered is refused with the very answer an
+// unknown record gets (candidate.ErrUnknown), so that neither its
+// existence nor the person's name leaks to the centre.
+func CanRegister(p auth.Principal, person candidate.Candidate) error {
+	if p.Centre != "" && (person.CentreID == "" || person.CentreID == p.Centre) {
+		return nil
+	}
+	return candidate.ErrUnknown.WithMeta("candidate", person.ID)
+}
+
+// CanReadCandidacy returns nil when p may read candidacy c of s. A juror
+// recused from c (a declared link with its candidate, R21) reads nothing
+// of it: neither the candidacy nor, in the portfolio service, its dossier.
 func CanReadCandidacy(p auth.Principal, s *session.Session, c candidacy.Candidacy) error {
-	if SeesJury(p, s) || owns(p, c) {
+	switch {
+	case ReadsAll(p) || Organises(p, s) || owns(p, c):
+		return nil
+	case SitsOn(p, s) && s.Conflicted(p.Subject, c.ID):
+		return session.ErrJurorRecused.WithMeta("candidacy", c.ID).WithMeta("juror", p.Subject)
+	case SitsOn(p, s):
 		return nil
 	}
 	return Denial(p)

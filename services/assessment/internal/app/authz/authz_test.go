@@ -105,8 +105,8 @@ func TestAccessTable(t *testing.T) {
 			row{ok, ok, denied, ok, ok, ok, ok, ok}},
 		{"juror not assigned: nothing", jurorUnassigned,
 			row{notJuror, notJuror, notJuror, notJuror, notJuror, notJuror, notJuror, notJuror}},
-		{"R21: juror with a link to the candidate: reads, signs, neither scores nor deliberates", jurorConflicted,
-			row{ok, ok, denied, ok, recused, recused, recused, ok}},
+		{"R21: juror with a link to the candidate: reads the session and signs; neither reads the candidacy, scores nor deliberates", jurorConflicted,
+			row{ok, ok, denied, recused, recused, recused, recused, ok}},
 		{"candidate of the session: reads the session and its own candidacy only", candidateOwn,
 			row{ok, denied, denied, ok, denied, denied, denied, denied}},
 		{"another candidate: nothing", candidateOther,
@@ -162,6 +162,17 @@ func TestCandidateDoesNotSeeTheDecision(t *testing.T) {
 	}
 }
 
+func TestR21RecusedJurorListsNothingOfTheCandidacy(t *testing.T) {
+	t.Parallel()
+	s, _ := fixture(t)
+	if got := authz.Visible(jurorConflicted, s); len(got) != 0 {
+		t.Fatalf("a recused juror sees %d candidacies; want none", len(got))
+	}
+	if got := authz.Visible(jurorAssigned, s); len(got) != 1 {
+		t.Fatalf("a free juror sees %d candidacies; want 1", len(got))
+	}
+}
+
 func TestListScopeAndPlan(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -189,4 +200,35 @@ func TestListScopeAndPlan(t *testing.T) {
 			t.Errorf("Plan(%v) = %v; want PermissionDenied", p.Roles, err)
 		}
 	}
+}
+
+func TestCentreRegistersOnlyItsOwnOrSelfRegisteredCandidates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		centre string
+		want   string
+	}{
+		{"registered by the centre", "CENTRE-69", ok},
+		{"registered themselves", "", ok},
+		{"registered by another centre: answered as unknown", "CENTRE-13", "CANDIDATE_UNKNOWN"},
+		{"projected before centres were kept: answered as unknown", candidate.CentreUnknown, "CANDIDATE_UNKNOWN"},
+	}
+	for _, tt := range tests {
+		person := candidate.Candidate{ID: "cand-9", BirthName: "Secret", CentreID: tt.centre, Version: 1}
+		if got := anyReason(authz.CanRegister(centreOwn, person)); got != tt.want {
+			t.Errorf("%s: %q; want %q", tt.name, got, tt.want)
+		}
+	}
+	if got := anyReason(authz.CanRegister(auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleCentre}}, candidate.Candidate{ID: "c"})); got == ok {
+		t.Error("a centre token without a centre registered a candidate")
+	}
+}
+
+func anyReason(err error) string {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return ae.Reason
+	}
+	return ""
 }

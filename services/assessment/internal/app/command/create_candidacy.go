@@ -35,8 +35,9 @@ func NewCreateCandidacyHandler(repo session.Repository, titles TitleCatalogue, c
 }
 
 // Handle registers the candidate (R21, R25) when the caller organises the
-// session. The candidate must be known from the candidate events
-// (CANDIDATE_UNKNOWN otherwise).
+// session. The candidate must be known from the candidate events and be
+// one the centre may register (authz.CanRegister): CANDIDATE_UNKNOWN
+// otherwise, the same answer for both.
 func (h CreateCandidacyHandler) Handle(ctx context.Context, cmd CreateCandidacy) (candidacy.Candidacy, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -57,6 +58,9 @@ func (h CreateCandidacyHandler) Handle(ctx context.Context, cmd CreateCandidacy)
 		}
 		person, err := h.candidates.Get(ctx, cmd.Registration.CandidateID)
 		if err != nil {
+			return err
+		}
+		if err := authz.CanRegister(p, person); err != nil {
 			return err
 		}
 		t, err := h.titles.Get(ctx, s.TitleID(), s.TitleVersion())

@@ -33,8 +33,17 @@ type Candidate struct {
 	AccessRoute          AccessRoute
 	TrainingOrganisation string // training and apprenticeship routes
 	VAEDecisionDate      string // "YYYY-MM-DD", VAE route
-	Version              int64  // version of the candidate record the event carried
+	// CentreID is the centre that registered the record, "" when the
+	// person registered themselves, CentreUnknown when projected before
+	// the projection kept it.
+	CentreID string
+	Version  int64 // version of the candidate record the event carried
 }
+
+// CentreUnknown is the CentreID of a record projected before the
+// projection kept the registering centre: no centre may register it until
+// its next update brings the centre.
+const CentreUnknown = "?"
 
 // Errors of the projection.
 var (

@@ -97,19 +97,40 @@ func (s *Session) AttachDossier(sub Submission, now time.Time) (bool, error) {
 // (name, subject, training organisation) and reports whether any changed.
 // A closed session keeps what it had. A new training organisation can bring
 // a juror's declared link into play: that juror then may no longer evaluate
-// or deliberate on the candidacy (R21).
+// or deliberate on the candidacy (R21), nor read it: when the jurors
+// recused from a candidacy change, CandidacyRecusalsChanged tells the
+// portfolio service, which hides the dossier from them.
 func (s *Session) RefreshCandidate(person candidate.Candidate, now time.Time) bool {
 	if s.state == StateClosed {
 		return false
 	}
 	changed := false
 	for _, c := range s.candidacies {
-		if c.CandidateID == person.ID && c.Refresh(person, now) {
+		if c.CandidateID != person.ID {
+			continue
+		}
+		before := s.recused(*c)
+		if c.Refresh(person, now) {
 			changed = true
+			if after := s.recused(*c); !slices.Equal(before, after) {
+				s.record(CandidacyRecusalsChanged{SessionID: s.id, CandidacyID: c.ID, CandidateID: c.CandidateID, Jurors: after, At: now})
+			}
 		}
 	}
 	if changed {
 		s.touch(now)
 	}
 	return changed
+}
+
+// recused returns the subjects of the jurors with a declared link with c's
+// candidate (R21), sorted (the jury is kept by subject).
+func (s *Session) recused(c candidacy.Candidacy) []string {
+	var out []string
+	for _, j := range s.jurors {
+		if _, hit := j.ConflictWith(c.Party()); hit {
+			out = append(out, j.Subject)
+		}
+	}
+	return out
 }

@@ -169,3 +169,43 @@ func TestRefreshCandidateCanRecuseAJuror(t *testing.T) {
 		t.Fatal("RefreshCandidate with the same facts reported a change")
 	}
 }
+
+// TestR21RecusalsChangedIsRecorded: a change of the candidate that recuses
+// a juror, or frees them again, records the candidacy's full list of
+// recused jurors; a change that recuses nobody new records none.
+func TestR21RecusalsChangedIsRecorded(t *testing.T) {
+	t.Parallel()
+	s := newSession(t, draft())
+	addJuror(t, s, juror(t, "j1", jury.Link{Kind: jury.LinkTrainingOrganisation, Value: "GRETA Rhône"}))
+	addJuror(t, s, juror(t, "j2"))
+	register(t, s, "cy-1", "cand-1")
+	s.PullEvents()
+	recusals := func() [][]string {
+		var out [][]string
+		for _, e := range s.PullEvents() {
+			if r, ok := e.(session.CandidacyRecusalsChanged); ok {
+				if r.SessionID != s.ID() || r.CandidacyID != "cy-1" || r.CandidateID != "cand-1" {
+					t.Fatalf("event %+v names another candidacy", r)
+				}
+				out = append(out, r.Jurors)
+			}
+		}
+		return out
+	}
+	p := person("cand-1")
+	p.TrainingOrganisation = "GRETA  rhône"
+	s.RefreshCandidate(p, now)
+	if got := recusals(); len(got) != 1 || !slices.Equal(got[0], []string{"j1"}) {
+		t.Fatalf("after the link appeared: %v; want [[j1]]", got)
+	}
+	p.BirthName = "Autre"
+	s.RefreshCandidate(p, now)
+	if got := recusals(); len(got) != 0 {
+		t.Fatalf("after a change that recuses nobody new: %v; want none", got)
+	}
+	p.TrainingOrganisation = "AFPA"
+	s.RefreshCandidate(p, now)
+	if got := recusals(); len(got) != 1 || len(got[0]) != 0 {
+		t.Fatalf("after the link went away: %v; want [[]]", got)
+	}
+}

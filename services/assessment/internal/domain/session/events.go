@@ -39,6 +39,18 @@ type CandidacyRegistered struct {
 	At        time.Time
 }
 
+// CandidacyRecusalsChanged: the jurors recused from a candidacy (a
+// declared link with its candidate, R21) changed, because what the
+// candidacy knows of the candidate changed. Jurors lists them all, by
+// subject; empty when none is recused any more.
+type CandidacyRecusalsChanged struct {
+	SessionID   string
+	CandidacyID string
+	CandidateID string
+	Jurors      []string
+	At          time.Time
+}
+
 // MinutesSigned: the last juror signed; the session is closed.
 type MinutesSigned struct {
 	Minutes minutes.Minutes
@@ -50,3 +62,5 @@ func (JurorAssigned) sessionEvent()       {}
 func (JurorUnassigned) sessionEvent()     {}
 func (CandidacyRegistered) sessionEvent() {}
 func (MinutesSigned) sessionEvent()       {}
+
+func (CandidacyRecusalsChanged) sessionEvent() {}

@@ -2,6 +2,7 @@ package keyfile_test
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	keyFile, retiredFile := filepath.Join(dir, "certificate-ed25519.pem"), filepath.Join(dir, "certificate-keys-retired.json")
-	oldKey, _, err := keyfile.LoadOrCreate(keyFile)
+	oldKey, _, err := keyfile.LoadOrCreate(keyFile, allow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,14 +31,14 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
-	newKey, created, err := keyfile.LoadOrCreate(keyFile)
+	newKey, created, err := keyfile.LoadOrCreate(keyFile, allow)
 	if err != nil || created || newKey.Equal(oldKey) {
 		t.Fatalf("after Rotate the key file holds created=%v same=%v, %v; want a new existing key", created, newKey.Equal(oldKey), err)
 	}
 	if r.RetiredKeyID != before.KeyID || r.CurrentKeyID != certificate.KeyID(newKey.Public().(ed25519.PublicKey)) {
 		t.Fatalf("Rotate() = %+v", r)
 	}
-	if kept, _, err := keyfile.LoadOrCreate(r.RetiredKeyFile); err != nil || !kept.Equal(oldKey) {
+	if kept, _, err := keyfile.LoadOrCreate(r.RetiredKeyFile, mustExist); err != nil || !kept.Equal(oldKey) {
 		t.Fatalf("retired private key file %s: %v", r.RetiredKeyFile, err)
 	}
 	after := sign(t, newKey, "TP-2026-ABCD-EFGJ-0")
@@ -52,7 +53,7 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	if _, err := keyfile.Rotate(keyFile, retiredFile); err != nil {
 		t.Fatalf("second Rotate: %v", err)
 	}
-	third, _, _ := keyfile.LoadOrCreate(keyFile)
+	third, _, _ := keyfile.LoadOrCreate(keyFile, allow)
 	ring = keyring(t, third, retiredFile)
 	if len(ring) != 3 || ring.Verify(before) != nil || ring.Verify(after) != nil {
 		t.Fatalf("after two rotations: keyring of %d keys; want 3 verifying both certificates", len(ring))
@@ -115,3 +116,6 @@ func keyring(t *testing.T, current ed25519.PrivateKey, retiredFile string) certi
 	}
 	return certificate.NewKeyring(append(retired, current.Public().(ed25519.PublicKey))...)
 }
+
+// mustExist refuses to create a key: the file read must already be there.
+func mustExist() error { return errors.New("the key file must exist") }

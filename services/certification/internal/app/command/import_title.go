@@ -7,6 +7,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/services/certification/internal/app/authz"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 )
@@ -49,7 +50,8 @@ func NewImportTitleHandler(titles catalogue.Repository, now func() time.Time) Im
 	return ImportTitleHandler{titles: titles, now: now}
 }
 
-// Handle authorises the caller (ministry or admin), parses the document
+// Handle authorises the caller (the ministry only: admin is an operator
+// role, read-only on business data), parses the document
 // with the same rules as the files loaded at start, and publishes it.
 // Importing a published version again with the same content changes
 // nothing and reports Created false; with other content it is
@@ -59,7 +61,7 @@ func (h ImportTitleHandler) Handle(ctx context.Context, cmd ImportTitle) (Import
 	if err != nil {
 		return ImportTitleResult{}, err
 	}
-	if !p.HasAny(auth.RoleMinistry, auth.RoleAdmin) {
+	if !authz.Publishes(p) {
 		return ImportTitleResult{}, ErrImportDenied
 	}
 	if err := checkSize(len(cmd.YAML)); err != nil {

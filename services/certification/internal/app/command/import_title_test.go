@@ -25,7 +25,7 @@ func TestImportTitleAuthorisation(t *testing.T) {
 		{"candidate may not publish", as(auth.RoleCandidate), apperr.KindPermissionDenied, "PERMISSION_DENIED"},
 		{"juror may not publish", as(auth.RoleJuror), apperr.KindPermissionDenied, "PERMISSION_DENIED"},
 		{"ministry publishes", as(auth.RoleMinistry), 0, ""},
-		{"admin publishes", as(auth.RoleAdmin), 0, ""},
+		{"admin, an operator role, may not publish", as(auth.RoleAdmin), apperr.KindPermissionDenied, "PERMISSION_DENIED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

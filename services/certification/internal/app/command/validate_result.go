@@ -11,6 +11,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/services/certification/internal/app/authz"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
@@ -76,7 +77,7 @@ func (h ValidateResultHandler) Handle(ctx context.Context, cmd ValidateResult) (
 	if err != nil {
 		return ValidateResultOutput{}, err
 	}
-	if !p.Has(auth.RoleMinistry) {
+	if !authz.Validates(p) {
 		return ValidateResultOutput{}, result.ErrValidationDenied
 	}
 	if strings.TrimSpace(cmd.SessionID) == "" {

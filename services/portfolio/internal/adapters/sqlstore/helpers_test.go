@@ -101,7 +101,8 @@ func submitFn(t *testing.T, at time.Time) func(d *dossier.Dossier) (*dossier.Sna
 		Address: &refdata.PostalAddress{Lines: []string{"1 rue"}, PostalCode: "69001", Locality: "Lyon", CountryCode: "FR"}}, title)
 	id := newID(t)
 	return func(d *dossier.Dossier) (*dossier.Snapshot, error) {
-		return d.Submit(dossier.SubmitInput{SnapshotID: id, Session: session, CandidacyID: "cy-1", Title: title, Cover: cover}, at)
+		candidacy := refdata.Candidacy{ID: "cy-1", SessionID: session.ID, CandidateID: d.CandidateID()}
+		return d.Submit(dossier.SubmitInput{SnapshotID: id, Session: session, Candidacy: candidacy, Title: title, Cover: cover}, at)
 	}
 }
 

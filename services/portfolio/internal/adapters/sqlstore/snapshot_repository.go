@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
@@ -160,6 +161,13 @@ func (r *DossierRepository) Snapshots(ctx context.Context, q dossier.SnapshotQue
 	k.Equal("dossier_id", q.DossierID)
 	k.Equal("candidate_id", q.CandidateID)
 	k.Equal("session_id", q.SessionID)
+	if len(q.ExceptCandidates) > 0 {
+		marks := make([]string, len(q.ExceptCandidates))
+		for i, c := range q.ExceptCandidates {
+			marks[i] = k.Arg(c)
+		}
+		k.Where("candidate_id NOT IN (" + strings.Join(marks, ", ") + ")")
+	}
 	if q.After != nil {
 		k.After("submitted_at", "id", q.After.CreatedAt, q.After.ID)
 	}

@@ -142,5 +142,15 @@ func TestSnapshotRepository_ListFilters(t *testing.T) {
 		none, err := repo.Snapshots(ctx, dossier.SnapshotQuery{SessionID: "other", Limit: 10})
 		require.NoError(t, err)
 		require.Empty(t, none)
+
+		// A recused juror's list leaves candidates out (R21), with paging.
+		but1, err := repo.Snapshots(ctx, dossier.SnapshotQuery{SessionID: "sess-1", ExceptCandidates: []string{"cand-1"}, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, but1, 1)
+		require.Equal(t, ids[1], but1[0].ID)
+		butBoth, err := repo.Snapshots(ctx, dossier.SnapshotQuery{SessionID: "sess-1", ExceptCandidates: []string{"cand-1", "cand-2"},
+			After: &dossier.Cursor{CreatedAt: baseTime.Add(-time.Hour), ID: ""}, Limit: 10})
+		require.NoError(t, err)
+		require.Empty(t, butBoth)
 	})
 }

@@ -11,8 +11,12 @@
 //   - the organising centre of a session (a `centre` token naming it) and
 //     the jurors assigned to it (a `juror` token whose subject the session's
 //     jury holds) read the snapshots submitted for that session and their
-//     documents, never a draft;
+//     documents, never a draft; a juror recused from a candidacy (a
+//     declared link with its candidate, R21) reads nothing of it;
 //   - everybody else: nothing.
+//
+// Table (table.go) lists, for every RPC, the roles and the ownership rule
+// these functions implement.
 //
 // Existence is not leaked: a caller who may not read a dossier gets
 // PermissionDenied whether or not it exists. Only ministry and admin, and
@@ -30,6 +34,10 @@ import (
 
 // ErrDenied is the PermissionDenied answer of every rule of this package.
 var ErrDenied = apperr.New(apperr.KindPermissionDenied, "DOSSIER_ACCESS_DENIED", "you may not access this dossier")
+
+// ErrRecused refuses a juror recused from the candidacy (R21) the snapshot
+// was submitted for.
+var ErrRecused = ErrDenied.WithMessage("you declared a link with this candidate: you may not read their dossier").WithRule("R21")
 
 // ErrNotOwner refuses a change by anybody but the owner.
 var ErrNotOwner = ErrDenied.WithMessage("only the candidate who owns a dossier may change it")
@@ -54,8 +62,9 @@ func ReadsSessionAs(p auth.Principal, s refdata.Session, isJuror bool) bool {
 
 // Access applies the rules with the facts of the projections.
 type Access struct {
-	Candidates refdata.Candidates
-	Sessions   refdata.Sessions
+	Candidates  refdata.Candidates
+	Sessions    refdata.Sessions
+	Candidacies refdata.Candidacies
 }
 
 // IsOwner reports whether p owns the dossiers of candidate record
@@ -116,7 +125,8 @@ func (a Access) ReadsSession(ctx context.Context, p auth.Principal, sessionID st
 }
 
 // ReadsSnapshot returns nil when p may read snapshot s: ministry, admin,
-// the owner, and the centre and jurors of its session.
+// the owner, and the centre and jurors of its session, but a juror
+// recused from the candidacy (R21).
 func (a Access) ReadsSnapshot(ctx context.Context, p auth.Principal, s *dossier.Snapshot) error {
 	if ReadsAll(p) {
 		return nil
@@ -132,7 +142,55 @@ func (a Access) ReadsSnapshot(ctx context.Context, p auth.Principal, s *dossier.
 	if !reads {
 		return ErrDenied
 	}
+	return a.notRecused(ctx, p, s)
+}
+
+// notRecused returns ErrRecused when p reads s's session only as a juror
+// and is recused from the candidacy of s's candidate there (R21). The
+// organising centre reads whatever its jurors are recused from.
+func (a Access) notRecused(ctx context.Context, p auth.Principal, s *dossier.Snapshot) error {
+	organiser, err := a.organises(ctx, p, s.SessionID)
+	if err != nil || organiser {
+		return err
+	}
+	recused, err := a.Candidacies.Recused(ctx, s.SessionID, s.CandidateID, p.Subject)
+	if err != nil {
+		return err
+	}
+	if recused {
+		return ErrRecused.WithMeta("session_id", s.SessionID)
+	}
 	return nil
+}
+
+// RecusedCandidates returns the candidates of session sessionID whose
+// snapshots p may not read because p, reading the session only as a
+// juror, is recused from their candidacies (R21): a list leaves them out.
+func (a Access) RecusedCandidates(ctx context.Context, p auth.Principal, sessionID string) ([]string, error) {
+	if ReadsAll(p) || !p.Has(auth.RoleJuror) {
+		return nil, nil
+	}
+	organiser, err := a.organises(ctx, p, sessionID)
+	if err != nil || organiser {
+		return nil, err
+	}
+	return a.Candidacies.RecusedCandidates(ctx, sessionID, p.Subject)
+}
+
+// organises reports whether p is the organising centre of the session; an
+// unknown session has none.
+func (a Access) organises(ctx context.Context, p auth.Principal, sessionID string) (bool, error) {
+	if !p.Has(auth.RoleCentre) || p.Centre == "" {
+		return false, nil
+	}
+	s, err := a.Sessions.Get(ctx, sessionID)
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.CentreID == p.Centre, nil
 }
 
 // Hide turns the NotFound of a resource p may not know about into

@@ -3,6 +3,8 @@ package authz_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/titrepro/titrepro/internal/auth"
@@ -24,6 +26,11 @@ var (
 	// aliceAsJuror holds the juror role under alice's candidate subject: the
 	// candidate role is what makes an owner.
 	aliceAsJuror = auth.Principal{Subject: "alice@idp", Roles: []auth.Role{auth.RoleJuror}}
+	// recused sits on s1's jury and declared a link with alice (R21).
+	recused = auth.Principal{Subject: "juror-3", Roles: []auth.Role{auth.RoleJuror}}
+	// centreAndRecusedJuror organises s1 and is, under the same subject,
+	// a juror recused from alice's candidacy: the centre reads it.
+	centreAndRecusedJuror = auth.Principal{Subject: "c1-user", Roles: []auth.Role{auth.RoleCentre, auth.RoleJuror}, Centre: "C1"}
 )
 
 // fakeRefs is an in-memory projection.
@@ -71,6 +78,38 @@ func (f fakeSessions) ApplyJuror(context.Context, refdata.JurorChange) (bool, er
 	return false, nil
 }
 
+// fakeCandidacies holds the recusals: session|candidate → jurors.
+type fakeCandidacies map[string][]string
+
+func (f fakeCandidacies) Get(context.Context, string) (refdata.Candidacy, error) {
+	return refdata.Candidacy{}, refdata.ErrCandidacyNotFound
+}
+
+func (f fakeCandidacies) OfCandidate(context.Context, string, string) (refdata.Candidacy, error) {
+	return refdata.Candidacy{}, refdata.ErrCandidacyNotFound
+}
+
+func (f fakeCandidacies) Insert(context.Context, refdata.Candidacy) (bool, error) { return false, nil }
+
+func (f fakeCandidacies) Recused(_ context.Context, session, candidate, subject string) (bool, error) {
+	return slices.Contains(f[session+"|"+candidate], subject), nil
+}
+
+func (f fakeCandidacies) RecusedCandidates(_ context.Context, session, subject string) ([]string, error) {
+	var out []string
+	for k, jurors := range f {
+		s, c, _ := strings.Cut(k, "|")
+		if s == session && slices.Contains(jurors, subject) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f fakeCandidacies) ApplyRecusals(context.Context, refdata.Recusals) (bool, error) {
+	return false, nil
+}
+
 func newAccess() authz.Access {
 	refs := fakeRefs{
 		candidates: map[string]refdata.Candidate{"cand-alice": {ID: "cand-alice", Subject: "alice@idp"}},
@@ -78,9 +117,10 @@ func newAccess() authz.Access {
 			"s1": {ID: "s1", CentreID: "C1"},
 			"s2": {ID: "s2", CentreID: "C2"},
 		},
-		jurors: map[string]bool{"s1|juror-1": true, "s2|juror-2": true},
+		jurors: map[string]bool{"s1|juror-1": true, "s2|juror-2": true, "s1|juror-3": true, "s1|c1-user": true},
 	}
-	return authz.Access{Candidates: refs, Sessions: fakeSessions{refs}}
+	recusals := fakeCandidacies{"s1|cand-alice": {"juror-3", "c1-user"}}
+	return authz.Access{Candidates: refs, Sessions: fakeSessions{refs}, Candidacies: recusals}
 }
 
 func TestReadsDraft(t *testing.T) {
@@ -131,6 +171,8 @@ func TestReadsSnapshot(t *testing.T) {
 		{"a centre token without centre does not", noCentre, s1, false},
 		{"a juror assigned to the session reads it", juror, s1, true},
 		{"a juror of another session does not", juror2, s1, false},
+		{"R21: a juror of the session recused from the candidacy does not", recused, s1, false},
+		{"R21: the organising centre reads what a juror of the same subject is recused from", centreAndRecusedJuror, s1, true},
 		{"ministry reads it", ministry, s1, true},
 		{"admin reads it", admin, s1, true},
 		{"nobody but ministry reads a snapshot of an unknown session as centre", centre1, unknownSession, false},
@@ -190,5 +232,24 @@ func TestHide(t *testing.T) {
 	}
 	if err := authz.Hide(alice, notFound, true); !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("Hide(owner) = %v; want not found", err)
+	}
+}
+
+func TestR21RecusedCandidatesAreLeftOutOfAJurorsList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newAccess()
+	got, err := a.RecusedCandidates(ctx, recused, "s1")
+	if err != nil || !slices.Equal(got, []string{"cand-alice"}) {
+		t.Errorf("RecusedCandidates(recused juror) = %v, %v; want [cand-alice]", got, err)
+	}
+	for _, p := range []auth.Principal{juror, centre1, centreAndRecusedJuror, ministry} {
+		if got, err := a.RecusedCandidates(ctx, p, "s1"); err != nil || len(got) != 0 {
+			t.Errorf("RecusedCandidates(%s) = %v, %v; want none", p.Subject, got, err)
+		}
+	}
+	err = a.ReadsSnapshot(ctx, recused, &dossier.Snapshot{ID: "snap", CandidateID: "cand-alice", SessionID: "s1"})
+	if !errors.Is(err, authz.ErrDenied) {
+		t.Errorf("ReadsSnapshot(recused juror) = %v; want DOSSIER_ACCESS_DENIED", err)
 	}
 }

@@ -58,6 +58,28 @@ func (RecordJurorHandler) Handle(ctx context.Context, repo refdata.Sessions, c r
 	return repo.ApplyJuror(ctx, c)
 }
 
+// RecordCandidacyHandler applies CandidacyRegistered.
+type RecordCandidacyHandler struct{}
+
+// Handle stores c unless it is known.
+func (RecordCandidacyHandler) Handle(ctx context.Context, repo refdata.Candidacies, c refdata.Candidacy) (bool, error) {
+	if c.ID == "" || c.SessionID == "" || c.CandidateID == "" {
+		return false, invalidEvent("session_id, candidacy_id and candidate_id are required")
+	}
+	return repo.Insert(ctx, c)
+}
+
+// RecordRecusalsHandler applies CandidacyRecusalsChanged.
+type RecordRecusalsHandler struct{}
+
+// Handle records the change unless a later one is stored.
+func (RecordRecusalsHandler) Handle(ctx context.Context, repo refdata.Candidacies, r refdata.Recusals) (bool, error) {
+	if r.CandidacyID == "" || r.SessionID == "" || r.CandidateID == "" || r.At.IsZero() {
+		return false, invalidEvent("session_id, candidacy_id, candidate_id and a time are required")
+	}
+	return repo.ApplyRecusals(ctx, r)
+}
+
 func invalidEvent(msg string) error {
 	return apperr.New(apperr.KindInvalidArgument, "EVENT_INVALID", msg)
 }

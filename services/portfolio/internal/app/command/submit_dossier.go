@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,24 +25,29 @@ type SubmitDossier struct {
 
 // SubmitDossierHandler handles SubmitDossier.
 type SubmitDossierHandler struct {
-	repo       dossier.Repository
-	access     authz.Access
-	candidates refdata.Candidates
-	titles     refdata.Titles
-	sessions   refdata.Sessions
-	now        func() time.Time
+	repo        dossier.Repository
+	access      authz.Access
+	candidates  refdata.Candidates
+	titles      refdata.Titles
+	sessions    refdata.Sessions
+	candidacies refdata.Candidacies
+	now         func() time.Time
 }
 
 // NewSubmitDossierHandler returns the handler.
 func NewSubmitDossierHandler(repo dossier.Repository, access authz.Access, candidates refdata.Candidates,
-	titles refdata.Titles, sessions refdata.Sessions, now func() time.Time,
+	titles refdata.Titles, sessions refdata.Sessions, candidacies refdata.Candidacies, now func() time.Time,
 ) SubmitDossierHandler {
-	return SubmitDossierHandler{repo: repo, access: access, candidates: candidates, titles: titles, sessions: sessions, now: now}
+	return SubmitDossierHandler{repo: repo, access: access, candidates: candidates, titles: titles, sessions: sessions,
+		candidacies: candidacies, now: now}
 }
 
 // Handle takes the snapshot and returns it; DossierSubmitted is published
 // from the same transaction. The cover is derived now from the candidate
-// record (R42) and frozen with the rest (R41).
+// record (R42) and frozen with the rest (R41). The snapshot goes onto the
+// owner's candidacy in the session: the one named, which must be theirs
+// and in that session, or, when none is named, the one the projection
+// knows; anything else is dossier.ErrCandidacyUnknown.
 func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*dossier.Snapshot, error) {
 	p, d, err := ownDossier(ctx, h.repo, h.access, cmd.DossierID)
 	if err != nil {
@@ -51,6 +57,10 @@ func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*d
 	if apperr.KindOf(err) == apperr.KindNotFound {
 		return nil, ErrSessionUnknown.WithMeta("session_id", cmd.SessionID)
 	}
+	if err != nil {
+		return nil, err
+	}
+	candidacy, err := h.candidacy(ctx, cmd, d.CandidateID())
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +81,28 @@ func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*d
 		return nil, err
 	}
 	in := dossier.SubmitInput{
-		SnapshotID: id.String(), Session: session, CandidacyID: cmd.CandidacyID,
+		SnapshotID: id.String(), Session: session, Candidacy: candidacy,
 		Title: title, Cover: dossier.CoverOf(owner, title),
 	}
 	return h.repo.Submit(ctx, cmd.DossierID, dossier.RequestKey{CreatedBy: p.Subject, RequestID: cmd.RequestID, RequestHash: hash},
 		func(d *dossier.Dossier) (*dossier.Snapshot, error) { return d.Submit(in, h.now()) })
+}
+
+// candidacy returns the candidacy cmd submits onto: the one it names, or
+// the candidate's in the session. The domain checks that it is the
+// candidate's in that session.
+func (h SubmitDossierHandler) candidacy(ctx context.Context, cmd SubmitDossier, candidateID string) (refdata.Candidacy, error) {
+	var (
+		c   refdata.Candidacy
+		err error
+	)
+	if id := strings.TrimSpace(cmd.CandidacyID); id != "" {
+		c, err = h.candidacies.Get(ctx, id)
+	} else {
+		c, err = h.candidacies.OfCandidate(ctx, cmd.SessionID, candidateID)
+	}
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return refdata.Candidacy{}, dossier.ErrCandidacyUnknown.WithMeta("session_id", cmd.SessionID)
+	}
+	return c, err
 }

@@ -128,5 +128,6 @@ func (h ListSnapshotsHandler) scope(ctx context.Context, p auth.Principal, q Lis
 	if !reads {
 		return sq, authz.ErrDenied
 	}
-	return sq, nil
+	sq.ExceptCandidates, err = h.access.RecusedCandidates(ctx, p, q.SessionID)
+	return sq, err
 }

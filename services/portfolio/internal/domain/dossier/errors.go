@@ -49,6 +49,12 @@ var (
 	// broken (meta "rules" lists them all).
 	ErrIncomplete = apperr.New(apperr.KindFailedPrecondition, "DOSSIER_INCOMPLETE",
 		"the dossier is incomplete and cannot be submitted")
+	// ErrCandidacyUnknown: no candidacy of the dossier's candidate in the
+	// session is known (yet). A candidacy of another person, or in another
+	// session, gets this very answer: a dossier goes only onto its owner's
+	// candidacy, and nothing about another's leaks.
+	ErrCandidacyUnknown = apperr.New(apperr.KindFailedPrecondition, "CANDIDACY_UNKNOWN",
+		"no candidacy of the dossier's candidate in this session is known: check the ids, or retry in a moment if the candidate was just registered")
 	// ErrSessionTitleMismatch: the session is not held for the dossier's
 	// title version.
 	ErrSessionTitleMismatch = apperr.New(apperr.KindFailedPrecondition, "SESSION_TITLE_MISMATCH",

@@ -82,3 +82,6 @@ func fields(t *testing.T, err error) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// ownCandidacy is owner's candidacy in sessionTitre.
+var ownCandidacy = refdata.Candidacy{ID: "cy-1", SessionID: "sess-1", CandidateID: owner.ID}

@@ -66,8 +66,11 @@ type SnapshotQuery struct {
 	DossierID   string
 	CandidateID string
 	SessionID   string
-	After       *Cursor
-	Limit       int
+	// ExceptCandidates leaves out the snapshots of these candidates (those
+	// a recused juror may not read, R21).
+	ExceptCandidates []string
+	After            *Cursor
+	Limit            int
 }
 
 // Contents stores the contents of documents, each once under its SHA-256

@@ -41,20 +41,25 @@ func (s *Snapshot) Document(id string) (Document, bool) {
 
 // SubmitInput is what a submission needs besides the draft.
 type SubmitInput struct {
-	SnapshotID  string
-	Session     refdata.Session
-	CandidacyID string
-	Title       refdata.Title
-	Cover       Cover // CoverOf the owner and the title
+	SnapshotID string
+	Session    refdata.Session
+	Candidacy  refdata.Candidacy // the owner's candidacy in Session
+	Title      refdata.Title
+	Cover      Cover // CoverOf the owner and the title
 }
 
-// Submit freezes the draft for in.Session at instant now. The session must
-// be held for the dossier's title version, and the dossier complete for it
+// Submit freezes the draft for in.Session at instant now, onto
+// in.Candidacy. The candidacy must be the dossier's candidate's in that
+// session (ErrCandidacyUnknown otherwise), the session held for the
+// dossier's title version, and the dossier complete for it
 // (CheckComplete). The draft itself is not changed: the candidate keeps
 // editing it, and the snapshot stays as it was (R41).
 func (d *Dossier) Submit(in SubmitInput, now time.Time) (*Snapshot, error) {
 	if in.SnapshotID == "" {
 		return nil, errors.New("dossier: empty snapshot id")
+	}
+	if in.Candidacy.ID == "" || in.Candidacy.SessionID != in.Session.ID || in.Candidacy.CandidateID != d.candidateID {
+		return nil, ErrCandidacyUnknown.WithMeta("session_id", in.Session.ID)
 	}
 	if in.Session.TitleID != d.titleID || in.Session.TitleVersion != d.titleVersion {
 		return nil, ErrSessionTitleMismatch.WithMessage(fmt.Sprintf(
@@ -69,7 +74,7 @@ func (d *Dossier) Submit(in SubmitInput, now time.Time) (*Snapshot, error) {
 		DossierID:    d.id,
 		CandidateID:  d.candidateID,
 		SessionID:    in.Session.ID,
-		CandidacyID:  strings.TrimSpace(in.CandidacyID),
+		CandidacyID:  in.Candidacy.ID,
 		TitleID:      d.titleID,
 		TitleVersion: d.titleVersion,
 		Cover:        in.Cover,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
+	"github.com/titrepro/titrepro/services/portfolio/internal/domain/refdata"
 )
 
 var pdf = dossier.Document{
@@ -21,7 +22,7 @@ var png = dossier.Document{
 func submitted(t *testing.T, d *dossier.Dossier) *dossier.Snapshot {
 	t.Helper()
 	s, err := d.Submit(dossier.SubmitInput{
-		SnapshotID: "snap-1", Session: sessionTitre, CandidacyID: "cy-1", Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri),
+		SnapshotID: "snap-1", Session: sessionTitre, Candidacy: ownCandidacy, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri),
 	}, now)
 	if err != nil {
 		t.Fatalf("Submit() = %v", err)
@@ -130,13 +131,37 @@ func TestSubmitRefusals(t *testing.T) {
 	d := newDossier(t, complete())
 	other := sessionTitre
 	other.TitleVersion = "2024"
-	_, err := d.Submit(dossier.SubmitInput{SnapshotID: "s", Session: other, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}, now)
+	otherCandidacy := ownCandidacy
+	otherCandidacy.SessionID = other.ID
+	_, err := d.Submit(dossier.SubmitInput{SnapshotID: "s", Session: other, Candidacy: otherCandidacy, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}, now)
 	if !errors.Is(err, dossier.ErrSessionTitleMismatch) {
 		t.Errorf("Submit(session of another version) = %v; want SESSION_TITLE_MISMATCH", err)
 	}
 	incomplete := newDossier(t, dossier.Content{})
-	_, err = incomplete.Submit(dossier.SubmitInput{SnapshotID: "s", Session: sessionTitre, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}, now)
+	_, err = incomplete.Submit(dossier.SubmitInput{SnapshotID: "s", Session: sessionTitre, Candidacy: ownCandidacy, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}, now)
 	if !errors.Is(err, dossier.ErrIncomplete) {
 		t.Errorf("Submit(empty dossier) = %v; want DOSSIER_INCOMPLETE", err)
+	}
+}
+
+// TestSubmitOnlyOntoTheOwnersCandidacy: a dossier goes only onto a
+// candidacy of its own candidate in the session it is submitted for.
+func TestSubmitOnlyOntoTheOwnersCandidacy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		candidacy refdata.Candidacy
+	}{
+		{"another person's candidacy", refdata.Candidacy{ID: "cy-2", SessionID: sessionTitre.ID, CandidateID: "someone-else"}},
+		{"the owner's candidacy in another session", refdata.Candidacy{ID: "cy-3", SessionID: "sess-other", CandidateID: owner.ID}},
+		{"no candidacy", refdata.Candidacy{}},
+	}
+	for _, tt := range tests {
+		d := newDossier(t, complete())
+		_, err := d.Submit(dossier.SubmitInput{SnapshotID: "s", Session: sessionTitre, Candidacy: tt.candidacy,
+			Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}, now)
+		if !errors.Is(err, dossier.ErrCandidacyUnknown) {
+			t.Errorf("%s: Submit() = %v; want CANDIDACY_UNKNOWN", tt.name, err)
+		}
 	}
 }

@@ -1,14 +1,16 @@
 // Package refdata holds the portfolio service's copies of facts owned by
 // other contexts, projected from their events: the candidates (owner,
 // identity and access route for the cover, R42), the published title
-// versions (their activity types, R35) and the sessions with their jurors
-// (who may read a submitted snapshot).
+// versions (their activity types, R35), the sessions with their jurors
+// (who may read a submitted snapshot) and the candidacies with the jurors
+// recused from them (onto which candidacy an owner may submit; which juror
+// may not read a snapshot, R21).
 //
 // Events arrive at least once and possibly out of order, so each
 // projection applies a change only when it is newer than what it holds:
-// candidates by their record version, jurors by the time of the
-// assignment change. Title versions and planned sessions are immutable
-// facts: the first copy stays.
+// candidates by their record version, jurors and recusals by the time of
+// the change. Title versions, planned sessions and registered candidacies
+// are immutable facts: the first copy stays.
 package refdata
 
 import (
@@ -28,6 +30,8 @@ var (
 	ErrTitleNotFound = apperr.New(apperr.KindNotFound, "TITLE_NOT_FOUND", "title version not found")
 	// ErrSessionNotFound: no such session reached the service (yet).
 	ErrSessionNotFound = apperr.New(apperr.KindNotFound, "SESSION_NOT_FOUND", "session not found")
+	// ErrCandidacyNotFound: no such candidacy reached the service (yet).
+	ErrCandidacyNotFound = apperr.New(apperr.KindNotFound, "CANDIDACY_NOT_FOUND", "candidacy not found")
 )
 
 // AccessRoute is a candidate's access route as the candidate service names
@@ -129,4 +133,24 @@ type JurorChange struct {
 	Subject   string
 	Assigned  bool
 	At        time.Time
+}
+
+// Candidacy is a candidate's registration to a session, as the assessment
+// service registered it.
+type Candidacy struct {
+	ID          string
+	SessionID   string
+	CandidateID string   // candidate service id
+	CCPCodes    []string // the CCPs the candidate sits
+}
+
+// Recusals are the jurors recused from a candidacy (a declared link with
+// its candidate, R21), as of the change at At. A recused juror reads
+// nothing of the candidacy's dossier.
+type Recusals struct {
+	CandidacyID string
+	SessionID   string
+	CandidateID string
+	Jurors      []string // subjects; empty when none is recused
+	At          time.Time
 }

@@ -39,3 +39,24 @@ type Sessions interface {
 	// whether it wrote.
 	ApplyJuror(ctx context.Context, c JurorChange) (bool, error)
 }
+
+// Candidacies stores the candidacies and the jurors recused from them.
+type Candidacies interface {
+	// Get returns the candidacy, or ErrCandidacyNotFound.
+	Get(ctx context.Context, id string) (Candidacy, error)
+	// OfCandidate returns the candidacy of candidateID in session
+	// sessionID, or ErrCandidacyNotFound.
+	OfCandidate(ctx context.Context, sessionID, candidateID string) (Candidacy, error)
+	// Insert stores c unless it is known already, and reports whether it
+	// wrote.
+	Insert(ctx context.Context, c Candidacy) (bool, error)
+	// Recused reports whether juror subject is recused from the candidacy
+	// of candidateID in session sessionID (R21).
+	Recused(ctx context.Context, sessionID, candidateID, subject string) (bool, error)
+	// RecusedCandidates returns the candidates of session sessionID from
+	// whose candidacies juror subject is recused.
+	RecusedCandidates(ctx context.Context, sessionID, subject string) ([]string, error)
+	// ApplyRecusals records r unless a later change of the same candidacy
+	// is stored already, and reports whether it wrote.
+	ApplyRecusals(ctx context.Context, r Recusals) (bool, error)
+}

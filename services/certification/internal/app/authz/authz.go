@@ -1,0 +1,55 @@
+// Package authz holds the access rules of the certification context, on
+// top of the coarse roles of the token:
+//
+//   - anyone, even without a token: the published catalogue of titles and
+//     the verification of a certificate by its number;
+//   - ministry: publishes title versions, validates the signed minutes
+//     (R51), reads every result, record and certificate;
+//   - admin: an operator role: reads what the ministry reads, changes
+//     nothing;
+//   - candidate: reads its own record and certificates (those of the
+//     candidate records bound to its subject);
+//   - centre, juror: nothing here.
+package authz
+
+import (
+	"github.com/titrepro/titrepro/internal/auth"
+)
+
+// ReadsAll reports whether p reads every result, record and certificate.
+func ReadsAll(p auth.Principal) bool { return p.HasAny(auth.RoleMinistry, auth.RoleAdmin) }
+
+// Publishes reports whether p may publish title versions: the ministry
+// only.
+func Publishes(p auth.Principal) bool { return p.Has(auth.RoleMinistry) }
+
+// Validates reports whether p may validate signed minutes (R51): the
+// ministry only.
+func Validates(p auth.Principal) bool { return p.Has(auth.RoleMinistry) }
+
+var (
+	staffRead = auth.Grants(auth.All(auth.RoleMinistry, auth.RoleAdmin))
+	ownRead   = auth.Grants(auth.Own(auth.RoleCandidate), auth.All(auth.RoleMinistry, auth.RoleAdmin))
+	ministry  = auth.Grants(auth.All(auth.RoleMinistry))
+)
+
+// Table is the certification service's access table: for every RPC, the
+// roles that may call it and the ownership rule that narrows them. The
+// functions of this package implement it; docs/authorisation.md shows it
+// and the all-in-one's matrix test checks the running service against it.
+var Table = auth.AccessTable{
+	Service: "titrepro.certification.v1.CertificationService",
+	Rows: []auth.Access{
+		{RPC: "ListTitles", Public: true, Owner: "published reference data"},
+		{RPC: "GetTitle", Public: true, Owner: "published reference data"},
+		{RPC: "ImportTitle", Roles: ministry, Owner: "ministry only (admin is read-only)"},
+		{RPC: "GetRecord", Roles: ownRead, Owner: "the record of a candidate record bound to the caller's subject"},
+		{RPC: "ListResults", Roles: staffRead, Owner: "every result"},
+		{RPC: "GetResult", Roles: staffRead, Owner: "every result"},
+		{RPC: "ValidateResult", Roles: ministry, Owner: "ministry only (R51)"},
+		{RPC: "GetCertificate", Roles: ownRead, Owner: "the certificates of the candidate records bound to the caller's subject"},
+		{RPC: "VerifyCertificate", Public: true, Owner: "anyone holding a certificate number"},
+		{RPC: "GetCertificateKeys", Public: true, Owner: "anyone: the public keys that verify certificates offline"},
+		{RPC: "ListCertificates", Roles: ownRead, Owner: "narrowed to the caller's certificates"},
+	},
+}
