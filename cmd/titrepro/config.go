@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/titrepro/titrepro/gateway"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -25,6 +27,9 @@ type config struct {
 	ShutdownTimeout   time.Duration // TITREPRO_SHUTDOWN_TIMEOUT
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
+	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
+	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
+	Gateway gateway.Limits
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -57,6 +62,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_FORMAT: want json or text"))
 	}
+	c.Gateway, err = gateway.LoadLimits("TITREPRO_", getenv)
+	errs = append(errs, err)
 	for key, addr := range map[string]string{"TITREPRO_HTTP_ADDR": c.HTTPAddr, "TITREPRO_NATS_ADDR": c.NATSAddr,
 		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr,
 		"TITREPRO_ASSESSMENT_ADDR": c.AssessmentAddr, "TITREPRO_PORTFOLIO_ADDR": c.PortfolioAddr} {

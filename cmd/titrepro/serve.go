@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -87,6 +86,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		CertificationAddr: services["certification"].Addr(),
 		AssessmentAddr:    services["assessment"].Addr(),
 		PortfolioAddr:     services["portfolio"].Addr(),
+		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
 		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
 	})
@@ -113,7 +113,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		wg.Wait()
 		return fmt.Errorf("gateway listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	srv := gw.NewServer(cfg.HTTPAddr)
 	go func() {
 		if err := srv.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("gateway: %w", err)
