@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/gateway"
+	"github.com/titrepro/titrepro/internal/auth"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -25,6 +26,7 @@ type config struct {
 	AssessmentAddr    string        // TITREPRO_ASSESSMENT_ADDR
 	PortfolioAddr     string        // TITREPRO_PORTFOLIO_ADDR
 	ShutdownTimeout   time.Duration // TITREPRO_SHUTDOWN_TIMEOUT
+	MaxTokenLifetime  time.Duration // TITREPRO_MAX_TOKEN_LIFETIME: longest exp − iat the services accept and `token` mints
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
 	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
@@ -55,6 +57,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(or("TITREPRO_SHUTDOWN_TIMEOUT", "15s")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("TITREPRO_SHUTDOWN_TIMEOUT: want a positive duration such as 15s"))
+	}
+	if c.MaxTokenLifetime, err = time.ParseDuration(or("TITREPRO_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime.String())); err != nil || c.MaxTokenLifetime <= 0 {
+		errs = append(errs, fmt.Errorf("TITREPRO_MAX_TOKEN_LIFETIME: want a positive duration such as 12h"))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or("TITREPRO_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_LEVEL: want debug, info, warn or error"))

@@ -54,7 +54,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("local token issuer: %w", err)
 	}
-	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
+	verifierOpts := issuer.VerifierOptions()
+	verifierOpts.MaxLifetime = cfg.MaxTokenLifetime
+	verifier, err := auth.NewJWKSVerifier(verifierOpts)
 	if err != nil {
 		return err
 	}
