@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -81,7 +80,7 @@ func (e *edge) serve(w *response, r *http.Request, start time.Time) {
 		return
 	}
 	state := &bodyState{}
-	r = r.WithContext(context.WithValue(r.Context(), bodyStateKey{}, state))
+	r = r.WithContext(contextWithBodyState(r, state))
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = &pacedBody{body: r.Body, rc: w.rc, pace: e.body, start: start, state: state}
 	}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -47,6 +48,11 @@ type bodyState struct {
 }
 
 type bodyStateKey struct{}
+
+// contextWithBodyState returns r's context carrying s.
+func contextWithBodyState(r *http.Request, s *bodyState) context.Context {
+	return context.WithValue(r.Context(), bodyStateKey{}, s)
+}
 
 // bodyStateOf returns the state the edge put in r's context, or an empty
 // one.
