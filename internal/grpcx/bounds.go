@@ -20,8 +20,11 @@ import (
 // words (a candidate's name: 100 characters, an example's tasks: 8000).
 const (
 	// MaxIdentifierLength bounds ids, codes, subjects, etags, hashes,
-	// page tokens, numbers and versions.
+	// numbers and versions.
 	MaxIdentifierLength = 256
+	// MaxTokenLength bounds opaque tokens (page tokens: a sort key and a
+	// fingerprint, base64-encoded).
+	MaxTokenLength = 1024
 	// MaxTextLength bounds free text: names, addresses, descriptions.
 	MaxTextLength = 10_000
 	// MaxDocumentLength bounds a whole document sent as a string (a title
@@ -33,7 +36,7 @@ const (
 // identifier kind; documentNames those of the document kind.
 var (
 	identifierNames    = map[string]bool{"id": true, "etag": true, "number": true, "version": true, "subject": true, "code": true}
-	identifierSuffixes = []string{"_id", "_token", "_hash", "_code", "_subject", "_number"}
+	identifierSuffixes = []string{"_id", "_hash", "_code", "_subject", "_number"}
 	documentNames      = map[string]bool{"referentiel_yaml": true}
 )
 
@@ -45,6 +48,8 @@ func MaxLength(fd protoreflect.FieldDescriptor) int {
 		return MaxDocumentLength
 	case identifierNames[name]:
 		return MaxIdentifierLength
+	case strings.HasSuffix(name, "_token"):
+		return MaxTokenLength
 	}
 	for _, s := range identifierSuffixes {
 		if strings.HasSuffix(name, s) {
