@@ -82,6 +82,9 @@ func (e *edge) serve(w *response, r *http.Request, start time.Time) {
 	state := &bodyState{}
 	r = r.WithContext(contextWithBodyState(r, state))
 	if r.Body != nil && r.Body != http.NoBody {
+		// A deadline from the start: net/http discards an unread body after
+		// the handler, which a trickling client could otherwise stretch.
+		_ = w.rc.SetReadDeadline(e.body.deadline(start, 0))
 		r.Body = &pacedBody{body: r.Body, rc: w.rc, pace: e.body, start: start, state: state}
 	}
 	e.next.ServeHTTP(w, r)
