@@ -67,6 +67,10 @@ func plainStatus(code codes.Code) *status.Status {
 	case codes.Unauthenticated:
 		return gatewayStatus(code, "UNAUTHENTICATED", "a valid bearer token is required", nil)
 	default:
-		return gatewayStatus(code, code.String(), http.StatusText(runtime.HTTPStatusFromCode(code)), nil)
+		msg := http.StatusText(runtime.HTTPStatusFromCode(code))
+		if msg == "" { // 499, the client went away
+			msg = "the request was cancelled"
+		}
+		return gatewayStatus(code, code.String(), msg, nil)
 	}
 }
