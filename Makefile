@@ -22,6 +22,20 @@ test: ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream,
 bench: ## Benchmarks (figures printed, never asserted)
 	@source scripts/postgres-env.sh && go test -run '^$$' -bench . -benchmem -count=1 $(PACKAGES)
 
+# Fuzz targets of the decoders of untrusted input: package folder and target.
+FUZZ_TARGETS := \
+	services/portfolio/internal/domain/filetype:FuzzInspect \
+	services/certification/internal/domain/catalogue:FuzzParse \
+	services/certification/internal/domain/certificate:FuzzParseNumber \
+	internal/paging:FuzzDecode \
+	internal/auth:FuzzVerify
+FUZZTIME ?= 10s
+
+fuzz: ## Fuzz every decoder of untrusted input for FUZZTIME each (seed corpora in testdata/fuzz/; make test replays them)
+	@for t in $(FUZZ_TARGETS); do dir=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$dir, $(FUZZTIME))"; \
+		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; done
+
 generate: ## Regenerate gen/go and the OpenAPI document from proto/ (offline, pinned tools)
 	find gen/go -name '*.pb.go' -o -name '*.pb.gw.go' | xargs -r rm -f
 	rm -f gateway/internal/openapi/spec/titrepro.swagger.json
@@ -47,4 +61,4 @@ tidy: ## go mod tidy in every module
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run test bench generate check-generated lint build tidy clean
+.PHONY: help run test bench fuzz generate check-generated lint build tidy clean

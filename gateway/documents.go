@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -124,15 +125,19 @@ func echoRequestID(w http.ResponseWriter, md metadata.MD) {
 
 var jsonOptions = protojson.MarshalOptions{UseProtoNames: true}
 
-// writeStatus renders a gRPC status the way grpc-gateway does.
+// writeStatus renders a gRPC status the way grpc-gateway does, except
+// RESOURCE_EXHAUSTED, which is 413 Content Too Large on these routes. (The
+// edge sets the WWW-Authenticate challenge of a 401.)
 func writeStatus(w http.ResponseWriter, st *status.Status) {
 	code := runtime.HTTPStatusFromCode(st.Code())
-	switch st.Code() {
-	case codes.ResourceExhausted:
+	if st.Code() == codes.ResourceExhausted {
 		code = http.StatusRequestEntityTooLarge
-	case codes.Unauthenticated:
-		w.Header().Set("WWW-Authenticate", "Bearer")
 	}
+	writeStatusCode(w, code, st)
+}
+
+// writeStatusCode renders st with the HTTP status code.
+func writeStatusCode(w http.ResponseWriter, code int, st *status.Status) {
 	body, err := jsonOptions.Marshal(st.Proto())
 	if err != nil {
 		code, body = http.StatusInternalServerError, []byte(`{"code": 13, "message": "failed to marshal error message"}`)
@@ -214,15 +219,21 @@ func (h *uploadHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := send(stream, meta, content)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || errors.Is(err, errBody) {
+		// The body failed, not the service: cancel the stream before
+		// anything else. The service may still be waiting for the next
+		// chunk (a chunked body cut exactly at the limit has not gone
+		// over the service's own limit yet), and waiting for its headers
+		// here would hang both sides; cancelled, it removes what it wrote.
+		cancel()
+		writeBodyError(w, err, tooLarge)
+		return
+	}
 	if md, herr := stream.Header(); herr == nil {
 		echoRequestID(w, md)
 	}
-	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
-		writeStatus(w, tooLarge)
-	case errors.Is(err, errBody):
-		writeBodyError(w, err, tooLarge)
 	case err != nil:
 		writeError(w, err)
 	default:
@@ -271,13 +282,19 @@ func send(stream grpc.ClientStreamingClient[portfoliov1.UploadDocumentRequest, p
 	return stream.CloseAndRecv()
 }
 
+// writeBodyError answers an upload whose body failed: too large (413),
+// too slow (408), or unreadable (400, without the parser's words).
 func writeBodyError(w http.ResponseWriter, err error, tooLarge *status.Status) {
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case errors.As(err, &tooBig):
 		writeStatus(w, tooLarge)
-		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeStatusCode(w, http.StatusRequestTimeout, bodyTooSlow)
+	default:
+		writeStatus(w, gatewayStatus(codes.InvalidArgument, "UPLOAD_BODY_INVALID",
+			"the upload body cannot be read: send the file as the raw body, or as a multipart/form-data part with a file name", nil))
 	}
-	writeStatus(w, gatewayStatus(codes.InvalidArgument, "UPLOAD_BODY_INVALID", "the upload body cannot be read: "+err.Error(), nil))
 }
 
 func isMultipart(contentType string) bool {

@@ -25,6 +25,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -114,7 +115,8 @@ func startDocs(t testing.TB, serviceMax, gatewayMax int64) *docEnv {
 	for pattern, h := range DocumentRoutes(conn, UploadLimits{MaxDocumentBytes: gatewayMax}) {
 		mux.Handle(pattern, h)
 	}
-	srv := httptest.NewServer(mux)
+	edge := newEdge(slog.New(slog.NewTextHandler(io.Discard, nil)), newHTTPMetrics(prometheus.NewRegistry()), Limits{}.WithDefaults(), mux)
+	srv := httptest.NewServer(edge)
 	t.Cleanup(srv.Close)
 
 	e := &docEnv{issuer: issuer, js: js, client: portfoliov1.NewPortfolioServiceClient(conn), srv: srv, blobDir: filepath.Join(dir, "blobs")}
@@ -313,7 +315,7 @@ func TestDocumentRoutes_RawUploadAndDownload(t *testing.T) {
 	require.Equal(t, 7, code)
 	anonymous := e.do(t, auth.Principal{}, "GET", "/v1/dossiers/"+e.dossier+"/documents/"+doc.GetId()+"/content", nil, nil)
 	require.Equal(t, http.StatusUnauthorized, anonymous.StatusCode)
-	require.Equal(t, "Bearer", anonymous.Header.Get("WWW-Authenticate"))
+	require.Equal(t, `Bearer realm="titrepro"`, anonymous.Header.Get("WWW-Authenticate"))
 	missing := e.do(t, docOwner, "GET", "/v1/dossiers/"+e.dossier+"/documents/"+uuid.NewString()+"/content", nil, nil)
 	require.Equal(t, http.StatusNotFound, missing.StatusCode)
 }
@@ -408,6 +410,35 @@ func TestDocumentRoutes_RefusalsStoreNothing(t *testing.T) {
 	got, err := e.client.GetDossier(context.Background(), &portfoliov1.GetDossierRequest{DossierId: e.dossier}, e.creds(t, docOwner))
 	require.NoError(t, err)
 	require.Empty(t, got.GetDossier().GetDocuments())
+}
+
+// A chunked body cut by the gateway exactly at the limit it shares with
+// the service: the service, which has not gone over yet, waits for more
+// while the gateway answers. The gateway must cancel the stream, not wait
+// for the service's headers (this used to hang until the drain timeout).
+func TestDocumentRoutes_ChunkedUploadOverTheSharedLimitIsAnsweredAtOnce(t *testing.T) {
+	t.Parallel()
+	e := startDocs(t, 64<<10, 64<<10)
+	body := io.MultiReader(bytes.NewReader([]byte("%PDF-1.4\n")), bytes.NewReader(make([]byte, 256<<10)))
+	done := make(chan *http.Response, 1)
+	go func() {
+		done <- e.do(t, docOwner, "POST", e.uploadPath(url.Values{"kind": {"ANNEX"}, "file_name": {"big.pdf"}}), io.NopCloser(body), nil)
+	}()
+	var resp *http.Response
+	select {
+	case resp = <-done:
+	case <-time.After(docsWait):
+		t.Fatal("no answer to a chunked upload over the limit")
+	}
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	_, reason := statusBody(t, resp)
+	require.Equal(t, "DOCUMENT_TOO_LARGE", reason)
+	e.eventually(t, "nothing left in the blob store", func() error {
+		if files := e.blobFiles(t); len(files) > 0 {
+			return errors.New("files left: " + strings.Join(files, ", "))
+		}
+		return nil
+	})
 }
 
 func TestDocumentRoutes_JurorDownloadsTheSnapshotCopy(t *testing.T) {

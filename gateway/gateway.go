@@ -48,6 +48,9 @@ type Options struct {
 	// Uploads bounds REST document uploads; the portfolio service enforces
 	// its own limits too.
 	Uploads UploadLimits
+	// Limits bound every other request and the connections (LoadLimits);
+	// zero fields take their defaults.
+	Limits Limits
 	// Logger receives one line per request; nil means slog.Default().
 	Logger *slog.Logger
 	// Registry collects the gateway's metrics and is served on /metrics; nil
@@ -64,6 +67,7 @@ type Options struct {
 type Gateway struct {
 	handler  http.Handler
 	backends []backend
+	limits   Limits
 }
 
 type backend struct {
@@ -95,7 +99,10 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		}),
 		runtime.WithIncomingHeaderMatcher(incomingHeaders),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
+		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithErrorHandler(errorHandler),
 	)
+	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
 	for _, svc := range []struct {
 		name     string
@@ -136,18 +143,24 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	root.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	// Document uploads and downloads stream through handlers of their own:
 	// grpc-gateway cannot stream a request body into a client stream.
+	// The upload route bounds its body itself (the document size limit);
+	// every other route gets limits.MaxBodyBytes.
 	for pattern, h := range DocumentRoutes(g.backend("portfolio"), opts.Uploads) {
+		if pattern != UploadDocumentRoute {
+			h = limitBody(limits.MaxBodyBytes, h)
+		}
 		root.Handle(pattern, h)
 	}
 	for pattern, h := range opts.Extra {
-		root.Handle(pattern, h)
+		root.Handle(pattern, limitBody(limits.MaxBodyBytes, h))
 	}
-	root.Handle("/v1/", mux)
+	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, mux))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
 	root.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/docs", http.StatusFound)
 	})
-	g.handler = withRequestLog(log, newHTTPMetrics(reg), root)
+	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
+	g.limits = limits
 	return g, nil
 }
 
@@ -199,18 +212,34 @@ func incomingHeaders(key string) (string, bool) {
 }
 
 // outgoingHeaders returns the services' request id to REST clients as
-// X-Request-Id, so a client can quote it when reporting a problem.
+// X-Request-Id, so a client can quote it when reporting a problem. No
+// other gRPC metadata reaches clients: it is internal.
 func outgoingHeaders(key string) (string, bool) {
 	if key == "x-request-id" {
 		return "X-Request-Id", true
 	}
-	return runtime.DefaultHeaderMatcher(key)
+	return "", false
 }
 
 func writePlain(w http.ResponseWriter, code int, body string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(code)
 	_, _ = w.Write([]byte(body + "\n"))
+}
+
+// NewServer returns the HTTP server for the gateway on addr, with the
+// connection limits of the gateway's Limits: header size and time, and
+// idle keep-alive time. Bodies and answers are paced per request (see
+// Limits.BodyTimeout), so ReadTimeout and WriteTimeout stay unset: one
+// server-wide value would cut off large uploads on slow lines.
+func (g *Gateway) NewServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           g,
+		ReadHeaderTimeout: g.limits.ReadHeaderTimeout,
+		IdleTimeout:       g.limits.IdleTimeout,
+		MaxHeaderBytes:    g.limits.MaxHeaderBytes,
+	}
 }
 
 // ErrServerClosed is returned by Serve after a graceful shutdown.

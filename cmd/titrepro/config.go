@@ -8,6 +8,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/titrepro/titrepro/gateway"
+	"github.com/titrepro/titrepro/internal/auth"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -23,8 +26,12 @@ type config struct {
 	AssessmentAddr    string        // TITREPRO_ASSESSMENT_ADDR
 	PortfolioAddr     string        // TITREPRO_PORTFOLIO_ADDR
 	ShutdownTimeout   time.Duration // TITREPRO_SHUTDOWN_TIMEOUT
+	MaxTokenLifetime  time.Duration // TITREPRO_MAX_TOKEN_LIFETIME: longest exp − iat the services accept and `token` mints
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
+	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
+	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
+	Gateway gateway.Limits
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -51,12 +58,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.ShutdownTimeout, err = time.ParseDuration(or("TITREPRO_SHUTDOWN_TIMEOUT", "15s")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("TITREPRO_SHUTDOWN_TIMEOUT: want a positive duration such as 15s"))
 	}
+	if c.MaxTokenLifetime, err = time.ParseDuration(or("TITREPRO_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime.String())); err != nil || c.MaxTokenLifetime <= 0 {
+		errs = append(errs, fmt.Errorf("TITREPRO_MAX_TOKEN_LIFETIME: want a positive duration such as 12h"))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(or("TITREPRO_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_LEVEL: want debug, info, warn or error"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_FORMAT: want json or text"))
 	}
+	c.Gateway, err = gateway.LoadLimits("TITREPRO_", getenv)
+	errs = append(errs, err)
 	for key, addr := range map[string]string{"TITREPRO_HTTP_ADDR": c.HTTPAddr, "TITREPRO_NATS_ADDR": c.NATSAddr,
 		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr,
 		"TITREPRO_ASSESSMENT_ADDR": c.AssessmentAddr, "TITREPRO_PORTFOLIO_ADDR": c.PortfolioAddr} {

@@ -66,6 +66,10 @@ func testConfig(t testing.TB, dataDir string) config {
 		"TITREPRO_PORTFOLIO_ADDR":     freeAddr(t),
 		"TITREPRO_LOG_LEVEL":          "warn",
 		"TITREPRO_SHUTDOWN_TIMEOUT":   "10s",
+		// Every test client shares 127.0.0.1: per-address rate limits off,
+		// except in the test of the limits, which sets its own.
+		"TITREPRO_RATE_LIMIT_ANONYMOUS":     "0",
+		"TITREPRO_RATE_LIMIT_AUTH_FAILURES": "0",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {

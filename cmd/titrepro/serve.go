@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -51,7 +50,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("local token issuer: %w", err)
 	}
-	verifier, err := auth.NewJWKSVerifier(issuer.VerifierOptions())
+	verifierOpts := issuer.VerifierOptions()
+	verifierOpts.MaxLifetime = cfg.MaxTokenLifetime
+	verifier, err := auth.NewJWKSVerifier(verifierOpts)
 	if err != nil {
 		return err
 	}
@@ -75,6 +76,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		CertificationAddr: services["certification"].Addr(),
 		AssessmentAddr:    services["assessment"].Addr(),
 		PortfolioAddr:     services["portfolio"].Addr(),
+		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
 		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
 	})
@@ -101,7 +103,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		wg.Wait()
 		return fmt.Errorf("gateway listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	srv := gw.NewServer(cfg.HTTPAddr)
 	go func() {
 		if err := srv.Serve(lis); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("gateway: %w", err)

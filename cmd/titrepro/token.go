@@ -19,9 +19,15 @@ func token(cfg config, args []string, stdout io.Writer) error {
 	role := fs.String("role", "", "role: candidate, juror, centre, ministry or admin (repeat with commas)")
 	subject := fs.String("subject", "", "subject (the person's identifier)")
 	centre := fs.String("centre", "", "centre id (required for the centre role)")
-	ttl := fs.Duration("ttl", 8*time.Hour, "lifetime of the token")
+	ttl := fs.Duration("ttl", 8*time.Hour, "lifetime of the token (at most TITREPRO_MAX_TOKEN_LIFETIME)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	// The server refuses tokens that live longer: minting one would only
+	// hand out a credential that fails later, or, with a larger limit
+	// there, one that outlives what the operator chose.
+	if *ttl > cfg.MaxTokenLifetime {
+		return fmt.Errorf("token: --ttl %s exceeds the maximum token lifetime %s (TITREPRO_MAX_TOKEN_LIFETIME)", *ttl, cfg.MaxTokenLifetime)
 	}
 	p, err := principalFromFlags(*role, *subject, *centre)
 	if err != nil {

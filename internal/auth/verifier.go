@@ -23,6 +23,10 @@ const (
 	DefaultLeeway          = 30 * time.Second
 	DefaultRefreshInterval = 30 * time.Second
 	DefaultMaxKeySetAge    = 10 * time.Minute
+	// DefaultMaxLifetime bounds exp − iat: a working day and then some. A
+	// stolen token is worth at most that long; identity providers issue
+	// access tokens of minutes to hours.
+	DefaultMaxLifetime = 12 * time.Hour
 )
 
 // DefaultAlgorithms is the signature allow-list used when
@@ -56,6 +60,7 @@ type VerifierOptions struct {
 	Leeway          time.Duration // clock skew allowed on exp, nbf and iat; default 30 s
 	RefreshInterval time.Duration // minimum time between two key set fetches; default 30 s
 	MaxKeySetAge    time.Duration // refetch on use after this long, so removed keys stop working; default 10 min
+	MaxLifetime     time.Duration // longest exp − iat accepted (exp − now without iat); default 12 h
 	HTTPClient      *http.Client  // default: a client with a 10 s timeout
 	Now             func() time.Time
 }
@@ -71,10 +76,13 @@ type VerifierOptions struct {
 // name its centre. Keys named in the token (jku, x5u, jwk, x5c) are ignored:
 // keys only come from the configured source.
 type JWKSVerifier struct {
-	issuer   string
-	audience string
-	parser   *jwt.Parser
-	keys     *keyCache
+	issuer      string
+	audience    string
+	parser      *jwt.Parser
+	keys        *keyCache
+	maxLifetime time.Duration
+	leeway      time.Duration
+	now         func() time.Time
 }
 
 // NewJWKSVerifier checks opts and returns a verifier. It does not fetch keys:
@@ -123,8 +131,11 @@ func NewJWKSVerifier(opts VerifierOptions) (*JWKSVerifier, error) {
 	}
 	leeway := cmpOr(opts.Leeway, DefaultLeeway)
 	return &JWKSVerifier{
-		issuer:   opts.Issuer,
-		audience: opts.Audience,
+		issuer:      opts.Issuer,
+		audience:    opts.Audience,
+		maxLifetime: cmpOr(opts.MaxLifetime, DefaultMaxLifetime),
+		leeway:      leeway,
+		now:         now,
 		parser: jwt.NewParser(
 			jwt.WithValidMethods(slices.Clone(algs)),
 			jwt.WithIssuer(opts.Issuer),
@@ -190,11 +201,27 @@ func (v *JWKSVerifier) Verify(ctx context.Context, rawToken string) (Principal, 
 	default:
 		return Principal{}, ErrTokenInvalid.WithCause(err)
 	}
+	if err := v.checkLifetime(&claims); err != nil {
+		return Principal{}, ErrTokenInvalid.WithCause(err)
+	}
 	p, err := principalOf(&claims)
 	if err != nil {
 		return Principal{}, ErrTokenInvalid.WithCause(err)
 	}
 	return p, nil
+}
+
+// checkLifetime refuses a token meant to live longer than maxLifetime
+// (exp − iat), or, without iat, one that still has longer to live.
+func (v *JWKSVerifier) checkLifetime(c *tokenClaims) error {
+	from := v.now()
+	if c.IssuedAt != nil {
+		from = c.IssuedAt.Time
+	}
+	if lifetime := c.ExpiresAt.Sub(from); lifetime > v.maxLifetime+v.leeway {
+		return fmt.Errorf("token lifetime %s exceeds the maximum %s", lifetime.Round(time.Second), v.maxLifetime)
+	}
+	return nil
 }
 
 // keyFor checks the JOSE header and returns the verification key it names.

@@ -96,6 +96,13 @@ func TestVerifyTokenMatrix(t *testing.T) {
 		{name: "expired", token: good(func(c jwt.MapClaims) { c["exp"] = now.Add(-5 * time.Minute).Unix() }), reason: "TOKEN_EXPIRED"},
 		{name: "no exp", token: good(func(c jwt.MapClaims) { delete(c, "exp") }), reason: "TOKEN_INVALID"},
 		{name: "nbf beyond leeway", token: good(func(c jwt.MapClaims) { c["nbf"] = now.Add(5 * time.Minute).Unix() }), reason: "TOKEN_INVALID"},
+		{
+			name:  "lifetime of 12 h, the default maximum",
+			token: good(func(c jwt.MapClaims) { c["iat"] = now.Unix(); c["exp"] = now.Add(12 * time.Hour).Unix() }),
+			want:  auth.Principal{Subject: "user-42", Roles: []auth.Role{auth.RoleCentre}, Centre: "centre-7"},
+		},
+		{name: "lifetime over the maximum", token: good(func(c jwt.MapClaims) { c["iat"] = now.Unix(); c["exp"] = now.Add(13 * time.Hour).Unix() }), reason: "TOKEN_INVALID"},
+		{name: "a year to live, without iat", token: good(func(c jwt.MapClaims) { delete(c, "iat"); c["exp"] = now.Add(365 * 24 * time.Hour).Unix() }), reason: "TOKEN_INVALID"},
 		{name: "iat in the future", token: good(func(c jwt.MapClaims) { c["iat"] = now.Add(5 * time.Minute).Unix() }), reason: "TOKEN_INVALID"},
 		{name: "missing sub", token: good(func(c jwt.MapClaims) { delete(c, "sub") }), reason: "TOKEN_INVALID"},
 		{name: "empty roles", token: good(func(c jwt.MapClaims) { c["roles"] = []string{} }), reason: "TOKEN_INVALID"},

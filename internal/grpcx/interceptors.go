@@ -19,7 +19,8 @@ import (
 )
 
 // interceptors holds what the server interceptors share. NewServer chains
-// them, outermost first: recovery, request id, logging, auth, errors.
+// them, outermost first: recovery, request id, logging, auth, errors,
+// bounds (every string of a request within MaxLength).
 type interceptors struct {
 	domain   string
 	log      *slog.Logger
@@ -30,13 +31,13 @@ type interceptors struct {
 
 func (ic *interceptors) unary() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
-		ic.recoveryUnary, ic.requestIDUnary, ic.loggingUnary, ic.authUnary, ic.errorsUnary,
+		ic.recoveryUnary, ic.requestIDUnary, ic.loggingUnary, ic.authUnary, ic.errorsUnary, ic.boundsUnary,
 	}
 }
 
 func (ic *interceptors) stream() []grpc.StreamServerInterceptor {
 	return []grpc.StreamServerInterceptor{
-		ic.recoveryStream, ic.requestIDStream, ic.loggingStream, ic.authStream, ic.errorsStream,
+		ic.recoveryStream, ic.requestIDStream, ic.loggingStream, ic.authStream, ic.errorsStream, ic.boundsStream,
 	}
 }
 

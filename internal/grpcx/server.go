@@ -37,8 +37,10 @@ type ServerOptions struct {
 }
 
 // NewServer returns a gRPC server whose unary and stream calls go through, in
-// this order: panic recovery, request id, logging and metrics, authentication
-// and error mapping (ToStatus). It registers the standard health service and
+// this order: panic recovery, request id, logging and metrics, authentication,
+// error mapping (ToStatus) and string bounds (every string of every request
+// message at most MaxLength characters, else INVALID_ARGUMENT with a field
+// violation per string). It registers the standard health service and
 // returns it so that the caller reports readiness and, before Serve drains,
 // NOT_SERVING.
 func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {

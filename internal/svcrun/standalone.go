@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -29,8 +30,9 @@ func (s *Standalone) Close() { s.conn.Close() }
 
 // LoadStandalone reads LOG_LEVEL (info), AUTH_ISSUER (required),
 // AUTH_AUDIENCE (titrepro), AUTH_JWKS_URL (default: the issuer's
-// /.well-known/jwks.json) and the NATS settings (LoadNATS), and connects to
-// NATS as the service's identity.
+// /.well-known/jwks.json), AUTH_MAX_TOKEN_LIFETIME (12h: longest exp − iat
+// accepted) and the NATS settings (LoadNATS), and connects to NATS as the
+// service's identity.
 func LoadStandalone(ctx context.Context, name string, getenv func(string) string) (*Standalone, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
@@ -42,10 +44,19 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 	if issuer == "" {
 		return nil, fmt.Errorf("AUTH_ISSUER is required (the identity provider's issuer URL)")
 	}
+	maxLifetime := auth.DefaultMaxLifetime
+	if v := getenv("AUTH_MAX_TOKEN_LIFETIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("AUTH_MAX_TOKEN_LIFETIME: want a positive duration such as 12h, got %q", v)
+		}
+		maxLifetime = d
+	}
 	verifier, err := auth.NewJWKSVerifier(auth.VerifierOptions{
-		Issuer:   issuer,
-		Audience: cmp.Or(getenv("AUTH_AUDIENCE"), "titrepro"),
-		JWKSURL:  cmp.Or(getenv("AUTH_JWKS_URL"), strings.TrimRight(issuer, "/")+"/.well-known/jwks.json"),
+		Issuer:      issuer,
+		Audience:    cmp.Or(getenv("AUTH_AUDIENCE"), "titrepro"),
+		JWKSURL:     cmp.Or(getenv("AUTH_JWKS_URL"), strings.TrimRight(issuer, "/")+"/.well-known/jwks.json"),
+		MaxLifetime: maxLifetime,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/svcrun"
+	"github.com/titrepro/titrepro/services/portfolio/internal/domain/filetype"
 )
 
 // Defaults of Config.
@@ -20,6 +21,9 @@ const (
 	DefaultMaxDocumentBytes = 25 << 20  // 25 MiB per file
 	DefaultMaxDossierBytes  = 200 << 20 // 200 MiB per dossier
 	DefaultMaxDocuments     = 100       // files per dossier
+	// DefaultMaxUnpackedBytes bounds what an OpenDocument or Office file
+	// unpacks to (filetype.DefaultMaxUnpackedBytes).
+	DefaultMaxUnpackedBytes = filetype.DefaultMaxUnpackedBytes
 )
 
 // Config is the service's configuration, read from the environment by
@@ -43,6 +47,10 @@ type Config struct {
 	// MaxDocuments bounds the number of files of one dossier
 	// (MAX_DOCUMENTS).
 	MaxDocuments int
+	// MaxUnpackedBytes bounds what an OpenDocument or Office Open XML file
+	// unpacks to, declared and actual (MAX_UNPACKED_BYTES): a larger one is
+	// refused as DOCUMENT_ARCHIVE_UNSAFE.
+	MaxUnpackedBytes int64
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main),
@@ -58,6 +66,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxDocumentBytes: DefaultMaxDocumentBytes,
 		MaxDossierBytes:  DefaultMaxDossierBytes,
 		MaxDocuments:     DefaultMaxDocuments,
+		MaxUnpackedBytes: DefaultMaxUnpackedBytes,
 	}
 	if u, err := url.Parse(cfg.BlobURL); err != nil || (u.Scheme != "file" && u.Scheme != "mem") {
 		errs = append(errs, fmt.Errorf("BLOB_URL: want file://<folder> or mem://, got %q", cfg.BlobURL))
@@ -76,6 +85,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	positive("MAX_DOCUMENT_BYTES", &cfg.MaxDocumentBytes)
 	positive("MAX_DOSSIER_BYTES", &cfg.MaxDossierBytes)
+	positive("MAX_UNPACKED_BYTES", &cfg.MaxUnpackedBytes)
 	if v := getenv("MAX_DOCUMENTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {

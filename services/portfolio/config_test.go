@@ -13,6 +13,7 @@ func TestLoadConfig(t *testing.T) {
 	defaults := portfolio.Config{
 		GRPCAddr: "127.0.0.1:9092", DatabaseURL: "sqlite://var/portfolio.db", ShutdownTimeout: 10 * time.Second,
 		BlobURL: "file://var/blobs", MaxDocumentBytes: 25 << 20, MaxDossierBytes: 200 << 20, MaxDocuments: 100,
+		MaxUnpackedBytes: 256 << 20,
 	}
 	tests := []struct {
 		name    string
@@ -24,14 +25,17 @@ func TestLoadConfig(t *testing.T) {
 		{name: "overrides", env: map[string]string{
 			"GRPC_ADDR": ":7000", "DATABASE_URL": "postgres://db/portfolio", "SHUTDOWN_TIMEOUT": "3s",
 			"BLOB_URL": "file:///srv/blobs", "MAX_DOCUMENT_BYTES": "1000", "MAX_DOSSIER_BYTES": "5000", "MAX_DOCUMENTS": "7",
+			"MAX_UNPACKED_BYTES": "9000",
 		}, want: portfolio.Config{
 			GRPCAddr: ":7000", DatabaseURL: "postgres://db/portfolio", ShutdownTimeout: 3 * time.Second,
 			BlobURL: "file:///srv/blobs", MaxDocumentBytes: 1000, MaxDossierBytes: 5000, MaxDocuments: 7,
+			MaxUnpackedBytes: 9000,
 		}},
 		{name: "every problem is reported", env: map[string]string{
 			"GRPC_ADDR": "no-port", "SHUTDOWN_TIMEOUT": "soon", "BLOB_URL": "s3://bucket",
 			"MAX_DOCUMENT_BYTES": "-1", "MAX_DOSSIER_BYTES": "lots", "MAX_DOCUMENTS": "0",
-		}, wantErr: []string{"GRPC_ADDR", "SHUTDOWN_TIMEOUT", "BLOB_URL", "MAX_DOCUMENT_BYTES", "MAX_DOSSIER_BYTES", "MAX_DOCUMENTS"}},
+			"MAX_UNPACKED_BYTES": "0",
+		}, wantErr: []string{"GRPC_ADDR", "SHUTDOWN_TIMEOUT", "BLOB_URL", "MAX_DOCUMENT_BYTES", "MAX_DOSSIER_BYTES", "MAX_DOCUMENTS", "MAX_UNPACKED_BYTES"}},
 		{name: "the dossier limit holds at least one file", env: map[string]string{
 			"MAX_DOCUMENT_BYTES": "2000", "MAX_DOSSIER_BYTES": "1000",
 		}, wantErr: []string{"MAX_DOSSIER_BYTES (1000) is below MAX_DOCUMENT_BYTES (2000)"}},

@@ -60,6 +60,7 @@ import (
 	"github.com/titrepro/titrepro/services/portfolio/internal/app"
 	"github.com/titrepro/titrepro/services/portfolio/internal/app/command"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
+	"github.com/titrepro/titrepro/services/portfolio/internal/domain/filetype"
 	"github.com/titrepro/titrepro/services/portfolio/internal/ports"
 )
 
@@ -115,9 +116,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		Titles:      sqlstore.NewTitles(db),
 		Sessions:    sqlstore.NewSessions(db),
 		Candidacies: sqlstore.NewCandidacies(db),
-		Limits: command.UploadLimits{Dossier: dossier.Limits{
-			MaxDocumentBytes: cfg.MaxDocumentBytes, MaxDossierBytes: cfg.MaxDossierBytes, MaxDocuments: cfg.MaxDocuments,
-		}},
+		Limits: command.UploadLimits{
+			Dossier: dossier.Limits{
+				MaxDocumentBytes: cfg.MaxDocumentBytes, MaxDossierBytes: cfg.MaxDossierBytes, MaxDocuments: cfg.MaxDocuments,
+			},
+			Inspect: filetype.Limits{MaxUnpackedBytes: uint64(cfg.MaxUnpackedBytes)},
+		},
 		Now: now,
 	})
 	portfoliov1.RegisterPortfolioServiceServer(in.GRPC, ports.NewGRPCServer(a))

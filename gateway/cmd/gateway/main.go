@@ -2,7 +2,9 @@
 // elsewhere. Configuration: HTTP_ADDR (default :8080),
 // CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR,
 // PORTFOLIO_SERVICE_ADDR (host:port, required),
-// SHUTDOWN_TIMEOUT (default 15s).
+// SHUTDOWN_TIMEOUT (default 15s), MAX_DOCUMENT_BYTES (the portfolio
+// service's, default 25 MiB) and the limits of gateway.LoadLimits
+// (HTTP_MAX_BODY_BYTES, HTTP_BODY_TIMEOUT, RATE_LIMIT_ANONYMOUS…).
 package main
 
 import (
@@ -10,9 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -42,6 +44,14 @@ func run(ctx context.Context, log *slog.Logger) error {
 		PortfolioAddr:     os.Getenv("PORTFOLIO_SERVICE_ADDR"),
 		Logger:            log,
 	}
+	if opts.Limits, err = gateway.LoadLimits("", os.Getenv); err != nil {
+		return err
+	}
+	if v := os.Getenv("MAX_DOCUMENT_BYTES"); v != "" {
+		if opts.Uploads.MaxDocumentBytes, err = strconv.ParseInt(v, 10, 64); err != nil || opts.Uploads.MaxDocumentBytes <= 0 {
+			return fmt.Errorf("MAX_DOCUMENT_BYTES: want a positive number of bytes, got %q", v)
+		}
+	}
 	if opts.CandidateAddr == "" || opts.CertificationAddr == "" || opts.AssessmentAddr == "" || opts.PortfolioAddr == "" {
 		return errors.New("CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR and PORTFOLIO_SERVICE_ADDR are required")
 	}
@@ -51,7 +61,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer gw.Close()
 	log.Info("gateway listening", "addr", addr)
-	return gateway.Serve(ctx, &http.Server{Addr: addr, Handler: gw, ReadHeaderTimeout: 10 * time.Second}, drain)
+	return gateway.Serve(ctx, gw.NewServer(addr), drain)
 }
 
 func envOr(key, def string) string {

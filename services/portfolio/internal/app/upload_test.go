@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -131,6 +132,8 @@ func TestUpload_RefusalsStoreNothing(t *testing.T) {
 		{"no file name", " ", dossier.KindAnnex, bytes.NewReader(testdocs.PDF()),
 			apperr.KindInvalidArgument, "INVALID_ARGUMENT", 1},
 		{"no kind", "a.pdf", "", bytes.NewReader(testdocs.PDF()),
+			apperr.KindInvalidArgument, "INVALID_ARGUMENT", 1},
+		{"a file name of 100,000 characters", strings.Repeat("a", 100_000) + ".pdf", dossier.KindAnnex, bytes.NewReader(testdocs.PDF()),
 			apperr.KindInvalidArgument, "INVALID_ARGUMENT", 1},
 	}
 	for _, tt := range tests {

@@ -67,8 +67,12 @@ const copyBufferSize = 64 << 10
 func (h UploadDocumentHandler) Handle(ctx context.Context, cmd UploadDocument) (*dossier.Dossier, dossier.Document, error) {
 	var v []apperr.FieldViolation
 	name := strings.TrimSpace(cmd.FileName)
-	if name == "" {
+	switch {
+	case name == "":
 		v = append(v, apperr.FieldViolation{Field: "metadata.file_name", Description: "required"})
+	case len(cmd.FileName) > dossier.MaxRawFileName:
+		v = append(v, apperr.FieldViolation{Field: "metadata.file_name",
+			Description: fmt.Sprintf("must be at most %d bytes long", dossier.MaxRawFileName)})
 	}
 	if !cmd.Kind.Valid() {
 		v = append(v, apperr.FieldViolation{Field: "metadata.kind", Description: "required: ILLUSTRATIVE, ANNEX or EVIDENCE"})

@@ -48,6 +48,11 @@ const DefaultMaxDocuments = 100
 // system limit).
 const maxFileName = 255
 
+// MaxRawFileName bounds the file name an upload may give, in bytes, before
+// it is sanitised: room for a full Windows path, which SanitizeFileName
+// cuts to its last element; anything longer is refused, not cut.
+const MaxRawFileName = 1024
+
 // fallbackFileName replaces a name with nothing left after sanitising.
 const fallbackFileName = "document"
 

@@ -2,6 +2,7 @@ package filetype_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"testing"
@@ -106,6 +107,16 @@ func TestInspectRefusesWhatOnlyLooksAllowed(t *testing.T) {
 			testdocs.Entry{Name: "[Content_Types].xml", Body: []byte("<Types/>")},
 			testdocs.Entry{Name: "word/document.xml", Body: zeros},
 		), filetype.Limits{MaxUnpackedBytes: 1 << 20}, filetype.ErrUnsafeArchive},
+		{"zip bomb: unpacked size hidden by the central directory", declareUnpackedSize(testdocs.Zip(
+			testdocs.Entry{Name: "[Content_Types].xml", Body: []byte("<Types/>")},
+			testdocs.Entry{Name: "word/document.xml", Body: zeros},
+		), "word/document.xml", 10), filetype.Limits{MaxUnpackedBytes: 1 << 20}, filetype.ErrUnsafeArchive},
+		{"zip bomb: unpacked size hidden, under the limit", declareUnpackedSize(testdocs.Zip(
+			testdocs.Entry{Name: "[Content_Types].xml", Body: []byte("<Types/>")},
+			testdocs.Entry{Name: "word/document.xml", Body: zeros},
+		), "word/document.xml", 10), filetype.Limits{}, filetype.ErrUnsafeArchive},
+		{"a DOCX declaring 900 MiB unpacked, default limit", declareUnpackedSize(testdocs.DOCX(), "word/document.xml", 900<<20),
+			filetype.Limits{}, filetype.ErrUnsafeArchive},
 		{"too many entries", testdocs.Zip(
 			testdocs.Entry{Name: "[Content_Types].xml", Body: []byte("<Types/>")},
 			testdocs.Entry{Name: "word/document.xml", Body: []byte("<w/>")},
@@ -147,5 +158,25 @@ func TestInspectODFWithoutCentralDirectoryEntries(t *testing.T) {
 	file := append(append([]byte{}, odt[:cut]...), "PK\x05\x06"+string(make([]byte, 18))...)
 	if _, err := inspect(file, filetype.Limits{}); !errors.Is(err, filetype.ErrNotAllowed) {
 		t.Errorf("Inspect() = %v; want DOCUMENT_TYPE_NOT_ALLOWED", err)
+	}
+}
+
+// declareUnpackedSize rewrites the central directory record of the entry
+// named name to declare an unpacked size of size bytes, as a zip bomb
+// declares or hides its size.
+func declareUnpackedSize(archive []byte, name string, size uint32) []byte {
+	out := bytes.Clone(archive)
+	for i := 0; ; {
+		j := bytes.Index(out[i:], []byte("PK\x01\x02"))
+		if j < 0 {
+			panic("no central directory record for " + name)
+		}
+		rec := out[i+j:]
+		nameLen := int(binary.LittleEndian.Uint16(rec[28:]))
+		if string(rec[46:46+nameLen]) == name {
+			binary.LittleEndian.PutUint32(rec[24:], size)
+			return out
+		}
+		i += j + 4
 	}
 }

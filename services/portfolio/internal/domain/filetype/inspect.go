@@ -18,16 +18,19 @@ type Limits struct {
 	// MaxEntries bounds the entries of an archive; 0 means
 	// DefaultMaxEntries.
 	MaxEntries int
-	// MaxUnpackedBytes bounds the declared unpacked size of an archive; 0
-	// means DefaultMaxUnpackedBytes.
+	// MaxUnpackedBytes bounds the unpacked size of an archive, as declared
+	// by its central directory and as actually decompressed; 0 means
+	// DefaultMaxUnpackedBytes.
 	MaxUnpackedBytes uint64
 }
 
 // Defaults of Limits.
 const (
-	DefaultMaxPixels        = 100_000_000 // 100 megapixels
-	DefaultMaxEntries       = 5000
-	DefaultMaxUnpackedBytes = 1 << 30 // 1 GiB
+	DefaultMaxPixels  = 100_000_000 // 100 megapixels
+	DefaultMaxEntries = 5000
+	// DefaultMaxUnpackedBytes: ten times the largest document, room for a
+	// spreadsheet of plain text; a document never needs more.
+	DefaultMaxUnpackedBytes = 256 << 20
 )
 
 func (l Limits) withDefaults() Limits {

@@ -66,6 +66,9 @@ func inspectZIP(r io.ReaderAt, size int64, limits Limits) (string, error) {
 		}
 		names[f.Name] = true
 	}
+	if err := checkUnpacked(entries, limits.MaxUnpackedBytes); err != nil {
+		return "", err
+	}
 	if odf != "" {
 		first := entries[0]
 		if first.Name != odfMimetypeName || first.Method != zip.Store || first.UncompressedSize64 != uint64(len(odf)) ||
@@ -167,6 +170,35 @@ func centralDirectory(r io.ReaderAt, size int64, limits Limits) ([]*zip.File, er
 		return nil, ErrNotAllowed.WithMessage("malformed ZIP archive").WithCause(err)
 	}
 	return zr.File, nil
+}
+
+// checkUnpacked decompresses every entry, discarding the bytes, and
+// refuses the archive when together they unpack to more than max: the
+// sizes the central directory declares may lie, and a document nobody
+// could open is no evidence. archive/zip refuses an entry that unpacks to
+// more than it declares (or fails its CRC), so at most max + 1 bytes
+// are ever decompressed.
+func checkUnpacked(entries []*zip.File, max uint64) error {
+	var total uint64
+	for _, f := range entries {
+		if f.Mode().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return ErrNotAllowed.WithMessage(fmt.Sprintf("the archive entry %q cannot be read", f.Name)).WithCause(err)
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, int64(max-total)+1))
+		_ = rc.Close()
+		total += uint64(n)
+		switch {
+		case total > max:
+			return ErrUnsafeArchive.WithMessage(fmt.Sprintf("the archive unpacks to more than %d bytes", max))
+		case err != nil:
+			return ErrUnsafeArchive.WithMessage(fmt.Sprintf("the archive entry %q does not unpack to what it declares", f.Name)).WithCause(err)
+		}
+	}
+	return nil
 }
 
 // checkEntry refuses entries that could hurt whoever unpacks the file:
