@@ -129,3 +129,21 @@ func TestHandleDossierForUnknownSessionIsAcknowledged(t *testing.T) {
 		t.Fatalf("HandleDossier(other type) = %v", err)
 	}
 }
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			if err := handle(t, db, cons.Handle, message(t, ev)); errors.Is(err, eventbus.ErrUnexpectedEvent) {
+				t.Errorf("%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+			}
+		}
+		other := eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"}
+		if err := handle(t, db, cons.Handle, other); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
+			t.Errorf("%s on another event = %v; want ErrUnexpectedEvent", cons.Durable, err)
+		}
+	}
+}

@@ -127,3 +127,24 @@ func TestHolderConsumerRejectsUnreadableEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	apply := func(h eventbus.Handler, msg eventbus.Message) error {
+		return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return h(context.Background(), tx, msg) })
+	}
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			if err := apply(cons.Handle, message(t, ev, now)); errors.Is(err, eventbus.ErrUnexpectedEvent) {
+				t.Errorf("%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+			}
+		}
+		other := eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"}
+		if err := apply(cons.Handle, other); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
+			t.Errorf("%s on another event = %v; want ErrUnexpectedEvent", cons.Durable, err)
+		}
+	}
+}

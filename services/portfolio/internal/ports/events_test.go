@@ -163,3 +163,18 @@ func TestHandleCandidacy(t *testing.T) {
 	err = apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.SessionPlanned{SessionId: "s1"}))
 	require.ErrorIs(t, err, eventbus.ErrUnexpectedEvent)
 }
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := setup(t)
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			err := apply(t, db, cons.Handle, message(t, ev))
+			require.False(t, errors.Is(err, eventbus.ErrUnexpectedEvent), "%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+		}
+		err := apply(t, db, cons.Handle, eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"})
+		require.ErrorIs(t, err, eventbus.ErrUnexpectedEvent, cons.Durable)
+	}
+}
