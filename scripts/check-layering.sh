@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Layering rules of docs/architecture.md: domain and app packages stay pure
-# (no gRPC, SQL, NATS or generated protos), and no REST route may bypass the
-# gRPC interceptors through grpc-gateway's in-process registration.
+# (no gRPC, SQL, NATS or generated protos), ports never reach into adapters
+# (the service root binds them, docs/platform.md), and no REST route may
+# bypass the gRPC interceptors through grpc-gateway's in-process
+# registration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -19,6 +21,13 @@ while read -r pkg imports; do
   bad=$(tr ' ' '\n' <<<"$imports" | grep -E "$forbidden" || true)
   if [ -n "$bad" ]; then echo "layering: $pkg imports $(echo $bad)"; fail=1; fi
 done < <(awk '$1 ~ /\/internal\/(domain|app)(\/|$)/' "$all")
+# Ports (gRPC servers, event consumers) get their repositories from the
+# service root, which alone may import adapters: a port importing one would
+# bypass the wiring (e.g. a consumer writing outside the inbox's transaction).
+while read -r pkg imports; do
+  bad=$(tr ' ' '\n' <<<"$imports" | grep -E '/services/[^/]+/internal/adapters(/|$)' || true)
+  if [ -n "$bad" ]; then echo "layering: $pkg is a port and imports adapters $(echo $bad)"; fail=1; fi
+done < <(awk '$1 ~ /\/services\/[^\/]+\/internal\/ports(\/|$)/' "$all")
 # The platform packages domain code may import (internal/apperr,
 # internal/civildate) are allowed because they import the standard library
 # only; keep them so.

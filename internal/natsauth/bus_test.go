@@ -175,8 +175,9 @@ func TestServicesDoTheirWholeJob(t *testing.T) {
 			require.NoError(t, eventbus.EnsureStream(ctx, svc.js, own))
 
 			// Its events, through the outbox relay.
-			ev, err := outbox.NewEvent("titrepro."+name+".v1.thing_done", wrapperspb.String("x"), "titrepro/"+name, "things/1", time.Now())
+			ev, err := outbox.NewEvent(wrapperspb.String("x"), "titrepro/"+name, "things/1", time.Now())
 			require.NoError(t, err)
+			ev.Subject = "titrepro." + name + ".v1.thing_done" // a stand-in event on the service's stream
 			o := outbox.New(db)
 			require.NoError(t, db.InTx(ctx, func(tx *sqldb.Tx) error { return o.Write(ctx, tx, ev) }))
 			rctx, stop := context.WithCancel(ctx)

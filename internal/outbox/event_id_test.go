@@ -34,12 +34,12 @@ func TestNewEventWithIDKeepsTheID(t *testing.T) {
 	require.NoError(t, err)
 	// The message carries the id, as the services' events do in event_id.
 	msg := wrapperspb.String(id)
-	ev, err := NewEventWithID(id, "titrepro.test.v1.x", msg, "titrepro/test", "things/1", at)
+	ev, err := NewEventWithID(id, msg, "titrepro/test", "things/1", at)
 	require.NoError(t, err)
 
 	require.Equal(t, Event{
 		ID:       id,
-		Subject:  "titrepro.test.v1.x",
+		Subject:  "google.protobuf.string_value",
 		Type:     "google.protobuf.StringValue",
 		Source:   "titrepro/test",
 		Resource: "things/1",

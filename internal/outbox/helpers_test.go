@@ -79,8 +79,11 @@ func (e env) runRelay(t testing.TB, opts RelayOptions) (stop func() error) {
 // event returns a test event whose payload is label.
 func event(t testing.TB, label string) Event {
 	t.Helper()
-	ev, err := NewEvent(testSubject, wrapperspb.String(label), "titrepro/test", "things/"+label, time.Now())
+	ev, err := NewEvent(wrapperspb.String(label), "titrepro/test", "things/"+label, time.Now())
 	require.NoError(t, err)
+	// A well-known type stands for an event of the test context: put it on
+	// that context's stream.
+	ev.Subject = testSubject
 	return ev
 }
 

@@ -19,7 +19,6 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -52,26 +51,15 @@ type Event struct {
 }
 
 // NewEvent builds an event from a proto message: a fresh UUIDv7 id (time
-// ordered, so ids of one service sort roughly by creation), the message's
-// full name as type and its wire encoding as payload.
-func NewEvent(subject string, msg proto.Message, source, resource string, now time.Time) (Event, error) {
-	id, err := uuid.NewV7()
+// ordered, so ids of one service sort roughly by creation), the subject
+// and type that follow from the message's name (eventbus.SubjectOf,
+// eventbus.TypeOf) and its wire encoding as payload.
+func NewEvent(msg proto.Message, source, resource string, now time.Time) (Event, error) {
+	id, err := NewID()
 	if err != nil {
-		return Event{}, fmt.Errorf("outbox: new event id: %w", err)
+		return Event{}, err
 	}
-	payload, err := proto.Marshal(msg)
-	if err != nil {
-		return Event{}, fmt.Errorf("outbox: marshal %s: %w", msg.ProtoReflect().Descriptor().FullName(), err)
-	}
-	return Event{
-		ID:       id.String(),
-		Subject:  subject,
-		Type:     string(msg.ProtoReflect().Descriptor().FullName()),
-		Source:   source,
-		Resource: resource,
-		Time:     now.UTC().Truncate(time.Microsecond),
-		Payload:  payload,
-	}, nil
+	return NewEventWithID(id, msg, source, resource, now)
 }
 
 // validate rejects events that could not become a valid CloudEvent; a

@@ -16,13 +16,14 @@ import (
 func TestNewEvent(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 6789, time.FixedZone("CET", 3600))
-	ev, err := NewEvent("titrepro.test.v1.x", wrapperspb.String("v"), "titrepro/test", "things/1", now)
+	ev, err := NewEvent(wrapperspb.String("v"), "titrepro/test", "things/1", now)
 	require.NoError(t, err)
 
 	id, err := uuid.Parse(ev.ID)
 	require.NoError(t, err)
 	require.Equal(t, uuid.Version(7), id.Version())
 	require.Equal(t, "google.protobuf.StringValue", ev.Type)
+	require.Equal(t, "google.protobuf.string_value", ev.Subject, "the subject follows from the message name")
 	require.Equal(t, time.Date(2026, 1, 2, 2, 4, 5, 6000, time.UTC), ev.Time)
 	var got wrapperspb.StringValue
 	require.NoError(t, proto.Unmarshal(ev.Payload, &got))

@@ -108,8 +108,9 @@ func TestInfraRunsAndCloses(t *testing.T) {
 	require.NoError(t, err)
 
 	// An event committed before Run reaches the stream through the relay.
-	ev, err := outbox.NewEvent("titrepro.infratest.v1.thing_done", wrapperspb.String("x"), "titrepro/infratest", "things/1", time.Now())
+	ev, err := outbox.NewEvent(wrapperspb.String("x"), "titrepro/infratest", "things/1", time.Now())
 	require.NoError(t, err)
+	ev.Subject = "titrepro.infratest.v1.thing_done" // a stand-in event on the service's stream
 	require.NoError(t, in.DB.InTx(t.Context(), func(tx *sqldb.Tx) error { return in.Outbox.Write(t.Context(), tx, ev) }))
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -130,7 +130,7 @@ func (s *Service) Health() *health.Server { return s.infra.Health }
 // database is closed. It returns nil after a clean shutdown. Call it once.
 func (s *Service) Run(ctx context.Context) error {
 	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
-		return s.consumers.Subscribe(ctx, s.infra.JetStream, s.infra.DB)
+		return eventbus.SubscribeAll(ctx, s.infra.JetStream, s.infra.DB, s.infra.Log, s.consumers.All())
 	})
 }
 

@@ -39,8 +39,6 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
-	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
-	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 	"github.com/titrepro/titrepro/services/certification/internal/ports"
 )
 
@@ -66,9 +64,8 @@ type Deps struct {
 
 // Service is a built certification service, ready to Run.
 type Service struct {
-	infra   *svcrun.Infra
-	holder  *ports.HolderConsumer
-	results *ports.ResultsConsumer
+	infra     *svcrun.Infra
+	consumers *ports.Consumers
 }
 
 // New opens and migrates the database, makes sure the event streams exist,
@@ -150,10 +147,12 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	certificationv1.RegisterCertificationServiceServer(in.GRPC, ports.NewGRPCServer(a))
 	return &Service{
 		infra: in,
-		holder: ports.NewHolderConsumer(a.Commands.RecordHolder,
-			func(tx *sqldb.Tx) holder.Repository { return sqlstore.NewHolderRepositoryTx(tx) }, log, now),
-		results: ports.NewResultsConsumer(a.Commands.RecordResult,
-			func(tx *sqldb.Tx) result.Repository { return sqlstore.NewResultRepositoryTx(tx) }, log, now),
+		consumers: ports.NewConsumers(a.Commands, func(tx *sqldb.Tx) ports.Repos {
+			return ports.Repos{
+				Holders: sqlstore.NewHolderRepositoryTx(tx),
+				Results: sqlstore.NewResultRepositoryTx(tx),
+			}
+		}, log, now),
 	}, nil
 }
 
@@ -212,17 +211,7 @@ func (s *Service) Health() *health.Server { return s.infra.Health }
 // database is closed. It returns nil after a clean shutdown. Call it once.
 func (s *Service) Run(ctx context.Context) error {
 	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
-		js, db := s.infra.JetStream, s.infra.DB
-		holders, err := s.holder.Subscribe(ctx, js, db)
-		if err != nil {
-			return nil, err
-		}
-		results, err := s.results.Subscribe(ctx, js, db)
-		if err != nil {
-			holders.Stop()
-			return nil, err
-		}
-		return []*eventbus.Subscription{holders, results}, nil
+		return eventbus.SubscribeAll(ctx, s.infra.JetStream, s.infra.DB, s.infra.Log, s.consumers.All())
 	})
 }
 

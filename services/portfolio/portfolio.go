@@ -53,6 +53,7 @@ import (
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
 	"github.com/titrepro/titrepro/services/portfolio/internal/adapters/blobstore"
@@ -125,7 +126,15 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		Now: now,
 	})
 	portfoliov1.RegisterPortfolioServiceServer(in.GRPC, ports.NewGRPCServer(a))
-	return &Service{infra: in, consumers: ports.NewConsumers(a, in.Log)}, nil
+	consumers := ports.NewConsumers(a.Commands, func(tx *sqldb.Tx) ports.Repos {
+		return ports.Repos{
+			Candidates:  sqlstore.NewCandidatesTx(tx),
+			Titles:      sqlstore.NewTitlesTx(tx),
+			Sessions:    sqlstore.NewSessionsTx(tx),
+			Candidacies: sqlstore.NewCandidaciesTx(tx),
+		}
+	}, in.Log)
+	return &Service{infra: in, consumers: consumers}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
@@ -143,7 +152,7 @@ func (s *Service) Health() *health.Server { return s.infra.Health }
 // returns nil after a clean shutdown. Call it once.
 func (s *Service) Run(ctx context.Context) error {
 	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
-		return s.consumers.Subscribe(ctx, s.infra.JetStream, s.infra.DB)
+		return eventbus.SubscribeAll(ctx, s.infra.JetStream, s.infra.DB, s.infra.Log, s.consumers.All())
 	})
 }
 

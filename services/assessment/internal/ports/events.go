@@ -6,13 +6,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
-	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/assessment/internal/app"
@@ -23,7 +21,8 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
 )
 
-// Coordinates of the consumers.
+// Durable names of the consumers: persisted inbox keys, granted by name on
+// the bus (natsauth). Never rename one.
 const (
 	// TitlesDurable follows the catalogue into the title projection.
 	TitlesDurable = "assessment_titles"
@@ -31,17 +30,7 @@ const (
 	CandidatesDurable = "assessment_candidates"
 	// DossiersDurable attaches submitted dossiers to candidacies (R34).
 	DossiersDurable = "assessment_dossiers"
-
-	SubjectTitleVersionPublished = "titrepro.certification.v1.title_version_published"
-	SubjectCandidateRegistered   = "titrepro.candidate.v1.candidate_registered"
-	SubjectCandidateUpdated      = "titrepro.candidate.v1.candidate_updated"
-	SubjectDossierSubmitted      = "titrepro.portfolio.v1.dossier_submitted"
 )
-
-// ErrUnexpectedEvent reports an event a consumer cannot read: another type
-// than those it follows, or a payload that does not decode. Retrying cannot
-// help, so eventbus terminates the message instead of blocking.
-var ErrUnexpectedEvent = apperr.New(apperr.KindInvalidArgument, "UNEXPECTED_EVENT", "the event cannot be read by this consumer")
 
 // Repos are the repositories a consumer writes through, bound to the
 // transaction in which eventbus records the event in its inbox, so that the
@@ -66,43 +55,20 @@ func NewConsumers(commands app.Commands, repos func(tx *sqldb.Tx) Repos, log *sl
 	return &Consumers{commands: commands, repos: repos, log: log, now: now}
 }
 
-// Subscribe starts the three durable consumers, first creating the
-// streams they read if their owners have not yet (same configuration
-// everywhere, so this is idempotent). On error it stops those it started.
-func (c *Consumers) Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB) ([]*eventbus.Subscription, error) {
-	var subs []*eventbus.Subscription
-	for _, s := range []struct {
-		context, durable string
-		subjects         []string
-		handle           eventbus.Handler
-	}{
-		{"certification", TitlesDurable, []string{SubjectTitleVersionPublished}, c.HandleTitle},
-		{"candidate", CandidatesDurable, []string{SubjectCandidateRegistered, SubjectCandidateUpdated}, c.HandleCandidate},
-		{"portfolio", DossiersDurable, []string{SubjectDossierSubmitted}, c.HandleDossier},
-	} {
-		stream := eventbus.ContextStream(s.context)
-		err := eventbus.EnsureStream(ctx, js, stream)
-		var sub *eventbus.Subscription
-		if err == nil {
-			sub, err = eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
-				Stream: stream.Name, Durable: s.durable, FilterSubjects: s.subjects,
-			}, s.handle)
-		}
-		if err != nil {
-			for _, started := range subs {
-				started.Stop()
-			}
-			return nil, err
-		}
-		subs = append(subs, sub)
+// All returns the consumers, for eventbus.SubscribeAll: each durable with
+// the events it follows and its handler.
+func (c *Consumers) All() []eventbus.Consumer {
+	return []eventbus.Consumer{
+		{Durable: TitlesDurable, Events: []proto.Message{&certificationv1.TitleVersionPublished{}}, Handle: c.HandleTitle},
+		{Durable: CandidatesDurable, Events: []proto.Message{&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}}, Handle: c.HandleCandidate},
+		{Durable: DossiersDurable, Events: []proto.Message{&portfoliov1.DossierSubmitted{}}, Handle: c.HandleDossier},
 	}
-	return subs, nil
 }
 
 // HandleTitle is the eventbus.Handler of TitleVersionPublished.
 func (c *Consumers) HandleTitle(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
 	var ev certificationv1.TitleVersionPublished
-	if err := decode(msg, &ev); err != nil {
+	if err := eventbus.Decode(msg, &ev); err != nil {
 		return err
 	}
 	t := protoconv.TitleFromProto(ev.GetTitle())
@@ -118,21 +84,21 @@ func (c *Consumers) HandleTitle(ctx context.Context, tx *sqldb.Tx, msg eventbus.
 // CandidateUpdated.
 func (c *Consumers) HandleCandidate(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
 	var person candidate.Candidate
-	switch msg.Type {
-	case typeOf(&candidatev1.CandidateRegistered{}):
+	switch {
+	case eventbus.Is(msg, &candidatev1.CandidateRegistered{}):
 		var ev candidatev1.CandidateRegistered
-		if err := decode(msg, &ev); err != nil {
+		if err := eventbus.Decode(msg, &ev); err != nil {
 			return err
 		}
 		person = protoconv.CandidateFromProto(ev.GetCandidate(), ev.GetVersion())
-	case typeOf(&candidatev1.CandidateUpdated{}):
+	case eventbus.Is(msg, &candidatev1.CandidateUpdated{}):
 		var ev candidatev1.CandidateUpdated
-		if err := decode(msg, &ev); err != nil {
+		if err := eventbus.Decode(msg, &ev); err != nil {
 			return err
 		}
 		person = protoconv.CandidateFromProto(ev.GetCandidate(), ev.GetVersion())
 	default:
-		return ErrUnexpectedEvent.WithMeta("type", msg.Type)
+		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
 	}
 	r := c.repos(tx)
 	applied, err := c.commands.ProjectCandidate.Handle(ctx, r.Candidates, r.Sessions, person)
@@ -151,7 +117,7 @@ func (c *Consumers) HandleCandidate(ctx context.Context, tx *sqldb.Tx, msg event
 // acknowledged: it can never apply.
 func (c *Consumers) HandleDossier(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
 	var ev portfoliov1.DossierSubmitted
-	if err := decode(msg, &ev); err != nil {
+	if err := eventbus.Decode(msg, &ev); err != nil {
 		return err
 	}
 	at := msg.Time
@@ -172,16 +138,3 @@ func (c *Consumers) HandleDossier(ctx context.Context, tx *sqldb.Tx, msg eventbu
 		"candidate_id", sub.CandidateID, "snapshot_id", sub.Dossier.SnapshotID, "attached", applied)
 	return nil
 }
-
-// decode reads msg into m, which must be the type msg announces.
-func decode(msg eventbus.Message, m proto.Message) error {
-	if msg.Type != typeOf(m) {
-		return ErrUnexpectedEvent.WithMeta("type", msg.Type)
-	}
-	if err := proto.Unmarshal(msg.Data, m); err != nil {
-		return ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
-	}
-	return nil
-}
-
-func typeOf(m proto.Message) string { return string(m.ProtoReflect().Descriptor().FullName()) }

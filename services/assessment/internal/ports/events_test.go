@@ -104,8 +104,8 @@ func TestHandleCandidate(t *testing.T) {
 		msg  eventbus.Message
 		want error
 	}{
-		{"another event type", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateErased"}, ports.ErrUnexpectedEvent},
-		{"payload that does not decode", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateUpdated", Data: []byte{0xff, 0xff}}, ports.ErrUnexpectedEvent},
+		{"another event type", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateErased"}, eventbus.ErrUnexpectedEvent},
+		{"payload that does not decode", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateUpdated", Data: []byte{0xff, 0xff}}, eventbus.ErrUnexpectedEvent},
 		{"event without a version", message(t, &candidatev1.CandidateUpdated{Candidate: &candidatev1.Candidate{Id: "cand-1"}}), candidate.ErrInvalid},
 	}
 	for _, tt := range tests {
@@ -125,7 +125,25 @@ func TestHandleDossierForUnknownSessionIsAcknowledged(t *testing.T) {
 	}
 	wrong := message(t, ev)
 	wrong.Type = "titrepro.portfolio.v1.DossierDeleted"
-	if err := handle(t, db, c.HandleDossier, wrong); !errors.Is(err, ports.ErrUnexpectedEvent) {
+	if err := handle(t, db, c.HandleDossier, wrong); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
 		t.Fatalf("HandleDossier(other type) = %v", err)
+	}
+}
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			if err := handle(t, db, cons.Handle, message(t, ev)); errors.Is(err, eventbus.ErrUnexpectedEvent) {
+				t.Errorf("%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+			}
+		}
+		other := eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"}
+		if err := handle(t, db, cons.Handle, other); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
+			t.Errorf("%s on another event = %v; want ErrUnexpectedEvent", cons.Durable, err)
+		}
 	}
 }

@@ -10,20 +10,10 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
-// Subjects of the assessment events (stream TITREPRO_ASSESSMENT).
-const (
-	SubjectSessionPlanned      = "titrepro.assessment.v1.session_planned"
-	SubjectJurorAssigned       = "titrepro.assessment.v1.juror_assigned"
-	SubjectJurorUnassigned     = "titrepro.assessment.v1.juror_unassigned"
-	SubjectCandidacyRegistered = "titrepro.assessment.v1.candidacy_registered"
-	SubjectMinutesSigned       = "titrepro.assessment.v1.minutes_signed"
-	SubjectRecusalsChanged     = "titrepro.assessment.v1.candidacy_recusals_changed"
-)
-
-// Event is a domain event as published: subject, message, the resource it
-// is about (ce-subject) and when it happened.
+// Event is a domain event as published: its message (whose name gives its
+// subject and type, eventbus.SubjectOf), the resource it is about
+// (ce-subject) and when it happened.
 type Event struct {
-	Subject  string
 	Message  proto.Message
 	Resource string
 	Time     time.Time
@@ -34,35 +24,35 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 	switch e := ev.(type) {
 	case session.Planned:
 		s := e.Session
-		return Event{SubjectSessionPlanned, &assessmentv1.SessionPlanned{
+		return Event{&assessmentv1.SessionPlanned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
 			TitleId: s.TitleID, TitleVersion: s.TitleVersion, CcpCodes: s.CCPs,
 			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
 		}, "sessions/" + s.ID, e.At}, nil
 	case session.JurorAssigned:
-		return Event{SubjectJurorAssigned, &assessmentv1.JurorAssigned{
+		return Event{&assessmentv1.JurorAssigned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Juror.Subject,
 			JurorName: e.Juror.DisplayName, HabilitationNumber: e.Juror.Habilitation.Number,
 		}, "sessions/" + e.SessionID + "/jurors/" + e.Juror.Subject, e.At}, nil
 	case session.JurorUnassigned:
-		return Event{SubjectJurorUnassigned, &assessmentv1.JurorUnassigned{
+		return Event{&assessmentv1.JurorUnassigned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Subject,
 		}, "sessions/" + e.SessionID + "/jurors/" + e.Subject, e.At}, nil
 	case session.CandidacyRegistered:
 		c := e.Candidacy
-		return Event{SubjectCandidacyRegistered, &assessmentv1.CandidacyRegistered{
+		return Event{&assessmentv1.CandidacyRegistered{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CandidacyId: c.ID,
 			CandidateId: c.CandidateID, CcpCodes: c.Scope,
 		}, "sessions/" + c.SessionID + "/candidacies/" + c.ID, e.At}, nil
 	case session.CandidacyRecusalsChanged:
-		return Event{SubjectRecusalsChanged, &assessmentv1.CandidacyRecusalsChanged{
+		return Event{&assessmentv1.CandidacyRecusalsChanged{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, CandidacyId: e.CandidacyID,
 			CandidateId: e.CandidateID, JurorSubjects: e.Jurors,
 		}, "sessions/" + e.SessionID + "/candidacies/" + e.CandidacyID, e.At}, nil
 	case session.MinutesSigned:
 		m := e.Minutes
 		c := m.Content
-		return Event{SubjectMinutesSigned, &assessmentv1.MinutesSigned{
+		return Event{&assessmentv1.MinutesSigned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CentreId: c.CentreID,
 			Type: SessionTypeToProto(c.Type), TitleId: c.TitleID, TitleVersion: c.TitleVersion, JuryDate: c.JuryDate,
 			ContentHash: m.Hash, Lines: linesToProto(c.Lines), Signatures: signaturesToProto(m.Signatures),

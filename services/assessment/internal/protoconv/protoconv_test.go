@@ -8,6 +8,7 @@ import (
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/deliberation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
@@ -138,7 +139,7 @@ func TestEventToProtoRecusalsChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg, ok := ev.Message.(*assessmentv1.CandidacyRecusalsChanged)
-	if !ok || ev.Subject != "titrepro.assessment.v1.candidacy_recusals_changed" || ev.Resource != "sessions/s1/candidacies/cy-1" {
+	if !ok || eventbus.SubjectOf(ev.Message) != "titrepro.assessment.v1.candidacy_recusals_changed" || ev.Resource != "sessions/s1/candidacies/cy-1" {
 		t.Fatalf("EventToProto() = %+v", ev)
 	}
 	if msg.GetEventId() != "ev-1" || msg.GetCandidateId() != "cand-1" || !slices.Equal(msg.GetJurorSubjects(), []string{"j1"}) ||

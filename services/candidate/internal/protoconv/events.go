@@ -10,16 +10,10 @@ import (
 	"github.com/titrepro/titrepro/services/candidate/internal/domain/candidate"
 )
 
-// NATS subjects of the candidate events (stream TITREPRO_CANDIDATE).
-const (
-	SubjectCandidateRegistered = "titrepro.candidate.v1.candidate_registered"
-	SubjectCandidateUpdated    = "titrepro.candidate.v1.candidate_updated"
-)
-
-// EventMessage is a domain event as it travels: its subject, its protobuf
-// message and the candidate it is about.
+// EventMessage is a domain event as it travels: its protobuf message (whose
+// name gives its subject and type, eventbus.SubjectOf) and the candidate it
+// is about.
 type EventMessage struct {
-	Subject   string
 	Message   proto.Message
 	Candidate *candidate.Candidate
 }
@@ -30,7 +24,7 @@ func EventToProto(ev candidate.Event, eventID string) (EventMessage, error) {
 	switch e := ev.(type) {
 	case candidate.Registered:
 		c := e.Candidate
-		return EventMessage{Subject: SubjectCandidateRegistered, Candidate: c, Message: &candidatev1.CandidateRegistered{
+		return EventMessage{Candidate: c, Message: &candidatev1.CandidateRegistered{
 			EventId:   eventID,
 			OccurTime: timestamppb.New(c.UpdatedAt()),
 			Candidate: candidateWithoutEtag(c),
@@ -38,7 +32,7 @@ func EventToProto(ev candidate.Event, eventID string) (EventMessage, error) {
 		}}, nil
 	case candidate.Updated:
 		c := e.Candidate
-		return EventMessage{Subject: SubjectCandidateUpdated, Candidate: c, Message: &candidatev1.CandidateUpdated{
+		return EventMessage{Candidate: c, Message: &candidatev1.CandidateUpdated{
 			EventId:       eventID,
 			OccurTime:     timestamppb.New(c.UpdatedAt()),
 			Candidate:     candidateWithoutEtag(c),

@@ -5,73 +5,68 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
-	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
 
+	"github.com/titrepro/titrepro/services/certification/internal/app"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
 
-// Coordinates of the holder projection's consumer.
+// Durable names of the consumers: persisted inbox keys, granted by name on
+// the bus (natsauth). Never rename one.
 const (
-	// HoldersDurable is the durable consumer name (and inbox key).
+	// HoldersDurable follows the candidates into the holder projection.
 	HoldersDurable = "certification_holders"
-	// SubjectCandidateRegistered and SubjectCandidateUpdated are the
-	// candidate events the projection follows.
-	SubjectCandidateRegistered = "titrepro.candidate.v1.candidate_registered"
-	SubjectCandidateUpdated    = "titrepro.candidate.v1.candidate_updated"
+	// ResultsDurable turns signed minutes into results awaiting validation.
+	ResultsDurable = "certification_results"
 )
 
-// ErrUnexpectedEvent reports an event a consumer cannot read: another type
-// than the ones it follows, or a payload that does not decode. Retrying
-// cannot help, so eventbus terminates the message instead of blocking.
-var ErrUnexpectedEvent = apperr.New(apperr.KindInvalidArgument, "UNEXPECTED_EVENT", "the event cannot be read by this consumer")
-
-// HolderConsumer feeds the candidate events to the RecordHolder command.
-type HolderConsumer struct {
-	record command.RecordHolderHandler
-	// repoFor binds a holder repository to the transaction in which
-	// eventbus records the event in its inbox, so that the projection and
-	// the inbox row commit together.
-	repoFor func(tx *sqldb.Tx) holder.Repository
-	log     *slog.Logger
-	now     func() time.Time
+// Repos are the repositories a consumer writes through, bound to the
+// transaction in which eventbus records the event in its inbox, so that the
+// change and the inbox row commit together.
+type Repos struct {
+	Holders holder.Repository
+	Results result.Repository
 }
 
-// NewHolderConsumer returns the consumer.
-func NewHolderConsumer(record command.RecordHolderHandler, repoFor func(tx *sqldb.Tx) holder.Repository, log *slog.Logger, now func() time.Time) *HolderConsumer {
-	return &HolderConsumer{record: record, repoFor: repoFor, log: log, now: now}
+// Consumers feed the events of other contexts to the application.
+type Consumers struct {
+	commands app.Commands
+	repos    func(tx *sqldb.Tx) Repos
+	log      *slog.Logger
+	now      func() time.Time
 }
 
-// Subscribe starts the durable consumer on the candidate stream, which it
-// first creates if the candidate service has not yet (same configuration
-// everywhere, so this is idempotent).
-func (c *HolderConsumer) Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB) (*eventbus.Subscription, error) {
-	stream := eventbus.ContextStream("candidate")
-	if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
-		return nil, err
+// NewConsumers returns the consumers; repos binds the repositories to a
+// transaction.
+func NewConsumers(commands app.Commands, repos func(tx *sqldb.Tx) Repos, log *slog.Logger, now func() time.Time) *Consumers {
+	return &Consumers{commands: commands, repos: repos, log: log, now: now}
+}
+
+// All returns the consumers, for eventbus.SubscribeAll: each durable with
+// the events it follows and its handler.
+func (c *Consumers) All() []eventbus.Consumer {
+	return []eventbus.Consumer{
+		{Durable: HoldersDurable, Events: []proto.Message{&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}}, Handle: c.HandleHolder},
+		{Durable: ResultsDurable, Events: []proto.Message{&assessmentv1.MinutesSigned{}}, Handle: c.HandleResults},
 	}
-	return eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
-		Stream:         stream.Name,
-		Durable:        HoldersDurable,
-		FilterSubjects: []string{SubjectCandidateRegistered, SubjectCandidateUpdated},
-	}, c.Handle)
 }
 
-// Handle is the eventbus.Handler: it decodes the event and records the
-// identity it carries.
-func (c *HolderConsumer) Handle(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
-	h, err := c.decode(msg)
+// HandleHolder is the eventbus.Handler of CandidateRegistered and
+// CandidateUpdated: it records the identity the event carries.
+func (c *Consumers) HandleHolder(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	h, err := c.decodeHolder(msg)
 	if err != nil {
 		return err
 	}
-	outcome, err := c.record.Handle(ctx, c.repoFor(tx), command.RecordHolder{Holder: h})
+	outcome, err := c.commands.RecordHolder.Handle(ctx, c.repos(tx).Holders, command.RecordHolder{Holder: h})
 	if err != nil {
 		return err
 	}
@@ -82,29 +77,29 @@ func (c *HolderConsumer) Handle(ctx context.Context, tx *sqldb.Tx, msg eventbus.
 	return nil
 }
 
-// decode reads a CandidateRegistered or CandidateUpdated, chosen by the
-// CloudEvents type (the full proto name).
-func (c *HolderConsumer) decode(msg eventbus.Message) (holder.Holder, error) {
+// decodeHolder reads a CandidateRegistered or CandidateUpdated, chosen by
+// the CloudEvents type (the full proto name).
+func (c *Consumers) decodeHolder(msg eventbus.Message) (holder.Holder, error) {
 	var (
 		cand    *candidatev1.Candidate
 		version int64
 		occur   *timestamppb.Timestamp
 	)
-	switch msg.Type {
-	case string((&candidatev1.CandidateRegistered{}).ProtoReflect().Descriptor().FullName()):
+	switch {
+	case eventbus.Is(msg, &candidatev1.CandidateRegistered{}):
 		var ev candidatev1.CandidateRegistered
-		if err := proto.Unmarshal(msg.Data, &ev); err != nil {
-			return holder.Holder{}, ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return holder.Holder{}, err
 		}
 		cand, version, occur = ev.GetCandidate(), ev.GetVersion(), ev.GetOccurTime()
-	case string((&candidatev1.CandidateUpdated{}).ProtoReflect().Descriptor().FullName()):
+	case eventbus.Is(msg, &candidatev1.CandidateUpdated{}):
 		var ev candidatev1.CandidateUpdated
-		if err := proto.Unmarshal(msg.Data, &ev); err != nil {
-			return holder.Holder{}, ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return holder.Holder{}, err
 		}
 		cand, version, occur = ev.GetCandidate(), ev.GetVersion(), ev.GetOccurTime()
 	default:
-		return holder.Holder{}, ErrUnexpectedEvent.WithMeta("type", msg.Type)
+		return holder.Holder{}, eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
 	}
 	return holder.Holder{
 		CandidateID:      cand.GetId(),
@@ -123,7 +118,7 @@ func (c *HolderConsumer) decode(msg eventbus.Message) (holder.Holder, error) {
 // changeTime is when the candidate service committed the change: the
 // event's occur_time, else its ce-time, else (a producer that sends
 // neither) the time the change reached this service.
-func (c *HolderConsumer) changeTime(occur *timestamppb.Timestamp, ceTime time.Time) time.Time {
+func (c *Consumers) changeTime(occur *timestamppb.Timestamp, ceTime time.Time) time.Time {
 	switch {
 	case occur != nil && occur.IsValid():
 		return occur.AsTime()

@@ -18,6 +18,7 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
+	"github.com/titrepro/titrepro/services/certification/internal/app"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 	"github.com/titrepro/titrepro/services/certification/internal/ports"
@@ -25,21 +26,24 @@ import (
 
 var now = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 
-func newConsumer(t *testing.T) (*ports.HolderConsumer, *sqldb.DB) {
+// newConsumers returns the consumers over a fresh SQLite database, wired
+// as the service does.
+func newConsumers(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	t.Helper()
 	db := dbtest.Engine{Name: dbtest.SQLite}.Open(t)
 	if err := sqlstore.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("Migrate: %v", err)
 	}
-	c := ports.NewHolderConsumer(command.NewRecordHolderHandler(),
-		func(tx *sqldb.Tx) holder.Repository { return sqlstore.NewHolderRepositoryTx(tx) },
-		slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
+	commands := app.Commands{RecordHolder: command.NewRecordHolderHandler(), RecordResult: command.NewRecordResultHandler()}
+	c := ports.NewConsumers(commands, func(tx *sqldb.Tx) ports.Repos {
+		return ports.Repos{Holders: sqlstore.NewHolderRepositoryTx(tx), Results: sqlstore.NewResultRepositoryTx(tx)}
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
 	return c, db
 }
 
-func handle(t *testing.T, c *ports.HolderConsumer, db *sqldb.DB, msg eventbus.Message) error {
+func handle(t *testing.T, c *ports.Consumers, db *sqldb.DB, msg eventbus.Message) error {
 	t.Helper()
-	return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.Handle(context.Background(), tx, msg) })
+	return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.HandleHolder(context.Background(), tx, msg) })
 }
 
 func message(t *testing.T, ev proto.Message, ceTime time.Time) eventbus.Message {
@@ -72,7 +76,7 @@ func TestHolderConsumerDecodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, db := newConsumer(t)
+			c, db := newConsumers(t)
 			if err := handle(t, c, db, message(t, tt.ev, tt.ceTime)); err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
@@ -101,13 +105,13 @@ func TestHolderConsumerRejectsUnreadableEvents(t *testing.T) {
 		msg  eventbus.Message
 		want error
 	}{
-		{"another event type", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateErased"}, ports.ErrUnexpectedEvent},
-		{"payload that does not decode", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateRegistered", Data: []byte{0xff, 0xff}}, ports.ErrUnexpectedEvent},
+		{"another event type", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateErased"}, eventbus.ErrUnexpectedEvent},
+		{"payload that does not decode", eventbus.Message{ID: "e", Type: "titrepro.candidate.v1.CandidateRegistered", Data: []byte{0xff, 0xff}}, eventbus.ErrUnexpectedEvent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, db := newConsumer(t)
+			c, db := newConsumers(t)
 			err := handle(t, c, db, tt.msg)
 			if !errors.Is(err, tt.want) || apperr.IsRetryable(err) {
 				t.Fatalf("Handle() = %v; want non-retryable %v", err, tt.want)
@@ -116,10 +120,31 @@ func TestHolderConsumerRejectsUnreadableEvents(t *testing.T) {
 	}
 	t.Run("event without a version", func(t *testing.T) {
 		t.Parallel()
-		c, db := newConsumer(t)
+		c, db := newConsumers(t)
 		err := handle(t, c, db, message(t, &candidatev1.CandidateRegistered{Candidate: &candidatev1.Candidate{Id: "c1"}}, now))
 		if apperr.KindOf(err) != apperr.KindInvalidArgument || apperr.IsRetryable(err) {
 			t.Fatalf("Handle() = %v; want non-retryable invalid argument", err)
 		}
 	})
+}
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	apply := func(h eventbus.Handler, msg eventbus.Message) error {
+		return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return h(context.Background(), tx, msg) })
+	}
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			if err := apply(cons.Handle, message(t, ev, now)); errors.Is(err, eventbus.ErrUnexpectedEvent) {
+				t.Errorf("%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+			}
+		}
+		other := eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"}
+		if err := apply(cons.Handle, other); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
+			t.Errorf("%s on another event = %v; want ErrUnexpectedEvent", cons.Durable, err)
+		}
+	}
 }

@@ -2,70 +2,25 @@ package ports
 
 import (
 	"context"
-	"log/slog"
-	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/protobuf/proto"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
 
-	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
 
-// Coordinates of the results consumer.
-const (
-	// ResultsDurable is the durable consumer name (and inbox key).
-	ResultsDurable = "certification_results"
-	// SubjectMinutesSigned is the assessment event the consumer follows.
-	SubjectMinutesSigned = "titrepro.assessment.v1.minutes_signed"
-)
-
-// ResultsConsumer feeds MinutesSigned events to the RecordResult command:
-// each session's signed minutes become a result awaiting the ministry's
-// validation. Nothing is awarded here (R51).
-type ResultsConsumer struct {
-	record  command.RecordResultHandler
-	repoFor func(tx *sqldb.Tx) result.Repository
-	log     *slog.Logger
-	now     func() time.Time
-}
-
-// NewResultsConsumer returns the consumer. repoFor binds a result
-// repository to the transaction in which eventbus records the event in its
-// inbox, so that the result and the inbox row commit together.
-func NewResultsConsumer(record command.RecordResultHandler, repoFor func(tx *sqldb.Tx) result.Repository, log *slog.Logger, now func() time.Time) *ResultsConsumer {
-	return &ResultsConsumer{record: record, repoFor: repoFor, log: log, now: now}
-}
-
-// Subscribe starts the durable consumer on the assessment stream, which it
-// first creates if the assessment service has not yet (same configuration
-// everywhere, so this is idempotent).
-func (c *ResultsConsumer) Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB) (*eventbus.Subscription, error) {
-	stream := eventbus.ContextStream("assessment")
-	if err := eventbus.EnsureStream(ctx, js, stream); err != nil {
-		return nil, err
-	}
-	return eventbus.Subscribe(ctx, js, db, c.log, eventbus.ConsumerConfig{
-		Stream:         stream.Name,
-		Durable:        ResultsDurable,
-		FilterSubjects: []string{SubjectMinutesSigned},
-	}, c.Handle)
-}
-
-// Handle is the eventbus.Handler: it decodes the minutes and records them.
-// The same minutes delivered again are acknowledged and ignored; the inbox
+// HandleResults is the eventbus.Handler of MinutesSigned: each session's
+// signed minutes become a result awaiting the ministry's validation.
+// Nothing is awarded here (R51). The same minutes delivered again are acknowledged and ignored; the inbox
 // catches a redelivery of the same event, the repository a re-publication
 // under another event id.
-func (c *ResultsConsumer) Handle(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
-	r, err := c.decode(msg)
+func (c *Consumers) HandleResults(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	r, err := c.decodeResults(msg)
 	if err != nil {
 		return err
 	}
-	created, err := c.record.Handle(ctx, c.repoFor(tx), r)
+	created, err := c.commands.RecordResult.Handle(ctx, c.repos(tx).Results, r)
 	if err != nil {
 		return err
 	}
@@ -75,14 +30,11 @@ func (c *ResultsConsumer) Handle(ctx context.Context, tx *sqldb.Tx, msg eventbus
 	return nil
 }
 
-// decode reads a MinutesSigned.
-func (c *ResultsConsumer) decode(msg eventbus.Message) (result.SessionResult, error) {
-	if msg.Type != string((&assessmentv1.MinutesSigned{}).ProtoReflect().Descriptor().FullName()) {
-		return result.SessionResult{}, ErrUnexpectedEvent.WithMeta("type", msg.Type)
-	}
+// decodeResults reads a MinutesSigned.
+func (c *Consumers) decodeResults(msg eventbus.Message) (result.SessionResult, error) {
 	var ev assessmentv1.MinutesSigned
-	if err := proto.Unmarshal(msg.Data, &ev); err != nil {
-		return result.SessionResult{}, ErrUnexpectedEvent.WithMeta("type", msg.Type).WithCause(err)
+	if err := eventbus.Decode(msg, &ev); err != nil {
+		return result.SessionResult{}, err
 	}
 	r := result.SessionResult{
 		SessionID:    ev.GetSessionId(),

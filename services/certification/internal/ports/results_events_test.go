@@ -3,8 +3,6 @@ package ports_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -12,27 +10,12 @@ import (
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	"github.com/titrepro/titrepro/internal/apperr"
-	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
 
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
-	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
-	"github.com/titrepro/titrepro/services/certification/internal/ports"
 )
-
-func newResultsConsumer(t *testing.T) (*ports.ResultsConsumer, *sqldb.DB) {
-	t.Helper()
-	db := dbtest.Engine{Name: dbtest.SQLite}.Open(t)
-	if err := sqlstore.Migrate(context.Background(), db); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	c := ports.NewResultsConsumer(command.NewRecordResultHandler(),
-		func(tx *sqldb.Tx) result.Repository { return sqlstore.NewResultRepositoryTx(tx) },
-		slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
-	return c, db
-}
 
 func minutesSigned() *assessmentv1.MinutesSigned {
 	signed := time.Date(2026, 3, 1, 17, 0, 0, 0, time.UTC)
@@ -55,10 +38,10 @@ func minutesSigned() *assessmentv1.MinutesSigned {
 
 func TestResultsConsumerRecordsTheMinutes(t *testing.T) {
 	t.Parallel()
-	c, db := newResultsConsumer(t)
+	c, db := newConsumers(t)
 	msg := message(t, minutesSigned(), now)
 	for i := range 2 { // the second delivery is a re-publication: no error, no second row
-		if err := db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.Handle(context.Background(), tx, msg) }); err != nil {
+		if err := db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.HandleResults(context.Background(), tx, msg) }); err != nil {
 			t.Fatalf("delivery %d: %v", i, err)
 		}
 	}
@@ -101,8 +84,8 @@ func TestResultsConsumerRejectsUnreadableEvents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, db := newResultsConsumer(t)
-			err := db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.Handle(context.Background(), tx, tt.msg(t)) })
+			c, db := newConsumers(t)
+			err := db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.HandleResults(context.Background(), tx, tt.msg(t)) })
 			if apperr.KindOf(err) != tt.want || apperr.IsRetryable(err) {
 				t.Fatalf("Handle() = %v; want non-retryable %v", err, tt.want)
 			}
@@ -110,9 +93,9 @@ func TestResultsConsumerRejectsUnreadableEvents(t *testing.T) {
 	}
 	t.Run("other minutes for a recorded session", func(t *testing.T) {
 		t.Parallel()
-		c, db := newResultsConsumer(t)
+		c, db := newConsumers(t)
 		handle := func(ev *assessmentv1.MinutesSigned) error {
-			return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.Handle(context.Background(), tx, message(t, ev, now)) })
+			return db.InTx(context.Background(), func(tx *sqldb.Tx) error { return c.HandleResults(context.Background(), tx, message(t, ev, now)) })
 		}
 		if err := handle(minutesSigned()); err != nil {
 			t.Fatalf("first minutes: %v", err)

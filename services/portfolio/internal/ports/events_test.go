@@ -40,7 +40,13 @@ func setup(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 		Candidacies: sqlstore.NewCandidacies(db),
 		Now:         func() time.Time { return at },
 	})
-	return ports.NewConsumers(a, slog.New(slog.NewTextHandler(io.Discard, nil))), db
+	repos := func(tx *sqldb.Tx) ports.Repos {
+		return ports.Repos{
+			Candidates: sqlstore.NewCandidatesTx(tx), Titles: sqlstore.NewTitlesTx(tx),
+			Sessions: sqlstore.NewSessionsTx(tx), Candidacies: sqlstore.NewCandidaciesTx(tx),
+		}
+	}
+	return ports.NewConsumers(a.Commands, repos, slog.New(slog.NewTextHandler(io.Discard, nil))), db
 }
 
 func message(t *testing.T, m proto.Message) eventbus.Message {
@@ -79,10 +85,10 @@ func TestHandleCandidate(t *testing.T) {
 	err = apply(t, db, c.HandleCandidate, message(t, &candidatev1.CandidateRegistered{Candidate: &candidatev1.Candidate{}, Version: 1}))
 	require.Error(t, err, "an event without id cannot be applied")
 	err = apply(t, db, c.HandleCandidate, message(t, &certificationv1.TitleVersionPublished{}))
-	require.True(t, errors.Is(err, ports.ErrUnexpectedEvent), "%v", err)
+	require.True(t, errors.Is(err, eventbus.ErrUnexpectedEvent), "%v", err)
 	bad := message(t, &candidatev1.CandidateRegistered{})
 	bad.Data = []byte{0xff, 0xff}
-	require.True(t, errors.Is(apply(t, db, c.HandleCandidate, bad), ports.ErrUnexpectedEvent))
+	require.True(t, errors.Is(apply(t, db, c.HandleCandidate, bad), eventbus.ErrUnexpectedEvent))
 }
 
 func TestHandleTitle(t *testing.T) {
@@ -155,5 +161,20 @@ func TestHandleCandidacy(t *testing.T) {
 	err = apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.CandidacyRegistered{SessionId: "s1"}))
 	require.Equal(t, apperr.KindInvalidArgument, apperr.KindOf(err), "an event without ids cannot be applied")
 	err = apply(t, db, c.HandleCandidacy, message(t, &assessmentv1.SessionPlanned{SessionId: "s1"}))
-	require.ErrorIs(t, err, ports.ErrUnexpectedEvent)
+	require.ErrorIs(t, err, eventbus.ErrUnexpectedEvent)
+}
+
+// TestConsumersReadTheEventsTheyFollow: each consumer's handler reads every
+// event the consumer follows (its filter subjects) and refuses any other.
+func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
+	t.Parallel()
+	c, db := setup(t)
+	for _, cons := range c.All() {
+		for _, ev := range cons.Events {
+			err := apply(t, db, cons.Handle, message(t, ev))
+			require.False(t, errors.Is(err, eventbus.ErrUnexpectedEvent), "%s cannot read %s, which it follows: %v", cons.Durable, eventbus.TypeOf(ev), err)
+		}
+		err := apply(t, db, cons.Handle, eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"})
+		require.ErrorIs(t, err, eventbus.ErrUnexpectedEvent, cons.Durable)
+	}
 }

@@ -23,7 +23,7 @@ func outboxEvents(events []session.Event) ([]outbox.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		e, err := outbox.NewEventWithID(id, m.Subject, m.Message, EventSource, m.Resource, m.Time)
+		e, err := outbox.NewEventWithID(id, m.Message, EventSource, m.Resource, m.Time)
 		if err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ func outboxEvents(events []candidate.Event) ([]outbox.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		e, err := outbox.NewEventWithID(id, m.Subject, m.Message, EventSource, "candidates/"+m.Candidate.ID(), m.Candidate.UpdatedAt())
+		e, err := outbox.NewEventWithID(id, m.Message, EventSource, "candidates/"+m.Candidate.ID(), m.Candidate.UpdatedAt())
 		if err != nil {
 			return nil, err
 		}

@@ -14,16 +14,8 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/protoconv"
 )
 
-// Subjects of the ministry stream (docs/events.md, "Ministry stream").
-const (
-	SubjectResultsValidated = "titrepro.certification.v1.results_validated"
-	SubjectCcpAwarded       = "titrepro.certification.v1.ccp_awarded"
-	SubjectTitleAwarded     = "titrepro.certification.v1.title_awarded"
-	SubjectLivretIssued     = "titrepro.certification.v1.livret_issued"
-)
-
-// writeAwardEvents records the events of a validation in the outbox, in
-// order: the relay publishes them in that order. Each event id is chosen
+// writeAwardEvents records the events of a validation in the outbox (the
+// ministry stream, docs/events.md), in order: the relay publishes them in that order. Each event id is chosen
 // first so that the payload's event_id equals the ce-id.
 func writeAwardEvents(ctx context.Context, tx *sqldb.Tx, ob *outbox.Outbox, events ...award.Event) error {
 	out := make([]outbox.Event, 0, len(events))
@@ -34,25 +26,22 @@ func writeAwardEvents(ctx context.Context, tx *sqldb.Tx, ob *outbox.Outbox, even
 		}
 		var (
 			msg      proto.Message
-			subject  string
 			resource string
 			at       time.Time
 		)
 		switch e := e.(type) {
 		case award.ResultsValidated:
-			msg, subject, resource, at = protoconv.ResultsValidated(e, id), SubjectResultsValidated, "results/"+e.SessionID, e.At
+			msg, resource, at = protoconv.ResultsValidated(e, id), "results/"+e.SessionID, e.At
 		case award.CcpAwarded:
-			msg, subject, resource, at = protoconv.CcpAwarded(e, id), SubjectCcpAwarded, "records/"+e.Ccp.CandidateID, e.At
+			msg, resource, at = protoconv.CcpAwarded(e, id), "records/"+e.Ccp.CandidateID, e.At
 		case award.TitleAwarded:
-			msg, subject, resource, at = protoconv.TitleAwarded(e, id), SubjectTitleAwarded,
-				"certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
+			msg, resource, at = protoconv.TitleAwarded(e, id), "certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
 		case award.LivretIssued:
-			msg, subject, resource, at = protoconv.LivretIssued(e, id), SubjectLivretIssued,
-				"certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
+			msg, resource, at = protoconv.LivretIssued(e, id), "certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
 		default:
 			return fmt.Errorf("sqlstore: unknown award event %T", e)
 		}
-		ev, err := outbox.NewEventWithID(id, subject, msg, EventSource, resource, at)
+		ev, err := outbox.NewEventWithID(id, msg, EventSource, resource, at)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -18,13 +17,8 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/protoconv"
 )
 
-// Event coordinates of the catalogue (docs/architecture.md §3).
-const (
-	// SubjectTitleVersionPublished is the NATS subject of TitleVersionPublished.
-	SubjectTitleVersionPublished = "titrepro.certification.v1.title_version_published"
-	// EventSource is the CloudEvents ce-source of the service's events.
-	EventSource = "titrepro/certification"
-)
+// EventSource is the CloudEvents ce-source of the service's events.
+const EventSource = "titrepro/certification"
 
 // TitleRepository is the catalogue.Repository over SQL.
 type TitleRepository struct {
@@ -115,20 +109,19 @@ func (r *TitleRepository) publishOne(ctx context.Context, tx *sqldb.Tx, t catalo
 // writeEvent records TitleVersionPublished in the outbox. The event id is
 // chosen first so that the payload's event_id equals the ce-id.
 func (r *TitleRepository) writeEvent(ctx context.Context, tx *sqldb.Tx, p catalogue.Published) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("sqlstore: event id: %w", err)
-	}
-	msg := &certificationv1.TitleVersionPublished{
-		EventId:   id.String(),
-		OccurTime: timestamppb.New(p.PublishedAt),
-		Title:     protoconv.Title(p),
-	}
-	ev, err := outbox.NewEvent(SubjectTitleVersionPublished, msg, EventSource, "titles/"+p.Title.Code, p.PublishedAt)
+	id, err := outbox.NewID()
 	if err != nil {
 		return err
 	}
-	ev.ID = id.String()
+	msg := &certificationv1.TitleVersionPublished{
+		EventId:   id,
+		OccurTime: timestamppb.New(p.PublishedAt),
+		Title:     protoconv.Title(p),
+	}
+	ev, err := outbox.NewEventWithID(id, msg, EventSource, "titles/"+p.Title.Code, p.PublishedAt)
+	if err != nil {
+		return err
+	}
 	return r.outbox.Write(ctx, tx, ev)
 }
 

@@ -77,7 +77,7 @@ func testPublishStores(t *testing.T, db *sqldb.DB, repo *sqlstore.TitleRepositor
 		payload                   []byte
 	)
 	err = db.QueryRowContext(ctx, `SELECT id, type, source, resource, payload FROM outbox WHERE subject = $1`,
-		sqlstore.SubjectTitleVersionPublished).Scan(&id, &typ, &source, &resource, &payload)
+		"titrepro.certification.v1.title_version_published").Scan(&id, &typ, &source, &resource, &payload)
 	if err != nil {
 		t.Fatalf("read outbox: %v", err)
 	}
@@ -106,7 +106,7 @@ func testPublishSameContent(t *testing.T, db *sqldb.DB, repo *sqlstore.TitleRepo
 	if results[0].Created || !results[0].PublishedAt.Equal(t0.Truncate(time.Microsecond)) {
 		t.Fatalf("second Publish() = created %v at %v; want not created, first publish time", results[0].Created, results[0].PublishedAt)
 	}
-	if n := countEvents(t, db, sqlstore.SubjectTitleVersionPublished); n != 1 {
+	if n := countEvents(t, db, "titrepro.certification.v1.title_version_published"); n != 1 {
 		t.Fatalf("%d events; want 1", n)
 	}
 }
@@ -129,7 +129,7 @@ func testPublishImmutable(t *testing.T, db *sqldb.DB, repo *sqlstore.TitleReposi
 	if err != nil || got.Title.Label != "Titre" {
 		t.Fatalf("Get(original) = %q, %v; want the original label", got.Title.Label, err)
 	}
-	if n := countEvents(t, db, sqlstore.SubjectTitleVersionPublished); n != 1 {
+	if n := countEvents(t, db, "titrepro.certification.v1.title_version_published"); n != 1 {
 		t.Fatalf("%d events; want 1", n)
 	}
 }

@@ -244,10 +244,10 @@ func testAwardEvents(t *testing.T, db *sqldb.DB) {
 		subject, resource string
 		msg               proto.Message
 	}{
-		{sqlstore.SubjectResultsValidated, "results/s1", &certificationv1.ResultsValidated{}},
-		{sqlstore.SubjectCcpAwarded, "records/cand-1", &certificationv1.CcpAwarded{}},
-		{sqlstore.SubjectTitleAwarded, "certificates/TP-2026-0000-0001-7", &certificationv1.TitleAwarded{}},
-		{sqlstore.SubjectLivretIssued, "certificates/TP-2026-0000-0002-8", &certificationv1.LivretIssued{}},
+		{"titrepro.certification.v1.results_validated", "results/s1", &certificationv1.ResultsValidated{}},
+		{"titrepro.certification.v1.ccp_awarded", "records/cand-1", &certificationv1.CcpAwarded{}},
+		{"titrepro.certification.v1.title_awarded", "certificates/TP-2026-0000-0001-7", &certificationv1.TitleAwarded{}},
+		{"titrepro.certification.v1.livret_issued", "certificates/TP-2026-0000-0002-8", &certificationv1.LivretIssued{}},
 	}
 	i := 0
 	for rows.Next() {

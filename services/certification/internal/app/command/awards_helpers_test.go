@@ -153,9 +153,9 @@ func counts(t *testing.T, db *sqldb.DB) awardCounts {
 		Ccps:        countRows(t, db, "record_ccps", ""),
 		Titres:      countRows(t, db, "certificates", "kind = 'TITRE'"),
 		Livrets:     countRows(t, db, "certificates", "kind = 'LIVRET'"),
-		EvValidated: ev(sqlstore.SubjectResultsValidated),
-		EvCcp:       ev(sqlstore.SubjectCcpAwarded),
-		EvTitle:     ev(sqlstore.SubjectTitleAwarded),
-		EvLivret:    ev(sqlstore.SubjectLivretIssued),
+		EvValidated: ev("titrepro.certification.v1.results_validated"),
+		EvCcp:       ev("titrepro.certification.v1.ccp_awarded"),
+		EvTitle:     ev("titrepro.certification.v1.title_awarded"),
+		EvLivret:    ev("titrepro.certification.v1.livret_issued"),
 	}
 }

@@ -70,7 +70,7 @@ func events(t *testing.T, db *sqldb.DB) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRowContext(context.Background(),
-		`SELECT COUNT(*) FROM outbox WHERE subject = $1`, sqlstore.SubjectTitleVersionPublished).Scan(&n); err != nil {
+		`SELECT COUNT(*) FROM outbox WHERE subject = $1`, "titrepro.certification.v1.title_version_published").Scan(&n); err != nil {
 		t.Fatalf("count events: %v", err)
 	}
 	return n

@@ -8,13 +8,8 @@ import (
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
 )
 
-// Coordinates of the events this service publishes.
-const (
-	// EventSource is the CloudEvents ce-source of every portfolio event.
-	EventSource = "titrepro/portfolio"
-	// SubjectDossierSubmitted is the subject of DossierSubmitted.
-	SubjectDossierSubmitted = "titrepro.portfolio.v1.dossier_submitted"
-)
+// EventSource is the CloudEvents ce-source of every portfolio event.
+const EventSource = "titrepro/portfolio"
 
 // submittedEvent is the outbox row of a submission. The event id is chosen
 // here because the message carries it too (event_id) and both must match.
@@ -36,6 +31,6 @@ func submittedEvent(s *dossier.Snapshot) (outbox.Event, error) {
 		ManifestHash:       s.ManifestHash,
 		SwornStatementDate: s.Content.Sworn.Date,
 	}
-	return outbox.NewEventWithID(id, SubjectDossierSubmitted, msg, EventSource,
+	return outbox.NewEventWithID(id, msg, EventSource,
 		"dossiers/"+s.DossierID+"/snapshots/"+s.ID, s.SubmittedAt)
 }
