@@ -153,15 +153,23 @@ func Subscribe(ctx context.Context, js jetstream.JetStream, db *sqldb.DB, log *s
 
 // Stop stops fetching and waits for the handler in flight to finish: its
 // transaction committed and the message acknowledged, or handed back for
-// redelivery. Messages buffered but not started are dropped here and
-// redelivered by the server after their ack wait; the next subscription with
-// the same durable name resumes from them. Stop is safe to call more than
-// once.
+// redelivery. Messages already fetched but not started are handed back
+// (nak) rather than dropped: dropped, the server would redeliver them only
+// after their ack wait (30 s), so a restarted service would sit on events it
+// had pulled before stopping. Stop is safe to call more than once.
 func (s *Subscription) Stop() {
 	s.mu.Lock()
 	s.stopped = true
 	s.mu.Unlock()
-	s.cc.Stop()
+	// Drain runs the buffered messages through onMessage, which naks them
+	// now that stopped is set. It needs the connection: if that is gone,
+	// give up after the handler bound and let the ack wait redeliver.
+	s.cc.Drain()
+	select {
+	case <-s.cc.Closed():
+	case <-time.After(s.cfg.HandlerTimeout):
+		s.cc.Stop()
+	}
 	s.inFlight.Wait()
 }
 

@@ -2,6 +2,7 @@ package eventbus_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ func TestSubscribe(t *testing.T) {
 		{"non-retryable error terminated, stream flows", testPoison},
 		{"malformed message terminated, stream flows", testMalformed},
 		{"stop waits for handler in flight", testStopWaits},
+		{"stop hands fetched messages back at once", testStopHandsBack},
 		{"restart resumes durable position", testResume},
 		{"message and headers decoded", testMessageFields},
 	}
@@ -138,6 +140,46 @@ func testStopWaits(t *testing.T, e env) {
 	require.Equal(t, 1, e.applied(t, "ev-1"))
 	require.Zero(t, e.consumerInfo(t, "stop").NumAckPending)
 	require.EqualValues(t, 1, e.consumerInfo(t, "stop").AckFloor.Stream)
+}
+
+// testStopHandsBack stops a subscription that has fetched messages it has
+// not handled yet: the next subscription gets them long before the server's
+// 30 s ack wait would have redelivered them.
+func testStopHandsBack(t *testing.T, e env) {
+	cfg := e.consumerConfig("handback")
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	sub := e.subscribe(t, cfg, func(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+		once.Do(func() { close(entered) })
+		<-release
+		_, err := tx.ExecContext(ctx, `INSERT INTO applied (event_id) VALUES ($1)`, msg.ID)
+		return err
+	})
+	for _, id := range []string{"ev-1", "ev-2", "ev-3", "ev-4"} {
+		e.publish(t, id, id)
+	}
+	<-entered
+	// The first message is in the handler; the others are fetched (the
+	// consumer pulls in batches) and wait behind it.
+	require.Eventually(t, func() bool { return e.consumerInfo(t, "handback").NumAckPending == 4 }, waitFor, tick)
+	stopped := make(chan struct{})
+	go func() {
+		sub.Stop()
+		close(stopped)
+	}()
+	close(release)
+	<-stopped
+
+	// waitAcked gives up after 20 s, before the server's 30 s ack wait
+	// would redeliver messages that were dropped instead of handed back.
+	second := &recorder{}
+	e.subscribe(t, cfg, second.handle)
+	e.waitAcked(t, "handback", 4)
+	require.Equal(t, 1, e.applied(t, "ev-1"))
+	// Redeliveries carry no order guarantee (consumers that need one check
+	// versions): every message once, in any order.
+	require.ElementsMatch(t, []string{"ev-2", "ev-3", "ev-4"}, second.seen())
 }
 
 func testResume(t *testing.T, e env) {
