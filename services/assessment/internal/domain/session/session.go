@@ -67,6 +67,8 @@ type Session struct {
 
 	changed bool
 	events  []Event
+
+	part bool // loaded by Repository.GetPart: holds only some candidacies
 }
 
 // Summary is the session without its parts, as lists show it.
@@ -167,7 +169,13 @@ func (s *Session) HasJuror(subject string) bool {
 	return ok
 }
 
-// Candidacies returns the candidacies, by id.
+// IsPart reports whether s is a part of the session (Repository.GetPart):
+// its own fields, jury and signatures, but only the candidacies the part
+// names and their evaluations. A part answers for those candidacies; it is
+// never saved.
+func (s *Session) IsPart() bool { return s.part }
+
+// Candidacies returns the candidacies, by id (of a part: those it holds).
 func (s *Session) Candidacies() []candidacy.Candidacy {
 	out := make([]candidacy.Candidacy, len(s.candidacies))
 	for i, c := range s.candidacies {
