@@ -58,6 +58,9 @@ func BenchmarkScoring(b *testing.B) {
 	for _, size := range []int{10, 200, 500} {
 		id, cys := h.session(ctx, candidates[:size])
 		sessions[size] = prepared{id, cys}
+		// Every evaluation is written once first, so that in every session
+		// the measured writes are rewrites, not a mix of first writes.
+		h.prime(ctx, id, cys)
 	}
 	for _, name := range []string{"candidate", "assessment", "portfolio", "certification"} {
 		if err := dbfloor.Drain(ctx, "sqlite://"+filepath.Join(cfg.DataDir, name+".db")); err != nil {
@@ -135,6 +138,7 @@ type scoringHarness struct {
 	tokens map[string]string // subject → bearer token
 	boss   string            // the centre's subject
 	jurors []string
+	items  []*assessmentv1.EvaluationItem // a verdict on every competence of the title
 }
 
 func newScoringHarness(b *testing.B, srv *testServer) *scoringHarness {
@@ -165,6 +169,15 @@ func newScoringHarness(b *testing.B, srv *testServer) *scoringHarness {
 		b.Fatal(err)
 	}
 	h.title = resp.GetTitle()
+	for _, ccp := range h.title.GetCcps() {
+		for _, comp := range ccp.GetCompetences() {
+			h.items = append(h.items, &assessmentv1.EvaluationItem{
+				CompetenceCode: comp.GetCode(), Verdict: assessmentv1.Verdict_VERDICT_MASTERED,
+				Epreuve:     certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
+				Observation: "Observé pendant la mise en situation.",
+			})
+		}
+	}
 	return h
 }
 
@@ -268,21 +281,43 @@ func (h *scoringHarness) session(ctx context.Context, candidates []string) (stri
 	return id, cys
 }
 
+// write is one juror's write as a client does it: GET the evaluation for
+// its etag, then PATCH a verdict on every competence of the title.
+func (h *scoringHarness) write(ctx context.Context, juror, sessionID, candidacyID string) error {
+	path := "/v1/sessions/" + sessionID + "/candidacies/" + candidacyID + "/evaluations/" + juror
+	current := &assessmentv1.GetEvaluationResponse{}
+	if err := h.c.call(ctx, juror, h.tokens[juror], "GET", path, nil, current); err != nil {
+		return err
+	}
+	return h.c.call(ctx, juror, h.tokens[juror], "PATCH", path, &assessmentv1.Evaluation{Etag: current.GetEvaluation().GetEtag(), Items: h.items}, nil)
+}
+
+// prime has every juror write every evaluation of the session once.
+func (h *scoringHarness) prime(ctx context.Context, sessionID string, candidacies []string) {
+	errs := make(chan error, len(h.jurors))
+	var wg sync.WaitGroup
+	for _, juror := range h.jurors {
+		wg.Go(func() {
+			for _, cy := range candidacies {
+				if err := h.write(ctx, juror, sessionID, cy); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		h.b.Fatalf("prime: %v", err)
+	}
+}
+
 // score has the three jurors write b.N evaluations between them, each on
 // its own round of the candidacies, and returns the latency of each write
 // (GET + PATCH) and the writes per second.
 func (h *scoringHarness) score(b *testing.B, sessionID string, candidacies []string) figures {
 	ctx := context.Background()
-	var items []*assessmentv1.EvaluationItem
-	for _, ccp := range h.title.GetCcps() {
-		for _, comp := range ccp.GetCompetences() {
-			items = append(items, &assessmentv1.EvaluationItem{
-				CompetenceCode: comp.GetCode(), Verdict: assessmentv1.Verdict_VERDICT_MASTERED,
-				Epreuve:     certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
-				Observation: "Observé pendant la mise en situation.",
-			})
-		}
-	}
 	lat := make([][]time.Duration, len(h.jurors))
 	errs := make(chan error, len(h.jurors))
 	var wg sync.WaitGroup
@@ -294,17 +329,9 @@ func (h *scoringHarness) score(b *testing.B, sessionID string, candidacies []str
 			n++
 		}
 		wg.Go(func() {
-			tok := h.tokens[juror]
 			for i := range n {
-				cy := candidacies[(i*len(h.jurors)+k)%len(candidacies)]
-				path := "/v1/sessions/" + sessionID + "/candidacies/" + cy + "/evaluations/" + juror
 				t0 := time.Now()
-				current := &assessmentv1.GetEvaluationResponse{}
-				if err := h.c.call(ctx, juror, tok, "GET", path, nil, current); err != nil {
-					errs <- err
-					return
-				}
-				if err := h.c.call(ctx, juror, tok, "PATCH", path, &assessmentv1.Evaluation{Etag: current.GetEvaluation().GetEtag(), Items: items}, nil); err != nil {
+				if err := h.write(ctx, juror, sessionID, candidacies[(i*len(h.jurors)+k)%len(candidacies)]); err != nil {
 					errs <- err
 					return
 				}
