@@ -143,3 +143,32 @@ func openPostgres(t testing.TB) *sqldb.DB {
 	})
 	return db
 }
+
+// URL returns the URL of a fresh, empty database for a program under test
+// that opens its own (a whole service): a SQLite file in t.TempDir(), or a
+// new PostgreSQL schema (search_path) dropped at the end of the test.
+func (e Engine) URL(t testing.TB) string {
+	t.Helper()
+	switch e.Name {
+	case SQLite:
+		return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
+	case Postgres:
+		db := openPostgres(t) // creates the schema, drops it at cleanup
+		var schema string
+		if err := db.QueryRowContext(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
+			t.Fatalf("dbtest: current schema: %v", err)
+		}
+		base, _ := postgresURL()
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("dbtest: %s is not a URL", EnvPostgresURL)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	default:
+		t.Fatalf("dbtest: unknown engine %q", e.Name)
+		return ""
+	}
+}

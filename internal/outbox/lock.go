@@ -30,7 +30,7 @@ type session struct {
 // the lock and this one must stand by.
 func (s *session) acquire(ctx context.Context) (q querier, ok bool, err error) {
 	if s.db.Dialect != sqldb.DialectPostgres {
-		return s.db.DB, true, nil
+		return s.db, true, nil // its writes take their turn with the others (sqldb.DB.writers)
 	}
 	if s.conn != nil {
 		return s.conn, true, nil

@@ -127,3 +127,33 @@ func TestSQLiteConcurrentWritersAllSucceed(t *testing.T) {
 	}
 	require.Equal(t, writers*perWriter, countItems(t, db))
 }
+
+// On SQLite writes take turns in the process (DB.writers): a write that
+// arrives while a transaction is open waits for it in line, not in SQLite's
+// busy handler, and gives up when its context ends.
+func TestSQLiteWritersTakeTurns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openSQLite(t)
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTx(ctx, func(tx *sqldb.Tx) error {
+			close(holding)
+			<-release
+			return insertItem(ctx, tx, 1, "first")
+		})
+	}()
+	<-holding
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := db.ExecContext(cancelled, "INSERT INTO items (id, name) VALUES (2, 'second')")
+	require.ErrorIs(t, err, context.Canceled, "a write waits for its turn")
+	err = db.InTx(cancelled, func(tx *sqldb.Tx) error { return insertItem(ctx, tx, 3, "third") })
+	require.ErrorIs(t, err, context.Canceled)
+	close(release)
+	require.NoError(t, <-done)
+	_, err = db.ExecContext(ctx, "INSERT INTO items (id, name) VALUES (2, 'second')")
+	require.NoError(t, err, "its turn comes once the transaction ends")
+	require.Equal(t, 2, countItems(t, db))
+}

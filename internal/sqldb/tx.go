@@ -73,6 +73,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	release, err := db.admitWriter(ctx)
+	if err != nil {
+		return fmt.Errorf("sqldb: begin: %w", err)
+	}
+	defer release()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", err)
@@ -104,4 +109,30 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		hook()
 	}
 	return nil
+}
+
+// admitWriter waits for this write's turn on SQLite (DB.writers) and
+// returns the function that ends it; on PostgreSQL it returns at once.
+func (db *DB) admitWriter(ctx context.Context) (func(), error) {
+	if db.writers == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.writers <- struct{}{}:
+		return func() { <-db.writers }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// ExecContext runs one statement outside a transaction. On SQLite it is a
+// write like any transaction's and takes its turn with them (DB.writers).
+// Never call it inside InTx's fn on the same DB: use the Tx.
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	release, err := db.admitWriter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return db.DB.ExecContext(ctx, query, args...)
 }

@@ -39,12 +39,18 @@ type env struct {
 // service and checks that Run returned nil.
 func start(t *testing.T) *env {
 	t.Helper()
+	return startOn(t, "sqlite://"+filepath.Join(t.TempDir(), "assessment.db"))
+}
+
+// startOn is start on the database at databaseURL.
+func startOn(t testing.TB, databaseURL string) *env {
+	t.Helper()
 	h := svctest.NewEnv(t)
 	cfg, err := assessment.LoadConfig(func(string) string { return "" })
 	if err != nil {
 		t.Fatalf("LoadConfig: %v", err)
 	}
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "assessment.db")
+	cfg.DatabaseURL = databaseURL
 	cfg.ShutdownTimeout = 5 * time.Second
 	svc, err := assessment.New(t.Context(), cfg, assessment.Deps{
 		Logger:    h.Logger,
@@ -60,7 +66,7 @@ func start(t *testing.T) *env {
 }
 
 // as returns a call option carrying a token for p.
-func (e *env) as(t *testing.T, p auth.Principal) grpc.CallOption {
+func (e *env) as(t testing.TB, p auth.Principal) grpc.CallOption {
 	t.Helper()
 	return e.harness.As(t, p)
 }
@@ -72,7 +78,14 @@ var eventually = svctest.Eventually
 // publish publishes ev on the stream of context ctxName the way the
 // owner's relay does (CloudEvents headers), and waits until durable has
 // acknowledged it.
-func (e *env) publish(t *testing.T, ctxName, subject, durable string, ev proto.Message, resource string) {
+func (e *env) publish(t testing.TB, ctxName, subject, durable string, ev proto.Message, resource string) {
+	t.Helper()
+	e.waitConsumed(t, ctxName, durable, e.send(t, ctxName, subject, ev, resource))
+}
+
+// send publishes ev as publish does, without waiting, and returns its
+// stream sequence.
+func (e *env) send(t testing.TB, ctxName, subject string, ev proto.Message, resource string) uint64 {
 	t.Helper()
 	stream := eventbus.ContextStream(ctxName)
 	if err := eventbus.EnsureStream(t.Context(), e.js, stream); err != nil {
@@ -97,7 +110,15 @@ func (e *env) publish(t *testing.T, ctxName, subject, durable string, ev proto.M
 	if err != nil {
 		t.Fatalf("publish: %v", err)
 	}
-	eventually(t, durable+" consumes "+subject, func() error {
+	return ack.Sequence
+}
+
+// waitConsumed waits until durable has acknowledged the stream of context
+// ctxName up to sequence seq.
+func (e *env) waitConsumed(t testing.TB, ctxName, durable string, seq uint64) {
+	t.Helper()
+	stream := eventbus.ContextStream(ctxName)
+	eventually(t, durable+" consumes up to "+fmt.Sprint(seq), func() error {
 		c, err := e.js.Consumer(t.Context(), stream.Name, durable)
 		if err != nil {
 			return err
@@ -106,7 +127,7 @@ func (e *env) publish(t *testing.T, ctxName, subject, durable string, ev proto.M
 		if err != nil {
 			return err
 		}
-		if info.AckFloor.Stream < ack.Sequence {
+		if info.AckFloor.Stream < seq {
 			return errors.New("ack floor behind")
 		}
 		return nil
@@ -115,7 +136,7 @@ func (e *env) publish(t *testing.T, ctxName, subject, durable string, ev proto.M
 
 // publishTitle announces TP-00495 version 2008: three CCPs, the MSP in
 // both session types and the entretien final in sessions titre.
-func (e *env) publishTitle(t *testing.T) {
+func (e *env) publishTitle(t testing.TB) {
 	t.Helper()
 	ccp := func(code string, n int) *certificationv1.Ccp {
 		c := &certificationv1.Ccp{Code: code}
@@ -138,9 +159,15 @@ func (e *env) publishTitle(t *testing.T) {
 }
 
 // publishCandidate announces a training-route candidate.
-func (e *env) publishCandidate(t *testing.T, id, subject, organisation string) {
+func (e *env) publishCandidate(t testing.TB, id, subject, organisation string) {
 	t.Helper()
-	e.publish(t, "candidate", "titrepro.candidate.v1.candidate_registered", "assessment_candidates",
+	e.waitConsumed(t, "candidate", "assessment_candidates", e.sendCandidate(t, id, subject, organisation))
+}
+
+// sendCandidate is publishCandidate without waiting.
+func (e *env) sendCandidate(t testing.TB, id, subject, organisation string) uint64 {
+	t.Helper()
+	return e.send(t, "candidate", "titrepro.candidate.v1.candidate_registered",
 		&candidatev1.CandidateRegistered{EventId: "cand-" + id, Version: 1, Candidate: &candidatev1.Candidate{
 			Id: id, Subject: subject, BirthName: "Durand", GivenNames: []string{"Camille"},
 			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,

@@ -239,9 +239,11 @@ type Session struct {
 	CandidacyCount int32 `protobuf:"varint,13,opt,name=candidacy_count,json=candidacyCount,proto3" json:"candidacy_count,omitempty"`
 	// Creation time.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	// Last change of the session or of anything in it.
+	// Last change of the session, its jury, candidacies, deliberations or
+	// signatures (an evaluation has its own update_time).
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	// Opaque version tag (AIP-154) of the session and everything in it.
+	// Opaque version tag (AIP-154) of the session, its jury, candidacies,
+	// deliberations and signatures; each evaluation has its own etag.
 	Etag          string `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -104,6 +104,18 @@ func update(t *testing.T, st store, id string, fn func(s *session.Session) error
 	return s
 }
 
+// score stores juror j's full evaluation of candidacy cyID, from etag.
+func score(t *testing.T, st store, id, cyID, j, etag string) evaluation.Evaluation {
+	t.Helper()
+	e, err := st.sessions.Score(context.Background(), id, session.Part{CandidacyID: cyID}, func(s *session.Session) (evaluation.Evaluation, error) {
+		return s.RecordEvaluation(cyID, j, etag, items(), tsgeri(), now)
+	})
+	if err != nil {
+		t.Fatalf("Score() = %v", err)
+	}
+	return e
+}
+
 func juror(t *testing.T, subject string) jury.Juror {
 	t.Helper()
 	j, err := jury.New(jury.Input{Subject: subject, DisplayName: "Juror " + subject, HabNumber: "HAB-" + subject,
@@ -132,6 +144,26 @@ func items() []evaluation.Item {
 // candidacy (returned) evaluated by both and deliberated: DELIBERATED.
 func deliberated(t *testing.T, st store) (*session.Session, string) {
 	t.Helper()
+	s, cyID := evaluated(t, st)
+	s = update(t, st, s.ID(), func(s *session.Session) error {
+		_, err := s.Deliberate(cyID, "j1", decisions(), tsgeri(), now)
+		return err
+	})
+	return s, cyID
+}
+
+func decisions() deliberation.Input {
+	return deliberation.Input{Decisions: []deliberation.Decision{
+		{CCPCode: "CCP1", Outcome: deliberation.Obtained},
+		{CCPCode: "CCP2", Outcome: deliberation.NotObtained, Motivation: "incident handling not shown"},
+	}}
+}
+
+// evaluated stores a session of centre C with jurors j1 and j2 and one
+// candidacy (returned, of cand-1 whose subject is alice) with its dossier,
+// evaluated by both: IN_PROGRESS.
+func evaluated(t *testing.T, st store) (*session.Session, string) {
+	t.Helper()
 	s := create(t, st, "C", now)
 	cyID := newID(t)
 	update(t, st, s.ID(), func(s *session.Session) error {
@@ -151,19 +183,13 @@ func deliberated(t *testing.T, st store) (*session.Session, string) {
 		return s.Open("", now)
 	})
 	for _, j := range []string{"j1", "j2"} {
-		update(t, st, s.ID(), func(s *session.Session) error {
-			_, err := s.RecordEvaluation(cyID, j, "", items(), tsgeri(), now)
-			return err
-		})
+		score(t, st, s.ID(), cyID, j, "")
 	}
-	s = update(t, st, s.ID(), func(s *session.Session) error {
-		_, err := s.Deliberate(cyID, "j1", deliberation.Input{Decisions: []deliberation.Decision{
-			{CCPCode: "CCP1", Outcome: deliberation.Obtained},
-			{CCPCode: "CCP2", Outcome: deliberation.NotObtained, Motivation: "incident handling not shown"},
-		}}, tsgeri(), now)
-		return err
-	})
-	return s, cyID
+	got, err := st.sessions.Get(context.Background(), s.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, cyID
 }
 
 type outboxRow struct {

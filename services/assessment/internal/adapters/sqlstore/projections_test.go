@@ -36,6 +36,16 @@ func TestTitleRepository(t *testing.T) {
 		got, err = repo.Get(ctx, "TP-00495", "2008")
 		require.NoError(t, err)
 		require.Len(t, got.CCPs, 2)
+
+		// Each read is a copy: what a caller does with it never reaches the next.
+		got.CCPs[0].Competences[0] = "changed"
+		got.Epreuves = nil
+		again, err := repo.Get(ctx, "TP-00495", "2008")
+		require.NoError(t, err)
+		require.Equal(t, tsgeri(), again)
+		fresh, err := sqlstore.NewTitleRepository(st.db, time.Now).Get(ctx, "TP-00495", "2008")
+		require.NoError(t, err)
+		require.Equal(t, again, fresh, "a decoded version reads as the stored one")
 	})
 }
 

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/titrepro/titrepro/internal/civildate"
+	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
@@ -25,64 +27,98 @@ func scanSessionRow(sc scanner) (sessionRow, error) {
 	return r, err
 }
 
+// Row locks taken on the session row on PostgreSQL (SQLite transactions
+// are serialised by BEGIN IMMEDIATE and need none). A change of the
+// session takes lockWhole before reading anything, so it reads every
+// evaluation already stored and none can be stored until it commits; an
+// evaluation write takes lockShared, which does not conflict with other
+// evaluation writes nor with lockWhole's own UPDATE of the row it holds.
+const (
+	lockNone   = ""
+	lockWhole  = " FOR UPDATE"
+	lockShared = " FOR KEY SHARE"
+)
+
 // load reads the whole session id: its row and its parts.
 func load(ctx context.Context, q querier, id string) (*session.Session, error) {
-	row, err := scanSessionRow(q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id))
+	return loadLocked(ctx, q, id, lockNone)
+}
+
+// loadLocked is load taking lock on the session row (PostgreSQL only).
+func loadLocked(ctx context.Context, q querier, id, lock string) (*session.Session, error) {
+	row, err := loadRow(ctx, q, id, lock)
+	if err != nil {
+		return nil, err
+	}
+	return loadParts(ctx, q, row, nil)
+}
+
+// loadRow reads the session row, with lock on PostgreSQL.
+func loadRow(ctx context.Context, q querier, id, lock string) (sessionRow, error) {
+	if dialectOf(q) != sqldb.DialectPostgres {
+		lock = lockNone
+	}
+	row, err := scanSessionRow(q.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, session.ErrNotFound.WithMeta("session", id)
+		return sessionRow{}, session.ErrNotFound.WithMeta("session", id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: get session %s: %w", id, err)
+		return sessionRow{}, fmt.Errorf("sqlstore: get session %s: %w", id, err)
 	}
+	return row, nil
+}
+
+// loadParts reads the parts of the session row: all of them, or with part
+// only the jury, the signatures and the candidacies part names with their
+// evaluations (a bounded number of rows, by primary key or index).
+func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Part) (*session.Session, error) {
+	id := row.id
 	jurors, err := queryRows(ctx, q, `SELECT subject, display_name, habilitation_number, habilitation_title_id,
 			habilitation_valid_from, habilitation_valid_to, declared_links, assigned_at
-		FROM session_jurors WHERE session_id = $1 ORDER BY subject`, id,
+		FROM session_jurors WHERE session_id = $1 ORDER BY subject`,
 		func(sc scanner) (jurorRow, error) {
 			var j jurorRow
 			err := sc.Scan(&j.subject, &j.name, &j.habNumber, &j.habTitle, &j.habFrom, &j.habTo, &j.links, &j.assignedAt)
 			j.assignedAt = dbTime(j.assignedAt)
 			return j, err
-		})
+		}, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: session %s jurors: %w", id, err)
 	}
-	candidacies, err := queryRows(ctx, q, `SELECT id, candidate_id, candidate_subject, candidate_name, training_organisation,
-			ccp_codes, employer, dossier_snapshot_id, dossier_manifest_hash, dossier_submitted_at, deliberation, version,
-			created_by, request_id, request_hash, created_at, updated_at
-		FROM candidacies WHERE session_id = $1 ORDER BY id`, id,
-		func(sc scanner) (candidacyRow, error) {
-			var c candidacyRow
-			err := sc.Scan(&c.id, &c.candidateID, &c.candidateSubject, &c.candidateName, &c.trainingOrganisation,
-				&c.ccps, &c.employer, &c.snapshotID, &c.manifestHash, &c.submittedAt, &c.deliberation, &c.version,
-				&c.createdBy, &c.requestID, &c.requestHash, &c.createdAt, &c.updatedAt)
-			c.createdAt, c.updatedAt = dbTime(c.createdAt), dbTime(c.updatedAt)
-			if c.submittedAt.Valid {
-				c.submittedAt.Time = dbTime(c.submittedAt.Time)
-			}
-			return c, err
-		})
+	candidacyQuery, candidacyArgs := `SELECT `+candidacyColumns+` FROM candidacies WHERE session_id = $1 ORDER BY id`, []any{id}
+	if part != nil {
+		// Two lookups by key rather than one OR, which a planner may answer
+		// by scanning every candidacy of the session.
+		candidacyQuery = `SELECT ` + candidacyColumns + ` FROM candidacies WHERE id = $2 AND session_id = $1
+			UNION SELECT ` + candidacyColumns + ` FROM candidacies WHERE session_id = $1 AND candidate_subject = $3 AND $3 <> ''
+			ORDER BY id`
+		candidacyArgs = append(candidacyArgs, part.CandidacyID, part.CandidateSubject)
+	}
+	candidacies, err := queryRows(ctx, q, candidacyQuery, scanCandidacyRow, candidacyArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: session %s candidacies: %w", id, err)
 	}
-	evals, err := queryRows(ctx, q, `SELECT candidacy_id, juror_subject, items, version, updated_at
-		FROM evaluations WHERE session_id = $1 ORDER BY candidacy_id, juror_subject`, id,
-		func(sc scanner) (evaluationRow, error) {
-			var e evaluationRow
-			err := sc.Scan(&e.candidacyID, &e.juror, &e.items, &e.version, &e.updatedAt)
-			e.updatedAt = dbTime(e.updatedAt)
-			return e, err
-		})
+	var evals []evaluationRow
+	switch {
+	case part == nil:
+		evals, err = queryRows(ctx, q, `SELECT candidacy_id, juror_subject, items, version, updated_at
+			FROM evaluations WHERE session_id = $1 ORDER BY candidacy_id, juror_subject`, scanEvaluationRow, id)
+	case slices.ContainsFunc(candidacies, func(c candidacyRow) bool { return c.id == part.CandidacyID }):
+		// The candidacy is of this session, hence so are its evaluations.
+		evals, err = queryRows(ctx, q, `SELECT candidacy_id, juror_subject, items, version, updated_at
+			FROM evaluations WHERE candidacy_id = $1 ORDER BY juror_subject`, scanEvaluationRow, part.CandidacyID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: session %s evaluations: %w", id, err)
 	}
 	sigs, err := queryRows(ctx, q, `SELECT juror_subject, juror_name, content_hash, content_encoding, signed_at, seq
-		FROM minutes_signatures WHERE session_id = $1 ORDER BY seq`, id,
+		FROM minutes_signatures WHERE session_id = $1 ORDER BY seq`,
 		func(sc scanner) (signatureRow, error) {
 			var s signatureRow
 			err := sc.Scan(&s.juror, &s.name, &s.hash, &s.encoding, &s.signedAt, &s.seq)
 			s.signedAt = dbTime(s.signedAt)
 			return s, err
-		})
+		}, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: session %s signatures: %w", id, err)
 	}
@@ -90,6 +126,7 @@ func load(ctx context.Context, q querier, id string) (*session.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: decode session %s: %w", id, err)
 	}
+	snap.Part = part != nil
 	s, err := session.UnmarshalFromDatabase(snap)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
@@ -97,9 +134,32 @@ func load(ctx context.Context, q querier, id string) (*session.Session, error) {
 	return s, nil
 }
 
-// queryRows runs query with one argument and scans every row with scan.
-func queryRows[T any](ctx context.Context, q querier, query string, arg any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, arg)
+const candidacyColumns = `id, candidate_id, candidate_subject, candidate_name, training_organisation,
+	ccp_codes, employer, dossier_snapshot_id, dossier_manifest_hash, dossier_submitted_at, deliberation, version,
+	created_by, request_id, request_hash, created_at, updated_at`
+
+func scanCandidacyRow(sc scanner) (candidacyRow, error) {
+	var c candidacyRow
+	err := sc.Scan(&c.id, &c.candidateID, &c.candidateSubject, &c.candidateName, &c.trainingOrganisation,
+		&c.ccps, &c.employer, &c.snapshotID, &c.manifestHash, &c.submittedAt, &c.deliberation, &c.version,
+		&c.createdBy, &c.requestID, &c.requestHash, &c.createdAt, &c.updatedAt)
+	c.createdAt, c.updatedAt = dbTime(c.createdAt), dbTime(c.updatedAt)
+	if c.submittedAt.Valid {
+		c.submittedAt.Time = dbTime(c.submittedAt.Time)
+	}
+	return c, err
+}
+
+func scanEvaluationRow(sc scanner) (evaluationRow, error) {
+	var e evaluationRow
+	err := sc.Scan(&e.candidacyID, &e.juror, &e.items, &e.version, &e.updatedAt)
+	e.updatedAt = dbTime(e.updatedAt)
+	return e, err
+}
+
+// queryRows runs query with args and scans every row with scan.
+func queryRows[T any](ctx context.Context, q querier, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

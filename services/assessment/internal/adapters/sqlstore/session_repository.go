@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -141,7 +142,7 @@ func (r *SessionRepository) Update(ctx context.Context, id string, fn func(s *se
 }
 
 func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string, fn func(s *session.Session) error) (*session.Session, error) {
-	s, err := load(ctx, tx, id)
+	s, err := loadLocked(ctx, tx, id, lockWhole)
 	if err != nil {
 		return nil, err
 	}
@@ -153,15 +154,20 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 		return nil, err
 	}
 	events := s.PullEvents()
+	after, err := imageOf(s)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode session %s: %w", id, err)
+	}
+	if !maps.Equal(before.evaluations, after.evaluations) {
+		// Evaluations have their own version and are stored by Score only:
+		// saving one here would skip its version check (ADR 0006).
+		return nil, fmt.Errorf("sqlstore: session %s: evaluations are written with Score, not Update", id)
+	}
 	if s.Version() == before.session.version {
 		if len(events) > 0 {
 			return nil, fmt.Errorf("sqlstore: session %s recorded events without a change", id)
 		}
 		return s, nil
-	}
-	after, err := imageOf(s)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: encode session %s: %w", id, err)
 	}
 	if err := saveSession(ctx, tx, after.session, before.session.version); err != nil {
 		return nil, err
@@ -182,12 +188,12 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 // WithCandidate implements session.Repository.
 func (r *SessionRepository) WithCandidate(ctx context.Context, candidateID string) ([]string, error) {
 	ids, err := queryRows(ctx, r.q(), `SELECT DISTINCT s.id FROM sessions s JOIN candidacies c ON c.session_id = s.id
-		WHERE c.candidate_id = $1 AND s.state <> 'CLOSED' ORDER BY s.id`, candidateID,
+		WHERE c.candidate_id = $1 AND s.state <> 'CLOSED' ORDER BY s.id`,
 		func(sc scanner) (string, error) {
 			var id string
 			err := sc.Scan(&id)
 			return id, err
-		})
+		}, candidateID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: sessions of candidate %s: %w", candidateID, err)
 	}

@@ -177,22 +177,18 @@ func TestSessionRepository_ConcurrentSignatures(t *testing.T) {
 	})
 }
 
-// TestSessionRepository_LostRaceIsReplayed makes the race deterministic: a
-// change commits between another change's load and save. The second is
-// recomputed on the new state instead of overwriting it. SQLite serialises
-// writers at BEGIN IMMEDIATE, so the race cannot happen there: PostgreSQL
-// only.
-func TestSessionRepository_LostRaceIsReplayed(t *testing.T) {
+// TestSessionRepository_ConcurrentChangesSerialise: a change that starts
+// while another holds the session waits for it and applies to the state it
+// left (PostgreSQL: the session row is locked FOR UPDATE before anything is
+// read; SQLite: BEGIN IMMEDIATE), so neither is lost nor replayed.
+func TestSessionRepository_ConcurrentChangesSerialise(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, st store) {
-		if st.engine != "postgres" {
-			t.Skip("SQLite writers are serialised by BEGIN IMMEDIATE: no lost race to replay")
-		}
 		ctx := context.Background()
 		s := create(t, st, "C", now)
 		loaded := make(chan struct{})
 		release := make(chan struct{})
-		done := make(chan error, 1)
+		first := make(chan error, 1)
 		attempts := 0
 		go func() {
 			_, err := st.sessions.Update(ctx, s.ID(), func(s *session.Session) error {
@@ -204,13 +200,21 @@ func TestSessionRepository_LostRaceIsReplayed(t *testing.T) {
 				_, err := s.AddJuror(juror(t, "j1"), now)
 				return err
 			})
-			done <- err
+			first <- err
 		}()
 		<-loaded
-		update(t, st, s.ID(), func(s *session.Session) error { _, err := s.AddJuror(juror(t, "j2"), now); return err })
+		second := make(chan error, 1)
+		go func() {
+			_, err := st.sessions.Update(ctx, s.ID(), func(s *session.Session) error {
+				_, err := s.AddJuror(juror(t, "j2"), now)
+				return err
+			})
+			second <- err
+		}()
 		close(release)
-		require.NoError(t, <-done)
-		require.Equal(t, 2, attempts, "the change that lost the race ran again")
+		require.NoError(t, <-first)
+		require.NoError(t, <-second)
+		require.Equal(t, 1, attempts, "the first change held the session: it never lost a race")
 		got, err := st.sessions.Get(ctx, s.ID())
 		require.NoError(t, err)
 		require.Len(t, got.Jurors(), 2, "neither change is lost")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
@@ -42,8 +41,9 @@ func saveSession(ctx context.Context, tx *sqldb.Tx, r sessionRow, readVersion in
 
 // writeParts writes the rows of the session's parts that differ between
 // before and after: inserts and updates as upserts, deletions for rows
-// gone. Parts are written in a fixed order (jurors, candidacies,
-// evaluations, signatures), and rows in key order, so that two
+// gone. Evaluations are not among them: they are aggregates of their own,
+// stored by Score (ADR 0006). Parts are written in a fixed order (jurors,
+// candidacies, signatures), and rows in key order, so that two
 // transactions lock them in the same order.
 func writeParts(ctx context.Context, tx *sqldb.Tx, before, after image) error {
 	id := after.session.id
@@ -64,19 +64,6 @@ func writeParts(ctx context.Context, tx *sqldb.Tx, before, after image) error {
 	for _, cid := range sortedKeys(after.candidacies) {
 		if c := after.candidacies[cid]; c != before.candidacies[cid] {
 			if err := upsertCandidacy(ctx, tx, id, c); err != nil {
-				return err
-			}
-		}
-	}
-	keys := slices.SortedFunc(maps.Keys(after.evaluations), func(a, b evalKey) int {
-		if a.candidacyID != b.candidacyID {
-			return strings.Compare(a.candidacyID, b.candidacyID)
-		}
-		return strings.Compare(a.juror, b.juror)
-	})
-	for _, k := range keys {
-		if e := after.evaluations[k]; e != before.evaluations[k] {
-			if err := upsertEvaluation(ctx, tx, id, e); err != nil {
 				return err
 			}
 		}
@@ -129,18 +116,6 @@ func upsertCandidacy(ctx context.Context, tx *sqldb.Tx, sessionID string, c cand
 		c.createdAt, c.updatedAt)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write candidacy %s: %w", c.id, err)
-	}
-	return nil
-}
-
-func upsertEvaluation(ctx context.Context, tx *sqldb.Tx, sessionID string, e evaluationRow) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO evaluations (candidacy_id, juror_subject, session_id, items, version, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (candidacy_id, juror_subject) DO UPDATE SET items = excluded.items,
-			version = excluded.version, updated_at = excluded.updated_at`,
-		e.candidacyID, e.juror, sessionID, e.items, e.version, e.updatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlstore: write evaluation %s/%s: %w", e.candidacyID, e.juror, err)
 	}
 	return nil
 }

@@ -40,6 +40,17 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// dialectOf returns the dialect q speaks.
+func dialectOf(q querier) sqldb.Dialect {
+	switch q := q.(type) {
+	case *sqldb.Tx:
+		return q.Dialect
+	case *sqldb.DB:
+		return q.Dialect
+	}
+	return ""
+}
+
 // dbTime is how times are stored (sqldb.Timestamp).
 var dbTime = sqldb.Timestamp
 

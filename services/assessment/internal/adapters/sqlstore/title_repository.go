@@ -6,16 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
 // TitleRepository implements title.Repository: the projection of the
-// catalogue.
+// catalogue. A title version never changes once stored, so each is read
+// and decoded once per repository (every evaluation checks its items
+// against the title: ADR 0006).
 type TitleRepository struct {
 	q   querier
 	now func() time.Time
+
+	mu    sync.RWMutex
+	known map[[2]string]title.Title // (id, version) → decoded, never handed out
 }
 
 var _ title.Repository = (*TitleRepository)(nil)
@@ -24,7 +31,7 @@ var _ title.Repository = (*TitleRepository)(nil)
 // *sqldb.Tx of the consumer that records the event); now stamps the
 // reception.
 func NewTitleRepository(q querier, now func() time.Time) *TitleRepository {
-	return &TitleRepository{q: q, now: now}
+	return &TitleRepository{q: q, now: now, known: map[[2]string]title.Title{}}
 }
 
 type titleDoc struct {
@@ -44,6 +51,37 @@ type epreuveDoc struct {
 
 // Get implements title.Repository.
 func (r *TitleRepository) Get(ctx context.Context, id, version string) (title.Title, error) {
+	r.mu.RLock()
+	t, ok := r.known[[2]string{id, version}]
+	r.mu.RUnlock()
+	if ok {
+		return cloneTitle(t), nil
+	}
+	t, err := r.read(ctx, id, version)
+	if err != nil {
+		return title.Title{}, err
+	}
+	r.mu.Lock()
+	r.known[[2]string{id, version}] = t
+	r.mu.Unlock()
+	return cloneTitle(t), nil
+}
+
+// cloneTitle returns a copy of t that shares no slice with it.
+func cloneTitle(t title.Title) title.Title {
+	c := t
+	c.CCPs = slices.Clone(t.CCPs)
+	for i := range c.CCPs {
+		c.CCPs[i].Competences = slices.Clone(c.CCPs[i].Competences)
+	}
+	c.Epreuves = slices.Clone(t.Epreuves)
+	for i := range c.Epreuves {
+		c.Epreuves[i].SessionTypes = slices.Clone(c.Epreuves[i].SessionTypes)
+	}
+	return c
+}
+
+func (r *TitleRepository) read(ctx context.Context, id, version string) (title.Title, error) {
 	var doc string
 	err := r.q.QueryRowContext(ctx, `SELECT document FROM titles WHERE title_id = $1 AND version = $2`, id, version).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
@@ -35,7 +36,9 @@ func NewUpdateEvaluationHandler(repo session.Repository, titles TitleCatalogue, 
 
 // Handle records the caller's own evaluation: the caller must be a juror of
 // the session free of any link with the candidate (R21). Checks run in this
-// order: access, candidacy, session state, etag, items.
+// order: access, candidacy, session state, etag, items. The evaluation is
+// stored on its own (Repository.Score): the session is only read, by part,
+// so the cost does not grow with the session (ADR 0006).
 func (h UpdateEvaluationHandler) Handle(ctx context.Context, cmd UpdateEvaluation) (evaluation.Report, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -43,28 +46,32 @@ func (h UpdateEvaluationHandler) Handle(ctx context.Context, cmd UpdateEvaluatio
 	}
 	juror := Subject(p, cmd.JurorSubject)
 	var report evaluation.Report
-	_, err = update(ctx, h.repo, p, cmd.SessionID, func(s *session.Session) error {
+	part := session.Part{CandidacyID: cmd.CandidacyID, CandidateSubject: p.Subject}
+	_, err = h.repo.Score(ctx, cmd.SessionID, part, func(s *session.Session) (evaluation.Evaluation, error) {
 		if err := authz.CanSign(p, s); err != nil {
-			return err
+			return evaluation.Evaluation{}, err
 		}
 		c, err := s.Candidacy(cmd.CandidacyID)
 		if err != nil {
-			return err
+			return evaluation.Evaluation{}, err
 		}
 		if err := authz.CanWriteEvaluation(p, s, c, juror); err != nil {
-			return err
+			return evaluation.Evaluation{}, err
 		}
 		t, err := h.titles.Get(ctx, s.TitleID(), s.TitleVersion())
 		if err != nil {
-			return err
+			return evaluation.Evaluation{}, err
 		}
 		e, err := s.RecordEvaluation(c.ID, juror, cmd.Etag, cmd.Items, t, h.now())
 		if err != nil {
-			return err
+			return evaluation.Evaluation{}, err
 		}
 		report = e.Report(s.Frame(t, c))
-		return nil
+		return e, nil
 	})
+	if errors.Is(err, session.ErrNotFound) && !authz.ReadsAll(p) {
+		return evaluation.Report{}, authz.Denial(p)
+	}
 	return report, err
 }
 

@@ -26,7 +26,7 @@ func NewCandidacyByIDHandler(repo session.Repository) CandidacyByIDHandler {
 // for a candidacy that is not theirs gets the same denial whether or not it
 // exists.
 func (h CandidacyByIDHandler) Handle(ctx context.Context, sessionID, candidacyID string) (candidacy.Candidacy, error) {
-	p, s, err := load(ctx, h.repo, sessionID, authz.CanRead)
+	p, s, err := loadPart(ctx, h.repo, sessionID, candidacyID, authz.CanRead)
 	if err != nil {
 		return candidacy.Candidacy{}, err
 	}

@@ -41,3 +41,24 @@ func load(ctx context.Context, repo session.Repository, id string, check func(p 
 	}
 	return p, s, nil
 }
+
+// loadPart is load for the part of session id that candidacy candidacyID's
+// reads need (session.Repository.GetPart), with the caller's own candidacy
+// for the access checks: a bounded read whatever the session's size.
+func loadPart(ctx context.Context, repo session.Repository, id, candidacyID string, check func(p auth.Principal, s *session.Session) error) (auth.Principal, *session.Session, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return p, nil, err
+	}
+	s, err := repo.GetPart(ctx, id, session.Part{CandidacyID: candidacyID, CandidateSubject: p.Subject})
+	if errors.Is(err, session.ErrNotFound) && !authz.ReadsAll(p) {
+		return p, nil, authz.Denial(p)
+	}
+	if err != nil {
+		return p, nil, err
+	}
+	if err := check(p, s); err != nil {
+		return p, nil, err
+	}
+	return p, s, nil
+}

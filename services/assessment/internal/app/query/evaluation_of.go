@@ -31,7 +31,7 @@ func (h EvaluationOfHandler) Handle(ctx context.Context, sessionID, candidacyID,
 		}
 		return authz.CanSign(p, s)
 	}
-	p, s, err := load(ctx, h.repo, sessionID, check)
+	p, s, err := loadPart(ctx, h.repo, sessionID, candidacyID, check)
 	if err != nil {
 		return evaluation.Report{}, err
 	}

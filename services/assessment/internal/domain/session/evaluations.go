@@ -40,6 +40,13 @@ func (s *Session) evaluation(candidacyID, juror string) evaluation.Evaluation {
 // candidacy not deliberated (evaluations lock when the deliberation
 // starts); items are checked against the candidacy's scope and the
 // session's épreuves in t (R43).
+//
+// An evaluation is an aggregate of its own, with its own version: the
+// session guards it (state, jury, links, candidacy) but its version does
+// not move, so that jurors scoring one session do not contend with each
+// other (ADR 0006). The repository stores the evaluation returned with
+// Repository.Score; s only keeps it in memory for the rest of this
+// operation. s may be a part (Repository.GetPart) holding the candidacy.
 func (s *Session) RecordEvaluation(candidacyID, juror, etag string, items []evaluation.Item, t title.Title, now time.Time) (evaluation.Evaluation, error) {
 	c, err := s.jurorOn(candidacyID, juror)
 	if err != nil {
@@ -66,7 +73,6 @@ func (s *Session) RecordEvaluation(candidacyID, juror, etag string, items []eval
 	stored := e
 	stored.Items = slices.Clone(e.Items)
 	s.evaluations[evalKey{candidacyID, juror}] = &stored
-	s.touch(now)
 	return e, nil
 }
 

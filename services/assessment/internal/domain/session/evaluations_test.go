@@ -95,6 +95,9 @@ func TestRecordEvaluation(t *testing.T) {
 			if got.Version != 1 || !got.Complete(s.Frame(tsgeri(), mustCandidacy(t, s, "cy-1"))) {
 				t.Fatalf("stored evaluation = %+v", got)
 			}
+			if s.Version() != before.Version || len(s.PullEvents()) != 0 {
+				t.Fatal("an evaluation has its own version: the session's must not move (ADR 0006)")
+			}
 		})
 	}
 }

@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"time"
+
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 )
 
 // Repository persists sessions with everything in them. Update is the only
@@ -23,6 +25,21 @@ type Repository interface {
 	// fn must be safe to run more than once. It returns the session as
 	// stored.
 	Update(ctx context.Context, id string, fn func(s *Session) error) (*Session, error)
+	// GetPart returns the part p of session id: the session's own fields,
+	// its jury and signatures, the candidacy p names with its evaluations
+	// and the candidacy of p's candidate subject, read in a number of rows
+	// bounded by the jury's size whatever the number of candidacies. A
+	// candidacy that does not exist is absent from the part; an unknown
+	// session is ErrNotFound.
+	GetPart(ctx context.Context, id string, p Part) (*Session, error)
+	// Score loads the part p of session id, applies fn, which records one
+	// evaluation of p's candidacy (RecordEvaluation) and returns it, and
+	// stores that evaluation under its own version, atomically. The session
+	// is read, not written, so jurors scoring one session do not contend;
+	// its state, jury and candidacies cannot change before the evaluation
+	// is stored. A concurrent write of the same evaluation is retried with
+	// fresh state, so fn must be safe to run more than once.
+	Score(ctx context.Context, id string, p Part, fn func(s *Session) (evaluation.Evaluation, error)) (evaluation.Evaluation, error)
 	// WithCandidate returns the ids of the sessions not closed where the
 	// candidate has a candidacy.
 	WithCandidate(ctx context.Context, candidateID string) ([]string, error)
@@ -41,4 +58,10 @@ type ListQuery struct {
 type Cursor struct {
 	CreatedAt time.Time
 	ID        string
+}
+
+// Part names the part of a session that one candidacy's use cases need.
+type Part struct {
+	CandidacyID      string // the candidacy acted on or read
+	CandidateSubject string // optional: also the candidacy of this person, for access checks
 }

@@ -4,7 +4,10 @@
 // minutes. It is one consistency boundary because the rules cross those
 // parts: a juror's declared links are checked against every candidacy
 // (R21), a deliberation needs every juror's evaluation (R49), the minutes
-// need every deliberation and every juror's signature (R50).
+// need every deliberation and every juror's signature (R50). An evaluation
+// is the exception: an aggregate of its own with its own version, which
+// the session guards but does not version (RecordEvaluation, ADR 0006), so
+// that jurors scoring one session do not contend.
 //
 // Lifecycle (domain.md §19.4, simplified): PLANNED → IN_PROGRESS →
 // DELIBERATED → CLOSED. Once CLOSED nothing changes.
@@ -67,6 +70,8 @@ type Session struct {
 
 	changed bool
 	events  []Event
+
+	part bool // loaded by Repository.GetPart: holds only some candidacies
 }
 
 // Summary is the session without its parts, as lists show it.
@@ -129,7 +134,8 @@ func (s *Session) TitleVersion() string { return s.titleVersion }
 // State returns the lifecycle state.
 func (s *Session) State() State { return s.state }
 
-// Version returns the version of the session and everything in it.
+// Version returns the version of the session and everything in it but the
+// evaluations, which have their own.
 func (s *Session) Version() int64 { return s.version }
 
 // Etag returns the opaque version tag.
@@ -167,7 +173,13 @@ func (s *Session) HasJuror(subject string) bool {
 	return ok
 }
 
-// Candidacies returns the candidacies, by id.
+// IsPart reports whether s is a part of the session (Repository.GetPart):
+// its own fields, jury and signatures, but only the candidacies the part
+// names and their evaluations. A part answers for those candidacies; it is
+// never saved.
+func (s *Session) IsPart() bool { return s.part }
+
+// Candidacies returns the candidacies, by id (of a part: those it holds).
 func (s *Session) Candidacies() []candidacy.Candidacy {
 	out := make([]candidacy.Candidacy, len(s.candidacies))
 	for i, c := range s.candidacies {

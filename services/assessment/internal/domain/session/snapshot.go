@@ -32,6 +32,7 @@ type Snapshot struct {
 	Request               RequestKey
 	Version               int64
 	CreatedAt, UpdatedAt  time.Time
+	Part                  bool // a part of the session (Repository.GetPart)
 }
 
 // Snapshot returns a deep copy of the session's state.
@@ -54,7 +55,7 @@ func (s *Session) Snapshot() Snapshot {
 		CCPs: sum.CCPs, Site: s.site, Start: s.start, End: s.end, Deadline: s.deadline, State: s.state,
 		Jurors: s.Jurors(), Candidacies: s.Candidacies(), Evaluations: evals,
 		Signatures: slices.Clone(s.signatures), Request: s.request,
-		Version: s.version, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt,
+		Version: s.version, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt, Part: s.part,
 	}
 }
 
@@ -75,7 +76,7 @@ func UnmarshalFromDatabase(snap Snapshot) (*Session, error) {
 		ccps: slices.Clone(snap.CCPs), site: snap.Site, start: snap.Start, end: snap.End, deadline: snap.Deadline,
 		state: snap.State, evaluations: map[evalKey]*evaluation.Evaluation{},
 		signatures: slices.Clone(snap.Signatures), request: snap.Request,
-		version: snap.Version, createdAt: snap.CreatedAt, updatedAt: snap.UpdatedAt,
+		version: snap.Version, createdAt: snap.CreatedAt, updatedAt: snap.UpdatedAt, part: snap.Part,
 	}
 	for _, j := range snap.Jurors {
 		j.Links = slices.Clone(j.Links)
