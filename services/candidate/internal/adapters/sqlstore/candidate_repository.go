@@ -45,7 +45,11 @@ func (r *CandidateRepository) Create(ctx context.Context, c *candidate.Candidate
 	}
 	for attempt := 0; ; attempt++ {
 		stored, err := r.create(ctx, c, key, events)
-		if attempt == 0 && sqldb.IsUniqueViolation(err) {
+		// A concurrent request with the same key can commit between our
+		// look-up of the key and our check of the subject (each statement
+		// sees the latest commits): one more try finds it by its key.
+		raced := sqldb.IsUniqueViolation(err) || (key.RequestID != "" && errors.Is(err, candidate.ErrAlreadyRegistered))
+		if attempt == 0 && raced {
 			continue
 		}
 		if sqldb.IsUniqueViolation(err) {
