@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultDuplicates is the duplicate window of context streams. It must
-// exceed the longest relay outage we tolerate (reliability doc §1.6): a relay
+// exceed the longest relay outage we tolerate (docs/architecture.md, reliability model): a relay
 // that crashed between publish and mark re-publishes when it comes back, and
 // only inside this window does JetStream drop the copy. Beyond it the
 // consumers' inbox still de-duplicates.

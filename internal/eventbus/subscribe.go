@@ -14,7 +14,7 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 )
 
-// Consumer defaults (reliability doc §1.4, §1.6).
+// Consumer defaults (docs/architecture.md, reliability model).
 const (
 	DefaultMaxDeliver     = 8
 	DefaultMaxAckPending  = 64
@@ -41,7 +41,7 @@ var DefaultBackOff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 //
 // Messages of one subscription are handled one at a time in stream order,
 // but a retried message comes back after later ones: a handler that needs
-// per-aggregate order must check versions itself (reliability doc R5).
+// per-aggregate order must check versions itself (docs/architecture.md, reliability model).
 type Handler func(ctx context.Context, tx *sqldb.Tx, msg Message) error
 
 // ConsumerConfig describes a durable consumer.

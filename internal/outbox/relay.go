@@ -37,8 +37,8 @@ const (
 type RelayOptions struct {
 	// Stream is the JetStream stream every event must land in (required).
 	// It is sent as Nats-Expected-Stream and checked against the PubAck:
-	// a missing ack must never be mistaken for "stored" (reliability doc
-	// §1.5, pitfall 6).
+	// a missing ack must never be mistaken for "stored" (docs/architecture.md,
+	// reliability model).
 	Stream string
 	// BatchSize is how many rows a round reads and publishes; 0 means 100.
 	// A larger batch marks less often, but a crash re-publishes up to a

@@ -24,7 +24,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// SessionState is the lifecycle of a session (domain.md §19.4).
+// SessionState is the lifecycle of a session (docs/architecture.md, the main flow).
 type SessionState int32
 
 const (
@@ -478,7 +478,7 @@ func (x *Juror) GetAssignTime() *timestamppb.Timestamp {
 	return nil
 }
 
-// Habilitation is a juror's habilitation for one title (domain.md §9.1).
+// Habilitation is a juror's habilitation for one title (R16, docs/rules.md).
 type Habilitation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Habilitation number, 1 to 64 characters.

@@ -23,7 +23,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// TitleStatus is the lifecycle status of a title version (domain.md §5.3).
+// TitleStatus is the lifecycle status of a title version.
 type TitleStatus int32
 
 const (
@@ -145,7 +145,7 @@ func (SessionType) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_certification_v1_title_proto_rawDescGZIP(), []int{1}
 }
 
-// EpreuveKind is the kind of an exam component (domain.md §10).
+// EpreuveKind is the kind of an exam component (épreuve).
 type EpreuveKind int32
 
 const (

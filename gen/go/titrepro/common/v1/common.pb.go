@@ -21,7 +21,8 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// AccessRoute is how a person prepares a titre professionnel (domain.md §6).
+// AccessRoute is how a person prepares a titre professionnel (R24, R25 in
+// docs/rules.md).
 // It decides which evidence a candidacy needs: a training enrolment for
 // TRAINING and APPRENTICESHIP, a VAE admissibility decision for VAE.
 type AccessRoute int32

@@ -134,8 +134,8 @@ func (DocumentKind) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_portfolio_v1_portfolio_proto_rawDescGZIP(), []int{1}
 }
 
-// Dossier is a candidate's Dossier Professionnel (DP, domain.md §7) for one
-// title version: the draft the candidate keeps editing. Resource name:
+// Dossier is a candidate's Dossier Professionnel (DP; rules R35–R43 in
+// docs/rules.md) for one title version: the draft the candidate keeps editing. Resource name:
 // dossiers/{dossier_id}. A candidate has at most one dossier per title
 // version. Submitting it for a session freezes a Snapshot (R41); the draft
 // stays editable.
@@ -394,7 +394,7 @@ func (x *Cover) GetAccessMode() AccessMode {
 }
 
 // PracticeExample is one example of professional practice for an activity
-// type of the title (domain.md §7.2). Tasks, means, collaborators and the
+// type of the title (R35). Tasks, means, collaborators and the
 // context are required before submission (R36).
 type PracticeExample struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
