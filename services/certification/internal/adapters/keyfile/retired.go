@@ -1,3 +1,6 @@
+// Package keyfile keeps the certification authority's retired public keys
+// and rotates its signing key. The signing key file itself is read and
+// created by internal/keyfile, shared with the token issuer.
 package keyfile
 
 import (
@@ -11,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	signingkey "github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 )
 
@@ -112,7 +116,7 @@ func AddRetired(path string, pub ed25519.PublicKey) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("keyfile: install retired keys: %w", err)
 	}
-	syncDir(dir)
+	signingkey.SyncDir(dir)
 	return nil
 }
 

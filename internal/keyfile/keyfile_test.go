@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
+	"github.com/titrepro/titrepro/internal/keyfile"
 )
 
 func allow() error { return nil }
