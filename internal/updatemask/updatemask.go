@@ -43,10 +43,8 @@ type Rules struct {
 // violation of every bad path: "*", output-only, immutable and unknown paths,
 // and an empty mask.
 func (r Rules) Check(paths []string) ([]string, error) {
-	var bad []apperr.FieldViolation
-	add := func(description string) {
-		bad = append(bad, apperr.FieldViolation{Field: Field, Description: description})
-	}
+	var bad apperr.Violations
+	add := func(description string) { bad.Add(Field, description) }
 	var out []string
 	for _, p := range paths {
 		switch {
@@ -66,8 +64,8 @@ func (r Rules) Check(paths []string) ([]string, error) {
 	if len(bad) == 0 && len(out) == 0 {
 		add(fmt.Sprintf("required: list the fields to change, e.g. %q", r.Example))
 	}
-	if len(bad) > 0 {
-		return nil, apperr.Invalid(bad...)
+	if err := bad.Err(); err != nil {
+		return nil, err
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
