@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	signingkey "github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
@@ -42,20 +41,15 @@ func Rotate(keyFile, retiredFile string) (Rotation, error) {
 	if err := AddRetired(retiredFile, oldPub); err != nil {
 		return Rotation{}, err
 	}
-	dir := filepath.Dir(keyFile)
-	fresh, tmp, err := signingkey.WriteTemp(dir)
-	if err != nil {
-		return Rotation{}, err
-	}
-	defer os.Remove(tmp)
-	r := Rotation{RetiredKeyID: certificate.KeyID(oldPub), CurrentKeyID: certificate.KeyID(fresh.Public().(ed25519.PublicKey))}
+	r := Rotation{RetiredKeyID: certificate.KeyID(oldPub)}
 	r.RetiredKeyFile = keyFile + ".retired-" + r.RetiredKeyID
 	if err := os.Link(keyFile, r.RetiredKeyFile); err != nil && !errors.Is(err, fs.ErrExist) {
 		return Rotation{}, fmt.Errorf("keyfile: keep the retired key: %w", err)
 	}
-	if err := os.Rename(tmp, keyFile); err != nil {
+	fresh, err := signingkey.Replace(keyFile)
+	if err != nil {
 		return Rotation{}, fmt.Errorf("keyfile: install the new key: %w", err)
 	}
-	signingkey.SyncDir(dir)
+	r.CurrentKeyID = certificate.KeyID(fresh.Public().(ed25519.PublicKey))
 	return r, nil
 }
