@@ -2,6 +2,7 @@ package keyfile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,24 +28,34 @@ func ReadPrivate(path string) ([]byte, error) {
 	return data, nil
 }
 
-// WritePrivate writes data to path with mode 0600, creating its folder
-// (0700). The data goes to a temporary file, synced, then moved into place,
-// so that a crash never leaves half a file. With replace an existing file is
-// replaced (renamed over); without, path must not exist yet (the file is
-// linked into place) and an error matching fs.ErrExist says another process
-// created it first, so that two processes starting together keep the same
-// secrets.
+// WritePrivate writes data to path with mode 0600 (see WriteFile). Without
+// replace, path must not exist yet and an error matching fs.ErrExist says
+// another process created it first, so that two processes starting
+// together keep the same secrets.
 func WritePrivate(path string, data []byte, replace bool) error {
+	return WriteFile(path, data, 0o600, replace)
+}
+
+// WriteFile writes data to path with mode perm, creating its folder (0700).
+// The data goes to a temporary file (0600 until it is complete), synced,
+// then moved into place, so that a crash never leaves half a file: with
+// replace an existing file is replaced (renamed over); without, the file is
+// linked into place and fails with an error matching fs.ErrExist when path
+// exists.
+func WriteFile(path string, data []byte, perm fs.FileMode, replace bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("keyfile: create folder %s: %w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".private-*.tmp") // created with mode 0600
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp") // created with mode 0600
 	if err != nil {
 		return fmt.Errorf("keyfile: create %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
+	if err == nil && perm != 0o600 {
+		err = tmp.Chmod(perm)
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -62,14 +73,14 @@ func WritePrivate(path string, data []byte, replace bool) error {
 	if err != nil { // fs.ErrExist stays visible through the wrapping
 		return fmt.Errorf("keyfile: install %s: %w", path, err)
 	}
-	SyncDir(dir)
+	syncDir(dir)
 	return nil
 }
 
-// SyncDir makes new directory entries in dir durable where the platform
+// syncDir makes new directory entries in dir durable where the platform
 // allows it; failing to do so only risks losing a file written just before
 // a power loss.
-func SyncDir(dir string) {
+func syncDir(dir string) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return
