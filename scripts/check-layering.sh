@@ -29,12 +29,12 @@ while read -r pkg imports; do
   if [ -n "$bad" ]; then echo "layering: $pkg is a port and imports adapters $(echo $bad)"; fail=1; fi
 done < <(awk '$1 ~ /\/services\/[^\/]+\/internal\/ports(\/|$)/' "$all")
 # The platform packages domain code may import (internal/apperr,
-# internal/civildate) are allowed because they import the standard library
-# only; keep them so.
+# internal/civildate, internal/updatemask) are allowed because they import
+# the standard library only (and internal/apperr); keep them so.
 while read -r pkg imports; do
-  bad=$(tr ' ' '\n' <<<"$imports" | grep -E '\.' || true)
+  bad=$(tr ' ' '\n' <<<"$imports" | grep -E '\.' | grep -vx 'github.com/titrepro/titrepro/internal/apperr' || true)
   if [ -n "$bad" ]; then echo "layering: $pkg must import the standard library only, imports $(echo $bad)"; fail=1; fi
-done < <(cd internal && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./apperr ./civildate)
+done < <(cd internal && go list -f '{{.ImportPath}} {{join .Imports " "}}' ./apperr ./civildate ./updatemask)
 if grep -rn --include='*.go' -E 'Register[A-Za-z]+HandlerServer\(' --exclude-dir=gen . ; then
   echo "layering: in-process grpc-gateway registration bypasses the interceptors"; fail=1
 fi

@@ -93,6 +93,24 @@ func Invalid(violations ...FieldViolation) *Error {
 	}
 }
 
+// Violations collects the bad fields of a request as they are found, so
+// that all of them are reported at once. The zero value is empty.
+type Violations []FieldViolation
+
+// Add records that field is bad, for the reason description.
+func (v *Violations) Add(field, description string) {
+	*v = append(*v, FieldViolation{Field: field, Description: description})
+}
+
+// Err returns nil when nothing was added, and otherwise the Invalid error
+// listing every violation in the order added.
+func (v Violations) Err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return Invalid(v...)
+}
+
 func (e *Error) Error() string {
 	msg := e.Reason + ": " + e.Message
 	if e.Err != nil {

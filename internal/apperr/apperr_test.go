@@ -55,6 +55,27 @@ func TestInvalidListsEveryField(t *testing.T) {
 	}
 }
 
+// TestViolationsCollectAllThenErr: an empty collector is no error (a nil
+// interface, not a typed nil); a filled one is Invalid listing every
+// violation in the order added.
+func TestViolationsCollectAllThenErr(t *testing.T) {
+	t.Parallel()
+	var v apperr.Violations
+	if err := v.Err(); err != nil {
+		t.Fatalf("empty Violations.Err() = %#v; want nil", err)
+	}
+	v.Add("email", "not an email address")
+	v.Add("birth_date", "required")
+	var got *apperr.Error
+	if !errors.As(v.Err(), &got) || got.Kind != apperr.KindInvalidArgument || len(got.Violations) != 2 ||
+		got.Violations[1] != (apperr.FieldViolation{Field: "birth_date", Description: "required"}) {
+		t.Fatalf("Violations.Err() = %+v", got)
+	}
+	if want := "invalid fields: email, birth_date"; got.Message != want {
+		t.Fatalf("Message = %q; want %q", got.Message, want)
+	}
+}
+
 func TestKindOfAndRetryable(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

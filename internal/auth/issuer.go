@@ -4,24 +4,20 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+
+	"github.com/titrepro/titrepro/internal/keyfile"
 )
 
 // IssuerKeyFile is the name of the LocalIssuer's private key file in its folder.
@@ -43,22 +39,15 @@ type LocalIssuer struct {
 // LoadOrCreateLocalIssuer loads the key in dir/issuer-ed25519.pem (PKCS#8 PEM),
 // creating dir (0700) and a fresh key file (0600) when missing. It refuses a
 // key file that group or others may access: whoever reads it can mint tokens
-// for any role. The key id is the RFC 7638 SHA-256 thumbprint of the public key
-// (base64url), so it is stable across restarts.
+// for any role (see internal/keyfile). The key id is the RFC 7638 SHA-256
+// thumbprint of the public key (base64url), so it is stable across restarts.
 func LoadOrCreateLocalIssuer(dir, issuerURL, audience string) (*LocalIssuer, error) {
 	if issuerURL == "" || audience == "" {
 		return nil, errors.New("auth: local issuer needs an issuer URL and an audience")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("auth: create key folder: %w", err)
-	}
-	path := filepath.Join(dir, IssuerKeyFile)
-	key, err := readIssuerKey(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key, err = createIssuerKey(dir, path)
-	}
+	key, _, err := keyfile.LoadOrCreate(filepath.Join(dir, IssuerKeyFile), nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("auth: issuer key: %w", err)
 	}
 	return newLocalIssuer(key, issuerURL, audience)
 }
@@ -93,84 +82,6 @@ func newLocalIssuer(key ed25519.PrivateKey, issuerURL, audience string) (*LocalI
 		jwks:      jwks,
 		discovery: discovery,
 	}, nil
-}
-
-func readIssuerKey(path string) (ed25519.PrivateKey, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err // fs.ErrNotExist is handled by the caller
-	}
-	// Windows has no Unix permission bits; its ACLs are out of our reach.
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("auth: key file %s has mode %04o; run chmod 600 on it", path, info.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("auth: read key file: %w", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("auth: key file %s holds no PKCS#8 PEM block", path)
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("auth: parse key file %s: %w", path, err)
-	}
-	key, ok := parsed.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("auth: key file %s holds a %T, want an Ed25519 key", path, parsed)
-	}
-	return key, nil
-}
-
-// createIssuerKey writes a fresh key to a temporary file and links it into
-// place, so that a crash never leaves a half-written key and two processes
-// starting together end up with the same key (the loser of the link reads the
-// winner's file).
-func createIssuerKey(dir, path string) (ed25519.PrivateKey, error) {
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("auth: generate key: %w", err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("auth: encode key: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".issuer-*.tmp") // created with mode 0600
-	if err != nil {
-		return nil, fmt.Errorf("auth: create key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := pem.Encode(tmp, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("auth: sync key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("auth: close key file: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return readIssuerKey(path)
-		}
-		return nil, fmt.Errorf("auth: install key file: %w", err)
-	}
-	syncDir(dir)
-	return key, nil
-}
-
-// syncDir makes the new directory entry durable where the platform allows it;
-// failing to do so only risks regenerating the key after a power loss.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // KeyID returns the kid of the issuer's key.

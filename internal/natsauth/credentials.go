@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nkeys"
+
+	"github.com/titrepro/titrepro/internal/keyfile"
 )
 
 // CredentialsFile is the name of the embedded bus's credentials in the data
@@ -85,17 +84,9 @@ func LoadOrCreate(path string) (*Credentials, error) {
 }
 
 func (c *Credentials) read(path string) error {
-	info, err := os.Stat(path)
+	data, err := keyfile.ReadPrivate(path)
 	if err != nil {
-		return err // fs.ErrNotExist is handled by the caller
-	}
-	// Windows has no Unix permission bits; its ACLs are out of our reach.
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("natsauth: credentials file %s has mode %04o; run chmod 600 on it", path, info.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("natsauth: read credentials: %w", err)
+		return fmt.Errorf("natsauth: credentials: %w", err) // fs.ErrNotExist is handled by the caller
 	}
 	var f credentialsJSON
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -114,11 +105,9 @@ func (c *Credentials) read(path string) error {
 	return nil
 }
 
-// write replaces the file atomically: a temporary file (created 0600),
-// fsynced, then moved into place, so that a crash never leaves half a file.
-// When create is set the file must not exist yet (it is linked into place,
-// and an fs.ErrExist error says another process won); otherwise it is
-// replaced.
+// write writes the file atomically and 0600 (keyfile.WritePrivate). When
+// create is set the file must not exist yet, and an fs.ErrExist error says
+// another process won; otherwise it is replaced.
 func (c *Credentials) write(path string, create bool) error {
 	f := credentialsJSON{Seeds: map[string]string{}}
 	for name, kp := range c.keys {
@@ -132,35 +121,8 @@ func (c *Credentials) write(path string, create bool) error {
 	if err != nil {
 		return fmt.Errorf("natsauth: encode credentials: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("natsauth: create folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".nats-credentials-*.tmp")
-	if err != nil {
-		return fmt.Errorf("natsauth: create credentials file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(append(data, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		if create {
-			err = os.Link(tmp.Name(), path)
-		} else {
-			err = os.Rename(tmp.Name(), path)
-		}
-	}
-	if err != nil {
+	if err := keyfile.WritePrivate(path, append(data, '\n'), !create); err != nil {
 		return fmt.Errorf("natsauth: write credentials file: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: the rename survives a power loss
-		_ = d.Close()
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package paging_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/titrepro/titrepro/internal/apperr"
@@ -59,5 +60,50 @@ func TestTokenRoundTripAndMisuse(t *testing.T) {
 	}
 	if ok, err := paging.Decode("x", "", &got); ok || err != nil {
 		t.Fatalf("empty token: %v, %v", ok, err)
+	}
+}
+
+// TestStartAndNext: a listing read page by page with Start and Next returns
+// every row once, in order, ends with an empty token, and refuses a bad
+// page size or a token of another listing.
+func TestStartAndNext(t *testing.T) {
+	t.Parallel()
+	rows := []string{"a", "b", "c", "d", "e"}
+	const listing = "letters"
+	var got []string
+	token := ""
+	for range len(rows) + 1 {
+		var after string
+		size, resumed, err := paging.Start(2, listing, token, &after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resumed != (token != "") {
+			t.Fatalf("Start(%q) resumed = %v", token, resumed)
+		}
+		// The store: size+1 rows after the key.
+		i := 0
+		for resumed && i < len(rows) && rows[i] <= after {
+			i++
+		}
+		fetched := rows[i:min(len(rows), i+size+1)]
+		page, next, err := paging.Next(listing, fetched, size, func(r string) string { return r })
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page...)
+		if token = next; token == "" {
+			break
+		}
+	}
+	if strings.Join(got, "") != "abcde" || token != "" {
+		t.Fatalf("pages gave %v, last token %q; want every row once and an empty token", got, token)
+	}
+	if _, _, err := paging.Start(-1, listing, "", new(string)); apperr.KindOf(err) != apperr.KindInvalidArgument {
+		t.Fatalf("Start(-1) = %v; want invalid argument", err)
+	}
+	other, _ := paging.Encode("digits", "1")
+	if _, _, err := paging.Start(2, listing, other, new(string)); !errors.Is(err, paging.ErrInvalidPageToken) {
+		t.Fatalf("Start(token of another listing) = %v; want ErrInvalidPageToken", err)
 	}
 }

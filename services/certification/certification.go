@@ -30,10 +30,10 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
-	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/certification/internal/app"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"

@@ -37,13 +37,13 @@ func NewGRPCServer(a app.Application) *GRPCServer {
 
 // CreateSession implements AssessmentServiceServer.
 func (s *GRPCServer) CreateSession(ctx context.Context, req *assessmentv1.CreateSessionRequest) (*assessmentv1.CreateSessionResponse, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if req.GetSession() == nil {
-		v = append(v, apperr.FieldViolation{Field: "session", Description: "required"})
+		v.Add("session", "required")
 	}
 	v = append(v, requestID(req.GetRequestId())...)
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	created, err := s.app.Commands.CreateSession.Handle(ctx, command.CreateSession{
 		Draft: protoconv.DraftFromProto(req.GetSession()), RequestID: req.GetRequestId(),
@@ -161,16 +161,13 @@ func (f subject) violation() *apperr.FieldViolation {
 
 // ids checks the path fields of a request, all at once.
 func ids(fields ...field) error {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	for _, f := range fields {
 		if fv := f.violation(); fv != nil {
 			v = append(v, *fv)
 		}
 	}
-	if len(v) > 0 {
-		return apperr.Invalid(v...)
-	}
-	return nil
+	return v.Err()
 }
 
 // requestID checks an optional request_id.

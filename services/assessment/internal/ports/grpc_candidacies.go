@@ -12,16 +12,16 @@ import (
 
 // CreateCandidacy implements AssessmentServiceServer.
 func (s *GRPCServer) CreateCandidacy(ctx context.Context, req *assessmentv1.CreateCandidacyRequest) (*assessmentv1.CreateCandidacyResponse, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if fv := (id{"session_id", req.GetSessionId()}).violation(); fv != nil {
 		v = append(v, *fv)
 	}
 	if req.GetCandidacy() == nil {
-		v = append(v, apperr.FieldViolation{Field: "candidacy", Description: "required"})
+		v.Add("candidacy", "required")
 	}
 	v = append(v, requestID(req.GetRequestId())...)
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	c, err := s.app.Commands.CreateCandidacy.Handle(ctx, command.CreateCandidacy{
 		SessionID: req.GetSessionId(), Registration: protoconv.RegistrationFromProto(req.GetCandidacy()), RequestID: req.GetRequestId(),
@@ -77,17 +77,17 @@ func (s *GRPCServer) GetEvaluation(ctx context.Context, req *assessmentv1.GetEva
 
 // UpdateEvaluation implements AssessmentServiceServer.
 func (s *GRPCServer) UpdateEvaluation(ctx context.Context, req *assessmentv1.UpdateEvaluationRequest) (*assessmentv1.UpdateEvaluationResponse, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	for _, f := range []field{id{"session_id", req.GetSessionId()}, id{"candidacy_id", req.GetCandidacyId()}, subject{"juror_subject", req.GetJurorSubject()}} {
 		if fv := f.violation(); fv != nil {
 			v = append(v, *fv)
 		}
 	}
 	if req.GetEvaluation() == nil {
-		v = append(v, apperr.FieldViolation{Field: "evaluation", Description: "required"})
+		v.Add("evaluation", "required")
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	r, err := s.app.Commands.UpdateEvaluation.Handle(ctx, command.UpdateEvaluation{
 		SessionID:    req.GetSessionId(),
@@ -130,15 +130,15 @@ func (s *GRPCServer) GetMinutes(ctx context.Context, req *assessmentv1.GetMinute
 
 // SignMinutes implements AssessmentServiceServer.
 func (s *GRPCServer) SignMinutes(ctx context.Context, req *assessmentv1.SignMinutesRequest) (*assessmentv1.SignMinutesResponse, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if fv := (id{"session_id", req.GetSessionId()}).violation(); fv != nil {
 		v = append(v, *fv)
 	}
 	if req.GetContentHash() == "" {
-		v = append(v, apperr.FieldViolation{Field: "content_hash", Description: "required: the content_hash of the minutes you read"})
+		v.Add("content_hash", "required: the content_hash of the minutes you read")
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	m, state, err := s.app.Commands.SignMinutes.Handle(ctx, command.SignMinutes{SessionID: req.GetSessionId(), ContentHash: req.GetContentHash()})
 	if err != nil {

@@ -37,15 +37,15 @@ func NewGRPCServer(a app.Application) *GRPCServer {
 
 // CreateCandidate implements CandidateServiceServer.
 func (s *GRPCServer) CreateCandidate(ctx context.Context, req *candidatev1.CreateCandidateRequest) (*candidatev1.CreateCandidateResponse, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if req.GetCandidate() == nil {
-		v = append(v, apperr.FieldViolation{Field: "candidate", Description: "required"})
+		v.Add("candidate", "required")
 	}
 	if id := req.GetRequestId(); id != "" && !isUUID(id) {
-		v = append(v, apperr.FieldViolation{Field: "request_id", Description: "must be a UUID"})
+		v.Add("request_id", "must be a UUID")
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	c, err := s.app.Commands.CreateCandidate.Handle(ctx, command.CreateCandidate{
 		Details:   protoconv.DetailsFromProto(req.GetCandidate()),
@@ -91,15 +91,15 @@ func (s *GRPCServer) UpdateCandidate(ctx context.Context, req *candidatev1.Updat
 	if pc == nil {
 		return nil, apperr.Invalid(apperr.FieldViolation{Field: "candidate", Description: "required"})
 	}
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if err := checkID("candidate.id", pc.GetId()); err != nil {
 		v = append(v, err.Violations...)
 	}
 	if pc.GetEtag() == "" {
-		v = append(v, apperr.FieldViolation{Field: "candidate.etag", Description: "required: send the etag of the candidate you read"})
+		v.Add("candidate.etag", "required: send the etag of the candidate you read")
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	c, err := s.app.Commands.UpdateCandidate.Handle(ctx, command.UpdateCandidate{
 		ID:    pc.GetId(),

@@ -39,21 +39,18 @@ const maxID = 128
 // ids reports every missing or oversized id of a request at once; fields
 // alternate field names and values.
 func ids(fields ...string) error {
-	if v := idViolations(fields...); len(v) > 0 {
-		return apperr.Invalid(v...)
-	}
-	return nil
+	return idViolations(fields...).Err()
 }
 
-func idViolations(fields ...string) []apperr.FieldViolation {
-	var v []apperr.FieldViolation
+func idViolations(fields ...string) apperr.Violations {
+	var v apperr.Violations
 	for i := 0; i+1 < len(fields); i += 2 {
 		name, value := fields[i], fields[i+1]
 		switch {
 		case value == "":
-			v = append(v, apperr.FieldViolation{Field: name, Description: "required"})
+			v.Add(name, "required")
 		case len(value) > maxID || !utf8.ValidString(value):
-			v = append(v, apperr.FieldViolation{Field: name, Description: "is not a valid id"})
+			v.Add(name, "is not a valid id")
 		}
 	}
 	return v
@@ -132,10 +129,10 @@ func (s *GRPCServer) UpdateDossier(ctx context.Context, req *portfoliov1.UpdateD
 	}
 	v := idViolations("dossier.id", pd.GetId())
 	if pd.GetEtag() == "" {
-		v = append(v, apperr.FieldViolation{Field: "dossier.etag", Description: "required: send the etag of the dossier you read"})
+		v.Add("dossier.etag", "required: send the etag of the dossier you read")
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	d, err := s.app.Commands.UpdateDossier.Handle(ctx, command.UpdateDossier{
 		ID: pd.GetId(), Etag: pd.GetEtag(), Patch: protoconv.ContentFromProto(pd), Paths: req.GetUpdateMask().GetPaths(),
@@ -173,14 +170,14 @@ func (s *GRPCServer) SubmitDossier(ctx context.Context, req *portfoliov1.SubmitD
 	if err := ids("dossier_id", req.GetDossierId(), "session_id", req.GetSessionId()); err != nil {
 		return nil, err
 	}
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	for _, f := range []struct{ name, value string }{{"candidacy_id", req.GetCandidacyId()}, {"request_id", req.GetRequestId()}} {
 		if len(f.value) > maxID || !utf8.ValidString(f.value) {
-			v = append(v, apperr.FieldViolation{Field: f.name, Description: "is not a valid id"})
+			v.Add(f.name, "is not a valid id")
 		}
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	snap, err := s.app.Commands.SubmitDossier.Handle(ctx, command.SubmitDossier{
 		DossierID: req.GetDossierId(), SessionID: req.GetSessionId(), CandidacyID: req.GetCandidacyId(), RequestID: req.GetRequestId(),

@@ -74,13 +74,9 @@ func (h ListCandidaciesHandler) Handle(ctx context.Context, q ListCandidacies) (
 	if err != nil {
 		return CandidacyPage{}, err
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return CandidacyPage{}, err
-	}
 	listing := "candidacies|session=" + s.ID() + "|" + scopeOf(p, s)
 	var after string
-	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return CandidacyPage{}, err
 	}
@@ -92,11 +88,7 @@ func (h ListCandidaciesHandler) Handle(ctx context.Context, q ListCandidacies) (
 		}
 		visible = visible[i:]
 	}
-	if len(visible) <= size {
-		return CandidacyPage{Candidacies: visible}, nil
-	}
-	page := visible[:size]
-	token, err := paging.Encode(listing, page[size-1].ID)
+	page, token, err := paging.Next(listing, visible, size, func(c candidacy.Candidacy) string { return c.ID })
 	if err != nil {
 		return CandidacyPage{}, err
 	}

@@ -51,13 +51,9 @@ func (h ListSessionsHandler) Handle(ctx context.Context, q ListSessions) (Sessio
 	if err != nil {
 		return SessionPage{}, err
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return SessionPage{}, err
-	}
 	listing := "sessions|centre=" + lq.CentreID + "|juror=" + lq.JurorSubject + "|candidate=" + lq.CandidateSubject
 	var after sessionKey
-	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return SessionPage{}, err
 	}
@@ -69,12 +65,9 @@ func (h ListSessionsHandler) Handle(ctx context.Context, q ListSessions) (Sessio
 	if err != nil {
 		return SessionPage{}, err
 	}
-	if len(found) <= size {
-		return SessionPage{Sessions: found}, nil
-	}
-	page := found[:size]
-	last := page[size-1]
-	token, err := paging.Encode(listing, sessionKey{CreatedAt: last.CreatedAt, ID: last.ID})
+	page, token, err := paging.Next(listing, found, size, func(s session.Summary) sessionKey {
+		return sessionKey{CreatedAt: s.CreatedAt, ID: s.ID}
+	})
 	if err != nil {
 		return SessionPage{}, err
 	}

@@ -71,17 +71,14 @@ type Registration struct {
 
 // Check validates the fields of r that need nothing else.
 func (r Registration) Check() error {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	if r.CandidateID == "" {
-		v = append(v, apperr.FieldViolation{Field: "candidacy.candidate_id", Description: "required"})
+		v.Add("candidacy.candidate_id", "required")
 	}
 	if utf8.RuneCountInString(r.Employer) > maxEmployer {
-		v = append(v, apperr.FieldViolation{Field: "candidacy.employer", Description: fmt.Sprintf("at most %d characters", maxEmployer)})
+		v.Add("candidacy.employer", fmt.Sprintf("at most %d characters", maxEmployer))
 	}
-	if len(v) > 0 {
-		return apperr.Invalid(v...)
-	}
-	return nil
+	return v.Err()
 }
 
 // ResolveScope returns the CCPs a candidacy sits, in the title's order. A

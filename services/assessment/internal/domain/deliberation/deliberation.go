@@ -70,9 +70,9 @@ func Decide(st title.SessionType, scope []string, in Input, by string, at time.T
 		}
 		return Deliberation{Absent: true, Outcome: Absent, By: by, At: at}, nil
 	}
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	r48 := false
-	bad := func(field, desc string) { v = append(v, apperr.FieldViolation{Field: field, Description: desc}) }
+	bad := v.Add
 	byCode := map[string]Decision{}
 	for i, d := range in.Decisions {
 		field := fmt.Sprintf("ccp_decisions[%d]", i)

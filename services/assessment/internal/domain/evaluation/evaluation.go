@@ -117,9 +117,9 @@ func Check(f Frame, items []Item) ([]Item, error) {
 	if len(items) > maxItems {
 		return nil, apperr.Invalid(apperr.FieldViolation{Field: "evaluation.items", Description: fmt.Sprintf("at most %d items", maxItems)})
 	}
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	r43 := false
-	bad := func(field, desc string) { v = append(v, apperr.FieldViolation{Field: field, Description: desc}) }
+	bad := v.Add
 	type key struct {
 		c string
 		e title.EpreuveKind

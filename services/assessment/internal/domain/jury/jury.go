@@ -74,10 +74,8 @@ type Input struct {
 // New validates in and returns the juror, assigned at now. Every bad field
 // is reported at once, with its path in the AddJuror request.
 func New(in Input, now time.Time) (Juror, error) {
-	var v []apperr.FieldViolation
-	bad := func(field, desc string) {
-		v = append(v, apperr.FieldViolation{Field: "juror." + field, Description: desc})
-	}
+	var v apperr.Violations
+	bad := func(field, desc string) { v.Add("juror."+field, desc) }
 	switch {
 	case in.Subject == "":
 		bad("subject", "required")
@@ -119,8 +117,8 @@ func New(in Input, now time.Time) (Juror, error) {
 			bad(fmt.Sprintf("declared_links[%d].value", i), fmt.Sprintf("required, 1 to %d characters", maxValue))
 		}
 	}
-	if len(v) > 0 {
-		return Juror{}, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return Juror{}, err
 	}
 	links := make([]Link, len(in.Links))
 	for i, l := range in.Links {

@@ -29,10 +29,8 @@ type Draft struct {
 // Check validates what needs no title, reporting every bad field at once
 // with its path in the create request.
 func (d Draft) Check() error {
-	var v []apperr.FieldViolation
-	bad := func(field, desc string) {
-		v = append(v, apperr.FieldViolation{Field: "session." + field, Description: desc})
-	}
+	var v apperr.Violations
+	bad := func(field, desc string) { v.Add("session."+field, desc) }
 	if !d.Type.Valid() {
 		bad("type", "TITRE or CCP")
 	}
@@ -73,10 +71,7 @@ func (d Draft) Check() error {
 			bad("dossier_deadline", "not after start_date: the dossier is submitted at the latest on the first day (R40)")
 		}
 	}
-	if len(v) > 0 {
-		return apperr.Invalid(v...)
-	}
-	return nil
+	return v.Err()
 }
 
 func (d Draft) site() string { return strings.TrimSpace(d.Site) }
@@ -102,15 +97,14 @@ func (d Draft) resolveCCPs(t title.Title) ([]string, error) {
 		}
 		return t.CCPCodes(), nil
 	}
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	for i, c := range d.CCPCodes {
 		if !t.HasCCP(c) {
-			v = append(v, apperr.FieldViolation{Field: fmt.Sprintf("session.ccp_codes[%d]", i),
-				Description: fmt.Sprintf("%q is not a CCP of %s version %s", c, t.ID, t.Version)})
+			v.Add(fmt.Sprintf("session.ccp_codes[%d]", i), fmt.Sprintf("%q is not a CCP of %s version %s", c, t.ID, t.Version))
 		}
 	}
-	if len(v) > 0 {
-		return nil, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return t.InOrder(d.CCPCodes), nil
 }

@@ -51,13 +51,9 @@ func (h ListCandidatesHandler) Handle(ctx context.Context, q ListCandidates) (Ca
 	if err != nil {
 		return CandidatePage{}, err
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return CandidatePage{}, err
-	}
 	listing := "candidates|centre=" + scope.CentreID + "|subject=" + scope.Subject
 	var after pageKey
-	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return CandidatePage{}, err
 	}
@@ -69,12 +65,9 @@ func (h ListCandidatesHandler) Handle(ctx context.Context, q ListCandidates) (Ca
 	if err != nil {
 		return CandidatePage{}, err
 	}
-	if len(found) <= size {
-		return CandidatePage{Candidates: found}, nil
-	}
-	page := found[:size]
-	last := page[size-1]
-	token, err := paging.Encode(listing, pageKey{CreatedAt: last.CreatedAt(), ID: last.ID()})
+	page, token, err := paging.Next(listing, found, size, func(c *candidate.Candidate) pageKey {
+		return pageKey{CreatedAt: c.CreatedAt(), ID: c.ID()}
+	})
 	if err != nil {
 		return CandidatePage{}, err
 	}

@@ -1,15 +1,13 @@
 package candidate
 
 import (
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
-)
 
-// maskField is the request field that carries update-mask paths.
-const maskField = "update_mask"
+	"github.com/titrepro/titrepro/internal/updatemask"
+)
 
 // pathSpec reads and writes the value at one update-mask path.
 type pathSpec struct {
@@ -77,11 +75,6 @@ var updatablePaths = map[string]pathSpec{
 // outputOnlyPaths are fields the server sets; naming them in a mask is an
 // error rather than silently ignored, so a client learns its mistake.
 var outputOnlyPaths = []string{"id", "centre_id", "create_time", "update_time", "vae_admissibility.valid_until"}
-
-// etagPath is accepted and ignored: the etag is the precondition of the
-// update, not data, and grpc-gateway puts it in the mask it derives from a
-// PATCH body.
-const etagPath = "etag"
 
 func addressOf(d *Details) PostalAddress {
 	if d.PostalAddress == nil {
@@ -182,33 +175,19 @@ func (c *Candidate) CheckUpdateMask(paths []string) error {
 
 // checkPaths returns the updatable paths of the mask, sorted (a parent
 // before its children) and without duplicates, or the violations of every
-// bad path.
+// bad path. "subject" is immutable once set.
 func (c *Candidate) checkPaths(paths []string) ([]string, error) {
-	var v violations
-	var out []string
-	for _, p := range paths {
-		switch {
-		case p == etagPath:
-		case p == "*":
-			v.add(maskField, `"*" is not supported: list the fields to change`)
-		case slices.Contains(outputOnlyPaths, p):
-			v.add(maskField, fmt.Sprintf("%q is output only", p))
-		case p == "subject" && c.details.Subject != "":
-			v.add(maskField, `"subject" is immutable once set`)
-		default:
-			if _, ok := updatablePaths[p]; !ok {
-				v.add(maskField, fmt.Sprintf("%q is not a field of Candidate", p))
-				continue
+	rules := updatemask.Rules{
+		Updatable:  func(p string) bool { _, ok := updatablePaths[p]; return ok },
+		OutputOnly: func(p string) bool { return slices.Contains(outputOnlyPaths, p) },
+		Immutable: func(p string) string {
+			if p == "subject" && c.details.Subject != "" {
+				return `"subject" is immutable once set`
 			}
-			out = append(out, p)
-		}
+			return ""
+		},
+		Unknown: "%q is not a field of Candidate",
+		Example: "email,postal_address",
 	}
-	if len(v) == 0 && len(out) == 0 {
-		v.add(maskField, "required: list the fields to change, e.g. \"email,postal_address\"")
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return rules.Check(paths)
 }

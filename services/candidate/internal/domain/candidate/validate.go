@@ -63,7 +63,7 @@ func (d Details) validate(now time.Time, checks timeChecks) error {
 	if d.VAE != nil {
 		v.admissibility(*d.VAE, today)
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	if checks.admissibility && d.VAE != nil {
@@ -77,7 +77,7 @@ func field(path string) string { return "candidate." + path }
 
 func (v *violations) givenNames(names []string) {
 	if len(names) == 0 || len(names) > maxGivenNames {
-		v.add(field("given_names"), fmt.Sprintf("must hold 1 to %d given names", maxGivenNames))
+		v.Add(field("given_names"), fmt.Sprintf("must hold 1 to %d given names", maxGivenNames))
 	}
 	for i, n := range names {
 		v.text(field(fmt.Sprintf("given_names[%d]", i)), n, true, maxGivenName)
@@ -92,15 +92,15 @@ func (v *violations) birthDate(s string, today civildate.Date, checkAge bool) {
 	}
 	switch age := born.YearsUntil(today); {
 	case age < minAge:
-		v.add(f, fmt.Sprintf("the person must be at least %d years old", minAge))
+		v.Add(f, fmt.Sprintf("the person must be at least %d years old", minAge))
 	case age > maxAge:
-		v.add(f, fmt.Sprintf("the person must be at most %d years old", maxAge))
+		v.Add(f, fmt.Sprintf("the person must be at most %d years old", maxAge))
 	}
 }
 
 func (v *violations) postalAddress(a PostalAddress) {
 	if len(a.Lines) == 0 || len(a.Lines) > maxAddressLines {
-		v.add(field("postal_address.lines"), fmt.Sprintf("must hold 1 to %d lines", maxAddressLines))
+		v.Add(field("postal_address.lines"), fmt.Sprintf("must hold 1 to %d lines", maxAddressLines))
 	}
 	for i, l := range a.Lines {
 		v.text(field(fmt.Sprintf("postal_address.lines[%d]", i)), l, true, maxAddressLine)
@@ -115,20 +115,20 @@ func (v *violations) evidence(d Details) {
 	switch r := d.AccessRoute; {
 	case r.needsTraining():
 		if d.Training == nil {
-			v.add(field("training"), fmt.Sprintf("required for access route %s (R24)", r))
+			v.Add(field("training"), fmt.Sprintf("required for access route %s (R24)", r))
 		}
 		if d.VAE != nil {
-			v.add(field("vae_admissibility"), fmt.Sprintf("must be empty for access route %s", r))
+			v.Add(field("vae_admissibility"), fmt.Sprintf("must be empty for access route %s", r))
 		}
 	case r == RouteVAE:
 		if d.VAE == nil {
-			v.add(field("vae_admissibility"), "required for access route VAE (R25)")
+			v.Add(field("vae_admissibility"), "required for access route VAE (R25)")
 		}
 		if d.Training != nil {
-			v.add(field("training"), "must be empty for access route VAE")
+			v.Add(field("training"), "must be empty for access route VAE")
 		}
 	default:
-		v.add(field("access_route"), "required: TRAINING, APPRENTICESHIP or VAE")
+		v.Add(field("access_route"), "required: TRAINING, APPRENTICESHIP or VAE")
 	}
 }
 
@@ -138,14 +138,14 @@ func (v *violations) training(t TrainingEnrolment) {
 	start, startOK := v.date(field("training.start_date"), t.StartDate, false)
 	end, endOK := v.date(field("training.end_date"), t.EndDate, false)
 	if startOK && endOK && t.StartDate != "" && t.EndDate != "" && end.Before(start) {
-		v.add(field("training.end_date"), "must not be before training.start_date")
+		v.Add(field("training.end_date"), "must not be before training.start_date")
 	}
 }
 
 func (v *violations) admissibility(a VAEAdmissibility, today civildate.Date) {
 	f := field("vae_admissibility.decision_date")
 	if decided, ok := v.date(f, a.DecisionDate, true); ok && decided.After(today) {
-		v.add(f, "must not be in the future")
+		v.Add(f, "must not be in the future")
 	}
 	v.text(field("vae_admissibility.decided_by"), a.DecidedBy, false, maxDecidedBy)
 	v.text(field("vae_admissibility.reference"), a.Reference, false, maxReference)

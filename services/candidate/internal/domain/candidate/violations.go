@@ -13,19 +13,9 @@ import (
 )
 
 // violations collects every bad field of a request so that a client can fix
-// them all in one round trip.
-type violations []apperr.FieldViolation
-
-func (v *violations) add(field, description string) {
-	*v = append(*v, apperr.FieldViolation{Field: field, Description: description})
-}
-
-func (v violations) err() error {
-	if len(v) == 0 {
-		return nil
-	}
-	return apperr.Invalid(v...)
-}
+// them all in one round trip; its methods check the field kinds this domain
+// shares.
+type violations struct{ apperr.Violations }
 
 // text checks a single-line text of at most max characters (runes), which
 // must not be empty when required.
@@ -33,11 +23,11 @@ func (v *violations) text(field, s string, required bool, max int) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n == 0 && required:
-		v.add(field, "required")
+		v.Add(field, "required")
 	case n > max:
-		v.add(field, fmt.Sprintf("must be at most %d characters long", max))
+		v.Add(field, fmt.Sprintf("must be at most %d characters long", max))
 	case strings.ContainsFunc(s, unicode.IsControl):
-		v.add(field, "must not contain control characters")
+		v.Add(field, "must not contain control characters")
 	}
 }
 
@@ -45,13 +35,13 @@ func (v *violations) text(field, s string, required bool, max int) {
 func (v *violations) date(field, s string, required bool) (d civildate.Date, ok bool) {
 	if s == "" {
 		if required {
-			v.add(field, "required")
+			v.Add(field, "required")
 		}
 		return civildate.Date{}, false
 	}
 	d, err := civildate.Parse(s)
 	if err != nil {
-		v.add(field, "must be a date in the form YYYY-MM-DD")
+		v.Add(field, "must be a date in the form YYYY-MM-DD")
 		return civildate.Date{}, false
 	}
 	return d, true
@@ -65,9 +55,9 @@ var countryCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
 func (v *violations) countryCode(field, s string) {
 	switch {
 	case s == "":
-		v.add(field, "required")
+		v.Add(field, "required")
 	case !countryCodeRE.MatchString(s):
-		v.add(field, "must be an ISO 3166-1 alpha-2 code in upper case, e.g. FR")
+		v.Add(field, "must be an ISO 3166-1 alpha-2 code in upper case, e.g. FR")
 	}
 }
 
@@ -81,9 +71,9 @@ var (
 func (v *violations) postalCode(field, s, country string) {
 	switch {
 	case country == "FR" && !frPostalCodeRE.MatchString(s):
-		v.add(field, "must be five digits for an address in France")
+		v.Add(field, "must be five digits for an address in France")
 	case country != "FR" && s != "" && !otherPostalCodeRE.MatchString(s):
-		v.add(field, "must be at most 10 letters, digits, spaces or hyphens")
+		v.Add(field, "must be at most 10 letters, digits, spaces or hyphens")
 	}
 }
 
@@ -91,21 +81,21 @@ func (v *violations) postalCode(field, s, country string) {
 // has a dot, as net/mail parses it.
 func (v *violations) email(field, s string) {
 	if s == "" {
-		v.add(field, "required")
+		v.Add(field, "required")
 		return
 	}
 	if len(s) > maxEmail {
-		v.add(field, fmt.Sprintf("must be at most %d characters long", maxEmail))
+		v.Add(field, fmt.Sprintf("must be at most %d characters long", maxEmail))
 		return
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
-		v.add(field, "must be a bare email address such as name@example.org")
+		v.Add(field, "must be a bare email address such as name@example.org")
 		return
 	}
 	domain := s[strings.LastIndex(s, "@")+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, "[") {
-		v.add(field, "must be a bare email address such as name@example.org")
+		v.Add(field, "must be a bare email address such as name@example.org")
 	}
 }
 
@@ -115,7 +105,7 @@ var phoneRE = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
 func (v *violations) phone(field, s string) {
 	if s != "" && !phoneRE.MatchString(s) {
-		v.add(field, "must be in international form without spaces, e.g. +33612345678")
+		v.Add(field, "must be in international form without spaces, e.g. +33612345678")
 	}
 }
 
@@ -127,11 +117,11 @@ func (v *violations) siret(field, s string) {
 		return
 	}
 	if len(s) != 14 || strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
-		v.add(field, "must be 14 digits")
+		v.Add(field, "must be 14 digits")
 		return
 	}
 	if !luhnOK(s) && !(strings.HasPrefix(s, "356000000") && digitSum(s)%5 == 0) {
-		v.add(field, "is not a valid SIRET (check digit)")
+		v.Add(field, "is not a valid SIRET (check digit)")
 	}
 }
 

@@ -1,3 +1,6 @@
+// Package keyfile keeps the certification authority's retired public keys
+// and rotates its signing key. The signing key file itself is read and
+// created by internal/keyfile, shared with the token issuer.
 package keyfile
 
 import (
@@ -8,9 +11,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 
+	signingkey "github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 )
 
@@ -85,34 +88,9 @@ func AddRetired(path string, pub ed25519.PublicKey) error {
 	if err != nil {
 		return fmt.Errorf("keyfile: encode retired keys: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("keyfile: create folder %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".retired-*.tmp")
-	if err != nil {
+	if err := signingkey.WriteFile(path, append(data, '\n'), 0o644, true); err != nil {
 		return fmt.Errorf("keyfile: write retired keys: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("keyfile: write retired keys: %w", err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("keyfile: write retired keys: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("keyfile: sync retired keys: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("keyfile: write retired keys: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("keyfile: install retired keys: %w", err)
-	}
-	syncDir(dir)
 	return nil
 }
 

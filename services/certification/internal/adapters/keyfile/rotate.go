@@ -2,15 +2,12 @@ package keyfile
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	signingkey "github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 )
 
@@ -33,7 +30,7 @@ type Rotation struct {
 // key is kept under keyFile+".retired-<key id>"; the new key replaces
 // keyFile by an atomic rename, so keyFile always holds a key.
 func Rotate(keyFile, retiredFile string) (Rotation, error) {
-	old, err := read(keyFile)
+	old, err := signingkey.Read(keyFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Rotation{}, fmt.Errorf("keyfile: no signing key in %s to rotate", keyFile)
@@ -44,48 +41,15 @@ func Rotate(keyFile, retiredFile string) (Rotation, error) {
 	if err := AddRetired(retiredFile, oldPub); err != nil {
 		return Rotation{}, err
 	}
-	dir := filepath.Dir(keyFile)
-	fresh, tmp, err := writeTempKey(dir)
-	if err != nil {
-		return Rotation{}, err
-	}
-	defer os.Remove(tmp)
-	r := Rotation{RetiredKeyID: certificate.KeyID(oldPub), CurrentKeyID: certificate.KeyID(fresh.Public().(ed25519.PublicKey))}
+	r := Rotation{RetiredKeyID: certificate.KeyID(oldPub)}
 	r.RetiredKeyFile = keyFile + ".retired-" + r.RetiredKeyID
 	if err := os.Link(keyFile, r.RetiredKeyFile); err != nil && !errors.Is(err, fs.ErrExist) {
 		return Rotation{}, fmt.Errorf("keyfile: keep the retired key: %w", err)
 	}
-	if err := os.Rename(tmp, keyFile); err != nil {
+	fresh, err := signingkey.Replace(keyFile)
+	if err != nil {
 		return Rotation{}, fmt.Errorf("keyfile: install the new key: %w", err)
 	}
-	syncDir(dir)
+	r.CurrentKeyID = certificate.KeyID(fresh.Public().(ed25519.PublicKey))
 	return r, nil
-}
-
-// writeTempKey writes a fresh key to a temporary file (mode 0600) in dir.
-func writeTempKey(dir string) (ed25519.PrivateKey, string, error) {
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, "", fmt.Errorf("keyfile: generate key: %w", err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, "", fmt.Errorf("keyfile: encode key: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".key-*.tmp")
-	if err != nil {
-		return nil, "", fmt.Errorf("keyfile: create key file: %w", err)
-	}
-	err = pem.Encode(tmp, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return nil, "", fmt.Errorf("keyfile: write key file: %w", err)
-	}
-	return key, tmp.Name(), nil
 }

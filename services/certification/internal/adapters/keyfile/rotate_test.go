@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	signingkey "github.com/titrepro/titrepro/internal/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 )
@@ -21,7 +22,7 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	keyFile, retiredFile := filepath.Join(dir, "certificate-ed25519.pem"), filepath.Join(dir, "certificate-keys-retired.json")
-	oldKey, _, err := keyfile.LoadOrCreate(keyFile, allow)
+	oldKey, _, err := signingkey.LoadOrCreate(keyFile, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,14 +32,14 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
-	newKey, created, err := keyfile.LoadOrCreate(keyFile, allow)
+	newKey, created, err := signingkey.LoadOrCreate(keyFile, nil)
 	if err != nil || created || newKey.Equal(oldKey) {
 		t.Fatalf("after Rotate the key file holds created=%v same=%v, %v; want a new existing key", created, newKey.Equal(oldKey), err)
 	}
 	if r.RetiredKeyID != before.KeyID || r.CurrentKeyID != certificate.KeyID(newKey.Public().(ed25519.PublicKey)) {
 		t.Fatalf("Rotate() = %+v", r)
 	}
-	if kept, _, err := keyfile.LoadOrCreate(r.RetiredKeyFile, mustExist); err != nil || !kept.Equal(oldKey) {
+	if kept, _, err := signingkey.LoadOrCreate(r.RetiredKeyFile, mustExist); err != nil || !kept.Equal(oldKey) {
 		t.Fatalf("retired private key file %s: %v", r.RetiredKeyFile, err)
 	}
 	after := sign(t, newKey, "TP-2026-ABCD-EFGJ-0")
@@ -53,7 +54,7 @@ func TestRotateKeepsOldCertificatesVerifiable(t *testing.T) {
 	if _, err := keyfile.Rotate(keyFile, retiredFile); err != nil {
 		t.Fatalf("second Rotate: %v", err)
 	}
-	third, _, _ := keyfile.LoadOrCreate(keyFile, allow)
+	third, _, _ := signingkey.LoadOrCreate(keyFile, nil)
 	ring = keyring(t, third, retiredFile)
 	if len(ring) != 3 || ring.Verify(before) != nil || ring.Verify(after) != nil {
 		t.Fatalf("after two rotations: keyring of %d keys; want 3 verifying both certificates", len(ring))

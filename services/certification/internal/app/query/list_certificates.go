@@ -69,26 +69,19 @@ func (h ListCertificatesHandler) Handle(ctx context.Context, q ListCertificates)
 		return CertificatePage{}, certificate.ErrReadDenied
 	}
 
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return CertificatePage{}, err
-	}
 	// The caller's subject is part of the listing: a candidate's token
 	// cannot page through a listing computed for someone else.
 	listing := "certificates|subject=" + p.Subject + "|candidate=" + q.CandidateID
 	var after certificate.Number
-	if _, err := paging.Decode(listing, q.PageToken, &after); err != nil {
+	size, _, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
+	if err != nil {
 		return CertificatePage{}, err
 	}
 	rows, err := h.certificates.List(ctx, owners, after, size+1)
 	if err != nil {
 		return CertificatePage{}, err
 	}
-	if len(rows) <= size {
-		return CertificatePage{Certificates: rows}, nil
-	}
-	rows = rows[:size]
-	token, err := paging.Encode(listing, rows[size-1].Number)
+	rows, token, err := paging.Next(listing, rows, size, func(c certificate.Certificate) certificate.Number { return c.Number })
 	if err != nil {
 		return CertificatePage{}, err
 	}

@@ -44,24 +44,17 @@ func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPa
 	default:
 		return ResultPage{}, apperr.Invalid(apperr.FieldViolation{Field: "state", Description: "is not a result state"})
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return ResultPage{}, err
-	}
 	listing := "results|state=" + string(q.State)
 	var after string
-	if _, err := paging.Decode(listing, q.PageToken, &after); err != nil {
+	size, _, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
+	if err != nil {
 		return ResultPage{}, err
 	}
 	rows, err := h.results.List(ctx, q.State, after, size+1)
 	if err != nil {
 		return ResultPage{}, err
 	}
-	if len(rows) <= size {
-		return ResultPage{Results: rows}, nil
-	}
-	rows = rows[:size]
-	token, err := paging.Encode(listing, rows[size-1].SessionID)
+	rows, token, err := paging.Next(listing, rows, size, func(r result.SessionResult) string { return r.SessionID })
 	if err != nil {
 		return ResultPage{}, err
 	}

@@ -45,24 +45,18 @@ type pageKey struct {
 // repository for one row more than the page size to know whether another
 // page follows, so the last page never carries a token.
 func (h ListTitlesHandler) Handle(ctx context.Context, q ListTitles) (TitlePage, error) {
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return TitlePage{}, err
-	}
 	var after pageKey
-	if _, err := paging.Decode(titlesListing, q.PageToken, &after); err != nil {
+	size, _, err := paging.Start(q.PageSize, titlesListing, q.PageToken, &after)
+	if err != nil {
 		return TitlePage{}, err
 	}
 	rows, err := h.titles.List(ctx, catalogue.Key{Code: after.Code, Version: after.Version}, size+1)
 	if err != nil {
 		return TitlePage{}, err
 	}
-	if len(rows) <= size {
-		return TitlePage{Titles: rows}, nil
-	}
-	rows = rows[:size]
-	last := rows[size-1].Title
-	token, err := paging.Encode(titlesListing, pageKey{Code: last.Code, Version: last.Version})
+	rows, token, err := paging.Next(titlesListing, rows, size, func(r catalogue.Published) pageKey {
+		return pageKey{Code: r.Title.Code, Version: r.Title.Version}
+	})
 	if err != nil {
 		return TitlePage{}, err
 	}

@@ -40,17 +40,14 @@ type Holder struct {
 // identity under, and a version to order changes by. The rest is copied as
 // the candidate service, which owns and validates it, sent it.
 func (h Holder) Validate() error {
-	var vs []apperr.FieldViolation
+	var vs apperr.Violations
 	if strings.TrimSpace(h.CandidateID) == "" {
-		vs = append(vs, apperr.FieldViolation{Field: "candidate_id", Description: "is required"})
+		vs.Add("candidate_id", "is required")
 	}
 	if h.SourceVersion < 1 {
-		vs = append(vs, apperr.FieldViolation{Field: "source_version", Description: "must be 1 or more"})
+		vs.Add("source_version", "must be 1 or more")
 	}
-	if len(vs) > 0 {
-		return apperr.Invalid(vs...)
-	}
-	return nil
+	return vs.Err()
 }
 
 // Outcome is what to do with an incoming identity.

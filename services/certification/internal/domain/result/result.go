@@ -117,10 +117,10 @@ type SessionResult struct {
 // (CheckSigned), so that badly signed minutes stay visible to the ministry
 // instead of being dropped.
 func (r SessionResult) CheckReceived() error {
-	var vs []apperr.FieldViolation
+	var vs apperr.Violations
 	required := func(field, value string) {
 		if strings.TrimSpace(value) == "" {
-			vs = append(vs, apperr.FieldViolation{Field: field, Description: "is required"})
+			vs.Add(field, "is required")
 		}
 	}
 	required("session_id", r.SessionID)
@@ -128,20 +128,15 @@ func (r SessionResult) CheckReceived() error {
 	required("title_version", r.TitleVersion)
 	required("content_hash", r.MinutesHash)
 	if _, err := time.Parse(time.DateOnly, r.JuryDate); err != nil {
-		vs = append(vs, apperr.FieldViolation{Field: "jury_date", Description: "must be a date YYYY-MM-DD"})
+		vs.Add("jury_date", "must be a date YYYY-MM-DD")
 	}
 	if r.Type != SessionTitre && r.Type != SessionCcp {
-		vs = append(vs, apperr.FieldViolation{Field: "type", Description: "must be TITRE or CCP"})
+		vs.Add("type", "must be TITRE or CCP")
 	}
 	for i, l := range r.Lines {
-		if strings.TrimSpace(l.CandidateID) == "" {
-			vs = append(vs, apperr.FieldViolation{Field: "lines[" + strconv.Itoa(i) + "].candidate_id", Description: "is required"})
-		}
+		required("lines["+strconv.Itoa(i)+"].candidate_id", l.CandidateID)
 	}
-	if len(vs) > 0 {
-		return apperr.Invalid(vs...)
-	}
-	return nil
+	return vs.Err()
 }
 
 // CheckSigned enforces R50 before a validation: the minutes carry

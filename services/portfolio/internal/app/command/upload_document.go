@@ -65,20 +65,19 @@ const copyBufferSize = 64 << 10
 // transaction that adds the document to the dossier. Every refusal leaves
 // nothing: the temporary blob is removed and no row is written.
 func (h UploadDocumentHandler) Handle(ctx context.Context, cmd UploadDocument) (*dossier.Dossier, dossier.Document, error) {
-	var v []apperr.FieldViolation
+	var v apperr.Violations
 	name := strings.TrimSpace(cmd.FileName)
 	switch {
 	case name == "":
-		v = append(v, apperr.FieldViolation{Field: "metadata.file_name", Description: "required"})
+		v.Add("metadata.file_name", "required")
 	case len(cmd.FileName) > dossier.MaxRawFileName:
-		v = append(v, apperr.FieldViolation{Field: "metadata.file_name",
-			Description: fmt.Sprintf("must be at most %d bytes long", dossier.MaxRawFileName)})
+		v.Add("metadata.file_name", fmt.Sprintf("must be at most %d bytes long", dossier.MaxRawFileName))
 	}
 	if !cmd.Kind.Valid() {
-		v = append(v, apperr.FieldViolation{Field: "metadata.kind", Description: "required: ILLUSTRATIVE, ANNEX or EVIDENCE"})
+		v.Add("metadata.kind", "required: ILLUSTRATIVE, ANNEX or EVIDENCE")
 	}
-	if len(v) > 0 {
-		return nil, dossier.Document{}, apperr.Invalid(v...)
+	if err := v.Err(); err != nil {
+		return nil, dossier.Document{}, err
 	}
 	_, d, err := ownDossier(ctx, h.repo, h.access, cmd.DossierID)
 	if err != nil {

@@ -61,13 +61,9 @@ func (h ListDossiersHandler) Handle(ctx context.Context, q ListDossiers) (Dossie
 		}
 		candidateID = own.ID
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return DossierPage{}, err
-	}
 	listing := "dossiers|candidate=" + candidateID
 	var after pageKey
-	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return DossierPage{}, err
 	}
@@ -79,12 +75,9 @@ func (h ListDossiersHandler) Handle(ctx context.Context, q ListDossiers) (Dossie
 	if err != nil {
 		return DossierPage{}, err
 	}
-	if len(found) <= size {
-		return DossierPage{Dossiers: found}, nil
-	}
-	page := found[:size]
-	last := page[size-1]
-	token, err := paging.Encode(listing, pageKey{CreatedAt: last.CreatedAt(), ID: last.ID()})
+	page, token, err := paging.Next(listing, found, size, func(d *dossier.Dossier) pageKey {
+		return pageKey{CreatedAt: d.CreatedAt(), ID: d.ID()}
+	})
 	if err != nil {
 		return DossierPage{}, err
 	}

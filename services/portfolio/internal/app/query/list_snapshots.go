@@ -57,13 +57,9 @@ func (h ListSnapshotsHandler) Handle(ctx context.Context, q ListSnapshots) (Snap
 	if err != nil {
 		return SnapshotPage{}, err
 	}
-	size, err := paging.Size(q.PageSize)
-	if err != nil {
-		return SnapshotPage{}, err
-	}
 	listing := "snapshots|dossier=" + sq.DossierID + "|candidate=" + sq.CandidateID + "|session=" + sq.SessionID
 	var after pageKey
-	resumed, err := paging.Decode(listing, q.PageToken, &after)
+	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return SnapshotPage{}, err
 	}
@@ -75,12 +71,9 @@ func (h ListSnapshotsHandler) Handle(ctx context.Context, q ListSnapshots) (Snap
 	if err != nil {
 		return SnapshotPage{}, err
 	}
-	if len(found) <= size {
-		return SnapshotPage{Snapshots: found}, nil
-	}
-	page := found[:size]
-	last := page[size-1]
-	token, err := paging.Encode(listing, pageKey{CreatedAt: last.SubmittedAt, ID: last.ID})
+	page, token, err := paging.Next(listing, found, size, func(s *dossier.Snapshot) pageKey {
+		return pageKey{CreatedAt: s.SubmittedAt, ID: s.ID}
+	})
 	if err != nil {
 		return SnapshotPage{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/refdata"
 )
@@ -30,12 +31,12 @@ func RequiredActivityTypes(t refdata.Title, s refdata.Session) []string {
 // ruleViolations collects the missing fields of a submission with the rule
 // that requires each.
 type ruleViolations struct {
-	v     violations
+	v     apperr.Violations
 	rules []string
 }
 
 func (r *ruleViolations) add(rule, field, description string) {
-	r.v.add(field, rule+": "+description)
+	r.v.Add(field, rule+": "+description)
 	if !slices.Contains(r.rules, rule) {
 		r.rules = append(r.rules, rule)
 	}
@@ -108,7 +109,7 @@ func (d *Dossier) CheckComplete(required []string, cover Cover, now time.Time) e
 	return err
 }
 
-func fieldList(v violations) string {
+func fieldList(v apperr.Violations) string {
 	var fields []string
 	for _, f := range v {
 		if !slices.Contains(fields, f.Field) {

@@ -130,17 +130,17 @@ func (c Content) validate(prefix string, t refdata.Title, now time.Time) error {
 		switch {
 		case e.ID == "":
 		case len(e.ID) > maxExampleID || !exampleIDRE.MatchString(e.ID):
-			v.add(f("id"), fmt.Sprintf("must be 1 to %d letters, digits, '-' or '_'", maxExampleID))
+			v.Add(f("id"), fmt.Sprintf("must be 1 to %d letters, digits, '-' or '_'", maxExampleID))
 		case ids[e.ID]:
-			v.add(f("id"), "is used by another example")
+			v.Add(f("id"), "is used by another example")
 		default:
 			ids[e.ID] = true
 		}
 		switch {
 		case e.CCPCode == "":
-			v.add(f("ccp_code"), "required")
+			v.Add(f("ccp_code"), "required")
 		case !t.HasCCP(e.CCPCode):
-			v.add(f("ccp_code"), fmt.Sprintf("must be an activity type of title %s version %s: one of %s",
+			v.Add(f("ccp_code"), fmt.Sprintf("must be an activity type of title %s version %s: one of %s",
 				t.ID, t.Version, strings.Join(t.CCPCodes(), ", ")))
 		default:
 			perCCP[e.CCPCode]++
@@ -155,17 +155,17 @@ func (c Content) validate(prefix string, t refdata.Title, now time.Time) error {
 		from, okFrom := v.date(f("context.period_from"), e.Context.PeriodFrom)
 		to, okTo := v.date(f("context.period_to"), e.Context.PeriodTo)
 		if okFrom && okTo && to.Before(from) {
-			v.add(f("context.period_to"), "R36: the period must not end before it starts (period_from ≤ period_to)")
+			v.Add(f("context.period_to"), "R36: the period must not end before it starts (period_from ≤ period_to)")
 		}
 	}
 	for _, a := range t.ActivityTypes {
 		if n := perCCP[a.CCPCode]; n > MaxExamplesPerActivityType {
-			v.add(prefix+"examples", fmt.Sprintf("R35: at most %d examples per activity type; %s has %d",
+			v.Add(prefix+"examples", fmt.Sprintf("R35: at most %d examples per activity type; %s has %d",
 				MaxExamplesPerActivityType, a.CCPCode, n))
 		}
 	}
 	if len(c.Qualifications) > maxQualifications {
-		v.add(prefix+"prior_qualifications", fmt.Sprintf("at most %d lines", maxQualifications))
+		v.Add(prefix+"prior_qualifications", fmt.Sprintf("at most %d lines", maxQualifications))
 	}
 	for i, q := range c.Qualifications {
 		f := func(name string) string { return fmt.Sprintf("%sprior_qualifications[%d].%s", prefix, i, name) }
@@ -176,7 +176,7 @@ func (c Content) validate(prefix string, t refdata.Title, now time.Time) error {
 	v.line(prefix+"sworn_statement.signer_name", c.Sworn.SignerName, false, maxSigner)
 	v.line(prefix+"sworn_statement.place", c.Sworn.Place, false, maxPlace)
 	v.notFuture(prefix+"sworn_statement.date", c.Sworn.Date, now)
-	return v.err()
+	return v.Err()
 }
 
 // assignExampleIDs gives the examples without an id the next free ids

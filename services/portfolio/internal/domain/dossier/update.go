@@ -7,15 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/updatemask"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/refdata"
 )
-
-// maskField is the request field that carries update-mask paths.
-const maskField = "update_mask"
-
-// etagPath is accepted and ignored: grpc-gateway puts it in the mask it
-// derives from a PATCH body.
-const etagPath = "etag"
 
 // updatablePaths copy one part of a patch into the content. Lists are
 // replaced as a whole.
@@ -46,37 +40,26 @@ func CheckUpdateMask(paths []string) error {
 	return err
 }
 
+// maskRules say what a dossier's update mask may name: an output-only
+// field covers the fields under it.
+var maskRules = updatemask.Rules{
+	Updatable: func(p string) bool { _, ok := updatablePaths[p]; return ok },
+	OutputOnly: func(p string) bool {
+		return slices.ContainsFunc(outputOnlyPaths, func(o string) bool { return p == o || strings.HasPrefix(p, o+".") })
+	},
+	Immutable: func(p string) string {
+		if slices.Contains(immutablePaths, p) {
+			return fmt.Sprintf("%q is immutable", p)
+		}
+		return ""
+	},
+	Unknown: "%q is not an updatable field of Dossier",
+	Example: "examples,sworn_statement",
+}
+
 // checkPaths returns the updatable paths of the mask, sorted and without
 // duplicates, or the violations of every bad path.
-func checkPaths(paths []string) ([]string, error) {
-	var v violations
-	var out []string
-	for _, p := range paths {
-		switch {
-		case p == etagPath:
-		case p == "*":
-			v.add(maskField, `"*" is not supported: list the fields to change`)
-		case slices.ContainsFunc(outputOnlyPaths, func(o string) bool { return p == o || strings.HasPrefix(p, o+".") }):
-			v.add(maskField, fmt.Sprintf("%q is output only", p))
-		case slices.Contains(immutablePaths, p):
-			v.add(maskField, fmt.Sprintf("%q is immutable", p))
-		default:
-			if _, ok := updatablePaths[p]; !ok {
-				v.add(maskField, fmt.Sprintf("%q is not an updatable field of Dossier", p))
-				continue
-			}
-			out = append(out, p)
-		}
-	}
-	if len(v) == 0 && len(out) == 0 {
-		v.add(maskField, `required: list the fields to change, e.g. "examples,sworn_statement"`)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
-}
+func checkPaths(paths []string) ([]string, error) { return maskRules.Check(paths) }
 
 // Update copies the parts of patch named by paths (update-mask paths of the
 // API resource) into the draft, validates the result for title t at

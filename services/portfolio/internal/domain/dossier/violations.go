@@ -12,19 +12,9 @@ import (
 )
 
 // violations collects every bad field of a request so that a client can fix
-// them all in one round trip.
-type violations []apperr.FieldViolation
-
-func (v *violations) add(field, description string) {
-	*v = append(*v, apperr.FieldViolation{Field: field, Description: description})
-}
-
-func (v violations) err() error {
-	if len(v) == 0 {
-		return nil
-	}
-	return apperr.Invalid(v...)
-}
+// them all in one round trip; its methods check the field kinds this domain
+// shares.
+type violations struct{ apperr.Violations }
 
 // line checks a single-line text of at most max characters.
 func (v *violations) line(field, s string, required bool, max int) {
@@ -41,18 +31,18 @@ func (v *violations) text(field, s string, required bool, max int, multiline boo
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n == 0 && required:
-		v.add(field, "required")
+		v.Add(field, "required")
 	case !utf8.ValidString(s):
-		v.add(field, "must be valid UTF-8")
+		v.Add(field, "must be valid UTF-8")
 	case n > max:
-		v.add(field, fmt.Sprintf("must be at most %d characters long", max))
+		v.Add(field, fmt.Sprintf("must be at most %d characters long", max))
 	case strings.ContainsFunc(s, func(r rune) bool {
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			return false
 		}
 		return unicode.IsControl(r)
 	}):
-		v.add(field, "must not contain control characters")
+		v.Add(field, "must not contain control characters")
 	}
 }
 
@@ -64,7 +54,7 @@ func (v *violations) date(field, s string) (d civildate.Date, ok bool) {
 	}
 	d, err := civildate.Parse(s)
 	if err != nil {
-		v.add(field, "must be a date in the form YYYY-MM-DD")
+		v.Add(field, "must be a date in the form YYYY-MM-DD")
 		return civildate.Date{}, false
 	}
 	return d, true
@@ -73,6 +63,6 @@ func (v *violations) date(field, s string) (d civildate.Date, ok bool) {
 // notFuture checks a date that must not be after today.
 func (v *violations) notFuture(field, s string, now time.Time) {
 	if d, ok := v.date(field, s); ok && d.After(civildate.Of(now)) {
-		v.add(field, "must not be in the future")
+		v.Add(field, "must not be in the future")
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/titrepro/titrepro/services/certification/internal/adapters/keyfile"
+	"github.com/titrepro/titrepro/internal/keyfile"
 )
 
 func allow() error { return nil }
@@ -123,5 +123,39 @@ func TestLoadOrCreateRefusesToCreateWhenNotAllowed(t *testing.T) {
 	loaded, _, err := keyfile.LoadOrCreate(path, func() error { return refused })
 	if err != nil || !bytes.Equal(loaded, created) {
 		t.Fatalf("LoadOrCreate(existing, refused) = %v; want the key loaded", err)
+	}
+}
+
+// TestWritePrivate: a first write links the file into place (0600) and a
+// second creation says the file exists, keeping the first content; a
+// replacement renames over it. Nothing temporary is left behind.
+func TestWritePrivate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secrets.json")
+	if err := keyfile.WritePrivate(path, []byte("one"), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := keyfile.WritePrivate(path, []byte("two"), false); !errors.Is(err, os.ErrExist) {
+		t.Fatalf("WritePrivate(existing, create) = %v; want ErrExist", err)
+	}
+	if data, err := keyfile.ReadPrivate(path); err != nil || string(data) != "one" {
+		t.Fatalf("ReadPrivate() = %q, %v; want the first content", data, err)
+	}
+	if err := keyfile.WritePrivate(path, []byte("three"), true); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := keyfile.ReadPrivate(path); err != nil || string(data) != "three" {
+		t.Fatalf("ReadPrivate() = %q, %v; want the replacement", data, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %04o; want 0600", info.Mode().Perm())
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 {
+		t.Fatalf("folder holds %d entries (%v); want the file alone", len(entries), err)
 	}
 }
