@@ -39,11 +39,15 @@ type DB struct {
 	// latency of a registration burst hundreds of milliseconds. nil on
 	// PostgreSQL, whose writers do not exclude each other.
 	writers chan struct{}
+	// stmts caches prepared statements on SQLite (stmtcache.go); nil on
+	// PostgreSQL.
+	stmts *stmtCache
 }
 
 // Close closes the pool and, for "sqlite::memory:", removes its temporary
 // database file.
 func (db *DB) Close() error {
+	db.closeStatements()
 	err := db.DB.Close()
 	if db.cleanup != nil {
 		err = errors.Join(err, db.cleanup())
@@ -132,7 +136,9 @@ func openSQLitePath(ctx context.Context, path string) (*DB, error) {
 	if err := pool.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqldb: sqlite: ping %s: %w", path, err), pool.Close())
 	}
-	return &DB{DB: pool, Dialect: DialectSQLite, writers: make(chan struct{}, 1)}, nil
+	pool.SetMaxIdleConns(sqliteIdleConns)
+	return &DB{DB: pool, Dialect: DialectSQLite, writers: make(chan struct{}, 1),
+		stmts: &stmtCache{stmts: map[string]*sql.Stmt{}}}, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {

@@ -14,6 +14,7 @@ type Tx struct {
 	*sql.Tx
 	Dialect Dialect
 
+	db          *DB // its statement cache
 	afterCommit []func()
 }
 
@@ -82,7 +83,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect}
+	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, db: db}
 	committed := false
 	defer func() {
 		if committed {
@@ -134,5 +135,8 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 		return nil, err
 	}
 	defer release()
+	if s := db.prepared(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
 	return db.DB.ExecContext(ctx, query, args...)
 }
