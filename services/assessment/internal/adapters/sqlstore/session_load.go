@@ -27,17 +27,43 @@ func scanSessionRow(sc scanner) (sessionRow, error) {
 	return r, err
 }
 
-// Row locks taken on the session row on PostgreSQL (SQLite transactions
-// are serialised by BEGIN IMMEDIATE and need none). A change of the
-// session takes lockWhole before reading anything, so it reads every
-// evaluation already stored and none can be stored until it commits; an
-// evaluation write takes lockShared, which does not conflict with other
-// evaluation writes nor with lockWhole's own UPDATE of the row it holds.
+// Locks guarding a session on PostgreSQL (SQLite transactions are
+// serialised by BEGIN IMMEDIATE and need none). A change of the session
+// takes the session's guard exclusively, then its row FOR UPDATE, before
+// reading anything, so it reads every evaluation already stored and none
+// can be stored until it commits; an evaluation write takes the guard
+// shared, which does not conflict with other evaluation writes.
+//
+// The guard is a transaction-scoped advisory lock rather than a row lock:
+// FOR KEY SHARE from several jurors at once turns the row's lock into a
+// multixact, written to the row (and the WAL) by every evaluation write;
+// advisory locks live in the lock manager only (measured: 403–429 → 477
+// writes/s for 3 jurors through gRPC on PostgreSQL, same harness). Their two-key space (sessionGuardSpace, a hash of the
+// session id) is apart from the one-key locks of the outbox relay; two
+// sessions whose ids hash alike merely wait for each other.
 const (
-	lockNone   = ""
-	lockWhole  = " FOR UPDATE"
-	lockShared = " FOR KEY SHARE"
+	lockNone  = ""
+	lockWhole = " FOR UPDATE"
+
+	sessionGuardSpace = 1952
 )
+
+// guardSession takes the guard of session id for the rest of the
+// transaction: shared for an evaluation write, exclusive for a change of
+// the session. It does nothing on SQLite.
+func guardSession(ctx context.Context, q querier, id string, shared bool) error {
+	if dialectOf(q) != sqldb.DialectPostgres {
+		return nil
+	}
+	lock := "pg_advisory_xact_lock"
+	if shared {
+		lock = "pg_advisory_xact_lock_shared"
+	}
+	if _, err := q.ExecContext(ctx, `SELECT `+lock+`($1, hashtext($2))`, sessionGuardSpace, id); err != nil {
+		return fmt.Errorf("sqlstore: guard session %s: %w", id, err)
+	}
+	return nil
+}
 
 // load reads the whole session id: its row and its parts.
 func load(ctx context.Context, q querier, id string) (*session.Session, error) {

@@ -22,8 +22,8 @@ func (r *SessionRepository) GetPart(ctx context.Context, id string, p session.Pa
 }
 
 // Score implements session.Repository. The transaction reads the part p
-// (on PostgreSQL holding a key-share lock on the session row, which a
-// change of the session waits for, while other evaluation writes do not)
+// (on PostgreSQL holding the session's guard shared, which a change of the
+// session waits for, while other evaluation writes do not)
 // and writes one evaluation row, conditional on the version fn started
 // from: its own optimistic lock. Losing that race (another write of the
 // same evaluation, or two first writes) runs everything again on fresh
@@ -48,7 +48,10 @@ func (r *SessionRepository) Score(ctx context.Context, id string, p session.Part
 }
 
 func (r *SessionRepository) score(ctx context.Context, tx *sqldb.Tx, id string, p session.Part, fn func(s *session.Session) (evaluation.Evaluation, error)) (evaluation.Evaluation, error) {
-	row, err := loadRow(ctx, tx, id, lockShared)
+	if err := guardSession(ctx, tx, id, true); err != nil {
+		return evaluation.Evaluation{}, err
+	}
+	row, err := loadRow(ctx, tx, id, lockNone)
 	if err != nil {
 		return evaluation.Evaluation{}, err
 	}

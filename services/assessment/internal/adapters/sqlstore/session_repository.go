@@ -142,6 +142,9 @@ func (r *SessionRepository) Update(ctx context.Context, id string, fn func(s *se
 }
 
 func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string, fn func(s *session.Session) error) (*session.Session, error) {
+	if err := guardSession(ctx, tx, id, false); err != nil {
+		return nil, err
+	}
 	s, err := loadLocked(ctx, tx, id, lockWhole)
 	if err != nil {
 		return nil, err
