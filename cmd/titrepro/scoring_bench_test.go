@@ -39,12 +39,12 @@ func BenchmarkScoring(b *testing.B) {
 	const people = 500
 	regStart := time.Now()
 	candidates, regLatencies := h.registerCandidates(ctx, people, 8)
-	reg := summarise(regLatencies, time.Since(regStart))
+	reg := dbfloor.Summarise(regLatencies, time.Since(regStart))
 	b.Run("register/clients=8", func(b *testing.B) {
-		b.ReportMetric(reg.p50, "p50-ms")
-		b.ReportMetric(reg.p99, "p99-ms")
-		b.ReportMetric(reg.max, "max-ms")
-		b.ReportMetric(reg.perSecond, "registrations/s")
+		b.ReportMetric(reg.P50, "p50-ms")
+		b.ReportMetric(reg.P99, "p99-ms")
+		b.ReportMetric(reg.Max, "max-ms")
+		b.ReportMetric(reg.PerSecond, "registrations/s")
 		b.ReportMetric(0, "ns/op")
 	})
 
@@ -67,16 +67,16 @@ func BenchmarkScoring(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	results := map[int]figures{}
+	results := map[int]dbfloor.Figures{}
 	for _, size := range []int{10, 200, 500} {
 		sessionID, candidacies := sessions[size].id, sessions[size].candidacies
 		b.Run(fmt.Sprintf("score/jurors=3/candidacies=%d", size), func(b *testing.B) {
 			f := h.score(b, sessionID, candidacies)
 			results[size] = f
-			b.ReportMetric(f.p50, "p50-ms")
-			b.ReportMetric(f.p99, "p99-ms")
-			b.ReportMetric(f.max, "max-ms")
-			b.ReportMetric(f.perSecond, "writes/s")
+			b.ReportMetric(f.P50, "p50-ms")
+			b.ReportMetric(f.P99, "p99-ms")
+			b.ReportMetric(f.Max, "max-ms")
+			b.ReportMetric(f.PerSecond, "writes/s")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -97,35 +97,15 @@ func BenchmarkScoring(b *testing.B) {
 	// 10, writes/s at 200 at least 20 % of the floor, registration p99
 	// under 100 ms.
 	b.Run("targets", func(b *testing.B) {
-		if small := results[10]; small.p50 > 0 {
-			b.ReportMetric(results[500].p50/small.p50, "p50@500/p50@10")
+		if small := results[10]; small.P50 > 0 {
+			b.ReportMetric(results[500].P50/small.P50, "p50@500/p50@10")
 		}
 		if floor > 0 {
-			b.ReportMetric(100*results[200].perSecond/floor, "%floor@200")
+			b.ReportMetric(100*results[200].PerSecond/floor, "%floor@200")
 		}
-		b.ReportMetric(reg.p99, "register-p99-ms")
+		b.ReportMetric(reg.P99, "register-p99-ms")
 		b.ReportMetric(0, "ns/op")
 	})
-}
-
-// figures summarise latencies of one run.
-type figures struct {
-	p50, p99, max float64 // milliseconds
-	perSecond     float64
-}
-
-func summarise(d []time.Duration, elapsed ...time.Duration) figures {
-	if len(d) == 0 {
-		return figures{}
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	ms := func(x time.Duration) float64 { return float64(x) / float64(time.Millisecond) }
-	f := figures{p50: ms(s[len(s)/2]), p99: ms(s[len(s)*99/100]), max: ms(s[len(s)-1])}
-	if len(elapsed) > 0 && elapsed[0] > 0 {
-		f.perSecond = float64(len(s)) / elapsed[0].Seconds()
-	}
-	return f
 }
 
 // scoringHarness drives the all-in-one through REST as a centre and three
@@ -316,7 +296,7 @@ func (h *scoringHarness) prime(ctx context.Context, sessionID string, candidacie
 // score has the three jurors write b.N evaluations between them, each on
 // its own round of the candidacies, and returns the latency of each write
 // (GET + PATCH) and the writes per second.
-func (h *scoringHarness) score(b *testing.B, sessionID string, candidacies []string) figures {
+func (h *scoringHarness) score(b *testing.B, sessionID string, candidacies []string) dbfloor.Figures {
 	ctx := context.Background()
 	lat := make([][]time.Duration, len(h.jurors))
 	errs := make(chan error, len(h.jurors))
@@ -346,5 +326,5 @@ func (h *scoringHarness) score(b *testing.B, sessionID string, candidacies []str
 	for err := range errs {
 		b.Fatalf("score: %v", err)
 	}
-	return summarise(slices.Concat(lat...), elapsed)
+	return dbfloor.Summarise(slices.Concat(lat...), elapsed)
 }

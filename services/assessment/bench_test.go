@@ -40,7 +40,7 @@ func BenchmarkScoringGRPC(b *testing.B) {
 			e.waitConsumed(b, "candidate", "assessment_candidates", last)
 
 			jurors := []string{"juror-1", "juror-2", "juror-3"}
-			results := map[int]scoreFigures{}
+			results := map[int]dbfloor.Figures{}
 			sessions := map[int][2]any{}
 			for _, size := range []int{10, 500} {
 				id, cys := benchSession(b, e, jurors, candidates[:size])
@@ -64,9 +64,9 @@ func BenchmarkScoringGRPC(b *testing.B) {
 				b.Run(fmt.Sprintf("score/jurors=3/candidacies=%d", size), func(b *testing.B) {
 					f := benchScore(b, e, id, jurors, cys)
 					results[size] = f
-					b.ReportMetric(f.p50, "p50-ms")
-					b.ReportMetric(f.p99, "p99-ms")
-					b.ReportMetric(f.perSecond, "writes/s")
+					b.ReportMetric(f.P50, "p50-ms")
+					b.ReportMetric(f.P99, "p99-ms")
+					b.ReportMetric(f.PerSecond, "writes/s")
 					b.ReportMetric(0, "ns/op")
 				})
 			}
@@ -80,19 +80,17 @@ func BenchmarkScoringGRPC(b *testing.B) {
 				b.ReportMetric(0, "ns/op")
 			})
 			b.Run("targets", func(b *testing.B) {
-				if small := results[10]; small.p50 > 0 {
-					b.ReportMetric(results[500].p50/small.p50, "p50@500/p50@10")
+				if small := results[10]; small.P50 > 0 {
+					b.ReportMetric(results[500].P50/small.P50, "p50@500/p50@10")
 				}
 				if floor > 0 {
-					b.ReportMetric(100*results[500].perSecond/floor, "%floor@500")
+					b.ReportMetric(100*results[500].PerSecond/floor, "%floor@500")
 				}
 				b.ReportMetric(0, "ns/op")
 			})
 		})
 	}
 }
-
-type scoreFigures struct{ p50, p99, perSecond float64 }
 
 // benchSession plans an IN_PROGRESS session titre with jurors and a
 // candidacy of each candidate; it returns its id and candidacies.
@@ -161,7 +159,7 @@ func benchWrite(e *env, as grpc.CallOption, sessionID, juror, candidacyID string
 
 // benchScore has the jurors write b.N evaluations between them and returns
 // the latency of each write (GetEvaluation + UpdateEvaluation).
-func benchScore(b *testing.B, e *env, sessionID string, jurors, candidacies []string) scoreFigures {
+func benchScore(b *testing.B, e *env, sessionID string, jurors, candidacies []string) dbfloor.Figures {
 	lat := make([][]time.Duration, len(jurors))
 	errs := make(chan error, len(jurors))
 	var wg sync.WaitGroup
@@ -191,7 +189,5 @@ func benchScore(b *testing.B, e *env, sessionID string, jurors, candidacies []st
 	for err := range errs {
 		b.Fatal(err)
 	}
-	all := slices.Sorted(slices.Values(slices.Concat(lat...)))
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	return scoreFigures{p50: ms(all[len(all)/2]), p99: ms(all[len(all)*99/100]), perSecond: float64(len(all)) / elapsed.Seconds()}
+	return dbfloor.Summarise(slices.Concat(lat...), elapsed)
 }
