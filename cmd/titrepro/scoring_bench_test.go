@@ -80,18 +80,13 @@ func BenchmarkScoring(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
-	var floor float64
-	b.Run("floor/sqlite/writers=3", func(b *testing.B) {
+	floor := dbfloor.Bench(b, "floor/sqlite/writers=3", func(b *testing.B) *sqldb.DB {
 		db, err := sqldb.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "floor.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer db.Close()
-		if floor, err = dbfloor.Writes(ctx, db, 3, max(b.N, 300)); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(floor, "writes/s")
-		b.ReportMetric(0, "ns/op")
+		b.Cleanup(func() { _ = db.Close() })
+		return db
 	})
 	// The targets side by side (ADR 0006): p50 at 500 within 25 % of p50 at
 	// 10, writes/s at 200 at least 20 % of the floor, registration p99

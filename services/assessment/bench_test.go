@@ -15,6 +15,7 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/dbtest"
 	dbfloor "github.com/titrepro/titrepro/internal/dbtest/floor"
+	"github.com/titrepro/titrepro/internal/sqldb"
 )
 
 // BenchmarkScoringGRPC measures jurors scoring through the assessment
@@ -70,15 +71,7 @@ func BenchmarkScoringGRPC(b *testing.B) {
 					b.ReportMetric(0, "ns/op")
 				})
 			}
-			var floor float64
-			b.Run("floor/writers=3", func(b *testing.B) {
-				var err error
-				if floor, err = dbfloor.Writes(context.Background(), eng.Open(b), 3, max(b.N, 300)); err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(floor, "writes/s")
-				b.ReportMetric(0, "ns/op")
-			})
+			floor := dbfloor.Bench(b, "floor/writers=3", func(b *testing.B) *sqldb.DB { return eng.Open(b) })
 			b.Run("targets", func(b *testing.B) {
 				if small := results[10]; small.P50 > 0 {
 					b.ReportMetric(results[500].P50/small.P50, "p50@500/p50@10")
