@@ -151,6 +151,9 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if err := pool.PingContext(ctx); err != nil {
 		return nil, errors.Join(redact(fmt.Errorf("sqldb: postgres: ping %s: %w", safeURL(rawURL), err)), pool.Close())
 	}
+	pool.SetMaxOpenConns(postgresMaxConns)
+	pool.SetMaxIdleConns(postgresMaxConns)
+	pool.SetConnMaxIdleTime(postgresConnMaxIdle)
 	return &DB{DB: pool, Dialect: DialectPostgres}, nil
 }
 

@@ -31,12 +31,18 @@ type env struct {
 // service and checks that Run returned nil.
 func start(t *testing.T) *env {
 	t.Helper()
+	return startOn(t, "sqlite://"+filepath.Join(t.TempDir(), "candidate.db"))
+}
+
+// startOn is start on the database at databaseURL.
+func startOn(t testing.TB, databaseURL string) *env {
+	t.Helper()
 	h := svctest.NewEnv(t)
 	cfg, err := candidate.LoadConfig(func(string) string { return "" })
 	if err != nil {
 		t.Fatalf("LoadConfig: %v", err)
 	}
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "candidate.db")
+	cfg.DatabaseURL = databaseURL
 	cfg.ShutdownTimeout = 5 * time.Second
 	svc, err := candidate.New(t.Context(), cfg, candidate.Deps{
 		Logger:    h.Logger,
@@ -52,7 +58,7 @@ func start(t *testing.T) *env {
 }
 
 // as returns a call option carrying a token for p.
-func (e *env) as(t *testing.T, p auth.Principal) grpc.CallOption {
+func (e *env) as(t testing.TB, p auth.Principal) grpc.CallOption {
 	t.Helper()
 	return e.harness.As(t, p)
 }

@@ -57,7 +57,9 @@ func TestSessionRepository_GetPart(t *testing.T) {
 		ctx := context.Background()
 		s, ids := opened(t, st, 3)
 		score(t, st, s.ID(), ids[0], "j1", "")
+		score(t, st, s.ID(), ids[0], "j3", "")
 		score(t, st, s.ID(), ids[1], "j1", "")
+		score(t, st, s.ID(), ids[2], "j1", "")
 
 		part, err := st.sessions.GetPart(ctx, s.ID(), session.Part{CandidacyID: ids[0], CandidateSubject: "person-c"})
 		require.NoError(t, err)
@@ -77,6 +79,12 @@ func TestSessionRepository_GetPart(t *testing.T) {
 		e, err = part.Evaluation(ids[0], "j2")
 		require.NoError(t, err)
 		require.Zero(t, e.Version, "never written")
+		e, err = part.Evaluation(ids[0], "j3")
+		require.NoError(t, err)
+		require.Equal(t, int64(1), e.Version, "every juror's evaluation of the candidacy named")
+		e, err = part.Evaluation(ids[2], "j1")
+		require.NoError(t, err)
+		require.Zero(t, e.Version, "the evaluations of the subject's own candidacy are not part of it")
 
 		full, err := st.sessions.Get(ctx, s.ID())
 		require.NoError(t, err)
