@@ -65,6 +65,10 @@ func (p *DevProvider) parseAuthRequest(q url.Values) (authRequest, *authError) {
 		}
 	}
 	req := authRequest{ClientID: q.Get("client_id"), RedirectURI: q.Get("redirect_uri")}
+	if req.ClientID == "" {
+		// Someone opened the page by hand.
+		return authRequest{}, &authError{page: "Cette page s’ouvre depuis l’application titrepro, qui y envoie sa demande de connexion : revenez à l’accueil et choisissez « Se connecter »."}
+	}
 	client, ok := p.clients[req.ClientID]
 	if !ok {
 		return authRequest{}, &authError{page: "L’application qui demande la connexion n’est pas connue de ce fournisseur d’identité (client_id)."}
