@@ -78,7 +78,7 @@ func (p *DevProvider) renderError(w http.ResponseWriter, status int, message str
 // renderPage writes a page with the headers every page of the provider
 // gets: never cached (each carries one login's parameters), never framed.
 func renderPage(w http.ResponseWriter, status int, name string, data pageData) {
-	data.CSS = template.CSS(pageCSS) //nolint:gosec // the provider's own stylesheet, not input
+	data.CSS = template.CSS(pageCSS) // the provider's own stylesheet, not input
 	var buf bytes.Buffer
 	if err := pageTmpls.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "page rendering failed", http.StatusInternalServerError)
