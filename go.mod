@@ -3,6 +3,7 @@ module github.com/titrepro/titrepro
 go 1.26.7
 
 require (
+	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/google/uuid v1.6.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
@@ -13,6 +14,7 @@ require (
 	github.com/titrepro/titrepro/services/candidate v0.0.0
 	github.com/titrepro/titrepro/services/certification v0.0.0
 	github.com/titrepro/titrepro/services/portfolio v0.0.0
+	golang.org/x/oauth2 v0.38.0
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12

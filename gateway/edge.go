@@ -16,7 +16,8 @@ import (
 // whatever its route. In order: the rate limits of the client address,
 // the path and query being valid UTF-8, the pace of the body and of the
 // answer, the response headers (nosniff, no-store, no internal headers,
-// the RFC 6750 challenge), then one log line and the metrics.
+// the RFC 6750 challenge unless a route outside the API set its own), then
+// one log line and the metrics.
 type edge struct {
 	log       *slog.Logger
 	metrics   *httpMetrics
@@ -155,7 +156,10 @@ func (w *response) WriteHeader(code int) {
 		// API answers carry personal data: no cache may keep them.
 		h.Set("Cache-Control", "no-store")
 	}
-	if code == http.StatusUnauthorized {
+	if code == http.StatusUnauthorized && (strings.HasPrefix(w.req.URL.Path, "/v1/") || h.Get("WWW-Authenticate") == "") {
+		// On the API, grpc-gateway puts the status message there: replaced.
+		// Another route with a scheme of its own (the token endpoint of
+		// the development identity provider answers Basic) keeps it.
 		h.Set("WWW-Authenticate", bearerChallenge(w.req))
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -142,3 +142,40 @@ func TestReadyzNamesTheServicesThatAreDown(t *testing.T) {
 		}
 	}
 }
+
+// TestExtraRoutesKeepTheirOwnChallenge: a 401 of the API gets the RFC 6750
+// Bearer challenge; an extra route that names its own scheme keeps it.
+func TestExtraRoutesKeepTheirOwnChallenge(t *testing.T) {
+	t.Parallel()
+	gw, err := gateway.New(context.Background(), gateway.Options{
+		CandidateAddr: "127.0.0.1:1", CertificationAddr: startBackend(t), AssessmentAddr: "127.0.0.1:1", PortfolioAddr: "127.0.0.1:1",
+		Extra: map[string]http.Handler{
+			"POST /oauth/token": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("WWW-Authenticate", `Basic realm="titrepro"`)
+				w.WriteHeader(http.StatusUnauthorized)
+			}),
+			"GET /plain": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusUnauthorized) }),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	ts := httptest.NewServer(gw)
+	t.Cleanup(ts.Close)
+	for _, tt := range []struct{ method, path, want string }{
+		{"POST", "/oauth/token", `Basic realm="titrepro"`},
+		{"GET", "/plain", `Bearer realm="titrepro"`},
+		{"GET", "/v1/titles/unauth", `Bearer realm="titrepro"`},
+	} {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != tt.want {
+			t.Errorf("%s %s = %d, WWW-Authenticate %q; want 401, %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), tt.want)
+		}
+	}
+}

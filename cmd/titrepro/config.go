@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,11 @@ type config struct {
 	MaxTokenLifetime  time.Duration // TITREPRO_MAX_TOKEN_LIFETIME: longest exp − iat the services accept and `token` mints
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
+	// Web login (OpenID Connect, authorization code + PKCE).
+	OIDCIssuer       string // TITREPRO_OIDC_ISSUER: external identity provider; empty: the local issuer
+	OIDCClientID     string // TITREPRO_OIDC_CLIENT_ID: the web application's client
+	OIDCClientSecret string // TITREPRO_OIDC_CLIENT_SECRET: only for a confidential client at an external provider
+	DevLogin         bool   // TITREPRO_DEV_LOGIN: serve the development login page (default: when no external issuer)
 	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
 	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
 	Gateway gateway.Limits
@@ -51,9 +58,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		AssessmentAddr:    or("TITREPRO_ASSESSMENT_ADDR", "127.0.0.1:9093"),
 		PortfolioAddr:     or("TITREPRO_PORTFOLIO_ADDR", "127.0.0.1:9092"),
 		LogFormat:         or("TITREPRO_LOG_FORMAT", "json"),
+		OIDCIssuer:        strings.TrimSpace(getenv("TITREPRO_OIDC_ISSUER")),
+		OIDCClientID:      or("TITREPRO_OIDC_CLIENT_ID", "titrepro-web"),
+		OIDCClientSecret:  getenv("TITREPRO_OIDC_CLIENT_SECRET"), // as given: a secret may hold spaces
 	}
 	var errs []error
 	c.PublicURL = strings.TrimRight(or("TITREPRO_PUBLIC_URL", "http://localhost"+portSuffix(c.HTTPAddr)), "/")
+	if err := checkBaseURL(c.PublicURL, false); err != nil {
+		errs = append(errs, fmt.Errorf("TITREPRO_PUBLIC_URL: %w", err))
+	}
+	errs = append(errs, c.loadLogin(getenv("TITREPRO_DEV_LOGIN")))
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(or("TITREPRO_SHUTDOWN_TIMEOUT", "15s")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("TITREPRO_SHUTDOWN_TIMEOUT: want a positive duration such as 15s"))
@@ -77,6 +91,108 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// loadLogin checks the web login settings and sets DevLogin: on by default
+// with the local issuer, refused with an external one (the services verify
+// only that issuer's tokens, so a local login would open nothing).
+func (c *config) loadLogin(devLogin string) error {
+	var errs []error
+	if c.OIDCIssuer != "" {
+		if err := checkBaseURL(c.OIDCIssuer, true); err != nil {
+			errs = append(errs, fmt.Errorf("TITREPRO_OIDC_ISSUER: %w", err))
+		}
+	}
+	if len(c.OIDCClientID) > 128 || strings.ContainsFunc(c.OIDCClientID, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		errs = append(errs, errors.New("TITREPRO_OIDC_CLIENT_ID: want at most 128 visible ASCII characters"))
+	}
+	c.DevLogin = c.OIDCIssuer == ""
+	if v := strings.TrimSpace(devLogin); v != "" {
+		on, err := strconv.ParseBool(v)
+		switch {
+		case err != nil:
+			errs = append(errs, errors.New("TITREPRO_DEV_LOGIN: want true or false"))
+		case on && c.OIDCIssuer != "":
+			errs = append(errs, errors.New("TITREPRO_DEV_LOGIN=true with TITREPRO_OIDC_ISSUER: the services accept only the external issuer's tokens; unset one of them"))
+		default:
+			c.DevLogin = on
+		}
+	}
+	if c.OIDCClientSecret != "" && c.OIDCIssuer == "" {
+		errs = append(errs, errors.New("TITREPRO_OIDC_CLIENT_SECRET is only for an external issuer (TITREPRO_OIDC_ISSUER): the development login has a public client"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkBaseURL accepts an absolute http or https URL without query,
+// fragment or credentials; with httpsOnly, plain http only on loopback
+// (an identity provider on the developer's machine).
+func checkBaseURL(raw string, httpsOnly bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(raw, "?#") {
+		return fmt.Errorf("want an absolute http(s) URL without query, fragment or credentials, got %q", raw)
+	}
+	if httpsOnly && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("want https (plain http only for localhost), got %q", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// WebLogin is what the web application needs to log people in with
+// OpenID Connect (authorization code with PKCE S256, scope openid).
+type WebLogin struct {
+	// IssuerURL is the provider to discover: TITREPRO_OIDC_ISSUER, or the
+	// public URL when the all-in-one serves the development login; empty
+	// when neither is on (no web login).
+	IssuerURL    string
+	ClientID     string
+	ClientSecret string // empty for a public client (the development login's)
+	// RedirectURL is where the provider sends the code back:
+	// {public URL}/auth/callback, registered exactly with the provider.
+	RedirectURL string
+	// PostLogoutRedirectURL is where the provider sends people after
+	// logout: {public URL}/, registered with the provider.
+	PostLogoutRedirectURL string
+	DevLogin              bool // the provider is the all-in-one's development login
+}
+
+// String leaves the secret out, so that printing the value cannot leak it.
+func (w WebLogin) String() string {
+	secret := "none"
+	if w.ClientSecret != "" {
+		secret = "set"
+	}
+	return fmt.Sprintf("issuer=%s client=%s secret=%s redirect=%s dev_login=%t", w.IssuerURL, w.ClientID, secret, w.RedirectURL, w.DevLogin)
+}
+
+// LogValue leaves the secret out of structured logs too.
+func (w WebLogin) LogValue() slog.Value {
+	return slog.StringValue(w.String())
+}
+
+// webLogin returns the web login settings of the configuration.
+func (c config) webLogin() WebLogin {
+	w := WebLogin{
+		IssuerURL:             c.OIDCIssuer,
+		ClientID:              c.OIDCClientID,
+		ClientSecret:          c.OIDCClientSecret,
+		RedirectURL:           c.PublicURL + "/auth/callback",
+		PostLogoutRedirectURL: c.PublicURL + "/",
+		DevLogin:              c.DevLogin,
+	}
+	if c.DevLogin {
+		w.IssuerURL = c.PublicURL
+	}
+	return w
 }
 
 func portSuffix(addr string) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -54,6 +55,12 @@ func freeAddr(t testing.TB) string {
 
 func testConfig(t testing.TB, dataDir string) config {
 	t.Helper()
+	return testConfigEnv(t, dataDir, nil)
+}
+
+// testConfigEnv is testConfig with more variables, or other values.
+func testConfigEnv(t testing.TB, dataDir string, extra map[string]string) config {
+	t.Helper()
 	httpAddr := freeAddr(t)
 	env := map[string]string{
 		"TITREPRO_DATA_DIR":           dataDir,
@@ -71,6 +78,7 @@ func testConfig(t testing.TB, dataDir string) config {
 		"TITREPRO_RATE_LIMIT_ANONYMOUS":     "0",
 		"TITREPRO_RATE_LIMIT_AUTH_FAILURES": "0",
 	}
+	maps.Copy(env, extra)
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

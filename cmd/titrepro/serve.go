@@ -46,13 +46,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	_, statErr := os.Stat(filepath.Join(dataDir, "candidate.db"))
 	firstStart := errors.Is(statErr, os.ErrNotExist)
 
-	issuer, err := auth.LoadOrCreateLocalIssuer(dataDir, cfg.PublicURL, cfg.Audience)
-	if err != nil {
-		return fmt.Errorf("local token issuer: %w", err)
-	}
-	verifierOpts := issuer.VerifierOptions()
-	verifierOpts.MaxLifetime = cfg.MaxTokenLifetime
-	verifier, err := auth.NewJWKSVerifier(verifierOpts)
+	ident, err := newIdentity(cfg, dataDir)
 	if err != nil {
 		return err
 	}
@@ -66,7 +60,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServices()
-	services, err := newServices(svcCtx, cfg, dataDir, log, verifier, bus.js)
+	services, err := newServices(svcCtx, cfg, dataDir, log, ident.verifier, bus.js)
 	if err != nil {
 		return err
 	}
@@ -78,7 +72,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		PortfolioAddr:     services["portfolio"].Addr(),
 		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
-		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
+		// The identity provider's routes: the local issuer's documents and
+		// the development login, or 404 on /oauth/ with an external issuer.
+		Extra: ident.routes,
 	})
 	if err != nil {
 		return err
@@ -110,7 +106,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 	}()
 	printBanner(stdout, cfg, lis.Addr().String(), ns.ClientURL(), dataDir, firstStart)
-	log.Info("titrepro serving", "http", lis.Addr().String(), "nats", ns.ClientURL(), "data", dataDir)
+	log.Info("titrepro serving", "http", lis.Addr().String(), "nats", ns.ClientURL(), "data", dataDir, "web_login", ident.login)
 
 	var runErr error
 	select {
@@ -193,8 +189,20 @@ func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, fir
 	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)
 	fmt.Fprintf(w, "                 no anonymous access; ministry credentials: bin/titrepro nats-credentials ministry\n")
+	switch login := cfg.webLogin(); {
+	case cfg.OIDCIssuer != "":
+		fmt.Fprintf(w, "  identity       tokens from %s (client %s)\n", cfg.OIDCIssuer, login.ClientID)
+	case cfg.DevLogin:
+		fmt.Fprintf(w, "  identity       development login on (%s/oauth/authorize): any role, no password; never in production\n", base)
+	default:
+		fmt.Fprintf(w, "  identity       local issuer, tokens from bin/titrepro token (development login off)\n")
+	}
 	if firstStart {
 		fmt.Fprintf(w, "\nFirst start: the catalogue holds TP-00495 (try: curl %s/v1/titles).\n", base)
+	}
+	if cfg.OIDCIssuer != "" {
+		fmt.Fprintf(w, "Press Ctrl-C to stop; every record is kept in %s.\n\n", dataDir)
+		return
 	}
 	fmt.Fprintf(w, "\nGet a token (in another terminal):\n")
 	fmt.Fprintf(w, "  TOKEN=$(bin/titrepro token --role centre --subject centre-user-1 --centre CENTRE-75-001)\n")

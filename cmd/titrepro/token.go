@@ -46,6 +46,11 @@ func token(cfg config, args []string, stdout io.Writer) error {
 }
 
 func localIssuer(cfg config) (*auth.LocalIssuer, error) {
+	if cfg.OIDCIssuer != "" {
+		// The server verifies only the external issuer's tokens: a local
+		// one would be refused on every call.
+		return nil, fmt.Errorf("the server accepts tokens of %s only (TITREPRO_OIDC_ISSUER): get a token there, or pass --token where the command takes one", cfg.OIDCIssuer)
+	}
 	dir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,9 @@
 // user). JWKSVerifier checks such tokens against a JSON Web Key Set fetched over
 // HTTP, found through OIDC discovery, or supplied in process. LocalIssuer mints
 // them with an Ed25519 key kept in the data folder, for single-binary
-// deployments and for tests.
+// deployments and for tests. DevProvider turns a LocalIssuer into a minimal
+// OpenID Connect provider (a development login page, the authorization-code
+// flow with PKCE) so that a browser can log in without an identity provider.
 //
 // Library choice: github.com/golang-jwt/jwt/v5 parses the token and validates
 // the registered claims (alg allow-list, exp, nbf, iat, iss, aud, all against an
