@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,6 +67,12 @@ func (c *oidcClient) discover(ctx context.Context) (*discovery, error) {
 		return nil, fmt.Errorf("web: OIDC discovery at %s: %w", c.cfg.IssuerURL, err)
 	}
 	endpoint := p.Endpoint()
+	if endpoint.AuthURL == "" || endpoint.TokenURL == "" {
+		return nil, fmt.Errorf("web: the issuer %s offers no authorization or token endpoint (is its login switched off?)", c.cfg.IssuerURL)
+	}
+	if len(extra.PKCE) > 0 && !slices.Contains(extra.PKCE, "S256") {
+		return nil, fmt.Errorf("web: the issuer %s does not support PKCE S256", c.cfg.IssuerURL)
+	}
 	if c.cfg.ClientSecret == "" {
 		// A public client sends its id in the form, never a Basic header
 		// with an empty password.

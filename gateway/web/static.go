@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // static holds the application's own styles and script (static/css,
@@ -31,6 +32,7 @@ var staticFS embed.FS
 type assets struct {
 	version string
 	files   map[string]*asset
+	fonts   bool // the Marianne font is among the files
 }
 
 type asset struct {
@@ -44,7 +46,22 @@ var contentTypes = map[string]string{
 	".woff2": "font/woff2", ".md": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8",
 }
 
+// loadAssets returns the assets; the Marianne font must be among them when
+// marianne is set.
 func loadAssets(marianne bool) (*assets, error) {
+	as, err := embeddedAssets()
+	if err != nil {
+		return nil, err
+	}
+	if marianne && !as.fonts {
+		return nil, errors.New("web: the Marianne font is switched on but not vendored: run make web-vendor WEB_MARIANNE=1, then rebuild")
+	}
+	return as, nil
+}
+
+// embeddedAssets reads and compresses the embedded files once per process
+// (they never change).
+var embeddedAssets = sync.OnceValues(func() (*assets, error) {
 	as := &assets{files: map[string]*asset{}}
 	var names []string
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
@@ -85,12 +102,10 @@ func loadAssets(marianne bool) (*assets, error) {
 		sum.Write([]byte(name + "\x00" + strconv.Itoa(len(body)) + "\x00"))
 		sum.Write(body)
 	}
-	if marianne && !fonts {
-		return nil, errors.New("web: the Marianne font is switched on but not vendored: run make web-vendor WEB_MARIANNE=1, then rebuild")
-	}
 	as.version = hex.EncodeToString(sum.Sum(nil))[:12]
+	as.fonts = fonts
 	return as, nil
-}
+})
 
 func compressible(ctype string) bool {
 	return strings.HasPrefix(ctype, "text/") || ctype == "image/svg+xml" || ctype == "image/x-icon"
