@@ -62,7 +62,7 @@ func newCertBackend() *certBackend {
 	return &certBackend{
 		lastAuth: make(chan string, 1),
 		answers: map[string]*certificationv1.VerifyCertificateResponse{
-			validNumber: {Valid: true, SignatureValid: true, Status: certificationv1.CertificateStatus_CERTIFICATE_STATUS_ISSUED, Certificate: holder},
+			validNumber:           {Valid: true, SignatureValid: true, Status: certificationv1.CertificateStatus_CERTIFICATE_STATUS_ISSUED, Certificate: holder},
 			"TP-2026-RETI-RE00-X": {SignatureValid: true, Reason: "CERTIFICATE_NOT_IN_FORCE", Message: "the certificate is not in force", Certificate: holder},
 			"TP-2026-ALTE-RE00-X": {Reason: "SIGNATURE_INVALID", Message: "altered"},
 			"ABC":                 {Reason: "NUMBER_MALFORMED", Message: "mistyped"},
