@@ -58,15 +58,16 @@ func TestWebPublicPagesInTheBrowser(t *testing.T) {
 		t.Errorf("title with errors = %q", title)
 	}
 	tab.Check("verifier-erreur")
-	tab.Fill("Numéro du certificat", "tp-2026-0000-0000-0")
+	// Well-formed (its check symbol matches) but issued to nobody.
+	tab.Fill("Numéro du certificat", "tp-2026-0000-0000-6")
 	if status := tab.Follow("Vérifier"); status != http.StatusOK {
 		t.Fatalf("verification = %d", status)
 	}
-	if !tab.Has(`[data-verdict="invalide"]`) || !strings.Contains(tab.MainText(), "Certificat invalide") {
+	if !tab.Has(`[data-verdict="invalide"]`) || !strings.Contains(tab.MainText(), "Aucun certificat ne porte ce numéro") {
 		t.Errorf("verdict page: %s", tab.MainText())
 	}
-	if !strings.HasSuffix(tab.URL(), "/verifier/TP-2026-0000-0000-0") {
-		t.Errorf("the verdict's address is %s; want /verifier/TP-2026-0000-0000-0", tab.URL())
+	if !strings.HasSuffix(tab.URL(), "/verifier/TP-2026-0000-0000-6") {
+		t.Errorf("the verdict's address is %s; want /verifier/TP-2026-0000-0000-6", tab.URL())
 	}
 	tab.Check("verifier-invalide")
 
