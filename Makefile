@@ -16,8 +16,18 @@ run: ## Run everything in one process: embedded NATS, SQLite files under ./var, 
 	go build -o bin/titrepro ./cmd/titrepro
 	bin/titrepro serve
 
-test: ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end
+test: web/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
+
+# The browser tests load axe-core from web/node_modules; a fresh clone gets
+# it (and the design system's sources) from the versions pinned in
+# web/package-lock.json. Install scripts stay off (web/.npmrc).
+web/node_modules: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch web/node_modules
+
+web-vendor: web/node_modules ## Copy the design system files the web application uses into gateway/web/static/vendor (WEB_MARIANNE=1 adds the Marianne font)
+	scripts/web-vendor.sh
 
 bench: ## Benchmarks (figures printed, never asserted)
 	@source scripts/postgres-env.sh && go test -run '^$$' -bench . -benchmem -count=1 $(PACKAGES)
@@ -61,4 +71,4 @@ tidy: ## go mod tidy in every module
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run test bench fuzz generate check-generated lint build tidy clean
+.PHONY: help run test web-vendor bench fuzz generate check-generated lint build tidy clean

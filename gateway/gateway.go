@@ -1,6 +1,7 @@
-// Package gateway is titrepro's REST edge: grpc-gateway v2 translating
+// Package gateway is titrepro's HTTP edge: grpc-gateway v2 translating
 // REST/JSON to the services' gRPC APIs, plus the OpenAPI document, its docs
-// page, health, readiness and metrics endpoints.
+// page, health, readiness and metrics endpoints, and the web application
+// (package gateway/web) at "/".
 //
 // The gateway holds no business rule and does not decide who may do what: it
 // forwards the caller's Authorization header, and every service verifies the
@@ -32,6 +33,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/titrepro/titrepro/gateway/internal/openapi"
+	"github.com/titrepro/titrepro/gateway/web"
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -61,6 +63,9 @@ type Options struct {
 	Extra map[string]http.Handler
 	// DialOptions replace the default (plaintext on loopback) dial options.
 	DialOptions []grpc.DialOption
+	// Web configures the web application served at "/"; its zero value
+	// serves the public pages with login switched off.
+	Web web.Config
 }
 
 // Gateway is the REST edge. Close releases its gRPC connections.
@@ -156,9 +161,19 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	}
 	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, mux))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
-	root.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/docs", http.StatusFound)
+	if opts.Web.Logger == nil {
+		opts.Web.Logger = log
+	}
+	app, err := web.New(opts.Web, web.Conns{
+		Candidate: g.backend("candidate"), Certification: g.backend("certification"),
+		Assessment: g.backend("assessment"), Portfolio: g.backend("portfolio"),
 	})
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	// Everything the API does not route is the web application's.
+	root.Handle("/", limitBody(limits.MaxBodyBytes, app))
 	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
 	g.limits = limits
 	return g, nil

@@ -101,14 +101,16 @@ func clientAddress(r *http.Request) string {
 }
 
 // anonymousRoute reports whether r is one of the routes open without a
-// token: the catalogue and certificate verification.
+// token: the catalogue and certificate verification, through the API or
+// the web application's verification page.
 func anonymousRoute(r *http.Request) bool {
 	if r.Method != http.MethodGet {
 		return false
 	}
 	p := r.URL.Path
 	return p == "/v1/titles" || strings.HasPrefix(p, "/v1/titles/") ||
-		(strings.HasPrefix(p, "/v1/certificates/") && strings.HasSuffix(p, ":verify"))
+		(strings.HasPrefix(p, "/v1/certificates/") && strings.HasSuffix(p, ":verify")) ||
+		strings.HasPrefix(p, "/verifier/")
 }
 
 // retryAfterSeconds renders d for a Retry-After header: whole seconds,

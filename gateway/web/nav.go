@@ -1,0 +1,68 @@
+package web
+
+import "github.com/titrepro/titrepro/internal/auth"
+
+// navItem is an entry of the main navigation. An item with no roles is
+// for everyone; an item with roles shows only to users holding one.
+type navItem struct {
+	Label string
+	Path  string
+	Roles []auth.Role
+}
+
+// navigation is the main menu, in order. A role's space adds its entry
+// here (and in spaces) when its screens land.
+var navigation = []navItem{
+	{Label: "Accueil", Path: "/"},
+	{Label: "Vérifier un certificat", Path: "/verifier"},
+}
+
+// navigationFor returns the items s may see (s nil: anonymous).
+func navigationFor(s *Session) []navItem {
+	out := make([]navItem, 0, len(navigation))
+	for _, it := range navigation {
+		if len(it.Roles) == 0 || s.HasAny(it.Roles...) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// space is what the home page says to each role: who it is for, what they
+// do in titrepro, and where their space is (Path, empty until its screens
+// exist).
+type space struct {
+	Role  auth.Role
+	Title string // who it is for
+	Name  string // the space, as in "Aller à l’espace candidat"
+	Text  string
+	Path  string
+}
+
+var spaces = []space{
+	{Role: auth.RoleCandidate, Title: "Candidat ou candidate", Name: "l’espace candidat",
+		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats."},
+	{Role: auth.RoleCentre, Title: "Centre d’examen", Name: "l’espace centre",
+		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session."},
+	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
+		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal."},
+	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",
+		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés."},
+}
+
+// roleLabels name the roles in French.
+var roleLabels = map[auth.Role]string{
+	auth.RoleCandidate: "Candidat",
+	auth.RoleCentre:    "Centre d’examen",
+	auth.RoleJuror:     "Membre du jury",
+	auth.RoleMinistry:  "Agent de la DREETS",
+	auth.RoleAdmin:     "Administrateur",
+}
+
+// RoleLabel returns the French name of r.
+func RoleLabel(r auth.Role) string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}

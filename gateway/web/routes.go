@@ -1,0 +1,149 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/titrepro/titrepro/internal/auth"
+)
+
+// routes is the table of the application's pages. A screen is one line
+// here plus its handler and its template (docs/web.md):
+//   - a.public(h): anyone; SessionOf(r) tells whether someone is signed in;
+//   - a.signedIn(h): a session is required (else the login round trip),
+//     and unsafe methods must carry the CSRF token;
+//   - a.forRoles(h, roles...): signedIn, and one of roles, else a 403 page.
+//
+// Forms post to the URL of the page that shows them, so that a form sent
+// after the session expired comes back to that page after login.
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/{version}/{path...}", a.assets)
+	mux.HandleFunc("GET /favicon.ico", a.assets.favicon) // asked by browsers whatever the page says
+	mux.Handle("GET /{$}", a.public(a.home))
+	mux.Handle("GET /verifier", a.public(a.verifyForm))
+	mux.Handle("GET /verifier/{number}", a.public(a.verifyNumber))
+	mux.Handle("GET /accessibilite", a.public(a.accessibility))
+	mux.Handle("GET /connexion", a.public(a.loginStart))
+	mux.Handle("GET /auth/callback", a.public(a.loginCallback))
+	mux.Handle("POST /deconnexion", a.signedIn(a.logout))
+	mux.Handle("GET /compte", a.signedIn(a.account))
+	// Everything else: the French 404 page (405 for a known path is not
+	// worth telling people apart from 404).
+	mux.Handle("/", a.public(a.notFound))
+
+	// Cross-origin unsafe requests are refused before any handler (csrf.go).
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.renderError(w, withSession(r, a.readSession(r)), http.StatusForbidden, errorPage{
+			Title:  "Demande refusée",
+			Detail: "Cette demande ne vient pas d’une page de titrepro : elle a été refusée par précaution. Revenez à la page et envoyez le formulaire à nouveau.",
+		})
+	}))
+	return a.securityHeaders(cop.Handler(mux))
+}
+
+// public runs h with the session, if any, in the request.
+func (a *App) public(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(w, withSession(r, a.readSession(r)))
+	})
+}
+
+// signedIn runs h for a signed-in user whose unsafe request carries a valid
+// CSRF token. Without a session (never signed in, or expired), a GET goes
+// through the login round trip and comes back; a POST too, back to the page
+// of the form, whose fields the page's script saved and restores (forms.js).
+func (a *App) signedIn(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := a.readSession(r)
+		if s == nil {
+			a.askLogin(w, r)
+			return
+		}
+		r = withSession(r, s)
+		if !safeMethod(r.Method) && !validCSRF(s.CSRFSecret, requestCSRF(r)) {
+			a.renderError(w, r, http.StatusForbidden, errorPage{
+				Title:  "Formulaire expiré",
+				Detail: "Ce formulaire n’est plus valable (il a été ouvert avant votre dernière connexion, ou dans une autre session). Revenez à la page, vérifiez vos saisies et envoyez-le à nouveau.",
+			})
+			return
+		}
+		h(w, r)
+	})
+}
+
+// forRoles is signedIn for the users holding one of roles; the others get a
+// 403 page. The services check again, per resource: this only spares people
+// a page they cannot use.
+func (a *App) forRoles(h http.HandlerFunc, roles ...auth.Role) http.Handler {
+	return a.signedIn(func(w http.ResponseWriter, r *http.Request) {
+		if !SessionOf(r).HasAny(roles...) {
+			a.renderError(w, r, http.StatusForbidden, errorPage{
+				Title:  "Accès réservé",
+				Detail: "Cette page est réservée à d’autres profils que le vôtre.",
+			})
+			return
+		}
+		h(w, r)
+	})
+}
+
+// askLogin sends the user through the login round trip and back to where
+// they were: the page for a GET, the page of the form for a POST (with the
+// restore flag, so that the form's script puts the saved fields back).
+func (a *App) askLogin(w http.ResponseWriter, r *http.Request) {
+	a.clearSession(w)
+	q := url.Values{}
+	if safeMethod(r.Method) {
+		q.Set("retour", r.URL.RequestURI())
+	} else {
+		q.Set("retour", r.URL.Path)
+		q.Set("restaurer", "1")
+	}
+	if local, ok := localPath(q.Get("retour")); ok {
+		q.Set("retour", local)
+	} else {
+		q.Del("retour")
+	}
+	http.Redirect(w, r, "/connexion?"+q.Encode(), http.StatusSeeOther)
+}
+
+// localPath returns p when it is a path of this site (an absolute path,
+// not "//host" nor "/\host", which browsers take for another site), so
+// that a "retour" parameter can never send someone elsewhere.
+func localPath(p string) (string, bool) {
+	if p == "" || len(p) > 1024 || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\x00\r\n\t") {
+		return "", false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "", false
+	}
+	return p, true
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// securityHeaders sets the headers of every answer of the application:
+// only this site's scripts, styles and images; no framing; no referrer to
+// other sites; forms may post here and to the issuer (the logout redirect).
+func (a *App) securityHeaders(next http.Handler) http.Handler {
+	formAction := "'self'"
+	if a.cfg.IssuerURL != "" {
+		if u, err := url.Parse(a.cfg.IssuerURL); err == nil && u.Host != "" {
+			formAction += " " + u.Scheme + "://" + u.Host
+		}
+	}
+	csp := "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action " + formAction
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
