@@ -199,8 +199,8 @@ func (b *backend) signMinutes(t testing.TB, people []person, signers int) signed
 		subjects[i] = auth.Principal{Subject: fmt.Sprintf("candidat-%d-%s", i, run), Roles: []auth.Role{auth.RoleCandidate}}
 		resp, err := b.cand.CreateCandidate(ctx, &candidatev1.CreateCandidateRequest{RequestId: uuid.NewString(), Candidate: &candidatev1.Candidate{
 			BirthName: p.Birth, GivenNames: []string{p.Given}, BirthDate: "1994-03-12",
-			BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
-			Email:      fmt.Sprintf("candidat-%d-%s@example.org", i, run),
+			BirthPlace:  &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
+			Email:       fmt.Sprintf("candidat-%d-%s@example.org", i, run),
 			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
 			Training:    &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
 		}}, b.as(t, subjects[i]))

@@ -337,4 +337,3 @@ func certificatesOf(t *testing.T, b *backend, candidateID string) []*certificati
 	}
 	return resp.GetCertificates()
 }
-
