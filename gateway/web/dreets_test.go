@@ -168,7 +168,7 @@ func TestDreetsScreens(t *testing.T) {
 		contains(t, "the result page", p, "En attente de validation", "Procès-verbal du jury du ",
 			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
 			"Tous les CCP obtenus", "Réussite partielle", "Absence à la session",
-			"<caption>Décisions pour Dominique Martin</caption>", motivation,
+			">Décisions pour Dominique Martin</caption>", motivation,
 			html.EscapeString("CCP2 — "+ccpLabel(b.title, "CCP2")), "Non obtenu", "Obtenu",
 			"Juré 1", "Juré 2", mixed.Jurors[0].Subject, mixed.Centre,
 			`id="empreinte-pv">`+hash+"<", `name="empreinte" value="`+hash+`"`,
