@@ -47,7 +47,7 @@ type backend struct {
 
 // startBackend runs the four services on SQLite files in a temporary
 // folder until the test ends.
-func startBackend(t *testing.T) *backend {
+func startBackend(t testing.TB) *backend {
 	t.Helper()
 	e := svctest.NewEnv(t)
 	dir := t.TempDir()
@@ -369,7 +369,7 @@ func randomRun() string {
 }
 
 // webOn serves the web application on the backend's services.
-func webOn(t *testing.T, b *backend) (*App, *httptest.Server) {
+func webOn(t testing.TB, b *backend) (*App, *httptest.Server) {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	app, err := New(Config{PublicURL: "http://" + srv.Listener.Addr().String(), Logger: b.env.Logger}, b.conns)

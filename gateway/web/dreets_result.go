@@ -21,7 +21,7 @@ const (
 	// linesPerPage is how many candidates a result page shows: each costs
 	// a look-up of the person (and of their certificates once validated),
 	// so a session of any size is shown a page at a time.
-	linesPerPage = 25
+	linesPerPage = 20
 	// lookups bounds the service calls a result page makes at once.
 	lookups = 8
 	// maxSessionID bounds a session id taken from a URL (a UUID has 36
@@ -259,15 +259,21 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 		v.Lines[i] = newLineView(l, title)
 	}
 
-	// The people and their certificates, a few calls at a time.
+	// The people and their certificates, a few calls at a time. A person
+	// awarded a certificate is named as the certificate names them; the
+	// others are asked of the candidate service.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(lookups)
 	for i := range v.Lines {
 		line := &v.Lines[i]
-		g.Go(func() error { return a.lookUpCandidate(gctx, line) })
-		if !v.Awaiting && len(line.Obtained) > 0 {
-			g.Go(func() error { return a.lookUpAwards(gctx, line, res.GetSessionId()) })
-		}
+		g.Go(func() error {
+			if !v.Awaiting && len(line.Obtained) > 0 {
+				if err := a.lookUpAwards(gctx, line, res.GetSessionId()); err != nil || line.Name != "" {
+					return err
+				}
+			}
+			return a.lookUpCandidate(gctx, line)
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return resultView{}, err
@@ -343,8 +349,9 @@ func personName(given []string, usage, birth string) string {
 const maxCertificatePages = 5
 
 // lookUpAwards fills the line's certificates issued by the validation of
-// session: ListCertificates is the ministry's way to a person's
-// certificates, which carry the session that issued them.
+// session, and the person's name and birth date as they print them:
+// ListCertificates is the ministry's way to a person's certificates, which
+// carry the session that issued them.
 func (a *App) lookUpAwards(ctx context.Context, line *lineView, session string) error {
 	token := ""
 	for range maxCertificatePages {
@@ -358,6 +365,8 @@ func (a *App) lookUpAwards(ctx context.Context, line *lineView, session string) 
 			if c.GetSessionId() != session {
 				continue
 			}
+			h := c.GetHolder()
+			line.Name, line.BirthDate = personName(h.GetGivenNames(), h.GetUsageName(), h.GetBirthName()), h.GetBirthDate()
 			line.Awards = append(line.Awards, awardView{
 				Number: c.GetNumber(), Href: "/verifier/" + url.PathEscape(c.GetNumber()),
 				Kind: awardKindLabel(c.GetKind()), IssueDate: c.GetIssueDate(), ByCapitalisation: c.GetByCapitalisation(),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -223,6 +224,7 @@ func TestDreetsScreens(t *testing.T) {
 		}
 		p = get(t, officer, resultURL+"?valide=1")
 		contains(t, "the validated result", p, "Procès-verbal validé", `id="etat">Validé<`, ministry.Subject,
+			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
 			"Aucune attribution : aucun CCP n’a été obtenu.")
 		if strings.Contains(p.body, `id="formulaire-validation"`) {
 			t.Error("the validation form is still shown")
@@ -316,12 +318,13 @@ func TestDreetsScreens(t *testing.T) {
 		if n := len(candidateAt.FindAllString(p.body, -1)); n != linesPerPage {
 			t.Errorf("first page: %d candidates; want %d", n, linesPerPage)
 		}
-		contains(t, "first page", p, "26 candidatures", "candidatures 1 à 25", "Candidatures suivantes", `name="empreinte"`)
+		contains(t, "first page", p, fmt.Sprintf("%d candidatures", linesPerPage+1), fmt.Sprintf("candidatures 1 à %d", linesPerPage),
+			"Candidatures suivantes", `name="empreinte"`)
 		p = get(t, officer, u+"?candidats=2")
 		if n := len(candidateAt.FindAllString(p.body, -1)); n != 1 {
 			t.Errorf("second page: %d candidates; want 1", n)
 		}
-		contains(t, "second page", p, "candidatures 26 à 26", "Candidatures précédentes")
+		contains(t, "second page", p, fmt.Sprintf("candidatures %d à %d", linesPerPage+1, linesPerPage+1), "Candidatures précédentes")
 		if p := get(t, officer, u+"?candidats=9"); len(candidateAt.FindAllString(p.body, -1)) != linesPerPage {
 			t.Error("a page past the end is not the first page")
 		}
