@@ -145,6 +145,10 @@ func (a *App) dreetsValidate(w http.ResponseWriter, r *http.Request) {
 			a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets"})
 			return
 		}
+		if !v.Awaiting { // validated meanwhile: nothing left to confirm
+			a.render(w, r, http.StatusOK, "dreets_result", Page{Title: resultTitle(v), Data: v})
+			return
+		}
 		a.render(w, r, http.StatusUnprocessableEntity, "dreets_result", Page{
 			Title:  resultTitle(v),
 			Errors: []Field{{ID: "confirmation", Message: "Cochez la case pour confirmer que vous avez examiné le procès-verbal avant de le valider."}},
