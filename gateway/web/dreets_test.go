@@ -168,6 +168,7 @@ func TestDreetsScreens(t *testing.T) {
 		}
 		contains(t, "the result page", p, "En attente de validation", "Procès-verbal du jury du ",
 			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
+			"inscrits à son parcours : CCP1, CCP2, CCP3.", "inscrits à son parcours : CCP1, CCP3.",
 			"Tous les CCP obtenus", "Réussite partielle", "Absence à la session",
 			">Décisions pour Dominique Martin</caption>", motivation,
 			html.EscapeString("CCP2 — "+ccpLabel(b.title, "CCP2")), "Non obtenu", "Obtenu",
@@ -225,6 +226,7 @@ func TestDreetsScreens(t *testing.T) {
 		p = get(t, officer, resultURL+"?valide=1")
 		contains(t, "the validated result", p, "Procès-verbal validé", `id="etat">Validé<`, ministry.Subject,
 			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
+			"inscrits à son parcours : CCP1, CCP2, CCP3.", "inscrits à son parcours : CCP1, CCP3.",
 			"Aucune attribution : aucun CCP n’a été obtenu.")
 		if strings.Contains(p.body, `id="formulaire-validation"`) {
 			t.Error("the validation form is still shown")
