@@ -168,7 +168,6 @@ func TestDreetsScreens(t *testing.T) {
 		}
 		contains(t, "the result page", p, "En attente de validation", "Procès-verbal du jury du ",
 			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
-			"inscrits à son parcours : CCP1, CCP2, CCP3.", "inscrits à son parcours : CCP1, CCP3.",
 			"Tous les CCP obtenus", "Réussite partielle", "Absence à la session",
 			">Décisions pour Dominique Martin</caption>", motivation,
 			html.EscapeString("CCP2 — "+ccpLabel(b.title, "CCP2")), "Non obtenu", "Obtenu",
