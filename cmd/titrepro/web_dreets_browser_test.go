@@ -41,8 +41,8 @@ func TestWebDreetsInTheBrowser(t *testing.T) {
 
 	tab := b.NewTab(t)
 	officer := "agent-dreets-" + randomSuffix()
-	if status := tab.Login(s.base, "ministry", officer, "", "/dreets"); status != http.StatusOK || !strings.HasSuffix(tab.URL(), "/dreets") {
-		t.Fatalf("login landed on %s (%d); want /dreets", tab.URL(), status)
+	if status := tab.Login(s.base, "ministry", officer, "", "/dreets/a-valider"); status != http.StatusOK || !strings.HasSuffix(tab.URL(), "/dreets/a-valider") {
+		t.Fatalf("login landed on %s (%d); want /dreets/a-valider", tab.URL(), status)
 	}
 	if title := tab.Title(); title != "Procès-verbaux à valider — titrepro" {
 		t.Errorf("title = %q", title)

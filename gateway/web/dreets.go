@@ -53,7 +53,14 @@ type resultRow struct {
 	ValidatedBy  string
 }
 
-// dreetsAwaiting (GET /dreets) lists the signed minutes awaiting validation.
+// dreetsHome (GET /dreets) is the space's address: its first screen, the
+// minutes awaiting validation, has its own path so that the navigation
+// marks each list, not both, as the current page.
+func (a *App) dreetsHome(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/dreets/a-valider", http.StatusSeeOther)
+}
+
+// dreetsAwaiting (GET /dreets/a-valider) lists the signed minutes awaiting validation.
 func (a *App) dreetsAwaiting(w http.ResponseWriter, r *http.Request) {
 	a.dreetsList(w, r, false)
 }
@@ -67,7 +74,7 @@ func (a *App) dreetsValidated(w http.ResponseWriter, r *http.Request) {
 // service's page token in ?page=, so that the list is read forward only,
 // as the API pages it, whatever number of results there are.
 func (a *App) dreetsList(w http.ResponseWriter, r *http.Request, validated bool) {
-	base, state, title := "/dreets", certificationv1.ResultState_RESULT_STATE_AWAITING_VALIDATION, "Procès-verbaux à valider"
+	base, state, title := "/dreets/a-valider", certificationv1.ResultState_RESULT_STATE_AWAITING_VALIDATION, "Procès-verbaux à valider"
 	if validated {
 		base, state, title = "/dreets/valides", certificationv1.ResultState_RESULT_STATE_VALIDATED, "Résultats validés"
 	}
@@ -166,7 +173,7 @@ func (b titleBook) get(ctx context.Context, a *App, code, version string) (*cert
 		return t, nil
 	}
 	resp, err := a.svc.certification.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: code, Version: version})
-	if err != nil && !IsCode(err, codes.NotFound) {
+	if err != nil && status.Code(err) != codes.NotFound {
 		return nil, err
 	}
 	b[key] = resp.GetTitle()

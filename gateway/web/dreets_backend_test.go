@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
@@ -143,7 +145,7 @@ func retry(t testing.TB, what string, call func() error) {
 	t.Helper()
 	svctest.Eventually(t, what, func() error {
 		err := call()
-		if err != nil && !slices.Contains(eventualReasons, reason(err)) {
+		if err != nil && !slices.Contains(eventualReasons, reasonOf(err)) {
 			t.Fatalf("%s: %v", what, err)
 		}
 		return err
@@ -397,4 +399,19 @@ func signedIn(t testing.TB, app *App, srv *httptest.Server, p auth.Principal, to
 	u, _ := url.Parse(srv.URL)
 	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookiePlain, Value: value, Path: "/"}})
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, csrfToken(secret)
+}
+
+// reasonOf returns the ErrorInfo reason of a service's error, "" when it
+// has none.
+func reasonOf(err error) string {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }

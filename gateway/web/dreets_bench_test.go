@@ -56,7 +56,7 @@ func BenchmarkDreetsPages(b *testing.B) {
 			b.ReportMetric(float64(size), "bytes/op")
 		})
 	}
-	measure("awaiting-list", "/dreets")
+	measure("awaiting-list", "/dreets/a-valider")
 	measure("result-awaiting", "/dreets/resultats/"+big.ID)
 	res, err := be.cert.GetResult(b.Context(), &certificationv1.GetResultRequest{SessionId: big.ID}, be.as(b, ministry))
 	if err != nil {

@@ -112,7 +112,7 @@ func (a *App) dreetsResult(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := a.resultView(r, id)
 	if err != nil {
-		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets"})
+		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
 		return
 	}
 	v.JustValidated = r.URL.Query().Get("valide") == "1" && !v.Awaiting
@@ -142,7 +142,7 @@ func (a *App) dreetsValidate(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("confirmation") != "oui" {
 		v, err := a.resultView(r, id)
 		if err != nil {
-			a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets"})
+			a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
 			return
 		}
 		if !v.Awaiting { // validated meanwhile: nothing left to confirm
@@ -174,7 +174,7 @@ func (a *App) dreetsValidate(w http.ResponseWriter, r *http.Request) {
 	// signed minutes received: MINUTES_NOT_SIGNED), the error page.
 	v, verr := a.resultView(r, id)
 	if verr != nil {
-		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets"})
+		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
 		return
 	}
 	m := describe(err)
@@ -326,7 +326,7 @@ func titleOutcomeLabel(o certificationv1.TitleOutcome) (label, tone string) {
 // stand.
 func (a *App) lookUpCandidate(ctx context.Context, line *lineView) error {
 	resp, err := a.svc.candidate.GetCandidate(ctx, &candidatev1.GetCandidateRequest{CandidateId: line.CandidateID})
-	if IsCode(err, codes.NotFound) {
+	if status.Code(err) == codes.NotFound {
 		return nil
 	}
 	if err != nil {

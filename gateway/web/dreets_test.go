@@ -102,29 +102,32 @@ func TestDreetsScreens(t *testing.T) {
 	resultURL := srv.URL + "/dreets/resultats/" + mixed.ID
 
 	t.Run("the space is the ministry's", func(t *testing.T) {
+		if p := get(t, officer, srv.URL+"/dreets"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/dreets/a-valider" {
+			t.Errorf("GET /dreets = %d %q; want the list awaiting validation", p.status, p.header.Get("Location"))
+		}
 		home := get(t, officer, srv.URL+"/")
 		contains(t, "the officer's home", home, "Aller à l’espace DREETS",
-			`class="fr-nav__link" href="/dreets"`, `class="fr-nav__link" href="/dreets/valides"`)
+			`class="fr-nav__link" href="/dreets/a-valider"`, `class="fr-nav__link" href="/dreets/valides"`)
 		for _, role := range []auth.Role{auth.RoleCandidate, auth.RoleCentre, auth.RoleJuror, auth.RoleAdmin} {
 			p := auth.Principal{Subject: "someone", Roles: []auth.Role{role}, Centre: "CENTRE-69-001"}
 			c, _ := signedIn(t, app, srv, p, b.token(t, p))
-			for _, path := range []string{"/dreets", "/dreets/valides", "/dreets/resultats/" + mixed.ID} {
+			for _, path := range []string{"/dreets", "/dreets/a-valider", "/dreets/valides", "/dreets/resultats/" + mixed.ID} {
 				if got := get(t, c, srv.URL+path); got.status != http.StatusForbidden || !strings.Contains(got.body, "Accès réservé") {
 					t.Errorf("%s: GET %s = %d; want the 403 page", role, path, got.status)
 				}
 			}
-			if strings.Contains(get(t, c, srv.URL+"/").body, `class="fr-nav__link" href="/dreets"`) {
+			if strings.Contains(get(t, c, srv.URL+"/").body, `class="fr-nav__link" href="/dreets/a-valider"`) {
 				t.Errorf("%s: the menu links to the DREETS space", role)
 			}
 		}
-		if p := get(t, browser(t), srv.URL+"/dreets"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/connexion?retour=%2Fdreets" {
+		if p := get(t, browser(t), srv.URL+"/dreets/a-valider"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/connexion?retour=%2Fdreets%2Fa-valider" {
 			t.Errorf("anonymous: %d %q; want the login round trip", p.status, p.header.Get("Location"))
 		}
 	})
 
 	t.Run("signed minutes awaiting validation, a page at a time", func(t *testing.T) {
 		more := b.signMany(t, dreetsResultsPerPage+1)
-		ids, first := listAll(t, officer, srv.URL, "/dreets")
+		ids, first := listAll(t, officer, srv.URL, "/dreets/a-valider")
 		if first != dreetsResultsPerPage {
 			t.Errorf("first page: %d rows; want %d", first, dreetsResultsPerPage)
 		}
@@ -133,7 +136,7 @@ func TestDreetsScreens(t *testing.T) {
 				t.Errorf("session %s missing from the list", id)
 			}
 		}
-		p := get(t, officer, srv.URL+"/dreets")
+		p := get(t, officer, srv.URL+"/dreets/a-valider")
 		contains(t, "the list", p, "<caption>Procès-verbaux à valider</caption>", `<th scope="col">Date du jury</th>`,
 			`href="/dreets/resultats/`+mixed.ID+`"`, "Technicien(ne) supérieur(e) gestionnaire exploitant(e) de ressources informatiques",
 			mixed.Centre, "Session titre", "Page suivante")
@@ -142,7 +145,7 @@ func TestDreetsScreens(t *testing.T) {
 	})
 
 	t.Run("page links are bounded and checked", func(t *testing.T) {
-		p := get(t, officer, srv.URL+"/dreets?page="+strings.Repeat("A", maxPageToken+1))
+		p := get(t, officer, srv.URL+"/dreets/a-valider?page="+strings.Repeat("A", maxPageToken+1))
 		if p.status != http.StatusBadRequest || !strings.Contains(p.body, "Lien de page invalide") {
 			t.Errorf("a too long token: %d", p.status)
 		}
@@ -201,7 +204,7 @@ func TestDreetsScreens(t *testing.T) {
 		// Minutes other than those on the screen: the service refuses.
 		other := strings.Repeat("0", hashLength)
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: mixed.ID, MinutesHash: other}, asMinistry)
-		if reason(want) != "MINUTES_HASH_MISMATCH" {
+		if reasonOf(want) != "MINUTES_HASH_MISMATCH" {
 			t.Fatalf("service: %v; want MINUTES_HASH_MISMATCH", want)
 		}
 		p = postForm(t, officer, resultURL, url.Values{CSRFField: {csrf}, "empreinte": {other}, "confirmation": {"oui"}})
@@ -245,7 +248,7 @@ func TestDreetsScreens(t *testing.T) {
 		if strings.Contains(get(t, officer, resultURL).body, "Procès-verbal validé") {
 			t.Error("the confirmation shows without ?valide=1")
 		}
-		awaiting, _ := listAll(t, officer, srv.URL, "/dreets")
+		awaiting, _ := listAll(t, officer, srv.URL, "/dreets/a-valider")
 		validated, _ := listAll(t, officer, srv.URL, "/dreets/valides")
 		if slices.Contains(awaiting, mixed.ID) || !slices.Contains(validated, mixed.ID) {
 			t.Errorf("after validation: in awaiting %v, in validated %v", slices.Contains(awaiting, mixed.ID), slices.Contains(validated, mixed.ID))
@@ -255,7 +258,7 @@ func TestDreetsScreens(t *testing.T) {
 
 	t.Run("a second validation is refused and awards nothing", func(t *testing.T) {
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: mixed.ID, MinutesHash: hash}, asMinistry)
-		if reason(want) != "RESULTS_ALREADY_VALIDATED" {
+		if reasonOf(want) != "RESULTS_ALREADY_VALIDATED" {
 			t.Fatalf("service: %v; want RESULTS_ALREADY_VALIDATED", want)
 		}
 		p := postForm(t, officer, resultURL, url.Values{CSRFField: {csrf}, "empreinte": {hash}, "confirmation": {"oui"}})
@@ -274,14 +277,14 @@ func TestDreetsScreens(t *testing.T) {
 		u := srv.URL + "/dreets/resultats/" + half.ID
 		_, notFound := b.cert.GetResult(t.Context(), &certificationv1.GetResultRequest{SessionId: half.ID}, asMinistry)
 		p := get(t, officer, u)
-		if p.status != http.StatusNotFound || reason(notFound) != "RESULT_NOT_FOUND" {
+		if p.status != http.StatusNotFound || reasonOf(notFound) != "RESULT_NOT_FOUND" {
 			t.Errorf("GET: %d (service: %v)", p.status, notFound)
 		}
 		showsRefusal(t, "GET", p, notFound)
-		contains(t, "GET", p, `href="/dreets"`)
+		contains(t, "GET", p, `href="/dreets/a-valider"`)
 
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: half.ID, MinutesHash: hash}, asMinistry)
-		if reason(want) != "MINUTES_NOT_SIGNED" {
+		if reasonOf(want) != "MINUTES_NOT_SIGNED" {
 			t.Fatalf("service: %v; want MINUTES_NOT_SIGNED", want)
 		}
 		p = postForm(t, officer, u, url.Values{CSRFField: {csrf}, "empreinte": {hash}, "confirmation": {"oui"}})
@@ -289,7 +292,7 @@ func TestDreetsScreens(t *testing.T) {
 			t.Errorf("POST: %d", p.status)
 		}
 		showsRefusal(t, "POST", p, want)
-		contains(t, "POST", p, `href="/dreets"`)
+		contains(t, "POST", p, `href="/dreets/a-valider"`)
 		if p := get(t, officer, srv.URL+"/dreets/resultats/"+uuid.NewString()); p.status != http.StatusNotFound {
 			t.Errorf("an unknown session: %d", p.status)
 		}
@@ -297,8 +300,8 @@ func TestDreetsScreens(t *testing.T) {
 
 	t.Run("a token the services refuse goes through the login again", func(t *testing.T) {
 		stale, staleCSRF := signedIn(t, app, srv, ministry, "jeton-refuse")
-		p := get(t, stale, srv.URL+"/dreets")
-		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/connexion?retour=%2Fdreets" {
+		p := get(t, stale, srv.URL+"/dreets/a-valider")
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/connexion?retour=%2Fdreets%2Fa-valider" {
 			t.Errorf("GET: %d %q", p.status, p.header.Get("Location"))
 		}
 		p = postForm(t, stale, resultURL, url.Values{CSRFField: {staleCSRF}, "empreinte": {hash}, "confirmation": {"oui"}})

@@ -30,7 +30,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /deconnexion", a.signedIn(a.logout))
 	mux.Handle("GET /compte", a.signedIn(a.account))
 	// DREETS officer (role ministry): dreets_*.go.
-	mux.Handle("GET /dreets", a.forRoles(a.dreetsAwaiting, auth.RoleMinistry))
+	mux.Handle("GET /dreets", a.forRoles(a.dreetsHome, auth.RoleMinistry))
+	mux.Handle("GET /dreets/a-valider", a.forRoles(a.dreetsAwaiting, auth.RoleMinistry))
 	mux.Handle("GET /dreets/valides", a.forRoles(a.dreetsValidated, auth.RoleMinistry))
 	mux.Handle("GET /dreets/resultats/{session}", a.forRoles(a.dreetsResult, auth.RoleMinistry))
 	mux.Handle("POST /dreets/resultats/{session}", a.forRoles(a.dreetsValidate, auth.RoleMinistry))
