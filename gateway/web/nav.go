@@ -15,6 +15,10 @@ type navItem struct {
 var navigation = []navItem{
 	{Label: "Accueil", Path: "/"},
 	{Label: "Vérifier un certificat", Path: "/verifier"},
+	// DREETS officer (role ministry).
+	{Label: "Procès-verbaux à valider", Path: "/dreets/a-valider", Roles: []auth.Role{auth.RoleMinistry}},
+	{Label: "Résultats validés", Path: "/dreets/valides", Roles: []auth.Role{auth.RoleMinistry}},
+	// End of DREETS officer.
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -47,7 +51,7 @@ var spaces = []space{
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
 		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal."},
 	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",
-		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés."},
+		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés.", Path: "/dreets/a-valider"},
 }
 
 // roleLabels name the roles in French.

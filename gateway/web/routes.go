@@ -29,6 +29,13 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /auth/callback", a.public(a.loginCallback))
 	mux.Handle("POST /deconnexion", a.signedIn(a.logout))
 	mux.Handle("GET /compte", a.signedIn(a.account))
+	// DREETS officer (role ministry): dreets_*.go.
+	mux.Handle("GET /dreets", a.forRoles(a.dreetsHome, auth.RoleMinistry))
+	mux.Handle("GET /dreets/a-valider", a.forRoles(a.dreetsAwaiting, auth.RoleMinistry))
+	mux.Handle("GET /dreets/valides", a.forRoles(a.dreetsValidated, auth.RoleMinistry))
+	mux.Handle("GET /dreets/resultats/{session}", a.forRoles(a.dreetsResult, auth.RoleMinistry))
+	mux.Handle("POST /dreets/resultats/{session}", a.forRoles(a.dreetsValidate, auth.RoleMinistry))
+	// End of DREETS officer.
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
 	mux.Handle("/", a.public(a.notFound))
