@@ -42,6 +42,7 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/googleapis/gax-go/v2 v2.24.1 // indirect
+	github.com/gowebpki/jcs v1.0.2 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/pgx/v5 v5.12.0 // indirect
@@ -96,6 +97,7 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	google.golang.org/api v0.297.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 	modernc.org/libc v1.80.2 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
@@ -110,6 +112,9 @@ require (
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.23.0 // indirect
 	github.com/titrepro/titrepro/internal v0.0.0
+	github.com/titrepro/titrepro/services/assessment v0.0.0
+	github.com/titrepro/titrepro/services/candidate v0.0.0
+	github.com/titrepro/titrepro/services/certification v0.0.0
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
@@ -122,4 +127,8 @@ replace (
 	github.com/titrepro/titrepro/internal => ../internal
 	// documents_test.go runs the real portfolio service behind DocumentRoutes.
 	github.com/titrepro/titrepro/services/portfolio => ../services/portfolio
+	// gateway/web's handler tests run every service behind the web application.
+	github.com/titrepro/titrepro/services/assessment => ../services/assessment
+	github.com/titrepro/titrepro/services/candidate => ../services/candidate
+	github.com/titrepro/titrepro/services/certification => ../services/certification
 )
