@@ -63,14 +63,14 @@ func (a *App) centreCandidates(w http.ResponseWriter, r *http.Request) {
 
 // centreCandidateForm is the registration form, as typed.
 type centreCandidateForm struct {
-	RequestID, Session                                string
-	Subject, BirthName, UsageName, GivenNames         string
-	BirthDate, BirthCommune, BirthCountry             string
-	Email, Phone                                      string
-	Line1, Line2, PostalCode, Locality, Country       string
-	Route                                             string // "formation", "apprentissage", "vae"
-	Organisation, SIRET, TrainingStart, TrainingEnd   string
-	VAEDecision, VAEDecidedBy, VAEReference           string
+	RequestID, Session                              string
+	Subject, BirthName, UsageName, GivenNames       string
+	BirthDate, BirthCommune, BirthCountry           string
+	Email, Phone                                    string
+	Line1, Line2, PostalCode, Locality, Country     string
+	Route                                           string // "formation", "apprentissage", "vae"
+	Organisation, SIRET, TrainingStart, TrainingEnd string
+	VAEDecision, VAEDecidedBy, VAEReference         string
 }
 
 // centreNewCandidateData is the form page's data.
