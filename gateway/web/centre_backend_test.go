@@ -139,7 +139,7 @@ func (b *liveBackend) waitForTitle(t *testing.T, id string) {
 			Type: assessmentv1.SessionType_SESSION_TYPE_CCP, TitleId: id, TitleVersion: title.GetTitle().GetVersion(),
 			CcpCodes: []string{"NO-SUCH-CCP"}, Site: "probe", StartDate: "2030-01-01", EndDate: "2030-01-01",
 		}}, b.env.As(t, probe))
-		if reason(err) == "TITLE_UNKNOWN" {
+		if centreReason(err) == "TITLE_UNKNOWN" {
 			return err
 		}
 		return nil

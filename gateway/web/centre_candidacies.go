@@ -221,7 +221,7 @@ func (a *App) centreRegister(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if reason(err) == "REQUEST_ID_REUSED" {
+	if centreReason(err) == "REQUEST_ID_REUSED" {
 		form.RequestID = uuid.NewString()
 	}
 	a.centreShowCandidacies(w, r, status, form, errs, ref)

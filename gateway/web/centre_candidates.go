@@ -207,7 +207,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if reason(err) == "REQUEST_ID_REUSED" {
+	if centreReason(err) == "REQUEST_ID_REUSED" {
 		form.RequestID = uuid.NewString()
 	}
 	a.centreShowNewCandidate(w, r, status, form, errs, ref)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -106,7 +107,7 @@ func (a *App) centrePlanStep1(w http.ResponseWriter, r *http.Request, status int
 }
 
 // centrePlanStep2 shows the session form for title version key.
-func (a *App) centrePlanStep2(w http.ResponseWriter, r *http.Request, key string, status int, form centrePlanForm, errs []Field, refusal *centreRefusal) {
+func (a *App) centrePlanStep2(w http.ResponseWriter, r *http.Request, key string, httpStatus int, form centrePlanForm, errs []Field, refusal *centreRefusal) {
 	id, version, ok := strings.Cut(key, "|")
 	if !ok || id == "" || version == "" || len(key) > 200 {
 		a.centrePlanStep1(w, r, http.StatusUnprocessableEntity, []Field{{ID: "titre", Message: "Choisissez un titre du catalogue."}})
@@ -115,7 +116,7 @@ func (a *App) centrePlanStep2(w http.ResponseWriter, r *http.Request, key string
 	ctx, cancel := callContext(r)
 	defer cancel()
 	resp, err := a.svc.certification.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: id, Version: version})
-	if IsCode(err, codes.NotFound) { // a title or version the catalogue does not hold
+	if status.Code(err) == codes.NotFound { // a title or version the catalogue does not hold
 		a.centrePlanStep1(w, r, http.StatusUnprocessableEntity, []Field{{ID: "titre", Message: "Ce titre n’est pas au catalogue : choisissez-en un dans la liste."}})
 		return
 	}
@@ -123,7 +124,7 @@ func (a *App) centrePlanStep2(w http.ResponseWriter, r *http.Request, key string
 		a.fail(w, r, err)
 		return
 	}
-	a.render(w, r, status, "centre_plan", Page{
+	a.render(w, r, httpStatus, "centre_plan", Page{
 		Title:  "Planifier une session — " + resp.GetTitle().GetId(),
 		Errors: errs,
 		Data: centrePlanData{Title: resp.GetTitle(), Key: key, Form: form, Refusal: refusal,
@@ -186,7 +187,7 @@ func (a *App) centrePlanCreate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if reason(err) == "REQUEST_ID_REUSED" {
+	if centreReason(err) == "REQUEST_ID_REUSED" {
 		// The form was sent before with other values: this is a new request.
 		form.RequestID = uuid.NewString()
 	}

@@ -52,7 +52,7 @@ func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRef
 	m := describe(err)
 	ref := &centreRefusal{Title: m.Title, Detail: m.Detail, Rule: m.Rule}
 	if hint != nil {
-		ref.Hint = hint(reason(err), errorMeta(err))
+		ref.Hint = hint(centreReason(err), errorMeta(err))
 	}
 	var errs []Field
 	seen := map[string]bool{}
@@ -90,6 +90,20 @@ func coversPath(prefix, path string) bool {
 // fieldErrorIn returns the message of field id in errs, "" if none.
 func fieldErrorIn(errs []Field, id string) string {
 	return Page{Errors: errs}.FieldError(id)
+}
+
+// centreReason returns the ErrorInfo reason of err, "" when it has none.
+func centreReason(err error) string {
+	var s interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &s) {
+		return ""
+	}
+	for _, d := range s.GRPCStatus().Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
 
 // errorMeta returns the ErrorInfo metadata of err (the juror, candidacy or

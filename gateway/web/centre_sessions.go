@@ -143,7 +143,7 @@ func (a *App) centreSessionAction(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if reason(err) == "SESSION_VERSION_CONFLICT" {
+	if centreReason(err) == "SESSION_VERSION_CONFLICT" {
 		ref.Reload = "/centre/sessions/" + id
 	}
 	a.centreShowSession(w, r, status, ref)
