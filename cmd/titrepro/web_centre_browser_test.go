@@ -53,6 +53,12 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Check("centre-session-planifiee")
 	sessionURL := strings.TrimSuffix(tab.URL(), "?planifiee=1")
 	sessionID := sessionURL[strings.LastIndex(sessionURL, "/")+1:]
+	tab.Follow("Sessions du centre")
+	if !tab.Has(`[data-session="` + sessionID + `"]`) {
+		t.Errorf("the sessions list does not show the new session")
+	}
+	tab.Check("centre-sessions")
+	tab.Open(sessionURL)
 
 	// Compose the jury: a refusal first (R16: an habilitation for another title).
 	tab.Follow("Jury")
@@ -79,11 +85,11 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Check("centre-candidatures-vide")
 	tab.Follow("Enregistrer un nouveau candidat")
 	tab.Check("centre-candidat-nouveau")
-	tab.Fill("Nom de naissance", "Durand")
-	tab.Fill("Prénoms", "Camille")
+	tab.Fill("Nom de naissance", "Bernard")
+	tab.Fill("Prénoms", "Dominique")
 	setDate(tab, "naissance", time.Date(1994, 3, 12, 0, 0, 0, 0, time.UTC))
 	tab.Fill("Commune de naissance", "Lyon")
-	tab.Fill("Adresse électronique", "camille.durand@example.org")
+	tab.Fill("Adresse électronique", "dominique.bernard@example.org")
 	tab.Choose("Formation professionnelle continue")
 	tab.Fill("Organisme de formation", "AFPA Lyon")
 	if status := tab.Follow("Enregistrer le candidat"); status != http.StatusOK || !tab.Has(`#candidat-liste option[selected]`) {
@@ -125,6 +131,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	// The board: one candidate waits for the jury, one has no dossier (R34).
 	tab.Follow("Suivi de la session")
 	mustSee(t, tab, "Bloqué : dossier manquant (règle R34)", "1 candidat attend la délibération du jury")
+	tab.Follow("Actualiser le tableau")
 	if !tab.Has(`[data-board-controls]:not([hidden])`) {
 		t.Error("the automatic refresh switch is not offered")
 	}
@@ -139,15 +146,17 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	if _, err := w.deliberate(ctx, sessionID, candidacyID, scope, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The page sets the period (30 s); the test shortens it to a second.
+	tab.Eval(`document.querySelector("[data-board]").setAttribute("data-board-refresh", "1")`, nil)
 	tab.Choose("Actualiser automatiquement")
-	deadline := time.Now().Add(45 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !tab.Has(`[data-status="delibere"]`) {
 		if time.Now().After(deadline) {
 			t.Fatal("the board did not show the deliberation after its automatic refresh")
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	mustSee(t, tab, "Tableau actualisé à", "Tous les CCP obtenus")
+	mustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
 	tab.Check("centre-suivi-delibere")
 }
 

@@ -4,9 +4,10 @@
 // The person switches it on (the toggle this script reveals): every
 // data-board-refresh seconds, while the page is visible, the page is asked
 // again and the content of [data-board-content] replaced; a polite status
-// says when. Nothing moves the focus. An answer that is not the page (the
-// session expired: a redirect to the login) stops the refresh and says to
-// reload, so that the browser goes through the login itself.
+// says when, in the server's time (data-board-time). Nothing moves the
+// focus. An answer that is not the page (the session expired: a redirect
+// to the login) stops the refresh and says to reload, so that the browser
+// goes through the login itself.
 (function () {
   "use strict";
 
@@ -17,18 +18,12 @@
     var toggle = controls && controls.querySelector("input[type=checkbox]");
     var status = board.querySelector("[data-board-status]");
     var content = board.querySelector("[data-board-content]");
-    var seconds = parseInt(board.getAttribute("data-board-refresh"), 10) || 30;
     if (!controls || !toggle || !status || !content) return;
     controls.hidden = false;
     var timer = null;
     var busy = false;
 
     function say(text) { status.textContent = text; }
-
-    function time() {
-      var d = new Date();
-      return d.getHours() + "\u00a0h\u00a0" + (d.getMinutes() < 10 ? "0" : "") + d.getMinutes();
-    }
 
     function stop(message) {
       if (timer) { clearInterval(timer); timer = null; }
@@ -48,7 +43,9 @@
           var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-board-content]");
           if (!fresh) throw new Error("no board in the answer");
           content.innerHTML = fresh.innerHTML;
-          say("Tableau actualisé à " + time() + ".");
+          // The server's time (Paris), not the browser's clock.
+          var at = content.querySelector("[data-board-time]");
+          say("Tableau actualisé" + (at ? " : état au " + at.getAttribute("data-board-time") : "") + ".");
         })
         .catch(function () {
           stop("L’actualisation automatique s’est arrêtée : rechargez la page (votre session a peut-être expiré).");
@@ -58,6 +55,7 @@
 
     toggle.addEventListener("change", function () {
       if (toggle.checked) {
+        var seconds = parseInt(board.getAttribute("data-board-refresh"), 10) || 30;
         timer = setInterval(refresh, seconds * 1000);
         say("Actualisation automatique activée, toutes les " + seconds + " secondes.");
       } else {
