@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -16,7 +18,6 @@ import (
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/svctest"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 )
 
 // The centre's screen tests drive the pages as a browser would (GET a
@@ -204,6 +205,22 @@ func (b *liveBackend) register(t *testing.T, c *http.Client, session, candidate,
 		}
 		return nil
 	})
+}
+
+// submitKnown is submit for a form naming a candidate: while the
+// assessment service has not learnt the candidate yet (CANDIDATE_UNKNOWN,
+// whose page says to wait a few seconds), it sends the form again.
+func submitKnown(t *testing.T, c *http.Client, base, path, action string, form url.Values) page {
+	t.Helper()
+	var last page
+	for deadline := time.Now().Add(svctest.WaitFor); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		last = submit(t, c, base, path, action, form)
+		if !strings.Contains(last.body, "CANDIDATE_UNKNOWN") {
+			return last
+		}
+		mustRefuse(t, "candidate not known yet", last, http.StatusBadRequest, "patientez quelques secondes")
+	}
+	return last
 }
 
 type pageError struct{ p page }

@@ -274,19 +274,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	must(t, "records", list, http.StatusOK, `data-candidate="`+durand+`"`, "Camille Marie", "12 mars 1994", "Formation professionnelle continue")
 
 	// Registered from the list, for CCP1 only, with an employer.
-	svcRegister := func(v url.Values) page {
-		var last page
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			last = submit(t, c, b.srv.URL, path, path, v)
-			if !strings.Contains(last.body, "CANDIDATE_UNKNOWN") {
-				break
-			}
-			// Before the candidate service's event arrives: what to do.
-			mustRefuse(t, "unknown yet", last, http.StatusBadRequest, "patientez quelques secondes")
-		}
-		return last
-	}
-	p = svcRegister(url.Values{"choix": {"liste"}, "candidat-liste": {durand}, "ccp": {"CCP1"}, "employeur": {"Transports Rhône"}})
+	p = submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {durand}, "ccp": {"CCP1"}, "employeur": {"Transports Rhône"}})
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("register from the list: %d\n%s", p.status, excerpt(p.body))
 	}
@@ -310,7 +298,10 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	others := get(t, otherCentre, b.srv.URL+"/centre/candidats")
 	i := strings.Index(others.body, `data-candidate="`) + len(`data-candidate="`)
 	foreign := others.body[i : i+36]
-	time.Sleep(200 * time.Millisecond) // let the assessment service learn it: the refusal must not depend on timing
+	// Once the assessment service knows the record (its centre registers
+	// it), this centre still gets CANDIDATE_UNKNOWN: its existence does
+	// not leak.
+	b.register(t, otherCentre, b.planSession(t, otherCentre), foreign, "")
 	p = submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {foreign}})
 	mustRefuse(t, "another centre's record", p, http.StatusBadRequest, "Un candidat enregistré par un autre centre ne peut pas être inscrit ici")
 	mustNot(t, "another centre's record", p, "Durand Camille Marie</option>")
@@ -328,7 +319,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 		return f
 	}())
 	third := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
-	p = svcRegister(url.Values{"choix": {"identifiant"}, "candidat-identifiant": {third}, "employeur": {"chimie du rhône"}})
+	p = submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {third}, "employeur": {"chimie du rhône"}})
 	mustRefuse(t, "R21 on a registration", p, http.StatusBadRequest, "Le juré Claire Roux a déclaré un lien (employeur) avec ce candidat", "règle R21")
 
 	// The dossiers: the candidate submits; the page shows it.
@@ -387,6 +378,12 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	mustNot(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), "Retirer Alice Martin", "Ajouter le juré")
 	mustNot(t, "candidacies frozen", get(t, c, b.srv.URL+page+"/candidatures"), "Inscrire le candidat")
 	mustRefuse(t, "open again", submit(t, c, b.srv.URL, page+"/suivi", page, open), http.StatusBadRequest, "déjà ouverte")
+	// A registration form read before the opening.
+	late2 := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
+	mustRefuse(t, "register once opened", submitKnown(t, c, b.srv.URL, page+"/suivi", page+"/candidatures", url.Values{"choix": {"identifiant"}, "candidat-identifiant": {late2}}),
+		http.StatusBadRequest, "ses candidatures ne peuvent plus changer")
+	mustRefuse(t, "jury once opened", submit(t, c, b.srv.URL, page+"/suivi", page+"/jury", jurorForm("juror-dan", "Dan Roy")),
+		http.StatusBadRequest, "son jury ne peut plus changer")
 
 	// The board: one candidacy waiting for the jury, one blocked by R34.
 	board := get(t, c, b.srv.URL+page+"/suivi")
@@ -411,6 +408,51 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	b.sign(t, id, "juror-alice")
 	b.sign(t, id, "juror-claire")
 	must(t, "closed", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "Close, procès-verbal signé", "la session est close")
+}
+
+func TestCentreVAEAdmissibility(t *testing.T) {
+	t.Parallel()
+	b := startLiveBackend(t)
+	c := b.centreClient(t, "CENTRE-69-001")
+	today := time.Now().In(paris)
+	form := url.Values{
+		"nom-naissance": {"Morel"}, "prenoms": {"Eli"}, "naissance": {"1990-01-02"}, "naissance-commune": {"Lyon"},
+		"naissance-pays": {"FR"}, "courriel": {"eli.morel@example.org"}, "voie": {"vae"},
+		"vae-decision": {today.AddDate(-1, 0, -10).Format(time.DateOnly)}, "vae-autorite": {"DREETS Auvergne-Rhône-Alpes"},
+		"request_id": {"5d0e1f5c-2b3a-4c4d-8e9f-0a1b2c3d4e5f"},
+	}
+	// R25: a decision older than a year is refused on the record.
+	p := submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	mustRefuse(t, "expired admissibility", p, http.StatusBadRequest, "valable un an à partir de sa date (règle R25)")
+	must(t, "expired admissibility keeps the form", p, http.StatusBadRequest, `value="DREETS Auvergne-Rhône-Alpes"`, `id="voie-vae" name="voie" value="vae" checked`)
+
+	// Valid today, lapsed before the session's first day: refused on the registration.
+	form.Set("vae-decision", today.AddDate(0, -11, -15).Format(time.DateOnly))
+	p = submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("VAE record: %d\n%s", p.status, excerpt(p.body))
+	}
+	// The same request id with other values is another request.
+	form.Set("prenoms", "Eliott")
+	mustRefuse(t, "request id reused", submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form),
+		http.StatusConflict, "déjà servi à enregistrer un autre candidat")
+	list := get(t, c, b.srv.URL+"/centre/candidats?fait=enregistre")
+	must(t, "VAE record", list, http.StatusOK, "Le candidat est enregistré", "Validation des acquis de l’expérience (VAE)")
+	i := strings.Index(list.body, `data-candidate="`) + len(`data-candidate="`)
+	morel := list.body[i : i+36]
+
+	title := b.title(t)
+	start := today.AddDate(0, 2, 0).Format(time.DateOnly)
+	s, err := b.assessment.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
+		Site: "Site", StartDate: start, EndDate: start,
+	}}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/centre/sessions/" + s.GetSession().GetId() + "/candidatures"
+	last := submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {morel}})
+	mustRefuse(t, "R25 on the registration", last, http.StatusBadRequest, "valable au premier jour de la session (règle R25)")
 }
 
 // withCSRF adds the CSRF token of page p to form.
