@@ -80,31 +80,30 @@ type centreNewCandidateData struct {
 	Refusal *centreRefusal
 }
 
-// candidateFields ties the API's fields to the form's.
+// candidateFields ties the API's fields to the form's, in the form's order.
 var candidateFields = []formField{
-	{"candidate.subject", "compte"},
 	{"candidate.birth_name", "nom-naissance"},
 	{"candidate.usage_name", "nom-usage"},
 	{"candidate.given_names", "prenoms"},
 	{"candidate.birth_date", "naissance"},
-	{"candidate.birth_place.commune", "naissance-commune"},
-	{"candidate.birth_place.country_code", "naissance-pays"},
 	{"candidate.birth_place", "naissance-commune"},
+	{"candidate.birth_place.country_code", "naissance-pays"},
+	{"candidate.subject", "compte"},
 	{"candidate.email", "courriel"},
 	{"candidate.phone", "telephone"},
+	{"candidate.postal_address", "adresse-ligne1"},
 	{"candidate.postal_address.lines[1]", "adresse-ligne2"},
-	{"candidate.postal_address.lines", "adresse-ligne1"},
 	{"candidate.postal_address.postal_code", "code-postal"},
 	{"candidate.postal_address.locality", "localite"},
 	{"candidate.postal_address.country_code", "adresse-pays"},
 	{"candidate.access_route", "voie-formation"},
+	{"candidate.training", "formation-organisme"},
 	{"candidate.training.organisation_siret", "formation-siret"},
 	{"candidate.training.start_date", "formation-debut"},
 	{"candidate.training.end_date", "formation-fin"},
-	{"candidate.training", "formation-organisme"},
+	{"candidate.vae_admissibility", "vae-decision"},
 	{"candidate.vae_admissibility.decided_by", "vae-autorite"},
 	{"candidate.vae_admissibility.reference", "vae-reference"},
-	{"candidate.vae_admissibility", "vae-decision"},
 }
 
 func routeOptions() []centreLinkKind {

@@ -27,7 +27,9 @@ type centreRefusal struct {
 }
 
 // formField ties an API field path (or the start of one: "candidate.given_names"
-// covers "candidate.given_names[1]") to the id of the form's field.
+// covers "candidate.given_names[1]") to the id of the form's field. A
+// form's list is in the order of its fields: the order of the error
+// summary.
 type formField struct{ api, id string }
 
 // centreHint returns the hint for a refusal's reason and metadata, "" for none.
@@ -54,21 +56,28 @@ func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRef
 	if hint != nil {
 		ref.Hint = hint(centreReason(err), errorMeta(err))
 	}
-	var errs []Field
-	seen := map[string]bool{}
-	for _, f := range fields {
-		for path, msg := range m.Fields {
-			if !seen[path] && coversPath(f.api, path) {
-				seen[path] = true
-				if fieldErrorIn(errs, f.id) == "" {
-					errs = append(errs, Field{ID: f.id, Message: msg})
-				}
+	// Each refused field goes to the form field of the longest API path
+	// that covers it; the errors follow the order of fields.
+	byID := map[string]string{}
+	for path, msg := range m.Fields {
+		best := -1
+		for i, f := range fields {
+			if coversPath(f.api, path) && (best < 0 || len(f.api) > len(fields[best].api)) {
+				best = i
 			}
 		}
-	}
-	for path, msg := range m.Fields {
-		if !seen[path] {
+		switch {
+		case best < 0:
 			ref.Others = append(ref.Others, msg)
+		case byID[fields[best].id] == "":
+			byID[fields[best].id] = msg
+		}
+	}
+	var errs []Field
+	for _, f := range fields {
+		if msg := byID[f.id]; msg != "" {
+			errs = append(errs, Field{ID: f.id, Message: msg})
+			delete(byID, f.id)
 		}
 	}
 	sort.Strings(ref.Others)
@@ -87,35 +96,22 @@ func coversPath(prefix, path string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[")
 }
 
-// fieldErrorIn returns the message of field id in errs, "" if none.
-func fieldErrorIn(errs []Field, id string) string {
-	return Page{Errors: errs}.FieldError(id)
-}
-
 // centreReason returns the ErrorInfo reason of err, "" when it has none.
-func centreReason(err error) string {
-	var s interface{ GRPCStatus() *status.Status }
-	if !errors.As(err, &s) {
-		return ""
-	}
-	for _, d := range s.GRPCStatus().Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
-}
+func centreReason(err error) string { return errorInfo(err).GetReason() }
 
 // errorMeta returns the ErrorInfo metadata of err (the juror, candidacy or
 // link a refusal names), nil when it has none.
-func errorMeta(err error) map[string]string {
+func errorMeta(err error) map[string]string { return errorInfo(err).GetMetadata() }
+
+// errorInfo returns the ErrorInfo detail of err, nil when it has none.
+func errorInfo(err error) *errdetails.ErrorInfo {
 	var s interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &s) {
 		return nil
 	}
 	for _, d := range s.GRPCStatus().Details() {
 		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetMetadata()
+			return info
 		}
 	}
 	return nil
