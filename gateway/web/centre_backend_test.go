@@ -40,7 +40,7 @@ type liveBackend struct {
 
 // startLiveBackend starts the services and the web application on a test
 // server; everything stops at cleanup.
-func startLiveBackend(t *testing.T) *liveBackend {
+func startLiveBackend(t testing.TB) *liveBackend {
 	t.Helper()
 	e := svctest.NewEnv(t)
 	dir := t.TempDir()
@@ -127,7 +127,7 @@ func startLiveBackend(t *testing.T) *liveBackend {
 // TITLE_UNKNOWN. It asks with a session that plans nothing: a CCP the
 // title does not have is refused with INVALID_ARGUMENT once the title is
 // known, TITLE_UNKNOWN before.
-func (b *liveBackend) waitForTitle(t *testing.T, id string) {
+func (b *liveBackend) waitForTitle(t testing.TB, id string) {
 	t.Helper()
 	title, err := b.certification.GetTitle(t.Context(), &certificationv1.GetTitleRequest{TitleId: id})
 	if err != nil {
@@ -149,7 +149,7 @@ func (b *liveBackend) waitForTitle(t *testing.T, id string) {
 // signIn opens a web session for p in c's cookie jar, with an access token
 // of the backend's issuer: the login round trip itself is tested in
 // login_test.go.
-func (b *liveBackend) signIn(t *testing.T, c *http.Client, p auth.Principal) {
+func (b *liveBackend) signIn(t testing.TB, c *http.Client, p auth.Principal) {
 	t.Helper()
 	token, err := b.env.Issuer.Issue(p, time.Hour)
 	if err != nil {

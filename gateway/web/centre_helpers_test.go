@@ -136,7 +136,7 @@ func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) 
 }
 
 // title returns the latest version of TP-00495.
-func (b *liveBackend) title(t *testing.T) *certificationv1.Title {
+func (b *liveBackend) title(t testing.TB) *certificationv1.Title {
 	t.Helper()
 	resp, err := b.certification.GetTitle(t.Context(), &certificationv1.GetTitleRequest{TitleId: "TP-00495"})
 	if err != nil {
