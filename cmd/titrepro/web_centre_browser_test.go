@@ -31,25 +31,25 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	if status := tab.Login(s.base, "centre", "agent-centre", w.centreID, "/centre/sessions"); status != http.StatusOK {
 		t.Fatalf("login landed on %s (%d)", tab.URL(), status)
 	}
-	mustSee(t, tab, "Aucune session pour le moment")
+	centreMustSee(t, tab, "Aucune session pour le moment")
 	tab.Check("centre-sessions-vide")
 
 	// Plan a session titre, from today for two days.
 	tab.Follow("Planifier une session")
-	mustSee(t, tab, "Étape 1 sur 2")
+	centreMustSee(t, tab, "Étape 1 sur 2")
 	tab.Check("centre-planifier-titre")
 	tab.Follow("Continuer")
-	mustSee(t, tab, "Étape 2 sur 2")
+	centreMustSee(t, tab, "Étape 2 sur 2")
 	today := time.Now()
 	tab.Choose("Session titre")
 	tab.Fill("Site de la plateforme technique", "AFPA Lyon Vénissieux")
-	setDate(tab, "debut", today)
-	setDate(tab, "fin", today.AddDate(0, 0, 1))
+	centreSetDate(tab, "debut", today)
+	centreSetDate(tab, "fin", today.AddDate(0, 0, 1))
 	tab.Check("centre-planifier-session")
 	if status := tab.Follow("Planifier la session"); status != http.StatusOK || !strings.Contains(tab.URL(), "/centre/sessions/") {
 		t.Fatalf("planning: %d at %s", status, tab.URL())
 	}
-	mustSee(t, tab, "Session planifiée", "il en faut au moins deux (règle R19)")
+	centreMustSee(t, tab, "Session planifiée", "il en faut au moins deux (règle R19)")
 	tab.Check("centre-session-planifiee")
 	sessionURL := strings.TrimSuffix(tab.URL(), "?planifiee=1")
 	sessionID := sessionURL[strings.LastIndex(sessionURL, "/")+1:]
@@ -63,21 +63,21 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	// Compose the jury: a refusal first (R16: an habilitation for another title).
 	tab.Follow("Jury")
 	tab.Check("centre-jury-vide")
-	fillJuror(tab, w.subjects[asJuror1], "Alice Martin", today)
+	centreFillJuror(tab, w.subjects[asJuror1], "Alice Martin", today)
 	tab.Fill("Titre de l’habilitation", "TP-01281")
 	if status := tab.Follow("Ajouter le juré au jury"); status != http.StatusBadRequest {
 		t.Errorf("an habilitation for another title: %d; want 400", status)
 	}
-	mustSee(t, tab, "règle R16")
+	centreMustSee(t, tab, "règle R16")
 	tab.Check("centre-jury-refus-r16")
 	tab.Fill("Titre de l’habilitation", w.title.GetId())
 	tab.Follow("Ajouter le juré au jury")
-	mustSee(t, tab, "Le juré a été ajouté au jury.", "Alice Martin")
-	fillJuror(tab, w.subjects[asJuror2], "Bruno Petit", today)
+	centreMustSee(t, tab, "Le juré a été ajouté au jury.", "Alice Martin")
+	centreFillJuror(tab, w.subjects[asJuror2], "Bruno Petit", today)
 	tab.Eval(`document.getElementById("lien-1-nature").value = "employeur"`, nil) // a select: as the person picks it
 	tab.Fill("Organisme, employeur ou identifiant du lien 1", "Chimie du Rhône")
 	tab.Follow("Ajouter le juré au jury")
-	mustSee(t, tab, "Bruno Petit", "Employeur : Chimie du Rhône")
+	centreMustSee(t, tab, "Bruno Petit", "Employeur : Chimie du Rhône")
 	tab.Check("centre-jury")
 
 	// A candidate record of the centre, registered from the session's page.
@@ -87,7 +87,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Check("centre-candidat-nouveau")
 	tab.Fill("Nom de naissance", "Bernard")
 	tab.Fill("Prénoms", "Dominique")
-	setDate(tab, "naissance", time.Date(1994, 3, 12, 0, 0, 0, 0, time.UTC))
+	centreSetDate(tab, "naissance", time.Date(1994, 3, 12, 0, 0, 0, 0, time.UTC))
 	tab.Fill("Commune de naissance", "Lyon")
 	tab.Fill("Adresse électronique", "dominique.bernard@example.org")
 	tab.Choose("Formation professionnelle continue")
@@ -95,7 +95,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	if status := tab.Follow("Enregistrer le candidat"); status != http.StatusOK || !tab.Has(`#candidat-liste option[selected]`) {
 		t.Fatalf("candidate record: %d at %s", status, tab.URL())
 	}
-	registerInTheBrowser(t, tab, "centre-candidat-liste")
+	centreRegisterInTheBrowser(t, tab, "centre-candidat-liste")
 
 	// A person who registered themselves gives the centre their id.
 	selfID, err := w.registerCandidate(ctx)
@@ -104,8 +104,8 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	}
 	tab.Choose("Une personne enregistrée elle-même, par son identifiant")
 	tab.Fill("Identifiant communiqué par le candidat", selfID)
-	registerInTheBrowser(t, tab, "")
-	mustSee(t, tab, "Dossiers professionnels déposés : 0 sur 2")
+	centreRegisterInTheBrowser(t, tab, "")
+	centreMustSee(t, tab, "Dossiers professionnels déposés : 0 sur 2")
 	tab.Check("centre-candidatures")
 
 	// The self-registered candidate submits their dossier.
@@ -118,19 +118,19 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab.Open(sessionURL + "/candidatures")
-	mustSee(t, tab, "Dossiers professionnels déposés : 1 sur 2")
+	centreMustSee(t, tab, "Dossiers professionnels déposés : 1 sur 2")
 
 	// Open the session.
 	tab.Follow("La session")
-	mustSee(t, tab, "Le jury compte 2 membres habilités.", "2 candidats inscrits.")
+	centreMustSee(t, tab, "Le jury compte 2 membres habilités.", "2 candidats inscrits.")
 	tab.Check("centre-session-avant-ouverture")
 	tab.Follow("Ouvrir la session")
-	mustSee(t, tab, "La session est ouverte")
+	centreMustSee(t, tab, "La session est ouverte")
 	tab.Check("centre-session-ouverte")
 
 	// The board: one candidate waits for the jury, one has no dossier (R34).
 	tab.Follow("Suivi de la session")
-	mustSee(t, tab, "Bloqué : dossier manquant (règle R34)", "1 candidat attend la délibération du jury")
+	centreMustSee(t, tab, "Bloqué : dossier manquant (règle R34)", "1 candidat attend la délibération du jury")
 	tab.Follow("Actualiser le tableau")
 	if !tab.Has(`[data-board-controls]:not([hidden])`) {
 		t.Error("the automatic refresh switch is not offered")
@@ -156,12 +156,12 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	mustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
+	centreMustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
 	tab.Check("centre-suivi-delibere")
 }
 
-// mustSee fails unless the page's main content says every want.
-func mustSee(t *testing.T, tab *browsertest.Tab, want ...string) {
+// centreMustSee fails unless the page's main content says every want.
+func centreMustSee(t *testing.T, tab *browsertest.Tab, want ...string) {
 	t.Helper()
 	text := tab.MainText()
 	for _, w := range want {
@@ -171,33 +171,33 @@ func mustSee(t *testing.T, tab *browsertest.Tab, want ...string) {
 	}
 }
 
-// setDate sets the date field id: a date field's typed format follows the
+// centreSetDate sets the date field id: a date field's typed format follows the
 // browser's locale, so the test sets its value as the picker would.
-func setDate(tab *browsertest.Tab, id string, d time.Time) {
+func centreSetDate(tab *browsertest.Tab, id string, d time.Time) {
 	tab.Eval(fmt.Sprintf(`(e => { e.value = %q; e.dispatchEvent(new Event("change", {bubbles: true})); })(document.getElementById(%q))`, d.Format(time.DateOnly), id), nil)
 }
 
-// fillJuror fills the jury form for a juror of the workflow's title,
+// centreFillJuror fills the jury form for a juror of the workflow's title,
 // habilitated a year either side of today.
-func fillJuror(tab *browsertest.Tab, subject, name string, today time.Time) {
+func centreFillJuror(tab *browsertest.Tab, subject, name string, today time.Time) {
 	tab.Fill("Identifiant de connexion du juré", subject)
 	tab.Fill("Nom du juré", name)
 	tab.Fill("Numéro d’habilitation", "HAB-69-"+name[:1])
-	setDate(tab, "hab-debut", today.AddDate(-1, 0, 0))
-	setDate(tab, "hab-fin", today.AddDate(1, 0, 0))
+	centreSetDate(tab, "hab-debut", today.AddDate(-1, 0, 0))
+	centreSetDate(tab, "hab-fin", today.AddDate(1, 0, 0))
 }
 
-// registerInTheBrowser sends the registration form until the assessment
+// centreRegisterInTheBrowser sends the registration form until the assessment
 // service knows the candidate (its refusal while the candidate service's
 // event is on its way says to wait a few seconds), checking the refusal's
 // screen once as name when name is not empty.
-func registerInTheBrowser(t *testing.T, tab *browsertest.Tab, name string) {
+func centreRegisterInTheBrowser(t *testing.T, tab *browsertest.Tab, name string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		status := tab.Follow("Inscrire le candidat")
 		if status == http.StatusOK {
-			mustSee(t, tab, "Le candidat est inscrit à la session")
+			centreMustSee(t, tab, "Le candidat est inscrit à la session")
 			return
 		}
 		if !strings.Contains(tab.MainText(), "patientez quelques secondes") || time.Now().After(deadline) {

@@ -42,7 +42,7 @@ func BenchmarkCentrePages(b *testing.B) {
 		}
 	}
 	for i := range 30 {
-		c, err := lb.candidate.CreateCandidate(b.Context(), &candidatev1.CreateCandidateRequest{Candidate: candidateRecord(fmt.Sprintf("Nom%02d", i), "AFPA Lyon")}, as)
+		c, err := lb.candidate.CreateCandidate(b.Context(), &candidatev1.CreateCandidateRequest{Candidate: centreCandidateRecord(fmt.Sprintf("Nom%02d", i), "AFPA Lyon")}, as)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func BenchmarkCentrePages(b *testing.B) {
 		{"candidacies", "/centre/sessions/" + id + "/candidatures"},
 		{"board", "/centre/sessions/" + id + "/suivi"},
 		{"candidates", "/centre/candidats"},
-		{"plan-step-2", planPath + "?titre=" + url.QueryEscape(titleKey(t.GetId(), t.GetVersion()))},
+		{"plan-step-2", centrePlanPath + "?titre=" + url.QueryEscape(centreTitleKey(t.GetId(), t.GetVersion()))},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			var durations []time.Duration

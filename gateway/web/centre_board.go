@@ -20,8 +20,8 @@ import (
 // (R49). It shows what the centre may read, refreshed by a link or, when
 // the person switches it on, every 30 seconds by static/js/centre-board.js.
 
-// boardRefresh is the period of the optional automatic refresh, in seconds.
-const boardRefresh = 30
+// centreBoardRefresh is the period of the optional automatic refresh, in seconds.
+const centreBoardRefresh = 30
 
 // centreBoardData is the board's data.
 type centreBoardData struct {
@@ -79,7 +79,7 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := newCentreSession(s, t)
-	data := centreBoardData{Session: v, Nav: newCentreNav(v, "suivi"), Now: time.Now(), Refresh: boardRefresh, Total: len(candidacies)}
+	data := centreBoardData{Session: v, Nav: newCentreNav(v, "suivi"), Now: time.Now(), Refresh: centreBoardRefresh, Total: len(candidacies)}
 	for _, c := range candidacies {
 		row := centreBoardRow{centreCandidacy: newCentreCandidacy(c)}
 		switch {
@@ -87,7 +87,7 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 			row.Status = "delibere"
 			data.Deliberated++
 			for _, d := range c.GetDeliberation().GetCcpDecisions() {
-				row.Decisions = append(row.Decisions, d.GetCcpCode()+" "+ccpOutcomeLabel(d.GetOutcome()))
+				row.Decisions = append(row.Decisions, d.GetCcpCode()+" "+centreCCPOutcomeLabel(d.GetOutcome()))
 			}
 		case !row.Dossier:
 			row.Status = "dossier"

@@ -64,7 +64,7 @@ func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
 		}
 	}
 	if d := c.GetDeliberation(); d != nil {
-		v.Outcome = titleOutcomeLabel(d.GetTitleOutcome())
+		v.Outcome = centreOutcomeLabel(d.GetTitleOutcome())
 	}
 	return v
 }
@@ -124,7 +124,7 @@ func (a *App) centreShowCandidacies(w http.ResponseWriter, r *http.Request, stat
 		data.Candidacies = append(data.Candidacies, cv)
 	}
 	if v.Planned {
-		data.CCPs = ccpOptions(v.CCPs, form.CCPs)
+		data.CCPs = centreCCPOptions(v.CCPs, form.CCPs)
 		if data.Offer, data.More, err = a.centreCandidateOffer(ctx, registered, form.Listed); err != nil {
 			a.fail(w, r, err)
 			return
@@ -146,14 +146,14 @@ func (a *App) centreCandidateOffer(ctx context.Context, registered map[string]bo
 		if registered[c.GetId()] {
 			continue
 		}
-		out = append(out, centreCandidateOption{ID: c.GetId(), Label: candidateLabel(c), Selected: c.GetId() == selected})
+		out = append(out, centreCandidateOption{ID: c.GetId(), Label: centreCandidateLabel(c), Selected: c.GetId() == selected})
 	}
 	return out, resp.GetNextPageToken() != "", nil
 }
 
-// candidateLabel names a candidate record: usage (or birth) name, given
+// centreCandidateLabel names a candidate record: usage (or birth) name, given
 // names, birth date.
-func candidateLabel(c *candidatev1.Candidate) string {
+func centreCandidateLabel(c *candidatev1.Candidate) string {
 	name := c.GetBirthName()
 	if c.GetUsageName() != "" {
 		name = c.GetUsageName() + " (née ou né " + c.GetBirthName() + ")"
@@ -215,7 +215,7 @@ func (a *App) centreRegister(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/centre/sessions/"+id+"/candidatures?fait=inscrit", http.StatusSeeOther)
 		return
 	}
-	fields := []formField{{"candidacy.candidate_id", candidateField}, {"candidacy.ccp_codes", "ccp-1"}, {"candidacy.employer", "employeur"}}
+	fields := []centreFormField{{"candidacy.candidate_id", candidateField}, {"candidacy.ccp_codes", "ccp-1"}, {"candidacy.employer", "employeur"}}
 	ref, errs, status, ok := centreRefusalOf(err, fields, a.centreRegisterHintFor(ctx, id))
 	if !ok {
 		a.fail(w, r, err)
@@ -242,7 +242,7 @@ func (a *App) centreRegisterHintFor(ctx context.Context, id string) centreHint {
 					}
 				}
 			}
-			return who + " a déclaré un lien (" + strings.ToLower(linkKindOfName(meta["link_kind"])) + ") avec ce candidat : il ne pourrait ni l’évaluer ni délibérer à son sujet (règle R21). Retirez ce juré du jury depuis la page « Jury », ou inscrivez le candidat à une autre session."
+			return who + " a déclaré un lien (" + strings.ToLower(centreLinkKindOfName(meta["link_kind"])) + ") avec ce candidat : il ne pourrait ni l’évaluer ni délibérer à son sujet (règle R21). Retirez ce juré du jury depuis la page « Jury », ou inscrivez le candidat à une autre session."
 		case "CANDIDATE_UNKNOWN":
 			return "Le service des sessions ne connaît pas ce candidat. S’il vient d’être enregistré, patientez quelques secondes puis envoyez de nouveau le formulaire ; sinon, vérifiez l’identifiant communiqué par le candidat. Un candidat enregistré par un autre centre ne peut pas être inscrit ici."
 		case "VAE_ADMISSIBILITY_EXPIRED":

@@ -36,7 +36,7 @@ type centreCandidateRow struct {
 // oldest first, a page at a time.
 func (a *App) centreCandidates(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("page")
-	if len(token) > maxPageToken {
+	if len(token) > centreMaxPageToken {
 		a.notFound(w, r)
 		return
 	}
@@ -55,7 +55,7 @@ func (a *App) centreCandidates(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Candidates = append(data.Candidates, centreCandidateRow{
 			ID: c.GetId(), Name: name, GivenNames: strings.Join(c.GetGivenNames(), " "),
-			BirthDate: c.GetBirthDate(), Route: accessRouteLabel(c.GetAccessRoute()), Created: c.GetCreateTime().AsTime(),
+			BirthDate: c.GetBirthDate(), Route: centreAccessRouteLabel(c.GetAccessRoute()), Created: c.GetCreateTime().AsTime(),
 		})
 	}
 	a.render(w, r, http.StatusOK, "centre_candidates", Page{Title: "Candidats enregistrés par le centre", Data: data})
@@ -80,8 +80,8 @@ type centreNewCandidateData struct {
 	Refusal *centreRefusal
 }
 
-// candidateFields ties the API's fields to the form's, in the form's order.
-var candidateFields = []formField{
+// centreCandidateFields ties the API's fields to the form's, in the form's order.
+var centreCandidateFields = []centreFormField{
 	{"candidate.birth_name", "nom-naissance"},
 	{"candidate.usage_name", "nom-usage"},
 	{"candidate.given_names", "prenoms"},
@@ -106,9 +106,9 @@ var candidateFields = []formField{
 	{"candidate.vae_admissibility.reference", "vae-reference"},
 }
 
-func routeOptions() []centreLinkKind {
+func centreRouteOptions() []centreLinkKind {
 	var out []centreLinkKind
-	for _, r := range accessRoutes {
+	for _, r := range centreAccessRoutes {
 		out = append(out, centreLinkKind{r.Value, r.Label})
 	}
 	return out
@@ -124,7 +124,7 @@ func (a *App) centreNewCandidate(w http.ResponseWriter, r *http.Request) {
 func (a *App) centreShowNewCandidate(w http.ResponseWriter, r *http.Request, status int, form centreCandidateForm, errs []Field, refusal *centreRefusal) {
 	a.render(w, r, status, "centre_candidate_new", Page{
 		Title: "Enregistrer un candidat", Errors: errs,
-		Data: centreNewCandidateData{Form: form, Routes: routeOptions(), Refusal: refusal},
+		Data: centreNewCandidateData{Form: form, Routes: centreRouteOptions(), Refusal: refusal},
 	})
 }
 
@@ -169,7 +169,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		c.PostalAddress = addr
 	}
 	var errs []Field
-	for _, ar := range accessRoutes {
+	for _, ar := range centreAccessRoutes {
 		if ar.Value == form.Route {
 			c.AccessRoute = ar.Route
 		}
@@ -201,7 +201,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/centre/candidats?fait=enregistre", http.StatusSeeOther)
 		return
 	}
-	ref, errs, status, ok := centreRefusalOf(err, candidateFields, centreCandidateHint)
+	ref, errs, status, ok := centreRefusalOf(err, centreCandidateFields, centreCandidateHint)
 	if !ok {
 		a.fail(w, r, err)
 		return

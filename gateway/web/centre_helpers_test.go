@@ -37,9 +37,9 @@ func (b *liveBackend) centreClient(t *testing.T, centre string) *http.Client {
 	return c
 }
 
-// submit GETs the page at path, then POSTs form to action with that
+// centreSubmit GETs the page at path, then POSTs form to action with that
 // page's CSRF token, as the browser sends the form the page shows.
-func submit(t *testing.T, c *http.Client, base, path, action string, form url.Values) page {
+func centreSubmit(t *testing.T, c *http.Client, base, path, action string, form url.Values) page {
 	t.Helper()
 	p := get(t, c, base+path)
 	m := csrfInput.FindStringSubmatch(p.body)
@@ -52,29 +52,29 @@ func submit(t *testing.T, c *http.Client, base, path, action string, form url.Va
 	return do(t, c, req)
 }
 
-// must fails unless p has status and every want in its body.
-func must(t *testing.T, what string, p page, status int, want ...string) {
+// centreMust fails unless p has status and every want in its body.
+func centreMust(t *testing.T, what string, p page, status int, want ...string) {
 	t.Helper()
 	if p.status != status {
-		t.Errorf("%s: status %d, want %d\n%s", what, p.status, status, excerpt(p.body))
+		t.Errorf("%s: status %d, want %d\n%s", what, p.status, status, centreExcerpt(p.body))
 	}
 	for _, w := range want {
 		if !strings.Contains(p.body, w) {
-			t.Errorf("%s: page lacks %q\n%s", what, w, excerpt(p.body))
+			t.Errorf("%s: page lacks %q\n%s", what, w, centreExcerpt(p.body))
 		}
 	}
 }
 
-// mustRefuse fails unless p has status and shows a refusal (the alert at
+// centreMustRefuse fails unless p has status and shows a refusal (the alert at
 // the top of the page) saying every want.
-func mustRefuse(t *testing.T, what string, p page, status int, want ...string) {
+func centreMustRefuse(t *testing.T, what string, p page, status int, want ...string) {
 	t.Helper()
 	if p.status != status {
-		t.Errorf("%s: status %d, want %d\n%s", what, p.status, status, excerpt(p.body))
+		t.Errorf("%s: status %d, want %d\n%s", what, p.status, status, centreExcerpt(p.body))
 	}
 	i := strings.Index(p.body, `data-refusal>`)
 	if i < 0 {
-		t.Errorf("%s: no refusal shown\n%s", what, excerpt(p.body))
+		t.Errorf("%s: no refusal shown\n%s", what, centreExcerpt(p.body))
 		return
 	}
 	alert := p.body[i:]
@@ -86,8 +86,8 @@ func mustRefuse(t *testing.T, what string, p page, status int, want ...string) {
 	}
 }
 
-// mustNot fails when any of unwanted is in p's body.
-func mustNot(t *testing.T, what string, p page, unwanted ...string) {
+// centreMustNot fails when any of unwanted is in p's body.
+func centreMustNot(t *testing.T, what string, p page, unwanted ...string) {
 	t.Helper()
 	for _, w := range unwanted {
 		if strings.Contains(p.body, w) {
@@ -96,8 +96,8 @@ func mustNot(t *testing.T, what string, p page, unwanted ...string) {
 	}
 }
 
-// excerpt is the <main> of a page, for failure messages.
-func excerpt(body string) string {
+// centreExcerpt is the <main> of a page, for failure messages.
+func centreExcerpt(body string) string {
 	if i := strings.Index(body, `<main`); i >= 0 {
 		body = body[i:]
 	}
@@ -110,14 +110,14 @@ func excerpt(body string) string {
 	return body
 }
 
-var sessionLocation = regexp.MustCompile(`^/centre/sessions/([0-9a-f-]{36})\?planifiee=1$`)
+var centreSessionLocation = regexp.MustCompile(`^/centre/sessions/([0-9a-f-]{36})\?planifiee=1$`)
 
 // planSession plans a session through the planning form and returns its
 // id: TP-00495, from today for two days (CCP session when ccps are given).
 func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) string {
 	t.Helper()
 	title := b.title(t)
-	key := titleKey(title.GetId(), title.GetVersion())
+	key := centreTitleKey(title.GetId(), title.GetVersion())
 	today := time.Now().In(paris)
 	form := url.Values{
 		"titre": {key}, "type": {"titre"}, "site": {"AFPA Lyon Vénissieux"},
@@ -127,10 +127,10 @@ func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) 
 		form.Set("type", "ccp")
 		form["ccp"] = ccps
 	}
-	p := submit(t, c, b.srv.URL, planPath+"?titre="+url.QueryEscape(key), planPath, form)
-	m := sessionLocation.FindStringSubmatch(p.header.Get("Location"))
+	p := centreSubmit(t, c, b.srv.URL, centrePlanPath+"?titre="+url.QueryEscape(key), centrePlanPath, form)
+	m := centreSessionLocation.FindStringSubmatch(p.header.Get("Location"))
 	if p.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("plan a session: %d %q\n%s", p.status, p.header.Get("Location"), excerpt(p.body))
+		t.Fatalf("plan a session: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
 	}
 	return m[1]
 }
@@ -145,9 +145,9 @@ func (b *liveBackend) title(t testing.TB) *certificationv1.Title {
 	return resp.GetTitle()
 }
 
-// jurorForm is the jury form for a habilitated juror of TP-00495 valid a
+// centreJurorValues is the jury form for a habilitated juror of TP-00495 valid a
 // year either side of today.
-func jurorForm(subject, name string) url.Values {
+func centreJurorValues(subject, name string) url.Values {
 	today := time.Now().In(paris)
 	return url.Values{
 		"action": {"ajouter"}, "jure-identifiant": {subject}, "jure-nom": {name},
@@ -161,9 +161,9 @@ func jurorForm(subject, name string) url.Values {
 func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, form url.Values) {
 	t.Helper()
 	path := "/centre/sessions/" + session + "/jury"
-	p := submit(t, c, b.srv.URL, path, path, form)
+	p := centreSubmit(t, c, b.srv.URL, path, path, form)
 	if p.status != http.StatusSeeOther {
-		t.Fatalf("add juror %s: %d\n%s", form.Get("jure-identifiant"), p.status, excerpt(p.body))
+		t.Fatalf("add juror %s: %d\n%s", form.Get("jure-identifiant"), p.status, centreExcerpt(p.body))
 	}
 }
 
@@ -171,19 +171,19 @@ func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, for
 // (subject) and returns its id.
 func (b *liveBackend) selfRegistered(t *testing.T, subject, birthName, organisation string) string {
 	t.Helper()
-	resp, err := b.candidate.CreateCandidate(t.Context(), &candidatev1.CreateCandidateRequest{Candidate: candidateRecord(birthName, organisation)},
-		b.env.As(t, candidatePrincipal(subject)))
+	resp, err := b.candidate.CreateCandidate(t.Context(), &candidatev1.CreateCandidateRequest{Candidate: centreCandidateRecord(birthName, organisation)},
+		b.env.As(t, centreCandidatePrincipal(subject)))
 	if err != nil {
 		t.Fatalf("self-registration: %v", err)
 	}
 	return resp.GetCandidate().GetId()
 }
 
-func candidatePrincipal(subject string) auth.Principal {
+func centreCandidatePrincipal(subject string) auth.Principal {
 	return auth.Principal{Subject: subject, Roles: []auth.Role{auth.RoleCandidate}}
 }
 
-func candidateRecord(birthName, organisation string) *candidatev1.Candidate {
+func centreCandidateRecord(birthName, organisation string) *candidatev1.Candidate {
 	return &candidatev1.Candidate{
 		BirthName: birthName, GivenNames: []string{"Camille"}, BirthDate: "1994-03-12",
 		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
@@ -199,34 +199,34 @@ func (b *liveBackend) register(t *testing.T, c *http.Client, session, candidate,
 	t.Helper()
 	path := "/centre/sessions/" + session + "/candidatures"
 	svctest.Eventually(t, "registration of "+candidate, func() error {
-		p := submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {candidate}, "employeur": {employer}})
+		p := centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {candidate}, "employeur": {employer}})
 		if p.status != http.StatusSeeOther {
-			return &pageError{p}
+			return &centrePageError{p}
 		}
 		return nil
 	})
 }
 
-// submitKnown is submit for a form naming a candidate: while the
+// centreSubmitKnown is centreSubmit for a form naming a candidate: while the
 // assessment service has not learnt the candidate yet (CANDIDATE_UNKNOWN,
 // whose page says to wait a few seconds), it sends the form again.
-func submitKnown(t *testing.T, c *http.Client, base, path, action string, form url.Values) page {
+func centreSubmitKnown(t *testing.T, c *http.Client, base, path, action string, form url.Values) page {
 	t.Helper()
 	var last page
 	for deadline := time.Now().Add(svctest.WaitFor); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		last = submit(t, c, base, path, action, form)
+		last = centreSubmit(t, c, base, path, action, form)
 		if !strings.Contains(last.body, "CANDIDATE_UNKNOWN") {
 			return last
 		}
-		mustRefuse(t, "candidate not known yet", last, http.StatusBadRequest, "patientez quelques secondes")
+		centreMustRefuse(t, "candidate not known yet", last, http.StatusBadRequest, "patientez quelques secondes")
 	}
 	return last
 }
 
-type pageError struct{ p page }
+type centrePageError struct{ p page }
 
-func (e *pageError) Error() string {
-	return "status " + http.StatusText(e.p.status) + "\n" + excerpt(e.p.body)
+func (e *centrePageError) Error() string {
+	return "status " + http.StatusText(e.p.status) + "\n" + centreExcerpt(e.p.body)
 }
 
 // candidacyOf returns the id of candidate's candidacy in session.
@@ -250,7 +250,7 @@ func (b *liveBackend) candidacyOf(t *testing.T, centre, session, candidate strin
 // snapshot reaches the candidacy (R34).
 func (b *liveBackend) submitDossier(t *testing.T, centre, subject, candidate, session, candidacy string) {
 	t.Helper()
-	as := b.env.As(t, candidatePrincipal(subject))
+	as := b.env.As(t, centreCandidatePrincipal(subject))
 	title := b.title(t)
 	var d *portfoliov1.Dossier
 	svctest.Eventually(t, "the dossier is created", func() error {
@@ -283,7 +283,7 @@ func (b *liveBackend) submitDossier(t *testing.T, centre, subject, candidate, se
 		resp, err := b.assessment.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: session, CandidacyId: candidacy},
 			b.env.As(t, centrePrincipal(centre)))
 		if err == nil && resp.GetCandidacy().GetDossierSnapshotId() == "" {
-			return errNotYet
+			return centreErrNotYet
 		}
 		return err
 	})
@@ -334,8 +334,8 @@ func (b *liveBackend) sign(t *testing.T, session, juror string) {
 	}
 }
 
-var errNotYet = &notYet{}
+var centreErrNotYet = &centreNotYet{}
 
-type notYet struct{}
+type centreNotYet struct{}
 
-func (*notYet) Error() string { return "not yet" }
+func (*centreNotYet) Error() string { return "not yet" }

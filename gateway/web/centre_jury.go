@@ -18,10 +18,10 @@ import (
 // "retirer" (withdraw the juror named by "jure").
 
 const (
-	// juryLinkRows is the number of empty link rows the form offers.
-	juryLinkRows = 2
-	// maxLinkRows is the service's bound on declared links (jury.maxLinks).
-	maxLinkRows = 50
+	// centreJuryLinkRows is the number of empty link rows the form offers.
+	centreJuryLinkRows = 2
+	// centreMaxLinkRows is the service's bound on declared links (jury.maxLinks).
+	centreMaxLinkRows = 50
 )
 
 // centreJuryData is the jury page's data.
@@ -61,18 +61,18 @@ type centreLinkRow struct {
 // centreLinkKind is an option of the kind select.
 type centreLinkKind struct{ Value, Label string }
 
-func linkKindOptions() []centreLinkKind {
+func centreLinkKindOptions() []centreLinkKind {
 	out := []centreLinkKind{{"", "Aucun lien"}}
-	for _, k := range linkKinds {
+	for _, k := range centreLinkKinds {
 		out = append(out, centreLinkKind{k.Value, k.Label})
 	}
 	return out
 }
 
-// emptyLinkRows returns rows followed by more empty rows, within
-// maxLinkRows rows in all.
-func emptyLinkRows(rows []centreLinkRow, more int) []centreLinkRow {
-	for i := 0; i < more && len(rows) < maxLinkRows; i++ {
+// centreMoreLinkRows returns rows followed by more empty rows, within
+// centreMaxLinkRows rows in all.
+func centreMoreLinkRows(rows []centreLinkRow, more int) []centreLinkRow {
+	for i := 0; i < more && len(rows) < centreMaxLinkRows; i++ {
 		rows = append(rows, centreLinkRow{N: len(rows) + 1})
 	}
 	return rows
@@ -103,7 +103,7 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	v := newCentreSession(s, t)
-	data := centreJuryData{Session: v, Nav: newCentreNav(v, "jury"), LinkKinds: linkKindOptions(), Refusal: refusal}
+	data := centreJuryData{Session: v, Nav: newCentreNav(v, "jury"), LinkKinds: centreLinkKindOptions(), Refusal: refusal}
 	switch r.URL.Query().Get("fait") {
 	case "ajoute":
 		data.Done = "Le juré a été ajouté au jury."
@@ -118,12 +118,12 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 			Assigned: j.GetAssignTime().AsTime(),
 		}
 		for _, l := range j.GetDeclaredLinks() {
-			cj.Links = append(cj.Links, linkKindLabel(l.GetKind())+" : "+l.GetValue())
+			cj.Links = append(cj.Links, centreLinkKindLabel(l.GetKind())+" : "+l.GetValue())
 		}
 		data.Jurors = append(data.Jurors, cj)
 	}
 	if form == nil {
-		form = &centreJurorForm{HabTitle: v.TitleID, Links: emptyLinkRows(nil, juryLinkRows)}
+		form = &centreJurorForm{HabTitle: v.TitleID, Links: centreMoreLinkRows(nil, centreJuryLinkRows)}
 	}
 	data.Form = *form
 	a.render(w, r, status, "centre_jury", Page{Title: "Jury — " + v.Type + " du " + CivilDateFR(v.Start), Errors: errs, Data: data})
@@ -181,14 +181,14 @@ func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) 
 		Habilitation: &assessmentv1.Habilitation{Number: form.HabNumber, TitleId: form.HabTitle, ValidFrom: form.HabFrom, ValidTo: form.HabTo},
 	}
 	// The rows of links: each row the form sent, in order (at most
-	// maxLinkRows); those with a kind or a value are declared.
-	fields := []formField{
+	// centreMaxLinkRows); those with a kind or a value are declared.
+	fields := []centreFormField{
 		{"juror.subject", "jure-identifiant"}, {"juror.display_name", "jure-nom"},
 		{"juror.habilitation.number", "hab-numero"}, {"juror.habilitation.title_id", "hab-titre"},
 		{"juror.habilitation.valid_from", "hab-debut"}, {"juror.habilitation.valid_to", "hab-fin"},
 	}
 	var errs []Field
-	for n := 1; n <= maxLinkRows; n++ {
+	for n := 1; n <= centreMaxLinkRows; n++ {
 		p := "lien-" + strconv.Itoa(n)
 		if !r.PostForm.Has(p + "-nature") {
 			break
@@ -199,7 +199,7 @@ func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) 
 			continue
 		}
 		kind := assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED
-		for _, k := range linkKinds {
+		for _, k := range centreLinkKinds {
 			if k.Value == row.Kind {
 				kind = k.Kind
 			}
@@ -211,18 +211,18 @@ func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) 
 		i := strconv.Itoa(len(juror.DeclaredLinks))
 		juror.DeclaredLinks = append(juror.DeclaredLinks, &assessmentv1.DeclaredLink{Kind: kind, Value: row.Value})
 		fields = append(fields,
-			formField{"juror.declared_links[" + i + "].kind", p + "-nature"},
-			formField{"juror.declared_links[" + i + "].value", p + "-valeur"},
-			formField{"juror.declared_links[" + i + "]", p + "-valeur"})
+			centreFormField{"juror.declared_links[" + i + "].kind", p + "-nature"},
+			centreFormField{"juror.declared_links[" + i + "].value", p + "-valeur"},
+			centreFormField{"juror.declared_links[" + i + "]", p + "-valeur"})
 	}
-	fields = append(fields, formField{"juror.declared_links", "lien-1-nature"})
+	fields = append(fields, centreFormField{"juror.declared_links", "lien-1-nature"})
 	if r.PostFormValue("action") == "ligne" {
-		form.Links = emptyLinkRows(form.Links, 1)
+		form.Links = centreMoreLinkRows(form.Links, 1)
 		a.centreShowJury(w, r, http.StatusOK, &form, nil, nil)
 		return
 	}
 	if len(form.Links) == 0 {
-		form.Links = emptyLinkRows(nil, juryLinkRows)
+		form.Links = centreMoreLinkRows(nil, centreJuryLinkRows)
 	}
 	if errs != nil {
 		a.centreShowJury(w, r, http.StatusUnprocessableEntity, &form, errs, nil)
@@ -261,7 +261,7 @@ func (a *App) centreJuryHintFor(ctx context.Context, id string) centreHint {
 			if c, err := a.svc.assessment.GetCandidacy(ctx, &assessmentv1.GetCandidacyRequest{SessionId: id, CandidacyId: meta["candidacy"]}); err == nil && c.GetCandidacy().GetCandidateName() != "" {
 				who = c.GetCandidacy().GetCandidateName() + ", déjà inscrit à la session"
 			}
-			return "Ce juré a déclaré un lien (" + strings.ToLower(linkKindOfName(meta["link_kind"])) + ") avec " + who +
+			return "Ce juré a déclaré un lien (" + strings.ToLower(centreLinkKindOfName(meta["link_kind"])) + ") avec " + who +
 				" : il ne peut pas siéger dans ce jury (règle R21). Choisissez un autre juré, ou corrigez le lien s’il a été saisi par erreur."
 		}
 		return centreJuryHint(reason, meta)

@@ -8,29 +8,29 @@ import (
 // French names of the assessment service's enums, as the centre's pages
 // show them.
 
-// stateView is a session state as a badge: its French name and the DSFR
+// centreStateView is a session state as a badge: its French name and the DSFR
 // badge variant that colours it.
-type stateView struct {
+type centreStateView struct {
 	Label string
 	Badge string // fr-badge--info, --new, --warning, --success
 }
 
-func sessionState(s assessmentv1.SessionState) stateView {
+func centreState(s assessmentv1.SessionState) centreStateView {
 	switch s {
 	case assessmentv1.SessionState_SESSION_STATE_PLANNED:
-		return stateView{"Planifiée", "fr-badge--info"}
+		return centreStateView{"Planifiée", "fr-badge--info"}
 	case assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS:
-		return stateView{"En cours", "fr-badge--new"}
+		return centreStateView{"En cours", "fr-badge--new"}
 	case assessmentv1.SessionState_SESSION_STATE_DELIBERATED:
-		return stateView{"Délibérée, procès-verbal à signer", "fr-badge--warning"}
+		return centreStateView{"Délibérée, procès-verbal à signer", "fr-badge--warning"}
 	case assessmentv1.SessionState_SESSION_STATE_CLOSED:
-		return stateView{"Close, procès-verbal signé", "fr-badge--success"}
+		return centreStateView{"Close, procès-verbal signé", "fr-badge--success"}
 	default:
-		return stateView{"État inconnu", ""}
+		return centreStateView{"État inconnu", ""}
 	}
 }
 
-func sessionTypeLabel(t assessmentv1.SessionType) string {
+func centreSessionTypeLabel(t assessmentv1.SessionType) string {
 	switch t {
 	case assessmentv1.SessionType_SESSION_TYPE_TITRE:
 		return "Session titre"
@@ -41,9 +41,9 @@ func sessionTypeLabel(t assessmentv1.SessionType) string {
 	}
 }
 
-// linkKinds are the kinds of link a juror may declare (R21), in the order
+// centreLinkKinds are the kinds of link a juror may declare (R21), in the order
 // the jury form offers them, with the form's value for each.
-var linkKinds = []struct {
+var centreLinkKinds = []struct {
 	Value, Label string
 	Kind         assessmentv1.LinkKind
 }{
@@ -52,8 +52,8 @@ var linkKinds = []struct {
 	{"candidat", "Candidat (identifiant)", assessmentv1.LinkKind_LINK_KIND_CANDIDATE},
 }
 
-func linkKindLabel(k assessmentv1.LinkKind) string {
-	for _, l := range linkKinds {
+func centreLinkKindLabel(k assessmentv1.LinkKind) string {
+	for _, l := range centreLinkKinds {
 		if l.Kind == k {
 			return l.Label
 		}
@@ -61,13 +61,13 @@ func linkKindLabel(k assessmentv1.LinkKind) string {
 	return "Lien"
 }
 
-// linkKindOfName is linkKindLabel for the name the service puts in a
+// centreLinkKindOfName is centreLinkKindLabel for the name the service puts in a
 // refusal's metadata ("TRAINING_ORGANISATION", …).
-func linkKindOfName(name string) string {
-	return linkKindLabel(assessmentv1.LinkKind(assessmentv1.LinkKind_value["LINK_KIND_"+name]))
+func centreLinkKindOfName(name string) string {
+	return centreLinkKindLabel(assessmentv1.LinkKind(assessmentv1.LinkKind_value["LINK_KIND_"+name]))
 }
 
-func titleOutcomeLabel(o assessmentv1.TitleOutcome) string {
+func centreOutcomeLabel(o assessmentv1.TitleOutcome) string {
 	switch o {
 	case assessmentv1.TitleOutcome_TITLE_OUTCOME_AWARDED:
 		return "Tous les CCP obtenus"
@@ -82,7 +82,7 @@ func titleOutcomeLabel(o assessmentv1.TitleOutcome) string {
 	}
 }
 
-func ccpOutcomeLabel(o assessmentv1.CcpOutcome) string {
+func centreCCPOutcomeLabel(o assessmentv1.CcpOutcome) string {
 	switch o {
 	case assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED:
 		return "obtenu"
@@ -93,9 +93,9 @@ func ccpOutcomeLabel(o assessmentv1.CcpOutcome) string {
 	}
 }
 
-// accessRoutes are the access routes, in the order the candidate form
+// centreAccessRoutes are the access routes, in the order the candidate form
 // offers them, with the form's value for each.
-var accessRoutes = []struct {
+var centreAccessRoutes = []struct {
 	Value, Label string
 	Route        commonv1.AccessRoute
 }{
@@ -104,8 +104,8 @@ var accessRoutes = []struct {
 	{"vae", "Validation des acquis de l’expérience (VAE)", commonv1.AccessRoute_ACCESS_ROUTE_VAE},
 }
 
-func accessRouteLabel(r commonv1.AccessRoute) string {
-	for _, a := range accessRoutes {
+func centreAccessRouteLabel(r commonv1.AccessRoute) string {
+	for _, a := range centreAccessRoutes {
 		if a.Route == r {
 			return a.Label
 		}

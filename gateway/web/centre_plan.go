@@ -21,7 +21,7 @@ import (
 // that sending it twice (a double click, a retry after a network error)
 // plans one session (AIP-155).
 
-const planPath = "/centre/sessions/nouvelle"
+const centrePlanPath = "/centre/sessions/nouvelle"
 
 // centrePlanData is the planning page's data.
 type centrePlanData struct {
@@ -43,9 +43,9 @@ type centreCCPOption struct {
 	Checked         bool
 }
 
-// ccpOptions returns the CCPs of t as checkboxes "ccp-1", "ccp-2", …,
+// centreCCPOptions returns the CCPs of t as checkboxes "ccp-1", "ccp-2", …,
 // those in checked ticked.
-func ccpOptions(ccps []centreCCP, checked map[string]bool) []centreCCPOption {
+func centreCCPOptions(ccps []centreCCP, checked map[string]bool) []centreCCPOption {
 	out := make([]centreCCPOption, len(ccps))
 	for i, c := range ccps {
 		out[i] = centreCCPOption{ID: "ccp-" + strconv.Itoa(i+1), Code: c.Code, Label: c.Label, Checked: checked[c.Code]}
@@ -64,8 +64,8 @@ type centrePlanForm struct {
 	Deadline  string
 }
 
-// planFields ties the API's fields to the form's.
-var planFields = []formField{
+// centrePlanFields ties the API's fields to the form's.
+var centrePlanFields = []centreFormField{
 	{"session.type", "type-titre"},
 	{"session.ccp_codes", "ccp-1"},
 	{"session.site", "site"},
@@ -74,8 +74,8 @@ var planFields = []formField{
 	{"session.dossier_deadline", "limite"},
 }
 
-// titleKey names a title version in the form and the address.
-func titleKey(id, version string) string { return id + "|" + version }
+// centreTitleKey names a title version in the form and the address.
+func centreTitleKey(id, version string) string { return id + "|" + version }
 
 // centrePlan (GET /centre/sessions/nouvelle) shows the step the
 // address asks for.
@@ -99,7 +99,7 @@ func (a *App) centrePlanStep1(w http.ResponseWriter, r *http.Request, status int
 	var data centrePlanData
 	for _, t := range titles {
 		data.Titles = append(data.Titles, centreTitleOption{
-			Key:   titleKey(t.GetId(), t.GetVersion()),
+			Key:   centreTitleKey(t.GetId(), t.GetVersion()),
 			Label: t.GetId() + " — " + t.GetLabel() + " (version " + t.GetVersion() + ")",
 		})
 	}
@@ -128,7 +128,7 @@ func (a *App) centrePlanStep2(w http.ResponseWriter, r *http.Request, key string
 		Title:  "Planifier une session — " + resp.GetTitle().GetId(),
 		Errors: errs,
 		Data: centrePlanData{Title: resp.GetTitle(), Key: key, Form: form, Refusal: refusal,
-			CCPs: ccpOptions(titleCCPs(resp.GetTitle()), form.CCPs)},
+			CCPs: centreCCPOptions(centreTitleCCPs(resp.GetTitle()), form.CCPs)},
 	})
 }
 
@@ -182,7 +182,7 @@ func (a *App) centrePlanCreate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/centre/sessions/"+resp.GetSession().GetId()+"?planifiee=1", http.StatusSeeOther)
 		return
 	}
-	ref, errs, status, ok := centreRefusalOf(err, planFields, centrePlanHint)
+	ref, errs, status, ok := centreRefusalOf(err, centrePlanFields, centrePlanHint)
 	if !ok {
 		a.fail(w, r, err)
 		return
@@ -205,8 +205,8 @@ func centrePlanHint(reason string, _ map[string]string) string {
 	return ""
 }
 
-// titleCCPs returns the CCPs of t, in order.
-func titleCCPs(t *certificationv1.Title) []centreCCP {
+// centreTitleCCPs returns the CCPs of t, in order.
+func centreTitleCCPs(t *certificationv1.Title) []centreCCP {
 	out := make([]centreCCP, 0, len(t.GetCcps()))
 	for _, c := range t.GetCcps() {
 		out = append(out, centreCCP{Code: c.GetCode(), Label: c.GetLabel()})

@@ -26,11 +26,11 @@ type centreRefusal struct {
 	Reload string
 }
 
-// formField ties an API field path (or the start of one: "candidate.given_names"
+// centreFormField ties an API field path (or the start of one: "candidate.given_names"
 // covers "candidate.given_names[1]") to the id of the form's field. A
 // form's list is in the order of its fields: the order of the error
 // summary.
-type formField struct{ api, id string }
+type centreFormField struct{ api, id string }
 
 // centreHint returns the hint for a refusal's reason and metadata, "" for none.
 type centreHint func(reason string, meta map[string]string) string
@@ -40,7 +40,7 @@ type centreHint func(reason string, meta map[string]string) string
 // down): the caller answers with a.fail. Otherwise it returns the refusal
 // (nil when the form's error summary says it all), the errors of the
 // form's fields (in the form's order) and the HTTP status of the page.
-func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRefusal, []Field, int, bool) {
+func centreRefusalOf(err error, fields []centreFormField, hint centreHint) (*centreRefusal, []Field, int, bool) {
 	st, ok := status.FromError(err)
 	if !ok {
 		return nil, nil, 0, false
@@ -54,7 +54,7 @@ func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRef
 	m := describe(err)
 	ref := &centreRefusal{Title: m.Title, Detail: m.Detail, Rule: m.Rule}
 	if hint != nil {
-		ref.Hint = hint(centreReason(err), errorMeta(err))
+		ref.Hint = hint(centreReason(err), centreErrorMeta(err))
 	}
 	// Each refused field goes to the form field of the longest API path
 	// that covers it; the errors follow the order of fields.
@@ -62,7 +62,7 @@ func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRef
 	for path, msg := range m.Fields {
 		best := -1
 		for i, f := range fields {
-			if coversPath(f.api, path) && (best < 0 || len(f.api) > len(fields[best].api)) {
+			if centreCoversPath(f.api, path) && (best < 0 || len(f.api) > len(fields[best].api)) {
 				best = i
 			}
 		}
@@ -91,20 +91,20 @@ func centreRefusalOf(err error, fields []formField, hint centreHint) (*centreRef
 	return ref, errs, code, true
 }
 
-// coversPath reports whether the API field prefix covers path.
-func coversPath(prefix, path string) bool {
+// centreCoversPath reports whether the API field prefix covers path.
+func centreCoversPath(prefix, path string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[")
 }
 
 // centreReason returns the ErrorInfo reason of err, "" when it has none.
-func centreReason(err error) string { return errorInfo(err).GetReason() }
+func centreReason(err error) string { return centreErrorInfo(err).GetReason() }
 
-// errorMeta returns the ErrorInfo metadata of err (the juror, candidacy or
+// centreErrorMeta returns the ErrorInfo metadata of err (the juror, candidacy or
 // link a refusal names), nil when it has none.
-func errorMeta(err error) map[string]string { return errorInfo(err).GetMetadata() }
+func centreErrorMeta(err error) map[string]string { return centreErrorInfo(err).GetMetadata() }
 
-// errorInfo returns the ErrorInfo detail of err, nil when it has none.
-func errorInfo(err error) *errdetails.ErrorInfo {
+// centreErrorInfo returns the ErrorInfo detail of err, nil when it has none.
+func centreErrorInfo(err error) *errdetails.ErrorInfo {
 	var s interface{ GRPCStatus() *status.Status }
 	if !errors.As(err, &s) {
 		return nil

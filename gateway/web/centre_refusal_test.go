@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-func refusedWith(t *testing.T, c codes.Code, reason string, meta map[string]string, fields ...string) error {
+func centreRefusedWith(t *testing.T, c codes.Code, reason string, meta map[string]string, fields ...string) error {
 	t.Helper()
 	br := &errdetails.BadRequest{}
 	for _, f := range fields {
@@ -25,14 +25,14 @@ func refusedWith(t *testing.T, c codes.Code, reason string, meta map[string]stri
 
 func TestCentreRefusalMapsFieldsInTheFormsOrder(t *testing.T) {
 	t.Parallel()
-	fields := []formField{
+	fields := []centreFormField{
 		{"candidate.birth_name", "nom"},
 		{"candidate.postal_address", "ligne1"},
 		{"candidate.postal_address.lines[1]", "ligne2"},
 		{"candidate.training", "organisme"},
 		{"candidate.training.start_date", "debut"},
 	}
-	err := refusedWith(t, codes.InvalidArgument, "INVALID_ARGUMENT", nil,
+	err := centreRefusedWith(t, codes.InvalidArgument, "INVALID_ARGUMENT", nil,
 		"candidate.training.start_date", "candidate.postal_address.lines[1]", "candidate.training", "candidate.postal_address.lines[0]",
 		"candidate.birth_name", "candidate.nowhere")
 	ref, errs, code, ok := centreRefusalOf(err, fields, nil)
@@ -52,7 +52,7 @@ func TestCentreRefusalMapsFieldsInTheFormsOrder(t *testing.T) {
 	}
 
 	// Every field on the form: the error summary says it all.
-	ref, errs, _, _ = centreRefusalOf(refusedWith(t, codes.InvalidArgument, "", nil, "candidate.birth_name"), fields, nil)
+	ref, errs, _, _ = centreRefusalOf(centreRefusedWith(t, codes.InvalidArgument, "", nil, "candidate.birth_name"), fields, nil)
 	if ref != nil || len(errs) != 1 {
 		t.Errorf("refusal %+v, errors %v; want no refusal and one error", ref, errs)
 	}
@@ -76,7 +76,7 @@ func TestCentreRefusalSortsCodes(t *testing.T) {
 		{codes.Internal, false, 0},
 		{codes.Unavailable, false, 0},
 	} {
-		ref, _, status, ok := centreRefusalOf(refusedWith(t, tc.code, "JUROR_CONFLICT_OF_INTEREST", map[string]string{"juror": "alice"}), nil, hint)
+		ref, _, status, ok := centreRefusalOf(centreRefusedWith(t, tc.code, "JUROR_CONFLICT_OF_INTEREST", map[string]string{"juror": "alice"}), nil, hint)
 		if ok != tc.ok || status != tc.status {
 			t.Errorf("%s: ok %t status %d; want %t %d", tc.code, ok, status, tc.ok, tc.status)
 		}

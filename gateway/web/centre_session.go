@@ -24,7 +24,7 @@ type centreSession struct {
 	Site         string
 	Start, End   string // "YYYY-MM-DD"
 	Deadline     string // last day to submit the dossier, "YYYY-MM-DD"
-	State        stateView
+	State        centreStateView
 	Planned      bool // jury and candidacies may change, the session may open
 	Opened       bool // opened at least once: the board has something to show
 	Jurors       int32
@@ -39,9 +39,9 @@ type centreCCP struct{ Code, Label string }
 func newCentreSession(s *assessmentv1.Session, t *certificationv1.Title) centreSession {
 	v := centreSession{
 		ID: s.GetId(), TitleID: s.GetTitleId(), TitleVersion: s.GetTitleVersion(),
-		Type: sessionTypeLabel(s.GetType()), CCP: s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP,
+		Type: centreSessionTypeLabel(s.GetType()), CCP: s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP,
 		Site: s.GetSite(), Start: s.GetStartDate(), End: s.GetEndDate(), Deadline: s.GetDossierDeadline(),
-		State:   sessionState(s.GetState()),
+		State:   centreState(s.GetState()),
 		Planned: s.GetState() == assessmentv1.SessionState_SESSION_STATE_PLANNED,
 		Opened:  s.GetState() > assessmentv1.SessionState_SESSION_STATE_PLANNED,
 		Jurors:  s.GetJurorCount(), Candidacies: s.GetCandidacyCount(),

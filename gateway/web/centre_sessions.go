@@ -12,9 +12,9 @@ import (
 const (
 	// centreSessionsPageSize is the number of sessions per page of the list.
 	centreSessionsPageSize = 20
-	// maxPageToken bounds a page token sent back in a URL; the services'
+	// centreMaxPageToken bounds a page token sent back in a URL; the services'
 	// tokens are far shorter.
-	maxPageToken = 2048
+	centreMaxPageToken = 2048
 )
 
 // centreSessionsData is the list page's data.
@@ -33,7 +33,7 @@ func (a *App) centreHome(w http.ResponseWriter, r *http.Request) {
 // oldest first, a page at a time.
 func (a *App) centreSessions(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("page")
-	if len(token) > maxPageToken {
+	if len(token) > centreMaxPageToken {
 		a.notFound(w, r)
 		return
 	}

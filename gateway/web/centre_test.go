@@ -22,33 +22,33 @@ func TestCentrePagesAreTheCentres(t *testing.T) {
 	}
 	// Another role: a French 403 page.
 	cand := browser(t)
-	b.signIn(t, cand, candidatePrincipal("camille@idp"))
-	must(t, "candidate on the centre's page", get(t, cand, b.srv.URL+"/centre/sessions"), http.StatusForbidden, "Accès réservé")
+	b.signIn(t, cand, centreCandidatePrincipal("camille@idp"))
+	centreMust(t, "candidate on the centre's page", get(t, cand, b.srv.URL+"/centre/sessions"), http.StatusForbidden, "Accès réservé")
 
 	c := b.centreClient(t, "CENTRE-69-001")
 	home := get(t, c, b.srv.URL+"/")
-	must(t, "home page", home, http.StatusOK, `href="/centre/sessions"`, "Sessions du centre")
+	centreMust(t, "home page", home, http.StatusOK, `href="/centre/sessions"`, "Sessions du centre")
 	if p := get(t, c, b.srv.URL+"/centre"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/centre/sessions" {
 		t.Errorf("GET /centre = %d %q", p.status, p.header.Get("Location"))
 	}
-	must(t, "no sessions yet", get(t, c, b.srv.URL+"/centre/sessions"), http.StatusOK, "Aucune session pour le moment", "Planifier une session")
+	centreMust(t, "no sessions yet", get(t, c, b.srv.URL+"/centre/sessions"), http.StatusOK, "Aucune session pour le moment", "Planifier une session")
 
 	// Not an id: the 404 page, without asking the service.
-	must(t, "bad id", get(t, c, b.srv.URL+"/centre/sessions/..%2Fetc"), http.StatusNotFound, "Page introuvable")
-	must(t, "bad id", get(t, c, b.srv.URL+"/centre/sessions/zzz/jury"), http.StatusNotFound, "Page introuvable")
+	centreMust(t, "bad id", get(t, c, b.srv.URL+"/centre/sessions/..%2Fetc"), http.StatusNotFound, "Page introuvable")
+	centreMust(t, "bad id", get(t, c, b.srv.URL+"/centre/sessions/zzz/jury"), http.StatusNotFound, "Page introuvable")
 
 	// Another centre's session: the service's denial, in French.
 	other := b.centreClient(t, "CENTRE-75-002")
 	id := b.planSession(t, other)
 	for _, path := range []string{"", "/jury", "/candidatures", "/suivi"} {
 		p := get(t, c, b.srv.URL+"/centre/sessions/"+id+path)
-		must(t, "another centre's session"+path, p, http.StatusForbidden, "SESSION_ACCESS_DENIED")
-		mustNot(t, "another centre's session"+path, p, "AFPA Lyon")
+		centreMust(t, "another centre's session"+path, p, http.StatusForbidden, "SESSION_ACCESS_DENIED")
+		centreMustNot(t, "another centre's session"+path, p, "AFPA Lyon")
 	}
 	// A form sent without its CSRF token is refused before the service.
 	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+"/centre/sessions/"+id, strings.NewReader("action=ouvrir"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	must(t, "POST without CSRF", do(t, other, req), http.StatusForbidden, "Formulaire expiré")
+	centreMust(t, "POST without CSRF", do(t, other, req), http.StatusForbidden, "Formulaire expiré")
 }
 
 func TestCentrePlansASession(t *testing.T) {
@@ -56,17 +56,17 @@ func TestCentrePlansASession(t *testing.T) {
 	b := startLiveBackend(t)
 	c := b.centreClient(t, "CENTRE-69-001")
 	title := b.title(t)
-	key := titleKey(title.GetId(), title.GetVersion())
+	key := centreTitleKey(title.GetId(), title.GetVersion())
 
 	// Step 1: the catalogue.
-	step1 := get(t, c, b.srv.URL+planPath)
-	must(t, "step 1", step1, http.StatusOK, "Étape 1 sur 2", `<option value="`+key+`">TP-00495 — `, "version "+title.GetVersion())
+	step1 := get(t, c, b.srv.URL+centrePlanPath)
+	centreMust(t, "step 1", step1, http.StatusOK, "Étape 1 sur 2", `<option value="`+key+`">TP-00495 — `, "version "+title.GetVersion())
 	// Step 2: the title's CCPs, a request id.
-	step2path := planPath + "?titre=" + url.QueryEscape(key)
+	step2path := centrePlanPath + "?titre=" + url.QueryEscape(key)
 	step2 := get(t, c, b.srv.URL+step2path)
-	must(t, "step 2", step2, http.StatusOK, "Étape 2 sur 2", `name="request_id" value="`, `id="ccp-1" name="ccp" value="CCP1"`, `id="ccp-3"`, `maxlength="200"`)
+	centreMust(t, "step 2", step2, http.StatusOK, "Étape 2 sur 2", `name="request_id" value="`, `id="ccp-1" name="ccp" value="CCP1"`, `id="ccp-3"`, `maxlength="200"`)
 	// A title the catalogue does not hold goes back to step 1 with the reason.
-	must(t, "unknown title", get(t, c, b.srv.URL+planPath+"?titre=TP-99999%7C1"), http.StatusUnprocessableEntity,
+	centreMust(t, "unknown title", get(t, c, b.srv.URL+centrePlanPath+"?titre=TP-99999%7C1"), http.StatusUnprocessableEntity,
 		"pas au catalogue", `href="#titre"`)
 
 	today := time.Now().In(paris)
@@ -79,45 +79,45 @@ func TestCentrePlansASession(t *testing.T) {
 	bad := base()
 	bad.Set("site", "")
 	bad.Set("fin", day(6))
-	p := submit(t, c, b.srv.URL, step2path, planPath, bad)
-	must(t, "bad dates and no site", p, http.StatusUnprocessableEntity, `href="#site"`, `href="#fin"`, `aria-describedby="site-erreur"`, "<title>Erreur : ")
+	p := centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, bad)
+	centreMust(t, "bad dates and no site", p, http.StatusUnprocessableEntity, `href="#site"`, `href="#fin"`, `aria-describedby="site-erreur"`, "<title>Erreur : ")
 	// R40: the dossiers are submitted at the latest on the first day.
 	late := base()
 	late.Set("limite", day(9))
-	must(t, "deadline after the start", submit(t, c, b.srv.URL, step2path, planPath, late), http.StatusUnprocessableEntity, `href="#limite"`)
+	centreMust(t, "deadline after the start", centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, late), http.StatusUnprocessableEntity, `href="#limite"`)
 	// A session CCP names its CCPs.
 	noCCP := base()
 	noCCP.Set("type", "ccp")
-	must(t, "CCP session without CCP", submit(t, c, b.srv.URL, step2path, planPath, noCCP), http.StatusUnprocessableEntity, `href="#ccp-1"`)
+	centreMust(t, "CCP session without CCP", centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, noCCP), http.StatusUnprocessableEntity, `href="#ccp-1"`)
 	noType := base()
 	noType.Del("type")
-	must(t, "no type", submit(t, c, b.srv.URL, step2path, planPath, noType), http.StatusUnprocessableEntity, `href="#type-titre"`, "Choisissez le type de session")
+	centreMust(t, "no type", centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, noType), http.StatusUnprocessableEntity, `href="#type-titre"`, "Choisissez le type de session")
 
 	// Planned: the session's page. Sent twice with the same request id, it
 	// plans one session.
 	good := base()
 	good.Set("request_id", "0b7c4c1e-3f0a-4d36-9d7e-1f2d3c4b5a69")
-	first := submit(t, c, b.srv.URL, step2path, planPath, good)
-	again := submit(t, c, b.srv.URL, step2path, planPath, good)
+	first := centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, good)
+	again := centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, good)
 	if first.status != http.StatusSeeOther || first.header.Get("Location") != again.header.Get("Location") {
 		t.Fatalf("plan twice with one request id: %d %q, then %q", first.status, first.header.Get("Location"), again.header.Get("Location"))
 	}
-	id := sessionLocation.FindStringSubmatch(first.header.Get("Location"))[1]
+	id := centreSessionLocation.FindStringSubmatch(first.header.Get("Location"))[1]
 	sp := get(t, c, b.srv.URL+first.header.Get("Location"))
-	must(t, "session page", sp, http.StatusOK, "Session planifiée", "Planifiée", "AFPA Lyon Vénissieux", CivilDateFR(day(7)),
+	centreMust(t, "session page", sp, http.StatusOK, "Session planifiée", "Planifiée", "AFPA Lyon Vénissieux", CivilDateFR(day(7)),
 		"jusqu’au "+CivilDateFR(day(7)), "CCP1", "Ouvrir la session", `name="etag"`, "il en faut au moins deux (règle R19)")
 	// The same request id with other values is a new request.
 	other := base()
 	other.Set("request_id", good.Get("request_id"))
 	other.Set("site", "Autre site")
-	mustRefuse(t, "request id reused", submit(t, c, b.srv.URL, step2path, planPath, other), http.StatusConflict, "déjà servi à planifier une autre session")
+	centreMustRefuse(t, "request id reused", centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, other), http.StatusConflict, "déjà servi à planifier une autre session")
 
 	// A session CCP.
 	ccp := b.planSession(t, c, "CCP2")
-	must(t, "CCP session", get(t, c, b.srv.URL+"/centre/sessions/"+ccp), http.StatusOK, "Session CCP", "CCP de la session", "CCP2")
+	centreMust(t, "CCP session", get(t, c, b.srv.URL+"/centre/sessions/"+ccp), http.StatusOK, "Session CCP", "CCP de la session", "CCP2")
 
 	list := get(t, c, b.srv.URL+"/centre/sessions")
-	must(t, "list", list, http.StatusOK, `data-session="`+id+`"`, `data-session="`+ccp+`"`, "Planifiée", "TP-00495 (version "+title.GetVersion()+")")
+	centreMust(t, "list", list, http.StatusOK, `data-session="`+id+`"`, `data-session="`+ccp+`"`, "Planifiée", "TP-00495 (version "+title.GetVersion()+")")
 	if n := strings.Count(list.body, "data-session="); n != 2 {
 		t.Errorf("the list shows %d sessions; want 2", n)
 	}
@@ -139,7 +139,7 @@ func TestCentreSessionsListIsPaged(t *testing.T) {
 		}
 	}
 	first := get(t, c, b.srv.URL+"/centre/sessions")
-	must(t, "first page", first, http.StatusOK, "Sessions suivantes", `rel="next"`)
+	centreMust(t, "first page", first, http.StatusOK, "Sessions suivantes", `rel="next"`)
 	if n := strings.Count(first.body, "data-session="); n != centreSessionsPageSize {
 		t.Errorf("first page: %d sessions", n)
 	}
@@ -147,12 +147,12 @@ func TestCentreSessionsListIsPaged(t *testing.T) {
 	next := first.body[i:]
 	next = next[:strings.Index(next, `"`)]
 	second := get(t, c, b.srv.URL+strings.ReplaceAll(next, "&amp;", "&"))
-	must(t, "second page", second, http.StatusOK, "Revenir au début de la liste", "(suite de la liste)")
+	centreMust(t, "second page", second, http.StatusOK, "Revenir au début de la liste", "(suite de la liste)")
 	if n := strings.Count(second.body, "data-session="); n != 1 {
 		t.Errorf("second page: %d sessions", n)
 	}
-	must(t, "a forged page token", get(t, c, b.srv.URL+"/centre/sessions?page=nope"), http.StatusBadRequest, "INVALID_PAGE_TOKEN")
-	must(t, "a huge page token", get(t, c, b.srv.URL+"/centre/sessions?page="+strings.Repeat("a", maxPageToken+1)), http.StatusNotFound)
+	centreMust(t, "a forged page token", get(t, c, b.srv.URL+"/centre/sessions?page=nope"), http.StatusBadRequest, "INVALID_PAGE_TOKEN")
+	centreMust(t, "a huge page token", get(t, c, b.srv.URL+"/centre/sessions?page="+strings.Repeat("a", centreMaxPageToken+1)), http.StatusNotFound)
 }
 
 func TestCentreComposesTheJury(t *testing.T) {
@@ -163,73 +163,73 @@ func TestCentreComposesTheJury(t *testing.T) {
 	path := "/centre/sessions/" + id + "/jury"
 
 	empty := get(t, c, b.srv.URL+path)
-	must(t, "empty jury", empty, http.StatusOK, "Le jury ne compte encore aucun membre", `value="TP-00495"`, `id="lien-2-nature"`, "Ajouter le juré au jury")
-	mustNot(t, "empty jury", empty, `id="lien-3-nature"`)
+	centreMust(t, "empty jury", empty, http.StatusOK, "Le jury ne compte encore aucun membre", `value="TP-00495"`, `id="lien-2-nature"`, "Ajouter le juré au jury")
+	centreMustNot(t, "empty jury", empty, `id="lien-3-nature"`)
 
 	// One more row of links, nothing sent to the service; typed values kept.
-	more := jurorForm("juror-alice", "Alice Martin")
+	more := centreJurorValues("juror-alice", "Alice Martin")
 	more.Set("action", "ligne")
 	more.Set("lien-1-nature", "employeur")
 	more.Set("lien-1-valeur", "Transports Rhône")
-	p := submit(t, c, b.srv.URL, path, path, more)
-	must(t, "one more row", p, http.StatusOK, `id="lien-3-nature"`, `value="Transports Rhône"`, `value="Alice Martin"`)
-	mustNot(t, "one more row", p, "data-juror=")
+	p := centreSubmit(t, c, b.srv.URL, path, path, more)
+	centreMust(t, "one more row", p, http.StatusOK, `id="lien-3-nature"`, `value="Transports Rhône"`, `value="Alice Martin"`)
+	centreMustNot(t, "one more row", p, "data-juror=")
 
 	// A value without its kind.
-	noKind := jurorForm("juror-alice", "Alice Martin")
+	noKind := centreJurorValues("juror-alice", "Alice Martin")
 	noKind.Set("lien-2-valeur", "AFPA")
-	must(t, "link without kind", submit(t, c, b.srv.URL, path, path, noKind), http.StatusUnprocessableEntity, `href="#lien-2-nature"`, "Précisez la nature du lien 2")
+	centreMust(t, "link without kind", centreSubmit(t, c, b.srv.URL, path, path, noKind), http.StatusUnprocessableEntity, `href="#lien-2-nature"`, "Précisez la nature du lien 2")
 
 	// The service's field violations, linked to the fields.
-	blank := jurorForm("", "")
+	blank := centreJurorValues("", "")
 	blank.Set("hab-numero", "")
-	must(t, "blank juror", submit(t, c, b.srv.URL, path, path, blank), http.StatusUnprocessableEntity,
+	centreMust(t, "blank juror", centreSubmit(t, c, b.srv.URL, path, path, blank), http.StatusUnprocessableEntity,
 		`href="#jure-identifiant"`, `href="#jure-nom"`, `href="#hab-numero"`)
 
 	// R16: an habilitation for another title, or not covering the session.
-	otherTitle := jurorForm("juror-alice", "Alice Martin")
+	otherTitle := centreJurorValues("juror-alice", "Alice Martin")
 	otherTitle.Set("hab-titre", "TP-01281")
 	today := time.Now().In(paris)
-	p = submit(t, c, b.srv.URL, path, path, otherTitle)
-	mustRefuse(t, "R16 title", p, http.StatusBadRequest, "règle R16", "titre TP-00495", "du "+CivilDateFR(today.Format(time.DateOnly)))
-	must(t, "R16 title keeps the form", p, http.StatusBadRequest, `value="TP-01281"`, `value="Alice Martin"`)
-	expired := jurorForm("juror-alice", "Alice Martin")
+	p = centreSubmit(t, c, b.srv.URL, path, path, otherTitle)
+	centreMustRefuse(t, "R16 title", p, http.StatusBadRequest, "règle R16", "titre TP-00495", "du "+CivilDateFR(today.Format(time.DateOnly)))
+	centreMust(t, "R16 title keeps the form", p, http.StatusBadRequest, `value="TP-01281"`, `value="Alice Martin"`)
+	expired := centreJurorValues("juror-alice", "Alice Martin")
 	expired.Set("hab-fin", today.Format(time.DateOnly)) // the session runs two days
-	mustRefuse(t, "R16 validity", submit(t, c, b.srv.URL, path, path, expired), http.StatusBadRequest, "règle R16", "HABILITATION_NOT_COVERING")
+	centreMustRefuse(t, "R16 validity", centreSubmit(t, c, b.srv.URL, path, path, expired), http.StatusBadRequest, "règle R16", "HABILITATION_NOT_COVERING")
 
 	// Added, with a declared link.
-	alice := jurorForm("juror-alice", "Alice Martin")
+	alice := centreJurorValues("juror-alice", "Alice Martin")
 	alice.Set("lien-1-nature", "employeur")
 	alice.Set("lien-1-valeur", "Transports Rhône")
 	b.addJuror(t, c, id, alice)
 	p = get(t, c, b.srv.URL+path+"?fait=ajoute")
-	must(t, "jury of one", p, http.StatusOK, "Le juré a été ajouté au jury.", `data-juror="juror-alice"`, "Alice Martin", "HAB-69-juror-alice",
+	centreMust(t, "jury of one", p, http.StatusOK, "Le juré a été ajouté au jury.", `data-juror="juror-alice"`, "Alice Martin", "HAB-69-juror-alice",
 		"Employeur : Transports Rhône", "Retirer Alice Martin", "Membres du jury (1)")
 
 	// The same juror with other details.
-	changed := jurorForm("juror-alice", "Alice Martin-Durand")
-	mustRefuse(t, "already assigned", submit(t, c, b.srv.URL, path, path, changed), http.StatusConflict, "retirez-le du jury puis ajoutez-le de nouveau")
+	changed := centreJurorValues("juror-alice", "Alice Martin-Durand")
+	centreMustRefuse(t, "already assigned", centreSubmit(t, c, b.srv.URL, path, path, changed), http.StatusConflict, "retirez-le du jury puis ajoutez-le de nouveau")
 
 	// R21: a juror whose declared link concerns a registered candidate.
 	cand := b.selfRegistered(t, "dominique@idp", "Bernard", "AFPA Lyon")
 	b.register(t, c, id, cand, "")
-	conflicted := jurorForm("juror-bruno", "Bruno Petit")
+	conflicted := centreJurorValues("juror-bruno", "Bruno Petit")
 	conflicted.Set("lien-1-nature", "organisme")
 	conflicted.Set("lien-1-valeur", "afpa  LYON")
-	p = submit(t, c, b.srv.URL, path, path, conflicted)
-	mustRefuse(t, "R21 on the jury", p, http.StatusBadRequest, "règle R21", "organisme de formation", "avec Bernard Camille, déjà inscrit à la session")
-	mustNot(t, "R21 on the jury", p, `data-juror="juror-bruno"`)
+	p = centreSubmit(t, c, b.srv.URL, path, path, conflicted)
+	centreMustRefuse(t, "R21 on the jury", p, http.StatusBadRequest, "règle R21", "organisme de formation", "avec Bernard Camille, déjà inscrit à la session")
+	centreMustNot(t, "R21 on the jury", p, `data-juror="juror-bruno"`)
 
 	// Withdrawn.
-	p = submit(t, c, b.srv.URL, path, path, url.Values{"action": {"retirer"}, "jure": {"juror-alice"}})
+	p = centreSubmit(t, c, b.srv.URL, path, path, url.Values{"action": {"retirer"}, "jure": {"juror-alice"}})
 	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.header.Get("Location"), "?fait=retire") {
 		t.Fatalf("withdraw: %d %q", p.status, p.header.Get("Location"))
 	}
 	p = get(t, c, b.srv.URL+p.header.Get("Location"))
-	must(t, "withdrawn", p, http.StatusOK, "Le juré a été retiré du jury.", "Le jury ne compte encore aucun membre")
-	mustRefuse(t, "withdraw again", submit(t, c, b.srv.URL, path, path, url.Values{"action": {"retirer"}, "jure": {"juror-alice"}}),
+	centreMust(t, "withdrawn", p, http.StatusOK, "Le juré a été retiré du jury.", "Le jury ne compte encore aucun membre")
+	centreMustRefuse(t, "withdraw again", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"action": {"retirer"}, "jure": {"juror-alice"}}),
 		http.StatusNotFound, "ne fait plus partie du jury")
-	must(t, "unknown action", submit(t, c, b.srv.URL, path, path, url.Values{"action": {"?"}}), http.StatusBadRequest, "Demande incomprise")
+	centreMust(t, "unknown action", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"action": {"?"}}), http.StatusBadRequest, "Demande incomprise")
 }
 
 func TestCentreRegistersCandidates(t *testing.T) {
@@ -240,9 +240,9 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	path := "/centre/sessions/" + id + "/candidatures"
 
 	p := get(t, c, b.srv.URL+path)
-	must(t, "no candidacy", p, http.StatusOK, "Aucun candidat n’est encore inscrit", "Dossiers professionnels déposés : <strong>0 sur 0</strong>",
+	centreMust(t, "no candidacy", p, http.StatusOK, "Aucun candidat n’est encore inscrit", "Dossiers professionnels déposés : <strong>0 sur 0</strong>",
 		`id="ccp-1" name="ccp" value="CCP1"`, `id="ccp-2" name="ccp" value="CCP2"`, "Enregistrer un nouveau candidat")
-	mustNot(t, "no candidacy", p, `value="CCP3"`)
+	centreMustNot(t, "no candidacy", p, `value="CCP3"`)
 
 	// The centre registers a candidate record, from the session's form.
 	newPath := "/centre/candidats/nouveau?session=" + id
@@ -259,39 +259,39 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	bad.Set("courriel", "pas-une-adresse")
 	bad.Set("code-postal", "6900")
 	bad.Set("voie", "vae")
-	p = submit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", bad)
-	must(t, "bad candidate", p, http.StatusUnprocessableEntity, `href="#courriel"`, `href="#code-postal"`, `href="#vae-decision"`,
+	p = centreSubmit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", bad)
+	centreMust(t, "bad candidate", p, http.StatusUnprocessableEntity, `href="#courriel"`, `href="#code-postal"`, `href="#vae-decision"`,
 		`value="pas-une-adresse"`)
-	p = submit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", form)
+	p = centreSubmit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", form)
 	loc := p.header.Get("Location")
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, path+"?candidat=") {
-		t.Fatalf("register a candidate record: %d %q\n%s", p.status, loc, excerpt(p.body))
+		t.Fatalf("register a candidate record: %d %q\n%s", p.status, loc, centreExcerpt(p.body))
 	}
 	durand := strings.TrimPrefix(loc, path+"?candidat=")
 	p = get(t, c, b.srv.URL+loc)
-	must(t, "the new record is chosen", p, http.StatusOK, `<option value="`+durand+`" selected>DURAND Camille Marie, né(e) le 12 mars 1994</option>`)
+	centreMust(t, "the new record is chosen", p, http.StatusOK, `<option value="`+durand+`" selected>DURAND Camille Marie, né(e) le 12 mars 1994</option>`)
 	list := get(t, c, b.srv.URL+"/centre/candidats")
-	must(t, "records", list, http.StatusOK, `data-candidate="`+durand+`"`, "Camille Marie", "12 mars 1994", "Formation professionnelle continue")
+	centreMust(t, "records", list, http.StatusOK, `data-candidate="`+durand+`"`, "Camille Marie", "12 mars 1994", "Formation professionnelle continue")
 
 	// Registered from the list, for CCP1 only, with an employer.
-	p = submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {durand}, "ccp": {"CCP1"}, "employeur": {"Transports Rhône"}})
+	p = centreSubmitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {durand}, "ccp": {"CCP1"}, "employeur": {"Transports Rhône"}})
 	if p.status != http.StatusSeeOther {
-		t.Fatalf("register from the list: %d\n%s", p.status, excerpt(p.body))
+		t.Fatalf("register from the list: %d\n%s", p.status, centreExcerpt(p.body))
 	}
 	p = get(t, c, b.srv.URL+p.header.Get("Location"))
-	must(t, "registered", p, http.StatusOK, "Le candidat est inscrit à la session", "Durand Camille Marie", "Transports Rhône", "Non déposé",
+	centreMust(t, "registered", p, http.StatusOK, "Le candidat est inscrit à la session", "Durand Camille Marie", "Transports Rhône", "Non déposé",
 		"Dossiers professionnels déposés : <strong>0 sur 1</strong>")
-	mustNot(t, "registered", p, `<option value="`+durand+`"`) // no longer offered
+	centreMustNot(t, "registered", p, `<option value="`+durand+`"`) // no longer offered
 
 	// A person registered by themselves, by the id they give.
 	self := b.selfRegistered(t, "dominique@idp", "Bernard", "Greta Lyon")
 	b.register(t, c, id, self, "")
 	// Registered twice.
-	mustRefuse(t, "twice", submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {self}}),
+	centreMustRefuse(t, "twice", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {self}}),
 		http.StatusConflict, "déjà inscrit à cette session")
 	// Another centre's record is unknown here, as if it did not exist.
 	otherCentre := b.centreClient(t, "CENTRE-75-002")
-	p = submit(t, otherCentre, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	p = centreSubmit(t, otherCentre, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("other centre's record: %d", p.status)
 	}
@@ -302,30 +302,30 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	// it), this centre still gets CANDIDATE_UNKNOWN: its existence does
 	// not leak.
 	b.register(t, otherCentre, b.planSession(t, otherCentre), foreign, "")
-	p = submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {foreign}})
-	mustRefuse(t, "another centre's record", p, http.StatusBadRequest, "Un candidat enregistré par un autre centre ne peut pas être inscrit ici")
-	mustNot(t, "another centre's record", p, "Durand Camille Marie</option>")
+	p = centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {foreign}})
+	centreMustRefuse(t, "another centre's record", p, http.StatusBadRequest, "Un candidat enregistré par un autre centre ne peut pas être inscrit ici")
+	centreMustNot(t, "another centre's record", p, "Durand Camille Marie</option>")
 	// Nothing chosen, nothing typed.
-	must(t, "nothing chosen", submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}}), http.StatusUnprocessableEntity, `href="#candidat-liste"`)
-	must(t, "nothing typed", submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}}), http.StatusUnprocessableEntity, `href="#candidat-identifiant"`)
-	must(t, "a CCP the session does not have", submit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {self}, "ccp": {"CCP3"}}),
+	centreMust(t, "nothing chosen", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}}), http.StatusUnprocessableEntity, `href="#candidat-liste"`)
+	centreMust(t, "nothing typed", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}}), http.StatusUnprocessableEntity, `href="#candidat-identifiant"`)
+	centreMust(t, "a CCP the session does not have", centreSubmit(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {self}, "ccp": {"CCP3"}}),
 		http.StatusUnprocessableEntity, `href="#ccp-1"`)
 
 	// R21: a juror's declared employer matches a new candidacy's.
 	b.addJuror(t, c, id, func() url.Values {
-		f := jurorForm("juror-claire", "Claire Roux")
+		f := centreJurorValues("juror-claire", "Claire Roux")
 		f.Set("lien-1-nature", "employeur")
 		f.Set("lien-1-valeur", "Chimie  du Rhône")
 		return f
 	}())
 	third := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
-	p = submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {third}, "employeur": {"chimie du rhône"}})
-	mustRefuse(t, "R21 on a registration", p, http.StatusBadRequest, "Le juré Claire Roux a déclaré un lien (employeur) avec ce candidat", "règle R21")
+	p = centreSubmitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"identifiant"}, "candidat-identifiant": {third}, "employeur": {"chimie du rhône"}})
+	centreMustRefuse(t, "R21 on a registration", p, http.StatusBadRequest, "Le juré Claire Roux a déclaré un lien (employeur) avec ce candidat", "règle R21")
 
 	// The dossiers: the candidate submits; the page shows it.
 	b.submitDossier(t, "CENTRE-69-001", "dominique@idp", self, id, b.candidacyOf(t, "CENTRE-69-001", id, self))
 	p = get(t, c, b.srv.URL+path)
-	must(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
+	centreMust(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
 }
 
 func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
@@ -338,11 +338,11 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	open := url.Values{"action": {"ouvrir"}}
 
 	// No candidacy, one juror: R19 first.
-	b.addJuror(t, c, id, jurorForm("juror-alice", "Alice Martin"))
-	p := submit(t, c, b.srv.URL, page, page, open)
-	mustRefuse(t, "R19", p, http.StatusBadRequest, "règle R19", "JURY_TOO_SMALL", "Ajoutez les jurés manquants")
-	b.addJuror(t, c, id, jurorForm("juror-bruno", "Bruno Petit"))
-	mustRefuse(t, "no candidacy", submit(t, c, b.srv.URL, page, page, open), http.StatusBadRequest, "Inscrivez les candidats depuis la page")
+	b.addJuror(t, c, id, centreJurorValues("juror-alice", "Alice Martin"))
+	p := centreSubmit(t, c, b.srv.URL, page, page, open)
+	centreMustRefuse(t, "R19", p, http.StatusBadRequest, "règle R19", "JURY_TOO_SMALL", "Ajoutez les jurés manquants")
+	b.addJuror(t, c, id, centreJurorValues("juror-bruno", "Bruno Petit"))
+	centreMustRefuse(t, "no candidacy", centreSubmit(t, c, b.srv.URL, page, page, open), http.StatusBadRequest, "Inscrivez les candidats depuis la page")
 
 	ready := b.selfRegistered(t, "camille@idp", "Durand", "AFPA Lyon")
 	late := b.selfRegistered(t, "dominique@idp", "Bernard", "Greta Lyon")
@@ -353,41 +353,41 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 
 	// A stale etag: the page was read before the last change.
 	stale := get(t, c, b.srv.URL+page)
-	must(t, "before opening", stale, http.StatusOK, "Le jury compte 2 membres habilités.", "2 candidats inscrits.", "Dossiers professionnels déposés : 1 sur 2")
+	centreMust(t, "before opening", stale, http.StatusOK, "Le jury compte 2 membres habilités.", "2 candidats inscrits.", "Dossiers professionnels déposés : 1 sur 2")
 	etag := stale.body[strings.Index(stale.body, `name="etag" value="`)+len(`name="etag" value="`):]
 	etag = etag[:strings.Index(etag, `"`)]
-	b.addJuror(t, c, id, jurorForm("juror-claire", "Claire Roux"))
+	b.addJuror(t, c, id, centreJurorValues("juror-claire", "Claire Roux"))
 	form := url.Values{"action": {"ouvrir"}, "etag": {etag}}
-	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+page, strings.NewReader(withCSRF(t, stale, form).Encode()))
+	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+page, strings.NewReader(centreWithCSRF(t, stale, form).Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	p = do(t, c, req)
-	mustRefuse(t, "stale etag", p, http.StatusConflict, "La session a changé depuis que cette page a été affichée", `href="/centre/sessions/`+id+`">Recharger la page`)
+	centreMustRefuse(t, "stale etag", p, http.StatusConflict, "La session a changé depuis que cette page a été affichée", `href="/centre/sessions/`+id+`">Recharger la page`)
 
 	// The board before the session opens.
-	must(t, "board before opening", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "La session n’est pas encore ouverte")
+	centreMust(t, "board before opening", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "La session n’est pas encore ouverte")
 
 	// Opened.
-	p = submit(t, c, b.srv.URL, page, page, open)
+	p = centreSubmit(t, c, b.srv.URL, page, page, open)
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != page+"?ouverte=1" {
-		t.Fatalf("open: %d %q\n%s", p.status, p.header.Get("Location"), excerpt(p.body))
+		t.Fatalf("open: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
 	}
 	p = get(t, c, b.srv.URL+page+"?ouverte=1")
-	must(t, "opened", p, http.StatusOK, "La session est ouverte", "En cours", "Suivre la session", `href="/centre/sessions/`+id+`/suivi"`)
-	mustNot(t, "opened", p, "Ouvrir la session</button>")
-	must(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), http.StatusOK, "son jury ne peut plus changer")
-	mustNot(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), "Retirer Alice Martin", "Ajouter le juré")
-	mustNot(t, "candidacies frozen", get(t, c, b.srv.URL+page+"/candidatures"), "Inscrire le candidat")
-	mustRefuse(t, "open again", submit(t, c, b.srv.URL, page+"/suivi", page, open), http.StatusBadRequest, "déjà ouverte")
+	centreMust(t, "opened", p, http.StatusOK, "La session est ouverte", "En cours", "Suivre la session", `href="/centre/sessions/`+id+`/suivi"`)
+	centreMustNot(t, "opened", p, "Ouvrir la session</button>")
+	centreMust(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), http.StatusOK, "son jury ne peut plus changer")
+	centreMustNot(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), "Retirer Alice Martin", "Ajouter le juré")
+	centreMustNot(t, "candidacies frozen", get(t, c, b.srv.URL+page+"/candidatures"), "Inscrire le candidat")
+	centreMustRefuse(t, "open again", centreSubmit(t, c, b.srv.URL, page+"/suivi", page, open), http.StatusBadRequest, "déjà ouverte")
 	// A registration form read before the opening.
 	late2 := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
-	mustRefuse(t, "register once opened", submitKnown(t, c, b.srv.URL, page+"/suivi", page+"/candidatures", url.Values{"choix": {"identifiant"}, "candidat-identifiant": {late2}}),
+	centreMustRefuse(t, "register once opened", centreSubmitKnown(t, c, b.srv.URL, page+"/suivi", page+"/candidatures", url.Values{"choix": {"identifiant"}, "candidat-identifiant": {late2}}),
 		http.StatusBadRequest, "ses candidatures ne peuvent plus changer")
-	mustRefuse(t, "jury once opened", submit(t, c, b.srv.URL, page+"/suivi", page+"/jury", jurorForm("juror-dan", "Dan Roy")),
+	centreMustRefuse(t, "jury once opened", centreSubmit(t, c, b.srv.URL, page+"/suivi", page+"/jury", centreJurorValues("juror-dan", "Dan Roy")),
 		http.StatusBadRequest, "son jury ne peut plus changer")
 
 	// The board: one candidacy waiting for the jury, one blocked by R34.
 	board := get(t, c, b.srv.URL+page+"/suivi")
-	must(t, "board", board, http.StatusOK,
+	centreMust(t, "board", board, http.StatusOK,
 		`data-candidacy="`+readyC+`" data-status="jury"`, `data-status="dossier"`, "Bloqué : dossier manquant (règle R34)",
 		"1 candidat n’a pas déposé son dossier professionnel", "1 candidat attend la délibération du jury", "(règle R49)",
 		"le centre ne voit pas qui a évalué quelle compétence", `data-board-refresh="30"`, "Actualiser le tableau", "js/centre-board.js",
@@ -402,12 +402,12 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	}
 	b.sign(t, id, "juror-bruno")
 	board = get(t, c, b.srv.URL+page+"/suivi")
-	must(t, "deliberated", board, http.StatusOK, "Délibérée, procès-verbal à signer", `data-status="delibere"`, "Tous les CCP obtenus (CCP1 obtenu",
+	centreMust(t, "deliberated", board, http.StatusOK, "Délibérée, procès-verbal à signer", `data-status="delibere"`, "Tous les CCP obtenus (CCP1 obtenu",
 		"Absent", "Tous les candidats sont délibérés.", "Procès-verbal signé par 1 juré sur 3",
 		`data-juror="juror-bruno" data-signed="true"`, `data-juror="juror-alice" data-signed="false"`, "Signature attendue")
 	b.sign(t, id, "juror-alice")
 	b.sign(t, id, "juror-claire")
-	must(t, "closed", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "Close, procès-verbal signé", "la session est close")
+	centreMust(t, "closed", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "Close, procès-verbal signé", "la session est close")
 }
 
 func TestCentreVAEAdmissibility(t *testing.T) {
@@ -422,22 +422,22 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 		"request_id": {"5d0e1f5c-2b3a-4c4d-8e9f-0a1b2c3d4e5f"},
 	}
 	// R25: a decision older than a year is refused on the record.
-	p := submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
-	mustRefuse(t, "expired admissibility", p, http.StatusBadRequest, "valable un an à partir de sa date (règle R25)")
-	must(t, "expired admissibility keeps the form", p, http.StatusBadRequest, `value="DREETS Auvergne-Rhône-Alpes"`, `id="voie-vae" name="voie" value="vae" checked`)
+	p := centreSubmit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	centreMustRefuse(t, "expired admissibility", p, http.StatusBadRequest, "valable un an à partir de sa date (règle R25)")
+	centreMust(t, "expired admissibility keeps the form", p, http.StatusBadRequest, `value="DREETS Auvergne-Rhône-Alpes"`, `id="voie-vae" name="voie" value="vae" checked`)
 
 	// Valid today, lapsed before the session's first day: refused on the registration.
 	form.Set("vae-decision", today.AddDate(0, -11, -15).Format(time.DateOnly))
-	p = submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	p = centreSubmit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
 	if p.status != http.StatusSeeOther {
-		t.Fatalf("VAE record: %d\n%s", p.status, excerpt(p.body))
+		t.Fatalf("VAE record: %d\n%s", p.status, centreExcerpt(p.body))
 	}
 	// The same request id with other values is another request.
 	form.Set("prenoms", "Eliott")
-	mustRefuse(t, "request id reused", submit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form),
+	centreMustRefuse(t, "request id reused", centreSubmit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form),
 		http.StatusConflict, "déjà servi à enregistrer un autre candidat")
 	list := get(t, c, b.srv.URL+"/centre/candidats?fait=enregistre")
-	must(t, "VAE record", list, http.StatusOK, "Le candidat est enregistré", "Validation des acquis de l’expérience (VAE)")
+	centreMust(t, "VAE record", list, http.StatusOK, "Le candidat est enregistré", "Validation des acquis de l’expérience (VAE)")
 	i := strings.Index(list.body, `data-candidate="`) + len(`data-candidate="`)
 	morel := list.body[i : i+36]
 
@@ -451,12 +451,12 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/centre/sessions/" + s.GetSession().GetId() + "/candidatures"
-	last := submitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {morel}})
-	mustRefuse(t, "R25 on the registration", last, http.StatusBadRequest, "valable au premier jour de la session (règle R25)")
+	last := centreSubmitKnown(t, c, b.srv.URL, path, path, url.Values{"choix": {"liste"}, "candidat-liste": {morel}})
+	centreMustRefuse(t, "R25 on the registration", last, http.StatusBadRequest, "valable au premier jour de la session (règle R25)")
 }
 
-// withCSRF adds the CSRF token of page p to form.
-func withCSRF(t *testing.T, p page, form url.Values) url.Values {
+// centreWithCSRF adds the CSRF token of page p to form.
+func centreWithCSRF(t *testing.T, p page, form url.Values) url.Values {
 	t.Helper()
 	m := csrfInput.FindStringSubmatch(p.body)
 	if m == nil {
