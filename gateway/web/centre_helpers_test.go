@@ -215,7 +215,7 @@ func centreSubmitKnown(t *testing.T, c *http.Client, base, path, action string, 
 	var last page
 	for deadline := time.Now().Add(svctest.WaitFor); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		last = centreSubmit(t, c, base, path, action, form)
-		if !strings.Contains(last.body, "CANDIDATE_UNKNOWN") {
+		if !strings.Contains(last.body, "Le service des sessions ne connaît pas ce candidat") { // the hint of CANDIDATE_UNKNOWN
 			return last
 		}
 		centreMustRefuse(t, "candidate not known yet", last, http.StatusBadRequest, "patientez quelques secondes")

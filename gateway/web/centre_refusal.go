@@ -24,6 +24,8 @@ type centreRefusal struct {
 	Others []string
 	// Reload is the page to reload after a concurrent change (409).
 	Reload string
+	// Reason is the API's reason code, shown small for support.
+	Reason string
 }
 
 // centreFormField ties an API field path (or the start of one: "candidate.given_names"
@@ -52,7 +54,7 @@ func centreRefusalOf(err error, fields []centreFormField, hint centreHint) (*cen
 		return nil, nil, 0, false
 	}
 	m := describe(err)
-	ref := &centreRefusal{Title: m.Title, Detail: m.Detail, Rule: m.Rule}
+	ref := &centreRefusal{Title: m.Title, Detail: m.Detail, Rule: m.Rule, Reason: centreReason(err)}
 	if hint != nil {
 		ref.Hint = hint(centreReason(err), centreErrorMeta(err))
 	}
