@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -22,7 +23,7 @@ import (
 func TestWebCentreInTheBrowser(t *testing.T) {
 	b := browsertest.Start(t)
 	s := startServer(t, testConfig(t, t.TempDir()))
-	if !hasDevLogin(t, s.base) {
+	if !centreDevLogin(t, s.base) {
 		t.Skip("the all-in-one serves no development login page yet (no authorization_endpoint in its discovery document)")
 	}
 	w := newTestWorkflow(t, s) // the other people, through REST
@@ -158,6 +159,22 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	}
 	centreMustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
 	tab.Check("centre-suivi-delibere")
+}
+
+// centreDevLogin reports whether the server's discovery document names an
+// authorization endpoint (the development login page).
+func centreDevLogin(t *testing.T, base string) bool {
+	t.Helper()
+	resp, err := http.Get(base + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Authorization string `json:"authorization_endpoint"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&doc)
+	return doc.Authorization != ""
 }
 
 // centreMustSee fails unless the page's main content says every want.
