@@ -19,6 +19,8 @@ var navigation = []navItem{
 	{Label: "Procès-verbaux à valider", Path: "/dreets/a-valider", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Résultats validés", Path: "/dreets/valides", Roles: []auth.Role{auth.RoleMinistry}},
 	// End of DREETS officer.
+	// Centre (exam centre).
+	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -47,7 +49,8 @@ var spaces = []space{
 	{Role: auth.RoleCandidate, Title: "Candidat ou candidate", Name: "l’espace candidat",
 		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats."},
 	{Role: auth.RoleCentre, Title: "Centre d’examen", Name: "l’espace centre",
-		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session."},
+		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session.",
+		Path: "/centre/sessions"},
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
 		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal."},
 	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",

@@ -36,6 +36,23 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /dreets/resultats/{session}", a.forRoles(a.dreetsResult, auth.RoleMinistry))
 	mux.Handle("POST /dreets/resultats/{session}", a.forRoles(a.dreetsValidate, auth.RoleMinistry))
 	// End of DREETS officer.
+	// Centre (exam centre) screens: centre_*.go.
+	centre := func(h http.HandlerFunc) http.Handler { return a.forRoles(h, auth.RoleCentre) }
+	mux.Handle("GET /centre", centre(a.centreHome))
+	mux.Handle("GET /centre/sessions", centre(a.centreSessions))
+	mux.Handle("GET /centre/sessions/nouvelle", centre(a.centrePlan))
+	mux.Handle("POST /centre/sessions/nouvelle", centre(a.centrePlanCreate))
+	mux.Handle("GET /centre/sessions/{id}", centre(a.centreSessionPage))
+	mux.Handle("POST /centre/sessions/{id}", centre(a.centreSessionAction))
+	mux.Handle("GET /centre/sessions/{id}/jury", centre(a.centreJury))
+	mux.Handle("POST /centre/sessions/{id}/jury", centre(a.centreJuryAction))
+	mux.Handle("GET /centre/sessions/{id}/candidatures", centre(a.centreCandidacies))
+	mux.Handle("POST /centre/sessions/{id}/candidatures", centre(a.centreRegister))
+	mux.Handle("GET /centre/sessions/{id}/suivi", centre(a.centreBoard))
+	mux.Handle("GET /centre/candidats", centre(a.centreCandidates))
+	mux.Handle("GET /centre/candidats/nouveau", centre(a.centreNewCandidate))
+	mux.Handle("POST /centre/candidats/nouveau", centre(a.centreCreateCandidate))
+	// End of the centre's screens.
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
 	mux.Handle("/", a.public(a.notFound))

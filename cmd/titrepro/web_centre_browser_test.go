@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/titrepro/titrepro/gateway/web/browsertest"
+)
+
+// TestWebCentreInTheBrowser walks the exam centre's screens in Chromium
+// against `titrepro serve`, logged in through the development login page:
+// plan a session, compose its jury (with an R16 refusal), register a
+// candidate record and a self-registered candidate, open the session and
+// follow it on the board while the other people of the workflow (the
+// candidate's dossier, the jurors' scores, deliberation and signatures)
+// act through the REST API. Every screen is screenshotted and checked
+// with axe-core.
+func TestWebCentreInTheBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	s := startServer(t, testConfig(t, t.TempDir()))
+	if !centreDevLogin(t, s.base) {
+		t.Skip("the all-in-one serves no development login page yet (no authorization_endpoint in its discovery document)")
+	}
+	w := newTestWorkflow(t, s) // the other people, through REST
+	ctx := context.Background()
+	tab := b.NewTab(t)
+	if status := tab.Login(s.base, "centre", "agent-centre", w.centreID, "/centre/sessions"); status != http.StatusOK {
+		t.Fatalf("login landed on %s (%d)", tab.URL(), status)
+	}
+	centreMustSee(t, tab, "Aucune session pour le moment")
+	tab.Check("centre-sessions-vide")
+
+	// Plan a session titre, from today for two days.
+	tab.Follow("Planifier une session")
+	centreMustSee(t, tab, "Étape 1 sur 2")
+	tab.Check("centre-planifier-titre")
+	tab.Follow("Continuer")
+	centreMustSee(t, tab, "Étape 2 sur 2")
+	today := time.Now()
+	tab.Choose("Session titre")
+	tab.Fill("Site de la plateforme technique", "AFPA Lyon Vénissieux")
+	centreSetDate(tab, "debut", today)
+	centreSetDate(tab, "fin", today.AddDate(0, 0, 1))
+	tab.Check("centre-planifier-session")
+	if status := tab.Follow("Planifier la session"); status != http.StatusOK || !strings.Contains(tab.URL(), "/centre/sessions/") {
+		t.Fatalf("planning: %d at %s", status, tab.URL())
+	}
+	centreMustSee(t, tab, "Session planifiée", "il en faut au moins deux (règle R19)")
+	tab.Check("centre-session-planifiee")
+	sessionURL := strings.TrimSuffix(tab.URL(), "?planifiee=1")
+	sessionID := sessionURL[strings.LastIndex(sessionURL, "/")+1:]
+	tab.Follow("Sessions du centre")
+	if !tab.Has(`[data-session="` + sessionID + `"]`) {
+		t.Errorf("the sessions list does not show the new session")
+	}
+	tab.Check("centre-sessions")
+	tab.Open(sessionURL)
+
+	// Compose the jury: a refusal first (R16: an habilitation for another title).
+	tab.Follow("Jury")
+	tab.Check("centre-jury-vide")
+	centreFillJuror(tab, w.subjects[asJuror1], "Alice Martin", today)
+	tab.Fill("Titre de l’habilitation", "TP-01281")
+	if status := tab.Follow("Ajouter le juré au jury"); status != http.StatusBadRequest {
+		t.Errorf("an habilitation for another title: %d; want 400", status)
+	}
+	centreMustSee(t, tab, "règle R16")
+	tab.Check("centre-jury-refus-r16")
+	tab.Fill("Titre de l’habilitation", w.title.GetId())
+	tab.Follow("Ajouter le juré au jury")
+	centreMustSee(t, tab, "Le juré a été ajouté au jury.", "Alice Martin")
+	centreFillJuror(tab, w.subjects[asJuror2], "Bruno Petit", today)
+	tab.Eval(`document.getElementById("lien-1-nature").value = "employeur"`, nil) // a select: as the person picks it
+	tab.Fill("Organisme, employeur ou identifiant du lien 1", "Chimie du Rhône")
+	tab.Follow("Ajouter le juré au jury")
+	centreMustSee(t, tab, "Bruno Petit", "Employeur : Chimie du Rhône")
+	tab.Check("centre-jury")
+
+	// A candidate record of the centre, registered from the session's page.
+	tab.Follow("Candidatures et dossiers")
+	tab.Check("centre-candidatures-vide")
+	tab.Follow("Enregistrer un nouveau candidat")
+	tab.Check("centre-candidat-nouveau")
+	tab.Fill("Nom de naissance", "Bernard")
+	tab.Fill("Prénoms", "Dominique")
+	centreSetDate(tab, "naissance", time.Date(1994, 3, 12, 0, 0, 0, 0, time.UTC))
+	tab.Fill("Commune de naissance", "Lyon")
+	tab.Fill("Adresse électronique", "dominique.bernard@example.org")
+	tab.Choose("Formation professionnelle continue")
+	tab.Fill("Organisme de formation", "AFPA Lyon")
+	if status := tab.Follow("Enregistrer le candidat"); status != http.StatusOK || !tab.Has(`#candidat-liste option[selected]`) {
+		t.Fatalf("candidate record: %d at %s", status, tab.URL())
+	}
+	centreRegisterInTheBrowser(t, tab, "centre-candidat-liste")
+
+	// A person who registered themselves gives the centre their id.
+	selfID, err := w.registerCandidate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Choose("Une personne enregistrée elle-même, par son identifiant")
+	tab.Fill("Identifiant communiqué par le candidat", selfID)
+	centreRegisterInTheBrowser(t, tab, "")
+	centreMustSee(t, tab, "Dossiers professionnels déposés : 0 sur 2")
+	tab.Check("centre-candidatures")
+
+	// The self-registered candidate submits their dossier.
+	candidacyID := tab.String(fmt.Sprintf(`Array.from(document.querySelectorAll("tr[data-candidacy]")).find(r => r.textContent.includes(%q)).dataset.candidacy`, selfID))
+	dossierID, err := w.prepareDossier(ctx, selfID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.submitDossier(ctx, dossierID, sessionID, candidacyID); err != nil {
+		t.Fatal(err)
+	}
+	tab.Open(sessionURL + "/candidatures")
+	centreMustSee(t, tab, "Dossiers professionnels déposés : 1 sur 2")
+
+	// Open the session.
+	tab.Follow("La session")
+	centreMustSee(t, tab, "Le jury compte 2 membres habilités.", "2 candidats inscrits.")
+	tab.Check("centre-session-avant-ouverture")
+	tab.Follow("Ouvrir la session")
+	centreMustSee(t, tab, "La session est ouverte")
+	tab.Check("centre-session-ouverte")
+
+	// The board: one candidate waits for the jury, one has no dossier (R34).
+	tab.Follow("Suivi de la session")
+	centreMustSee(t, tab, "Bloqué : dossier manquant (règle R34)", "1 candidat attend la délibération du jury")
+	tab.Follow("Actualiser le tableau")
+	if !tab.Has(`[data-board-controls]:not([hidden])`) {
+		t.Error("the automatic refresh switch is not offered")
+	}
+	tab.Check("centre-suivi")
+
+	// The jury scores and deliberates the candidate with a dossier; the
+	// board shows it after a refresh switched on by the person.
+	scope := w.ccpCodes()
+	if err := w.evaluate(ctx, sessionID, candidacyID, scope, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.deliberate(ctx, sessionID, candidacyID, scope, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The page sets the period (30 s); the test shortens it to a second.
+	tab.Eval(`document.querySelector("[data-board]").setAttribute("data-board-refresh", "1")`, nil)
+	tab.Choose("Actualiser automatiquement")
+	deadline := time.Now().Add(20 * time.Second)
+	for !tab.Has(`[data-status="delibere"]`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the board did not show the deliberation after its automatic refresh")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	centreMustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
+	tab.Check("centre-suivi-delibere")
+}
+
+// centreDevLogin reports whether the server's discovery document names an
+// authorization endpoint (the development login page).
+func centreDevLogin(t *testing.T, base string) bool {
+	t.Helper()
+	resp, err := http.Get(base + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Authorization string `json:"authorization_endpoint"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&doc)
+	return doc.Authorization != ""
+}
+
+// centreMustSee fails unless the page's main content says every want.
+func centreMustSee(t *testing.T, tab *browsertest.Tab, want ...string) {
+	t.Helper()
+	text := tab.MainText()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s does not say %q:\n%s", tab.URL(), w, text)
+		}
+	}
+}
+
+// centreSetDate sets the date field id: a date field's typed format follows the
+// browser's locale, so the test sets its value as the picker would.
+func centreSetDate(tab *browsertest.Tab, id string, d time.Time) {
+	tab.Eval(fmt.Sprintf(`(e => { e.value = %q; e.dispatchEvent(new Event("change", {bubbles: true})); })(document.getElementById(%q))`, d.Format(time.DateOnly), id), nil)
+}
+
+// centreFillJuror fills the jury form for a juror of the workflow's title,
+// habilitated a year either side of today.
+func centreFillJuror(tab *browsertest.Tab, subject, name string, today time.Time) {
+	tab.Fill("Identifiant de connexion du juré", subject)
+	tab.Fill("Nom du juré", name)
+	tab.Fill("Numéro d’habilitation", "HAB-69-"+name[:1])
+	centreSetDate(tab, "hab-debut", today.AddDate(-1, 0, 0))
+	centreSetDate(tab, "hab-fin", today.AddDate(1, 0, 0))
+}
+
+// centreRegisterInTheBrowser sends the registration form until the assessment
+// service knows the candidate (its refusal while the candidate service's
+// event is on its way says to wait a few seconds), checking the refusal's
+// screen once as name when name is not empty.
+func centreRegisterInTheBrowser(t *testing.T, tab *browsertest.Tab, name string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		status := tab.Follow("Inscrire le candidat")
+		if status == http.StatusOK {
+			centreMustSee(t, tab, "Le candidat est inscrit à la session")
+			return
+		}
+		if !strings.Contains(tab.MainText(), "patientez quelques secondes") || time.Now().After(deadline) {
+			t.Fatalf("registration: %d\n%s", status, tab.MainText())
+		}
+		if name != "" {
+			tab.Check(name + "-refus-inconnu")
+			name = ""
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
