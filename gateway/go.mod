@@ -9,6 +9,9 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/stretchr/testify v1.12.1
 	github.com/titrepro/titrepro/gen/go v0.0.0
+	github.com/titrepro/titrepro/services/assessment v0.0.0
+	github.com/titrepro/titrepro/services/candidate v0.0.0
+	github.com/titrepro/titrepro/services/certification v0.0.0
 	github.com/titrepro/titrepro/services/portfolio v0.0.0
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
@@ -41,6 +44,7 @@ require (
 	github.com/go-ole/go-ole v1.3.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
+	github.com/gowebpki/jcs v1.0.2 // indirect
 	github.com/googleapis/gax-go/v2 v2.24.1 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
@@ -96,6 +100,7 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	google.golang.org/api v0.297.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 	modernc.org/libc v1.80.2 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
@@ -120,6 +125,10 @@ require (
 replace (
 	github.com/titrepro/titrepro/gen/go => ../gen/go
 	github.com/titrepro/titrepro/internal => ../internal
-	// documents_test.go runs the real portfolio service behind DocumentRoutes.
+	// documents_test.go runs the real portfolio service behind DocumentRoutes;
+	// the web application's tests run the four services behind the pages.
+	github.com/titrepro/titrepro/services/assessment => ../services/assessment
+	github.com/titrepro/titrepro/services/candidate => ../services/candidate
+	github.com/titrepro/titrepro/services/certification => ../services/certification
 	github.com/titrepro/titrepro/services/portfolio => ../services/portfolio
 )
