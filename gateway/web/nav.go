@@ -15,6 +15,8 @@ type navItem struct {
 var navigation = []navItem{
 	{Label: "Accueil", Path: "/"},
 	{Label: "Vérifier un certificat", Path: "/verifier"},
+	// Juror.
+	{Label: "Mes sessions de jury", Path: "/jury", Roles: []auth.Role{auth.RoleJuror}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -45,7 +47,7 @@ var spaces = []space{
 	{Role: auth.RoleCentre, Title: "Centre d’examen", Name: "l’espace centre",
 		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session."},
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
-		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal."},
+		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal.", Path: "/jury"},
 	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",
 		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés."},
 }

@@ -28,6 +28,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /auth/callback", a.public(a.loginCallback))
 	mux.Handle("POST /deconnexion", a.signedIn(a.logout))
 	mux.Handle("GET /compte", a.signedIn(a.account))
+	// Juror: the juror's space under /jury (juror_routes.go).
+	a.jurorRoutes(mux)
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
 	mux.Handle("/", a.public(a.notFound))
