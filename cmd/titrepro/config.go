@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type config struct {
 	MaxTokenLifetime  time.Duration // TITREPRO_MAX_TOKEN_LIFETIME: longest exp − iat the services accept and `token` mints
 	LogLevel          slog.Level    // TITREPRO_LOG_LEVEL
 	LogFormat         string        // TITREPRO_LOG_FORMAT: json | text
+	WebMarianne       bool          // TITREPRO_WEB_MARIANNE: the web pages use the Marianne font (vendored with make web-vendor WEB_MARIANNE=1)
 	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
 	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
 	Gateway gateway.Limits
@@ -63,6 +65,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or("TITREPRO_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_LEVEL: want debug, info, warn or error"))
+	}
+	if c.WebMarianne, err = strconv.ParseBool(or("TITREPRO_WEB_MARIANNE", "false")); err != nil {
+		errs = append(errs, fmt.Errorf("TITREPRO_WEB_MARIANNE: want true or false"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_FORMAT: want json or text"))

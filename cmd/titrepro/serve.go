@@ -71,6 +71,10 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 
+	webCfg, err := webConfig(cfg, dataDir)
+	if err != nil {
+		return err
+	}
 	gw, err := gateway.New(svcCtx, gateway.Options{
 		CandidateAddr:     services["candidate"].Addr(),
 		CertificationAddr: services["certification"].Addr(),
@@ -79,6 +83,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
 		Extra:             map[string]http.Handler{"GET /.well-known/": issuer.Handler()},
+		Web:               webCfg,
 	})
 	if err != nil {
 		return err
@@ -188,7 +193,8 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, firstStart bool) {
 	base := cfg.PublicURL
 	fmt.Fprintf(w, "\ntitrepro is running.\n")
-	fmt.Fprintf(w, "  REST gateway   %s  (listening on %s)\n", base, httpAddr)
+	fmt.Fprintf(w, "  web application %s/  (listening on %s)\n", base, httpAddr)
+	fmt.Fprintf(w, "  REST API       %s/v1/\n", base)
 	fmt.Fprintf(w, "  API docs       %s/docs   OpenAPI: %s/openapi.json\n", base, base)
 	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)

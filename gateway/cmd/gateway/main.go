@@ -5,6 +5,13 @@
 // SHUTDOWN_TIMEOUT (default 15s), MAX_DOCUMENT_BYTES (the portfolio
 // service's, default 25 MiB) and the limits of gateway.LoadLimits
 // (HTTP_MAX_BODY_BYTES, HTTP_BODY_TIMEOUT, RATE_LIMIT_ANONYMOUS…).
+//
+// The web application at "/" logs people in with OIDC_ISSUER (unset: the
+// public pages only), OIDC_CLIENT_ID (default titrepro-web),
+// OIDC_CLIENT_SECRET (empty: a public client), PUBLIC_URL (where browsers
+// reach the gateway; required with OIDC_ISSUER) and WEB_COOKIE_KEY_FILE (the
+// session cookie key, created 0600 when missing; every replica must share
+// it). WEB_MARIANNE=true uses the Marianne font if it was vendored.
 package main
 
 import (
@@ -15,10 +22,12 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/titrepro/titrepro/gateway"
+	"github.com/titrepro/titrepro/gateway/web"
 )
 
 func main() {
@@ -52,6 +61,9 @@ func run(ctx context.Context, log *slog.Logger) error {
 			return fmt.Errorf("MAX_DOCUMENT_BYTES: want a positive number of bytes, got %q", v)
 		}
 	}
+	if opts.Web, err = webConfig(os.Getenv); err != nil {
+		return err
+	}
 	if opts.CandidateAddr == "" || opts.CertificationAddr == "" || opts.AssessmentAddr == "" || opts.PortfolioAddr == "" {
 		return errors.New("CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR and PORTFOLIO_SERVICE_ADDR are required")
 	}
@@ -62,6 +74,39 @@ func run(ctx context.Context, log *slog.Logger) error {
 	defer gw.Close()
 	log.Info("gateway listening", "addr", addr)
 	return gateway.Serve(ctx, gw.NewServer(addr), drain)
+}
+
+// webConfig reads the web application's settings (see the package comment).
+func webConfig(getenv func(string) string) (web.Config, error) {
+	cfg := web.Config{
+		IssuerURL:    strings.TrimRight(getenv("OIDC_ISSUER"), "/"),
+		ClientID:     getenv("OIDC_CLIENT_ID"),
+		ClientSecret: getenv("OIDC_CLIENT_SECRET"),
+		PublicURL:    getenv("PUBLIC_URL"),
+	}
+	if v := getenv("WEB_MARIANNE"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("WEB_MARIANNE: want true or false, got %q", v)
+		}
+		cfg.Marianne = on
+	}
+	if cfg.IssuerURL == "" {
+		return cfg, nil
+	}
+	if cfg.PublicURL == "" {
+		return cfg, errors.New("PUBLIC_URL is required with OIDC_ISSUER: the login's redirect URI is built on it")
+	}
+	keyFile := getenv("WEB_COOKIE_KEY_FILE")
+	if keyFile == "" {
+		return cfg, errors.New("WEB_COOKIE_KEY_FILE is required with OIDC_ISSUER: the session cookie key must survive restarts and be shared by every replica")
+	}
+	key, err := web.LoadOrCreateCookieKey(keyFile)
+	if err != nil {
+		return cfg, fmt.Errorf("WEB_COOKIE_KEY_FILE: %w", err)
+	}
+	cfg.CookieKey = key
+	return cfg, nil
 }
 
 func envOr(key, def string) string {
