@@ -101,14 +101,14 @@ func (a *App) jurorGridSave(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		http.Redirect(w, r, r.URL.Path+"?enregistre=1", http.StatusSeeOther)
-	case IsCode(err, codes.Aborted):
+	case status.Code(err) == codes.Aborted:
 		// Another save came first (another tab, another device): show what
 		// was sent, unsaved, and the way to the current grid. The etag
 		// stays the old one, so that sending again cannot overwrite the
 		// other change unseen.
 		data.Stale = &juryStaleGridRefusal
 		a.render(w, r, http.StatusConflict, "juror_grid", Page{Title: title, Data: data})
-	case IsCode(err, codes.InvalidArgument):
+	case status.Code(err) == codes.InvalidArgument:
 		m := jurorMessage(err)
 		a.render(w, r, http.StatusUnprocessableEntity, "juror_grid", Page{Title: title, Errors: data.Grid.refused(in, m.Fields), Data: data})
 	default:
@@ -166,7 +166,7 @@ func (a *App) jurorGridAutosave(w http.ResponseWriter, r *http.Request) {
 		Evaluation: &assessmentv1.Evaluation{Etag: in.etag, Items: in.items},
 	})
 	if err != nil {
-		if IsCode(err, codes.InvalidArgument) {
+		if status.Code(err) == codes.InvalidArgument {
 			reply := juryAutosaveReply{Title: "Saisie refusée", Status: "Non enregistré : une valeur est refusée."}
 			for _, f := range g.refused(in, jurorMessage(err).Fields) {
 				reply.Fields = append(reply.Fields, juryReplyField{ID: f.ID, Message: f.Message})

@@ -128,7 +128,7 @@ var jurorRefusals = map[string]juryRefusal{
 // refusals.
 func jurorMessage(err error) Message {
 	m := describe(err)
-	why, rule := reason(err), juryRuleOf(err)
+	why, rule := juryReason(err), juryRuleOf(err)
 	r, ok := jurorRefusals[why]
 	if why == "DOSSIER_ACCESS_DENIED" && rule == "R21" {
 		r, ok = juryConflictRefusal, true
@@ -138,6 +138,21 @@ func jurorMessage(err error) Message {
 	}
 	m.Title, m.Detail, m.Rule = r.Title, r.Detail, r.Rule
 	return m
+}
+
+// juryReason returns the ErrorInfo reason of a service's refusal, "" if
+// none.
+func juryReason(err error) string {
+	var s interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &s) {
+		return ""
+	}
+	for _, d := range s.GRPCStatus().Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
 
 // juryRuleOf returns the rule a service's juryRefusal names ("R21"), "" if none.

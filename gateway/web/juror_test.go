@@ -303,7 +303,7 @@ func TestJurorRecusedFromACandidacySeesTheFrenchRefusal(t *testing.T) {
 	must(t, err)
 	eventually(t, "juror 3 is recused", func() error {
 		_, err := b.assessment.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tJuror3))
-		if reason(err) == "JUROR_CONFLICT_OF_INTEREST" {
+		if juryReason(err) == "JUROR_CONFLICT_OF_INTEREST" {
 			return nil
 		}
 		return fmt.Errorf("not recused yet: %v", err)
