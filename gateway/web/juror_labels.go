@@ -37,7 +37,7 @@ func jurySessionState(s assessmentv1.SessionState) string {
 // juryVerdictChoices are the verdicts a juror picks from, in the order of the
 // grid's lists; the empty value is "no verdict yet".
 var juryVerdictChoices = []juryChoice{
-	{"", "Pas encore évaluée"},
+	{"", "À évaluer"},
 	{"MASTERED", "Maîtrisée"},
 	{"NOT_MASTERED", "Non maîtrisée"},
 	{"NOT_OBSERVED", "Non observée"},
