@@ -351,5 +351,11 @@ func TestJurorPagesBeforeTheSessionOpensAndWithoutDossier(t *testing.T) {
 	wants(t, "saving anyway", juryPost(t, juror1, candURL+"/grille", fullGrid("0", "MASTERED")), 400, "La session n’est pas ouverte")
 	wants(t, "the deliberation", get(t, juror1, candURL+"/deliberation"), 200, "Décision en lecture seule")
 	wants(t, "the minutes", get(t, juror1, b.srv.URL+"/jury/sessions/"+s.session+"/proces-verbal"), 400, "Procès-verbal pas encore établi", "R50")
+	// The grid's script after the session expired: the login round trip,
+	// which the script tells the juror about (no JSON answer to read).
+	p, _ := juryPatch(t, browser(t), candURL+"/grille", "x", url.Values{"etag": {"0"}})
+	if loc, _ := url.Parse(p.header.Get("Location")); p.status != http.StatusSeeOther || loc == nil || loc.Path != "/connexion" {
+		t.Errorf("autosave without a session = %d %q", p.status, p.header.Get("Location"))
+	}
 	wants(t, "another session's candidacy", get(t, juror1, b.srv.URL+"/jury/sessions/"+s.session+"/candidatures/01a24a07-d9e1-7788-ae59-92245c38e4c8"), 404, "Candidature introuvable")
 }
