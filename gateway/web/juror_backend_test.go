@@ -14,6 +14,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -109,7 +110,7 @@ type backend struct {
 }
 
 // startBackend runs the services and the web application.
-func startBackend(t *testing.T) *backend {
+func startBackend(t testing.TB) *backend {
 	t.Helper()
 	e := svctest.NewEnv(t)
 	dir := t.TempDir()
@@ -129,7 +130,7 @@ func startBackend(t *testing.T) *backend {
 	certCfg.SigningKeyFile, certCfg.RetiredKeysFile = filepath.Join(dir, "signing.key"), filepath.Join(dir, "retired.json")
 	cert, err := certification.New(t.Context(), certCfg, certification.Deps{
 		Logger: e.Logger, Verifier: e.Verifier, JetStream: e.JetStreamAs(t, "certification"), Listener: svctest.Listen(t),
-		Referentiels: fstest.MapFS{"tp-90001.yaml": {Data: []byte(testReferential)}}})
+		Referentiels: referentials(t)})
 	must(t, err)
 
 	assessCfg, err := assessment.LoadConfig(func(string) string { return "" })
@@ -168,6 +169,16 @@ func startBackend(t *testing.T) *backend {
 	}
 }
 
+// referentials are the title files the certification service loads: the
+// small test title, and TP-00495 as the repository ships it (the benchmarks
+// score its twenty competences).
+func referentials(t testing.TB) fstest.MapFS {
+	t.Helper()
+	tsgeri, err := os.ReadFile(filepath.Join("..", "..", "referentiels", "tp-00495-tsgeri.yaml"))
+	must(t, err)
+	return fstest.MapFS{"tp-90001.yaml": {Data: []byte(testReferential)}, "tp-00495-tsgeri.yaml": {Data: tsgeri}}
+}
+
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
@@ -204,6 +215,7 @@ type scenario struct {
 	dossier     string
 	snapshot    *portfoliov1.Snapshot
 	docs        map[string]string // file name → document id
+	title       *certificationv1.Title
 }
 
 // scenarioOptions shape the session.
@@ -215,6 +227,8 @@ type scenarioOptions struct {
 	noDossier bool
 	// planned leaves the session PLANNED.
 	planned bool
+	// title and version of the session; default the test title.
+	title, version string
 }
 
 // eventually retries call while the services catch up with each other's
@@ -227,19 +241,27 @@ func eventually(t testing.TB, what string, call func() error) {
 // newScenario plans a session titre of the test title with its jury,
 // registers a candidate, has them write and submit a dossier with a PDF, a
 // PNG and an OpenDocument text, and opens the session.
-func (b *backend) newScenario(t *testing.T, o scenarioOptions) *scenario {
+func (b *backend) newScenario(t testing.TB, o scenarioOptions) *scenario {
 	t.Helper()
 	ctx := t.Context()
 	if o.jurors == nil {
 		o.jurors = []auth.Principal{tJuror1, tJuror2}
 	}
+	if o.title == "" {
+		o.title, o.version = testTitleID, "2024"
+	}
+	s := &scenario{docs: map[string]string{}}
+	eventually(t, "the title is published", func() error {
+		resp, err := b.cert.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: o.title, Version: o.version})
+		s.title = resp.GetTitle()
+		return err
+	})
 	today := time.Now().UTC()
 	day := func(d int) string { return today.AddDate(0, 0, d).Format(time.DateOnly) }
-	s := &scenario{docs: map[string]string{}}
 
 	eventually(t, "the session is planned", func() error {
 		resp, err := b.assessment.CreateSession(ctx, &assessmentv1.CreateSessionRequest{RequestId: uuid.NewString(), Session: &assessmentv1.Session{
-			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: testTitleID, TitleVersion: "2024",
+			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: o.title, TitleVersion: o.version,
 			Site: "AFPA Lyon Vénissieux", StartDate: day(0), EndDate: day(1), DossierDeadline: day(0),
 		}}, b.as(t, tCentre))
 		s.session = resp.GetSession().GetId()
@@ -248,7 +270,7 @@ func (b *backend) newScenario(t *testing.T, o scenarioOptions) *scenario {
 	for i, j := range o.jurors {
 		_, err := b.assessment.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: s.session, Juror: &assessmentv1.Juror{
 			Subject: j.Subject, DisplayName: fmt.Sprintf("Juré %d", i+1), DeclaredLinks: o.links[j.Subject],
-			Habilitation: &assessmentv1.Habilitation{Number: fmt.Sprintf("HAB-69-%04d", i+1), TitleId: testTitleID, ValidFrom: day(-365), ValidTo: day(700)},
+			Habilitation: &assessmentv1.Habilitation{Number: fmt.Sprintf("HAB-69-%04d", i+1), TitleId: o.title, ValidFrom: day(-365), ValidTo: day(700)},
 		}}, b.as(t, tCentre))
 		must(t, err)
 	}
@@ -283,13 +305,13 @@ func (b *backend) newScenario(t *testing.T, o scenarioOptions) *scenario {
 
 // submitDossier has the candidate write, fill and submit a dossier onto
 // the candidacy, and waits until the candidacy holds its snapshot.
-func (b *backend) submitDossier(t *testing.T, s *scenario) {
+func (b *backend) submitDossier(t testing.TB, s *scenario) {
 	t.Helper()
 	ctx := t.Context()
 	var d *portfoliov1.Dossier
 	eventually(t, "the dossier is created", func() error {
 		resp, err := b.portfolio.CreateDossier(ctx, &portfoliov1.CreateDossierRequest{RequestId: uuid.NewString(),
-			Dossier: &portfoliov1.Dossier{CandidateId: s.candidateID, TitleId: testTitleID, TitleVersion: "2024"}}, b.as(t, tCandidate))
+			Dossier: &portfoliov1.Dossier{CandidateId: s.candidateID, TitleId: s.title.GetId(), TitleVersion: s.title.GetVersion()}}, b.as(t, tCandidate))
 		d = resp.GetDossier()
 		return err
 	})
@@ -298,7 +320,8 @@ func (b *backend) submitDossier(t *testing.T, s *scenario) {
 		SwornStatement:      &portfoliov1.SwornStatement{SignerName: "Camille Durand", Place: "Lyon", Date: time.Now().UTC().Format(time.DateOnly)},
 		PriorQualifications: []*portfoliov1.PriorQualification{{Title: "BTS Services informatiques aux organisations", Authority: "Ministère de l’Éducation nationale", Date: "2016-07-01"}},
 	}
-	for _, ccp := range []string{"CCP1", "CCP2"} {
+	for _, c := range s.title.GetCcps() {
+		ccp := c.GetCode()
 		update.Examples = append(update.Examples, &portfoliov1.PracticeExample{
 			CcpCode: ccp, Title: "Migration du serveur de fichiers (" + ccp + ")",
 			Tasks: "Migration du serveur de fichiers et supervision des sauvegardes.", Means: "Windows Server, Veeam, Zabbix.",
@@ -333,7 +356,7 @@ func (b *backend) submitDossier(t *testing.T, s *scenario) {
 }
 
 // upload streams content as a document of the dossier and returns its id.
-func (b *backend) upload(t *testing.T, dossier, name string, content []byte) string {
+func (b *backend) upload(t testing.TB, dossier, name string, content []byte) string {
 	t.Helper()
 	stream, err := b.portfolio.UploadDocument(t.Context(), b.as(t, tCandidate))
 	must(t, err)
@@ -385,14 +408,16 @@ var (
 
 // scoreAll records a complete evaluation for juror (a verdict for every
 // competence at the mise en situation), through the API.
-func (b *backend) scoreAll(t *testing.T, s *scenario, juror auth.Principal, v assessmentv1.Verdict) {
+func (b *backend) scoreAll(t testing.TB, s *scenario, juror auth.Principal, v assessmentv1.Verdict) {
 	t.Helper()
 	cur, err := b.assessment.GetEvaluation(t.Context(), &assessmentv1.GetEvaluationRequest{SessionId: s.session, CandidacyId: s.candidacy, JurorSubject: "me"}, b.as(t, juror))
 	must(t, err)
 	ev := &assessmentv1.Evaluation{Etag: cur.GetEvaluation().GetEtag()}
-	for _, c := range testCompetences {
-		ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{CompetenceCode: c, Verdict: v,
-			Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE})
+	for _, ccp := range s.title.GetCcps() {
+		for _, c := range ccp.GetCompetences() {
+			ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{CompetenceCode: c.GetCode(), Verdict: v,
+				Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE})
+		}
 	}
 	_, err = b.assessment.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: s.session, CandidacyId: s.candidacy,
 		JurorSubject: "me", Evaluation: ev}, b.as(t, juror))
