@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -214,7 +215,7 @@ func (a *App) juryJSONError(w http.ResponseWriter, r *http.Request, err error) {
 		code, reply.Reload = http.StatusConflict, r.URL.Path
 	case codes.Unauthenticated:
 		reply.Title, reply.Detail = "Session expirée", "Reconnectez-vous, puis enregistrez la grille avec le bouton « Enregistrer la grille »."
-		reply.Reload = "/connexion?retour=" + r.URL.Path
+		reply.Reload = "/connexion?" + url.Values{"retour": {r.URL.Path}}.Encode()
 		reply.Status = "Non enregistré : votre session a expiré."
 	case codes.Internal, codes.Unknown, codes.DataLoss:
 		reply = juryAutosaveReply{Title: "Erreur du serveur", Detail: internalErrorDetail, Status: "Non enregistré : erreur du serveur."}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -145,19 +146,40 @@ func (a *App) jurorSession(w http.ResponseWriter, r *http.Request) {
 		} else {
 			row.Decision = "Pas encore délibéré"
 		}
-		ev, err := a.svc.assessment.GetEvaluation(ctx, &assessmentv1.GetEvaluationRequest{SessionId: id, CandidacyId: c.GetId(), JurorSubject: "me"})
-		switch {
-		case err != nil:
-			row.Evaluation = "Indisponible"
-		case ev.GetEvaluation().GetComplete():
-			row.Evaluation, row.EvaluationComplete = "Complète", true
-		case len(ev.GetEvaluation().GetItems()) > 0:
-			n := len(ev.GetEvaluation().GetMissingCompetences())
-			row.Evaluation = "En cours : " + juryPlural(n, "compétence", "compétences") + " sans verdict"
-		}
 		data.Rows = append(data.Rows, row)
 	}
+	a.juryEvaluations(ctx, id, data.Rows)
 	a.render(w, r, http.StatusOK, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Data: data})
+}
+
+// juryEvaluationCalls bounds the evaluations read at once for a session
+// page: one per candidacy of the page, in parallel so that a page of twenty
+// costs about one round trip.
+const juryEvaluationCalls = 8
+
+// juryEvaluations says, for each row, where the user's own grid stands.
+func (a *App) juryEvaluations(ctx context.Context, sessionID string, rows []juryCandidacyRow) {
+	sem := make(chan struct{}, juryEvaluationCalls)
+	var wg sync.WaitGroup
+	for i := range rows {
+		row := &rows[i]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ev, err := a.svc.assessment.GetEvaluation(ctx, &assessmentv1.GetEvaluationRequest{SessionId: sessionID, CandidacyId: row.ID, JurorSubject: "me"})
+			switch {
+			case err != nil:
+				row.Evaluation = "Indisponible"
+			case ev.GetEvaluation().GetComplete():
+				row.Evaluation, row.EvaluationComplete = "Complète", true
+			case len(ev.GetEvaluation().GetItems()) > 0:
+				n := len(ev.GetEvaluation().GetMissingCompetences())
+				row.Evaluation = "En cours : " + juryPlural(n, "compétence", "compétences") + " sans verdict"
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // juryPageToken returns the ?page= token of r; ok is false when it is too long.
