@@ -88,10 +88,10 @@ require (
 replace (
 	github.com/titrepro/titrepro/gen/go => ../gen/go
 	github.com/titrepro/titrepro/internal => ../internal
-	// gateway/web's handler tests run every service behind the web application.
+	// documents_test.go runs the real portfolio service behind DocumentRoutes;
+	// the web application's tests run the four services behind the pages.
 	github.com/titrepro/titrepro/services/assessment => ../services/assessment
 	github.com/titrepro/titrepro/services/candidate => ../services/candidate
 	github.com/titrepro/titrepro/services/certification => ../services/certification
-	// documents_test.go runs the real portfolio service behind DocumentRoutes.
 	github.com/titrepro/titrepro/services/portfolio => ../services/portfolio
 )

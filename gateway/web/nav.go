@@ -21,6 +21,8 @@ var navigation = []navItem{
 	// End of DREETS officer.
 	// Centre (exam centre).
 	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},
+	// Juror.
+	{Label: "Mes sessions de jury", Path: "/jury", Roles: []auth.Role{auth.RoleJuror}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -52,7 +54,7 @@ var spaces = []space{
 		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session.",
 		Path: "/centre/sessions"},
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
-		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal."},
+		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal.", Path: "/jury"},
 	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",
 		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés.", Path: "/dreets/a-valider"},
 }

@@ -53,6 +53,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /centre/candidats/nouveau", centre(a.centreNewCandidate))
 	mux.Handle("POST /centre/candidats/nouveau", centre(a.centreCreateCandidate))
 	// End of the centre's screens.
+	// Juror: the juror's space under /jury (juror_routes.go).
+	a.jurorRoutes(mux)
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
 	mux.Handle("/", a.public(a.notFound))
