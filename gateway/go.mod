@@ -9,6 +9,9 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/stretchr/testify v1.12.1
 	github.com/titrepro/titrepro/gen/go v0.0.0
+	github.com/titrepro/titrepro/services/assessment v0.0.0
+	github.com/titrepro/titrepro/services/candidate v0.0.0
+	github.com/titrepro/titrepro/services/certification v0.0.0
 	github.com/titrepro/titrepro/services/portfolio v0.0.0
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
@@ -120,6 +123,10 @@ require (
 replace (
 	github.com/titrepro/titrepro/gen/go => ../gen/go
 	github.com/titrepro/titrepro/internal => ../internal
+	// The web application's candidate tests run the four services behind it.
+	github.com/titrepro/titrepro/services/assessment => ../services/assessment
+	github.com/titrepro/titrepro/services/candidate => ../services/candidate
+	github.com/titrepro/titrepro/services/certification => ../services/certification
 	// documents_test.go runs the real portfolio service behind DocumentRoutes.
 	github.com/titrepro/titrepro/services/portfolio => ../services/portfolio
 )

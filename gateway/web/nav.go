@@ -15,6 +15,11 @@ type navItem struct {
 var navigation = []navItem{
 	{Label: "Accueil", Path: "/"},
 	{Label: "Vérifier un certificat", Path: "/verifier"},
+	// Candidate.
+	{Label: "Mon espace candidat", Path: "/candidat", Roles: []auth.Role{auth.RoleCandidate}},
+	{Label: "Mon dossier", Path: "/candidat/dossier", Roles: []auth.Role{auth.RoleCandidate}},
+	{Label: "Mes sessions", Path: "/candidat/sessions", Roles: []auth.Role{auth.RoleCandidate}},
+	{Label: "Mes résultats", Path: "/candidat/resultats", Roles: []auth.Role{auth.RoleCandidate}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -41,7 +46,8 @@ type space struct {
 
 var spaces = []space{
 	{Role: auth.RoleCandidate, Title: "Candidat ou candidate", Name: "l’espace candidat",
-		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats."},
+		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats.",
+		Path: "/candidat"},
 	{Role: auth.RoleCentre, Title: "Centre d’examen", Name: "l’espace centre",
 		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session."},
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
