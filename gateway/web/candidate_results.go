@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"google.golang.org/grpc/codes"
 
@@ -74,6 +75,23 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.Known = true
 		ccpLabels := map[string]string{}
+		for _, res := range rec.GetRecord().GetResults() {
+			sr := sessionResult{
+				Heading: titles.label(res.GetTitleId(), res.GetTitleVersion()), Type: resultSessionTypeLabel(res.GetType()),
+				JuryDate: CivilDateFR(res.GetJuryDate()), Validated: DateFR(res.GetValidateTime().AsTime()),
+				Outcome: titleOutcomeLabel(res.GetTitleOutcome()),
+			}
+			for _, c := range res.GetCcpResults() {
+				obtained := c.GetOutcome() == certificationv1.CcpOutcome_CCP_OUTCOME_OBTAINED
+				sr.Obtained = sr.Obtained || obtained
+				sr.Ccps = append(sr.Ccps, ccpResult{
+					Code: c.GetCcpCode(), Label: a.ccpLabel(r, ccpLabels, res.GetTitleId(), res.GetTitleVersion(), c.GetCcpCode()),
+					Outcome: ccpOutcomeLabel(c.GetOutcome()), Motivation: c.GetMotivation(), Obtained: obtained,
+				})
+			}
+			p.Sessions = append(p.Sessions, sr)
+		}
+		slices.Reverse(p.Sessions) // the latest first
 		for _, h := range rec.GetRecord().GetHeldCcps() {
 			label := a.ccpLabel(r, ccpLabels, h.GetTitleId(), h.GetTitleVersion(), h.GetCcpCode())
 			p.Held = append(p.Held, heldRow{Title: titles.label(h.GetTitleId(), h.GetTitleVersion()), Ccp: label, JuryDate: CivilDateFR(h.GetJuryDate())})
