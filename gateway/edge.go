@@ -63,6 +63,10 @@ func (e *edge) serve(w *response, r *http.Request, start time.Time) {
 	case anonymousRoute(r):
 		if e.anonymous != nil {
 			if ok, wait := e.anonymous.take(client); !ok {
+				if !strings.HasPrefix(r.URL.Path, "/v1/") {
+					writeTooManyPage(w, wait)
+					return
+				}
 				writeTooMany(w, wait, "RATE_LIMITED", "too many requests from this address: retry later")
 				return
 			}
@@ -122,6 +126,14 @@ func writeTooMany(w http.ResponseWriter, wait time.Duration, reason, msg string)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	writeStatusCode(w, http.StatusTooManyRequests, gatewayStatus(codes.ResourceExhausted, reason, msg,
 		map[string]string{"retry_after_seconds": strconv.Itoa(secs)}))
+}
+
+// writeTooManyPage is the 429 of a web page (the certificate verification
+// page): a sentence in French rather than the API's JSON.
+func writeTooManyPage(w http.ResponseWriter, wait time.Duration) {
+	secs := retryAfterSeconds(wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writePlain(w, http.StatusTooManyRequests, "Trop de demandes depuis votre adresse : réessayez dans "+strconv.Itoa(secs)+" secondes.")
 }
 
 // response sets the headers every answer gets, paces the writes of the

@@ -255,5 +255,11 @@ func TestEndToEndLimits(t *testing.T) {
 		if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || errorReason(t, r.body) != "RATE_LIMITED" {
 			t.Fatalf("HTTP %d, Retry-After %q: %s; want 429 with Retry-After", r.status, r.header.Get("Retry-After"), r.body)
 		}
+		// The web page of the verification shares the address's budget,
+		// and says it in French.
+		r = do(t, "GET", "/verifier/TP-2026-0000-0000-6", "", nil, nil)
+		if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "Trop de demandes") {
+			t.Fatalf("verification page: HTTP %d, Retry-After %q: %s; want a French 429", r.status, r.header.Get("Retry-After"), r.body)
+		}
 	})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -64,10 +63,4 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	m := describe(err)
 	a.renderError(w, r, runtime.HTTPStatusFromCode(st.Code()), errorPage{Title: m.Title, Detail: m.Detail, Rule: m.Rule, Fields: m.Fields})
-}
-
-// IsCode reports whether err is a gRPC status with code c.
-func IsCode(err error, c codes.Code) bool {
-	var s interface{ GRPCStatus() *status.Status }
-	return errors.As(err, &s) && s.GRPCStatus().Code() == c
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"html/template"
-	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
 )
@@ -26,7 +25,6 @@ func templateFuncs(as *assets) template.FuncMap {
 		"percent":   PercentFR,
 		"role":      func(r auth.Role) string { return RoleLabel(r) },
 		"kind":      kindLabel,
-		"now":       time.Now,
 	}
 }
 

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -66,18 +64,4 @@ func describe(err error) Message {
 		}
 	}
 	return m
-}
-
-// reason returns the ErrorInfo reason of err, "" when it has none.
-func reason(err error) string {
-	var s interface{ GRPCStatus() *status.Status }
-	if !errors.As(err, &s) {
-		return ""
-	}
-	for _, d := range s.GRPCStatus().Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
 }

@@ -203,3 +203,13 @@ func TestMarianneNeedsTheVendoredFont(t *testing.T) {
 		t.Errorf("Marianne vendored but refused: %v", err)
 	}
 }
+
+func TestNavigationMarksTheCurrentSection(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string][]bool{"/": {true, false}, "/verifier": {false, true}, "/verifier/TP-1": {false, true}, "/compte": {false, false}} {
+		p := Page{Path: path}
+		if got := []bool{p.Current("/"), p.Current("/verifier")}; got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("%s: current(/, /verifier) = %v; want %v", path, got, want)
+		}
+	}
+}

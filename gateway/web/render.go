@@ -62,6 +62,12 @@ type Field struct {
 	Message string
 }
 
+// Current reports whether the navigation entry at path is the page shown
+// or one of its sub-pages ("/verifier" for "/verifier/TP-…").
+func (p Page) Current(path string) bool {
+	return p.Path == path || (path != "/" && strings.HasPrefix(p.Path, path+"/"))
+}
+
 // FieldError returns the message of field id in p.Errors, "" if none.
 func (p Page) FieldError(id string) string {
 	for _, f := range p.Errors {

@@ -20,6 +20,7 @@ import (
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/{version}/{path...}", a.assets)
+	mux.HandleFunc("GET /favicon.ico", a.assets.favicon) // asked by browsers whatever the page says
 	mux.Handle("GET /{$}", a.public(a.home))
 	mux.Handle("GET /verifier", a.public(a.verifyForm))
 	mux.Handle("GET /verifier/{number}", a.public(a.verifyNumber))

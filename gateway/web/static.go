@@ -141,3 +141,11 @@ func (as *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, _ = w.Write(body)
 }
+
+// favicon serves the design system's favicon at /favicon.ico, cached a day.
+func (as *assets) favicon(w http.ResponseWriter, r *http.Request) {
+	a := as.files["vendor/dsfr/favicon/favicon.ico"]
+	w.Header().Set("Content-Type", a.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(a.body)
+}

@@ -85,14 +85,15 @@
   function start() {
     var params = new URLSearchParams(location.search);
     var restoring = params.get("restaurer") === "1";
-    if (restoring) {
+    var forms = Array.prototype.filter.call(document.forms, function (f) {
+      return (f.method || "").toLowerCase() === "post" && f.getAttribute("data-keep") !== "off";
+    });
+    if (restoring && forms.length > 0) {
+      // The flag is spent: a reload must not restore again.
       params.delete("restaurer");
       var q = params.toString();
       history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + location.hash);
     }
-    var forms = Array.prototype.filter.call(document.forms, function (f) {
-      return (f.method || "").toLowerCase() === "post" && f.getAttribute("data-keep") !== "off";
-    });
     forms.forEach(function (form, index) {
       if (store) {
         if (restoring) {
