@@ -2,8 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
@@ -182,4 +187,25 @@ func fullName(c *candidatev1.Candidate) string {
 		return name + c.GetUsageName()
 	}
 	return name + c.GetBirthName()
+}
+
+// refusalReason returns the ErrorInfo reason of a service's error, ""
+// when it has none.
+func refusalReason(err error) string {
+	var s interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &s) {
+		return ""
+	}
+	for _, d := range s.GRPCStatus().Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
+}
+
+// hasCode reports whether err is a gRPC status with code c.
+func hasCode(err error, c codes.Code) bool {
+	var s interface{ GRPCStatus() *status.Status }
+	return errors.As(err, &s) && s.GRPCStatus().Code() == c
 }

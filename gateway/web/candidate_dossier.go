@@ -109,7 +109,7 @@ func (a *App) createDossier(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, dossierPath(resp.GetDossier().GetId())+"?ok=dossier-cree", http.StatusSeeOther)
 		return
 	}
-	if reason(err) == "DOSSIER_ALREADY_EXISTS" {
+	if refusalReason(err) == "DOSSIER_ALREADY_EXISTS" {
 		if id := a.dossierFor(ctx, code, version); id != "" {
 			http.Redirect(w, r, dossierPath(id)+"?ok=dossier-deja-cree", http.StatusSeeOther)
 			return

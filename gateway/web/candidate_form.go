@@ -163,7 +163,7 @@ func conflictAlert(reload string) *alert {
 
 // isConflict reports whether err is a refusal because the etag sent is no
 // longer the current one.
-func isConflict(err error) bool { return IsCode(err, codes.Aborted) }
+func isConflict(err error) bool { return hasCode(err, codes.Aborted) }
 
 // formValue returns the trimmed value of a form field, cut to max
 // characters (max > 0) so that a hostile request cannot make the page echo

@@ -92,7 +92,7 @@ func (a *App) saveRecord(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if p.Create {
 		_, err = a.svc.candidate.CreateCandidate(ctx, &candidatev1.CreateCandidateRequest{Candidate: c, RequestId: p.RequestID})
-		if reason(err) == "CANDIDATE_ALREADY_REGISTERED" {
+		if refusalReason(err) == "CANDIDATE_ALREADY_REGISTERED" {
 			http.Redirect(w, r, recordPath+"?ok=fiche-deja-existante", http.StatusSeeOther)
 			return
 		}
@@ -129,7 +129,7 @@ func (a *App) saveRecord(w http.ResponseWriter, r *http.Request) {
 	if isConflict(err) {
 		p.Alert = conflictAlert(recordPath)
 	}
-	if reason(err) == "VAE_ADMISSIBILITY_EXPIRED" {
+	if refusalReason(err) == "VAE_ADMISSIBILITY_EXPIRED" {
 		errs.add("date-recevabilite", "Cette décision de recevabilité a plus d’un an : elle n’est plus valable (règle R25). Indiquez une décision de moins d’un an.")
 	}
 	p.build(v, errs)

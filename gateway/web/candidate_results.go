@@ -66,7 +66,7 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 	titles := titleLabels{a: a, ctx: ctx}
 	rec, err := a.svc.certification.GetRecord(ctx, &certificationv1.GetRecordRequest{CandidateId: me.GetId()})
 	switch {
-	case IsCode(err, codes.PermissionDenied), IsCode(err, codes.NotFound):
+	case hasCode(err, codes.PermissionDenied), hasCode(err, codes.NotFound):
 		// The record reaches the certification authority through an
 		// event shortly after it is created; until then it has nothing.
 	case err != nil:

@@ -231,7 +231,7 @@ func eventually(t testing.TB, call func() error) {
 		if err == nil {
 			return
 		}
-		switch reason(err) {
+		switch refusalReason(err) {
 		case "CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN", "SESSION_NOT_KNOWN",
 			"CANDIDACY_UNKNOWN", "RESULT_NOT_FOUND", "MINUTES_NOT_SIGNED":
 		default:

@@ -178,7 +178,7 @@ func (a *App) submit(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		if reason(err) == "DOSSIER_INCOMPLETE" {
+		if refusalReason(err) == "DOSSIER_INCOMPLETE" {
 			incomplete = incompleteItems(err, d, title)
 			shown.alert = &alert{Kind: "error", Title: "Votre dossier n’est pas encore complet",
 				Detail: "Il n’a pas été déposé. Complétez les éléments listés ci-dessous sous « Ce qu’il reste à compléter », puis déposez-le de nouveau."}
