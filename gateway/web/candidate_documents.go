@@ -124,7 +124,9 @@ func (a *App) renderDocuments(w http.ResponseWriter, r *http.Request, status int
 }
 
 // uploadAnswer is the JSON answer to the upload script: where to go
-// after a success, or what is wrong with which field.
+// after a success, or what is wrong with which field. A refusal the page
+// shows is answered 200 too: the script reads the answer, not the status,
+// and a 4xx would only add an error to the browser's console.
 type uploadAnswer struct {
 	Redirect string `json:"redirect,omitempty"`
 	Field    string `json:"field,omitempty"`
@@ -144,7 +146,7 @@ func (a *App) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	meta := &portfoliov1.UploadDocumentMetadata{DossierId: dossierID}
 	refuse := func(status int, field, message string) {
 		if wantsJSON(r) {
-			writeUploadJSON(w, status, uploadAnswer{Field: field, Message: message})
+			writeUploadJSON(w, http.StatusOK, uploadAnswer{Field: field, Message: message})
 			return
 		}
 		ctx, cancel := callContext(r)
@@ -200,7 +202,7 @@ func (a *App) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			if wantsJSON(r) {
 				m := describe(err)
-				writeUploadJSON(w, http.StatusServiceUnavailable, uploadAnswer{Field: "fichier", Message: m.Title + " : " + m.Detail})
+				writeUploadJSON(w, http.StatusOK, uploadAnswer{Field: "fichier", Message: sentences(m.Title, m.Detail)})
 				return
 			}
 			a.fail(w, r, err)
@@ -233,11 +235,19 @@ func uploadRefusal(err error) (field, message string, status int, ok bool) {
 		return errs.list[0].ID, errs.list[0].Message, shown.status, true
 	}
 	m := describe(err)
-	message = m.Title
-	if m.Detail != "" {
-		message += " " + m.Detail
+	return "fichier", sentences(m.Title, m.Detail), shown.status, true
+}
+
+// sentences joins a title and a detail into one message, with a full
+// stop after the title when it has none.
+func sentences(title, detail string) string {
+	switch {
+	case detail == "":
+		return title
+	case strings.HasSuffix(title, ".") || strings.HasSuffix(title, "!") || strings.HasSuffix(title, "?"):
+		return title + " " + detail
 	}
-	return "fichier", message, shown.status, true
+	return title + ". " + detail
 }
 
 func writeUploadJSON(w http.ResponseWriter, status int, a uploadAnswer) {

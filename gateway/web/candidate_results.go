@@ -30,6 +30,7 @@ type resultsPage struct {
 
 // sessionResult is the jury's decision on one of the person's candidacies.
 type sessionResult struct {
+	ID                                          string // the session's, for the ids of the page
 	Heading, Type, JuryDate, Validated, Outcome string
 	Obtained                                    bool // the titre or some CCPs
 	Ccps                                        []ccpResult
@@ -77,6 +78,7 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 		ccpLabels := map[string]string{}
 		for _, res := range rec.GetRecord().GetResults() {
 			sr := sessionResult{
+				ID:      url.PathEscape(res.GetSessionId()),
 				Heading: titles.label(res.GetTitleId(), res.GetTitleVersion()), Type: resultSessionTypeLabel(res.GetType()),
 				JuryDate: CivilDateFR(res.GetJuryDate()), Validated: DateFR(res.GetValidateTime().AsTime()),
 				Outcome: titleOutcomeLabel(res.GetTitleOutcome()),

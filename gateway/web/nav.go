@@ -15,11 +15,9 @@ type navItem struct {
 var navigation = []navItem{
 	{Label: "Accueil", Path: "/"},
 	{Label: "Vérifier un certificat", Path: "/verifier"},
-	// Candidate.
+	// Candidate: one entry, current on every page of the space (Page.Current
+	// marks an entry's sub-pages); the space links to each of its pages.
 	{Label: "Mon espace candidat", Path: "/candidat", Roles: []auth.Role{auth.RoleCandidate}},
-	{Label: "Mon dossier", Path: "/candidat/dossier", Roles: []auth.Role{auth.RoleCandidate}},
-	{Label: "Mes sessions", Path: "/candidat/sessions", Roles: []auth.Role{auth.RoleCandidate}},
-	{Label: "Mes résultats", Path: "/candidat/resultats", Roles: []auth.Role{auth.RoleCandidate}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
