@@ -107,6 +107,9 @@ func (a *App) mySessions(w http.ResponseWriter, r *http.Request) {
 			if d != nil {
 				row.SubmitHref = dossierPath(d.GetId()) + "/depot?candidature=" + url.QueryEscape(s.GetId()+"|"+c.GetId())
 				row.SubmitLabel = "Déposer mon dossier pour cette session"
+				if row.Submitted != "" {
+					row.SubmitLabel = "Déposer une nouvelle version du dossier"
+				}
 			} else {
 				row.SubmitHref, row.SubmitLabel = dossiersPath, "Commencer mon dossier pour ce titre"
 			}

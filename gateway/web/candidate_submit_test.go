@@ -169,7 +169,7 @@ func TestCandidateSubmitsAfterTheCompletenessCheck(t *testing.T) {
 		return strings.Contains(p.body, "Déposé le") && strings.Contains(p.body, base+"/depots/"+snap.GetId())
 	})
 	p = get(t, c, s.srv.URL+"/candidat/sessions")
-	for _, w := range []string{html.EscapeString(title.GetLabel()), "Session titre (tout le titre)", "Planifiée", "CCP1, CCP2, CCP3", "Déposer mon dossier pour cette session"} {
+	for _, w := range []string{html.EscapeString(title.GetLabel()), "Session titre (tout le titre)", "Planifiée", "CCP1, CCP2, CCP3", "Déposer une nouvelle version du dossier"} {
 		if !strings.Contains(p.body, w) {
 			t.Errorf("sessions page lacks %q", w)
 		}
