@@ -204,9 +204,13 @@ func (p examplePage) title() string {
 
 func (p *examplePage) setErrors(errs *formErrors) {
 	var all []*input
+	order := []string{p.Activity.ID}
 	for _, group := range [][]*input{p.Heading, p.Tasks, p.Means, p.People, p.Context, p.Additional} {
-		all = append(all, group...)
+		for _, in := range group {
+			all, order = append(all, in), append(order, in.ID)
+		}
 	}
+	errs.inOrder(order)
 	errs.setErrors(all, p.Activity)
 }
 

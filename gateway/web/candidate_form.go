@@ -76,6 +76,19 @@ func (e *formErrors) get(id string) string {
 // empty reports whether no error was collected.
 func (e *formErrors) empty() bool { return len(e.list) == 0 }
 
+// inOrder sorts the errors in the order of ids, the order of the fields
+// on the page, so that the summary reads like the form; errors of other
+// ids go last.
+func (e *formErrors) inOrder(ids []string) {
+	rank := func(id string) int {
+		if i := slices.Index(ids, id); i >= 0 {
+			return i
+		}
+		return len(ids)
+	}
+	slices.SortStableFunc(e.list, func(a, b Field) int { return rank(a.ID) - rank(b.ID) })
+}
+
 // setErrors copies the collected errors onto the inputs and choices.
 func (e *formErrors) setErrors(ins []*input, chs ...*choice) {
 	for _, in := range ins {

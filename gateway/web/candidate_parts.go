@@ -115,9 +115,14 @@ func (a *App) saveQualifications(w http.ResponseWriter, r *http.Request) {
 	if isConflict(err) {
 		p.Alert = conflictAlert(dossierPath(id) + "/diplomes")
 	}
+	var order []string
 	for _, row := range p.Rows {
 		errs.setErrors(row.Inputs)
+		for _, in := range row.Inputs {
+			order = append(order, in.ID)
+		}
 	}
+	errs.inOrder(order)
 	a.render(w, r, shown.status, "candidate_qualifications", Page{Title: "Titres, diplômes et certificats", Errors: errs.list, Data: p})
 }
 
@@ -200,6 +205,7 @@ func (a *App) saveSwornStatement(w http.ResponseWriter, r *http.Request) {
 		p.Alert = conflictAlert(dossierPath(id) + "/declaration")
 	}
 	errs.setErrors(p.Inputs)
+	errs.inOrder([]string{"signataire", "lieu", "date-signature"})
 	a.render(w, r, shown.status, "candidate_sworn", Page{Title: "Déclaration sur l’honneur", Errors: errs.list, Data: p})
 }
 

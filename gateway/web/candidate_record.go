@@ -190,7 +190,17 @@ func (p *recordPage) build(v recordValues, errs *formErrors) {
 		{ID: "autorite-recevabilite", Name: "decided_by", Label: "Autorité qui a décidé (facultatif)", Hint: "Par exemple « DREETS Auvergne-Rhône-Alpes ».", Value: v.DecidedBy, Max: maxDecidedByLen},
 		{ID: "reference-recevabilite", Name: "reference", Label: "Référence de la décision (facultatif)", Value: v.Reference, Max: maxReferenceLen},
 	}
-	all := append(append(append(append(append([]*input{}, p.Identity...), p.Contact...), p.Address...), p.Training...), p.VAE...)
+	var all []*input
+	var order []string
+	for _, group := range [][]*input{p.Identity, p.Contact, p.Address, nil, p.Training, p.VAE} {
+		if group == nil {
+			order = append(order, p.Route.ID)
+		}
+		for _, in := range group {
+			all, order = append(all, in), append(order, in.ID)
+		}
+	}
+	errs.inOrder(order)
 	errs.setErrors(all, p.Route)
 }
 

@@ -140,6 +140,10 @@ func TestCandidateRecordRefusalsAreShownOnTheFields(t *testing.T) {
 	if !strings.Contains(p.body, "Le formulaire contient 3 erreurs") {
 		t.Error("the summary does not count the errors")
 	}
+	// The summary reads in the order of the form.
+	if a, b, c := strings.Index(p.body, `href="#nom-naissance"`), strings.Index(p.body, `href="#courriel"`), strings.Index(p.body, `href="#organisme"`); !(a < b && b < c) {
+		t.Errorf("summary order: %d %d %d", a, b, c)
+	}
 	// Nothing was created.
 	if p := get(t, c, s.srv.URL+"/candidat/fiche"); !strings.Contains(p.body, "Créer ma fiche candidat") {
 		t.Error("a refused record was created")
