@@ -50,6 +50,12 @@ const actionTimeout = 30 * time.Second
 type Browser struct {
 	ctx context.Context // the allocator's context
 	axe string          // axe-core's source
+
+	// The people of a test (NewPerson) share one Chromium, started by
+	// the first of them: root is its first tab's context.
+	rootOnce sync.Once
+	root     context.Context
+	rootErr  error
 }
 
 // Start starts Chromium for t. It skips t (fails it under CI=true) when

@@ -40,6 +40,12 @@ func (b *Browser) NewTab(t testing.TB) *Tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	t.Cleanup(cancel)
+	return b.tab(t, ctx)
+}
+
+// tab makes a Tab of the chromedp context ctx, before its first use.
+func (b *Browser) tab(t testing.TB, ctx context.Context) *Tab {
+	t.Helper()
 	p := &Tab{t: t, b: b, ctx: ctx}
 	if err := chromedp.Listen(ctx, p.record); err != nil {
 		t.Fatalf("browser: %v", err)
