@@ -68,6 +68,12 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 			t.Errorf("results page lacks %q", w)
 		}
 	}
+	// The decisions and the CCPs held wrap in their cells (the design
+	// system keeps a table's cells on one line, which hid the motivation
+	// beyond the table's right edge; the browser test measures it).
+	if n := strings.Count(p.body, `<div class="fr-table fr-table--multiline">`); n != 2 {
+		t.Errorf("%d tables of the results page wrap their cells; want the decisions' and the CCPs held", n)
+	}
 	if n := strings.Count(p.body, ">Obtenu</span>"); n != 2 {
 		t.Errorf("%d CCPs shown obtained; want 2", n)
 	}
