@@ -164,6 +164,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if opts.Web.Logger == nil {
 		opts.Web.Logger = log
 	}
+	if opts.Web.MaxUploadBytes == 0 {
+		opts.Web.MaxUploadBytes = opts.Uploads.MaxDocumentBytes
+	}
 	app, err := web.New(opts.Web, web.Conns{
 		Candidate: g.backend("candidate"), Certification: g.backend("certification"),
 		Assessment: g.backend("assessment"), Portfolio: g.backend("portfolio"),
@@ -172,7 +175,10 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		g.Close()
 		return nil, err
 	}
-	// Everything the API does not route is the web application's.
+	// Everything the API does not route is the web application's. Its
+	// document upload bounds its body itself (the document size limit),
+	// as the REST upload does.
+	root.Handle(web.CandidateUploadRoute, app)
 	root.Handle("/", limitBody(limits.MaxBodyBytes, app))
 	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
 	g.limits = limits

@@ -23,6 +23,9 @@ var navigation = []navItem{
 	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},
 	// Juror.
 	{Label: "Mes sessions de jury", Path: "/jury", Roles: []auth.Role{auth.RoleJuror}},
+	// Candidate: one entry, current on every page of the space (Page.Current
+	// marks an entry's sub-pages); the space links to each of its pages.
+	{Label: "Mon espace candidat", Path: "/candidat", Roles: []auth.Role{auth.RoleCandidate}},
 }
 
 // navigationFor returns the items s may see (s nil: anonymous).
@@ -49,7 +52,8 @@ type space struct {
 
 var spaces = []space{
 	{Role: auth.RoleCandidate, Title: "Candidat ou candidate", Name: "l’espace candidat",
-		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats."},
+		Text: "Rédigez votre dossier professionnel, déposez vos justificatifs, suivez vos sessions d’examen, consultez vos résultats et vos certificats.",
+		Path: "/candidat"},
 	{Role: auth.RoleCentre, Title: "Centre d’examen", Name: "l’espace centre",
 		Text: "Planifiez les sessions, composez les jurys, inscrivez les candidats et suivez le déroulement de la session.",
 		Path: "/centre/sessions"},

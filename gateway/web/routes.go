@@ -55,6 +55,36 @@ func (a *App) routes() http.Handler {
 	// End of the centre's screens.
 	// Juror: the juror's space under /jury (juror_routes.go).
 	a.jurorRoutes(mux)
+	// Candidate (candidate_*.go): the person's record, Dossier
+	// Professionnel, documents, submission, sessions and results.
+	candidate := func(h http.HandlerFunc) http.Handler { return a.forRoles(h, auth.RoleCandidate) }
+	mux.Handle("GET /candidat", candidate(a.candidateSpace))
+	mux.Handle("GET /candidat/fiche", candidate(a.record))
+	mux.Handle("POST /candidat/fiche", candidate(a.saveRecord))
+	mux.Handle("GET /candidat/dossier", candidate(a.dossiers))
+	mux.Handle("POST /candidat/dossier", candidate(a.createDossier))
+	mux.Handle("GET /candidat/dossier/{dossier}", candidate(a.dossier))
+	mux.Handle("GET /candidat/dossier/{dossier}/exemple", candidate(a.example))
+	mux.Handle("POST /candidat/dossier/{dossier}/exemple", candidate(a.saveExample))
+	mux.Handle("GET /candidat/dossier/{dossier}/exemple/{example}", candidate(a.example))
+	mux.Handle("POST /candidat/dossier/{dossier}/exemple/{example}", candidate(a.saveExample))
+	mux.Handle("GET /candidat/dossier/{dossier}/exemple/{example}/supprimer", candidate(a.confirmDeleteExample))
+	mux.Handle("POST /candidat/dossier/{dossier}/exemple/{example}/supprimer", candidate(a.deleteExample))
+	mux.Handle("GET /candidat/dossier/{dossier}/diplomes", candidate(a.qualifications))
+	mux.Handle("POST /candidat/dossier/{dossier}/diplomes", candidate(a.saveQualifications))
+	mux.Handle("GET /candidat/dossier/{dossier}/declaration", candidate(a.swornStatement))
+	mux.Handle("POST /candidat/dossier/{dossier}/declaration", candidate(a.saveSwornStatement))
+	mux.Handle("GET /candidat/dossier/{dossier}/documents", candidate(a.documents))
+	mux.Handle(CandidateUploadRoute, candidate(a.uploadDocument))
+	mux.Handle("GET /candidat/dossier/{dossier}/documents/{document}", candidate(a.downloadDocument))
+	mux.Handle("GET /candidat/dossier/{dossier}/documents/{document}/supprimer", candidate(a.confirmDeleteDocument))
+	mux.Handle("POST /candidat/dossier/{dossier}/documents/{document}/supprimer", candidate(a.deleteDocument))
+	mux.Handle("GET /candidat/dossier/{dossier}/depot", candidate(a.submission))
+	mux.Handle("POST /candidat/dossier/{dossier}/depot", candidate(a.submit))
+	mux.Handle("GET /candidat/dossier/{dossier}/depots/{snapshot}", candidate(a.receipt))
+	mux.Handle("GET /candidat/sessions", candidate(a.mySessions))
+	mux.Handle("GET /candidat/resultats", candidate(a.myResults))
+	// End of candidate.
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
 	mux.Handle("/", a.public(a.notFound))

@@ -57,6 +57,11 @@ type Config struct {
 	Marianne bool
 	// Logger receives the web application's warnings; nil means slog.Default().
 	Logger *slog.Logger
+	// Candidate: MaxUploadBytes bounds a document uploaded from the
+	// candidate's pages (candidate_documents.go); 0 means
+	// DefaultMaxUploadBytes. Set it to the portfolio service's per-file
+	// limit, as the REST upload's.
+	MaxUploadBytes int64
 }
 
 // Conns are the gRPC connections to the services, owned by the gateway.

@@ -82,5 +82,6 @@ func (s *GRPCServer) GetRecord(ctx context.Context, req *certificationv1.GetReco
 	for _, n := range rec.Certificates {
 		out.CertificateNumbers = append(out.CertificateNumbers, string(n))
 	}
+	out.Results = protoconv.RecordResults(rec.Results)
 	return &certificationv1.GetRecordResponse{Record: out}, nil
 }

@@ -2,6 +2,7 @@ package protoconv_test
 
 import (
 	"testing"
+	"time"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 
@@ -47,6 +48,25 @@ func TestAwardEnumsCoverTheDomain(t *testing.T) {
 		got.GetLines()[0].GetCcpResults()[0].GetOutcome() != certificationv1.CcpOutcome_CCP_OUTCOME_OBTAINED ||
 		got.GetLines()[0].GetCcpResults()[1].GetOutcome() != certificationv1.CcpOutcome_CCP_OUTCOME_NOT_OBTAINED {
 		t.Errorf("Result() = %v", got)
+	}
+}
+
+func TestRecordResultsCarryTheDecisions(t *testing.T) {
+	t.Parallel()
+	r := result.SessionResult{SessionID: "s1", Type: result.SessionTitre, TitleCode: "TP-00495", TitleVersion: "2008", JuryDate: "2026-03-01",
+		ValidatedAt: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC), Lines: []result.Line{{CandidacyID: "cy-1", TitleOutcome: result.TitlePartial,
+			Decisions: []result.CcpDecision{{CcpCode: "CCP1", Outcome: result.Obtained}, {CcpCode: "CCP2", Outcome: result.NotObtained, Motivation: "non démontré"}}}}}
+	got := protoconv.RecordResults([]result.SessionResult{r})
+	if len(got) != 1 {
+		t.Fatalf("RecordResults() = %v", got)
+	}
+	g := got[0]
+	if g.GetSessionId() != "s1" || g.GetType() != certificationv1.SessionType_SESSION_TYPE_TITRE || g.GetTitleId() != "TP-00495" ||
+		g.GetTitleVersion() != "2008" || g.GetJuryDate() != "2026-03-01" || g.GetCandidacyId() != "cy-1" ||
+		g.GetTitleOutcome() != certificationv1.TitleOutcome_TITLE_OUTCOME_PARTIAL || !g.GetValidateTime().AsTime().Equal(r.ValidatedAt) ||
+		len(g.GetCcpResults()) != 2 || g.GetCcpResults()[1].GetMotivation() != "non démontré" ||
+		g.GetCcpResults()[1].GetOutcome() != certificationv1.CcpOutcome_CCP_OUTCOME_NOT_OBTAINED {
+		t.Errorf("RecordResults() = %v", g)
 	}
 }
 

@@ -26,24 +26,55 @@ func Result(r result.SessionResult) *certificationv1.SessionResult {
 		ReceiveTime:  timestamp(r.ReceivedAt),
 	}
 	for _, l := range r.Lines {
-		line := &certificationv1.ResultLine{
+		out.Lines = append(out.Lines, &certificationv1.ResultLine{
 			CandidacyId:         l.CandidacyID,
 			CandidateId:         l.CandidateID,
-			TitleOutcome:        certificationv1.TitleOutcome(certificationv1.TitleOutcome_value["TITLE_OUTCOME_"+string(l.TitleOutcome)]),
+			TitleOutcome:        titleOutcome(l.TitleOutcome),
 			DossierManifestHash: l.DossierManifestHash,
-		}
-		for _, d := range l.Decisions {
-			line.CcpResults = append(line.CcpResults, &certificationv1.CcpResult{
-				CcpCode:    d.CcpCode,
-				Outcome:    certificationv1.CcpOutcome(certificationv1.CcpOutcome_value["CCP_OUTCOME_"+string(d.Outcome)]),
-				Motivation: d.Motivation,
-			})
-		}
-		out.Lines = append(out.Lines, line)
+			CcpResults:          ccpResults(l.Decisions),
+		})
 	}
 	for _, s := range r.Signatures {
 		out.Signatures = append(out.Signatures, &certificationv1.ResultSignature{
 			JurorSubject: s.JurorSubject, JurorName: s.JurorName, SignTime: timestamp(s.SignedAt), ContentHash: s.ContentHash,
+		})
+	}
+	return out
+}
+
+// RecordResults converts the validated results of a person's record:
+// one RecordResult per line of the person.
+func RecordResults(results []result.SessionResult) []*certificationv1.RecordResult {
+	var out []*certificationv1.RecordResult
+	for _, r := range results {
+		for _, l := range r.Lines {
+			out = append(out, &certificationv1.RecordResult{
+				SessionId:    r.SessionID,
+				Type:         certificationv1.SessionType(certificationv1.SessionType_value["SESSION_TYPE_"+string(r.Type)]),
+				TitleId:      r.TitleCode,
+				TitleVersion: r.TitleVersion,
+				JuryDate:     r.JuryDate,
+				CandidacyId:  l.CandidacyID,
+				CcpResults:   ccpResults(l.Decisions),
+				TitleOutcome: titleOutcome(l.TitleOutcome),
+				ValidateTime: timestamp(r.ValidatedAt),
+			})
+		}
+	}
+	return out
+}
+
+func titleOutcome(o result.TitleOutcome) certificationv1.TitleOutcome {
+	return certificationv1.TitleOutcome(certificationv1.TitleOutcome_value["TITLE_OUTCOME_"+string(o)])
+}
+
+func ccpResults(ds []result.CcpDecision) []*certificationv1.CcpResult {
+	out := make([]*certificationv1.CcpResult, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, &certificationv1.CcpResult{
+			CcpCode:    d.CcpCode,
+			Outcome:    certificationv1.CcpOutcome(certificationv1.CcpOutcome_value["CCP_OUTCOME_"+string(d.Outcome)]),
+			Motivation: d.Motivation,
 		})
 	}
 	return out

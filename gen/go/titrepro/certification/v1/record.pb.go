@@ -40,8 +40,14 @@ type CertificationRecord struct {
 	HeldCcps []*HeldCcp `protobuf:"bytes,4,rep,name=held_ccps,json=heldCcps,proto3" json:"held_ccps,omitempty"`
 	// Numbers of the certificates issued to the person, in number order.
 	CertificateNumbers []string `protobuf:"bytes,5,rep,name=certificate_numbers,json=certificateNumbers,proto3" json:"certificate_numbers,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The jury's decisions on the person's candidacies, from the sessions
+	// whose minutes the ministry validated (R51: nothing before), by jury
+	// date then session: every CCP of the scope, obtained or not, with the
+	// motivation of a CCP not obtained. This is how the person learns their
+	// results.
+	Results       []*RecordResult `protobuf:"bytes,6,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CertificationRecord) Reset() {
@@ -109,6 +115,132 @@ func (x *CertificationRecord) GetCertificateNumbers() []string {
 	return nil
 }
 
+func (x *CertificationRecord) GetResults() []*RecordResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// RecordResult is the jury's decision on one of the person's candidacies,
+// as the validated minutes of its session record it.
+type RecordResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session (assessment service id).
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Session type: TITRE or CCP.
+	Type SessionType `protobuf:"varint,2,opt,name=type,proto3,enum=titrepro.certification.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,3,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,4,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Date of the jury, "YYYY-MM-DD".
+	JuryDate string `protobuf:"bytes,5,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	// The candidacy (assessment service id).
+	CandidacyId string `protobuf:"bytes,6,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// One decision per CCP in the candidacy's scope, in minutes order.
+	CcpResults []*CcpResult `protobuf:"bytes,7,rep,name=ccp_results,json=ccpResults,proto3" json:"ccp_results,omitempty"`
+	// Title outcome derived by the jury.
+	TitleOutcome TitleOutcome `protobuf:"varint,8,opt,name=title_outcome,json=titleOutcome,proto3,enum=titrepro.certification.v1.TitleOutcome" json:"title_outcome,omitempty"`
+	// When the ministry validated the minutes.
+	ValidateTime  *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=validate_time,json=validateTime,proto3" json:"validate_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordResult) Reset() {
+	*x = RecordResult{}
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordResult) ProtoMessage() {}
+
+func (x *RecordResult) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordResult.ProtoReflect.Descriptor instead.
+func (*RecordResult) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RecordResult) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *RecordResult) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *RecordResult) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *RecordResult) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *RecordResult) GetJuryDate() string {
+	if x != nil {
+		return x.JuryDate
+	}
+	return ""
+}
+
+func (x *RecordResult) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *RecordResult) GetCcpResults() []*CcpResult {
+	if x != nil {
+		return x.CcpResults
+	}
+	return nil
+}
+
+func (x *RecordResult) GetTitleOutcome() TitleOutcome {
+	if x != nil {
+		return x.TitleOutcome
+	}
+	return TitleOutcome_TITLE_OUTCOME_UNSPECIFIED
+}
+
+func (x *RecordResult) GetValidateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidateTime
+	}
+	return nil
+}
+
 // HeldCcp is a CCP in a person's certification record (R53).
 type HeldCcp struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -128,7 +260,7 @@ type HeldCcp struct {
 
 func (x *HeldCcp) Reset() {
 	*x = HeldCcp{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -140,7 +272,7 @@ func (x *HeldCcp) String() string {
 func (*HeldCcp) ProtoMessage() {}
 
 func (x *HeldCcp) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -153,7 +285,7 @@ func (x *HeldCcp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HeldCcp.ProtoReflect.Descriptor instead.
 func (*HeldCcp) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *HeldCcp) GetTitleId() string {
@@ -217,7 +349,7 @@ type Holder struct {
 
 func (x *Holder) Reset() {
 	*x = Holder{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -229,7 +361,7 @@ func (x *Holder) String() string {
 func (*Holder) ProtoMessage() {}
 
 func (x *Holder) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -242,7 +374,7 @@ func (x *Holder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Holder.ProtoReflect.Descriptor instead.
 func (*Holder) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{2}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Holder) GetSubject() string {
@@ -305,14 +437,27 @@ var File_titrepro_certification_v1_record_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_record_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbb\x02\n" +
+	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"\x83\x03\n" +
 	"\x13CertificationRecord\x12&\n" +
 	"\fcandidate_id\x18\x01 \x01(\tB\x03\xe0A\x03R\vcandidateId\x12>\n" +
 	"\x06holder\x18\x02 \x01(\v2!.titrepro.certification.v1.HolderB\x03\xe0A\x03R\x06holder\x12@\n" +
 	"\vupdate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12D\n" +
 	"\theld_ccps\x18\x04 \x03(\v2\".titrepro.certification.v1.HeldCcpB\x03\xe0A\x03R\bheldCcps\x124\n" +
-	"\x13certificate_numbers\x18\x05 \x03(\tB\x03\xe0A\x03R\x12certificateNumbers\"\xa0\x01\n" +
+	"\x13certificate_numbers\x18\x05 \x03(\tB\x03\xe0A\x03R\x12certificateNumbers\x12F\n" +
+	"\aresults\x18\x06 \x03(\v2'.titrepro.certification.v1.RecordResultB\x03\xe0A\x03R\aresults\"\xbf\x03\n" +
+	"\fRecordResult\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tR\tsessionId\x12:\n" +
+	"\x04type\x18\x02 \x01(\x0e2&.titrepro.certification.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\x03 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x04 \x01(\tR\ftitleVersion\x12\x1b\n" +
+	"\tjury_date\x18\x05 \x01(\tR\bjuryDate\x12!\n" +
+	"\fcandidacy_id\x18\x06 \x01(\tR\vcandidacyId\x12E\n" +
+	"\vccp_results\x18\a \x03(\v2$.titrepro.certification.v1.CcpResultR\n" +
+	"ccpResults\x12L\n" +
+	"\rtitle_outcome\x18\b \x01(\x0e2'.titrepro.certification.v1.TitleOutcomeR\ftitleOutcome\x12?\n" +
+	"\rvalidate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\fvalidateTime\"\xa0\x01\n" +
 	"\aHeldCcp\x12\x19\n" +
 	"\btitle_id\x18\x01 \x01(\tR\atitleId\x12#\n" +
 	"\rtitle_version\x18\x02 \x01(\tR\ftitleVersion\x12\x19\n" +
@@ -347,22 +492,31 @@ func file_titrepro_certification_v1_record_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_record_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_titrepro_certification_v1_record_proto_goTypes = []any{
 	(*CertificationRecord)(nil),   // 0: titrepro.certification.v1.CertificationRecord
-	(*HeldCcp)(nil),               // 1: titrepro.certification.v1.HeldCcp
-	(*Holder)(nil),                // 2: titrepro.certification.v1.Holder
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(*RecordResult)(nil),          // 1: titrepro.certification.v1.RecordResult
+	(*HeldCcp)(nil),               // 2: titrepro.certification.v1.HeldCcp
+	(*Holder)(nil),                // 3: titrepro.certification.v1.Holder
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(SessionType)(0),              // 5: titrepro.certification.v1.SessionType
+	(*CcpResult)(nil),             // 6: titrepro.certification.v1.CcpResult
+	(TitleOutcome)(0),             // 7: titrepro.certification.v1.TitleOutcome
 }
 var file_titrepro_certification_v1_record_proto_depIdxs = []int32{
-	2, // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
-	3, // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
-	1, // 2: titrepro.certification.v1.CertificationRecord.held_ccps:type_name -> titrepro.certification.v1.HeldCcp
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	3, // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
+	4, // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
+	2, // 2: titrepro.certification.v1.CertificationRecord.held_ccps:type_name -> titrepro.certification.v1.HeldCcp
+	1, // 3: titrepro.certification.v1.CertificationRecord.results:type_name -> titrepro.certification.v1.RecordResult
+	5, // 4: titrepro.certification.v1.RecordResult.type:type_name -> titrepro.certification.v1.SessionType
+	6, // 5: titrepro.certification.v1.RecordResult.ccp_results:type_name -> titrepro.certification.v1.CcpResult
+	7, // 6: titrepro.certification.v1.RecordResult.title_outcome:type_name -> titrepro.certification.v1.TitleOutcome
+	4, // 7: titrepro.certification.v1.RecordResult.validate_time:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_record_proto_init() }
@@ -370,13 +524,15 @@ func file_titrepro_certification_v1_record_proto_init() {
 	if File_titrepro_certification_v1_record_proto != nil {
 		return
 	}
+	file_titrepro_certification_v1_result_proto_init()
+	file_titrepro_certification_v1_title_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_record_proto_rawDesc), len(file_titrepro_certification_v1_record_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

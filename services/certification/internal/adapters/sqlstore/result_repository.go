@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -123,6 +124,40 @@ func (r *ResultRepository) List(ctx context.Context, state result.State, after s
 	return out, nil
 }
 
+// ValidatedFor implements result.Repository through record_results, the
+// index of the validated results by person that saveValidation writes.
+func (r *ResultRepository) ValidatedFor(ctx context.Context, candidateID string) ([]result.SessionResult, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+prefixed("results.", resultColumns)+` FROM results
+		JOIN record_results ON record_results.session_id = results.session_id
+		WHERE record_results.candidate_id = $1 AND results.state = $2
+		ORDER BY results.jury_date, results.session_id`, candidateID, string(result.Validated))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: results of %s: %w", candidateID, err)
+	}
+	defer rows.Close()
+	var out []result.SessionResult
+	for rows.Next() {
+		res, err := scanResult(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: results of %s: %w", candidateID, err)
+	}
+	return out, nil
+}
+
+// prefixed qualifies each column of a comma-separated list with table.
+func prefixed(table, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = table + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // saveValidation stores a validation, provided the result still awaits
 // one. The state condition is part of the write: of two validations
 // racing, the second updates nothing (on PostgreSQL it waits for the
@@ -140,6 +175,17 @@ func saveValidation(ctx context.Context, tx *sqldb.Tx, res result.SessionResult)
 	}
 	if n == 0 {
 		return result.ErrAlreadyValidated.WithMeta("session_id", res.SessionID)
+	}
+	// The result now reaches the people it decides on (R51): index it by
+	// person, in the same transaction.
+	for _, l := range res.Lines {
+		if l.CandidateID == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO record_results (candidate_id, session_id) VALUES ($1, $2)
+			ON CONFLICT (candidate_id, session_id) DO NOTHING`, l.CandidateID, res.SessionID); err != nil {
+			return fmt.Errorf("sqlstore: validate result %s: index %s: %w", res.SessionID, l.CandidateID, err)
+		}
 	}
 	return nil
 }

@@ -224,7 +224,8 @@ func TestVerifyCertificate(t *testing.T) {
 func TestGetRecordListsCcpsAndCertificates(t *testing.T) {
 	t.Parallel()
 	db, _ := certificatesDB(t)
-	h := query.NewGetRecordHandler(sqlstore.NewHolderRepository(db), sqlstore.NewRecordRepository(db), sqlstore.NewCertificateRepository(db))
+	h := query.NewGetRecordHandler(sqlstore.NewHolderRepository(db), sqlstore.NewRecordRepository(db), sqlstore.NewCertificateRepository(db),
+		sqlstore.NewResultRepository(db))
 	rec, err := h.Handle(as("sub-anne", auth.RoleCandidate), query.GetRecord{CandidateID: "cand-anne"})
 	if err != nil {
 		t.Fatalf("Handle: %v", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
 
 // Errors of GetRecord.
@@ -30,12 +31,17 @@ type GetRecord struct {
 }
 
 // Record is a person's certification record: the holder identity, the
-// CCPs held (R53) and the certificates issued.
+// CCPs held (R53), the certificates issued, and the jury's decisions on
+// the person's candidacies once validated (R51).
 type Record struct {
 	CandidateID  string
 	Holder       holder.Holder
 	Held         []award.HeldCcp
 	Certificates []certificate.Number
+	// Results are the validated results with a line of the person, each
+	// holding only the person's lines and no signature: the rest of the
+	// minutes is not theirs to read.
+	Results []result.SessionResult
 }
 
 // GetRecordHandler reads certification records.
@@ -43,11 +49,14 @@ type GetRecordHandler struct {
 	holders      holder.Repository
 	records      award.Repository
 	certificates certificate.Repository
+	results      result.Repository
 }
 
 // NewGetRecordHandler returns the handler.
-func NewGetRecordHandler(holders holder.Repository, records award.Repository, certificates certificate.Repository) GetRecordHandler {
-	return GetRecordHandler{holders: holders, records: records, certificates: certificates}
+func NewGetRecordHandler(holders holder.Repository, records award.Repository, certificates certificate.Repository,
+	results result.Repository,
+) GetRecordHandler {
+	return GetRecordHandler{holders: holders, records: records, certificates: certificates, results: results}
 }
 
 // Handle returns the record when the caller may read it:
@@ -88,5 +97,13 @@ func (h GetRecordHandler) Handle(ctx context.Context, q GetRecord) (Record, erro
 	if err != nil {
 		return Record{}, err
 	}
-	return Record{CandidateID: hd.CandidateID, Holder: hd, Held: held, Certificates: numbers}, nil
+	validated, err := h.results.ValidatedFor(ctx, hd.CandidateID)
+	if err != nil {
+		return Record{}, err
+	}
+	for i, r := range validated {
+		r.Lines, r.Signatures = r.LinesOf(hd.CandidateID), nil
+		validated[i] = r
+	}
+	return Record{CandidateID: hd.CandidateID, Holder: hd, Held: held, Certificates: numbers, Results: validated}, nil
 }

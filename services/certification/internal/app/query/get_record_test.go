@@ -25,7 +25,7 @@ func TestGetRecordAuthorisation(t *testing.T) {
 			t.Fatalf("Upsert: %v", err)
 		}
 	}
-	h := query.NewGetRecordHandler(repo, sqlstore.NewRecordRepository(db), sqlstore.NewCertificateRepository(db))
+	h := query.NewGetRecordHandler(repo, sqlstore.NewRecordRepository(db), sqlstore.NewCertificateRepository(db), sqlstore.NewResultRepository(db))
 
 	tests := []struct {
 		name       string

@@ -84,6 +84,18 @@ func (l Line) Obtained() []string {
 	return out
 }
 
+// LinesOf returns the lines of the candidate (one per candidacy; a
+// person has one candidacy in a session).
+func (r SessionResult) LinesOf(candidateID string) []Line {
+	var out []Line
+	for _, l := range r.Lines {
+		if l.CandidateID == candidateID {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Signature is one juror's signature of the minutes (R50).
 type Signature struct {
 	JurorSubject string

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"google.golang.org/grpc/codes"
+
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+)
+
+// The person's results and certificates (GET /candidat/resultats), from
+// the certification service: the certification record holds the jury's
+// decision on each CCP of every session whose minutes the ministry
+// validated (R51), with the motivation of a CCP not obtained, and the CCPs
+// held (R53); ListCertificates gives the titre or livrets issued (R52),
+// each with its public verification page (/verifier/{number}).
+
+const resultsPath = candidateHome + "/resultats"
+
+// resultsPage is the results page.
+type resultsPage struct {
+	Known        bool // the certification authority has the person's record
+	Sessions     []sessionResult
+	Held         []heldRow
+	Certificates []certificateRow
+	NextPage     string
+}
+
+// sessionResult is the jury's decision on one of the person's candidacies.
+type sessionResult struct {
+	ID                                          string // the session's, for the ids of the page
+	Heading, Type, JuryDate, Validated, Outcome string
+	Obtained                                    bool // the titre or some CCPs
+	Ccps                                        []ccpResult
+}
+
+type ccpResult struct {
+	Code, Label, Outcome, Motivation string
+	Obtained                         bool
+}
+
+type heldRow struct{ Title, Ccp, JuryDate string }
+
+type certificateRow struct {
+	Number, Kind, Title, Level, JuryDate, IssueDate string
+	Ccps                                            []string
+	ByCapitalisation                                bool
+	VerifyPath, VerifyURL                           string
+}
+
+// myResults (GET /candidat/resultats) shows the results and certificates.
+func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := callContext(r)
+	defer cancel()
+	me, err := a.myCandidate(ctx)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if me == nil {
+		a.needRecord(w, r, "Mes résultats et certificats")
+		return
+	}
+	p := resultsPage{}
+	titles := titleLabels{a: a, ctx: ctx}
+	rec, err := a.svc.certification.GetRecord(ctx, &certificationv1.GetRecordRequest{CandidateId: me.GetId()})
+	switch {
+	case hasCode(err, codes.PermissionDenied), hasCode(err, codes.NotFound):
+		// The record reaches the certification authority through an
+		// event shortly after it is created; until then it has nothing.
+	case err != nil:
+		a.fail(w, r, err)
+		return
+	default:
+		p.Known = true
+		ccpLabels := map[string]string{}
+		for _, res := range rec.GetRecord().GetResults() {
+			sr := sessionResult{
+				ID:      url.PathEscape(res.GetSessionId()),
+				Heading: titles.label(res.GetTitleId(), res.GetTitleVersion()), Type: resultSessionTypeLabel(res.GetType()),
+				JuryDate: CivilDateFR(res.GetJuryDate()), Validated: DateFR(res.GetValidateTime().AsTime()),
+				Outcome: candidateTitleOutcomeLabel(res.GetTitleOutcome()),
+			}
+			for _, c := range res.GetCcpResults() {
+				obtained := c.GetOutcome() == certificationv1.CcpOutcome_CCP_OUTCOME_OBTAINED
+				sr.Obtained = sr.Obtained || obtained
+				sr.Ccps = append(sr.Ccps, ccpResult{
+					Code: c.GetCcpCode(), Label: a.ccpLabel(r, ccpLabels, res.GetTitleId(), res.GetTitleVersion(), c.GetCcpCode()),
+					Outcome: ccpOutcomeLabel(c.GetOutcome()), Motivation: c.GetMotivation(), Obtained: obtained,
+				})
+			}
+			p.Sessions = append(p.Sessions, sr)
+		}
+		slices.Reverse(p.Sessions) // the latest first
+		for _, h := range rec.GetRecord().GetHeldCcps() {
+			label := a.ccpLabel(r, ccpLabels, h.GetTitleId(), h.GetTitleVersion(), h.GetCcpCode())
+			p.Held = append(p.Held, heldRow{Title: titles.label(h.GetTitleId(), h.GetTitleVersion()), Ccp: label, JuryDate: CivilDateFR(h.GetJuryDate())})
+		}
+	}
+	token := r.URL.Query().Get("page")
+	if len(token) > maxPageToken {
+		token = ""
+	}
+	certs, err := a.svc.certification.ListCertificates(ctx, &certificationv1.ListCertificatesRequest{PageSize: 20, PageToken: token})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if next := certs.GetNextPageToken(); next != "" {
+		p.NextPage = resultsPath + "?page=" + url.QueryEscape(next) + "#certificats"
+	}
+	for _, c := range certs.GetCertificates() {
+		row := certificateRow{
+			Number: c.GetNumber(), Kind: kindLabel(c.GetKind()), Title: c.GetTitleLabel(),
+			Level: IntFR(int64(c.GetTitleLevel())), JuryDate: CivilDateFR(c.GetJuryDate()), IssueDate: CivilDateFR(c.GetIssueDate()),
+			ByCapitalisation: c.GetByCapitalisation(),
+			VerifyPath:       "/verifier/" + url.PathEscape(c.GetNumber()),
+		}
+		row.VerifyURL = a.cfg.PublicURL + row.VerifyPath
+		for _, ccp := range c.GetCcps() {
+			row.Ccps = append(row.Ccps, ccp.GetCode()+" — "+ccp.GetLabel())
+		}
+		p.Certificates = append(p.Certificates, row)
+	}
+	a.render(w, r, http.StatusOK, "candidate_results", Page{Title: "Mes résultats et certificats", Data: p})
+}
+
+// ccpLabel returns "CCP1 — wording" for a CCP of a title version, reading
+// each title once per page (cache by "title|version|code").
+func (a *App) ccpLabel(r *http.Request, cache map[string]string, title, version, code string) string {
+	key := title + "|" + version + "|"
+	if _, read := cache[key]; !read {
+		cache[key] = ""
+		ctx, cancel := callContext(r)
+		defer cancel()
+		if t, err := a.svc.certification.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: title, Version: version}); err == nil {
+			for _, c := range t.GetTitle().GetCcps() {
+				cache[key+c.GetCode()] = c.GetCode() + " — " + c.GetLabel()
+			}
+		}
+	}
+	if l, ok := cache[key+code]; ok {
+		return l
+	}
+	return code
+}

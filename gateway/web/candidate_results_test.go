@@ -1,0 +1,82 @@
+package web
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+)
+
+func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	me, c, id := s.newDossier(t)
+	base := "/candidat/dossier/" + id
+	title := s.title(t)
+
+	// Before any session: nothing yet, said plainly.
+	p := get(t, c, s.srv.URL+"/candidat/resultats")
+	if p.status != 200 || !strings.Contains(p.body, "Aucune décision validée pour le moment") || !strings.Contains(p.body, "Aucun certificat pour le moment") {
+		t.Fatalf("results before any session: %d", p.status)
+	}
+
+	session := s.planSession(t, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
+	candidacy := s.registerCandidacy(t, session, s.candidateID(t, me))
+	s.completeDossier(t, me, id, false)
+	if p := s.submitUntilKnown(t, c, base, url.Values{"candidacy": {session.id + "|" + candidacy}}); p.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", p.status, p.body)
+	}
+	motivation := "Compétences non démontrées lors de la mise en situation."
+	s.runJury(t, session, candidacy, map[string]string{"CCP2": motivation})
+
+	// The ministry validated: the decision per CCP, with the motivation
+	// of the one not obtained; the CCPs held; the livret and its link.
+	var certs *certificationv1.ListCertificatesResponse
+	waitUntil(t, "the livret", func() bool {
+		var err error
+		certs, err = s.cert.ListCertificates(me.ctx(t), &certificationv1.ListCertificatesRequest{})
+		return err == nil && len(certs.GetCertificates()) == 1
+	})
+	number := certs.GetCertificates()[0].GetNumber()
+	p = get(t, c, s.srv.URL+"/candidat/resultats")
+	if p.status != 200 {
+		t.Fatalf("results: %d", p.status)
+	}
+	label := func(code string) string {
+		for _, ccp := range title.GetCcps() {
+			if ccp.GetCode() == code {
+				return code + " — " + html.EscapeString(ccp.GetLabel())
+			}
+		}
+		return code
+	}
+	for _, w := range []string{
+		"Réussite partielle : certains blocs obtenus",
+		`<th scope="row">` + label("CCP1") + `</th>`,
+		`fr-badge--error">Non obtenu</span></td>
+      <td>` + html.EscapeString(motivation) + `</td>`,
+		"Livret de certification",
+		number,
+		`<a href="/verifier/` + number + `">` + s.app.cfg.PublicURL + `/verifier/` + number + `</a>`,
+		"Certificats de compétences professionnelles (CCP) inscrits",
+	} {
+		if !strings.Contains(p.body, w) {
+			t.Errorf("results page lacks %q", w)
+		}
+	}
+	if n := strings.Count(p.body, ">Obtenu</span>"); n != 2 {
+		t.Errorf("%d CCPs shown obtained; want 2", n)
+	}
+	// The public verification link says the livret is valid.
+	if v := get(t, browser(t), s.srv.URL+"/verifier/"+number); v.status != 200 || !strings.Contains(v.body, `data-verdict="valide"`) {
+		t.Errorf("verification of the livret: %d", v.status)
+	}
+	// The space counts the certificate.
+	if p := get(t, c, s.srv.URL+"/candidat"); !strings.Contains(p.body, "1 certificat délivré") {
+		t.Error("the space does not count the certificate")
+	}
+}

@@ -1,0 +1,4 @@
+package sqlstore
+
+// VersionTable is the goose version table, for the upgrade test.
+const VersionTable = versionTable
