@@ -29,9 +29,6 @@ import (
 func TestWebCandidateInTheBrowser(t *testing.T) {
 	b := browsertest.Start(t)
 	s := startServer(t, testConfig(t, t.TempDir()))
-	if !centreDevLogin(t, s.base) {
-		t.Skip("the all-in-one serves no development login page yet (no authorization_endpoint in its discovery document)")
-	}
 	w := newTestWorkflow(t, s)
 	ctx := context.Background()
 	tab := b.NewTab(t)

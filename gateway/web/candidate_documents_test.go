@@ -15,13 +15,13 @@ import (
 	"testing"
 )
 
-// candidatePDF is a minimal well-formed PDF.
-var candidatePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+// samplePDF is a minimal well-formed PDF.
+var samplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 // sampleExe is the start of a Windows executable.
 var sampleExe = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), make([]byte, 200)...)
 
-func candidatePNG(t testing.TB) []byte {
+func samplePNG(t testing.TB) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
@@ -88,12 +88,12 @@ func TestCandidateUploadsListsDownloadsAndRemovesDocuments(t *testing.T) {
 	action := uploadForm(t, list.body)
 
 	// Without script: the form posts, the answer is the list again.
-	p := s.upload(t, c, action, "ILLUSTRATIVE", "procédure sauvegarde.pdf", candidatePDF, false)
+	p := s.upload(t, c, action, "ILLUSTRATIVE", "procédure sauvegarde.pdf", samplePDF, false)
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != base+"/documents?ok=document" {
 		t.Fatalf("upload: %d\n%s", p.status, p.body)
 	}
 	// With the script: JSON, with where to go.
-	p = s.upload(t, c, action, "EVIDENCE", "attestation.png", candidatePNG(t), true)
+	p = s.upload(t, c, action, "EVIDENCE", "attestation.png", samplePNG(t), true)
 	var answer uploadAnswer
 	if p.status != 200 || json.Unmarshal([]byte(p.body), &answer) != nil || answer.Redirect != base+"/documents?ok=document" {
 		t.Fatalf("upload by script: %d %s", p.status, p.body)
@@ -113,7 +113,7 @@ func TestCandidateUploadsListsDownloadsAndRemovesDocuments(t *testing.T) {
 	// found.
 	pdf := d.GetDocuments()[0]
 	dl := get(t, c, s.srv.URL+base+"/documents/"+pdf.GetId())
-	if dl.status != 200 || dl.body != string(candidatePDF) || dl.header.Get("Content-Type") != "application/pdf" ||
+	if dl.status != 200 || dl.body != string(samplePDF) || dl.header.Get("Content-Type") != "application/pdf" ||
 		dl.header.Get("Content-Disposition") != `attachment; filename="proc_dure sauvegarde.pdf"; filename*=UTF-8''proc%C3%A9dure%20sauvegarde.pdf` ||
 		dl.header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(dl.header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("download: %d %v", dl.status, dl.header)
@@ -125,7 +125,7 @@ func TestCandidateUploadsListsDownloadsAndRemovesDocuments(t *testing.T) {
 	if confirm.status != 200 || !strings.Contains(confirm.body, "Retirer « procédure sauvegarde.pdf » du dossier ?") {
 		t.Fatalf("confirmation: %d", confirm.status)
 	}
-	if p := s.upload(t, c, action, "ANNEX", "annexe.pdf", candidatePDF, false); p.status != http.StatusSeeOther {
+	if p := s.upload(t, c, action, "ANNEX", "annexe.pdf", samplePDF, false); p.status != http.StatusSeeOther {
 		t.Fatalf("third upload: %d", p.status)
 	}
 	p = s.postForm(t, c, base+"/documents/"+pdf.GetId()+"/supprimer", csrfOf(t, confirm.body), url.Values{"etag": {etagOf(t, confirm.body)}})
@@ -176,7 +176,7 @@ func TestCandidateUploadRefusals(t *testing.T) {
 	}
 	// Over the upload limit: refused while streaming, nothing stored.
 	s.app.cfg.MaxUploadBytes = 1024
-	big := append(append([]byte{}, candidatePDF...), bytes.Repeat([]byte("x"), 200<<10)...)
+	big := append(append([]byte{}, samplePDF...), bytes.Repeat([]byte("x"), 200<<10)...)
 	if p := s.upload(t, c, action, "ILLUSTRATIVE", "gros.pdf", big, false); p.status != http.StatusRequestEntityTooLarge || !strings.Contains(p.body, "dépasse la taille maximale de 1"+nbsp+"ko") {
 		t.Errorf("too large: %d", p.status)
 	}
@@ -193,7 +193,7 @@ func TestCandidateUploadRefusals(t *testing.T) {
 	// Without the CSRF token (an action from another page): refused
 	// before the body is read.
 	noToken, _ := url.Parse(action)
-	if p := s.upload(t, c, noToken.Path, "ILLUSTRATIVE", "a.pdf", candidatePDF, false); p.status != http.StatusForbidden {
+	if p := s.upload(t, c, noToken.Path, "ILLUSTRATIVE", "a.pdf", samplePDF, false); p.status != http.StatusForbidden {
 		t.Errorf("no CSRF token: %d", p.status)
 	}
 	// The token travels in a header too (the script may send it so).

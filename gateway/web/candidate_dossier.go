@@ -50,7 +50,7 @@ func (a *App) dossiers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.URL.Query().Get("page")
-	if len(token) > candidateMaxPageToken {
+	if len(token) > maxPageToken {
 		token = ""
 	}
 	list, err := a.svc.portfolio.ListDossiers(ctx, &portfoliov1.ListDossiersRequest{CandidateId: me.GetId(), PageSize: 20, PageToken: token})
@@ -72,9 +72,6 @@ func (a *App) dossiers(w http.ResponseWriter, r *http.Request) {
 	}
 	a.render(w, r, http.StatusOK, "candidate_dossiers", Page{Title: "Mon dossier professionnel", Data: p})
 }
-
-// candidateMaxPageToken bounds a page token taken from a link.
-const candidateMaxPageToken = 1024
 
 // titleChoice is the select of the catalogue's title versions, selected
 // the one named "code|version".

@@ -16,7 +16,7 @@ import (
 // dossier for TP-00495 through the web application, retrying while the
 // portfolio service has not learnt the record yet (the page says to retry
 // in a moment). It returns the person, their browser and the dossier id.
-func (s *stack) newDossier(t testing.TB) (stackPerson, *http.Client, string) {
+func (s *stack) newDossier(t testing.TB) (candidatePerson, *http.Client, string) {
 	t.Helper()
 	me := s.newPerson(t, auth.RoleCandidate, "")
 	s.registerCandidate(t, me)
@@ -225,14 +225,14 @@ func TestCandidateCannotOpenAnotherPersonsDossier(t *testing.T) {
 	c := s.signIn(t, other)
 	for _, path := range []string{"", "/exemple?ccp=CCP1", "/diplomes", "/declaration", "/documents", "/depot"} {
 		p := get(t, c, s.srv.URL+"/candidat/dossier/"+id+path)
-		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Accès refusé") {
+		if p.status != http.StatusForbidden || !strings.Contains(p.body, "pas accès") {
 			t.Errorf("another person's dossier%s: %d", path, p.status)
 		}
 	}
 }
 
 // dossierOf reads a dossier through gRPC as its owner.
-func (s *stack) dossierOf(t testing.TB, owner stackPerson, id string) *portfoliov1.Dossier {
+func (s *stack) dossierOf(t testing.TB, owner candidatePerson, id string) *portfoliov1.Dossier {
 	t.Helper()
 	resp, err := s.port.GetDossier(owner.ctx(t), &portfoliov1.GetDossierRequest{DossierId: id})
 	if err != nil {

@@ -128,7 +128,7 @@ func refusalOnForm(err error, inputOf func(apiField string) string, errs *formEr
 	for p := range m.Fields {
 		paths = append(paths, p)
 	}
-	slices.SortFunc(paths, compareFieldPaths)
+	slices.Sort(paths) // a stable order; the page puts its fields in its own (inOrder)
 	var unplaced []string
 	for _, p := range paths {
 		if id := inputOf(p); id != "" {
@@ -148,18 +148,6 @@ func refusalOnForm(err error, inputOf func(apiField string) string, errs *formEr
 		out.alert = &alert{Kind: "error", Title: m.Title, Detail: m.Detail, Rule: m.Rule, Items: unplaced}
 	}
 	return out, true
-}
-
-// compareFieldPaths orders API field paths so that "x[2]" comes before
-// "x[10]" (as the fields appear on the page).
-func compareFieldPaths(a, b string) int {
-	if len(a) != len(b) && strings.Count(a, "[") == strings.Count(b, "[") {
-		ia, ib := strings.IndexByte(a, '['), strings.IndexByte(b, '[')
-		if ia > 0 && ia == ib && a[:ia] == b[:ib] {
-			return len(a) - len(b)
-		}
-	}
-	return strings.Compare(a, b)
 }
 
 // conflictAlert is the alert of a change refused because another change

@@ -100,7 +100,7 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	token := r.URL.Query().Get("page")
-	if len(token) > candidateMaxPageToken {
+	if len(token) > maxPageToken {
 		token = ""
 	}
 	certs, err := a.svc.certification.ListCertificates(ctx, &certificationv1.ListCertificatesRequest{PageSize: 20, PageToken: token})

@@ -51,11 +51,11 @@ func (a *App) myCandidacies(ctx context.Context, token string, size int32) ([]my
 
 // sessionsPage is the list of the person's sessions.
 type sessionsPage struct {
-	Rows     []candidateSessionRow
+	Rows     []sessionRow
 	NextPage string
 }
 
-type candidateSessionRow struct {
+type sessionRow struct {
 	Title, Type, Dates, Site, State, Deadline string
 	Scope                                     []string
 	Submitted                                 string // when the dossier was submitted, "" if not yet
@@ -69,7 +69,7 @@ func (a *App) mySessions(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := callContext(r)
 	defer cancel()
 	token := r.URL.Query().Get("page")
-	if len(token) > candidateMaxPageToken {
+	if len(token) > maxPageToken {
 		token = ""
 	}
 	list, next, err := a.myCandidacies(ctx, token, sessionsPageSize)
@@ -89,7 +89,7 @@ func (a *App) mySessions(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, mc := range list {
 		s, c := mc.Session, mc.Candidacy
-		row := candidateSessionRow{
+		row := sessionRow{
 			Title: titles.label(s.GetTitleId(), s.GetTitleVersion()), Type: candidateSessionTypeLabel(s.GetType()),
 			Dates: "du " + CivilDateFR(s.GetStartDate()) + " au " + CivilDateFR(s.GetEndDate()), Site: s.GetSite(),
 			State: sessionStateLabel(s.GetState()), Deadline: CivilDateFR(cmp.Or(s.GetDossierDeadline(), s.GetStartDate())),

@@ -158,26 +158,26 @@ func startStack(t testing.TB) *stack {
 	}
 }
 
-// stackPerson is someone of the workflow: a principal and its token.
-type stackPerson struct {
+// candidatePerson is someone of the workflow: a principal and its token.
+type candidatePerson struct {
 	auth.Principal
 	token string
 }
 
 // newPerson mints a token for a new person with role (and centre).
-func (s *stack) newPerson(t testing.TB, role auth.Role, centre string) stackPerson {
+func (s *stack) newPerson(t testing.TB, role auth.Role, centre string) candidatePerson {
 	t.Helper()
 	p := auth.Principal{Subject: string(role) + "-" + uuid.NewString()[:8], Roles: []auth.Role{role}, Centre: centre}
 	tok, err := s.issuer.Issue(p, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return stackPerson{Principal: p, token: tok}
+	return candidatePerson{Principal: p, token: tok}
 }
 
 // ctx is a context carrying p's token, for the gRPC calls the test makes
 // as p.
-func (p stackPerson) ctx(t testing.TB) context.Context {
+func (p candidatePerson) ctx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), stackWait)
 	t.Cleanup(cancel)
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+p.token)
@@ -185,7 +185,7 @@ func (p stackPerson) ctx(t testing.TB) context.Context {
 
 // signIn returns a browser (cookies, no redirects followed) signed in to
 // the web application as p: the session cookie the login would set.
-func (s *stack) signIn(t testing.TB, p stackPerson) *http.Client {
+func (s *stack) signIn(t testing.TB, p candidatePerson) *http.Client {
 	t.Helper()
 	value, err := s.app.cookies.seal(sessionPurpose, Session{
 		Subject: p.Subject, Roles: p.Roles, Centre: p.Centre, AccessToken: p.token,
@@ -221,9 +221,9 @@ func (s *stack) postForm(t testing.TB, c *http.Client, path, csrf string, form u
 	return do(t, c, req)
 }
 
-// candidateEventually retries call while it fails with one of the reasons that only
+// eventually retries call while it fails with one of the reasons that only
 // mean "the event has not crossed the bus yet".
-func candidateEventually(t testing.TB, call func() error) {
+func eventually(t testing.TB, call func() error) {
 	t.Helper()
 	deadline := time.Now().Add(stackWait)
 	for {
@@ -258,7 +258,7 @@ func waitUntil(t testing.TB, what string, cond func() bool) {
 
 // registerCandidate creates p's candidate record through gRPC and returns
 // its id.
-func (s *stack) registerCandidate(t testing.TB, p stackPerson) string {
+func (s *stack) registerCandidate(t testing.TB, p candidatePerson) string {
 	t.Helper()
 	resp, err := s.cand.CreateCandidate(p.ctx(t), &candidatev1.CreateCandidateRequest{RequestId: uuid.NewString(), Candidate: &candidatev1.Candidate{
 		BirthName: "Durand", GivenNames: []string{"Camille"}, BirthDate: "1994-03-12",
@@ -289,8 +289,8 @@ func (s *stack) title(t testing.TB) *certificationv1.Title {
 // planned is a session the centre planned, with its jury.
 type planned struct {
 	id     string
-	centre stackPerson
-	jurors []stackPerson
+	centre candidatePerson
+	jurors []candidatePerson
 }
 
 // planSession has a new centre plan a session of typ (ccps for a session
@@ -301,7 +301,7 @@ func (s *stack) planSession(t testing.TB, typ assessmentv1.SessionType, ccps []s
 	centre := s.newPerson(t, auth.RoleCentre, "CENTRE-"+uuid.NewString()[:8])
 	today := time.Now().UTC()
 	var resp *assessmentv1.CreateSessionResponse
-	candidateEventually(t, func() (err error) {
+	eventually(t, func() (err error) {
 		resp, err = s.assess.CreateSession(centre.ctx(t), &assessmentv1.CreateSessionRequest{RequestId: uuid.NewString(), Session: &assessmentv1.Session{
 			Type: typ, TitleId: title.GetId(), TitleVersion: title.GetVersion(), CcpCodes: ccps,
 			Site: "AFPA Lyon Vénissieux", StartDate: today.Format(time.DateOnly), EndDate: today.AddDate(0, 0, 1).Format(time.DateOnly),
@@ -332,7 +332,7 @@ func (s *stack) planSession(t testing.TB, typ assessmentv1.SessionType, ccps []s
 func (s *stack) registerCandidacy(t testing.TB, p planned, candidateID string) string {
 	t.Helper()
 	var resp *assessmentv1.CreateCandidacyResponse
-	candidateEventually(t, func() (err error) {
+	eventually(t, func() (err error) {
 		resp, err = s.assess.CreateCandidacy(p.centre.ctx(t), &assessmentv1.CreateCandidacyRequest{
 			SessionId: p.id, RequestId: uuid.NewString(), Candidacy: &assessmentv1.Candidacy{CandidateId: candidateID},
 		})
@@ -404,7 +404,7 @@ func (s *stack) runJury(t testing.TB, p planned, candidacyID string, failed map[
 		}
 	}
 	ministry := s.newPerson(t, auth.RoleMinistry, "")
-	candidateEventually(t, func() error {
+	eventually(t, func() error {
 		_, err := s.cert.ValidateResult(ministry.ctx(t), &certificationv1.ValidateResultRequest{SessionId: p.id})
 		return err
 	})

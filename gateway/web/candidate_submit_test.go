@@ -16,7 +16,7 @@ import (
 )
 
 // candidateID returns the id of p's candidate record.
-func (s *stack) candidateID(t testing.TB, p stackPerson) string {
+func (s *stack) candidateID(t testing.TB, p candidatePerson) string {
 	t.Helper()
 	list, err := s.cand.ListCandidates(p.ctx(t), &candidatev1.ListCandidatesRequest{})
 	if err != nil || len(list.GetCandidates()) != 1 {
@@ -28,7 +28,7 @@ func (s *stack) candidateID(t testing.TB, p stackPerson) string {
 // completeDossier writes, through gRPC, an example for every activity
 // type (the first without its unit when holeInFirst) and the sworn
 // statement.
-func (s *stack) completeDossier(t testing.TB, owner stackPerson, id string, holeInFirst bool) {
+func (s *stack) completeDossier(t testing.TB, owner candidatePerson, id string, holeInFirst bool) {
 	t.Helper()
 	d := s.dossierOf(t, owner, id)
 	update := &portfoliov1.Dossier{Id: id, Etag: d.GetEtag(), SwornStatement: &portfoliov1.SwornStatement{
@@ -141,7 +141,7 @@ func TestCandidateSubmitsAfterTheCompletenessCheck(t *testing.T) {
 
 	// Complete: submitted, and the receipt says what was frozen.
 	s.completeDossier(t, me, id, false)
-	if p := s.upload(t, c, uploadForm(t, get(t, c, s.srv.URL+base+"/documents").body), "ILLUSTRATIVE", "procédure.pdf", candidatePDF, false); p.status != http.StatusSeeOther {
+	if p := s.upload(t, c, uploadForm(t, get(t, c, s.srv.URL+base+"/documents").body), "ILLUSTRATIVE", "procédure.pdf", samplePDF, false); p.status != http.StatusSeeOther {
 		t.Fatalf("upload: %d", p.status)
 	}
 	p = s.submitUntilKnown(t, c, base, url.Values{"candidacy": {choice}})

@@ -21,9 +21,9 @@ import (
 // the screens through the web application with the officer's token.
 
 var (
-	sessionRow  = regexp.MustCompile(`data-session="([^"]+)"`)
-	nextLink    = regexp.MustCompile(`href="([^"]+)" rel="next"`)
-	candidateAt = regexp.MustCompile(`data-candidate="([^"]+)"`)
+	dreetsSessionRow = regexp.MustCompile(`data-session="([^"]+)"`)
+	nextLink         = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+	candidateAt      = regexp.MustCompile(`data-candidate="([^"]+)"`)
 )
 
 func postForm(t testing.TB, c *http.Client, u string, form url.Values) page {
@@ -45,7 +45,7 @@ func listAll(t testing.TB, c *http.Client, base, path string) (ids []string, fir
 		if p.status != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, p.status)
 		}
-		rows := sessionRow.FindAllStringSubmatch(p.body, -1)
+		rows := dreetsSessionRow.FindAllStringSubmatch(p.body, -1)
 		if i == 0 {
 			first = len(rows)
 		}

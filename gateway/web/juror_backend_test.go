@@ -231,9 +231,9 @@ type scenarioOptions struct {
 	title, version string
 }
 
-// eventually retries call while the services catch up with each other's
+// jurorEventually retries call while the services catch up with each other's
 // events (a candidate, title or session not known yet).
-func eventually(t testing.TB, what string, call func() error) {
+func jurorEventually(t testing.TB, what string, call func() error) {
 	t.Helper()
 	svctest.Eventually(t, what, call)
 }
@@ -251,7 +251,7 @@ func (b *jurorBackend) newScenario(t testing.TB, o scenarioOptions) *scenario {
 		o.title, o.version = testTitleID, "2024"
 	}
 	s := &scenario{docs: map[string]string{}}
-	eventually(t, "the title is published", func() error {
+	jurorEventually(t, "the title is published", func() error {
 		resp, err := b.cert.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: o.title, Version: o.version})
 		s.title = resp.GetTitle()
 		return err
@@ -259,7 +259,7 @@ func (b *jurorBackend) newScenario(t testing.TB, o scenarioOptions) *scenario {
 	today := time.Now().UTC()
 	day := func(d int) string { return today.AddDate(0, 0, d).Format(time.DateOnly) }
 
-	eventually(t, "the session is planned", func() error {
+	jurorEventually(t, "the session is planned", func() error {
 		resp, err := b.assessment.CreateSession(ctx, &assessmentv1.CreateSessionRequest{RequestId: uuid.NewString(), Session: &assessmentv1.Session{
 			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: o.title, TitleVersion: o.version,
 			Site: "AFPA Lyon Vénissieux", StartDate: day(0), EndDate: day(1), DossierDeadline: day(0),
@@ -286,7 +286,7 @@ func (b *jurorBackend) newScenario(t testing.TB, o scenarioOptions) *scenario {
 	jurorMust(t, err)
 	s.candidateID = cand.GetCandidate().GetId()
 
-	eventually(t, "the candidacy is registered", func() error {
+	jurorEventually(t, "the candidacy is registered", func() error {
 		resp, err := b.assessment.CreateCandidacy(ctx, &assessmentv1.CreateCandidacyRequest{RequestId: uuid.NewString(), SessionId: s.session,
 			Candidacy: &assessmentv1.Candidacy{CandidateId: s.candidateID}}, b.as(t, tCentre))
 		s.candidacy = resp.GetCandidacy().GetId()
@@ -309,7 +309,7 @@ func (b *jurorBackend) submitDossier(t testing.TB, s *scenario) {
 	t.Helper()
 	ctx := t.Context()
 	var d *portfoliov1.Dossier
-	eventually(t, "the dossier is created", func() error {
+	jurorEventually(t, "the dossier is created", func() error {
 		resp, err := b.portfolio.CreateDossier(ctx, &portfoliov1.CreateDossierRequest{RequestId: uuid.NewString(),
 			Dossier: &portfoliov1.Dossier{CandidateId: s.candidateID, TitleId: s.title.GetId(), TitleVersion: s.title.GetVersion()}}, b.as(t, tCandidate))
 		d = resp.GetDossier()
@@ -332,18 +332,18 @@ func (b *jurorBackend) submitDossier(t testing.TB, s *scenario) {
 	_, err := b.portfolio.UpdateDossier(ctx, &portfoliov1.UpdateDossierRequest{Dossier: update,
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"examples", "prior_qualifications", "sworn_statement"}}}, b.as(t, tCandidate))
 	jurorMust(t, err)
-	for name, content := range map[string][]byte{"procédure sauvegarde.pdf": samplePDF, "schéma réseau.png": samplePNG(), "compte rendu.odt": sampleODT(t)} {
+	for name, content := range map[string][]byte{"procédure sauvegarde.pdf": jurorSamplePDF, "schéma réseau.png": jurorSamplePNG(), "compte rendu.odt": sampleODT(t)} {
 		s.docs[name] = b.upload(t, s.dossier, name, content)
 	}
 	var snap *portfoliov1.Snapshot
-	eventually(t, "the dossier is submitted", func() error {
+	jurorEventually(t, "the dossier is submitted", func() error {
 		resp, err := b.portfolio.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{DossierId: s.dossier, SessionId: s.session,
 			CandidacyId: s.candidacy, RequestId: uuid.NewString()}, b.as(t, tCandidate))
 		snap = resp.GetSnapshot()
 		return err
 	})
 	s.snapshot = snap
-	eventually(t, "the snapshot reaches the candidacy (R34)", func() error {
+	jurorEventually(t, "the snapshot reaches the candidacy (R34)", func() error {
 		resp, err := b.assessment.GetCandidacy(ctx, &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tCentre))
 		if err != nil {
 			return err
@@ -368,11 +368,11 @@ func (b *jurorBackend) upload(t testing.TB, dossier, name string, content []byte
 	return resp.GetDocument().GetId()
 }
 
-// samplePDF is a minimal well-formed PDF.
-var samplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+// jurorSamplePDF is a minimal well-formed PDF.
+var jurorSamplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
-// samplePNG is a small blue square.
-func samplePNG() []byte {
+// jurorSamplePNG is a small blue square.
+func jurorSamplePNG() []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
 	for x := range 16 {
 		for y := range 16 {

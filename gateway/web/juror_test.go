@@ -144,8 +144,8 @@ func TestJurorScreensFromTheSessionListToTheSignedMinutes(t *testing.T) {
 				t.Errorf("%s: Content-Disposition %q lacks the file name", tc.name, h.Get("Content-Disposition"))
 			}
 		}
-		if p := get(t, juror1, base+docURL("procédure sauvegarde.pdf")); p.body != string(samplePDF) {
-			t.Errorf("the PDF streamed %d bytes; want the %d uploaded", len(p.body), len(samplePDF))
+		if p := get(t, juror1, base+docURL("procédure sauvegarde.pdf")); p.body != string(jurorSamplePDF) {
+			t.Errorf("the PDF streamed %d bytes; want the %d uploaded", len(p.body), len(jurorSamplePDF))
 		}
 		p := get(t, b.browserAs(t, tOutsider), base+docURL("procédure sauvegarde.pdf"))
 		if p.status != 403 || strings.Contains(p.body, "%PDF") || p.header.Get("Content-Disposition") != "" {
@@ -301,7 +301,7 @@ func TestJurorRecusedFromACandidacySeesTheFrenchRefusal(t *testing.T) {
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"training"}},
 	}, b.as(t, tCandidate))
 	jurorMust(t, err)
-	eventually(t, "juror 3 is recused", func() error {
+	jurorEventually(t, "juror 3 is recused", func() error {
 		_, err := b.assessment.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tJuror3))
 		if juryReason(err) == "JUROR_CONFLICT_OF_INTEREST" {
 			return nil
