@@ -72,7 +72,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	if len(ccps) < 2 || ccps[len(ccps)-1] != "CCP3" {
 		t.Fatalf("the dossier lists the activity types %v; the test expects CCP1 to CCP3", ccps)
 	}
-
 	lap("candidates write their dossiers")
 
 	// The centre plans the session, composes the jury and registers the
@@ -81,7 +80,9 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	if status := centre.Login(s.base, "centre", "agent-centre-"+run, centreCode, "/centre/sessions"); status != http.StatusOK {
 		t.Fatalf("centre login landed on %s (%d)", centre.URL(), status)
 	}
+	centre.Check("centre-sessions")
 	centre.Follow("Planifier une session")
+	centre.Check("centre-planifier-titre")
 	centre.Follow("Continuer")
 	centreMustSee(t, centre, "Étape 2 sur 2", flowTitle)
 	today := time.Now()
@@ -89,6 +90,7 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	centre.Fill("Site de la plateforme technique", "AFPA Lyon Vénissieux")
 	centreSetDate(centre, "debut", today)
 	centreSetDate(centre, "fin", today) // the jury meets and signs today
+	centre.Check("centre-planifier-session")
 	if status := centre.Follow("Planifier la session"); status != http.StatusOK {
 		t.Fatalf("planning: %d at %s: %s", status, centre.URL(), centre.MainText())
 	}
@@ -113,13 +115,11 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	}
 	centreMustSee(t, centre, "Dossiers professionnels déposés : 0 sur 2")
 	centre.Check("centre-candidatures-inscrits")
-
 	lap("centre plans, composes, registers")
 
 	// Each candidate sees the session and submits their dossier for it.
 	flowCandidateSubmits(t, camille, true)
 	flowCandidateSubmits(t, dominique, false)
-
 	lap("candidates submit")
 
 	// The centre sees both dossiers, then opens the session.
@@ -130,7 +130,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	centre.Follow("Ouvrir la session")
 	centreMustSee(t, centre, "La session est ouverte")
 	centre.Check("centre-session-ouverte")
-
 	lap("centre opens")
 
 	// The jurors: the first reads Camille's dossier; both score both
@@ -171,7 +170,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		}
 	}
 	alice.Check("jury-grille-enregistree")
-
 	lap("jurors read and score")
 
 	// The first juror records the jury's decisions.
@@ -198,7 +196,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		t.Fatalf("deliberation on Dominique: %d: %s", status, alice.MainText())
 	}
 	alice.Check("jury-deliberation-enregistree")
-
 	lap("jury deliberates")
 
 	// Both jurors sign the minutes.
@@ -215,7 +212,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		}
 	}
 	bruno.Check("jury-proces-verbal-signe")
-
 	lap("jurors sign")
 
 	// The DREETS officer validates the minutes once they reach the
@@ -236,7 +232,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	}
 	centreMustSee(t, officer, "Procès-verbal validé", "Titre professionnel", "Livret de certification")
 	officer.Check("dreets-valide")
-
 	lap("DREETS validates")
 
 	// Camille: the titre, and its public verification page from the link
@@ -261,7 +256,6 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		t.Errorf("the employer's verification of %s: %s", number, employer.MainText())
 	}
 	employer.Check("employeur-verification")
-
 	lap("titre seen and verified")
 
 	// Dominique: the decision per CCP with the motivation, the livret.
@@ -319,6 +313,11 @@ func flowCandidateWrites(t *testing.T, tab *browsertest.Tab, base, subject strin
 		if check {
 			tab.Check(name)
 		}
+	}
+	if check {
+		// The development login page, where every person of the walk starts.
+		tab.Open(base + "/connexion?retour=%2Fcandidat")
+		checkAs("connexion-developpement")
 	}
 	if status := tab.Login(base, "candidate", subject, "", "/candidat"); status != http.StatusOK {
 		t.Fatalf("candidate login landed on %s (%d)", tab.URL(), status)
