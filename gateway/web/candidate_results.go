@@ -116,7 +116,7 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 			Number: c.GetNumber(), Kind: kindLabel(c.GetKind()), Title: c.GetTitleLabel(),
 			Level: IntFR(int64(c.GetTitleLevel())), JuryDate: CivilDateFR(c.GetJuryDate()), IssueDate: CivilDateFR(c.GetIssueDate()),
 			ByCapitalisation: c.GetByCapitalisation(),
-			VerifyPath:       "/verifier/" + url.PathEscape(c.GetNumber()),
+			VerifyPath:       verifyPath(c.GetNumber()),
 		}
 		row.VerifyURL = a.cfg.PublicURL + row.VerifyPath
 		for _, ccp := range c.GetCcps() {

@@ -372,7 +372,7 @@ func (a *App) lookUpAwards(ctx context.Context, line *lineView, session string) 
 			h := c.GetHolder()
 			line.Name, line.BirthDate = personName(h.GetGivenNames(), h.GetUsageName(), h.GetBirthName()), h.GetBirthDate()
 			line.Awards = append(line.Awards, awardView{
-				Number: c.GetNumber(), Href: "/verifier/" + url.PathEscape(c.GetNumber()),
+				Number: c.GetNumber(), Href: verifyPath(c.GetNumber()),
 				Kind: awardKindLabel(c.GetKind()), IssueDate: c.GetIssueDate(), ByCapitalisation: c.GetByCapitalisation(),
 			})
 		}

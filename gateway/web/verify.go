@@ -51,7 +51,15 @@ func (a *App) verifyForm(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	http.Redirect(w, r, "/verifier/"+url.PathEscape(number), http.StatusSeeOther)
+	http.Redirect(w, r, verifyPath(number), http.StatusSeeOther)
+}
+
+// verifyPath is the address of a certificate's verification page. A
+// number's check symbol may be "*", which a path may hold as it is (RFC
+// 3986) but url.PathEscape writes "%2A": the address people read, copy or
+// type shows the number as the certificate prints it.
+func verifyPath(number string) string {
+	return "/verifier/" + strings.ReplaceAll(url.PathEscape(number), "%2A", "*")
 }
 
 // verifyNumber (GET /verifier/{number}) asks the certification service and
