@@ -151,7 +151,7 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	}
 	for _, j := range []*browsertest.Tab{alice, bruno} {
 		for _, c := range []struct{ name, notMastered string }{{"Durand", ""}, {"Bernard", "CCP3"}} {
-			j.Open(sessionURL0(s.base, sessionID))
+			j.Open(flowJurySession(s.base, sessionID))
 			flowFollowInRow(t, j, c.name, "Grille")
 			if j != alice || c.notMastered == "" {
 				flowGridByPicking(t, j, c.notMastered)
@@ -173,7 +173,7 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	lap("jurors read and score")
 
 	// The first juror records the jury's decisions.
-	alice.Open(sessionURL0(s.base, sessionID))
+	alice.Open(flowJurySession(s.base, sessionID))
 	flowFollowInRow(t, alice, "Durand", "Délibération")
 	alice.Check("jury-deliberation")
 	for _, c := range ccps {
@@ -182,7 +182,7 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	if status := alice.Follow("Enregistrer la décision du jury"); status != http.StatusOK || !strings.Contains(alice.MainText(), "Décision enregistrée") {
 		t.Fatalf("deliberation on Camille: %d: %s", status, alice.MainText())
 	}
-	alice.Open(sessionURL0(s.base, sessionID))
+	alice.Open(flowJurySession(s.base, sessionID))
 	flowFollowInRow(t, alice, "Bernard", "Délibération")
 	for _, c := range ccps {
 		if c == "CCP3" {
@@ -200,7 +200,7 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 
 	// Both jurors sign the minutes.
 	for i, j := range []*browsertest.Tab{alice, bruno} {
-		j.Open(sessionURL0(s.base, sessionID))
+		j.Open(flowJurySession(s.base, sessionID))
 		j.Follow("Relire et signer le procès-verbal")
 		centreMustSee(t, j, flowMotivation)
 		if i == 0 {
@@ -241,8 +241,8 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		t.Errorf("Camille's results lack the outcome « Titre obtenu »: %s", camille.MainText())
 	}
 	for _, c := range ccps {
-		if got := flowDecisionOf(camille, c); got != "obtenu" {
-			t.Errorf("Camille's decision on %s reads %q; want obtenu", c, got)
+		if got, why := flowDecisionOf(camille, c); got != "obtenu" || why != "—" {
+			t.Errorf("Camille's decision on %s reads %q (motivation %q); want obtenu", c, got, why)
 		}
 	}
 	camille.Check("candidat-resultats-titre")
@@ -267,12 +267,12 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 		}
 	}
 	for _, c := range ccps {
-		want := "obtenu"
+		want, because := "obtenu", "—"
 		if c == "CCP3" {
-			want = "non obtenu"
+			want, because = "non obtenu", flowMotivation
 		}
-		if got := flowDecisionOf(dominique, c); got != want {
-			t.Errorf("Dominique's decision on %s reads %q; want %q", c, got, want)
+		if got, why := flowDecisionOf(dominique, c); got != want || why != because {
+			t.Errorf("Dominique's decision on %s reads %q, motivation %q; want %q, %q", c, got, why, want, because)
 		}
 	}
 	// On a laptop, the decisions and the motivation show without
@@ -299,8 +299,8 @@ type flowPerson struct {
 	File                         string // the name of the document they upload
 }
 
-// sessionURL0 is the juror's page of the session.
-func sessionURL0(base, sessionID string) string { return base + "/jury/sessions/" + sessionID }
+// flowJurySession is the juror's page of the session.
+func flowJurySession(base, sessionID string) string { return base + "/jury/sessions/" + sessionID }
 
 // flowCandidateWrites logs a candidate in as subject, creates their record,
 // writes their Dossier Professionnel (one example per activity type, the
@@ -476,11 +476,18 @@ func flowVerify(t *testing.T, tab *browsertest.Tab, link, number, kind string) {
 	}
 }
 
-// flowDecisionOf reads the decision on ccp in the results page's table, in
-// lower case.
-func flowDecisionOf(tab *browsertest.Tab, ccp string) string {
-	return strings.ToLower(strings.TrimSpace(tab.String(fmt.Sprintf(
-		`(Array.from(document.querySelectorAll("#decisions ~ section tbody tr")).find(r => r.querySelector("th").textContent.startsWith(%q + " ")) || {querySelector: () => ({textContent: ""})}).querySelector("td").textContent`, ccp))))
+// flowDecisionOf reads the decision on ccp (in lower case) and its
+// motivation in the results page's table.
+func flowDecisionOf(tab *browsertest.Tab, ccp string) (decision, motivation string) {
+	var cells []string
+	tab.Eval(fmt.Sprintf(`(() => {
+  const row = Array.from(document.querySelectorAll("#decisions ~ section tbody tr")).find(r => r.querySelector("th").textContent.startsWith(%q + " "));
+  return row ? Array.from(row.querySelectorAll("td")).map(td => td.textContent.trim()) : [];
+})()`, ccp), &cells)
+	if len(cells) != 2 {
+		return "", ""
+	}
+	return strings.ToLower(cells[0]), cells[1]
 }
 
 // flowGridByKeyboard completes the juror's grid with the keyboard alone:

@@ -298,6 +298,10 @@ func (p *Tab) Check(name string) {
 		p.axe(name, v)
 	}
 	p.do(chromedp.EmulateViewport(Viewports[0].Width, Viewports[0].Height))
+	// The design system's script answers the resize (its menu, its tables'
+	// shadows) on the next frames: let it finish, so that the next click
+	// lands where the page has settled.
+	p.Eval(`new Promise(ok => requestAnimationFrame(() => requestAnimationFrame(() => ok(true))))`, nil)
 	p.mu.Lock()
 	problems := p.problems
 	p.problems = nil
