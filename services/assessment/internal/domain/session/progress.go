@@ -62,6 +62,10 @@ func (b Blocker) Reason() string { return b.err.Reason }
 // Rule is the rule the blocker enforces ("R34"), "" if none.
 func (b Blocker) Rule() string { return b.err.Rule }
 
+// WaivedIfAbsent reports whether the candidate's absence waives b: the
+// jury may still record the candidate absent (Deliberate).
+func (b Blocker) WaivedIfAbsent() bool { return b.waived }
+
 // Err is the refusal Deliberate returns for b.
 func (b Blocker) Err() error { return b.err }
 
