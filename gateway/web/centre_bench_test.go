@@ -16,7 +16,7 @@ import (
 // BenchmarkCentrePages measures the server time of the centre's pages
 // (p95-ms, bytes/op) as BenchmarkPages does, with the real services behind
 // them: an open session of 30 candidacies and 3 jurors, so that each page
-// makes its real gRPC calls (the board makes five). Printed, never
+// makes its real gRPC calls (the board makes six). Printed, never
 // asserted (issue 7's target: p95 < 50 ms).
 func BenchmarkCentrePages(b *testing.B) {
 	lb := startLiveBackend(b)
