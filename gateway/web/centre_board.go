@@ -103,7 +103,7 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	jurors, err := a.svc.assessment.ListJurors(ctx, &assessmentv1.ListJurorsRequest{SessionId: id})
+	jurors, err := a.centreJuryOf(ctx, id, progress)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -111,11 +111,11 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 	v := newCentreSession(s, t)
 	data := centreBoardData{Session: v, Nav: newCentreNav(v, "suivi"), Now: time.Now(), Refresh: centreBoardRefresh, Total: len(candidacies)}
 	names := map[string]string{}
-	for _, j := range jurors.GetJurors() {
-		names[j.GetSubject()] = j.GetDisplayName()
+	for _, j := range jurors {
+		names[j.Subject] = j.Name
 	}
 	for _, c := range candidacies {
-		row := data.row(c, progress[c.GetId()], jurors.GetJurors(), names)
+		row := data.row(c, progress[c.GetId()], jurors, names)
 		data.Rows = append(data.Rows, row)
 	}
 	signed := map[string]time.Time{}
@@ -130,10 +130,10 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 			signed[sig.GetJurorSubject()] = sig.GetSignTime().AsTime()
 		}
 	}
-	for _, j := range jurors.GetJurors() {
-		at, ok := signed[j.GetSubject()]
-		data.Jurors = append(data.Jurors, centreBoardJuror{Subject: j.GetSubject(), Name: j.GetDisplayName(), Signed: ok, SignedAt: at})
-		if ok {
+	for _, j := range jurors {
+		j.SignedAt, j.Signed = signed[j.Subject]
+		data.Jurors = append(data.Jurors, j)
+		if j.Signed {
 			data.Signed++
 		}
 	}
@@ -143,7 +143,7 @@ func (a *App) centreBoard(w http.ResponseWriter, r *http.Request) {
 // row builds candidacy c's row from its progress p (nil when the service
 // did not list it: a candidacy registered between the two reads) and
 // counts it in d's totals.
-func (d *centreBoardData) row(c *assessmentv1.Candidacy, p *assessmentv1.CandidacyProgress, jury []*assessmentv1.Juror, names map[string]string) centreBoardRow {
+func (d *centreBoardData) row(c *assessmentv1.Candidacy, p *assessmentv1.CandidacyProgress, jury []centreBoardJuror, names map[string]string) centreBoardRow {
 	row := centreBoardRow{centreCandidacy: newCentreCandidacy(c)}
 	if row.Dossier {
 		d.Dossiers++
@@ -153,8 +153,8 @@ func (d *centreBoardData) row(c *assessmentv1.Candidacy, p *assessmentv1.Candida
 		byJuror[jp.GetJurorSubject()] = jp
 	}
 	for _, j := range jury {
-		cell := centreBoardCellOf(byJuror[j.GetSubject()])
-		cell.Subject = j.GetSubject()
+		cell := centreBoardCellOf(byJuror[j.Subject])
+		cell.Subject = j.Subject
 		if cell.State == "RECUSED" {
 			d.Recusals = true
 		}
@@ -251,6 +251,28 @@ func centreJoinFR(names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
+}
+
+// centreJuryOf returns the jury of session id, by subject. The progress
+// of every candidacy names the whole jury, so the jury's own list is read
+// only for a session without candidacies: each read of the assessment
+// service loads the whole session, and the board makes few of them.
+func (a *App) centreJuryOf(ctx context.Context, id string, progress map[string]*assessmentv1.CandidacyProgress) ([]centreBoardJuror, error) {
+	var out []centreBoardJuror
+	for _, p := range progress {
+		for _, j := range p.GetJurors() {
+			out = append(out, centreBoardJuror{Subject: j.GetJurorSubject(), Name: j.GetDisplayName()})
+		}
+		return out, nil
+	}
+	resp, err := a.svc.assessment.ListJurors(ctx, &assessmentv1.ListJurorsRequest{SessionId: id})
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range resp.GetJurors() {
+		out = append(out, centreBoardJuror{Subject: j.GetSubject(), Name: j.GetDisplayName()})
+	}
+	return out, nil
 }
 
 // centreProgressOf returns the scoring progress of every candidacy of
