@@ -36,7 +36,7 @@ type config struct {
 	OIDCClientID     string // TITREPRO_OIDC_CLIENT_ID: the web application's client
 	OIDCClientSecret string // TITREPRO_OIDC_CLIENT_SECRET: only for a confidential client at an external provider
 	DevLogin         bool   // TITREPRO_DEV_LOGIN: serve the development login page (default: when no external issuer)
-	WebMarianne       bool          // TITREPRO_WEB_MARIANNE: the web pages use the Marianne font (vendored with make web-vendor WEB_MARIANNE=1)
+	WebMarianne      bool   // TITREPRO_WEB_MARIANNE: the web pages use the Marianne font (vendored with make web-vendor WEB_MARIANNE=1)
 	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
 	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
 	Gateway gateway.Limits

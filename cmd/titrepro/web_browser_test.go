@@ -144,4 +144,3 @@ func TestWebLoginInTheBrowser(t *testing.T) {
 		t.Errorf("after logout /compte led to %s; want the login page", tab.URL())
 	}
 }
-
