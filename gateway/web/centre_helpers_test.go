@@ -290,14 +290,18 @@ func (b *liveBackend) submitDossier(t *testing.T, centre, subject, candidate, se
 }
 
 // scoreAndDeliberate has every juror (subjects) record MASTERED on every
-// competence of the candidacy, then the first deliberate: every CCP
-// obtained.
+// competence of the candidacy (over what they wrote before), then the
+// first deliberate: every CCP obtained.
 func (b *liveBackend) scoreAndDeliberate(t *testing.T, session, candidacy string, jurors ...string) {
 	t.Helper()
 	title := b.title(t)
 	for _, j := range jurors {
 		as := b.env.As(t, auth.Principal{Subject: j, Roles: []auth.Role{auth.RoleJuror}})
-		ev := &assessmentv1.Evaluation{Etag: "0"}
+		current, err := b.assessment.GetEvaluation(t.Context(), &assessmentv1.GetEvaluationRequest{SessionId: session, CandidacyId: candidacy, JurorSubject: "me"}, as)
+		if err != nil {
+			t.Fatalf("evaluation of %s: %v", j, err)
+		}
+		ev := &assessmentv1.Evaluation{Etag: current.GetEvaluation().GetEtag()}
 		for _, ccp := range title.GetCcps() {
 			for _, comp := range ccp.GetCompetences() {
 				ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{
