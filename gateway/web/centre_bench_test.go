@@ -27,7 +27,7 @@ func BenchmarkCentrePages(b *testing.B) {
 	as := lb.env.As(b, centrePrincipal(centre))
 	t := lb.title(b)
 	today := time.Now().In(paris).Format(time.DateOnly)
-	s, err := lb.assessment.CreateSession(b.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+	s, err := lb.assess.CreateSession(b.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: t.GetId(), TitleVersion: t.GetVersion(),
 		Site: "AFPA Lyon", StartDate: today, EndDate: today,
 	}}, as)
@@ -36,7 +36,7 @@ func BenchmarkCentrePages(b *testing.B) {
 	}
 	id := s.GetSession().GetId()
 	for i := range 3 {
-		_, err := lb.assessment.AddJuror(b.Context(), &assessmentv1.AddJurorRequest{SessionId: id, Juror: &assessmentv1.Juror{
+		_, err := lb.assess.AddJuror(b.Context(), &assessmentv1.AddJurorRequest{SessionId: id, Juror: &assessmentv1.Juror{
 			Subject: fmt.Sprintf("juror-%d", i), DisplayName: fmt.Sprintf("Juré %d", i),
 			Habilitation: &assessmentv1.Habilitation{Number: "HAB", TitleId: t.GetId(), ValidFrom: "2020-01-01", ValidTo: "2099-12-31"},
 		}}, as)
@@ -45,23 +45,23 @@ func BenchmarkCentrePages(b *testing.B) {
 		}
 	}
 	for i := range 30 {
-		c, err := lb.candidate.CreateCandidate(b.Context(), &candidatev1.CreateCandidateRequest{Candidate: centreCandidateRecord(fmt.Sprintf("Nom%02d", i), "AFPA Lyon")}, as)
+		c, err := lb.cand.CreateCandidate(b.Context(), &candidatev1.CreateCandidateRequest{Candidate: centreCandidateRecord(fmt.Sprintf("Nom%02d", i), "AFPA Lyon")}, as)
 		if err != nil {
 			b.Fatal(err)
 		}
 		svctest.Eventually(b, "registration", func() error {
-			_, err := lb.assessment.CreateCandidacy(b.Context(), &assessmentv1.CreateCandidacyRequest{SessionId: id,
+			_, err := lb.assess.CreateCandidacy(b.Context(), &assessmentv1.CreateCandidacyRequest{SessionId: id,
 				Candidacy: &assessmentv1.Candidacy{CandidateId: c.GetCandidate().GetId()}}, as)
 			return err
 		})
 	}
-	if _, err := lb.assessment.OpenSession(b.Context(), &assessmentv1.OpenSessionRequest{SessionId: id}, as); err != nil {
+	if _, err := lb.assess.OpenSession(b.Context(), &assessmentv1.OpenSessionRequest{SessionId: id}, as); err != nil {
 		b.Fatal(err)
 	}
 	// The jury is under way: each juror has scored every competence of a
 	// third of the candidacies, so that the board's progress counts real
 	// evaluations.
-	list, err := lb.assessment.ListCandidacies(b.Context(), &assessmentv1.ListCandidaciesRequest{SessionId: id}, as)
+	list, err := lb.assess.ListCandidacies(b.Context(), &assessmentv1.ListCandidaciesRequest{SessionId: id}, as)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func BenchmarkCentrePages(b *testing.B) {
 	for i := range 3 {
 		juror := lb.env.As(b, auth.Principal{Subject: fmt.Sprintf("juror-%d", i), Roles: []auth.Role{auth.RoleJuror}})
 		for _, c := range list.GetCandidacies()[:10] {
-			if _, err := lb.assessment.UpdateEvaluation(b.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: id, CandidacyId: c.GetId(),
+			if _, err := lb.assess.UpdateEvaluation(b.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: id, CandidacyId: c.GetId(),
 				JurorSubject: "me", Evaluation: ev}, juror); err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -137,7 +138,7 @@ func TestCentreSessionsListIsPaged(t *testing.T) {
 	title := b.title(t)
 	for i := range centreSessionsPageSize + 1 {
 		start := time.Now().AddDate(0, 1, i).Format(time.DateOnly)
-		if _, err := b.assessment.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+		if _, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
 			Site: "Site", StartDate: start, EndDate: start,
 		}}, as); err != nil {
@@ -329,7 +330,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	centreMustRefuse(t, "R21 on a registration", p, http.StatusBadRequest, "Le juré Claire Roux a déclaré un lien (employeur) avec ce candidat", "règle R21")
 
 	// The dossiers: the candidate submits; the page shows it.
-	b.submitDossier(t, "CENTRE-69-001", "dominique@idp", self, id, b.candidacyOf(t, "CENTRE-69-001", id, self))
+	b.fileDossier(t, centreCandidatePrincipal("dominique@idp"), centrePrincipal("CENTRE-69-001"), self, b.title(t), id, b.candidacyOf(t, "CENTRE-69-001", id, self))
 	p = get(t, c, b.srv.URL+path)
 	centreMust(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
 }
@@ -355,7 +356,7 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	b.register(t, c, id, ready, "")
 	b.register(t, c, id, late, "")
 	readyC := b.candidacyOf(t, centre, id, ready)
-	b.submitDossier(t, centre, "camille@idp", ready, id, readyC)
+	b.fileDossier(t, centreCandidatePrincipal("camille@idp"), centrePrincipal(centre), ready, b.title(t), id, readyC)
 
 	// A stale etag: the page was read before the last change.
 	stale := get(t, c, b.srv.URL+page)
@@ -412,7 +413,7 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	}
 	alice := b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})
 	first := b.title(t).GetCcps()[0].GetCompetences()[0].GetCode()
-	if _, err := b.assessment.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: id, CandidacyId: readyC, JurorSubject: "me",
+	if _, err := b.assess.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: id, CandidacyId: readyC, JurorSubject: "me",
 		Evaluation: &assessmentv1.Evaluation{Etag: "0", Items: []*assessmentv1.EvaluationItem{{CompetenceCode: first,
 			Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE, Verdict: assessmentv1.Verdict_VERDICT_NOT_MASTERED,
 			Observation: "observation réservée au jury"}}}}, alice); err != nil {
@@ -425,23 +426,26 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	centreMustNot(t, "board after a first verdict", board, "observation réservée au jury", "Non acquis", "NOT_MASTERED")
 
 	// Every juror completes the grid: nothing blocks the deliberation.
-	b.scoreAndDeliberate(t, id, readyC, "juror-alice", "juror-bruno", "juror-claire")
+	for _, j := range []string{"juror-alice", "juror-bruno", "juror-claire"} {
+		b.score(t, centreJurorPrincipal(j), id, readyC, b.title(t), nil, mastered)
+	}
+	b.deliberate(t, centreJurorPrincipal("juror-alice"), id, readyC, ccpCodes(b.title(t)), nil)
 	board = get(t, c, b.srv.URL+page+"/suivi")
 	centreMust(t, "deliberated candidacy", board, http.StatusOK, `data-candidacy="`+readyC+`" data-status="delibere"`,
 		`data-juror="juror-claire" data-state="COMPLETE"`, "Terminée", "1 candidat attend des évaluations : 3 évaluations de juré à terminer")
 
 	// The late candidate is absent.
 	absent := &assessmentv1.DeliberateCandidacyRequest{SessionId: id, CandidacyId: b.candidacyOf(t, centre, id, late), Absent: true}
-	if _, err := b.assessment.DeliberateCandidacy(t.Context(), absent, b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})); err != nil {
+	if _, err := b.assess.DeliberateCandidacy(t.Context(), absent, b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})); err != nil {
 		t.Fatal(err)
 	}
-	b.sign(t, id, "juror-bruno")
+	b.sign(t, id, centreJurorPrincipal("juror-bruno"))
 	board = get(t, c, b.srv.URL+page+"/suivi")
 	centreMust(t, "deliberated", board, http.StatusOK, "Délibérée, procès-verbal à signer", `data-status="delibere"`, "Tous les CCP obtenus (CCP1 obtenu",
 		"Absent", "Tous les candidats sont délibérés.", "Procès-verbal signé par 1 juré sur 3",
 		`data-juror="juror-bruno" data-signed="true"`, `data-juror="juror-alice" data-signed="false"`, "Signature attendue")
-	b.sign(t, id, "juror-alice")
-	b.sign(t, id, "juror-claire")
+	b.sign(t, id, centreJurorPrincipal("juror-alice"))
+	b.sign(t, id, centreJurorPrincipal("juror-claire"))
 	centreMust(t, "closed", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "Close, procès-verbal signé", "la session est close")
 }
 
@@ -478,7 +482,7 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 
 	title := b.title(t)
 	start := today.AddDate(0, 2, 0).Format(time.DateOnly)
-	s, err := b.assessment.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+	s, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
 		Site: "Site", StartDate: start, EndDate: start,
 	}}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
@@ -520,18 +524,18 @@ func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
 	person := b.selfRegistered(t, "camille@idp", "Durand", "AFPA Lyon")
 	b.register(t, c, id, person, "")
 	candidacy := b.candidacyOf(t, centre, id, person)
-	b.submitDossier(t, centre, "camille@idp", person, id, candidacy)
+	b.fileDossier(t, centreCandidatePrincipal("camille@idp"), centrePrincipal(centre), person, b.title(t), id, candidacy)
 	if p := centreSubmit(t, c, b.srv.URL, page, page, url.Values{"action": {"ouvrir"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("open: %d\n%s", p.status, centreExcerpt(p.body))
 	}
 
 	// The candidate moves to the training organisation Alice declared.
 	as := b.env.As(t, centreCandidatePrincipal("camille@idp"))
-	rec, err := b.candidate.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: person}, as)
+	rec, err := b.cand.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: person}, as)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.candidate.UpdateCandidate(t.Context(), &candidatev1.UpdateCandidateRequest{
+	if _, err := b.cand.UpdateCandidate(t.Context(), &candidatev1.UpdateCandidateRequest{
 		Candidate:  &candidatev1.Candidate{Id: person, Etag: rec.GetCandidate().GetEtag(), Training: &candidatev1.TrainingEnrolment{Organisation: "Formation Sud"}},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"training"}},
 	}, as); err != nil {
@@ -539,7 +543,7 @@ func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
 	}
 	svctest.Eventually(t, "Alice is recused", func() error {
 		if p := get(t, c, b.srv.URL+page+"/suivi"); !strings.Contains(p.body, `data-juror="juror-alice" data-state="RECUSED"`) {
-			return centreErrNotYet
+			return errors.New("not yet")
 		}
 		return nil
 	})
