@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/titrepro/titrepro/gateway/web/browsertest"
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
 // TestWebCentreInTheBrowser walks the exam centre's screens in Chromium
@@ -129,18 +132,55 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	centreMustSee(t, tab, "La session est ouverte")
 	tab.Check("centre-session-ouverte")
 
-	// The board: one candidate waits for the jury, one has no dossier (R34).
+	// The board: nobody has scored yet; one candidate has no dossier (R34).
 	tab.Follow("Suivi de la session")
-	centreMustSee(t, tab, "Bloqué : dossier manquant (règle R34)", "1 candidat attend la délibération du jury")
+	centreMustSee(t, tab, "Dossier professionnel non déposé (règle R34).", "2 candidats attendent des évaluations : 4 évaluations de juré à terminer",
+		"Évaluations incomplètes : Alice Martin et Bruno Petit (règle R49).")
+	if n := tab.String(`String(document.querySelectorAll('td[data-juror][data-state="NOT_STARTED"]').length)`); n != "4" {
+		t.Errorf("%s evaluations shown as not started; want 4", n)
+	}
 	tab.Follow("Actualiser le tableau")
 	if !tab.Has(`[data-board-controls]:not([hidden])`) {
 		t.Error("the automatic refresh switch is not offered")
 	}
 	tab.Check("centre-suivi")
 
+	// The first juror records one verdict: after a refresh, the board shows
+	// their progress (one competence of the scope), never the verdict.
+	scope := w.ccpCodes()
+	competences := 0
+	var first string
+	for _, ccp := range w.title.GetCcps() {
+		if contains(scope, ccp.GetCode()) {
+			competences += len(ccp.GetCompetences())
+			if first == "" {
+				first = ccp.GetCompetences()[0].GetCode()
+			}
+		}
+	}
+	evaluation := "/v1/sessions/" + sessionID + "/candidacies/" + candidacyID + "/evaluations/" + w.subjects[asJuror1]
+	if err := w.call(ctx, asJuror1, "PATCH", evaluation, &assessmentv1.Evaluation{Etag: "0", Items: []*assessmentv1.EvaluationItem{{
+		CompetenceCode: first, Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
+		Verdict: assessmentv1.Verdict_VERDICT_NOT_MASTERED, Observation: "Observation réservée au jury.",
+	}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tab.Follow("Actualiser le tableau")
+	cell := fmt.Sprintf(`tr[data-candidacy=%q] td[data-juror=%q]`, candidacyID, w.subjects[asJuror1])
+	if got, want := strings.Join(strings.Fields(tab.String(`document.querySelector(`+strconv.Quote(cell)+`).textContent`)), " "),
+		fmt.Sprintf("En cours 1/%d compétences avec un verdict", competences); got != want {
+		t.Errorf("the first juror's progress reads %q; want %q", got, want)
+	}
+	if !tab.Has(fmt.Sprintf(`tr[data-candidacy=%q] td[data-juror=%q][data-state="NOT_STARTED"]`, candidacyID, w.subjects[asJuror2])) {
+		t.Error("the second juror is not shown as not started")
+	}
+	if strings.Contains(tab.MainText(), "Observation réservée au jury") {
+		t.Error("the board shows a juror's observation")
+	}
+	tab.Check("centre-suivi-en-cours")
+
 	// The jury scores and deliberates the candidate with a dossier; the
 	// board shows it after a refresh switched on by the person.
-	scope := w.ccpCodes()
 	if err := w.evaluate(ctx, sessionID, candidacyID, scope, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +198,9 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 		time.Sleep(250 * time.Millisecond)
 	}
 	centreMustSee(t, tab, "Tableau actualisé : état au", "Tous les CCP obtenus")
+	if !tab.Has(fmt.Sprintf(`tr[data-candidacy=%q] td[data-juror=%q][data-state="COMPLETE"]`, candidacyID, w.subjects[asJuror1])) {
+		t.Error("the first juror's evaluation is not shown complete after the refresh")
+	}
 	tab.Check("centre-suivi-delibere")
 }
 

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"html"
-	"image"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -15,20 +13,8 @@ import (
 	"testing"
 )
 
-// samplePDF is a minimal well-formed PDF.
-var samplePDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-
 // sampleExe is the start of a Windows executable.
 var sampleExe = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), make([]byte, 200)...)
-
-func samplePNG(t testing.TB) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 var uploadAction = regexp.MustCompile(`action="([^"]*/documents\?_csrf=[^"]+)"`)
 

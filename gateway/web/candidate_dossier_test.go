@@ -19,8 +19,8 @@ import (
 func (s *stack) newDossier(t testing.TB) (candidatePerson, *http.Client, string) {
 	t.Helper()
 	me := s.newPerson(t, auth.RoleCandidate, "")
-	s.registerCandidate(t, me)
-	c := s.signIn(t, me)
+	s.registerCandidate(t, me.Principal, candidateRecord("Durand", "Camille"))
+	c := s.browserOf(t, me)
 	start := get(t, c, s.srv.URL+"/candidat/dossier")
 	if start.status != 200 || !strings.Contains(start.body, "Commencer mon dossier") || !strings.Contains(start.body, `value="TP-00495|`) {
 		t.Fatalf("dossier creation page: %d", start.status)
@@ -221,8 +221,8 @@ func TestCandidateCannotOpenAnotherPersonsDossier(t *testing.T) {
 	s := startStack(t)
 	_, _, id := s.newDossier(t)
 	other := s.newPerson(t, auth.RoleCandidate, "")
-	s.registerCandidate(t, other)
-	c := s.signIn(t, other)
+	s.registerCandidate(t, other.Principal, candidateRecord("Durand", "Camille"))
+	c := s.browserOf(t, other)
 	for _, path := range []string{"", "/exemple?ccp=CCP1", "/diplomes", "/declaration", "/documents", "/depot"} {
 		p := get(t, c, s.srv.URL+"/candidat/dossier/"+id+path)
 		if p.status != http.StatusForbidden || !strings.Contains(p.body, "pas accès") {

@@ -26,7 +26,7 @@ func TestCandidateCreatesThenEditsTheRecord(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
 	me := s.newPerson(t, auth.RoleCandidate, "")
-	c := s.signIn(t, me)
+	c := s.browserOf(t, me)
 
 	// No record yet: the space says to create it; the form is empty.
 	if p := get(t, c, s.srv.URL+"/candidat"); p.status != 200 || !strings.Contains(p.body, "Créer ma fiche candidat") {
@@ -121,7 +121,7 @@ func TestCandidateCreatesThenEditsTheRecord(t *testing.T) {
 func TestCandidateRecordRefusalsAreShownOnTheFields(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	c := s.signIn(t, s.newPerson(t, auth.RoleCandidate, ""))
+	c := s.browserOf(t, s.newPerson(t, auth.RoleCandidate, ""))
 	form := get(t, c, s.srv.URL+"/candidat/fiche")
 	values := recordForm()
 	values.Set("request_id", requestIDOf(t, form.body))
@@ -153,7 +153,7 @@ func TestCandidateRecordRefusalsAreShownOnTheFields(t *testing.T) {
 func TestCandidatePagesAreForCandidates(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	juror := s.signIn(t, s.newPerson(t, auth.RoleJuror, ""))
+	juror := s.browserOf(t, s.newPerson(t, auth.RoleJuror, ""))
 	for _, path := range []string{"/candidat", "/candidat/fiche", "/candidat/dossier", "/candidat/sessions", "/candidat/resultats"} {
 		if p := get(t, juror, s.srv.URL+path); p.status != http.StatusForbidden || !strings.Contains(p.body, "Accès réservé") {
 			t.Errorf("%s for a juror: %d", path, p.status)
@@ -165,7 +165,7 @@ func TestCandidatePagesAreForCandidates(t *testing.T) {
 		t.Errorf("anonymous: %d %q", p.status, p.header.Get("Location"))
 	}
 	// A form without its CSRF token is refused before anything is done.
-	c := s.signIn(t, s.newPerson(t, auth.RoleCandidate, ""))
+	c := s.browserOf(t, s.newPerson(t, auth.RoleCandidate, ""))
 	p := s.postForm(t, c, "/candidat/fiche", "", recordForm())
 	if p.status != http.StatusForbidden || !strings.Contains(p.body, "Formulaire expiré") {
 		t.Errorf("no CSRF token: %d", p.status)

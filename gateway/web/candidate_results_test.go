@@ -24,8 +24,8 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 		t.Fatalf("results before any session: %d", p.status)
 	}
 
-	session := s.planSession(t, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
-	candidacy := s.registerCandidacy(t, session, s.candidateID(t, me))
+	session := s.planWithJury(t, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
+	candidacy := s.registerCandidacy(t, session.centre, session.id, s.candidateID(t, me))
 	s.completeDossier(t, me, id, false)
 	if p := s.submitUntilKnown(t, c, base, url.Values{"candidacy": {session.id + "|" + candidacy}}); p.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", p.status, p.body)

@@ -86,8 +86,8 @@ func TestCandidateSubmitsAfterTheCompletenessCheck(t *testing.T) {
 		}
 	}
 
-	session := s.planSession(t, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
-	candidacy := s.registerCandidacy(t, session, s.candidateID(t, me))
+	session := s.planWithJury(t, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
+	candidacy := s.registerCandidacy(t, session.centre, session.id, s.candidateID(t, me))
 	choice := session.id + "|" + candidacy
 	p = get(t, c, s.srv.URL+base+"/depot")
 	if !strings.Contains(p.body, `value="`+choice+`" checked`) || !strings.Contains(p.body, "AFPA Lyon Vénissieux") || !strings.Contains(p.body, "Vérifier et déposer le dossier") {
@@ -186,8 +186,8 @@ func TestCandidateSessionsPageWithoutSessions(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
 	me := s.newPerson(t, "candidate", "")
-	s.registerCandidate(t, me)
-	p := get(t, s.signIn(t, me), s.srv.URL+"/candidat/sessions")
+	s.registerCandidate(t, me.Principal, candidateRecord("Durand", "Camille"))
+	p := get(t, s.browserOf(t, me), s.srv.URL+"/candidat/sessions")
 	if p.status != 200 || !strings.Contains(p.body, "Aucune session pour le moment") {
 		t.Errorf("no sessions: %d", p.status)
 	}

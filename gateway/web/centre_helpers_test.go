@@ -9,13 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
-
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
-	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
-	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
-	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/svctest"
 )
@@ -135,16 +130,6 @@ func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) 
 	return m[1]
 }
 
-// title returns the latest version of TP-00495.
-func (b *liveBackend) title(t testing.TB) *certificationv1.Title {
-	t.Helper()
-	resp, err := b.certification.GetTitle(t.Context(), &certificationv1.GetTitleRequest{TitleId: "TP-00495"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.GetTitle()
-}
-
 // centreJurorValues is the jury form for a habilitated juror of TP-00495 valid a
 // year either side of today.
 func centreJurorValues(subject, name string) url.Values {
@@ -171,25 +156,22 @@ func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, for
 // (subject) and returns its id.
 func (b *liveBackend) selfRegistered(t *testing.T, subject, birthName, organisation string) string {
 	t.Helper()
-	resp, err := b.candidate.CreateCandidate(t.Context(), &candidatev1.CreateCandidateRequest{Candidate: centreCandidateRecord(birthName, organisation)},
-		b.env.As(t, centreCandidatePrincipal(subject)))
-	if err != nil {
-		t.Fatalf("self-registration: %v", err)
-	}
-	return resp.GetCandidate().GetId()
+	return b.registerCandidate(t, centreCandidatePrincipal(subject), centreCandidateRecord(birthName, organisation))
 }
 
 func centreCandidatePrincipal(subject string) auth.Principal {
 	return auth.Principal{Subject: subject, Roles: []auth.Role{auth.RoleCandidate}}
 }
 
+func centreJurorPrincipal(subject string) auth.Principal {
+	return auth.Principal{Subject: subject, Roles: []auth.Role{auth.RoleJuror}}
+}
+
+// centreCandidateRecord is candidateRecord trained at organisation.
 func centreCandidateRecord(birthName, organisation string) *candidatev1.Candidate {
-	return &candidatev1.Candidate{
-		BirthName: birthName, GivenNames: []string{"Camille"}, BirthDate: "1994-03-12",
-		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
-		Email:      "camille@example.org", AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-		Training: &candidatev1.TrainingEnrolment{Organisation: organisation},
-	}
+	c := candidateRecord(birthName, "Camille")
+	c.Training.Organisation = organisation
+	return c
 }
 
 // register registers candidate to session through the registration form,
@@ -232,7 +214,7 @@ func (e *centrePageError) Error() string {
 // candidacyOf returns the id of candidate's candidacy in session.
 func (b *liveBackend) candidacyOf(t *testing.T, centre, session, candidate string) string {
 	t.Helper()
-	resp, err := b.assessment.ListCandidacies(t.Context(), &assessmentv1.ListCandidaciesRequest{SessionId: session}, b.env.As(t, centrePrincipal(centre)))
+	resp, err := b.assess.ListCandidacies(t.Context(), &assessmentv1.ListCandidaciesRequest{SessionId: session}, b.as(t, centrePrincipal(centre)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,98 +226,3 @@ func (b *liveBackend) candidacyOf(t *testing.T, centre, session, candidate strin
 	t.Fatalf("no candidacy of %s in %s", candidate, session)
 	return ""
 }
-
-// submitDossier has the candidate (subject) write a complete Dossier
-// Professionnel and submit it for the candidacy, and waits until the
-// snapshot reaches the candidacy (R34).
-func (b *liveBackend) submitDossier(t *testing.T, centre, subject, candidate, session, candidacy string) {
-	t.Helper()
-	as := b.env.As(t, centreCandidatePrincipal(subject))
-	title := b.title(t)
-	var d *portfoliov1.Dossier
-	svctest.Eventually(t, "the dossier is created", func() error {
-		resp, err := b.portfolio.CreateDossier(t.Context(), &portfoliov1.CreateDossierRequest{Dossier: &portfoliov1.Dossier{
-			CandidateId: candidate, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
-		}}, as)
-		d = resp.GetDossier()
-		return err
-	})
-	update := &portfoliov1.Dossier{Id: d.GetId(), Etag: d.GetEtag(), SwornStatement: &portfoliov1.SwornStatement{
-		SignerName: "Camille", Place: "Lyon", Date: time.Now().In(paris).Format(time.DateOnly),
-	}}
-	for _, ccp := range title.GetCcps() {
-		update.Examples = append(update.Examples, &portfoliov1.PracticeExample{
-			CcpCode: ccp.GetCode(), Title: "Exemple " + ccp.GetCode(), Tasks: "Migration du serveur de fichiers.", Means: "Windows Server.",
-			Collaborators: "Responsable informatique.",
-			Context:       &portfoliov1.PracticeContext{Organisation: "Transports Rhône SA", Unit: "Informatique", PeriodFrom: "2025-01-06", PeriodTo: "2025-06-27"},
-		})
-	}
-	if _, err := b.portfolio.UpdateDossier(t.Context(), &portfoliov1.UpdateDossierRequest{
-		Dossier: update, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"examples", "sworn_statement"}},
-	}, as); err != nil {
-		t.Fatalf("update dossier: %v", err)
-	}
-	svctest.Eventually(t, "the dossier is submitted", func() error {
-		_, err := b.portfolio.SubmitDossier(t.Context(), &portfoliov1.SubmitDossierRequest{DossierId: d.GetId(), SessionId: session, CandidacyId: candidacy}, as)
-		return err
-	})
-	svctest.Eventually(t, "the snapshot reaches the candidacy", func() error {
-		resp, err := b.assessment.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: session, CandidacyId: candidacy},
-			b.env.As(t, centrePrincipal(centre)))
-		if err == nil && resp.GetCandidacy().GetDossierSnapshotId() == "" {
-			return centreErrNotYet
-		}
-		return err
-	})
-}
-
-// scoreAndDeliberate has every juror (subjects) record MASTERED on every
-// competence of the candidacy, then the first deliberate: every CCP
-// obtained.
-func (b *liveBackend) scoreAndDeliberate(t *testing.T, session, candidacy string, jurors ...string) {
-	t.Helper()
-	title := b.title(t)
-	for _, j := range jurors {
-		as := b.env.As(t, auth.Principal{Subject: j, Roles: []auth.Role{auth.RoleJuror}})
-		ev := &assessmentv1.Evaluation{Etag: "0"}
-		for _, ccp := range title.GetCcps() {
-			for _, comp := range ccp.GetCompetences() {
-				ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{
-					CompetenceCode: comp.GetCode(), Verdict: assessmentv1.Verdict_VERDICT_MASTERED,
-					Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
-				})
-			}
-		}
-		if _, err := b.assessment.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{
-			SessionId: session, CandidacyId: candidacy, JurorSubject: "me", Evaluation: ev,
-		}, as); err != nil {
-			t.Fatalf("evaluation of %s: %v", j, err)
-		}
-	}
-	req := &assessmentv1.DeliberateCandidacyRequest{SessionId: session, CandidacyId: candidacy}
-	for _, ccp := range title.GetCcps() {
-		req.CcpDecisions = append(req.CcpDecisions, &assessmentv1.CcpDecision{CcpCode: ccp.GetCode(), Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED})
-	}
-	if _, err := b.assessment.DeliberateCandidacy(t.Context(), req, b.env.As(t, auth.Principal{Subject: jurors[0], Roles: []auth.Role{auth.RoleJuror}})); err != nil {
-		t.Fatalf("deliberation: %v", err)
-	}
-}
-
-// sign has juror sign the session's minutes.
-func (b *liveBackend) sign(t *testing.T, session, juror string) {
-	t.Helper()
-	as := b.env.As(t, auth.Principal{Subject: juror, Roles: []auth.Role{auth.RoleJuror}})
-	m, err := b.assessment.GetMinutes(t.Context(), &assessmentv1.GetMinutesRequest{SessionId: session}, as)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.assessment.SignMinutes(t.Context(), &assessmentv1.SignMinutesRequest{SessionId: session, ContentHash: m.GetMinutes().GetContentHash()}, as); err != nil {
-		t.Fatalf("signature of %s: %v", juror, err)
-	}
-}
-
-var centreErrNotYet = &centreNotYet{}
-
-type centreNotYet struct{}
-
-func (*centreNotYet) Error() string { return "not yet" }

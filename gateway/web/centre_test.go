@@ -1,14 +1,21 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/svctest"
 )
 
 func TestCentrePagesAreTheCentres(t *testing.T) {
@@ -131,7 +138,7 @@ func TestCentreSessionsListIsPaged(t *testing.T) {
 	title := b.title(t)
 	for i := range centreSessionsPageSize + 1 {
 		start := time.Now().AddDate(0, 1, i).Format(time.DateOnly)
-		if _, err := b.assessment.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+		if _, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
 			Site: "Site", StartDate: start, EndDate: start,
 		}}, as); err != nil {
@@ -323,7 +330,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	centreMustRefuse(t, "R21 on a registration", p, http.StatusBadRequest, "Le juré Claire Roux a déclaré un lien (employeur) avec ce candidat", "règle R21")
 
 	// The dossiers: the candidate submits; the page shows it.
-	b.submitDossier(t, "CENTRE-69-001", "dominique@idp", self, id, b.candidacyOf(t, "CENTRE-69-001", id, self))
+	b.fileDossier(t, centreCandidatePrincipal("dominique@idp"), centrePrincipal("CENTRE-69-001"), self, b.title(t), id, b.candidacyOf(t, "CENTRE-69-001", id, self))
 	p = get(t, c, b.srv.URL+path)
 	centreMust(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
 }
@@ -349,7 +356,7 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	b.register(t, c, id, ready, "")
 	b.register(t, c, id, late, "")
 	readyC := b.candidacyOf(t, centre, id, ready)
-	b.submitDossier(t, centre, "camille@idp", ready, id, readyC)
+	b.fileDossier(t, centreCandidatePrincipal("camille@idp"), centrePrincipal(centre), ready, b.title(t), id, readyC)
 
 	// A stale etag: the page was read before the last change.
 	stale := get(t, c, b.srv.URL+page)
@@ -385,28 +392,60 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	centreMustRefuse(t, "jury once opened", centreSubmit(t, c, b.srv.URL, page+"/suivi", page+"/jury", centreJurorValues("juror-dan", "Dan Roy")),
 		http.StatusBadRequest, "son jury ne peut plus changer")
 
-	// The board: one candidacy waiting for the jury, one blocked by R34.
+	// The board: nobody has scored yet; one candidacy waits for the
+	// evaluations (R49), the other for its dossier too (R34).
 	board := get(t, c, b.srv.URL+page+"/suivi")
 	centreMust(t, "board", board, http.StatusOK,
-		`data-candidacy="`+readyC+`" data-status="jury"`, `data-status="dossier"`, "Bloqué : dossier manquant (règle R34)",
-		"1 candidat n’a pas déposé son dossier professionnel", "1 candidat attend la délibération du jury", "(règle R49)",
-		"le centre ne voit pas qui a évalué quelle compétence", `data-board-refresh="30"`, "Actualiser le tableau", "js/centre-board.js",
+		`data-candidacy="`+readyC+`" data-status="bloque"`, `data-juror="juror-alice" data-state="NOT_STARTED"`, "Non commencée",
+		`<li data-blocker-reason="EVALUATION_MISSING">Évaluations incomplètes : Alice Martin, Bruno Petit et Claire Roux (règle R49).</li>`,
+		`<li data-blocker-reason="DOSSIER_MISSING">Dossier professionnel non déposé (règle R34).</li>`,
+		"1 candidat n’a pas déposé son dossier professionnel", "2 candidats attendent des évaluations : 6 évaluations de juré à terminer",
+		`<th scope="col"><span class="fr-sr-only">Évaluation de </span>Alice Martin</th>`, "jamais les verdicts ni les observations",
+		`data-board-refresh="30"`, "Actualiser le tableau", "js/centre-board.js",
 		`data-juror="juror-alice" data-signed="false"`, "À signer une fois tous les candidats délibérés")
+	centreMustNot(t, "board", board, "le centre ne voit pas qui a évalué", "Récusé·e")
 
-	// The jury scores and deliberates; the late candidate is absent.
-	jurors := []string{"juror-alice", "juror-bruno", "juror-claire"}
-	b.scoreAndDeliberate(t, id, readyC, jurors...)
-	absent := &assessmentv1.DeliberateCandidacyRequest{SessionId: id, CandidacyId: b.candidacyOf(t, centre, id, late), Absent: true}
-	if _, err := b.assessment.DeliberateCandidacy(t.Context(), absent, b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})); err != nil {
+	// Alice starts her grid: one verdict. The board shows her progress,
+	// never the verdict.
+	competences := 0
+	for _, ccp := range b.title(t).GetCcps() {
+		competences += len(ccp.GetCompetences())
+	}
+	alice := b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})
+	first := b.title(t).GetCcps()[0].GetCompetences()[0].GetCode()
+	if _, err := b.assess.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: id, CandidacyId: readyC, JurorSubject: "me",
+		Evaluation: &assessmentv1.Evaluation{Etag: "0", Items: []*assessmentv1.EvaluationItem{{CompetenceCode: first,
+			Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE, Verdict: assessmentv1.Verdict_VERDICT_NOT_MASTERED,
+			Observation: "observation réservée au jury"}}}}, alice); err != nil {
 		t.Fatal(err)
 	}
-	b.sign(t, id, "juror-bruno")
+	board = get(t, c, b.srv.URL+page+"/suivi")
+	centreMust(t, "board after a first verdict", board, http.StatusOK,
+		`data-juror="juror-alice" data-state="IN_PROGRESS"><span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--new">En cours</span> 1/`+strconv.Itoa(competences)+`<span class="fr-sr-only"> compétences avec un verdict</span>`,
+		`data-juror="juror-bruno" data-state="NOT_STARTED"`)
+	centreMustNot(t, "board after a first verdict", board, "observation réservée au jury", "Non acquis", "NOT_MASTERED")
+
+	// Every juror completes the grid: nothing blocks the deliberation.
+	for _, j := range []string{"juror-alice", "juror-bruno", "juror-claire"} {
+		b.score(t, centreJurorPrincipal(j), id, readyC, b.title(t), nil, mastered)
+	}
+	b.deliberate(t, centreJurorPrincipal("juror-alice"), id, readyC, ccpCodes(b.title(t)), nil)
+	board = get(t, c, b.srv.URL+page+"/suivi")
+	centreMust(t, "deliberated candidacy", board, http.StatusOK, `data-candidacy="`+readyC+`" data-status="delibere"`,
+		`data-juror="juror-claire" data-state="COMPLETE"`, "Terminée", "1 candidat attend des évaluations : 3 évaluations de juré à terminer")
+
+	// The late candidate is absent.
+	absent := &assessmentv1.DeliberateCandidacyRequest{SessionId: id, CandidacyId: b.candidacyOf(t, centre, id, late), Absent: true}
+	if _, err := b.assess.DeliberateCandidacy(t.Context(), absent, b.env.As(t, auth.Principal{Subject: "juror-alice", Roles: []auth.Role{auth.RoleJuror}})); err != nil {
+		t.Fatal(err)
+	}
+	b.sign(t, id, centreJurorPrincipal("juror-bruno"))
 	board = get(t, c, b.srv.URL+page+"/suivi")
 	centreMust(t, "deliberated", board, http.StatusOK, "Délibérée, procès-verbal à signer", `data-status="delibere"`, "Tous les CCP obtenus (CCP1 obtenu",
 		"Absent", "Tous les candidats sont délibérés.", "Procès-verbal signé par 1 juré sur 3",
 		`data-juror="juror-bruno" data-signed="true"`, `data-juror="juror-alice" data-signed="false"`, "Signature attendue")
-	b.sign(t, id, "juror-alice")
-	b.sign(t, id, "juror-claire")
+	b.sign(t, id, centreJurorPrincipal("juror-alice"))
+	b.sign(t, id, centreJurorPrincipal("juror-claire"))
 	centreMust(t, "closed", get(t, c, b.srv.URL+page+"/suivi"), http.StatusOK, "Close, procès-verbal signé", "la session est close")
 }
 
@@ -443,7 +482,7 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 
 	title := b.title(t)
 	start := today.AddDate(0, 2, 0).Format(time.DateOnly)
-	s, err := b.assessment.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+	s, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
 		Site: "Site", StartDate: start, EndDate: start,
 	}}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
@@ -464,4 +503,56 @@ func centreWithCSRF(t *testing.T, p page, form url.Values) url.Values {
 	}
 	form.Set(CSRFField, m[1])
 	return form
+}
+
+// TestCentreBoardShowsRecusalsAndTheJurySize: a juror recused from a
+// candidacy (R21, a link that appears after registration) is shown as
+// such, and with only one juror left free of links the board says the
+// jury cannot deliberate (R19).
+func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
+	t.Parallel()
+	b := startLiveBackend(t)
+	const centre = "CENTRE-69-001"
+	c := b.centreClient(t, centre)
+	id := b.planSession(t, c)
+	page := "/centre/sessions/" + id
+	linked := centreJurorValues("juror-alice", "Alice Martin")
+	linked.Set("lien-1-nature", "organisme")
+	linked.Set("lien-1-valeur", "Formation Sud")
+	b.addJuror(t, c, id, linked)
+	b.addJuror(t, c, id, centreJurorValues("juror-bruno", "Bruno Petit"))
+	person := b.selfRegistered(t, "camille@idp", "Durand", "AFPA Lyon")
+	b.register(t, c, id, person, "")
+	candidacy := b.candidacyOf(t, centre, id, person)
+	b.fileDossier(t, centreCandidatePrincipal("camille@idp"), centrePrincipal(centre), person, b.title(t), id, candidacy)
+	if p := centreSubmit(t, c, b.srv.URL, page, page, url.Values{"action": {"ouvrir"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("open: %d\n%s", p.status, centreExcerpt(p.body))
+	}
+
+	// The candidate moves to the training organisation Alice declared.
+	as := b.env.As(t, centreCandidatePrincipal("camille@idp"))
+	rec, err := b.cand.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: person}, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.cand.UpdateCandidate(t.Context(), &candidatev1.UpdateCandidateRequest{
+		Candidate:  &candidatev1.Candidate{Id: person, Etag: rec.GetCandidate().GetEtag(), Training: &candidatev1.TrainingEnrolment{Organisation: "Formation Sud"}},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"training"}},
+	}, as); err != nil {
+		t.Fatal(err)
+	}
+	svctest.Eventually(t, "Alice is recused", func() error {
+		if p := get(t, c, b.srv.URL+page+"/suivi"); !strings.Contains(p.body, `data-juror="juror-alice" data-state="RECUSED"`) {
+			return errors.New("not yet")
+		}
+		return nil
+	})
+	board := get(t, c, b.srv.URL+page+"/suivi")
+	centreMust(t, "recusal", board, http.StatusOK, `data-status="bloque"`, "Récusé·e",
+		"Récusé·e : le juré a déclaré un lien avec le candidat ; il ne l’évalue pas et ne délibère pas sur lui (règle R21).",
+		`<li data-blocker-reason="JURY_TOO_SMALL">Moins de deux jurés sans lien avec le candidat : le jury ne peut pas délibérer (règle R19).</li>`,
+		`<li data-blocker-reason="EVALUATION_MISSING">Évaluation incomplète : Bruno Petit (règle R49).</li>`,
+		"1 candidat a moins de deux jurés sans lien avec lui : le jury ne peut pas délibérer (règle R19).",
+		"1 candidat attend des évaluations : 1 évaluation de juré à terminer.")
+	centreMustNot(t, "recusal", board, "DOSSIER_MISSING")
 }

@@ -19,7 +19,7 @@ import (
 // never asserted (issue 7's target: p95 < 50 ms).
 func BenchmarkDreetsPages(b *testing.B) {
 	be := startBackend(b)
-	app, _ := webOn(b, be)
+	app := be.app
 	people := make([]person, linesPerPage)
 	for i := range people {
 		people[i] = person{Given: "Camille", Birth: fmt.Sprintf("Durand%02d", i)}

@@ -83,8 +83,8 @@ func showsRefusal(t testing.TB, what string, p page, err error) {
 func TestDreetsScreens(t *testing.T) {
 	t.Parallel()
 	b := startBackend(t)
-	app, srv := webOn(t, b)
-	officer, csrf := signedIn(t, app, srv, ministry, b.token(t, ministry))
+	srv := b.srv
+	officer, csrf := b.signedIn(t, ministry, b.token(t, ministry))
 	asMinistry := b.as(t, ministry)
 
 	// A session titre where one person obtains every CCP (the titre),
@@ -110,7 +110,7 @@ func TestDreetsScreens(t *testing.T) {
 			`class="fr-nav__link" href="/dreets/a-valider"`, `class="fr-nav__link" href="/dreets/valides"`)
 		for _, role := range []auth.Role{auth.RoleCandidate, auth.RoleCentre, auth.RoleJuror, auth.RoleAdmin} {
 			p := auth.Principal{Subject: "someone", Roles: []auth.Role{role}, Centre: "CENTRE-69-001"}
-			c, _ := signedIn(t, app, srv, p, b.token(t, p))
+			c, _ := b.signedIn(t, p, b.token(t, p))
 			for _, path := range []string{"/dreets", "/dreets/a-valider", "/dreets/valides", "/dreets/resultats/" + mixed.ID} {
 				if got := get(t, c, srv.URL+path); got.status != http.StatusForbidden || !strings.Contains(got.body, "Accès réservé") {
 					t.Errorf("%s: GET %s = %d; want the 403 page", role, path, got.status)
@@ -173,7 +173,7 @@ func TestDreetsScreens(t *testing.T) {
 			"Camille Durand", "Dominique Martin", "Sacha Bernard", "12 mars 1994",
 			"Tous les CCP obtenus", "Réussite partielle", "Absence à la session",
 			">Décisions pour Dominique Martin</caption>", motivation,
-			html.EscapeString("CCP2 — "+ccpLabel(b.title, "CCP2")), "Non obtenu", "Obtenu",
+			html.EscapeString("CCP2 — "+ccpLabel(b.ref, "CCP2")), "Non obtenu", "Obtenu",
 			"Juré 1", "Juré 2", mixed.Jurors[0].Subject, mixed.Centre,
 			`id="empreinte-pv">`+hash+"<", `name="empreinte" value="`+hash+`"`,
 			`action="/dreets/resultats/`+mixed.ID+`"`, `name="_csrf"`, "Valider le procès-verbal")
@@ -204,7 +204,7 @@ func TestDreetsScreens(t *testing.T) {
 		// Minutes other than those on the screen: the service refuses.
 		other := strings.Repeat("0", hashLength)
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: mixed.ID, MinutesHash: other}, asMinistry)
-		if reasonOf(want) != "MINUTES_HASH_MISMATCH" {
+		if refusalReason(want) != "MINUTES_HASH_MISMATCH" {
 			t.Fatalf("service: %v; want MINUTES_HASH_MISMATCH", want)
 		}
 		p = postForm(t, officer, resultURL, url.Values{CSRFField: {csrf}, "empreinte": {other}, "confirmation": {"oui"}})
@@ -258,7 +258,7 @@ func TestDreetsScreens(t *testing.T) {
 
 	t.Run("a second validation is refused and awards nothing", func(t *testing.T) {
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: mixed.ID, MinutesHash: hash}, asMinistry)
-		if reasonOf(want) != "RESULTS_ALREADY_VALIDATED" {
+		if refusalReason(want) != "RESULTS_ALREADY_VALIDATED" {
 			t.Fatalf("service: %v; want RESULTS_ALREADY_VALIDATED", want)
 		}
 		p := postForm(t, officer, resultURL, url.Values{CSRFField: {csrf}, "empreinte": {hash}, "confirmation": {"oui"}})
@@ -277,14 +277,14 @@ func TestDreetsScreens(t *testing.T) {
 		u := srv.URL + "/dreets/resultats/" + half.ID
 		_, notFound := b.cert.GetResult(t.Context(), &certificationv1.GetResultRequest{SessionId: half.ID}, asMinistry)
 		p := get(t, officer, u)
-		if p.status != http.StatusNotFound || reasonOf(notFound) != "RESULT_NOT_FOUND" {
+		if p.status != http.StatusNotFound || refusalReason(notFound) != "RESULT_NOT_FOUND" {
 			t.Errorf("GET: %d (service: %v)", p.status, notFound)
 		}
 		showsRefusal(t, "GET", p, notFound)
 		contains(t, "GET", p, `href="/dreets/a-valider"`)
 
 		_, want := b.cert.ValidateResult(t.Context(), &certificationv1.ValidateResultRequest{SessionId: half.ID, MinutesHash: hash}, asMinistry)
-		if reasonOf(want) != "MINUTES_NOT_SIGNED" {
+		if refusalReason(want) != "MINUTES_NOT_SIGNED" {
 			t.Fatalf("service: %v; want MINUTES_NOT_SIGNED", want)
 		}
 		p = postForm(t, officer, u, url.Values{CSRFField: {csrf}, "empreinte": {hash}, "confirmation": {"oui"}})
@@ -299,7 +299,7 @@ func TestDreetsScreens(t *testing.T) {
 	})
 
 	t.Run("a token the services refuse goes through the login again", func(t *testing.T) {
-		stale, staleCSRF := signedIn(t, app, srv, ministry, "jeton-refuse")
+		stale, staleCSRF := b.signedIn(t, ministry, "jeton-refuse")
 		p := get(t, stale, srv.URL+"/dreets/a-valider")
 		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/connexion?retour=%2Fdreets%2Fa-valider" {
 			t.Errorf("GET: %d %q", p.status, p.header.Get("Location"))

@@ -100,7 +100,7 @@ func BenchmarkJurorPages(b *testing.B) {
 	for _, ccp := range s.title.GetCcps() {
 		decisions = append(decisions, &assessmentv1.CcpDecision{CcpCode: ccp.GetCode(), Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED})
 	}
-	_, err := be.assessment.DeliberateCandidacy(b.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy, CcpDecisions: decisions}, be.as(b, tJuror1))
+	_, err := be.assess.DeliberateCandidacy(b.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy, CcpDecisions: decisions}, be.as(b, tJuror1))
 	jurorMust(b, err)
 	b.Run("minutes", func(b *testing.B) {
 		var durations []time.Duration

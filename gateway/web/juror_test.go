@@ -14,6 +14,7 @@ import (
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/svctest"
 )
 
 // juryPost sends form to u as a browser would, with the CSRF token of the
@@ -144,8 +145,8 @@ func TestJurorScreensFromTheSessionListToTheSignedMinutes(t *testing.T) {
 				t.Errorf("%s: Content-Disposition %q lacks the file name", tc.name, h.Get("Content-Disposition"))
 			}
 		}
-		if p := get(t, juror1, base+docURL("procédure sauvegarde.pdf")); p.body != string(jurorSamplePDF) {
-			t.Errorf("the PDF streamed %d bytes; want the %d uploaded", len(p.body), len(jurorSamplePDF))
+		if p := get(t, juror1, base+docURL("procédure sauvegarde.pdf")); p.body != string(samplePDF) {
+			t.Errorf("the PDF streamed %d bytes; want the %d uploaded", len(p.body), len(samplePDF))
 		}
 		p := get(t, b.browserAs(t, tOutsider), base+docURL("procédure sauvegarde.pdf"))
 		if p.status != 403 || strings.Contains(p.body, "%PDF") || p.header.Get("Content-Disposition") != "" {
@@ -255,7 +256,7 @@ func TestJurorScreensFromTheSessionListToTheSignedMinutes(t *testing.T) {
 		wants(t, "signing unread", juryPost(t, juror1, minutesURL, url.Values{"content_hash": {old[1]}}), 422, `href="#relu"`, "Cochez la case")
 		// The other juror changes a motivation before anyone signs: the
 		// hash read is stale (R50); the page shows the minutes as they are.
-		_, err := b.assessment.DeliberateCandidacy(t.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy,
+		_, err := b.assess.DeliberateCandidacy(t.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy,
 			CcpDecisions: []*assessmentv1.CcpDecision{{CcpCode: "CCP1", Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED},
 				{CcpCode: "CCP2", Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_NOT_OBTAINED, Motivation: "Budget prévisionnel absent."}}}, b.as(t, tJuror2))
 		jurorMust(t, err)
@@ -294,15 +295,15 @@ func TestJurorRecusedFromACandidacySeesTheFrenchRefusal(t *testing.T) {
 	})
 	// The candidate changes training organisation to one juror 3 declared
 	// a link with: juror 3 is recused from the candidacy (R21).
-	cand, err := b.candidate.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: s.candidateID}, b.as(t, tCandidate))
+	cand, err := b.cand.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: s.candidateID}, b.as(t, tCandidate))
 	jurorMust(t, err)
-	_, err = b.candidate.UpdateCandidate(t.Context(), &candidatev1.UpdateCandidateRequest{
+	_, err = b.cand.UpdateCandidate(t.Context(), &candidatev1.UpdateCandidateRequest{
 		Candidate:  &candidatev1.Candidate{Id: s.candidateID, Etag: cand.GetCandidate().GetEtag(), Training: &candidatev1.TrainingEnrolment{Organisation: "Formation Sud"}},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"training"}},
 	}, b.as(t, tCandidate))
 	jurorMust(t, err)
-	jurorEventually(t, "juror 3 is recused", func() error {
-		_, err := b.assessment.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tJuror3))
+	svctest.Eventually(t, "juror 3 is recused", func() error {
+		_, err := b.assess.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tJuror3))
 		if juryReason(err) == "JUROR_CONFLICT_OF_INTEREST" {
 			return nil
 		}

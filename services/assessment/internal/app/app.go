@@ -43,6 +43,7 @@ type Queries struct {
 	CandidacyByID   query.CandidacyByIDHandler
 	ListCandidacies query.ListCandidaciesHandler
 	EvaluationOf    query.EvaluationOfHandler
+	SessionProgress query.SessionProgressHandler
 	MinutesOf       query.MinutesOfHandler
 }
 
@@ -78,6 +79,7 @@ func New(d Deps) Application {
 			CandidacyByID:   query.NewCandidacyByIDHandler(d.Sessions),
 			ListCandidacies: query.NewListCandidaciesHandler(d.Sessions),
 			EvaluationOf:    query.NewEvaluationOfHandler(d.Sessions, d.Titles),
+			SessionProgress: query.NewSessionProgressHandler(d.Sessions, d.Titles),
 			MinutesOf:       query.NewMinutesOfHandler(d.Sessions, d.Hasher),
 		},
 	}

@@ -146,3 +146,21 @@ func (s *GRPCServer) SignMinutes(ctx context.Context, req *assessmentv1.SignMinu
 	}
 	return &assessmentv1.SignMinutesResponse{Minutes: protoconv.MinutesToProto(state, m)}, nil
 }
+
+// GetSessionProgress implements AssessmentServiceServer.
+func (s *GRPCServer) GetSessionProgress(ctx context.Context, req *assessmentv1.GetSessionProgressRequest) (*assessmentv1.GetSessionProgressResponse, error) {
+	if err := ids(id{"session_id", req.GetSessionId()}); err != nil {
+		return nil, err
+	}
+	page, err := s.app.Queries.SessionProgress.Handle(ctx, query.SessionProgress{
+		SessionID: req.GetSessionId(), PageSize: req.GetPageSize(), PageToken: req.GetPageToken(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp := &assessmentv1.GetSessionProgressResponse{SessionState: protoconv.StateToProto(page.State), NextPageToken: page.NextPageToken}
+	for _, p := range page.Candidacies {
+		resp.Candidacies = append(resp.Candidacies, protoconv.ProgressToProto(p))
+	}
+	return resp, nil
+}

@@ -55,6 +55,11 @@ func StateToProto(s session.State) assessmentv1.SessionState {
 	return assessmentv1.SessionState(toEnum(assessmentv1.SessionState_value, "SESSION_STATE_", string(s)))
 }
 
+// JurorStateToProto returns the proto juror progress state.
+func JurorStateToProto(s session.JurorState) assessmentv1.JurorProgressState {
+	return assessmentv1.JurorProgressState(toEnum(assessmentv1.JurorProgressState_value, "JUROR_PROGRESS_STATE_", string(s)))
+}
+
 // LinkKindFromProto returns the domain link kind.
 func LinkKindFromProto(k assessmentv1.LinkKind) jury.LinkKind {
 	return jury.LinkKind(fromEnum(k.String(), "LINK_KIND_"))

@@ -48,6 +48,11 @@ func TestEnumsRoundTrip(t *testing.T) {
 			t.Errorf("épreuve %v maps to %q, unknown to the domain", p, k)
 		}
 	}
+	for _, st := range []session.JurorState{session.JurorNotStarted, session.JurorInProgress, session.JurorComplete, session.JurorRecused} {
+		if got := protoconv.JurorStateToProto(st); got.String() != "JUROR_PROGRESS_STATE_"+string(st) {
+			t.Errorf("juror state %s maps to %v", st, got)
+		}
+	}
 	if protoconv.SessionTypeFromProto(assessmentv1.SessionType_SESSION_TYPE_TITRE) != title.SessionTitre ||
 		protoconv.VerdictFromProto(assessmentv1.Verdict_VERDICT_NOT_OBSERVED) != evaluation.NotObserved ||
 		protoconv.LinkKindFromProto(assessmentv1.LinkKind_LINK_KIND_CANDIDATE) != jury.LinkCandidate ||

@@ -199,6 +199,68 @@ func (Verdict) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{2}
 }
 
+// JurorProgressState is where a juror's evaluation of a candidacy stands.
+type JurorProgressState int32
+
+const (
+	// Not set.
+	JurorProgressState_JUROR_PROGRESS_STATE_UNSPECIFIED JurorProgressState = 0
+	// Nothing written yet.
+	JurorProgressState_JUROR_PROGRESS_STATE_NOT_STARTED JurorProgressState = 1
+	// Written, with some competence of the scope still without a verdict.
+	JurorProgressState_JUROR_PROGRESS_STATE_IN_PROGRESS JurorProgressState = 2
+	// Every competence of the scope has a verdict (R49).
+	JurorProgressState_JUROR_PROGRESS_STATE_COMPLETE JurorProgressState = 3
+	// The juror declared a link with the candidate (R21): they neither
+	// evaluate nor deliberate, and their evaluation is not awaited.
+	JurorProgressState_JUROR_PROGRESS_STATE_RECUSED JurorProgressState = 4
+)
+
+// Enum value maps for JurorProgressState.
+var (
+	JurorProgressState_name = map[int32]string{
+		0: "JUROR_PROGRESS_STATE_UNSPECIFIED",
+		1: "JUROR_PROGRESS_STATE_NOT_STARTED",
+		2: "JUROR_PROGRESS_STATE_IN_PROGRESS",
+		3: "JUROR_PROGRESS_STATE_COMPLETE",
+		4: "JUROR_PROGRESS_STATE_RECUSED",
+	}
+	JurorProgressState_value = map[string]int32{
+		"JUROR_PROGRESS_STATE_UNSPECIFIED": 0,
+		"JUROR_PROGRESS_STATE_NOT_STARTED": 1,
+		"JUROR_PROGRESS_STATE_IN_PROGRESS": 2,
+		"JUROR_PROGRESS_STATE_COMPLETE":    3,
+		"JUROR_PROGRESS_STATE_RECUSED":     4,
+	}
+)
+
+func (x JurorProgressState) Enum() *JurorProgressState {
+	p := new(JurorProgressState)
+	*p = x
+	return p
+}
+
+func (x JurorProgressState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (JurorProgressState) Descriptor() protoreflect.EnumDescriptor {
+	return file_titrepro_assessment_v1_assessment_proto_enumTypes[3].Descriptor()
+}
+
+func (JurorProgressState) Type() protoreflect.EnumType {
+	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[3]
+}
+
+func (x JurorProgressState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use JurorProgressState.Descriptor instead.
+func (JurorProgressState) EnumDescriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
+}
+
 // Session is a validation session organised by an approved centre for one
 // title version: its jury, its candidacies, the jurors' evaluations, the
 // deliberation and the minutes (procès-verbal). Resource name:
@@ -1048,6 +1110,284 @@ func (x *EvaluationItem) GetObservation() string {
 	return ""
 }
 
+// CandidacyProgress is where the scoring of one candidacy stands: each
+// juror's progress and what still blocks the jury's deliberation. Counts
+// and states only: no verdict, no observation.
+type CandidacyProgress struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The candidacy.
+	CandidacyId string `protobuf:"bytes,1,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// The candidate's name as registered.
+	CandidateName string `protobuf:"bytes,2,opt,name=candidate_name,json=candidateName,proto3" json:"candidate_name,omitempty"`
+	// True once a Dossier Professionnel snapshot is attached (R34).
+	DossierAttached bool `protobuf:"varint,3,opt,name=dossier_attached,json=dossierAttached,proto3" json:"dossier_attached,omitempty"`
+	// True once the jury has deliberated.
+	Deliberated bool `protobuf:"varint,4,opt,name=deliberated,proto3" json:"deliberated,omitempty"`
+	// The whole jury, by subject.
+	Jurors []*JurorProgress `protobuf:"bytes,5,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	// What DeliberateCandidacy would refuse a decision on the merits for,
+	// now, in the order it checks them (it answers with the first); empty
+	// once deliberated, or when nothing blocks.
+	Blockers      []*DeliberationBlocker `protobuf:"bytes,6,rep,name=blockers,proto3" json:"blockers,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CandidacyProgress) Reset() {
+	*x = CandidacyProgress{}
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CandidacyProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CandidacyProgress) ProtoMessage() {}
+
+func (x *CandidacyProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CandidacyProgress.ProtoReflect.Descriptor instead.
+func (*CandidacyProgress) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CandidacyProgress) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *CandidacyProgress) GetCandidateName() string {
+	if x != nil {
+		return x.CandidateName
+	}
+	return ""
+}
+
+func (x *CandidacyProgress) GetDossierAttached() bool {
+	if x != nil {
+		return x.DossierAttached
+	}
+	return false
+}
+
+func (x *CandidacyProgress) GetDeliberated() bool {
+	if x != nil {
+		return x.Deliberated
+	}
+	return false
+}
+
+func (x *CandidacyProgress) GetJurors() []*JurorProgress {
+	if x != nil {
+		return x.Jurors
+	}
+	return nil
+}
+
+func (x *CandidacyProgress) GetBlockers() []*DeliberationBlocker {
+	if x != nil {
+		return x.Blockers
+	}
+	return nil
+}
+
+// JurorProgress is one juror's progress on one candidacy.
+type JurorProgress struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The juror's subject.
+	JurorSubject string `protobuf:"bytes,1,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// The juror's name.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Where the juror's evaluation stands.
+	State JurorProgressState `protobuf:"varint,3,opt,name=state,proto3,enum=titrepro.assessment.v1.JurorProgressState" json:"state,omitempty"`
+	// Competences of the scope with a verdict at one épreuve at least; the
+	// evaluation is complete when this reaches competences_expected (R49).
+	// Zero for a recused juror.
+	CompetencesAssessed int32 `protobuf:"varint,4,opt,name=competences_assessed,json=competencesAssessed,proto3" json:"competences_assessed,omitempty"`
+	// Competences of the candidacy's scope; zero for a recused juror.
+	CompetencesExpected int32 `protobuf:"varint,5,opt,name=competences_expected,json=competencesExpected,proto3" json:"competences_expected,omitempty"`
+	// Cells of the scoring grid (competence × épreuve) with a verdict.
+	ItemsScored int32 `protobuf:"varint,6,opt,name=items_scored,json=itemsScored,proto3" json:"items_scored,omitempty"`
+	// Cells of the grid: the scope's competences × the épreuves the title
+	// holds in this session type (× 1 when it lists none). A complete
+	// evaluation need not fill every cell. Zero for a recused juror.
+	ItemsExpected int32 `protobuf:"varint,7,opt,name=items_expected,json=itemsExpected,proto3" json:"items_expected,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JurorProgress) Reset() {
+	*x = JurorProgress{}
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JurorProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JurorProgress) ProtoMessage() {}
+
+func (x *JurorProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JurorProgress.ProtoReflect.Descriptor instead.
+func (*JurorProgress) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *JurorProgress) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+func (x *JurorProgress) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *JurorProgress) GetState() JurorProgressState {
+	if x != nil {
+		return x.State
+	}
+	return JurorProgressState_JUROR_PROGRESS_STATE_UNSPECIFIED
+}
+
+func (x *JurorProgress) GetCompetencesAssessed() int32 {
+	if x != nil {
+		return x.CompetencesAssessed
+	}
+	return 0
+}
+
+func (x *JurorProgress) GetCompetencesExpected() int32 {
+	if x != nil {
+		return x.CompetencesExpected
+	}
+	return 0
+}
+
+func (x *JurorProgress) GetItemsScored() int32 {
+	if x != nil {
+		return x.ItemsScored
+	}
+	return 0
+}
+
+func (x *JurorProgress) GetItemsExpected() int32 {
+	if x != nil {
+		return x.ItemsExpected
+	}
+	return 0
+}
+
+// DeliberationBlocker is one reason the jury may not deliberate on a
+// candidacy yet.
+type DeliberationBlocker struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ErrorInfo reason DeliberateCandidacy refuses with:
+	// SESSION_NOT_IN_PROGRESS (the session is not open), JURY_TOO_SMALL
+	// (fewer than two jurors free of links with the candidate, R19),
+	// DOSSIER_MISSING (R34) or EVALUATION_MISSING (R49).
+	Reason string `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The rule it enforces, e.g. "R34"; empty when none.
+	Rule string `protobuf:"bytes,2,opt,name=rule,proto3" json:"rule,omitempty"`
+	// EVALUATION_MISSING: the subjects of the jurors free of links whose
+	// evaluation is incomplete, by subject.
+	JurorSubjects []string `protobuf:"bytes,3,rep,name=juror_subjects,json=jurorSubjects,proto3" json:"juror_subjects,omitempty"`
+	// True when the candidate's absence waives it (DOSSIER_MISSING,
+	// EVALUATION_MISSING): the jury may still record the candidate absent.
+	WaivedIfAbsent bool `protobuf:"varint,4,opt,name=waived_if_absent,json=waivedIfAbsent,proto3" json:"waived_if_absent,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DeliberationBlocker) Reset() {
+	*x = DeliberationBlocker{}
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeliberationBlocker) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeliberationBlocker) ProtoMessage() {}
+
+func (x *DeliberationBlocker) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeliberationBlocker.ProtoReflect.Descriptor instead.
+func (*DeliberationBlocker) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DeliberationBlocker) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *DeliberationBlocker) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *DeliberationBlocker) GetJurorSubjects() []string {
+	if x != nil {
+		return x.JurorSubjects
+	}
+	return nil
+}
+
+func (x *DeliberationBlocker) GetWaivedIfAbsent() bool {
+	if x != nil {
+		return x.WaivedIfAbsent
+	}
+	return false
+}
+
 // Minutes is a session's procès-verbal: the decisions of every candidacy,
 // the hash every signature is bound to, and the signatures (R50). Resource
 // name: sessions/{session_id}/minutes.
@@ -1091,7 +1431,7 @@ type Minutes struct {
 
 func (x *Minutes) Reset() {
 	*x = Minutes{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1103,7 +1443,7 @@ func (x *Minutes) String() string {
 func (*Minutes) ProtoMessage() {}
 
 func (x *Minutes) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1116,7 +1456,7 @@ func (x *Minutes) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Minutes.ProtoReflect.Descriptor instead.
 func (*Minutes) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Minutes) GetSessionId() string {
@@ -1293,7 +1633,27 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x0fcompetence_code\x18\x01 \x01(\tB\x03\xe0A\x02R\x0ecompetenceCode\x12@\n" +
 	"\aepreuve\x18\x02 \x01(\x0e2&.titrepro.certification.v1.EpreuveKindR\aepreuve\x129\n" +
 	"\averdict\x18\x03 \x01(\x0e2\x1f.titrepro.assessment.v1.VerdictR\averdict\x12 \n" +
-	"\vobservation\x18\x04 \x01(\tR\vobservation\"\xe0\x04\n" +
+	"\vobservation\x18\x04 \x01(\tR\vobservation\"\xb2\x02\n" +
+	"\x11CandidacyProgress\x12!\n" +
+	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12%\n" +
+	"\x0ecandidate_name\x18\x02 \x01(\tR\rcandidateName\x12)\n" +
+	"\x10dossier_attached\x18\x03 \x01(\bR\x0fdossierAttached\x12 \n" +
+	"\vdeliberated\x18\x04 \x01(\bR\vdeliberated\x12=\n" +
+	"\x06jurors\x18\x05 \x03(\v2%.titrepro.assessment.v1.JurorProgressR\x06jurors\x12G\n" +
+	"\bblockers\x18\x06 \x03(\v2+.titrepro.assessment.v1.DeliberationBlockerR\bblockers\"\xc9\x02\n" +
+	"\rJurorProgress\x12#\n" +
+	"\rjuror_subject\x18\x01 \x01(\tR\fjurorSubject\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12@\n" +
+	"\x05state\x18\x03 \x01(\x0e2*.titrepro.assessment.v1.JurorProgressStateR\x05state\x121\n" +
+	"\x14competences_assessed\x18\x04 \x01(\x05R\x13competencesAssessed\x121\n" +
+	"\x14competences_expected\x18\x05 \x01(\x05R\x13competencesExpected\x12!\n" +
+	"\fitems_scored\x18\x06 \x01(\x05R\vitemsScored\x12%\n" +
+	"\x0eitems_expected\x18\a \x01(\x05R\ritemsExpected\"\x92\x01\n" +
+	"\x13DeliberationBlocker\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x12\n" +
+	"\x04rule\x18\x02 \x01(\tR\x04rule\x12%\n" +
+	"\x0ejuror_subjects\x18\x03 \x03(\tR\rjurorSubjects\x12(\n" +
+	"\x10waived_if_absent\x18\x04 \x01(\bR\x0ewaivedIfAbsent\"\xe0\x04\n" +
 	"\aMinutes\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12I\n" +
@@ -1327,7 +1687,13 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10VERDICT_MASTERED\x10\x01\x12\x18\n" +
 	"\x14VERDICT_NOT_MASTERED\x10\x02\x12\x18\n" +
-	"\x14VERDICT_NOT_OBSERVED\x10\x03B\xf0\x01\n" +
+	"\x14VERDICT_NOT_OBSERVED\x10\x03*\xcb\x01\n" +
+	"\x12JurorProgressState\x12$\n" +
+	" JUROR_PROGRESS_STATE_UNSPECIFIED\x10\x00\x12$\n" +
+	" JUROR_PROGRESS_STATE_NOT_STARTED\x10\x01\x12$\n" +
+	" JUROR_PROGRESS_STATE_IN_PROGRESS\x10\x02\x12!\n" +
+	"\x1dJUROR_PROGRESS_STATE_COMPLETE\x10\x03\x12 \n" +
+	"\x1cJUROR_PROGRESS_STATE_RECUSED\x10\x04B\xf0\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x0fAssessmentProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -1342,60 +1708,67 @@ func file_titrepro_assessment_v1_assessment_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(SessionState)(0),             // 0: titrepro.assessment.v1.SessionState
 	(LinkKind)(0),                 // 1: titrepro.assessment.v1.LinkKind
 	(Verdict)(0),                  // 2: titrepro.assessment.v1.Verdict
-	(*Session)(nil),               // 3: titrepro.assessment.v1.Session
-	(*Juror)(nil),                 // 4: titrepro.assessment.v1.Juror
-	(*Habilitation)(nil),          // 5: titrepro.assessment.v1.Habilitation
-	(*DeclaredLink)(nil),          // 6: titrepro.assessment.v1.DeclaredLink
-	(*Candidacy)(nil),             // 7: titrepro.assessment.v1.Candidacy
-	(*Deliberation)(nil),          // 8: titrepro.assessment.v1.Deliberation
-	(*Evaluation)(nil),            // 9: titrepro.assessment.v1.Evaluation
-	(*EvaluationItem)(nil),        // 10: titrepro.assessment.v1.EvaluationItem
-	(*Minutes)(nil),               // 11: titrepro.assessment.v1.Minutes
-	(SessionType)(0),              // 12: titrepro.assessment.v1.SessionType
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*CcpDecision)(nil),           // 14: titrepro.assessment.v1.CcpDecision
-	(TitleOutcome)(0),             // 15: titrepro.assessment.v1.TitleOutcome
-	(v1.EpreuveKind)(0),           // 16: titrepro.certification.v1.EpreuveKind
-	(*MinutesLine)(nil),           // 17: titrepro.assessment.v1.MinutesLine
-	(*MinutesSignature)(nil),      // 18: titrepro.assessment.v1.MinutesSignature
-	(*MinutesJuror)(nil),          // 19: titrepro.assessment.v1.MinutesJuror
+	(JurorProgressState)(0),       // 3: titrepro.assessment.v1.JurorProgressState
+	(*Session)(nil),               // 4: titrepro.assessment.v1.Session
+	(*Juror)(nil),                 // 5: titrepro.assessment.v1.Juror
+	(*Habilitation)(nil),          // 6: titrepro.assessment.v1.Habilitation
+	(*DeclaredLink)(nil),          // 7: titrepro.assessment.v1.DeclaredLink
+	(*Candidacy)(nil),             // 8: titrepro.assessment.v1.Candidacy
+	(*Deliberation)(nil),          // 9: titrepro.assessment.v1.Deliberation
+	(*Evaluation)(nil),            // 10: titrepro.assessment.v1.Evaluation
+	(*EvaluationItem)(nil),        // 11: titrepro.assessment.v1.EvaluationItem
+	(*CandidacyProgress)(nil),     // 12: titrepro.assessment.v1.CandidacyProgress
+	(*JurorProgress)(nil),         // 13: titrepro.assessment.v1.JurorProgress
+	(*DeliberationBlocker)(nil),   // 14: titrepro.assessment.v1.DeliberationBlocker
+	(*Minutes)(nil),               // 15: titrepro.assessment.v1.Minutes
+	(SessionType)(0),              // 16: titrepro.assessment.v1.SessionType
+	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
+	(*CcpDecision)(nil),           // 18: titrepro.assessment.v1.CcpDecision
+	(TitleOutcome)(0),             // 19: titrepro.assessment.v1.TitleOutcome
+	(v1.EpreuveKind)(0),           // 20: titrepro.certification.v1.EpreuveKind
+	(*MinutesLine)(nil),           // 21: titrepro.assessment.v1.MinutesLine
+	(*MinutesSignature)(nil),      // 22: titrepro.assessment.v1.MinutesSignature
+	(*MinutesJuror)(nil),          // 23: titrepro.assessment.v1.MinutesJuror
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
-	12, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
+	16, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
 	0,  // 1: titrepro.assessment.v1.Session.state:type_name -> titrepro.assessment.v1.SessionState
-	13, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
-	13, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
-	5,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
-	6,  // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
-	13, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
+	17, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
+	17, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
+	6,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
+	7,  // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
+	17, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
 	1,  // 7: titrepro.assessment.v1.DeclaredLink.kind:type_name -> titrepro.assessment.v1.LinkKind
-	13, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
-	8,  // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
-	13, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
-	13, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
-	14, // 12: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	15, // 13: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	13, // 14: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
-	10, // 15: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
-	13, // 16: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
-	16, // 17: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
+	17, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
+	9,  // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
+	17, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
+	17, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
+	18, // 12: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	19, // 13: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	17, // 14: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
+	11, // 15: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
+	17, // 16: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
+	20, // 17: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
 	2,  // 18: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
-	0,  // 19: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
-	17, // 20: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	18, // 21: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	12, // 22: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
-	19, // 23: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	13, // 19: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
+	14, // 20: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
+	3,  // 21: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
+	0,  // 22: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
+	21, // 23: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	22, // 24: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	16, // 25: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	23, // 26: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	27, // [27:27] is the sub-list for method output_type
+	27, // [27:27] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }
@@ -1409,8 +1782,8 @@ func file_titrepro_assessment_v1_assessment_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   9,
+			NumEnums:      4,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1044,6 +1044,135 @@ func (x *ListCandidaciesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GetSessionProgressRequest pages through a session's scoring progress.
+type GetSessionProgressRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Maximum candidacies per page: 0 means 50; values above 500 are coerced
+	// to 500; negative values are refused with INVALID_ARGUMENT.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same parameters.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSessionProgressRequest) Reset() {
+	*x = GetSessionProgressRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSessionProgressRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSessionProgressRequest) ProtoMessage() {}
+
+func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSessionProgressRequest.ProtoReflect.Descriptor instead.
+func (*GetSessionProgressRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *GetSessionProgressRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *GetSessionProgressRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetSessionProgressRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// GetSessionProgressResponse is one page of the session's progress.
+type GetSessionProgressResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's state: blockers depend on it.
+	SessionState SessionState `protobuf:"varint,1,opt,name=session_state,json=sessionState,proto3,enum=titrepro.assessment.v1.SessionState" json:"session_state,omitempty"`
+	// The candidacies of this page, by id, as ListCandidacies pages them.
+	Candidacies []*CandidacyProgress `protobuf:"bytes,2,rep,name=candidacies,proto3" json:"candidacies,omitempty"`
+	// Token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,3,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSessionProgressResponse) Reset() {
+	*x = GetSessionProgressResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSessionProgressResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSessionProgressResponse) ProtoMessage() {}
+
+func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSessionProgressResponse.ProtoReflect.Descriptor instead.
+func (*GetSessionProgressResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetSessionProgressResponse) GetSessionState() SessionState {
+	if x != nil {
+		return x.SessionState
+	}
+	return SessionState_SESSION_STATE_UNSPECIFIED
+}
+
+func (x *GetSessionProgressResponse) GetCandidacies() []*CandidacyProgress {
+	if x != nil {
+		return x.Candidacies
+	}
+	return nil
+}
+
+func (x *GetSessionProgressResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // GetEvaluationRequest names one evaluation.
 type GetEvaluationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1059,7 +1188,7 @@ type GetEvaluationRequest struct {
 
 func (x *GetEvaluationRequest) Reset() {
 	*x = GetEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1071,7 +1200,7 @@ func (x *GetEvaluationRequest) String() string {
 func (*GetEvaluationRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1084,7 +1213,7 @@ func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetEvaluationRequest) GetSessionId() string {
@@ -1119,7 +1248,7 @@ type GetEvaluationResponse struct {
 
 func (x *GetEvaluationResponse) Reset() {
 	*x = GetEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1131,7 +1260,7 @@ func (x *GetEvaluationResponse) String() string {
 func (*GetEvaluationResponse) ProtoMessage() {}
 
 func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1144,7 +1273,7 @@ func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*GetEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1171,7 +1300,7 @@ type UpdateEvaluationRequest struct {
 
 func (x *UpdateEvaluationRequest) Reset() {
 	*x = UpdateEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1312,7 @@ func (x *UpdateEvaluationRequest) String() string {
 func (*UpdateEvaluationRequest) ProtoMessage() {}
 
 func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1325,7 @@ func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *UpdateEvaluationRequest) GetSessionId() string {
@@ -1238,7 +1367,7 @@ type UpdateEvaluationResponse struct {
 
 func (x *UpdateEvaluationResponse) Reset() {
 	*x = UpdateEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1250,7 +1379,7 @@ func (x *UpdateEvaluationResponse) String() string {
 func (*UpdateEvaluationResponse) ProtoMessage() {}
 
 func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1263,7 +1392,7 @@ func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UpdateEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1292,7 +1421,7 @@ type DeliberateCandidacyRequest struct {
 
 func (x *DeliberateCandidacyRequest) Reset() {
 	*x = DeliberateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1304,7 +1433,7 @@ func (x *DeliberateCandidacyRequest) String() string {
 func (*DeliberateCandidacyRequest) ProtoMessage() {}
 
 func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1317,7 +1446,7 @@ func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DeliberateCandidacyRequest) GetSessionId() string {
@@ -1359,7 +1488,7 @@ type DeliberateCandidacyResponse struct {
 
 func (x *DeliberateCandidacyResponse) Reset() {
 	*x = DeliberateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1371,7 +1500,7 @@ func (x *DeliberateCandidacyResponse) String() string {
 func (*DeliberateCandidacyResponse) ProtoMessage() {}
 
 func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1384,7 +1513,7 @@ func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DeliberateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1405,7 +1534,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1417,7 +1546,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1430,7 +1559,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetMinutesRequest) GetSessionId() string {
@@ -1451,7 +1580,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1463,7 +1592,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1476,7 +1605,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -1500,7 +1629,7 @@ type SignMinutesRequest struct {
 
 func (x *SignMinutesRequest) Reset() {
 	*x = SignMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1512,7 +1641,7 @@ func (x *SignMinutesRequest) String() string {
 func (*SignMinutesRequest) ProtoMessage() {}
 
 func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1525,7 +1654,7 @@ func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SignMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SignMinutesRequest) GetSessionId() string {
@@ -1553,7 +1682,7 @@ type SignMinutesResponse struct {
 
 func (x *SignMinutesResponse) Reset() {
 	*x = SignMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1565,7 +1694,7 @@ func (x *SignMinutesResponse) String() string {
 func (*SignMinutesResponse) ProtoMessage() {}
 
 func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1578,7 +1707,7 @@ func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SignMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SignMinutesResponse) GetMinutes() *Minutes {
@@ -1655,7 +1784,17 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x86\x01\n" +
 	"\x17ListCandidaciesResponse\x12C\n" +
 	"\vcandidacies\x18\x01 \x03(\v2!.titrepro.assessment.v1.CandidacyR\vcandidacies\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8c\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"{\n" +
+	"\x19GetSessionProgressRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xdc\x01\n" +
+	"\x1aGetSessionProgressResponse\x12I\n" +
+	"\rsession_state\x18\x01 \x01(\x0e2$.titrepro.assessment.v1.SessionStateR\fsessionState\x12K\n" +
+	"\vcandidacies\x18\x02 \x03(\v2).titrepro.assessment.v1.CandidacyProgressR\vcandidacies\x12&\n" +
+	"\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"\x8c\x01\n" +
 	"\x14GetEvaluationRequest\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
@@ -1695,7 +1834,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xb7\x13\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xe4\x14\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -1708,7 +1847,8 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\vRemoveJuror\x12*.titrepro.assessment.v1.RemoveJurorRequest\x1a+.titrepro.assessment.v1.RemoveJurorResponse\"8\x82\xd3\xe4\x93\x022*0/v1/sessions/{session_id}/jurors/{juror_subject}\x12\xac\x01\n" +
 	"\x0fCreateCandidacy\x12..titrepro.assessment.v1.CreateCandidacyRequest\x1a/.titrepro.assessment.v1.CreateCandidacyResponse\"8\x82\xd3\xe4\x93\x022:\tcandidacy\"%/v1/sessions/{session_id}/candidacies\x12\xaa\x01\n" +
 	"\fGetCandidacy\x12+.titrepro.assessment.v1.GetCandidacyRequest\x1a,.titrepro.assessment.v1.GetCandidacyResponse\"?\x82\xd3\xe4\x93\x026\x124/v1/sessions/{session_id}/candidacies/{candidacy_id}\x90\x02\x01\x12\xa4\x01\n" +
-	"\x0fListCandidacies\x12..titrepro.assessment.v1.ListCandidaciesRequest\x1a/.titrepro.assessment.v1.ListCandidaciesResponse\"0\x82\xd3\xe4\x93\x02'\x12%/v1/sessions/{session_id}/candidacies\x90\x02\x01\x12\xc9\x01\n" +
+	"\x0fListCandidacies\x12..titrepro.assessment.v1.ListCandidaciesRequest\x1a/.titrepro.assessment.v1.ListCandidaciesResponse\"0\x82\xd3\xe4\x93\x02'\x12%/v1/sessions/{session_id}/candidacies\x90\x02\x01\x12\xaa\x01\n" +
+	"\x12GetSessionProgress\x121.titrepro.assessment.v1.GetSessionProgressRequest\x1a2.titrepro.assessment.v1.GetSessionProgressResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/sessions/{session_id}/progress\x90\x02\x01\x12\xc9\x01\n" +
 	"\rGetEvaluation\x12,.titrepro.assessment.v1.GetEvaluationRequest\x1a-.titrepro.assessment.v1.GetEvaluationResponse\"[\x82\xd3\xe4\x93\x02R\x12P/v1/sessions/{session_id}/candidacies/{candidacy_id}/evaluations/{juror_subject}\x90\x02\x01\x12\xdb\x01\n" +
 	"\x10UpdateEvaluation\x12/.titrepro.assessment.v1.UpdateEvaluationRequest\x1a0.titrepro.assessment.v1.UpdateEvaluationResponse\"d\x82\xd3\xe4\x93\x02^:\n" +
 	"evaluation2P/v1/sessions/{session_id}/candidacies/{candidacy_id}/evaluations/{juror_subject}\x12\xca\x01\n" +
@@ -1730,7 +1870,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_service_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*CreateSessionRequest)(nil),        // 0: titrepro.assessment.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil),       // 1: titrepro.assessment.v1.CreateSessionResponse
@@ -1752,78 +1892,86 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*GetCandidacyResponse)(nil),        // 17: titrepro.assessment.v1.GetCandidacyResponse
 	(*ListCandidaciesRequest)(nil),      // 18: titrepro.assessment.v1.ListCandidaciesRequest
 	(*ListCandidaciesResponse)(nil),     // 19: titrepro.assessment.v1.ListCandidaciesResponse
-	(*GetEvaluationRequest)(nil),        // 20: titrepro.assessment.v1.GetEvaluationRequest
-	(*GetEvaluationResponse)(nil),       // 21: titrepro.assessment.v1.GetEvaluationResponse
-	(*UpdateEvaluationRequest)(nil),     // 22: titrepro.assessment.v1.UpdateEvaluationRequest
-	(*UpdateEvaluationResponse)(nil),    // 23: titrepro.assessment.v1.UpdateEvaluationResponse
-	(*DeliberateCandidacyRequest)(nil),  // 24: titrepro.assessment.v1.DeliberateCandidacyRequest
-	(*DeliberateCandidacyResponse)(nil), // 25: titrepro.assessment.v1.DeliberateCandidacyResponse
-	(*GetMinutesRequest)(nil),           // 26: titrepro.assessment.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),          // 27: titrepro.assessment.v1.GetMinutesResponse
-	(*SignMinutesRequest)(nil),          // 28: titrepro.assessment.v1.SignMinutesRequest
-	(*SignMinutesResponse)(nil),         // 29: titrepro.assessment.v1.SignMinutesResponse
-	(*Session)(nil),                     // 30: titrepro.assessment.v1.Session
-	(*Juror)(nil),                       // 31: titrepro.assessment.v1.Juror
-	(*Candidacy)(nil),                   // 32: titrepro.assessment.v1.Candidacy
-	(*Evaluation)(nil),                  // 33: titrepro.assessment.v1.Evaluation
-	(*CcpDecision)(nil),                 // 34: titrepro.assessment.v1.CcpDecision
-	(*Minutes)(nil),                     // 35: titrepro.assessment.v1.Minutes
+	(*GetSessionProgressRequest)(nil),   // 20: titrepro.assessment.v1.GetSessionProgressRequest
+	(*GetSessionProgressResponse)(nil),  // 21: titrepro.assessment.v1.GetSessionProgressResponse
+	(*GetEvaluationRequest)(nil),        // 22: titrepro.assessment.v1.GetEvaluationRequest
+	(*GetEvaluationResponse)(nil),       // 23: titrepro.assessment.v1.GetEvaluationResponse
+	(*UpdateEvaluationRequest)(nil),     // 24: titrepro.assessment.v1.UpdateEvaluationRequest
+	(*UpdateEvaluationResponse)(nil),    // 25: titrepro.assessment.v1.UpdateEvaluationResponse
+	(*DeliberateCandidacyRequest)(nil),  // 26: titrepro.assessment.v1.DeliberateCandidacyRequest
+	(*DeliberateCandidacyResponse)(nil), // 27: titrepro.assessment.v1.DeliberateCandidacyResponse
+	(*GetMinutesRequest)(nil),           // 28: titrepro.assessment.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),          // 29: titrepro.assessment.v1.GetMinutesResponse
+	(*SignMinutesRequest)(nil),          // 30: titrepro.assessment.v1.SignMinutesRequest
+	(*SignMinutesResponse)(nil),         // 31: titrepro.assessment.v1.SignMinutesResponse
+	(*Session)(nil),                     // 32: titrepro.assessment.v1.Session
+	(*Juror)(nil),                       // 33: titrepro.assessment.v1.Juror
+	(*Candidacy)(nil),                   // 34: titrepro.assessment.v1.Candidacy
+	(SessionState)(0),                   // 35: titrepro.assessment.v1.SessionState
+	(*CandidacyProgress)(nil),           // 36: titrepro.assessment.v1.CandidacyProgress
+	(*Evaluation)(nil),                  // 37: titrepro.assessment.v1.Evaluation
+	(*CcpDecision)(nil),                 // 38: titrepro.assessment.v1.CcpDecision
+	(*Minutes)(nil),                     // 39: titrepro.assessment.v1.Minutes
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
-	30, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	30, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	30, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	30, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
-	30, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	31, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
-	31, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
-	31, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
-	32, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	32, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	32, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	32, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
-	33, // 12: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	33, // 13: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	33, // 14: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	34, // 15: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	32, // 16: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	35, // 17: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	35, // 18: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	0,  // 19: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
-	2,  // 20: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
-	4,  // 21: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
-	6,  // 22: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
-	8,  // 23: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
-	10, // 24: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
-	12, // 25: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
-	14, // 26: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
-	16, // 27: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
-	18, // 28: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
-	20, // 29: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
-	22, // 30: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
-	24, // 31: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
-	26, // 32: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
-	28, // 33: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	1,  // 34: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 35: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 36: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 37: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 38: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	11, // 39: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	13, // 40: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	15, // 41: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	17, // 42: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	19, // 43: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	21, // 44: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	23, // 45: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	25, // 46: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	27, // 47: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	29, // 48: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	34, // [34:49] is the sub-list for method output_type
-	19, // [19:34] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	32, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	32, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	32, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	32, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
+	32, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	33, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
+	33, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	33, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
+	34, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	34, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	34, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	34, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
+	35, // 12: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
+	36, // 13: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
+	37, // 14: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	37, // 15: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	37, // 16: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	38, // 17: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	34, // 18: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	39, // 19: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	39, // 20: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	0,  // 21: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
+	2,  // 22: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
+	4,  // 23: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
+	6,  // 24: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
+	8,  // 25: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
+	10, // 26: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
+	12, // 27: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
+	14, // 28: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
+	16, // 29: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
+	18, // 30: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
+	20, // 31: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
+	22, // 32: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
+	24, // 33: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
+	26, // 34: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
+	28, // 35: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
+	30, // 36: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
+	1,  // 37: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 38: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 39: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 40: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 41: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	11, // 42: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	13, // 43: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	15, // 44: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	17, // 45: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	19, // 46: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	21, // 47: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	23, // 48: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	25, // 49: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	27, // 50: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	29, // 51: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	31, // 52: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	37, // [37:53] is the sub-list for method output_type
+	21, // [21:37] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_service_proto_init() }
@@ -1839,7 +1987,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_service_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   30,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,6 +29,7 @@ const (
 	AssessmentService_CreateCandidacy_FullMethodName     = "/titrepro.assessment.v1.AssessmentService/CreateCandidacy"
 	AssessmentService_GetCandidacy_FullMethodName        = "/titrepro.assessment.v1.AssessmentService/GetCandidacy"
 	AssessmentService_ListCandidacies_FullMethodName     = "/titrepro.assessment.v1.AssessmentService/ListCandidacies"
+	AssessmentService_GetSessionProgress_FullMethodName  = "/titrepro.assessment.v1.AssessmentService/GetSessionProgress"
 	AssessmentService_GetEvaluation_FullMethodName       = "/titrepro.assessment.v1.AssessmentService/GetEvaluation"
 	AssessmentService_UpdateEvaluation_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/UpdateEvaluation"
 	AssessmentService_DeliberateCandidacy_FullMethodName = "/titrepro.assessment.v1.AssessmentService/DeliberateCandidacy"
@@ -77,6 +78,13 @@ type AssessmentServiceClient interface {
 	// ListCandidacies lists a session's candidacies the caller may read, by
 	// id.
 	ListCandidacies(ctx context.Context, in *ListCandidaciesRequest, opts ...grpc.CallOption) (*ListCandidaciesResponse, error)
+	// GetSessionProgress returns, per candidacy (by id, paged), where each
+	// juror's evaluation stands and what still blocks the jury's
+	// deliberation: counts and states only, never a verdict or an
+	// observation. For the session's centre, its jurors (without the
+	// candidacies they are recused from, R21, as ListCandidacies), ministry
+	// and admin; not for candidates.
+	GetSessionProgress(ctx context.Context, in *GetSessionProgressRequest, opts ...grpc.CallOption) (*GetSessionProgressResponse, error)
 	// GetEvaluation returns a juror's evaluation of a candidacy; a juror reads
 	// only their own ("me" names the caller). Ministry and admin read any.
 	GetEvaluation(ctx context.Context, in *GetEvaluationRequest, opts ...grpc.CallOption) (*GetEvaluationResponse, error)
@@ -206,6 +214,16 @@ func (c *assessmentServiceClient) ListCandidacies(ctx context.Context, in *ListC
 	return out, nil
 }
 
+func (c *assessmentServiceClient) GetSessionProgress(ctx context.Context, in *GetSessionProgressRequest, opts ...grpc.CallOption) (*GetSessionProgressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSessionProgressResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_GetSessionProgress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *assessmentServiceClient) GetEvaluation(ctx context.Context, in *GetEvaluationRequest, opts ...grpc.CallOption) (*GetEvaluationResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetEvaluationResponse)
@@ -297,6 +315,13 @@ type AssessmentServiceServer interface {
 	// ListCandidacies lists a session's candidacies the caller may read, by
 	// id.
 	ListCandidacies(context.Context, *ListCandidaciesRequest) (*ListCandidaciesResponse, error)
+	// GetSessionProgress returns, per candidacy (by id, paged), where each
+	// juror's evaluation stands and what still blocks the jury's
+	// deliberation: counts and states only, never a verdict or an
+	// observation. For the session's centre, its jurors (without the
+	// candidacies they are recused from, R21, as ListCandidacies), ministry
+	// and admin; not for candidates.
+	GetSessionProgress(context.Context, *GetSessionProgressRequest) (*GetSessionProgressResponse, error)
 	// GetEvaluation returns a juror's evaluation of a candidacy; a juror reads
 	// only their own ("me" names the caller). Ministry and admin read any.
 	GetEvaluation(context.Context, *GetEvaluationRequest) (*GetEvaluationResponse, error)
@@ -355,6 +380,9 @@ func (UnimplementedAssessmentServiceServer) GetCandidacy(context.Context, *GetCa
 }
 func (UnimplementedAssessmentServiceServer) ListCandidacies(context.Context, *ListCandidaciesRequest) (*ListCandidaciesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCandidacies not implemented")
+}
+func (UnimplementedAssessmentServiceServer) GetSessionProgress(context.Context, *GetSessionProgressRequest) (*GetSessionProgressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSessionProgress not implemented")
 }
 func (UnimplementedAssessmentServiceServer) GetEvaluation(context.Context, *GetEvaluationRequest) (*GetEvaluationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetEvaluation not implemented")
@@ -572,6 +600,24 @@ func _AssessmentService_ListCandidacies_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AssessmentService_GetSessionProgress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSessionProgressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).GetSessionProgress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_GetSessionProgress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).GetSessionProgress(ctx, req.(*GetSessionProgressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AssessmentService_GetEvaluation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetEvaluationRequest)
 	if err := dec(in); err != nil {
@@ -708,6 +754,10 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListCandidacies",
 			Handler:    _AssessmentService_ListCandidacies_Handler,
+		},
+		{
+			MethodName: "GetSessionProgress",
+			Handler:    _AssessmentService_GetSessionProgress_Handler,
 		},
 		{
 			MethodName: "GetEvaluation",

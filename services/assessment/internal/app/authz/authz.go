@@ -6,12 +6,14 @@
 //     manages (jury, candidacies, opening) only that centre's sessions, into
 //     which it registers the candidate records it registered or
 //     self-registered ones, never another centre's;
-//     reads their minutes but not the jurors' evaluations;
+//     reads their minutes and their scoring progress (who has scored how
+//     much, what blocks each deliberation) but not the jurors'
+//     evaluations;
 //   - juror: reads the sessions whose jury it sits on (by token subject),
-//     their jury, candidacies and minutes; writes and reads only its own
-//     evaluations, deliberates and signs — never on a candidacy whose
-//     candidate it declared a link with (R21), which it does not even read
-//     (it still reads and signs the session's minutes, which name every
+//     their jury, candidacies, scoring progress and minutes; writes and
+//     reads only its own evaluations, deliberates and signs — never on a
+//     candidacy whose candidate it declared a link with (R21), which it
+//     does not even read (it still reads and signs the session's minutes, which name every
 //     candidacy: the jury signs them as a whole);
 //   - candidate: reads the sessions where it has a candidacy and its own
 //     candidacies, without the jury's decision (results reach candidates

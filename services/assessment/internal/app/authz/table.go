@@ -30,6 +30,8 @@ var Table = auth.AccessTable{
 		{RPC: "ListCandidacies", Roles: sessionRead, Owner: ownCandidacy + "; a list shows only those"},
 		{RPC: "GetEvaluation", Roles: auth.Grants(auth.Own(auth.RoleJuror), auth.All(auth.RoleMinistry, auth.RoleAdmin)),
 			Owner: "a juror's own evaluation, not on a candidacy it is recused from (R21)"},
+		{RPC: "GetSessionProgress", Roles: juryRead,
+			Owner: "the centre's sessions; the sessions the juror sits on, without the candidacies it is recused from (R21); counts and states, never a verdict"},
 		{RPC: "UpdateEvaluation", Roles: juror, Owner: "a juror's own evaluation, not on a candidacy it is recused from (R21)"},
 		{RPC: "DeliberateCandidacy", Roles: juror, Owner: "the sessions the juror sits on, not on a candidacy it is recused from (R21)"},
 		{RPC: "GetMinutes", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},

@@ -74,11 +74,21 @@ func (h ListCandidaciesHandler) Handle(ctx context.Context, q ListCandidacies) (
 	if err != nil {
 		return CandidacyPage{}, err
 	}
-	listing := "candidacies|session=" + s.ID() + "|" + scopeOf(p, s)
-	var after string
-	size, resumed, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
+	page, token, err := visiblePage(p, s, "candidacies|session="+s.ID()+"|"+scopeOf(p, s), q.PageSize, q.PageToken)
 	if err != nil {
 		return CandidacyPage{}, err
+	}
+	return CandidacyPage{Candidacies: page, NextPageToken: token}, nil
+}
+
+// visiblePage returns one page of the candidacies of s that p may read
+// (authz.Visible), by id, and the token of the next; listing names the
+// listing for the token's fingerprint.
+func visiblePage(p auth.Principal, s *session.Session, listing string, pageSize int32, pageToken string) ([]candidacy.Candidacy, string, error) {
+	var after string
+	size, resumed, err := paging.Start(pageSize, listing, pageToken, &after)
+	if err != nil {
+		return nil, "", err
 	}
 	visible := authz.Visible(p, s) // by id
 	if resumed {
@@ -88,11 +98,7 @@ func (h ListCandidaciesHandler) Handle(ctx context.Context, q ListCandidacies) (
 		}
 		visible = visible[i:]
 	}
-	page, token, err := paging.Next(listing, visible, size, func(c candidacy.Candidacy) string { return c.ID })
-	if err != nil {
-		return CandidacyPage{}, err
-	}
-	return CandidacyPage{Candidacies: page, NextPageToken: token}, nil
+	return paging.Next(listing, visible, size, func(c candidacy.Candidacy) string { return c.ID })
 }
 
 // scopeOf names what p sees of s, for the page token's fingerprint.

@@ -135,3 +135,49 @@ func TestCheckEtag(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	t.Parallel()
+	msp, ef := title.MiseEnSituation, title.EntretienFinal
+	titre := evaluation.FrameOf(tsgeri(), title.SessionTitre, []string{"CCP1", "CCP2"}) // 3 competences × 2 épreuves
+	bare := tsgeri()
+	bare.Epreuves = nil
+	noEpreuve := evaluation.FrameOf(bare, title.SessionTitre, []string{"CCP1"}) // 2 competences, one column
+	tests := []struct {
+		name  string
+		frame evaluation.Frame
+		items []evaluation.Item
+		want  evaluation.Count
+	}{
+		{"nothing written", titre, nil, evaluation.Count{Competences: 3, Cells: 6}},
+		{"R49: a note without verdict counts for nothing", titre,
+			[]evaluation.Item{item("CCP1-C1", msp, "")}, evaluation.Count{Competences: 3, Cells: 6}},
+		{"R49: a competence is assessed once it has a verdict at one épreuve", titre,
+			[]evaluation.Item{item("CCP1-C1", msp, evaluation.Mastered), item("CCP1-C1", ef, evaluation.NotObserved)},
+			evaluation.Count{Competences: 3, Assessed: 1, Cells: 6, Scored: 2}},
+		{"R49: complete with cells left empty", titre,
+			[]evaluation.Item{item("CCP1-C1", msp, evaluation.Mastered), item("CCP1-C2", ef, evaluation.NotMastered), item("CCP2-C1", msp, evaluation.NotObserved)},
+			evaluation.Count{Competences: 3, Assessed: 3, Cells: 6, Scored: 3}},
+		{"a title without épreuves for the session type: one column", noEpreuve,
+			[]evaluation.Item{item("CCP1-C2", "", evaluation.Mastered)},
+			evaluation.Count{Competences: 2, Assessed: 1, Cells: 2, Scored: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			items, err := evaluation.Check(tt.frame, tt.items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := evaluation.Evaluation{}
+			e.Replace(items, now)
+			got := e.Count(tt.frame)
+			if got != tt.want {
+				t.Fatalf("Count() = %+v; want %+v", got, tt.want)
+			}
+			if complete := got.Assessed == got.Competences; complete != e.Complete(tt.frame) {
+				t.Fatalf("Count() says complete %v, Complete() %v", complete, e.Complete(tt.frame))
+			}
+		})
+	}
+}
