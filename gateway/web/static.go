@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,14 +77,17 @@ var embeddedAssets = sync.OnceValues(func() (*assets, error) {
 	}
 	sort.Strings(names)
 	sum := sha256.New()
-	fonts := false
+	_, statErr := fs.Stat(staticFS, "static/vendor/dsfr/fonts")
+	fonts := statErr == nil
 	for _, p := range names {
 		body, err := staticFS.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
 		name := strings.TrimPrefix(p, "static/")
-		fonts = fonts || strings.HasPrefix(name, "vendor/dsfr/fonts/")
+		if name == "vendor/dsfr/dsfr.min.css" && !fonts {
+			body = withoutMarianne(body)
+		}
 		ctype, ok := contentTypes[path.Ext(name)]
 		if !ok {
 			ctype = "application/octet-stream"
@@ -106,6 +110,17 @@ var embeddedAssets = sync.OnceValues(func() (*assets, error) {
 	as.fonts = fonts
 	return as, nil
 })
+
+// vendoredFace matches the design system's @font-face rules, which point at
+// its fonts/ folder (Marianne and Spectral).
+var vendoredFace = regexp.MustCompile(`@font-face\{[^}]*url\(fonts/[^}]*\}`)
+
+// withoutMarianne removes the design system's @font-face rules from its
+// stylesheet when its fonts are not vendored: a rule left pointing at a
+// missing file makes the browser ask for it (a 404) whenever some element
+// still names that font; without the rule the name simply falls back to
+// the next font of the element's stack.
+func withoutMarianne(css []byte) []byte { return vendoredFace.ReplaceAll(css, nil) }
 
 func compressible(ctype string) bool {
 	return strings.HasPrefix(ctype, "text/") || ctype == "image/svg+xml" || ctype == "image/x-icon"
