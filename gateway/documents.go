@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -22,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/titrepro/titrepro/gateway/internal/docstream"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 )
 
@@ -45,9 +45,8 @@ const DefaultMaxDocumentBytes = 25 << 20
 // most the file limit plus this (security target S1).
 const multipartOverhead = 64 << 10
 
-// chunkSize is the size of the chunks of the gRPC streams: the largest the
-// portfolio service accepts.
-const chunkSize = 64 << 10
+// chunkSize is the size of the chunks of the gRPC streams.
+const chunkSize = docstream.ChunkSize
 
 // maxFieldBytes bounds the small multipart fields read before the file.
 const maxFieldBytes = 1 << 10
@@ -218,7 +217,7 @@ func (h *uploadHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	resp, err := send(stream, meta, content)
+	resp, err := docstream.Send(stream, meta, content)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) || errors.Is(err, errBody) {
 		// The body failed, not the service: cancel the stream before
@@ -243,44 +242,7 @@ func (h *uploadHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // errBody marks a failure to read the request body, as opposed to an
 // answer of the service.
-var errBody = errors.New("request body")
-
-// send streams the metadata and content, and returns the service's answer.
-// When the service answers early (a refusal), Send reports io.EOF: the
-// rest of the body is not read, and CloseAndRecv returns the answer.
-func send(stream grpc.ClientStreamingClient[portfoliov1.UploadDocumentRequest, portfoliov1.UploadDocumentResponse],
-	meta *portfoliov1.UploadDocumentMetadata, content io.Reader,
-) (*portfoliov1.UploadDocumentResponse, error) {
-	err := stream.Send(&portfoliov1.UploadDocumentRequest{Payload: &portfoliov1.UploadDocumentRequest_Metadata{Metadata: meta}})
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	if err == nil {
-		buf := make([]byte, chunkSize)
-		// Send marshals before it returns: one message and buffer serve
-		// every chunk.
-		chunk := &portfoliov1.UploadDocumentRequest_Chunk{}
-		msg := &portfoliov1.UploadDocumentRequest{Payload: chunk}
-		for {
-			n, rerr := io.ReadFull(content, buf)
-			if n > 0 {
-				chunk.Chunk = buf[:n]
-				if err := stream.Send(msg); errors.Is(err, io.EOF) {
-					break
-				} else if err != nil {
-					return nil, err
-				}
-			}
-			if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
-				break
-			}
-			if rerr != nil {
-				return nil, fmt.Errorf("%w: %w", errBody, rerr)
-			}
-		}
-	}
-	return stream.CloseAndRecv()
-}
+var errBody = docstream.ErrBody
 
 // writeBodyError answers an upload whose body failed: too large (413),
 // too slow (408), or unreadable (400, without the parser's words).
@@ -401,7 +363,7 @@ func (h *downloadHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", doc.GetContentType())
 	hdr.Set("Content-Length", strconv.FormatInt(doc.GetSizeBytes(), 10))
-	hdr.Set("Content-Disposition", contentDisposition(doc.GetFileName()))
+	hdr.Set("Content-Disposition", docstream.Disposition("attachment", doc.GetFileName()))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hdr.Set("Cache-Control", "private, no-store")
@@ -421,36 +383,4 @@ func (h *downloadHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return // the client went away; cancel stops the stream
 		}
 	}
-}
-
-// contentDisposition returns an "attachment" Content-Disposition for a
-// file name, as RFC 6266 recommends: an ASCII fallback in filename (other
-// characters, quotes and backslashes replaced with "_") and the exact name,
-// percent-encoded as UTF-8, in filename* (RFC 5987).
-func contentDisposition(name string) string {
-	if name == "" || !utf8.ValidString(name) {
-		name = "document"
-	}
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + encodeRFC5987(name)
-}
-
-// encodeRFC5987 percent-encodes everything but RFC 5987 attr-chars.
-func encodeRFC5987(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			strings.IndexByte("!#$&+-.^_`|~", c) >= 0:
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
 }

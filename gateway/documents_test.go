@@ -486,21 +486,6 @@ func TestDocumentRoutes_JurorDownloadsTheSnapshotCopy(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, draftOnly.StatusCode, "a juror never reads the draft")
 }
 
-func TestContentDisposition(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ name, want string }{
-		{"cv.pdf", `attachment; filename="cv.pdf"; filename*=UTF-8''cv.pdf`},
-		{"été 2024.pdf", `attachment; filename="_t_ 2024.pdf"; filename*=UTF-8''%C3%A9t%C3%A9%202024.pdf`},
-		{`a"b\c;d.pdf`, `attachment; filename="a_b_c;d.pdf"; filename*=UTF-8''a%22b%5Cc%3Bd.pdf`},
-		{"", `attachment; filename="document"; filename*=UTF-8''document`},
-	}
-	for _, tt := range tests {
-		if got := contentDisposition(tt.name); got != tt.want {
-			t.Errorf("contentDisposition(%q) = %s; want %s", tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestParseKind(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]portfoliov1.DocumentKind{

@@ -13,8 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"google.golang.org/grpc"
-
+	"github.com/titrepro/titrepro/gateway/internal/docstream"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 )
 
@@ -47,7 +46,6 @@ const DefaultMaxUploadBytes = 25 << 20
 const (
 	uploadOverhead = 64 << 10
 	maxFieldBytes  = 1 << 10
-	uploadChunk    = 64 << 10
 	maxFileName    = 255
 )
 
@@ -185,7 +183,7 @@ func (a *App) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	defer cancel() // a refused or broken upload cancels the stream: the service stores nothing
 	stream, err := a.svc.portfolio.UploadDocument(ctx)
 	if err == nil {
-		_, err = sendDocument(stream, meta, part)
+		_, err = docstream.Send(stream, meta, part)
 	}
 	var tooBig *http.MaxBytesError
 	switch {
@@ -260,7 +258,7 @@ func writeUploadJSON(w http.ResponseWriter, status int, a uploadAnswer) {
 
 var (
 	errNoFile   = errors.New("no file in the form")
-	errReadBody = errors.New("reading the upload")
+	errReadBody = docstream.ErrBody
 )
 
 // filePart returns the file of the multipart body, reading the "kind"
@@ -302,45 +300,6 @@ func filePart(r *http.Request, meta *portfoliov1.UploadDocumentMetadata) (*multi
 	}
 }
 
-// sendDocument streams the metadata, then the content in chunks, and
-// returns the service's answer. When the service answers early (a
-// refusal), Send reports io.EOF and CloseAndRecv returns the answer.
-func sendDocument(stream grpc.ClientStreamingClient[portfoliov1.UploadDocumentRequest, portfoliov1.UploadDocumentResponse],
-	meta *portfoliov1.UploadDocumentMetadata, content io.Reader,
-) (*portfoliov1.UploadDocumentResponse, error) {
-	err := stream.Send(&portfoliov1.UploadDocumentRequest{Payload: &portfoliov1.UploadDocumentRequest_Metadata{Metadata: meta}})
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	if err == nil {
-		buf := make([]byte, uploadChunk)
-		chunk := &portfoliov1.UploadDocumentRequest_Chunk{}
-		msg := &portfoliov1.UploadDocumentRequest{Payload: chunk}
-		for {
-			n, rerr := io.ReadFull(content, buf)
-			if n > 0 {
-				chunk.Chunk = buf[:n]
-				if err := stream.Send(msg); errors.Is(err, io.EOF) {
-					break
-				} else if err != nil {
-					return nil, err
-				}
-			}
-			if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
-				break
-			}
-			var tooBig *http.MaxBytesError
-			if errors.As(rerr, &tooBig) {
-				return nil, rerr
-			}
-			if rerr != nil {
-				return nil, fmt.Errorf("%w: %w", errReadBody, rerr)
-			}
-		}
-	}
-	return stream.CloseAndRecv()
-}
-
 // cutBytes cuts s to at most n bytes on a character boundary.
 func cutBytes(s string, n int) string {
 	if len(s) <= n {
@@ -378,7 +337,7 @@ func (a *App) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", doc.GetContentType())
 	h.Set("Content-Length", strconv.FormatInt(doc.GetSizeBytes(), 10))
-	h.Set("Content-Disposition", attachment(doc.GetFileName()))
+	h.Set("Content-Disposition", docstream.Disposition("attachment", doc.GetFileName()))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, no-store")
@@ -395,30 +354,6 @@ func (a *App) downloadDocument(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-}
-
-// attachment is an "attachment" Content-Disposition for a file name (RFC
-// 6266): an ASCII fallback and the exact name percent-encoded (RFC 5987).
-func attachment(name string) string {
-	if name == "" || !utf8.ValidString(name) {
-		name = "document"
-	}
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	var enc strings.Builder
-	for _, c := range []byte(name) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!#$&+-.^_`|~", c) >= 0:
-			enc.WriteByte(c)
-		default:
-			fmt.Fprintf(&enc, "%%%02X", c)
-		}
-	}
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
 }
 
 // confirmDeleteDocument (GET …/documents/{document}/supprimer) asks to

@@ -3,19 +3,18 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/titrepro/titrepro/gateway/internal/docstream"
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
@@ -279,7 +278,7 @@ func (a *App) jurorDocument(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.FormatInt(doc.GetSizeBytes(), 10))
-	h.Set("Content-Disposition", juryDisposition(disposition, doc.GetFileName()))
+	h.Set("Content-Disposition", docstream.Disposition(disposition, doc.GetFileName()))
 	h.Set("X-Content-Type-Options", "nosniff")
 	// The document may be framed by the dossier page only, and runs
 	// nothing: no script, no form, no plugin of its own, no other origin.
@@ -319,30 +318,4 @@ func juryStreamContext(r *http.Request) (context.Context, context.CancelFunc) {
 		ctx = metadata.AppendToOutgoingContext(ctx, "x-request-id", id)
 	}
 	return context.WithTimeout(ctx, juryDownloadTimeout)
-}
-
-// juryDisposition is a Content-Disposition of kind ("inline" or
-// "attachment") for a file name, as RFC 6266 recommends: an ASCII fallback
-// in filename (other characters, quotes and backslashes replaced with "_")
-// and the exact name, percent-encoded UTF-8, in filename* (RFC 5987).
-func juryDisposition(kind, name string) string {
-	if name == "" || !utf8.ValidString(name) {
-		name = "document"
-	}
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	var enc strings.Builder
-	for _, c := range []byte(name) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!#$&+-.^_`|~", c) >= 0:
-			enc.WriteByte(c)
-		default:
-			fmt.Fprintf(&enc, "%%%02X", c)
-		}
-	}
-	return kind + `; filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
 }
