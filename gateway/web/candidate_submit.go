@@ -166,22 +166,32 @@ func (a *App) submit(w http.ResponseWriter, r *http.Request) {
 	if sessionID == "" {
 		shown.status = http.StatusUnprocessableEntity
 	} else {
+		// « Vérifier sans déposer » runs every check of a submission and
+		// stores nothing (validate_only); the other button submits.
+		checkOnly := r.FormValue("action") == "verifier"
 		resp, err := a.svc.portfolio.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{
-			DossierId: d.GetId(), SessionId: sessionID, CandidacyId: candidacyID, RequestId: requestID,
+			DossierId: d.GetId(), SessionId: sessionID, CandidacyId: candidacyID, RequestId: requestID, ValidateOnly: checkOnly,
 		})
-		if err == nil {
+		switch {
+		case err == nil && checkOnly:
+			shown.status = http.StatusOK
+			shown.alert = &alert{Kind: "success", Title: "Votre dossier est complet",
+				Detail: "Rien n’a été déposé : vous pouvez maintenant le déposer pour cette session avec « Vérifier et déposer le dossier »."}
+		case err == nil:
 			http.Redirect(w, r, dossierPath(d.GetId())+"/depots/"+url.PathEscape(resp.GetSnapshot().GetId()), http.StatusSeeOther)
 			return
 		}
-		var ok bool
-		if shown, ok = refusalOnForm(err, func(string) string { return "" }, errs); !ok {
-			a.fail(w, r, err)
-			return
-		}
-		if refusalReason(err) == "DOSSIER_INCOMPLETE" {
-			incomplete = incompleteItems(err, d, title)
-			shown.alert = &alert{Kind: "error", Title: "Votre dossier n’est pas encore complet",
-				Detail: "Il n’a pas été déposé. Complétez les éléments listés ci-dessous sous « Ce qu’il reste à compléter », puis déposez-le de nouveau."}
+		if err != nil {
+			var ok bool
+			if shown, ok = refusalOnForm(err, func(string) string { return "" }, errs); !ok {
+				a.fail(w, r, err)
+				return
+			}
+			if refusalReason(err) == "DOSSIER_INCOMPLETE" {
+				incomplete = incompleteItems(err, d, title)
+				shown.alert = &alert{Kind: "error", Title: "Votre dossier n’est pas encore complet",
+					Detail: "Il n’a pas été déposé. Complétez les éléments listés ci-dessous sous « Ce qu’il reste à compléter », puis déposez-le de nouveau."}
+			}
 		}
 	}
 	p, err := a.newSubmitPage(ctx, d, title, selected)

@@ -135,6 +135,10 @@ func TestCandidateSubmitsAfterTheCompletenessCheck(t *testing.T) {
 	if strings.Contains(p.body, "règle R35</span>") || strings.Contains(p.body, "règle R38</span>") {
 		t.Error("the check lists rules the dossier meets")
 	}
+	// « Vérifier sans déposer » finds the same item, and says so the same way.
+	if p := s.submitUntilKnown(t, c, base, url.Values{"candidacy": {choice}, "action": {"verifier"}}); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, want) {
+		t.Errorf("check only, one field missing: %d", p.status)
+	}
 	if snaps, _ := s.port.ListSnapshots(me.ctx(t), &portfoliov1.ListSnapshotsRequest{DossierId: id}); len(snaps.GetSnapshots()) != 0 {
 		t.Fatal("an incomplete dossier was submitted")
 	}
@@ -143,6 +147,14 @@ func TestCandidateSubmitsAfterTheCompletenessCheck(t *testing.T) {
 	s.completeDossier(t, me, id, false)
 	if p := s.upload(t, c, uploadForm(t, get(t, c, s.srv.URL+base+"/documents").body), "ILLUSTRATIVE", "procédure.pdf", samplePDF, false); p.status != http.StatusSeeOther {
 		t.Fatalf("upload: %d", p.status)
+	}
+	// Checked without submitting: complete, and still nothing submitted.
+	p = s.submitUntilKnown(t, c, base, url.Values{"candidacy": {choice}, "action": {"verifier"}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Votre dossier est complet") {
+		t.Fatalf("check only, complete dossier: %d\n%s", p.status, p.body)
+	}
+	if snaps, _ := s.port.ListSnapshots(me.ctx(t), &portfoliov1.ListSnapshotsRequest{DossierId: id}); len(snaps.GetSnapshots()) != 0 {
+		t.Fatal("checking the dossier submitted it")
 	}
 	p = s.submitUntilKnown(t, c, base, url.Values{"candidacy": {choice}})
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), base+"/depots/") {

@@ -86,6 +86,10 @@ func TestService_DossierLifecycle(t *testing.T) {
 	}
 	require.Contains(t, fields, "examples")
 	require.Contains(t, fields, "sworn_statement.signer_name")
+	// validate_only refuses exactly as a submission does.
+	_, checked := e.client.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{DossierId: d.GetId(), SessionId: "s1", ValidateOnly: true}, e.as(t, alice))
+	require.Equal(t, codes.FailedPrecondition, status.Code(checked), "%v", checked)
+	require.Equal(t, "DOSSIER_INCOMPLETE", errorInfo(t, checked).GetReason())
 
 	// Complete it.
 	d.Examples = append(d.Examples, example("CCP2"), example("CCP3"))
@@ -110,6 +114,17 @@ func TestService_DossierLifecycle(t *testing.T) {
 	require.Equal(t, hex.EncodeToString(sum[:]), doc.GetSha256())
 	require.Equal(t, "3", up.GetDossierEtag())
 	require.Equal(t, []string{"sha256/" + doc.GetSha256()}, e.blobFiles(t))
+
+	// validate_only on the complete dossier: it could be submitted, and
+	// nothing is stored (no snapshot, so the request id stays free).
+	check, err := e.client.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{
+		DossierId: d.GetId(), SessionId: "s1", CandidacyId: "cy-1", RequestId: "5b0e7c2e-7f77-4f55-9b0a-1d3e9a0c4b11", ValidateOnly: true,
+	}, e.as(t, alice))
+	require.NoError(t, err)
+	require.Nil(t, check.GetSnapshot(), "validate_only makes no snapshot")
+	none, err := e.client.ListSnapshots(ctx, &portfoliov1.ListSnapshotsRequest{DossierId: d.GetId()}, e.as(t, alice))
+	require.NoError(t, err)
+	require.Empty(t, none.GetSnapshots(), "validate_only stores nothing")
 
 	snap, err := e.client.SubmitDossier(ctx, &portfoliov1.SubmitDossierRequest{
 		DossierId: d.GetId(), SessionId: "s1", CandidacyId: "cy-1", RequestId: "5b0e7c2e-7f77-4f55-9b0a-1d3e9a0c4b11",

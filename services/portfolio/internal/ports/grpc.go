@@ -181,9 +181,13 @@ func (s *GRPCServer) SubmitDossier(ctx context.Context, req *portfoliov1.SubmitD
 	}
 	snap, err := s.app.Commands.SubmitDossier.Handle(ctx, command.SubmitDossier{
 		DossierID: req.GetDossierId(), SessionID: req.GetSessionId(), CandidacyID: req.GetCandidacyId(), RequestID: req.GetRequestId(),
+		ValidateOnly: req.GetValidateOnly(),
 	})
 	if err != nil {
 		return nil, err
+	}
+	if req.GetValidateOnly() {
+		return &portfoliov1.SubmitDossierResponse{}, nil
 	}
 	return &portfoliov1.SubmitDossierResponse{Snapshot: protoconv.SnapshotToProto(snap)}, nil
 }

@@ -921,7 +921,12 @@ type SubmitDossierRequest struct {
 	// The candidacy in that session, when known to the candidate.
 	CandidacyId string `protobuf:"bytes,3,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
 	// Client-generated UUID that makes retries idempotent (AIP-155).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Only check that the dossier could be submitted (AIP-163): every check
+	// of a submission runs (candidacy, title, completeness R35, R36, R38,
+	// R42) and refuses as a submission would, but nothing is stored or
+	// published; the response then carries no snapshot.
+	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -984,10 +989,17 @@ func (x *SubmitDossierRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *SubmitDossierRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
 // SubmitDossierResponse carries the frozen snapshot.
 type SubmitDossierResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The snapshot.
+	// The snapshot; absent when the request was validate_only.
 	Snapshot      *Snapshot `protobuf:"bytes,1,opt,name=snapshot,proto3" json:"snapshot,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1320,7 +1332,7 @@ const file_titrepro_portfolio_v1_portfolio_service_proto_rawDesc = "" +
 	"documentId\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\"R\n" +
 	"\x16DeleteDocumentResponse\x128\n" +
-	"\adossier\x18\x01 \x01(\v2\x1e.titrepro.portfolio.v1.DossierR\adossier\"\xa0\x01\n" +
+	"\adossier\x18\x01 \x01(\v2\x1e.titrepro.portfolio.v1.DossierR\adossier\"\xc5\x01\n" +
 	"\x14SubmitDossierRequest\x12\"\n" +
 	"\n" +
 	"dossier_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tdossierId\x12\"\n" +
@@ -1328,7 +1340,8 @@ const file_titrepro_portfolio_v1_portfolio_service_proto_rawDesc = "" +
 	"session_id\x18\x02 \x01(\tB\x03\xe0A\x02R\tsessionId\x12!\n" +
 	"\fcandidacy_id\x18\x03 \x01(\tR\vcandidacyId\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"T\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\x12#\n" +
+	"\rvalidate_only\x18\x05 \x01(\bR\fvalidateOnly\"T\n" +
 	"\x15SubmitDossierResponse\x12;\n" +
 	"\bsnapshot\x18\x01 \x01(\v2\x1f.titrepro.portfolio.v1.SnapshotR\bsnapshot\"^\n" +
 	"\x12GetSnapshotRequest\x12\"\n" +

@@ -21,6 +21,10 @@ type SubmitDossier struct {
 	SessionID   string
 	CandidacyID string
 	RequestID   string
+	// ValidateOnly runs every check of a submission and stores nothing:
+	// Handle then returns a nil snapshot when the dossier could be
+	// submitted.
+	ValidateOnly bool
 }
 
 // SubmitDossierHandler handles SubmitDossier.
@@ -71,6 +75,10 @@ func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*d
 	owner, err := h.candidates.Get(ctx, d.CandidateID())
 	if err != nil {
 		return nil, err
+	}
+	if cmd.ValidateOnly {
+		in := dossier.SubmitInput{Session: session, Candidacy: candidacy, Title: title, Cover: dossier.CoverOf(owner, title)}
+		return nil, d.CheckSubmission(in, h.now())
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

@@ -58,15 +58,7 @@ func (d *Dossier) Submit(in SubmitInput, now time.Time) (*Snapshot, error) {
 	if in.SnapshotID == "" {
 		return nil, errors.New("dossier: empty snapshot id")
 	}
-	if in.Candidacy.ID == "" || in.Candidacy.SessionID != in.Session.ID || in.Candidacy.CandidateID != d.candidateID {
-		return nil, ErrCandidacyUnknown.WithMeta("session_id", in.Session.ID)
-	}
-	if in.Session.TitleID != d.titleID || in.Session.TitleVersion != d.titleVersion {
-		return nil, ErrSessionTitleMismatch.WithMessage(fmt.Sprintf(
-			"session %s is held for title %s version %s, the dossier is for %s version %s",
-			in.Session.ID, in.Session.TitleID, in.Session.TitleVersion, d.titleID, d.titleVersion))
-	}
-	if err := d.CheckComplete(RequiredActivityTypes(in.Title, in.Session), in.Cover, now); err != nil {
+	if err := d.CheckSubmission(in, now); err != nil {
 		return nil, err
 	}
 	s := &Snapshot{
@@ -218,4 +210,21 @@ func (s *Snapshot) ComputeManifestHash() (string, error) {
 func (s *Snapshot) VerifyManifest() (bool, error) {
 	h, err := s.ComputeManifestHash()
 	return err == nil && h == s.ManifestHash, err
+}
+
+// CheckSubmission runs every check of Submit but makes nothing: the
+// candidacy is the dossier owner's in that session, the session is held
+// for the dossier's title version, and the dossier is complete
+// (CheckComplete). A candidate checks a dossier this way before submitting
+// it (validate_only).
+func (d *Dossier) CheckSubmission(in SubmitInput, now time.Time) error {
+	if in.Candidacy.ID == "" || in.Candidacy.SessionID != in.Session.ID || in.Candidacy.CandidateID != d.candidateID {
+		return ErrCandidacyUnknown.WithMeta("session_id", in.Session.ID)
+	}
+	if in.Session.TitleID != d.titleID || in.Session.TitleVersion != d.titleVersion {
+		return ErrSessionTitleMismatch.WithMessage(fmt.Sprintf(
+			"session %s is held for title %s version %s, the dossier is for %s version %s",
+			in.Session.ID, in.Session.TitleID, in.Session.TitleVersion, d.titleID, d.titleVersion))
+	}
+	return d.CheckComplete(RequiredActivityTypes(in.Title, in.Session), in.Cover, now)
 }
