@@ -240,7 +240,7 @@ func TestDreetsScreens(t *testing.T) {
 				t.Fatalf("candidate %s holds %d certificates; want 1 of this session", candidate, len(certs))
 			}
 			n := certs[0].GetNumber()
-			contains(t, "the validated result", p, `data-award="`+n+`">`+kind, `href="/verifier/`+url.PathEscape(n)+`"`)
+			contains(t, "the validated result", p, `data-award="`+n+`">`+kind, `href="`+verifyPath(n)+`"`)
 			if v := get(t, officer, srv.URL+"/verifier/"+n); !strings.Contains(v.body, `data-verdict="valide"`) {
 				t.Errorf("the verification page of %s does not say valid", n)
 			}
