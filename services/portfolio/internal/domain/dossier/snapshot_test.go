@@ -165,3 +165,46 @@ func TestSubmitOnlyOntoTheOwnersCandidacy(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSubmissionRefusesAsSubmitDoes: checking a dossier without
+// submitting it (validate_only) refuses exactly what Submit refuses —
+// another candidacy, another title version, R35/R38 incompleteness — and
+// accepts what Submit accepts, without changing the dossier.
+func TestCheckSubmissionRefusesAsSubmitDoes(t *testing.T) {
+	t.Parallel()
+	other := sessionTitre
+	other.TitleVersion = "2024"
+	otherCandidacy := ownCandidacy
+	otherCandidacy.SessionID = other.ID
+	tests := []struct {
+		name    string
+		content dossier.Content
+		session refdata.Session
+		cy      refdata.Candidacy
+		want    error
+	}{
+		{"complete, own candidacy", complete(), sessionTitre, ownCandidacy, nil},
+		{"another person's candidacy", complete(), sessionTitre, refdata.Candidacy{ID: "cy-2", SessionID: sessionTitre.ID, CandidateID: "someone-else"}, dossier.ErrCandidacyUnknown},
+		{"a session of another title version", complete(), other, otherCandidacy, dossier.ErrSessionTitleMismatch},
+		{"R35, R38: an empty dossier", dossier.Content{}, sessionTitre, ownCandidacy, dossier.ErrIncomplete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDossier(t, tt.content)
+			in := dossier.SubmitInput{Session: tt.session, Candidacy: tt.cy, Title: tsgeri, Cover: dossier.CoverOf(owner, tsgeri)}
+			before := d.Version()
+			err := d.CheckSubmission(in, now)
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("CheckSubmission() = %v; want %v", err, tt.want)
+			}
+			in.SnapshotID = "s"
+			_, submitErr := d.Submit(in, now)
+			if (err == nil) != (submitErr == nil) {
+				t.Errorf("CheckSubmission() = %v but Submit() = %v", err, submitErr)
+			}
+			if d.Version() != before {
+				t.Error("the check changed the dossier")
+			}
+		})
+	}
+}
