@@ -6,14 +6,12 @@ import (
 	"net/http"
 	"strconv"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
-	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 )
 
@@ -70,18 +68,6 @@ func noticeOf(r *http.Request) *alert {
 
 // The French words of the API's enumerations.
 
-func accessRouteLabel(r commonv1.AccessRoute) string {
-	switch r {
-	case commonv1.AccessRoute_ACCESS_ROUTE_TRAINING:
-		return "Formation professionnelle continue"
-	case commonv1.AccessRoute_ACCESS_ROUTE_APPRENTICESHIP:
-		return "Apprentissage"
-	case commonv1.AccessRoute_ACCESS_ROUTE_VAE:
-		return "Validation des acquis de l’expérience (VAE)"
-	}
-	return "Non renseignée"
-}
-
 func accessModeLabel(m portfoliov1.AccessMode) string {
 	switch m {
 	case portfoliov1.AccessMode_ACCESS_MODE_VAE:
@@ -110,16 +96,6 @@ func candidateSessionTypeLabel(t assessmentv1.SessionType) string {
 		return "Session titre (tout le titre)"
 	case assessmentv1.SessionType_SESSION_TYPE_CCP:
 		return "Session CCP (certains blocs)"
-	}
-	return "Session"
-}
-
-func resultSessionTypeLabel(t certificationv1.SessionType) string {
-	switch t {
-	case certificationv1.SessionType_SESSION_TYPE_TITRE:
-		return "Session titre"
-	case certificationv1.SessionType_SESSION_TYPE_CCP:
-		return "Session CCP"
 	}
 	return "Session"
 }
@@ -187,21 +163,6 @@ func fullName(c *candidatev1.Candidate) string {
 		return name + c.GetUsageName()
 	}
 	return name + c.GetBirthName()
-}
-
-// refusalReason returns the ErrorInfo reason of a service's error, ""
-// when it has none.
-func refusalReason(err error) string {
-	var s interface{ GRPCStatus() *status.Status }
-	if !errors.As(err, &s) {
-		return ""
-	}
-	for _, d := range s.GRPCStatus().Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
 }
 
 // hasCode reports whether err is a gRPC status with code c.

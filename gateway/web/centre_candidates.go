@@ -55,7 +55,7 @@ func (a *App) centreCandidates(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Candidates = append(data.Candidates, centreCandidateRow{
 			ID: c.GetId(), Name: name, GivenNames: strings.Join(c.GetGivenNames(), " "),
-			BirthDate: c.GetBirthDate(), Route: centreAccessRouteLabel(c.GetAccessRoute()), Created: c.GetCreateTime().AsTime(),
+			BirthDate: c.GetBirthDate(), Route: accessRouteLabel(c.GetAccessRoute()), Created: c.GetCreateTime().AsTime(),
 		})
 	}
 	a.render(w, r, http.StatusOK, "centre_candidates", Page{Title: "Candidats enregistrés par le centre", Data: data})

@@ -30,7 +30,8 @@ func centreState(s assessmentv1.SessionState) centreStateView {
 	}
 }
 
-func centreSessionTypeLabel(t assessmentv1.SessionType) string {
+// sessionTypeLabel names a session type of the assessment service.
+func sessionTypeLabel(t assessmentv1.SessionType) string {
 	switch t {
 	case assessmentv1.SessionType_SESSION_TYPE_TITRE:
 		return "Session titre"
@@ -104,7 +105,8 @@ var centreAccessRoutes = []struct {
 	{"vae", "Validation des acquis de l’expérience (VAE)", commonv1.AccessRoute_ACCESS_ROUTE_VAE},
 }
 
-func centreAccessRouteLabel(r commonv1.AccessRoute) string {
+// accessRouteLabel names a candidate's access route.
+func accessRouteLabel(r commonv1.AccessRoute) string {
 	for _, a := range centreAccessRoutes {
 		if a.Route == r {
 			return a.Label

@@ -39,7 +39,7 @@ type centreCCP struct{ Code, Label string }
 func newCentreSession(s *assessmentv1.Session, t *certificationv1.Title) centreSession {
 	v := centreSession{
 		ID: s.GetId(), TitleID: s.GetTitleId(), TitleVersion: s.GetTitleVersion(),
-		Type: centreSessionTypeLabel(s.GetType()), CCP: s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP,
+		Type: sessionTypeLabel(s.GetType()), CCP: s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP,
 		Site: s.GetSite(), Start: s.GetStartDate(), End: s.GetEndDate(), Deadline: s.GetDossierDeadline(),
 		State:   centreState(s.GetState()),
 		Planned: s.GetState() == assessmentv1.SessionState_SESSION_STATE_PLANNED,

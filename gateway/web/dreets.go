@@ -110,7 +110,7 @@ func (a *App) dreetsList(w http.ResponseWriter, r *http.Request, validated bool)
 			Title:        titleWording(t, res.GetTitleId()),
 			TitleCode:    res.GetTitleId(),
 			TitleVersion: res.GetTitleVersion(),
-			Type:         sessionTypeLabel(res.GetType()),
+			Type:         resultSessionTypeLabel(res.GetType()),
 			Centre:       res.GetCentreId(),
 			JuryDate:     res.GetJuryDate(),
 			Candidates:   len(res.GetLines()),
@@ -196,16 +196,4 @@ func ccpLabel(t *certificationv1.Title, code string) string {
 		}
 	}
 	return ""
-}
-
-// sessionTypeLabel names a session type in French.
-func sessionTypeLabel(t certificationv1.SessionType) string {
-	switch t {
-	case certificationv1.SessionType_SESSION_TYPE_TITRE:
-		return "Session titre"
-	case certificationv1.SessionType_SESSION_TYPE_CCP:
-		return "Session CCP"
-	default:
-		return "Session"
-	}
 }

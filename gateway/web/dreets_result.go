@@ -225,7 +225,7 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 		Title:        titleWording(title, res.GetTitleId()),
 		TitleCode:    res.GetTitleId(),
 		TitleVersion: res.GetTitleVersion(),
-		Type:         sessionTypeLabel(res.GetType()),
+		Type:         resultSessionTypeLabel(res.GetType()),
 		Centre:       res.GetCentreId(),
 		JuryDate:     res.GetJuryDate(),
 		Signed:       timeOf(res.GetSignTime()),

@@ -175,7 +175,7 @@ func (a *App) jurorDeliberate(w http.ResponseWriter, r *http.Request) {
 	case codes.InvalidArgument:
 		m := jurorMessage(err)
 		rule := m.Rule
-		if juryRuleOf(err) == "R48" {
+		if describe(err).Rule == "R48" {
 			rule = juryRuleR48
 		}
 		data.Refusal = &juryRefusal{Title: "Décision incomplète", Detail: "Le service d’évaluation refuse la décision : corrigez les champs signalés, puis enregistrez à nouveau.", Rule: rule}

@@ -10,16 +10,6 @@ import (
 // strings ready in their data, so that the templates stay free of enum
 // logic.
 
-func jurySessionType(t assessmentv1.SessionType) string {
-	switch t {
-	case assessmentv1.SessionType_SESSION_TYPE_TITRE:
-		return "Session titre"
-	case assessmentv1.SessionType_SESSION_TYPE_CCP:
-		return "Session CCP"
-	}
-	return "Session"
-}
-
 func jurySessionState(s assessmentv1.SessionState) string {
 	switch s {
 	case assessmentv1.SessionState_SESSION_STATE_PLANNED:

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -128,7 +126,7 @@ var jurorRefusals = map[string]juryRefusal{
 // refusals.
 func jurorMessage(err error) Message {
 	m := describe(err)
-	why, rule := juryReason(err), juryRuleOf(err)
+	why, rule := m.Reason, m.Rule
 	r, ok := jurorRefusals[why]
 	if why == "DOSSIER_ACCESS_DENIED" && rule == "R21" {
 		r, ok = juryConflictRefusal, true
@@ -138,35 +136,6 @@ func jurorMessage(err error) Message {
 	}
 	m.Title, m.Detail, m.Rule = r.Title, r.Detail, r.Rule
 	return m
-}
-
-// juryReason returns the ErrorInfo reason of a service's refusal, "" if
-// none.
-func juryReason(err error) string {
-	var s interface{ GRPCStatus() *status.Status }
-	if !errors.As(err, &s) {
-		return ""
-	}
-	for _, d := range s.GRPCStatus().Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
-}
-
-// juryRuleOf returns the rule a service's juryRefusal names ("R21"), "" if none.
-func juryRuleOf(err error) string {
-	var s interface{ GRPCStatus() *status.Status }
-	if !errors.As(err, &s) {
-		return ""
-	}
-	for _, d := range s.GRPCStatus().Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetMetadata()["rule"]
-		}
-	}
-	return ""
 }
 
 // jurorFail is a.fail with the juror's French refusals: the login round

@@ -53,7 +53,7 @@ func (a *App) jurorSessions(w http.ResponseWriter, r *http.Request) {
 	for _, s := range resp.GetSessions() {
 		t := titles.get(ctx, a, s.GetTitleId(), s.GetTitleVersion())
 		data.Rows = append(data.Rows, jurySessionRow{
-			ID: s.GetId(), Type: jurySessionType(s.GetType()), Title: juryTitleName(t, s.GetTitleId()),
+			ID: s.GetId(), Type: sessionTypeLabel(s.GetType()), Title: juryTitleName(t, s.GetTitleId()),
 			Site: s.GetSite(), Dates: jurySessionDates(s), State: jurySessionState(s.GetState()),
 			Candidacies: s.GetCandidacyCount(),
 		})
@@ -70,7 +70,7 @@ type juryFacts struct {
 
 func juryFactsOf(s *assessmentv1.Session, t *certificationv1.Title) juryFacts {
 	f := juryFacts{
-		ID: s.GetId(), Type: jurySessionType(s.GetType()), Title: juryTitleName(t, s.GetTitleId()),
+		ID: s.GetId(), Type: sessionTypeLabel(s.GetType()), Title: juryTitleName(t, s.GetTitleId()),
 		TitleRef: s.GetTitleId() + ", version " + s.GetTitleVersion(),
 		Site:     s.GetSite(), Dates: jurySessionDates(s), State: jurySessionState(s.GetState()),
 		InProgress: s.GetState() == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS,
@@ -281,7 +281,7 @@ func juryCandidacyPages(s *assessmentv1.Session, c *assessmentv1.Candidacy, curr
 	return nav, juryCrumbs{
 		Trail: []link{
 			{Label: "Mes sessions de jury", Href: "/jury"},
-			{Label: jurySessionType(s.GetType()) + " du " + CivilDateFR(s.GetStartDate()), Href: "/jury/sessions/" + s.GetId()},
+			{Label: sessionTypeLabel(s.GetType()) + " du " + CivilDateFR(s.GetStartDate()), Href: "/jury/sessions/" + s.GetId()},
 		},
 		Current: name + " — " + c.GetCandidateName(),
 	}

@@ -304,7 +304,7 @@ func TestJurorRecusedFromACandidacySeesTheFrenchRefusal(t *testing.T) {
 	jurorMust(t, err)
 	svctest.Eventually(t, "juror 3 is recused", func() error {
 		_, err := b.assess.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: s.session, CandidacyId: s.candidacy}, b.as(t, tJuror3))
-		if juryReason(err) == "JUROR_CONFLICT_OF_INTEREST" {
+		if refusalReason(err) == "JUROR_CONFLICT_OF_INTEREST" {
 			return nil
 		}
 		return fmt.Errorf("not recused yet: %v", err)

@@ -1,6 +1,13 @@
 package web
 
-import "github.com/titrepro/titrepro/gateway/web/messages"
+import (
+	"errors"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
+
+	"github.com/titrepro/titrepro/gateway/web/messages"
+)
 
 // Message is a service's refusal as a person reads it: what happened,
 // what to do, the rule that refused, and what is wrong with each field.
@@ -16,4 +23,20 @@ type Message struct {
 func describe(err error) Message {
 	m := messages.ForError(err)
 	return Message{Title: m.Title, Detail: m.Detail, Rule: m.Rule, Fields: m.Fields, Reason: m.Reason}
+}
+
+// refusalReason returns the ErrorInfo reason of a service's error, ""
+// when it has none: for screens that answer one refusal in their own
+// terms (the others go through describe).
+func refusalReason(err error) string {
+	var s interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &s) {
+		return ""
+	}
+	for _, d := range s.GRPCStatus().Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
