@@ -22,6 +22,12 @@ type Content struct {
 	JuryDate     string // the session's last day, "YYYY-MM-DD"
 	Lines        []Line // by candidacy id
 	Jurors       []Juror
+	// Version is the minutes version (1 for the first; a return by the
+	// ministry opens the next, R51) and PreviousHash the content hash of
+	// the version it replaces ("" for the first). EncodingV3 covers both;
+	// the earlier encodings are only used for a first version.
+	Version      int
+	PreviousHash string
 }
 
 // Line is the decision on one candidacy.

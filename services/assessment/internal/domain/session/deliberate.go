@@ -27,6 +27,9 @@ func (s *Session) Deliberate(candidacyID, by string, in deliberation.Input, t ti
 	if err := s.deliberationOpen(); err != nil {
 		return candidacy.Candidacy{}, err
 	}
+	if err := s.redeliberable(candidacyID); err != nil {
+		return candidacy.Candidacy{}, err
+	}
 	d, err := deliberation.Decide(s.typ, c.Scope, in, by, now)
 	if err != nil {
 		return candidacy.Candidacy{}, err

@@ -11,13 +11,13 @@ import (
 // Minutes returns the minutes of a DELIBERATED or CLOSED session: a line
 // per candidacy, the jury, the content hash computed by h and the
 // signatures. The hash is in the encoding of the first signature, or the
-// current one before any (minutes.ForSignatures).
+// one of the minutes version before any (minutes.EncodingFor).
 func (s *Session) Minutes(h minutes.Hasher) (minutes.Minutes, error) {
 	if s.state != StateDeliberated && s.state != StateClosed {
 		return minutes.Minutes{}, ErrNotDeliberated
 	}
 	content := s.content()
-	enc := minutes.ForSignatures(s.signatures)
+	enc := minutes.EncodingFor(s.signatures, s.minutesVersion)
 	hash, err := h.Hash(enc, content)
 	if err != nil {
 		return minutes.Minutes{}, fmt.Errorf("session %s: hash minutes: %w", s.id, err)
@@ -35,7 +35,7 @@ func (s *Session) Minutes(h minutes.Hasher) (minutes.Minutes, error) {
 func (s *Session) content() minutes.Content {
 	c := minutes.Content{
 		SessionID: s.id, CentreID: s.centreID, Type: s.typ, TitleID: s.titleID, TitleVersion: s.titleVersion,
-		JuryDate: s.end.String(),
+		JuryDate: s.end.String(), Version: s.minutesVersion, PreviousHash: s.previousHash,
 	}
 	for _, cy := range s.candidacies {
 		line := minutes.Line{CandidacyID: cy.ID, CandidateID: cy.CandidateID}

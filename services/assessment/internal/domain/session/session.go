@@ -63,6 +63,13 @@ type Session struct {
 	evaluations map[evalKey]*evaluation.Evaluation
 	signatures  []minutes.Signature // in signing order
 
+	// The minutes version being drawn up or signed (R51): 1, then one more
+	// for each return by the ministry; previousHash is the content hash of
+	// the version returned, reopened the return (nil before any).
+	minutesVersion int
+	previousHash   string
+	reopened       *minutes.Return
+
 	request   RequestKey
 	version   int64
 	createdAt time.Time
@@ -110,7 +117,7 @@ func New(id, centreID string, d Draft, t title.Title, key RequestKey, now time.T
 		id: id, centreID: centreID, typ: d.Type, titleID: d.TitleID, titleVersion: d.TitleVersion,
 		ccps: ccps, site: d.site(), start: start, end: end, deadline: deadline, state: StatePlanned,
 		evaluations: map[evalKey]*evaluation.Evaluation{},
-		request:     key, version: 1, createdAt: now, updatedAt: now,
+		request:     key, version: 1, createdAt: now, updatedAt: now, minutesVersion: 1,
 	}
 	s.record(Planned{Session: s.Summary(), At: now})
 	return s, nil

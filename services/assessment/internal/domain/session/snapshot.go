@@ -29,6 +29,9 @@ type Snapshot struct {
 	Candidacies           []candidacy.Candidacy
 	Evaluations           []evaluation.Evaluation
 	Signatures            []minutes.Signature
+	MinutesVersion        int             // 0 reads as 1
+	PreviousMinutesHash   string          // of the version returned
+	Reopened              *minutes.Return // the return that opened MinutesVersion
 	Request               RequestKey
 	Version               int64
 	CreatedAt, UpdatedAt  time.Time
@@ -55,6 +58,7 @@ func (s *Session) Snapshot() Snapshot {
 		CCPs: sum.CCPs, Site: s.site, Start: s.start, End: s.end, Deadline: s.deadline, State: s.state,
 		Jurors: s.Jurors(), Candidacies: s.Candidacies(), Evaluations: evals,
 		Signatures: slices.Clone(s.signatures), Request: s.request,
+		MinutesVersion: s.minutesVersion, PreviousMinutesHash: s.previousHash, Reopened: s.Reopened(),
 		Version: s.version, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt, Part: s.part,
 	}
 }
@@ -77,6 +81,12 @@ func UnmarshalFromDatabase(snap Snapshot) (*Session, error) {
 		state: snap.State, evaluations: map[evalKey]*evaluation.Evaluation{},
 		signatures: slices.Clone(snap.Signatures), request: snap.Request,
 		version: snap.Version, createdAt: snap.CreatedAt, updatedAt: snap.UpdatedAt, part: snap.Part,
+		minutesVersion: max(snap.MinutesVersion, 1), previousHash: snap.PreviousMinutesHash,
+	}
+	if snap.Reopened != nil {
+		r := *snap.Reopened
+		r.CandidacyIDs = slices.Clone(r.CandidacyIDs)
+		s.reopened = &r
 	}
 	for _, j := range snap.Jurors {
 		j.Links = slices.Clone(j.Links)

@@ -1,0 +1,132 @@
+package minutes
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/titrepro/titrepro/internal/apperr"
+)
+
+// EncodingV3 is the RFC 8785 (JCS) encoding of the content of a minutes
+// version after a return (R51): the members of EncodingV2 plus the version
+// number and the content hash of the version it replaces, so that two
+// versions never share a hash even when their decisions are the same, and
+// each version names the one before it. The first version of a session's
+// minutes stays in EncodingV2, whose hash is unchanged.
+const EncodingV3 Encoding = "titrepro-minutes/3"
+
+// Bounds of a return.
+const (
+	// MaxReturnReason bounds the reason of a return, in characters.
+	MaxReturnReason = 2000
+	// MaxReturnedCandidacies bounds the candidacies one return cites.
+	MaxReturnedCandidacies = 500
+)
+
+// EncodingFor returns the encoding of a minutes version with signatures
+// sigs: the first signature's (ForSignatures) once a juror signed, else
+// EncodingV2 for the first version and EncodingV3 for a later one.
+func EncodingFor(sigs []Signature, version int) Encoding {
+	if len(sigs) > 0 {
+		return ForSignatures(sigs)
+	}
+	if version > 1 {
+		return EncodingV3
+	}
+	return CurrentEncoding
+}
+
+// Return is the ministry's return of a signed minutes version (R51): the
+// DREETS officer names the reason and the candidacies whose deliberation
+// must be done again; the other decisions stand. A return after the
+// validation (AfterValidation) corrects a material error and follows the
+// same path.
+type Return struct {
+	Version         int    // the version returned
+	ContentHash     string // its content hash
+	Reason          string
+	CandidacyIDs    []string // sorted, each once
+	By              string   // subject of the ministry officer
+	At              time.Time
+	AfterValidation bool
+}
+
+// CheckReturn validates the fields of a return a person writes: a reason
+// and at least one candidacy, each once, within bounds. Every bad field is
+// reported at once.
+func CheckReturn(reason string, candidacyIDs []string) error {
+	var v apperr.Violations
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		v.Add("reason", "required: say why the minutes are returned (R51)")
+	case utf8.RuneCountInString(reason) > MaxReturnReason:
+		v.Add("reason", fmt.Sprintf("at most %d characters", MaxReturnReason))
+	}
+	switch {
+	case len(candidacyIDs) == 0:
+		v.Add("candidacy_ids", "required: name the candidacies to deliberate again (R51)")
+	case len(candidacyIDs) > MaxReturnedCandidacies:
+		v.Add("candidacy_ids", fmt.Sprintf("at most %d candidacies", MaxReturnedCandidacies))
+	default:
+		seen := map[string]bool{}
+		for i, id := range candidacyIDs {
+			switch {
+			case strings.TrimSpace(id) == "":
+				v.Add(fmt.Sprintf("candidacy_ids[%d]", i), "required")
+			case seen[id]:
+				v.Add(fmt.Sprintf("candidacy_ids[%d]", i), "each candidacy once: "+id+" is repeated")
+			}
+			seen[id] = true
+		}
+	}
+	if len(v) > 0 {
+		return apperr.Invalid(v...).WithRule("R51")
+	}
+	return nil
+}
+
+// Cites reports whether r names candidacy id.
+func (r Return) Cites(id string) bool { return slices.Contains(r.CandidacyIDs, id) }
+
+// VersionState is where a minutes version stands in the assessment
+// service: the validation is the certification service's.
+type VersionState string
+
+// The version states.
+const (
+	// VersionDraft: the current version, being deliberated or signed.
+	VersionDraft VersionState = "DRAFT"
+	// VersionSigned: every juror signed; sent to the ministry.
+	VersionSigned VersionState = "SIGNED"
+	// VersionReturned: the ministry returned it; a later version replaces it.
+	VersionReturned VersionState = "RETURNED"
+)
+
+// Version is one version of a session's minutes, immutable once signed:
+// its content, hash and signatures; the return that ended it, if any.
+type Version struct {
+	Number   int
+	State    VersionState
+	Minutes  Minutes
+	SignedAt time.Time // zero for the draft
+	Return   *Return   // the return of this version, nil if none
+}
+
+// Errors of the minutes versions.
+var (
+	// ErrVersionNotFound: the session has no minutes version of this number.
+	ErrVersionNotFound = apperr.New(apperr.KindNotFound, "MINUTES_VERSION_NOT_FOUND",
+		"the session has no minutes of this version")
+	// ErrDecisionStands: after a return, only the candidacies the ministry
+	// cited are deliberated again; the other decisions stand (R51).
+	ErrDecisionStands = apperr.New(apperr.KindFailedPrecondition, "MINUTES_DECISION_STANDS",
+		"the ministry did not return this candidacy: its decision stands, only the returned candidacies are deliberated again").WithRule("R51")
+	// ErrReturnMismatch: a return names minutes that are not the session's
+	// current signed minutes.
+	ErrReturnMismatch = apperr.New(apperr.KindFailedPrecondition, "MINUTES_RETURN_MISMATCH",
+		"the returned minutes are not this session's signed minutes").WithRule("R51")
+)
