@@ -37,6 +37,12 @@ func (MinutesHasher) Hash(enc minutes.Encoding, c minutes.Content) (string, erro
 // hash is the SHA-256 of.
 func MinutesBytes(enc minutes.Encoding, c minutes.Content) ([]byte, error) {
 	switch enc {
+	case minutes.EncodingV3:
+		b, err := canonjson.Marshal(MinutesJSONV3(ContentToProto(c), c.Version, c.PreviousHash))
+		if err != nil {
+			return nil, fmt.Errorf("encode minutes content: %w", err)
+		}
+		return b, nil
 	case minutes.EncodingV2:
 		b, err := canonjson.Marshal(MinutesJSON(ContentToProto(c)))
 		if err != nil {
@@ -93,6 +99,18 @@ func MinutesJSON(m *assessmentv1.MinutesContent) map[string]any {
 		"lines":         lines,
 		"jurors":        jurors,
 	}
+}
+
+// MinutesJSONV3 returns the JSON object of titrepro-minutes/3: the members
+// of titrepro-minutes/2 with "format" "titrepro-minutes/3", plus
+// "minutes_version" (a number) and "previous_content_hash" (the content
+// hash of the version it replaces, "" for none).
+func MinutesJSONV3(m *assessmentv1.MinutesContent, version int, previousHash string) map[string]any {
+	o := MinutesJSON(m)
+	o["format"] = string(minutes.EncodingV3)
+	o["minutes_version"] = version
+	o["previous_content_hash"] = previousHash
+	return o
 }
 
 // ContentToProto returns the MinutesContent message of c.

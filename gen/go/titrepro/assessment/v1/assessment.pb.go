@@ -261,6 +261,63 @@ func (JurorProgressState) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
 }
 
+// MinutesVersionState is where a minutes version stands.
+type MinutesVersionState int32
+
+const (
+	// Not set.
+	MinutesVersionState_MINUTES_VERSION_STATE_UNSPECIFIED MinutesVersionState = 0
+	// The current version, being deliberated or signed.
+	MinutesVersionState_MINUTES_VERSION_STATE_DRAFT MinutesVersionState = 1
+	// Signed by every juror and sent to the ministry.
+	MinutesVersionState_MINUTES_VERSION_STATE_SIGNED MinutesVersionState = 2
+	// Returned by the ministry; the next version replaces it.
+	MinutesVersionState_MINUTES_VERSION_STATE_RETURNED MinutesVersionState = 3
+)
+
+// Enum value maps for MinutesVersionState.
+var (
+	MinutesVersionState_name = map[int32]string{
+		0: "MINUTES_VERSION_STATE_UNSPECIFIED",
+		1: "MINUTES_VERSION_STATE_DRAFT",
+		2: "MINUTES_VERSION_STATE_SIGNED",
+		3: "MINUTES_VERSION_STATE_RETURNED",
+	}
+	MinutesVersionState_value = map[string]int32{
+		"MINUTES_VERSION_STATE_UNSPECIFIED": 0,
+		"MINUTES_VERSION_STATE_DRAFT":       1,
+		"MINUTES_VERSION_STATE_SIGNED":      2,
+		"MINUTES_VERSION_STATE_RETURNED":    3,
+	}
+)
+
+func (x MinutesVersionState) Enum() *MinutesVersionState {
+	p := new(MinutesVersionState)
+	*p = x
+	return p
+}
+
+func (x MinutesVersionState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MinutesVersionState) Descriptor() protoreflect.EnumDescriptor {
+	return file_titrepro_assessment_v1_assessment_proto_enumTypes[4].Descriptor()
+}
+
+func (MinutesVersionState) Type() protoreflect.EnumType {
+	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[4]
+}
+
+func (x MinutesVersionState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MinutesVersionState.Descriptor instead.
+func (MinutesVersionState) EnumDescriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{4}
+}
+
 // Session is a validation session organised by an approved centre for one
 // title version: its jury, its candidacies, the jurors' evaluations, the
 // deliberation and the minutes (procès-verbal). Resource name:
@@ -1424,7 +1481,22 @@ type Minutes struct {
 	TitleVersion string `protobuf:"bytes,12,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
 	// The jury named in the minutes, sorted by subject: with the fields
 	// above, everything the content hash covers.
-	Jurors        []*MinutesJuror `protobuf:"bytes,13,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	Jurors []*MinutesJuror `protobuf:"bytes,13,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	// The minutes version: 1, then one more after each return by the
+	// ministry (R51). Covered by the content hash from version 2
+	// ("titrepro-minutes/3").
+	MinutesVersion int32 `protobuf:"varint,14,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// The content hash of the version this one replaces; empty for the
+	// first. Covered by the content hash from version 2.
+	PreviousContentHash string `protobuf:"bytes,15,opt,name=previous_content_hash,json=previousContentHash,proto3" json:"previous_content_hash,omitempty"`
+	// The ministry's return that opened this version: the candidacies it
+	// cites are deliberated again, the other decisions stand. Absent for
+	// the first version.
+	ReopenedBy *MinutesReturn `protobuf:"bytes,16,opt,name=reopened_by,json=reopenedBy,proto3" json:"reopened_by,omitempty"`
+	// Where this version stands.
+	VersionState MinutesVersionState `protobuf:"varint,17,opt,name=version_state,json=versionState,proto3,enum=titrepro.assessment.v1.MinutesVersionState" json:"version_state,omitempty"`
+	// The ministry's return of this version, when it was returned.
+	Returned      *MinutesReturn `protobuf:"bytes,18,opt,name=returned,proto3" json:"returned,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1550,6 +1622,234 @@ func (x *Minutes) GetJurors() []*MinutesJuror {
 	return nil
 }
 
+func (x *Minutes) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *Minutes) GetPreviousContentHash() string {
+	if x != nil {
+		return x.PreviousContentHash
+	}
+	return ""
+}
+
+func (x *Minutes) GetReopenedBy() *MinutesReturn {
+	if x != nil {
+		return x.ReopenedBy
+	}
+	return nil
+}
+
+func (x *Minutes) GetVersionState() MinutesVersionState {
+	if x != nil {
+		return x.VersionState
+	}
+	return MinutesVersionState_MINUTES_VERSION_STATE_UNSPECIFIED
+}
+
+func (x *Minutes) GetReturned() *MinutesReturn {
+	if x != nil {
+		return x.Returned
+	}
+	return nil
+}
+
+// MinutesReturn is the ministry's return of a signed minutes version
+// (R51).
+type MinutesReturn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version returned.
+	MinutesVersion int32 `protobuf:"varint,1,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// Its content hash.
+	ContentHash string `protobuf:"bytes,2,opt,name=content_hash,json=contentHash,proto3" json:"content_hash,omitempty"`
+	// Why the DREETS officer returned it.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The candidacies to deliberate again.
+	CandidacyIds []string `protobuf:"bytes,4,rep,name=candidacy_ids,json=candidacyIds,proto3" json:"candidacy_ids,omitempty"`
+	// Subject of the ministry officer.
+	ReturnedBy string `protobuf:"bytes,5,opt,name=returned_by,json=returnedBy,proto3" json:"returned_by,omitempty"`
+	// When the return was committed.
+	ReturnTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=return_time,json=returnTime,proto3" json:"return_time,omitempty"`
+	// The minutes had been validated: the return corrects a material error,
+	// and the awards are corrected when the next version is validated.
+	AfterValidation bool `protobuf:"varint,7,opt,name=after_validation,json=afterValidation,proto3" json:"after_validation,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *MinutesReturn) Reset() {
+	*x = MinutesReturn{}
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesReturn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesReturn) ProtoMessage() {}
+
+func (x *MinutesReturn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesReturn.ProtoReflect.Descriptor instead.
+func (*MinutesReturn) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *MinutesReturn) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *MinutesReturn) GetContentHash() string {
+	if x != nil {
+		return x.ContentHash
+	}
+	return ""
+}
+
+func (x *MinutesReturn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *MinutesReturn) GetCandidacyIds() []string {
+	if x != nil {
+		return x.CandidacyIds
+	}
+	return nil
+}
+
+func (x *MinutesReturn) GetReturnedBy() string {
+	if x != nil {
+		return x.ReturnedBy
+	}
+	return ""
+}
+
+func (x *MinutesReturn) GetReturnTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReturnTime
+	}
+	return nil
+}
+
+func (x *MinutesReturn) GetAfterValidation() bool {
+	if x != nil {
+		return x.AfterValidation
+	}
+	return false
+}
+
+// MinutesVersion summarises one version of a session's minutes.
+type MinutesVersion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version number.
+	MinutesVersion int32 `protobuf:"varint,1,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// Its state.
+	State MinutesVersionState `protobuf:"varint,2,opt,name=state,proto3,enum=titrepro.assessment.v1.MinutesVersionState" json:"state,omitempty"`
+	// Its content hash; empty for a draft not deliberated yet.
+	ContentHash string `protobuf:"bytes,3,opt,name=content_hash,json=contentHash,proto3" json:"content_hash,omitempty"`
+	// The encoding of content_hash.
+	ContentEncoding string `protobuf:"bytes,4,opt,name=content_encoding,json=contentEncoding,proto3" json:"content_encoding,omitempty"`
+	// When the last juror signed; absent for a draft.
+	SignTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`
+	// The ministry's return of this version, if any.
+	Returned      *MinutesReturn `protobuf:"bytes,6,opt,name=returned,proto3" json:"returned,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MinutesVersion) Reset() {
+	*x = MinutesVersion{}
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesVersion) ProtoMessage() {}
+
+func (x *MinutesVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesVersion.ProtoReflect.Descriptor instead.
+func (*MinutesVersion) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *MinutesVersion) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *MinutesVersion) GetState() MinutesVersionState {
+	if x != nil {
+		return x.State
+	}
+	return MinutesVersionState_MINUTES_VERSION_STATE_UNSPECIFIED
+}
+
+func (x *MinutesVersion) GetContentHash() string {
+	if x != nil {
+		return x.ContentHash
+	}
+	return ""
+}
+
+func (x *MinutesVersion) GetContentEncoding() string {
+	if x != nil {
+		return x.ContentEncoding
+	}
+	return ""
+}
+
+func (x *MinutesVersion) GetSignTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SignTime
+	}
+	return nil
+}
+
+func (x *MinutesVersion) GetReturned() *MinutesReturn {
+	if x != nil {
+		return x.Returned
+	}
+	return nil
+}
+
 var File_titrepro_assessment_v1_assessment_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
@@ -1653,7 +1953,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12%\n" +
 	"\x0ejuror_subjects\x18\x03 \x03(\tR\rjurorSubjects\x12(\n" +
-	"\x10waived_if_absent\x18\x04 \x01(\bR\x0ewaivedIfAbsent\"\xe0\x04\n" +
+	"\x10waived_if_absent\x18\x04 \x01(\bR\x0ewaivedIfAbsent\"\x9a\a\n" +
 	"\aMinutes\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12I\n" +
@@ -1671,7 +1971,30 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	" \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
 	"\btitle_id\x18\v \x01(\tR\atitleId\x12#\n" +
 	"\rtitle_version\x18\f \x01(\tR\ftitleVersion\x12<\n" +
-	"\x06jurors\x18\r \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors*\xa0\x01\n" +
+	"\x06jurors\x18\r \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors\x12'\n" +
+	"\x0fminutes_version\x18\x0e \x01(\x05R\x0eminutesVersion\x122\n" +
+	"\x15previous_content_hash\x18\x0f \x01(\tR\x13previousContentHash\x12F\n" +
+	"\vreopened_by\x18\x10 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\n" +
+	"reopenedBy\x12P\n" +
+	"\rversion_state\x18\x11 \x01(\x0e2+.titrepro.assessment.v1.MinutesVersionStateR\fversionState\x12A\n" +
+	"\breturned\x18\x12 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned\"\xa1\x02\n" +
+	"\rMinutesReturn\x12'\n" +
+	"\x0fminutes_version\x18\x01 \x01(\x05R\x0eminutesVersion\x12!\n" +
+	"\fcontent_hash\x18\x02 \x01(\tR\vcontentHash\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12#\n" +
+	"\rcandidacy_ids\x18\x04 \x03(\tR\fcandidacyIds\x12\x1f\n" +
+	"\vreturned_by\x18\x05 \x01(\tR\n" +
+	"returnedBy\x12;\n" +
+	"\vreturn_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"returnTime\x12)\n" +
+	"\x10after_validation\x18\a \x01(\bR\x0fafterValidation\"\xc6\x02\n" +
+	"\x0eMinutesVersion\x12'\n" +
+	"\x0fminutes_version\x18\x01 \x01(\x05R\x0eminutesVersion\x12A\n" +
+	"\x05state\x18\x02 \x01(\x0e2+.titrepro.assessment.v1.MinutesVersionStateR\x05state\x12!\n" +
+	"\fcontent_hash\x18\x03 \x01(\tR\vcontentHash\x12)\n" +
+	"\x10content_encoding\x18\x04 \x01(\tR\x0fcontentEncoding\x127\n" +
+	"\tsign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12A\n" +
+	"\breturned\x18\x06 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned*\xa0\x01\n" +
 	"\fSessionState\x12\x1d\n" +
 	"\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SESSION_STATE_PLANNED\x10\x01\x12\x1d\n" +
@@ -1693,7 +2016,12 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	" JUROR_PROGRESS_STATE_NOT_STARTED\x10\x01\x12$\n" +
 	" JUROR_PROGRESS_STATE_IN_PROGRESS\x10\x02\x12!\n" +
 	"\x1dJUROR_PROGRESS_STATE_COMPLETE\x10\x03\x12 \n" +
-	"\x1cJUROR_PROGRESS_STATE_RECUSED\x10\x04B\xf0\x01\n" +
+	"\x1cJUROR_PROGRESS_STATE_RECUSED\x10\x04*\xa3\x01\n" +
+	"\x13MinutesVersionState\x12%\n" +
+	"!MINUTES_VERSION_STATE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bMINUTES_VERSION_STATE_DRAFT\x10\x01\x12 \n" +
+	"\x1cMINUTES_VERSION_STATE_SIGNED\x10\x02\x12\"\n" +
+	"\x1eMINUTES_VERSION_STATE_RETURNED\x10\x03B\xf0\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x0fAssessmentProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -1708,67 +2036,77 @@ func file_titrepro_assessment_v1_assessment_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(SessionState)(0),             // 0: titrepro.assessment.v1.SessionState
 	(LinkKind)(0),                 // 1: titrepro.assessment.v1.LinkKind
 	(Verdict)(0),                  // 2: titrepro.assessment.v1.Verdict
 	(JurorProgressState)(0),       // 3: titrepro.assessment.v1.JurorProgressState
-	(*Session)(nil),               // 4: titrepro.assessment.v1.Session
-	(*Juror)(nil),                 // 5: titrepro.assessment.v1.Juror
-	(*Habilitation)(nil),          // 6: titrepro.assessment.v1.Habilitation
-	(*DeclaredLink)(nil),          // 7: titrepro.assessment.v1.DeclaredLink
-	(*Candidacy)(nil),             // 8: titrepro.assessment.v1.Candidacy
-	(*Deliberation)(nil),          // 9: titrepro.assessment.v1.Deliberation
-	(*Evaluation)(nil),            // 10: titrepro.assessment.v1.Evaluation
-	(*EvaluationItem)(nil),        // 11: titrepro.assessment.v1.EvaluationItem
-	(*CandidacyProgress)(nil),     // 12: titrepro.assessment.v1.CandidacyProgress
-	(*JurorProgress)(nil),         // 13: titrepro.assessment.v1.JurorProgress
-	(*DeliberationBlocker)(nil),   // 14: titrepro.assessment.v1.DeliberationBlocker
-	(*Minutes)(nil),               // 15: titrepro.assessment.v1.Minutes
-	(SessionType)(0),              // 16: titrepro.assessment.v1.SessionType
-	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
-	(*CcpDecision)(nil),           // 18: titrepro.assessment.v1.CcpDecision
-	(TitleOutcome)(0),             // 19: titrepro.assessment.v1.TitleOutcome
-	(v1.EpreuveKind)(0),           // 20: titrepro.certification.v1.EpreuveKind
-	(*MinutesLine)(nil),           // 21: titrepro.assessment.v1.MinutesLine
-	(*MinutesSignature)(nil),      // 22: titrepro.assessment.v1.MinutesSignature
-	(*MinutesJuror)(nil),          // 23: titrepro.assessment.v1.MinutesJuror
+	(MinutesVersionState)(0),      // 4: titrepro.assessment.v1.MinutesVersionState
+	(*Session)(nil),               // 5: titrepro.assessment.v1.Session
+	(*Juror)(nil),                 // 6: titrepro.assessment.v1.Juror
+	(*Habilitation)(nil),          // 7: titrepro.assessment.v1.Habilitation
+	(*DeclaredLink)(nil),          // 8: titrepro.assessment.v1.DeclaredLink
+	(*Candidacy)(nil),             // 9: titrepro.assessment.v1.Candidacy
+	(*Deliberation)(nil),          // 10: titrepro.assessment.v1.Deliberation
+	(*Evaluation)(nil),            // 11: titrepro.assessment.v1.Evaluation
+	(*EvaluationItem)(nil),        // 12: titrepro.assessment.v1.EvaluationItem
+	(*CandidacyProgress)(nil),     // 13: titrepro.assessment.v1.CandidacyProgress
+	(*JurorProgress)(nil),         // 14: titrepro.assessment.v1.JurorProgress
+	(*DeliberationBlocker)(nil),   // 15: titrepro.assessment.v1.DeliberationBlocker
+	(*Minutes)(nil),               // 16: titrepro.assessment.v1.Minutes
+	(*MinutesReturn)(nil),         // 17: titrepro.assessment.v1.MinutesReturn
+	(*MinutesVersion)(nil),        // 18: titrepro.assessment.v1.MinutesVersion
+	(SessionType)(0),              // 19: titrepro.assessment.v1.SessionType
+	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
+	(*CcpDecision)(nil),           // 21: titrepro.assessment.v1.CcpDecision
+	(TitleOutcome)(0),             // 22: titrepro.assessment.v1.TitleOutcome
+	(v1.EpreuveKind)(0),           // 23: titrepro.certification.v1.EpreuveKind
+	(*MinutesLine)(nil),           // 24: titrepro.assessment.v1.MinutesLine
+	(*MinutesSignature)(nil),      // 25: titrepro.assessment.v1.MinutesSignature
+	(*MinutesJuror)(nil),          // 26: titrepro.assessment.v1.MinutesJuror
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
-	16, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
+	19, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
 	0,  // 1: titrepro.assessment.v1.Session.state:type_name -> titrepro.assessment.v1.SessionState
-	17, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
-	17, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
-	6,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
-	7,  // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
-	17, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
+	20, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
+	20, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
+	8,  // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
+	20, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
 	1,  // 7: titrepro.assessment.v1.DeclaredLink.kind:type_name -> titrepro.assessment.v1.LinkKind
-	17, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
-	9,  // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
-	17, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
-	17, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
-	18, // 12: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	19, // 13: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	17, // 14: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
-	11, // 15: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
-	17, // 16: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
-	20, // 17: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
+	20, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
+	10, // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
+	20, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
+	20, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
+	21, // 12: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	22, // 13: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	20, // 14: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
+	12, // 15: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
+	20, // 16: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
+	23, // 17: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
 	2,  // 18: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
-	13, // 19: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
-	14, // 20: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
+	14, // 19: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
+	15, // 20: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
 	3,  // 21: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
 	0,  // 22: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
-	21, // 23: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	22, // 24: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	16, // 25: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
-	23, // 26: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	27, // [27:27] is the sub-list for method output_type
-	27, // [27:27] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	24, // 23: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	25, // 24: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	19, // 25: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	26, // 26: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	17, // 27: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
+	4,  // 28: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	17, // 29: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	20, // 30: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
+	4,  // 31: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	20, // 32: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
+	17, // 33: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }
@@ -1782,8 +2120,8 @@ func file_titrepro_assessment_v1_assessment_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   12,
+			NumEnums:      5,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

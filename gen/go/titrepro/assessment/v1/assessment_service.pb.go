@@ -8,6 +8,7 @@ package assessmentv1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -1527,7 +1528,11 @@ func (x *DeliberateCandidacyResponse) GetCandidacy() *Candidacy {
 type GetMinutesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The session's id.
-	SessionId     string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The minutes version (1 for the first); 0 means the current one. A
+	// version that does not exist is NOT_FOUND, reason
+	// MINUTES_VERSION_NOT_FOUND.
+	Version       int32 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1569,6 +1574,207 @@ func (x *GetMinutesRequest) GetSessionId() string {
 	return ""
 }
 
+func (x *GetMinutesRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// ListMinutesVersionsRequest names a session.
+type ListMinutesVersionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId     string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMinutesVersionsRequest) Reset() {
+	*x = ListMinutesVersionsRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMinutesVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMinutesVersionsRequest) ProtoMessage() {}
+
+func (x *ListMinutesVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMinutesVersionsRequest.ProtoReflect.Descriptor instead.
+func (*ListMinutesVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ListMinutesVersionsRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+// ListMinutesVersionsResponse lists the minutes versions, the first first.
+type ListMinutesVersionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The versions; the last is the current one.
+	Versions      []*MinutesVersion `protobuf:"bytes,1,rep,name=versions,proto3" json:"versions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMinutesVersionsResponse) Reset() {
+	*x = ListMinutesVersionsResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMinutesVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMinutesVersionsResponse) ProtoMessage() {}
+
+func (x *ListMinutesVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMinutesVersionsResponse.ProtoReflect.Descriptor instead.
+func (*ListMinutesVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListMinutesVersionsResponse) GetVersions() []*MinutesVersion {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+// GetMinutesPdfRequest names the minutes to print.
+type GetMinutesPdfRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The minutes version; 0 means the current one.
+	Version       int32 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMinutesPdfRequest) Reset() {
+	*x = GetMinutesPdfRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMinutesPdfRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMinutesPdfRequest) ProtoMessage() {}
+
+func (x *GetMinutesPdfRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMinutesPdfRequest.ProtoReflect.Descriptor instead.
+func (*GetMinutesPdfRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *GetMinutesPdfRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *GetMinutesPdfRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// GetMinutesPdfResponse carries the PDF document; through REST it is the
+// whole response body, of type application/pdf.
+type GetMinutesPdfResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The PDF document, content_type "application/pdf".
+	Document      *httpbody.HttpBody `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMinutesPdfResponse) Reset() {
+	*x = GetMinutesPdfResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMinutesPdfResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMinutesPdfResponse) ProtoMessage() {}
+
+func (x *GetMinutesPdfResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMinutesPdfResponse.ProtoReflect.Descriptor instead.
+func (*GetMinutesPdfResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *GetMinutesPdfResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // GetMinutesResponse carries the minutes.
 type GetMinutesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1580,7 +1786,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1798,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +1811,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -1629,7 +1835,7 @@ type SignMinutesRequest struct {
 
 func (x *SignMinutesRequest) Reset() {
 	*x = SignMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1641,7 +1847,7 @@ func (x *SignMinutesRequest) String() string {
 func (*SignMinutesRequest) ProtoMessage() {}
 
 func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1654,7 +1860,7 @@ func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SignMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SignMinutesRequest) GetSessionId() string {
@@ -1682,7 +1888,7 @@ type SignMinutesResponse struct {
 
 func (x *SignMinutesResponse) Reset() {
 	*x = SignMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1694,7 +1900,7 @@ func (x *SignMinutesResponse) String() string {
 func (*SignMinutesResponse) ProtoMessage() {}
 
 func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1707,7 +1913,7 @@ func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SignMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SignMinutesResponse) GetMinutes() *Minutes {
@@ -1721,7 +1927,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -1823,10 +2029,22 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\x06absent\x18\x03 \x01(\bR\x06absent\x12H\n" +
 	"\rccp_decisions\x18\x04 \x03(\v2#.titrepro.assessment.v1.CcpDecisionR\fccpDecisions\"^\n" +
 	"\x1bDeliberateCandidacyResponse\x12?\n" +
-	"\tcandidacy\x18\x01 \x01(\v2!.titrepro.assessment.v1.CandidacyR\tcandidacy\"7\n" +
+	"\tcandidacy\x18\x01 \x01(\v2!.titrepro.assessment.v1.CandidacyR\tcandidacy\"Q\n" +
 	"\x11GetMinutesRequest\x12\"\n" +
 	"\n" +
-	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"O\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x05R\aversion\"@\n" +
+	"\x1aListMinutesVersionsRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"a\n" +
+	"\x1bListMinutesVersionsResponse\x12B\n" +
+	"\bversions\x18\x01 \x03(\v2&.titrepro.assessment.v1.MinutesVersionR\bversions\"T\n" +
+	"\x14GetMinutesPdfRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x05R\aversion\"I\n" +
+	"\x15GetMinutesPdfResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"O\n" +
 	"\x12GetMinutesResponse\x129\n" +
 	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes\"`\n" +
 	"\x12SignMinutesRequest\x12\"\n" +
@@ -1834,7 +2052,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xe4\x14\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xc7\x17\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -1855,7 +2073,9 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\x13DeliberateCandidacy\x122.titrepro.assessment.v1.DeliberateCandidacyRequest\x1a3.titrepro.assessment.v1.DeliberateCandidacyResponse\"J\x82\xd3\xe4\x93\x02D:\x01*\"?/v1/sessions/{session_id}/candidacies/{candidacy_id}:deliberate\x12\x91\x01\n" +
 	"\n" +
 	"GetMinutes\x12).titrepro.assessment.v1.GetMinutesRequest\x1a*.titrepro.assessment.v1.GetMinutesResponse\",\x82\xd3\xe4\x93\x02#\x12!/v1/sessions/{session_id}/minutes\x90\x02\x01\x12\x99\x01\n" +
-	"\vSignMinutes\x12*.titrepro.assessment.v1.SignMinutesRequest\x1a+.titrepro.assessment.v1.SignMinutesResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/sessions/{session_id}/minutes:signB\xf7\x01\n" +
+	"\vSignMinutes\x12*.titrepro.assessment.v1.SignMinutesRequest\x1a+.titrepro.assessment.v1.SignMinutesResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/sessions/{session_id}/minutes:sign\x12\xb5\x01\n" +
+	"\x13ListMinutesVersions\x122.titrepro.assessment.v1.ListMinutesVersionsRequest\x1a3.titrepro.assessment.v1.ListMinutesVersionsResponse\"5\x82\xd3\xe4\x93\x02,\x12*/v1/sessions/{session_id}/minutes/versions\x90\x02\x01\x12\xa8\x01\n" +
+	"\rGetMinutesPdf\x12,.titrepro.assessment.v1.GetMinutesPdfRequest\x1a-.titrepro.assessment.v1.GetMinutesPdfResponse\":\x82\xd3\xe4\x93\x021b\bdocument\x12%/v1/sessions/{session_id}/minutes:pdf\x90\x02\x01B\xf7\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x16AssessmentServiceProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -1870,7 +2090,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_service_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*CreateSessionRequest)(nil),        // 0: titrepro.assessment.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil),       // 1: titrepro.assessment.v1.CreateSessionResponse
@@ -1901,77 +2121,89 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*DeliberateCandidacyRequest)(nil),  // 26: titrepro.assessment.v1.DeliberateCandidacyRequest
 	(*DeliberateCandidacyResponse)(nil), // 27: titrepro.assessment.v1.DeliberateCandidacyResponse
 	(*GetMinutesRequest)(nil),           // 28: titrepro.assessment.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),          // 29: titrepro.assessment.v1.GetMinutesResponse
-	(*SignMinutesRequest)(nil),          // 30: titrepro.assessment.v1.SignMinutesRequest
-	(*SignMinutesResponse)(nil),         // 31: titrepro.assessment.v1.SignMinutesResponse
-	(*Session)(nil),                     // 32: titrepro.assessment.v1.Session
-	(*Juror)(nil),                       // 33: titrepro.assessment.v1.Juror
-	(*Candidacy)(nil),                   // 34: titrepro.assessment.v1.Candidacy
-	(SessionState)(0),                   // 35: titrepro.assessment.v1.SessionState
-	(*CandidacyProgress)(nil),           // 36: titrepro.assessment.v1.CandidacyProgress
-	(*Evaluation)(nil),                  // 37: titrepro.assessment.v1.Evaluation
-	(*CcpDecision)(nil),                 // 38: titrepro.assessment.v1.CcpDecision
-	(*Minutes)(nil),                     // 39: titrepro.assessment.v1.Minutes
+	(*ListMinutesVersionsRequest)(nil),  // 29: titrepro.assessment.v1.ListMinutesVersionsRequest
+	(*ListMinutesVersionsResponse)(nil), // 30: titrepro.assessment.v1.ListMinutesVersionsResponse
+	(*GetMinutesPdfRequest)(nil),        // 31: titrepro.assessment.v1.GetMinutesPdfRequest
+	(*GetMinutesPdfResponse)(nil),       // 32: titrepro.assessment.v1.GetMinutesPdfResponse
+	(*GetMinutesResponse)(nil),          // 33: titrepro.assessment.v1.GetMinutesResponse
+	(*SignMinutesRequest)(nil),          // 34: titrepro.assessment.v1.SignMinutesRequest
+	(*SignMinutesResponse)(nil),         // 35: titrepro.assessment.v1.SignMinutesResponse
+	(*Session)(nil),                     // 36: titrepro.assessment.v1.Session
+	(*Juror)(nil),                       // 37: titrepro.assessment.v1.Juror
+	(*Candidacy)(nil),                   // 38: titrepro.assessment.v1.Candidacy
+	(SessionState)(0),                   // 39: titrepro.assessment.v1.SessionState
+	(*CandidacyProgress)(nil),           // 40: titrepro.assessment.v1.CandidacyProgress
+	(*Evaluation)(nil),                  // 41: titrepro.assessment.v1.Evaluation
+	(*CcpDecision)(nil),                 // 42: titrepro.assessment.v1.CcpDecision
+	(*MinutesVersion)(nil),              // 43: titrepro.assessment.v1.MinutesVersion
+	(*httpbody.HttpBody)(nil),           // 44: google.api.HttpBody
+	(*Minutes)(nil),                     // 45: titrepro.assessment.v1.Minutes
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
-	32, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	32, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	32, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	32, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
-	32, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	33, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
-	33, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
-	33, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
-	34, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
-	35, // 12: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
-	36, // 13: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
-	37, // 14: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	37, // 15: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	37, // 16: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	38, // 17: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	34, // 18: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	39, // 19: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	39, // 20: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	0,  // 21: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
-	2,  // 22: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
-	4,  // 23: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
-	6,  // 24: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
-	8,  // 25: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
-	10, // 26: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
-	12, // 27: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
-	14, // 28: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
-	16, // 29: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
-	18, // 30: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
-	20, // 31: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
-	22, // 32: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
-	24, // 33: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
-	26, // 34: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
-	28, // 35: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
-	30, // 36: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	1,  // 37: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 38: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 39: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 40: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 41: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	11, // 42: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	13, // 43: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	15, // 44: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	17, // 45: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	19, // 46: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	21, // 47: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	23, // 48: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	25, // 49: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	27, // 50: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	29, // 51: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	31, // 52: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	37, // [37:53] is the sub-list for method output_type
-	21, // [21:37] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	36, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	36, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	36, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	36, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
+	36, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	37, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
+	37, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	37, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
+	38, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	38, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	38, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	38, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
+	39, // 12: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
+	40, // 13: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
+	41, // 14: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	41, // 15: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	41, // 16: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	42, // 17: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	38, // 18: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	43, // 19: titrepro.assessment.v1.ListMinutesVersionsResponse.versions:type_name -> titrepro.assessment.v1.MinutesVersion
+	44, // 20: titrepro.assessment.v1.GetMinutesPdfResponse.document:type_name -> google.api.HttpBody
+	45, // 21: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	45, // 22: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	0,  // 23: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
+	2,  // 24: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
+	4,  // 25: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
+	6,  // 26: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
+	8,  // 27: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
+	10, // 28: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
+	12, // 29: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
+	14, // 30: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
+	16, // 31: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
+	18, // 32: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
+	20, // 33: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
+	22, // 34: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
+	24, // 35: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
+	26, // 36: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
+	28, // 37: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
+	34, // 38: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
+	29, // 39: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
+	31, // 40: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
+	1,  // 41: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 42: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 43: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 44: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 45: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	11, // 46: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	13, // 47: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	15, // 48: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	17, // 49: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	19, // 50: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	21, // 51: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	23, // 52: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	25, // 53: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	27, // 54: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	33, // 55: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	35, // 56: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	30, // 57: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
+	32, // 58: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
+	41, // [41:59] is the sub-list for method output_type
+	23, // [23:41] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_service_proto_init() }
@@ -1987,7 +2219,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_service_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   32,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

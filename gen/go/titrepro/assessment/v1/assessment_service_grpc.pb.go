@@ -35,6 +35,8 @@ const (
 	AssessmentService_DeliberateCandidacy_FullMethodName = "/titrepro.assessment.v1.AssessmentService/DeliberateCandidacy"
 	AssessmentService_GetMinutes_FullMethodName          = "/titrepro.assessment.v1.AssessmentService/GetMinutes"
 	AssessmentService_SignMinutes_FullMethodName         = "/titrepro.assessment.v1.AssessmentService/SignMinutes"
+	AssessmentService_ListMinutesVersions_FullMethodName = "/titrepro.assessment.v1.AssessmentService/ListMinutesVersions"
+	AssessmentService_GetMinutesPdf_FullMethodName       = "/titrepro.assessment.v1.AssessmentService/GetMinutesPdf"
 )
 
 // AssessmentServiceClient is the client API for AssessmentService service.
@@ -98,12 +100,23 @@ type AssessmentServiceClient interface {
 	// the minutes. The last deliberated candidacy moves the session to
 	// DELIBERATED.
 	DeliberateCandidacy(ctx context.Context, in *DeliberateCandidacyRequest, opts ...grpc.CallOption) (*DeliberateCandidacyResponse, error)
-	// GetMinutes returns a deliberated session's minutes.
+	// GetMinutes returns a deliberated session's minutes: the current
+	// version, or with `version` an earlier one as it was signed (R51).
 	GetMinutes(ctx context.Context, in *GetMinutesRequest, opts ...grpc.CallOption) (*GetMinutesResponse, error)
 	// SignMinutes signs the minutes as the calling juror, bound to the
 	// content hash read (R50). The last signature closes the session and
 	// publishes MinutesSigned.
 	SignMinutes(ctx context.Context, in *SignMinutesRequest, opts ...grpc.CallOption) (*SignMinutesResponse, error)
+	// ListMinutesVersions lists every version of the session's minutes, the
+	// first first: its hash, its state and the ministry's return that ended
+	// it (R51). Every signed version stays readable, unchanged, with
+	// GetMinutes.
+	ListMinutesVersions(ctx context.Context, in *ListMinutesVersionsRequest, opts ...grpc.CallOption) (*ListMinutesVersionsResponse, error)
+	// GetMinutesPdf returns the minutes (procès-verbal) as a PDF document in
+	// French: every decision with its motivation, the jury, the signatures,
+	// the version and the content hash. Readable by those who read the
+	// minutes.
+	GetMinutesPdf(ctx context.Context, in *GetMinutesPdfRequest, opts ...grpc.CallOption) (*GetMinutesPdfResponse, error)
 }
 
 type assessmentServiceClient struct {
@@ -274,6 +287,26 @@ func (c *assessmentServiceClient) SignMinutes(ctx context.Context, in *SignMinut
 	return out, nil
 }
 
+func (c *assessmentServiceClient) ListMinutesVersions(ctx context.Context, in *ListMinutesVersionsRequest, opts ...grpc.CallOption) (*ListMinutesVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMinutesVersionsResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_ListMinutesVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) GetMinutesPdf(ctx context.Context, in *GetMinutesPdfRequest, opts ...grpc.CallOption) (*GetMinutesPdfResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetMinutesPdfResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_GetMinutesPdf_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AssessmentServiceServer is the server API for AssessmentService service.
 // All implementations must embed UnimplementedAssessmentServiceServer
 // for forward compatibility.
@@ -335,12 +368,23 @@ type AssessmentServiceServer interface {
 	// the minutes. The last deliberated candidacy moves the session to
 	// DELIBERATED.
 	DeliberateCandidacy(context.Context, *DeliberateCandidacyRequest) (*DeliberateCandidacyResponse, error)
-	// GetMinutes returns a deliberated session's minutes.
+	// GetMinutes returns a deliberated session's minutes: the current
+	// version, or with `version` an earlier one as it was signed (R51).
 	GetMinutes(context.Context, *GetMinutesRequest) (*GetMinutesResponse, error)
 	// SignMinutes signs the minutes as the calling juror, bound to the
 	// content hash read (R50). The last signature closes the session and
 	// publishes MinutesSigned.
 	SignMinutes(context.Context, *SignMinutesRequest) (*SignMinutesResponse, error)
+	// ListMinutesVersions lists every version of the session's minutes, the
+	// first first: its hash, its state and the ministry's return that ended
+	// it (R51). Every signed version stays readable, unchanged, with
+	// GetMinutes.
+	ListMinutesVersions(context.Context, *ListMinutesVersionsRequest) (*ListMinutesVersionsResponse, error)
+	// GetMinutesPdf returns the minutes (procès-verbal) as a PDF document in
+	// French: every decision with its motivation, the jury, the signatures,
+	// the version and the content hash. Readable by those who read the
+	// minutes.
+	GetMinutesPdf(context.Context, *GetMinutesPdfRequest) (*GetMinutesPdfResponse, error)
 	mustEmbedUnimplementedAssessmentServiceServer()
 }
 
@@ -398,6 +442,12 @@ func (UnimplementedAssessmentServiceServer) GetMinutes(context.Context, *GetMinu
 }
 func (UnimplementedAssessmentServiceServer) SignMinutes(context.Context, *SignMinutesRequest) (*SignMinutesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SignMinutes not implemented")
+}
+func (UnimplementedAssessmentServiceServer) ListMinutesVersions(context.Context, *ListMinutesVersionsRequest) (*ListMinutesVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListMinutesVersions not implemented")
+}
+func (UnimplementedAssessmentServiceServer) GetMinutesPdf(context.Context, *GetMinutesPdfRequest) (*GetMinutesPdfResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMinutesPdf not implemented")
 }
 func (UnimplementedAssessmentServiceServer) mustEmbedUnimplementedAssessmentServiceServer() {}
 func (UnimplementedAssessmentServiceServer) testEmbeddedByValue()                           {}
@@ -708,6 +758,42 @@ func _AssessmentService_SignMinutes_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AssessmentService_ListMinutesVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMinutesVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).ListMinutesVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_ListMinutesVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).ListMinutesVersions(ctx, req.(*ListMinutesVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_GetMinutesPdf_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMinutesPdfRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).GetMinutesPdf(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_GetMinutesPdf_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).GetMinutesPdf(ctx, req.(*GetMinutesPdfRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AssessmentService_ServiceDesc is the grpc.ServiceDesc for AssessmentService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -778,6 +864,14 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SignMinutes",
 			Handler:    _AssessmentService_SignMinutes_Handler,
+		},
+		{
+			MethodName: "ListMinutesVersions",
+			Handler:    _AssessmentService_ListMinutesVersions_Handler,
+		},
+		{
+			MethodName: "GetMinutesPdf",
+			Handler:    _AssessmentService_GetMinutesPdf_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

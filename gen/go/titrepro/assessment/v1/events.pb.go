@@ -716,8 +716,16 @@ type MinutesSigned struct {
 	// MinutesContent). Empty in events published before it existed: those
 	// are "titrepro-minutes/1".
 	ContentEncoding string `protobuf:"bytes,12,opt,name=content_encoding,json=contentEncoding,proto3" json:"content_encoding,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The minutes version: 1 for the first signed minutes of a session, then
+	// one more after each return by the ministry (R51); 0 in events published
+	// before versions existed, meaning 1. A later version replaces the
+	// earlier ones.
+	MinutesVersion int32 `protobuf:"varint,13,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// The content hash of the version this one replaces; empty for the
+	// first. In "titrepro-minutes/3" both fields are part of the content.
+	PreviousContentHash string `protobuf:"bytes,14,opt,name=previous_content_hash,json=previousContentHash,proto3" json:"previous_content_hash,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *MinutesSigned) Reset() {
@@ -830,6 +838,20 @@ func (x *MinutesSigned) GetSignatures() []*MinutesSignature {
 func (x *MinutesSigned) GetContentEncoding() string {
 	if x != nil {
 		return x.ContentEncoding
+	}
+	return ""
+}
+
+func (x *MinutesSigned) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *MinutesSigned) GetPreviousContentHash() string {
+	if x != nil {
+		return x.PreviousContentHash
 	}
 	return ""
 }
@@ -1281,7 +1303,7 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
 	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12%\n" +
-	"\x0ejuror_subjects\x18\x06 \x03(\tR\rjurorSubjects\"\x8a\x04\n" +
+	"\x0ejuror_subjects\x18\x06 \x03(\tR\rjurorSubjects\"\xe7\x04\n" +
 	"\rMinutesSigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1299,7 +1321,9 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"signatures\x18\v \x03(\v2(.titrepro.assessment.v1.MinutesSignatureR\n" +
 	"signatures\x12)\n" +
-	"\x10content_encoding\x18\f \x01(\tR\x0fcontentEncoding\"\x9c\x02\n" +
+	"\x10content_encoding\x18\f \x01(\tR\x0fcontentEncoding\x12'\n" +
+	"\x0fminutes_version\x18\r \x01(\x05R\x0eminutesVersion\x122\n" +
+	"\x15previous_content_hash\x18\x0e \x01(\tR\x13previousContentHash\"\x9c\x02\n" +
 	"\vMinutesLine\x12!\n" +
 	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x02 \x01(\tR\vcandidateId\x12H\n" +

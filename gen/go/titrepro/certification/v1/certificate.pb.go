@@ -84,6 +84,10 @@ const (
 	CertificateStatus_CERTIFICATE_STATUS_UNSPECIFIED CertificateStatus = 0
 	// Issued and in force.
 	CertificateStatus_CERTIFICATE_STATUS_ISSUED CertificateStatus = 1
+	// Revoked: the minutes it was issued from were corrected after their
+	// validation (R51, AwardsCorrected). It stays on record and verifies as
+	// revoked.
+	CertificateStatus_CERTIFICATE_STATUS_REVOKED CertificateStatus = 2
 )
 
 // Enum value maps for CertificateStatus.
@@ -91,10 +95,12 @@ var (
 	CertificateStatus_name = map[int32]string{
 		0: "CERTIFICATE_STATUS_UNSPECIFIED",
 		1: "CERTIFICATE_STATUS_ISSUED",
+		2: "CERTIFICATE_STATUS_REVOKED",
 	}
 	CertificateStatus_value = map[string]int32{
 		"CERTIFICATE_STATUS_UNSPECIFIED": 0,
 		"CERTIFICATE_STATUS_ISSUED":      1,
+		"CERTIFICATE_STATUS_REVOKED":     2,
 	}
 )
 
@@ -823,10 +829,11 @@ const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\x0fCertificateKind\x12 \n" +
 	"\x1cCERTIFICATE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CERTIFICATE_KIND_TITRE\x10\x01\x12\x1b\n" +
-	"\x17CERTIFICATE_KIND_LIVRET\x10\x02*V\n" +
+	"\x17CERTIFICATE_KIND_LIVRET\x10\x02*v\n" +
 	"\x11CertificateStatus\x12\"\n" +
 	"\x1eCERTIFICATE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n" +
-	"\x19CERTIFICATE_STATUS_ISSUED\x10\x01B\x86\x02\n" +
+	"\x19CERTIFICATE_STATUS_ISSUED\x10\x01\x12\x1e\n" +
+	"\x1aCERTIFICATE_STATUS_REVOKED\x10\x02B\x86\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x10CertificateProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (

@@ -9,6 +9,7 @@ package certificationv1
 import (
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -561,9 +562,11 @@ func (x *ListResultsResponse) GetNextPageToken() string {
 type GetResultRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The session's id.
-	SessionId     string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// A minutes version to read as received; 0 means the current one.
+	MinutesVersion int32 `protobuf:"varint,2,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *GetResultRequest) Reset() {
@@ -601,6 +604,13 @@ func (x *GetResultRequest) GetSessionId() string {
 		return x.SessionId
 	}
 	return ""
+}
+
+func (x *GetResultRequest) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
 }
 
 // GetResultResponse carries a session result.
@@ -706,6 +716,229 @@ func (x *ValidateResultRequest) GetMinutesHash() string {
 	return ""
 }
 
+// ReturnResultRequest returns a session's signed minutes.
+type ReturnResultRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The minutes hash the officer examined: the current version's, else
+	// FAILED_PRECONDITION MINUTES_HASH_MISMATCH (or MINUTES_VERSION_SUPERSEDED
+	// for an earlier version's).
+	MinutesHash string `protobuf:"bytes,2,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	// Why the minutes are returned, in French, for the jury.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The candidacies whose deliberation must be done again (at most 500).
+	CandidacyIds  []string `protobuf:"bytes,4,rep,name=candidacy_ids,json=candidacyIds,proto3" json:"candidacy_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReturnResultRequest) Reset() {
+	*x = ReturnResultRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReturnResultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReturnResultRequest) ProtoMessage() {}
+
+func (x *ReturnResultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReturnResultRequest.ProtoReflect.Descriptor instead.
+func (*ReturnResultRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ReturnResultRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *ReturnResultRequest) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+func (x *ReturnResultRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ReturnResultRequest) GetCandidacyIds() []string {
+	if x != nil {
+		return x.CandidacyIds
+	}
+	return nil
+}
+
+// ReturnResultResponse carries the returned result.
+type ReturnResultResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result, RETURNED.
+	Result        *SessionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReturnResultResponse) Reset() {
+	*x = ReturnResultResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReturnResultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReturnResultResponse) ProtoMessage() {}
+
+func (x *ReturnResultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReturnResultResponse.ProtoReflect.Descriptor instead.
+func (*ReturnResultResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ReturnResultResponse) GetResult() *SessionResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// GetResultSheetPdfRequest names one candidacy of a validated result.
+type GetResultSheetPdfRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The candidacy's id.
+	CandidacyId   string `protobuf:"bytes,2,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetResultSheetPdfRequest) Reset() {
+	*x = GetResultSheetPdfRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetResultSheetPdfRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetResultSheetPdfRequest) ProtoMessage() {}
+
+func (x *GetResultSheetPdfRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetResultSheetPdfRequest.ProtoReflect.Descriptor instead.
+func (*GetResultSheetPdfRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetResultSheetPdfRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *GetResultSheetPdfRequest) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+// GetResultSheetPdfResponse carries the PDF document; through REST it is
+// the whole response body, of type application/pdf.
+type GetResultSheetPdfResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The PDF document, content_type "application/pdf".
+	Document      *httpbody.HttpBody `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetResultSheetPdfResponse) Reset() {
+	*x = GetResultSheetPdfResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetResultSheetPdfResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetResultSheetPdfResponse) ProtoMessage() {}
+
+func (x *GetResultSheetPdfResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetResultSheetPdfResponse.ProtoReflect.Descriptor instead.
+func (*GetResultSheetPdfResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GetResultSheetPdfResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // ValidateResultResponse carries the validated result and the certificates
 // the validation issued.
 type ValidateResultResponse struct {
@@ -721,7 +954,7 @@ type ValidateResultResponse struct {
 
 func (x *ValidateResultResponse) Reset() {
 	*x = ValidateResultResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -733,7 +966,7 @@ func (x *ValidateResultResponse) String() string {
 func (*ValidateResultResponse) ProtoMessage() {}
 
 func (x *ValidateResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[13]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -746,7 +979,7 @@ func (x *ValidateResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateResultResponse.ProtoReflect.Descriptor instead.
 func (*ValidateResultResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{13}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ValidateResultResponse) GetResult() *SessionResult {
@@ -775,7 +1008,7 @@ type GetCertificateRequest struct {
 
 func (x *GetCertificateRequest) Reset() {
 	*x = GetCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -787,7 +1020,7 @@ func (x *GetCertificateRequest) String() string {
 func (*GetCertificateRequest) ProtoMessage() {}
 
 func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[14]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -800,7 +1033,7 @@ func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{14}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetCertificateRequest) GetNumber() string {
@@ -821,7 +1054,7 @@ type GetCertificateResponse struct {
 
 func (x *GetCertificateResponse) Reset() {
 	*x = GetCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -833,7 +1066,7 @@ func (x *GetCertificateResponse) String() string {
 func (*GetCertificateResponse) ProtoMessage() {}
 
 func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[15]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -846,7 +1079,7 @@ func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{15}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetCertificateResponse) GetCertificate() *Certificate {
@@ -867,7 +1100,7 @@ type VerifyCertificateRequest struct {
 
 func (x *VerifyCertificateRequest) Reset() {
 	*x = VerifyCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -879,7 +1112,7 @@ func (x *VerifyCertificateRequest) String() string {
 func (*VerifyCertificateRequest) ProtoMessage() {}
 
 func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[16]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -892,7 +1125,7 @@ func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{16}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *VerifyCertificateRequest) GetNumber() string {
@@ -934,7 +1167,7 @@ type VerifyCertificateResponse struct {
 
 func (x *VerifyCertificateResponse) Reset() {
 	*x = VerifyCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -946,7 +1179,7 @@ func (x *VerifyCertificateResponse) String() string {
 func (*VerifyCertificateResponse) ProtoMessage() {}
 
 func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[17]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -959,7 +1192,7 @@ func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{17}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *VerifyCertificateResponse) GetValid() bool {
@@ -1027,7 +1260,7 @@ type GetCertificateKeysRequest struct {
 
 func (x *GetCertificateKeysRequest) Reset() {
 	*x = GetCertificateKeysRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1272,7 @@ func (x *GetCertificateKeysRequest) String() string {
 func (*GetCertificateKeysRequest) ProtoMessage() {}
 
 func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1285,7 @@ func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{22}
 }
 
 // GetCertificateKeysResponse is the set of certificate verification keys:
@@ -1067,7 +1300,7 @@ type GetCertificateKeysResponse struct {
 
 func (x *GetCertificateKeysResponse) Reset() {
 	*x = GetCertificateKeysResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1079,7 +1312,7 @@ func (x *GetCertificateKeysResponse) String() string {
 func (*GetCertificateKeysResponse) ProtoMessage() {}
 
 func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1092,7 +1325,7 @@ func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetCertificateKeysResponse) GetKeys() []*CertificateKey {
@@ -1118,7 +1351,7 @@ type ListCertificatesRequest struct {
 
 func (x *ListCertificatesRequest) Reset() {
 	*x = ListCertificatesRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1130,7 +1363,7 @@ func (x *ListCertificatesRequest) String() string {
 func (*ListCertificatesRequest) ProtoMessage() {}
 
 func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1143,7 +1376,7 @@ func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListCertificatesRequest) GetPageSize() int32 {
@@ -1180,7 +1413,7 @@ type ListCertificatesResponse struct {
 
 func (x *ListCertificatesResponse) Reset() {
 	*x = ListCertificatesResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1192,7 +1425,7 @@ func (x *ListCertificatesResponse) String() string {
 func (*ListCertificatesResponse) ProtoMessage() {}
 
 func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1205,7 +1438,7 @@ func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
@@ -1226,7 +1459,7 @@ var File_titrepro_certification_v1_certification_service_proto protoreflect.File
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -1257,16 +1490,31 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x05state\x18\x03 \x01(\x0e2&.titrepro.certification.v1.ResultStateR\x05state\"\x81\x01\n" +
 	"\x13ListResultsResponse\x12B\n" +
 	"\aresults\x18\x01 \x03(\v2(.titrepro.certification.v1.SessionResultR\aresults\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"6\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"_\n" +
 	"\x10GetResultRequest\x12\"\n" +
 	"\n" +
-	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"U\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12'\n" +
+	"\x0fminutes_version\x18\x02 \x01(\x05R\x0eminutesVersion\"U\n" +
 	"\x11GetResultResponse\x12@\n" +
 	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\"^\n" +
 	"\x15ValidateResultRequest\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12!\n" +
-	"\fminutes_hash\x18\x02 \x01(\tR\vminutesHash\"\xa6\x01\n" +
+	"\fminutes_hash\x18\x02 \x01(\tR\vminutesHash\"\xa8\x01\n" +
+	"\x13ReturnResultRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
+	"\fminutes_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vminutesHash\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\x12(\n" +
+	"\rcandidacy_ids\x18\x04 \x03(\tB\x03\xe0A\x02R\fcandidacyIds\"X\n" +
+	"\x14ReturnResultResponse\x12@\n" +
+	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\"f\n" +
+	"\x18GetResultSheetPdfRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
+	"\fcandidacy_id\x18\x02 \x01(\tB\x03\xe0A\x02R\vcandidacyId\"M\n" +
+	"\x19GetResultSheetPdfResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"\xa6\x01\n" +
 	"\x16ValidateResultResponse\x12@\n" +
 	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\x12J\n" +
 	"\fcertificates\x18\x02 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\"4\n" +
@@ -1295,7 +1543,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\"\x8e\x01\n" +
 	"\x18ListCertificatesResponse\x12J\n" +
 	"\fcertificates\x18\x01 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x99\r\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x86\x10\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -1306,6 +1554,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\vListResults\x12-.titrepro.certification.v1.ListResultsRequest\x1a..titrepro.certification.v1.ListResultsResponse\"\x16\x82\xd3\xe4\x93\x02\r\x12\v/v1/results\x90\x02\x01\x12\x8b\x01\n" +
 	"\tGetResult\x12+.titrepro.certification.v1.GetResultRequest\x1a,.titrepro.certification.v1.GetResultResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/results/{session_id}\x90\x02\x01\x12\xa3\x01\n" +
 	"\x0eValidateResult\x120.titrepro.certification.v1.ValidateResultRequest\x1a1.titrepro.certification.v1.ValidateResultResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/results/{session_id}:validate\x12\x9b\x01\n" +
+	"\fReturnResult\x12..titrepro.certification.v1.ReturnResultRequest\x1a/.titrepro.certification.v1.ReturnResultResponse\"*\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/results/{session_id}:return\x12\xcc\x01\n" +
+	"\x11GetResultSheetPdf\x123.titrepro.certification.v1.GetResultSheetPdfRequest\x1a4.titrepro.certification.v1.GetResultSheetPdfResponse\"L\x82\xd3\xe4\x93\x02Cb\bdocument\x127/v1/results/{session_id}/candidacies/{candidacy_id}:pdf\x90\x02\x01\x12\x9b\x01\n" +
 	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
 	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\xa7\x01\n" +
 	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\x98\x01\n" +
@@ -1324,7 +1574,7 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*ListTitlesRequest)(nil),          // 0: titrepro.certification.v1.ListTitlesRequest
 	(*ListTitlesResponse)(nil),         // 1: titrepro.certification.v1.ListTitlesResponse
@@ -1339,66 +1589,77 @@ var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*GetResultRequest)(nil),           // 10: titrepro.certification.v1.GetResultRequest
 	(*GetResultResponse)(nil),          // 11: titrepro.certification.v1.GetResultResponse
 	(*ValidateResultRequest)(nil),      // 12: titrepro.certification.v1.ValidateResultRequest
-	(*ValidateResultResponse)(nil),     // 13: titrepro.certification.v1.ValidateResultResponse
-	(*GetCertificateRequest)(nil),      // 14: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),     // 15: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),   // 16: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil),  // 17: titrepro.certification.v1.VerifyCertificateResponse
-	(*GetCertificateKeysRequest)(nil),  // 18: titrepro.certification.v1.GetCertificateKeysRequest
-	(*GetCertificateKeysResponse)(nil), // 19: titrepro.certification.v1.GetCertificateKeysResponse
-	(*ListCertificatesRequest)(nil),    // 20: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),   // 21: titrepro.certification.v1.ListCertificatesResponse
-	(*Title)(nil),                      // 22: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),        // 23: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                   // 24: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),              // 25: titrepro.certification.v1.SessionResult
-	(*Certificate)(nil),                // 26: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),             // 27: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),          // 28: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),             // 29: titrepro.certification.v1.CertificateKey
+	(*ReturnResultRequest)(nil),        // 13: titrepro.certification.v1.ReturnResultRequest
+	(*ReturnResultResponse)(nil),       // 14: titrepro.certification.v1.ReturnResultResponse
+	(*GetResultSheetPdfRequest)(nil),   // 15: titrepro.certification.v1.GetResultSheetPdfRequest
+	(*GetResultSheetPdfResponse)(nil),  // 16: titrepro.certification.v1.GetResultSheetPdfResponse
+	(*ValidateResultResponse)(nil),     // 17: titrepro.certification.v1.ValidateResultResponse
+	(*GetCertificateRequest)(nil),      // 18: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),     // 19: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),   // 20: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),  // 21: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),  // 22: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil), // 23: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),    // 24: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),   // 25: titrepro.certification.v1.ListCertificatesResponse
+	(*Title)(nil),                      // 26: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),        // 27: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                   // 28: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),              // 29: titrepro.certification.v1.SessionResult
+	(*httpbody.HttpBody)(nil),          // 30: google.api.HttpBody
+	(*Certificate)(nil),                // 31: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),             // 32: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),          // 33: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),             // 34: titrepro.certification.v1.CertificateKey
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	22, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	22, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	22, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	23, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	24, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	25, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	25, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	25, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	26, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	26, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	27, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	28, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	29, // 12: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
-	26, // 13: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	0,  // 14: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 15: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 16: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 17: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 18: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 19: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 20: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	14, // 21: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	16, // 22: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	18, // 23: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
-	20, // 24: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	1,  // 25: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 26: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 27: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 28: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 29: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 30: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	13, // 31: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	15, // 32: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	17, // 33: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	19, // 34: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	21, // 35: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	25, // [25:36] is the sub-list for method output_type
-	14, // [14:25] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	26, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	26, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	26, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	27, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	28, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	29, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	29, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	29, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	30, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
+	29, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	31, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	31, // 11: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	32, // 12: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	33, // 13: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	34, // 14: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	31, // 15: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	0,  // 16: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 17: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 18: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 19: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 20: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 21: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 22: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	13, // 23: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
+	15, // 24: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
+	18, // 25: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	20, // 26: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	22, // 27: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	24, // 28: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	1,  // 29: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 30: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 31: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 32: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 33: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 34: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 35: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 36: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 37: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	19, // 38: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	21, // 39: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	23, // 40: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	25, // 41: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	29, // [29:42] is the sub-list for method output_type
+	16, // [16:29] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -1416,7 +1677,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,8 @@ const (
 	CertificationService_ListResults_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListResults"
 	CertificationService_GetResult_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetResult"
 	CertificationService_ValidateResult_FullMethodName     = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_ReturnResult_FullMethodName       = "/titrepro.certification.v1.CertificationService/ReturnResult"
+	CertificationService_GetResultSheetPdf_FullMethodName  = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
 	CertificationService_GetCertificate_FullMethodName     = "/titrepro.certification.v1.CertificationService/GetCertificate"
 	CertificationService_VerifyCertificate_FullMethodName  = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
 	CertificationService_GetCertificateKeys_FullMethodName = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
@@ -69,6 +71,20 @@ type CertificationServiceClient interface {
 	// awarded twice. A session whose signed minutes have not been received is
 	// refused with FAILED_PRECONDITION, reason MINUTES_NOT_SIGNED.
 	ValidateResult(ctx context.Context, in *ValidateResultRequest, opts ...grpc.CallOption) (*ValidateResultResponse, error)
+	// ReturnResult returns a session's signed minutes to its jury: ministry
+	// role only (R51), with a reason and the candidacies to deliberate again.
+	// The jury deliberates them again and every juror signs the next
+	// version, which replaces this one; nothing is awarded from a returned
+	// version. A validated result may be returned to correct a material
+	// error: its awards stand until the next version is validated, which
+	// corrects them (AwardsCorrected). Publishes MinutesReturned.
+	ReturnResult(ctx context.Context, in *ReturnResultRequest, opts ...grpc.CallOption) (*ReturnResultResponse, error)
+	// GetResultSheetPdf returns the fiche individuelle de résultats of one
+	// candidacy of a validated result, as a PDF document in French: every
+	// CCP decision with its motivation, the minutes version and hash. Read
+	// by the candidate (their own), the session's centre, the ministry and
+	// admins.
+	GetResultSheetPdf(ctx context.Context, in *GetResultSheetPdfRequest, opts ...grpc.CallOption) (*GetResultSheetPdfResponse, error)
 	// GetCertificate returns one certificate. Readable by its holder
 	// (candidate token bound to the holder's subject), ministry and admin.
 	GetCertificate(ctx context.Context, in *GetCertificateRequest, opts ...grpc.CallOption) (*GetCertificateResponse, error)
@@ -171,6 +187,26 @@ func (c *certificationServiceClient) ValidateResult(ctx context.Context, in *Val
 	return out, nil
 }
 
+func (c *certificationServiceClient) ReturnResult(ctx context.Context, in *ReturnResultRequest, opts ...grpc.CallOption) (*ReturnResultResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReturnResultResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ReturnResult_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetResultSheetPdf(ctx context.Context, in *GetResultSheetPdfRequest, opts ...grpc.CallOption) (*GetResultSheetPdfResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetResultSheetPdfResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetResultSheetPdf_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *certificationServiceClient) GetCertificate(ctx context.Context, in *GetCertificateRequest, opts ...grpc.CallOption) (*GetCertificateResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetCertificateResponse)
@@ -248,6 +284,20 @@ type CertificationServiceServer interface {
 	// awarded twice. A session whose signed minutes have not been received is
 	// refused with FAILED_PRECONDITION, reason MINUTES_NOT_SIGNED.
 	ValidateResult(context.Context, *ValidateResultRequest) (*ValidateResultResponse, error)
+	// ReturnResult returns a session's signed minutes to its jury: ministry
+	// role only (R51), with a reason and the candidacies to deliberate again.
+	// The jury deliberates them again and every juror signs the next
+	// version, which replaces this one; nothing is awarded from a returned
+	// version. A validated result may be returned to correct a material
+	// error: its awards stand until the next version is validated, which
+	// corrects them (AwardsCorrected). Publishes MinutesReturned.
+	ReturnResult(context.Context, *ReturnResultRequest) (*ReturnResultResponse, error)
+	// GetResultSheetPdf returns the fiche individuelle de résultats of one
+	// candidacy of a validated result, as a PDF document in French: every
+	// CCP decision with its motivation, the minutes version and hash. Read
+	// by the candidate (their own), the session's centre, the ministry and
+	// admins.
+	GetResultSheetPdf(context.Context, *GetResultSheetPdfRequest) (*GetResultSheetPdfResponse, error)
 	// GetCertificate returns one certificate. Readable by its holder
 	// (candidate token bound to the holder's subject), ministry and admin.
 	GetCertificate(context.Context, *GetCertificateRequest) (*GetCertificateResponse, error)
@@ -300,6 +350,12 @@ func (UnimplementedCertificationServiceServer) GetResult(context.Context, *GetRe
 }
 func (UnimplementedCertificationServiceServer) ValidateResult(context.Context, *ValidateResultRequest) (*ValidateResultResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ValidateResult not implemented")
+}
+func (UnimplementedCertificationServiceServer) ReturnResult(context.Context, *ReturnResultRequest) (*ReturnResultResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReturnResult not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetResultSheetPdf(context.Context, *GetResultSheetPdfRequest) (*GetResultSheetPdfResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetResultSheetPdf not implemented")
 }
 func (UnimplementedCertificationServiceServer) GetCertificate(context.Context, *GetCertificateRequest) (*GetCertificateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCertificate not implemented")
@@ -460,6 +516,42 @@ func _CertificationService_ValidateResult_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_ReturnResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReturnResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ReturnResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ReturnResult_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ReturnResult(ctx, req.(*ReturnResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetResultSheetPdf_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetResultSheetPdfRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetResultSheetPdf(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetResultSheetPdf_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetResultSheetPdf(ctx, req.(*GetResultSheetPdfRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CertificationService_GetCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetCertificateRequest)
 	if err := dec(in); err != nil {
@@ -566,6 +658,14 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ValidateResult",
 			Handler:    _CertificationService_ValidateResult_Handler,
+		},
+		{
+			MethodName: "ReturnResult",
+			Handler:    _CertificationService_ReturnResult_Handler,
+		},
+		{
+			MethodName: "GetResultSheetPdf",
+			Handler:    _CertificationService_GetResultSheetPdf_Handler,
 		},
 		{
 			MethodName: "GetCertificate",

@@ -111,9 +111,16 @@ type ResultsValidated struct {
 	// Title version.
 	TitleVersion string `protobuf:"bytes,8,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
 	// Date of the jury, "YYYY-MM-DD".
-	JuryDate      string `protobuf:"bytes,9,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	JuryDate string `protobuf:"bytes,9,opt,name=jury_date,json=juryDate,proto3" json:"jury_date,omitempty"`
+	// The minutes version validated (0 in events published before versions
+	// existed, meaning 1).
+	MinutesVersion int32 `protobuf:"varint,10,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// When this validation corrects an earlier validated version of the same
+	// session (a material error, R51): that version; 0 otherwise. The
+	// AwardsCorrected events of the same transaction follow it.
+	CorrectedMinutesVersion int32 `protobuf:"varint,11,opt,name=corrected_minutes_version,json=correctedMinutesVersion,proto3" json:"corrected_minutes_version,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *ResultsValidated) Reset() {
@@ -207,6 +214,20 @@ func (x *ResultsValidated) GetJuryDate() string {
 		return x.JuryDate
 	}
 	return ""
+}
+
+func (x *ResultsValidated) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *ResultsValidated) GetCorrectedMinutesVersion() int32 {
+	if x != nil {
+		return x.CorrectedMinutesVersion
+	}
+	return 0
 }
 
 // CcpAwarded is published on titrepro.certification.v1.ccp_awarded when a
@@ -622,6 +643,292 @@ func (x *LivretIssued) GetJuryDate() string {
 	return ""
 }
 
+// MinutesReturned is published on titrepro.certification.v1.minutes_returned
+// when a ministry officer returns a session's signed minutes to its jury
+// (R51): the cited candidacies are deliberated again, the other decisions
+// stand, and every juror signs the next version. Nothing is awarded from a
+// returned version; a return after the validation (after_validation) keeps
+// the awards made until the next version is validated, which corrects them
+// (AwardsCorrected).
+type MinutesReturned struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the return was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The minutes version returned.
+	MinutesVersion int32 `protobuf:"varint,5,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// Its content hash.
+	MinutesHash string `protobuf:"bytes,6,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	// Why the officer returned it.
+	Reason string `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The candidacies to deliberate again, sorted.
+	CandidacyIds []string `protobuf:"bytes,8,rep,name=candidacy_ids,json=candidacyIds,proto3" json:"candidacy_ids,omitempty"`
+	// Subject of the officer.
+	ReturnedBy string `protobuf:"bytes,9,opt,name=returned_by,json=returnedBy,proto3" json:"returned_by,omitempty"`
+	// The version had been validated: the return corrects a material error.
+	AfterValidation bool `protobuf:"varint,10,opt,name=after_validation,json=afterValidation,proto3" json:"after_validation,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *MinutesReturned) Reset() {
+	*x = MinutesReturned{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesReturned) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesReturned) ProtoMessage() {}
+
+func (x *MinutesReturned) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesReturned.ProtoReflect.Descriptor instead.
+func (*MinutesReturned) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *MinutesReturned) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *MinutesReturned) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *MinutesReturned) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetCandidacyIds() []string {
+	if x != nil {
+		return x.CandidacyIds
+	}
+	return nil
+}
+
+func (x *MinutesReturned) GetReturnedBy() string {
+	if x != nil {
+		return x.ReturnedBy
+	}
+	return ""
+}
+
+func (x *MinutesReturned) GetAfterValidation() bool {
+	if x != nil {
+		return x.AfterValidation
+	}
+	return false
+}
+
+// AwardsCorrected is published on titrepro.certification.v1.awards_corrected,
+// one per person whose awards change, when a validation corrects an
+// earlier validated minutes version of the session (R51). It is followed,
+// in the same transaction, by the CcpAwarded, TitleAwarded and
+// LivretIssued events of the corrected awards. Apply it by marking revoked
+// (never deleting) the CCPs listed, as obtained at this session, and the
+// certificates listed; then apply the events that follow as usual.
+// Applying it twice changes nothing (docs/events.md).
+type AwardsCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the correcting validation was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,4,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,5,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,6,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// The validated minutes version corrected, and its hash.
+	CorrectedMinutesVersion int32 `protobuf:"varint,7,opt,name=corrected_minutes_version,json=correctedMinutesVersion,proto3" json:"corrected_minutes_version,omitempty"`
+	// Hash of the corrected version.
+	CorrectedMinutesHash string `protobuf:"bytes,8,opt,name=corrected_minutes_hash,json=correctedMinutesHash,proto3" json:"corrected_minutes_hash,omitempty"`
+	// The minutes version validated now, and its hash.
+	MinutesVersion int32 `protobuf:"varint,9,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// Hash of the version validated now.
+	MinutesHash string `protobuf:"bytes,10,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	// The CCPs obtained at this session that the person no longer holds.
+	RevokedCcpCodes []string `protobuf:"bytes,11,rep,name=revoked_ccp_codes,json=revokedCcpCodes,proto3" json:"revoked_ccp_codes,omitempty"`
+	// The certificates issued from the corrected version, revoked: they
+	// verify as REVOKED from now on.
+	RevokedCertificateNumbers []string `protobuf:"bytes,12,rep,name=revoked_certificate_numbers,json=revokedCertificateNumbers,proto3" json:"revoked_certificate_numbers,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
+}
+
+func (x *AwardsCorrected) Reset() {
+	*x = AwardsCorrected{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AwardsCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AwardsCorrected) ProtoMessage() {}
+
+func (x *AwardsCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AwardsCorrected.ProtoReflect.Descriptor instead.
+func (*AwardsCorrected) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *AwardsCorrected) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *AwardsCorrected) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetCorrectedMinutesVersion() int32 {
+	if x != nil {
+		return x.CorrectedMinutesVersion
+	}
+	return 0
+}
+
+func (x *AwardsCorrected) GetCorrectedMinutesHash() string {
+	if x != nil {
+		return x.CorrectedMinutesHash
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *AwardsCorrected) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+func (x *AwardsCorrected) GetRevokedCcpCodes() []string {
+	if x != nil {
+		return x.RevokedCcpCodes
+	}
+	return nil
+}
+
+func (x *AwardsCorrected) GetRevokedCertificateNumbers() []string {
+	if x != nil {
+		return x.RevokedCertificateNumbers
+	}
+	return nil
+}
+
 var File_titrepro_certification_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_events_proto_rawDesc = "" +
@@ -631,7 +938,7 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x126\n" +
-	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05title\"\xc7\x02\n" +
+	"\x05title\x18\x03 \x01(\v2 .titrepro.certification.v1.TitleR\x05title\"\xac\x03\n" +
 	"\x10ResultsValidated\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -643,7 +950,10 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x06 \x01(\tR\bcentreId\x12\x19\n" +
 	"\btitle_id\x18\a \x01(\tR\atitleId\x12#\n" +
 	"\rtitle_version\x18\b \x01(\tR\ftitleVersion\x12\x1b\n" +
-	"\tjury_date\x18\t \x01(\tR\bjuryDate\"\xb9\x02\n" +
+	"\tjury_date\x18\t \x01(\tR\bjuryDate\x12'\n" +
+	"\x0fminutes_version\x18\n" +
+	" \x01(\x05R\x0eminutesVersion\x12:\n" +
+	"\x19corrected_minutes_version\x18\v \x01(\x05R\x17correctedMinutesVersion\"\xb9\x02\n" +
 	"\n" +
 	"CcpAwarded\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
@@ -692,7 +1002,38 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\vtitle_label\x18\n" +
 	" \x01(\tR\n" +
 	"titleLabel\x12\x1b\n" +
-	"\tjury_date\x18\v \x01(\tR\bjuryDateB\x81\x02\n" +
+	"\tjury_date\x18\v \x01(\tR\bjuryDate\"\xf8\x02\n" +
+	"\x0fMinutesReturned\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12'\n" +
+	"\x0fminutes_version\x18\x05 \x01(\x05R\x0eminutesVersion\x12!\n" +
+	"\fminutes_hash\x18\x06 \x01(\tR\vminutesHash\x12\x16\n" +
+	"\x06reason\x18\a \x01(\tR\x06reason\x12#\n" +
+	"\rcandidacy_ids\x18\b \x03(\tR\fcandidacyIds\x12\x1f\n" +
+	"\vreturned_by\x18\t \x01(\tR\n" +
+	"returnedBy\x12)\n" +
+	"\x10after_validation\x18\n" +
+	" \x01(\bR\x0fafterValidation\"\x93\x04\n" +
+	"\x0fAwardsCorrected\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x04 \x01(\tR\tsessionId\x12\x19\n" +
+	"\btitle_id\x18\x05 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x06 \x01(\tR\ftitleVersion\x12:\n" +
+	"\x19corrected_minutes_version\x18\a \x01(\x05R\x17correctedMinutesVersion\x124\n" +
+	"\x16corrected_minutes_hash\x18\b \x01(\tR\x14correctedMinutesHash\x12'\n" +
+	"\x0fminutes_version\x18\t \x01(\x05R\x0eminutesVersion\x12!\n" +
+	"\fminutes_hash\x18\n" +
+	" \x01(\tR\vminutesHash\x12*\n" +
+	"\x11revoked_ccp_codes\x18\v \x03(\tR\x0frevokedCcpCodes\x12>\n" +
+	"\x1brevoked_certificate_numbers\x18\f \x03(\tR\x19revokedCertificateNumbersB\x81\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\vEventsProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -707,28 +1048,32 @@ func file_titrepro_certification_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_events_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*TitleVersionPublished)(nil), // 0: titrepro.certification.v1.TitleVersionPublished
 	(*ResultsValidated)(nil),      // 1: titrepro.certification.v1.ResultsValidated
 	(*CcpAwarded)(nil),            // 2: titrepro.certification.v1.CcpAwarded
 	(*TitleAwarded)(nil),          // 3: titrepro.certification.v1.TitleAwarded
 	(*LivretIssued)(nil),          // 4: titrepro.certification.v1.LivretIssued
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
-	(*Title)(nil),                 // 6: titrepro.certification.v1.Title
+	(*MinutesReturned)(nil),       // 5: titrepro.certification.v1.MinutesReturned
+	(*AwardsCorrected)(nil),       // 6: titrepro.certification.v1.AwardsCorrected
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(*Title)(nil),                 // 8: titrepro.certification.v1.Title
 }
 var file_titrepro_certification_v1_events_proto_depIdxs = []int32{
-	5, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
-	6, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
-	5, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
-	5, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	5, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	5, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
+	8, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
+	7, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
+	7, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	7, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	7, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
+	7, // 6: titrepro.certification.v1.MinutesReturned.occur_time:type_name -> google.protobuf.Timestamp
+	7, // 7: titrepro.certification.v1.AwardsCorrected.occur_time:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_events_proto_init() }
@@ -743,7 +1088,7 @@ func file_titrepro_certification_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_events_proto_rawDesc), len(file_titrepro_certification_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

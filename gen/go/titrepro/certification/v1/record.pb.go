@@ -45,7 +45,10 @@ type CertificationRecord struct {
 	// date then session: every CCP of the scope, obtained or not, with the
 	// motivation of a CCP not obtained. This is how the person learns their
 	// results.
-	Results       []*RecordResult `protobuf:"bytes,6,rep,name=results,proto3" json:"results,omitempty"`
+	Results []*RecordResult `protobuf:"bytes,6,rep,name=results,proto3" json:"results,omitempty"`
+	// For each title version of which the person holds CCPs but not the
+	// titre: the CCPs still missing and the sessions that can complete them.
+	TitleProgress []*TitleProgress `protobuf:"bytes,7,rep,name=title_progress,json=titleProgress,proto3" json:"title_progress,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -122,6 +125,105 @@ func (x *CertificationRecord) GetResults() []*RecordResult {
 	return nil
 }
 
+func (x *CertificationRecord) GetTitleProgress() []*TitleProgress {
+	if x != nil {
+		return x.TitleProgress
+	}
+	return nil
+}
+
+// TitleProgress tells a person who did not obtain a titre what is missing.
+type TitleProgress struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Title code.
+	TitleId string `protobuf:"bytes,1,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,2,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// The CCPs the person holds, in title order.
+	HeldCcpCodes []string `protobuf:"bytes,3,rep,name=held_ccp_codes,json=heldCcpCodes,proto3" json:"held_ccp_codes,omitempty"`
+	// The CCPs still missing, in title order.
+	MissingCcpCodes []string `protobuf:"bytes,4,rep,name=missing_ccp_codes,json=missingCcpCodes,proto3" json:"missing_ccp_codes,omitempty"`
+	// The session types that can complete the titre: a session CCP on the
+	// missing CCPs, or a new session titre.
+	CompletingSessionTypes []SessionType `protobuf:"varint,5,rep,packed,name=completing_session_types,json=completingSessionTypes,proto3,enum=titrepro.certification.v1.SessionType" json:"completing_session_types,omitempty"`
+	// The same, in a French sentence for the person.
+	Advice        string `protobuf:"bytes,6,opt,name=advice,proto3" json:"advice,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TitleProgress) Reset() {
+	*x = TitleProgress{}
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TitleProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TitleProgress) ProtoMessage() {}
+
+func (x *TitleProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TitleProgress.ProtoReflect.Descriptor instead.
+func (*TitleProgress) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TitleProgress) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *TitleProgress) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *TitleProgress) GetHeldCcpCodes() []string {
+	if x != nil {
+		return x.HeldCcpCodes
+	}
+	return nil
+}
+
+func (x *TitleProgress) GetMissingCcpCodes() []string {
+	if x != nil {
+		return x.MissingCcpCodes
+	}
+	return nil
+}
+
+func (x *TitleProgress) GetCompletingSessionTypes() []SessionType {
+	if x != nil {
+		return x.CompletingSessionTypes
+	}
+	return nil
+}
+
+func (x *TitleProgress) GetAdvice() string {
+	if x != nil {
+		return x.Advice
+	}
+	return ""
+}
+
 // RecordResult is the jury's decision on one of the person's candidacies,
 // as the validated minutes of its session record it.
 type RecordResult struct {
@@ -150,7 +252,7 @@ type RecordResult struct {
 
 func (x *RecordResult) Reset() {
 	*x = RecordResult{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -162,7 +264,7 @@ func (x *RecordResult) String() string {
 func (*RecordResult) ProtoMessage() {}
 
 func (x *RecordResult) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -175,7 +277,7 @@ func (x *RecordResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordResult.ProtoReflect.Descriptor instead.
 func (*RecordResult) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{1}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RecordResult) GetSessionId() string {
@@ -260,7 +362,7 @@ type HeldCcp struct {
 
 func (x *HeldCcp) Reset() {
 	*x = HeldCcp{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -272,7 +374,7 @@ func (x *HeldCcp) String() string {
 func (*HeldCcp) ProtoMessage() {}
 
 func (x *HeldCcp) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -285,7 +387,7 @@ func (x *HeldCcp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HeldCcp.ProtoReflect.Descriptor instead.
 func (*HeldCcp) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{2}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *HeldCcp) GetTitleId() string {
@@ -349,7 +451,7 @@ type Holder struct {
 
 func (x *Holder) Reset() {
 	*x = Holder{}
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -361,7 +463,7 @@ func (x *Holder) String() string {
 func (*Holder) ProtoMessage() {}
 
 func (x *Holder) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_record_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_record_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -374,7 +476,7 @@ func (x *Holder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Holder.ProtoReflect.Descriptor instead.
 func (*Holder) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{3}
+	return file_titrepro_certification_v1_record_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Holder) GetSubject() string {
@@ -437,7 +539,7 @@ var File_titrepro_certification_v1_record_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_record_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"\x83\x03\n" +
+	"&titrepro/certification/v1/record.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"\xd9\x03\n" +
 	"\x13CertificationRecord\x12&\n" +
 	"\fcandidate_id\x18\x01 \x01(\tB\x03\xe0A\x03R\vcandidateId\x12>\n" +
 	"\x06holder\x18\x02 \x01(\v2!.titrepro.certification.v1.HolderB\x03\xe0A\x03R\x06holder\x12@\n" +
@@ -445,7 +547,15 @@ const file_titrepro_certification_v1_record_proto_rawDesc = "" +
 	"updateTime\x12D\n" +
 	"\theld_ccps\x18\x04 \x03(\v2\".titrepro.certification.v1.HeldCcpB\x03\xe0A\x03R\bheldCcps\x124\n" +
 	"\x13certificate_numbers\x18\x05 \x03(\tB\x03\xe0A\x03R\x12certificateNumbers\x12F\n" +
-	"\aresults\x18\x06 \x03(\v2'.titrepro.certification.v1.RecordResultB\x03\xe0A\x03R\aresults\"\xbf\x03\n" +
+	"\aresults\x18\x06 \x03(\v2'.titrepro.certification.v1.RecordResultB\x03\xe0A\x03R\aresults\x12T\n" +
+	"\x0etitle_progress\x18\a \x03(\v2(.titrepro.certification.v1.TitleProgressB\x03\xe0A\x03R\rtitleProgress\"\x9b\x02\n" +
+	"\rTitleProgress\x12\x19\n" +
+	"\btitle_id\x18\x01 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\x02 \x01(\tR\ftitleVersion\x12$\n" +
+	"\x0eheld_ccp_codes\x18\x03 \x03(\tR\fheldCcpCodes\x12*\n" +
+	"\x11missing_ccp_codes\x18\x04 \x03(\tR\x0fmissingCcpCodes\x12`\n" +
+	"\x18completing_session_types\x18\x05 \x03(\x0e2&.titrepro.certification.v1.SessionTypeR\x16completingSessionTypes\x12\x16\n" +
+	"\x06advice\x18\x06 \x01(\tR\x06advice\"\xbf\x03\n" +
 	"\fRecordResult\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12:\n" +
@@ -492,31 +602,34 @@ func file_titrepro_certification_v1_record_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_record_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_titrepro_certification_v1_record_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_titrepro_certification_v1_record_proto_goTypes = []any{
 	(*CertificationRecord)(nil),   // 0: titrepro.certification.v1.CertificationRecord
-	(*RecordResult)(nil),          // 1: titrepro.certification.v1.RecordResult
-	(*HeldCcp)(nil),               // 2: titrepro.certification.v1.HeldCcp
-	(*Holder)(nil),                // 3: titrepro.certification.v1.Holder
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
-	(SessionType)(0),              // 5: titrepro.certification.v1.SessionType
-	(*CcpResult)(nil),             // 6: titrepro.certification.v1.CcpResult
-	(TitleOutcome)(0),             // 7: titrepro.certification.v1.TitleOutcome
+	(*TitleProgress)(nil),         // 1: titrepro.certification.v1.TitleProgress
+	(*RecordResult)(nil),          // 2: titrepro.certification.v1.RecordResult
+	(*HeldCcp)(nil),               // 3: titrepro.certification.v1.HeldCcp
+	(*Holder)(nil),                // 4: titrepro.certification.v1.Holder
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(SessionType)(0),              // 6: titrepro.certification.v1.SessionType
+	(*CcpResult)(nil),             // 7: titrepro.certification.v1.CcpResult
+	(TitleOutcome)(0),             // 8: titrepro.certification.v1.TitleOutcome
 }
 var file_titrepro_certification_v1_record_proto_depIdxs = []int32{
-	3, // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
-	4, // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
-	2, // 2: titrepro.certification.v1.CertificationRecord.held_ccps:type_name -> titrepro.certification.v1.HeldCcp
-	1, // 3: titrepro.certification.v1.CertificationRecord.results:type_name -> titrepro.certification.v1.RecordResult
-	5, // 4: titrepro.certification.v1.RecordResult.type:type_name -> titrepro.certification.v1.SessionType
-	6, // 5: titrepro.certification.v1.RecordResult.ccp_results:type_name -> titrepro.certification.v1.CcpResult
-	7, // 6: titrepro.certification.v1.RecordResult.title_outcome:type_name -> titrepro.certification.v1.TitleOutcome
-	4, // 7: titrepro.certification.v1.RecordResult.validate_time:type_name -> google.protobuf.Timestamp
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	4,  // 0: titrepro.certification.v1.CertificationRecord.holder:type_name -> titrepro.certification.v1.Holder
+	5,  // 1: titrepro.certification.v1.CertificationRecord.update_time:type_name -> google.protobuf.Timestamp
+	3,  // 2: titrepro.certification.v1.CertificationRecord.held_ccps:type_name -> titrepro.certification.v1.HeldCcp
+	2,  // 3: titrepro.certification.v1.CertificationRecord.results:type_name -> titrepro.certification.v1.RecordResult
+	1,  // 4: titrepro.certification.v1.CertificationRecord.title_progress:type_name -> titrepro.certification.v1.TitleProgress
+	6,  // 5: titrepro.certification.v1.TitleProgress.completing_session_types:type_name -> titrepro.certification.v1.SessionType
+	6,  // 6: titrepro.certification.v1.RecordResult.type:type_name -> titrepro.certification.v1.SessionType
+	7,  // 7: titrepro.certification.v1.RecordResult.ccp_results:type_name -> titrepro.certification.v1.CcpResult
+	8,  // 8: titrepro.certification.v1.RecordResult.title_outcome:type_name -> titrepro.certification.v1.TitleOutcome
+	5,  // 9: titrepro.certification.v1.RecordResult.validate_time:type_name -> google.protobuf.Timestamp
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_record_proto_init() }
@@ -532,7 +645,7 @@ func file_titrepro_certification_v1_record_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_record_proto_rawDesc), len(file_titrepro_certification_v1_record_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

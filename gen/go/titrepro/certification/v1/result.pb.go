@@ -33,6 +33,12 @@ const (
 	ResultState_RESULT_STATE_AWAITING_VALIDATION ResultState = 1
 	// Validated by the ministry: awards were made (R51).
 	ResultState_RESULT_STATE_VALIDATED ResultState = 2
+	// Returned to the jury by the ministry (R51): a new version will replace
+	// it. Awards of a version returned after its validation stand until the
+	// next version is validated.
+	ResultState_RESULT_STATE_RETURNED ResultState = 3
+	// A version replaced by a later one (only in SessionResult.versions).
+	ResultState_RESULT_STATE_SUPERSEDED ResultState = 4
 )
 
 // Enum value maps for ResultState.
@@ -41,11 +47,15 @@ var (
 		0: "RESULT_STATE_UNSPECIFIED",
 		1: "RESULT_STATE_AWAITING_VALIDATION",
 		2: "RESULT_STATE_VALIDATED",
+		3: "RESULT_STATE_RETURNED",
+		4: "RESULT_STATE_SUPERSEDED",
 	}
 	ResultState_value = map[string]int32{
 		"RESULT_STATE_UNSPECIFIED":         0,
 		"RESULT_STATE_AWAITING_VALIDATION": 1,
 		"RESULT_STATE_VALIDATED":           2,
+		"RESULT_STATE_RETURNED":            3,
+		"RESULT_STATE_SUPERSEDED":          4,
 	}
 )
 
@@ -224,9 +234,19 @@ type SessionResult struct {
 	// When the last juror signed the minutes.
 	SignTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`
 	// When the certification authority received the signed minutes.
-	ReceiveTime   *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=receive_time,json=receiveTime,proto3" json:"receive_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ReceiveTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=receive_time,json=receiveTime,proto3" json:"receive_time,omitempty"`
+	// The minutes version (1, then one more after each return, R51).
+	MinutesVersion int32 `protobuf:"varint,15,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// The ministry's return of this version, when state is RETURNED.
+	Return *ResultReturn `protobuf:"bytes,16,opt,name=return,proto3" json:"return,omitempty"`
+	// Every version received for the session, the first first: the last is
+	// this one. Each stays readable with GetResult's minutes_version.
+	Versions []*ResultVersion `protobuf:"bytes,17,rep,name=versions,proto3" json:"versions,omitempty"`
+	// The version whose awards stand: the last validated one, 0 if none.
+	// While a correction is under way it is below minutes_version.
+	ValidatedMinutesVersion int32 `protobuf:"varint,18,opt,name=validated_minutes_version,json=validatedMinutesVersion,proto3" json:"validated_minutes_version,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *SessionResult) Reset() {
@@ -357,6 +377,207 @@ func (x *SessionResult) GetReceiveTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *SessionResult) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *SessionResult) GetReturn() *ResultReturn {
+	if x != nil {
+		return x.Return
+	}
+	return nil
+}
+
+func (x *SessionResult) GetVersions() []*ResultVersion {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+func (x *SessionResult) GetValidatedMinutesVersion() int32 {
+	if x != nil {
+		return x.ValidatedMinutesVersion
+	}
+	return 0
+}
+
+// ResultReturn is the ministry's return of a minutes version (R51).
+type ResultReturn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why the officer returned it.
+	Reason string `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The candidacies to deliberate again.
+	CandidacyIds []string `protobuf:"bytes,2,rep,name=candidacy_ids,json=candidacyIds,proto3" json:"candidacy_ids,omitempty"`
+	// Subject of the officer.
+	ReturnedBy string `protobuf:"bytes,3,opt,name=returned_by,json=returnedBy,proto3" json:"returned_by,omitempty"`
+	// When the return was committed.
+	ReturnTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=return_time,json=returnTime,proto3" json:"return_time,omitempty"`
+	// The version had been validated: the return corrects a material error.
+	AfterValidation bool `protobuf:"varint,5,opt,name=after_validation,json=afterValidation,proto3" json:"after_validation,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ResultReturn) Reset() {
+	*x = ResultReturn{}
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResultReturn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultReturn) ProtoMessage() {}
+
+func (x *ResultReturn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResultReturn.ProtoReflect.Descriptor instead.
+func (*ResultReturn) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ResultReturn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ResultReturn) GetCandidacyIds() []string {
+	if x != nil {
+		return x.CandidacyIds
+	}
+	return nil
+}
+
+func (x *ResultReturn) GetReturnedBy() string {
+	if x != nil {
+		return x.ReturnedBy
+	}
+	return ""
+}
+
+func (x *ResultReturn) GetReturnTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReturnTime
+	}
+	return nil
+}
+
+func (x *ResultReturn) GetAfterValidation() bool {
+	if x != nil {
+		return x.AfterValidation
+	}
+	return false
+}
+
+// ResultVersion summarises one minutes version of a session.
+type ResultVersion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version number.
+	MinutesVersion int32 `protobuf:"varint,1,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	// Its content hash.
+	MinutesHash string `protobuf:"bytes,2,opt,name=minutes_hash,json=minutesHash,proto3" json:"minutes_hash,omitempty"`
+	// Its state: AWAITING_VALIDATION, VALIDATED, RETURNED or SUPERSEDED.
+	State ResultState `protobuf:"varint,3,opt,name=state,proto3,enum=titrepro.certification.v1.ResultState" json:"state,omitempty"`
+	// When it was received.
+	ReceiveTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=receive_time,json=receiveTime,proto3" json:"receive_time,omitempty"`
+	// When it was validated, if it was.
+	ValidateTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=validate_time,json=validateTime,proto3" json:"validate_time,omitempty"`
+	// Its return, if it was returned.
+	Return        *ResultReturn `protobuf:"bytes,6,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResultVersion) Reset() {
+	*x = ResultVersion{}
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResultVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultVersion) ProtoMessage() {}
+
+func (x *ResultVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResultVersion.ProtoReflect.Descriptor instead.
+func (*ResultVersion) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ResultVersion) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
+func (x *ResultVersion) GetMinutesHash() string {
+	if x != nil {
+		return x.MinutesHash
+	}
+	return ""
+}
+
+func (x *ResultVersion) GetState() ResultState {
+	if x != nil {
+		return x.State
+	}
+	return ResultState_RESULT_STATE_UNSPECIFIED
+}
+
+func (x *ResultVersion) GetReceiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReceiveTime
+	}
+	return nil
+}
+
+func (x *ResultVersion) GetValidateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidateTime
+	}
+	return nil
+}
+
+func (x *ResultVersion) GetReturn() *ResultReturn {
+	if x != nil {
+		return x.Return
+	}
+	return nil
+}
+
 // ResultLine is the jury's decision on one candidacy.
 type ResultLine struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -376,7 +597,7 @@ type ResultLine struct {
 
 func (x *ResultLine) Reset() {
 	*x = ResultLine{}
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -388,7 +609,7 @@ func (x *ResultLine) String() string {
 func (*ResultLine) ProtoMessage() {}
 
 func (x *ResultLine) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -401,7 +622,7 @@ func (x *ResultLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResultLine.ProtoReflect.Descriptor instead.
 func (*ResultLine) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{1}
+	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ResultLine) GetCandidacyId() string {
@@ -454,7 +675,7 @@ type CcpResult struct {
 
 func (x *CcpResult) Reset() {
 	*x = CcpResult{}
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +687,7 @@ func (x *CcpResult) String() string {
 func (*CcpResult) ProtoMessage() {}
 
 func (x *CcpResult) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +700,7 @@ func (x *CcpResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CcpResult.ProtoReflect.Descriptor instead.
 func (*CcpResult) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{2}
+	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CcpResult) GetCcpCode() string {
@@ -520,7 +741,7 @@ type ResultSignature struct {
 
 func (x *ResultSignature) Reset() {
 	*x = ResultSignature{}
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -532,7 +753,7 @@ func (x *ResultSignature) String() string {
 func (*ResultSignature) ProtoMessage() {}
 
 func (x *ResultSignature) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_result_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_result_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -545,7 +766,7 @@ func (x *ResultSignature) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResultSignature.ProtoReflect.Descriptor instead.
 func (*ResultSignature) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{3}
+	return file_titrepro_certification_v1_result_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ResultSignature) GetJurorSubject() string {
@@ -580,7 +801,7 @@ var File_titrepro_certification_v1_result_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_result_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/result.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%titrepro/certification/v1/title.proto\"\xf0\x05\n" +
+	"&titrepro/certification/v1/result.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%titrepro/certification/v1/title.proto\"\xf0\a\n" +
 	"\rSessionResult\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x03R\tsessionId\x12 \n" +
@@ -599,7 +820,26 @@ const file_titrepro_certification_v1_result_proto_rawDesc = "" +
 	"\fvalidated_by\x18\v \x01(\tB\x03\xe0A\x03R\vvalidatedBy\x12D\n" +
 	"\rvalidate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\fvalidateTime\x12<\n" +
 	"\tsign_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\bsignTime\x12B\n" +
-	"\freceive_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\"\x9b\x02\n" +
+	"\freceive_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\x12,\n" +
+	"\x0fminutes_version\x18\x0f \x01(\x05B\x03\xe0A\x03R\x0eminutesVersion\x12D\n" +
+	"\x06return\x18\x10 \x01(\v2'.titrepro.certification.v1.ResultReturnB\x03\xe0A\x03R\x06return\x12I\n" +
+	"\bversions\x18\x11 \x03(\v2(.titrepro.certification.v1.ResultVersionB\x03\xe0A\x03R\bversions\x12?\n" +
+	"\x19validated_minutes_version\x18\x12 \x01(\x05B\x03\xe0A\x03R\x17validatedMinutesVersion\"\xd4\x01\n" +
+	"\fResultReturn\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\x12#\n" +
+	"\rcandidacy_ids\x18\x02 \x03(\tR\fcandidacyIds\x12\x1f\n" +
+	"\vreturned_by\x18\x03 \x01(\tR\n" +
+	"returnedBy\x12;\n" +
+	"\vreturn_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"returnTime\x12)\n" +
+	"\x10after_validation\x18\x05 \x01(\bR\x0fafterValidation\"\xda\x02\n" +
+	"\rResultVersion\x12'\n" +
+	"\x0fminutes_version\x18\x01 \x01(\x05R\x0eminutesVersion\x12!\n" +
+	"\fminutes_hash\x18\x02 \x01(\tR\vminutesHash\x12<\n" +
+	"\x05state\x18\x03 \x01(\x0e2&.titrepro.certification.v1.ResultStateR\x05state\x12=\n" +
+	"\freceive_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vreceiveTime\x12?\n" +
+	"\rvalidate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fvalidateTime\x12?\n" +
+	"\x06return\x18\x06 \x01(\v2'.titrepro.certification.v1.ResultReturnR\x06return\"\x9b\x02\n" +
 	"\n" +
 	"ResultLine\x12!\n" +
 	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12!\n" +
@@ -619,11 +859,13 @@ const file_titrepro_certification_v1_result_proto_rawDesc = "" +
 	"\n" +
 	"juror_name\x18\x02 \x01(\tR\tjurorName\x127\n" +
 	"\tsign_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12!\n" +
-	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash*m\n" +
+	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash*\xa5\x01\n" +
 	"\vResultState\x12\x1c\n" +
 	"\x18RESULT_STATE_UNSPECIFIED\x10\x00\x12$\n" +
 	" RESULT_STATE_AWAITING_VALIDATION\x10\x01\x12\x1a\n" +
-	"\x16RESULT_STATE_VALIDATED\x10\x02*a\n" +
+	"\x16RESULT_STATE_VALIDATED\x10\x02\x12\x19\n" +
+	"\x15RESULT_STATE_RETURNED\x10\x03\x12\x1b\n" +
+	"\x17RESULT_STATE_SUPERSEDED\x10\x04*a\n" +
 	"\n" +
 	"CcpOutcome\x12\x1b\n" +
 	"\x17CCP_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n" +
@@ -650,35 +892,44 @@ func file_titrepro_certification_v1_result_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_certification_v1_result_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_certification_v1_result_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_titrepro_certification_v1_result_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_titrepro_certification_v1_result_proto_goTypes = []any{
 	(ResultState)(0),              // 0: titrepro.certification.v1.ResultState
 	(CcpOutcome)(0),               // 1: titrepro.certification.v1.CcpOutcome
 	(TitleOutcome)(0),             // 2: titrepro.certification.v1.TitleOutcome
 	(*SessionResult)(nil),         // 3: titrepro.certification.v1.SessionResult
-	(*ResultLine)(nil),            // 4: titrepro.certification.v1.ResultLine
-	(*CcpResult)(nil),             // 5: titrepro.certification.v1.CcpResult
-	(*ResultSignature)(nil),       // 6: titrepro.certification.v1.ResultSignature
-	(SessionType)(0),              // 7: titrepro.certification.v1.SessionType
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*ResultReturn)(nil),          // 4: titrepro.certification.v1.ResultReturn
+	(*ResultVersion)(nil),         // 5: titrepro.certification.v1.ResultVersion
+	(*ResultLine)(nil),            // 6: titrepro.certification.v1.ResultLine
+	(*CcpResult)(nil),             // 7: titrepro.certification.v1.CcpResult
+	(*ResultSignature)(nil),       // 8: titrepro.certification.v1.ResultSignature
+	(SessionType)(0),              // 9: titrepro.certification.v1.SessionType
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
 }
 var file_titrepro_certification_v1_result_proto_depIdxs = []int32{
-	7,  // 0: titrepro.certification.v1.SessionResult.type:type_name -> titrepro.certification.v1.SessionType
-	4,  // 1: titrepro.certification.v1.SessionResult.lines:type_name -> titrepro.certification.v1.ResultLine
-	6,  // 2: titrepro.certification.v1.SessionResult.signatures:type_name -> titrepro.certification.v1.ResultSignature
+	9,  // 0: titrepro.certification.v1.SessionResult.type:type_name -> titrepro.certification.v1.SessionType
+	6,  // 1: titrepro.certification.v1.SessionResult.lines:type_name -> titrepro.certification.v1.ResultLine
+	8,  // 2: titrepro.certification.v1.SessionResult.signatures:type_name -> titrepro.certification.v1.ResultSignature
 	0,  // 3: titrepro.certification.v1.SessionResult.state:type_name -> titrepro.certification.v1.ResultState
-	8,  // 4: titrepro.certification.v1.SessionResult.validate_time:type_name -> google.protobuf.Timestamp
-	8,  // 5: titrepro.certification.v1.SessionResult.sign_time:type_name -> google.protobuf.Timestamp
-	8,  // 6: titrepro.certification.v1.SessionResult.receive_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: titrepro.certification.v1.ResultLine.ccp_results:type_name -> titrepro.certification.v1.CcpResult
-	2,  // 8: titrepro.certification.v1.ResultLine.title_outcome:type_name -> titrepro.certification.v1.TitleOutcome
-	1,  // 9: titrepro.certification.v1.CcpResult.outcome:type_name -> titrepro.certification.v1.CcpOutcome
-	8,  // 10: titrepro.certification.v1.ResultSignature.sign_time:type_name -> google.protobuf.Timestamp
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	10, // 4: titrepro.certification.v1.SessionResult.validate_time:type_name -> google.protobuf.Timestamp
+	10, // 5: titrepro.certification.v1.SessionResult.sign_time:type_name -> google.protobuf.Timestamp
+	10, // 6: titrepro.certification.v1.SessionResult.receive_time:type_name -> google.protobuf.Timestamp
+	4,  // 7: titrepro.certification.v1.SessionResult.return:type_name -> titrepro.certification.v1.ResultReturn
+	5,  // 8: titrepro.certification.v1.SessionResult.versions:type_name -> titrepro.certification.v1.ResultVersion
+	10, // 9: titrepro.certification.v1.ResultReturn.return_time:type_name -> google.protobuf.Timestamp
+	0,  // 10: titrepro.certification.v1.ResultVersion.state:type_name -> titrepro.certification.v1.ResultState
+	10, // 11: titrepro.certification.v1.ResultVersion.receive_time:type_name -> google.protobuf.Timestamp
+	10, // 12: titrepro.certification.v1.ResultVersion.validate_time:type_name -> google.protobuf.Timestamp
+	4,  // 13: titrepro.certification.v1.ResultVersion.return:type_name -> titrepro.certification.v1.ResultReturn
+	7,  // 14: titrepro.certification.v1.ResultLine.ccp_results:type_name -> titrepro.certification.v1.CcpResult
+	2,  // 15: titrepro.certification.v1.ResultLine.title_outcome:type_name -> titrepro.certification.v1.TitleOutcome
+	1,  // 16: titrepro.certification.v1.CcpResult.outcome:type_name -> titrepro.certification.v1.CcpOutcome
+	10, // 17: titrepro.certification.v1.ResultSignature.sign_time:type_name -> google.protobuf.Timestamp
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_result_proto_init() }
@@ -693,7 +944,7 @@ func file_titrepro_certification_v1_result_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_result_proto_rawDesc), len(file_titrepro_certification_v1_result_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
