@@ -153,6 +153,9 @@ func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Par
 		return nil, fmt.Errorf("sqlstore: decode session %s: %w", id, err)
 	}
 	snap.Part = part != nil
+	if err := loadReopened(ctx, q, &snap); err != nil {
+		return nil, err
+	}
 	s, err := session.UnmarshalFromDatabase(snap)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)

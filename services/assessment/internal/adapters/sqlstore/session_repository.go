@@ -153,6 +153,7 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode session %s: %w", id, err)
 	}
+	beforeMinutes := s.MinutesVersion()
 	if err := fn(s); err != nil {
 		return nil, err
 	}
@@ -176,6 +177,9 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 		return nil, err
 	}
 	if err := writeParts(ctx, tx, before, after); err != nil {
+		return nil, err
+	}
+	if err := writeMinutesVersions(ctx, tx, s, beforeMinutes, events); err != nil {
 		return nil, err
 	}
 	rows, err := outboxEvents(events)

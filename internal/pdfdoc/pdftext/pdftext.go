@@ -1,0 +1,31 @@
+// Package pdftext extracts the text of a PDF document for tests, with
+// pdftotext from poppler-utils (Debian: apt-get install poppler-utils), a
+// real extractor rather than this code's own reading of its output.
+package pdftext
+
+import (
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// Extract returns the text of pdf with every run of white space made one
+// space, so that text wrapped over lines compares as written. It fails t
+// when pdftotext is missing or fails: a test that checks a PDF's text must
+// not pass without reading it.
+func Extract(t testing.TB, pdf []byte) string {
+	t.Helper()
+	path, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils) is required to check the PDF documents: %v", err)
+	}
+	cmd := exec.Command(path, "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pdftotext: %v: %s", err, errOut.String())
+	}
+	return strings.Join(strings.Fields(out.String()), " ")
+}
