@@ -53,6 +53,7 @@ var services = map[string][]consumer{
 		{"certification", "assessment_titles"},
 		{"candidate", "assessment_candidates"},
 		{"portfolio", "assessment_dossiers"},
+		{"certification", "assessment_returns"},
 	},
 	"certification": {
 		{"candidate", "certification_holders"},

@@ -49,6 +49,7 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
+	"github.com/titrepro/titrepro/services/assessment/internal/adapters/pdf"
 	"github.com/titrepro/titrepro/services/assessment/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/assessment/internal/app"
 	"github.com/titrepro/titrepro/services/assessment/internal/ports"
@@ -98,8 +99,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
 	db, ob := in.DB, in.Outbox
+	sessions := sqlstore.NewSessionRepository(db, ob)
 	a := app.New(app.Deps{
-		Sessions:   sqlstore.NewSessionRepository(db, ob),
+		Sessions:   sessions,
+		Minutes:    sessions,
+		Printer:    pdf.Printer{},
 		Titles:     sqlstore.NewTitleRepository(db, now),
 		Candidates: sqlstore.NewCandidateRepository(db),
 		Hasher:     protoconv.MinutesHasher{},

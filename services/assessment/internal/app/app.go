@@ -33,6 +33,7 @@ type Commands struct {
 	AttachDossier    command.AttachDossierHandler
 	ProjectTitle     command.ProjectTitleHandler
 	ProjectCandidate command.ProjectCandidateHandler
+	ReopenMinutes    command.ReopenMinutesHandler
 }
 
 // Queries read sessions.
@@ -45,6 +46,7 @@ type Queries struct {
 	EvaluationOf    query.EvaluationOfHandler
 	SessionProgress query.SessionProgressHandler
 	MinutesOf       query.MinutesOfHandler
+	MinutesVersions query.MinutesVersionsHandler
 }
 
 // Deps are what the use cases need.
@@ -54,6 +56,9 @@ type Deps struct {
 	Candidates command.CandidateDirectory
 	Hasher     minutes.Hasher
 	Now        func() time.Time
+	// Minutes reads the signed minutes versions (R51), Printer prints them.
+	Minutes query.MinutesArchive
+	Printer query.MinutesPrinter
 }
 
 // New wires the use cases.
@@ -71,6 +76,7 @@ func New(d Deps) Application {
 			AttachDossier:       command.NewAttachDossierHandler(d.Now),
 			ProjectTitle:        command.NewProjectTitleHandler(),
 			ProjectCandidate:    command.NewProjectCandidateHandler(d.Now),
+			ReopenMinutes:       command.NewReopenMinutesHandler(d.Hasher, d.Now),
 		},
 		Queries: Queries{
 			SessionByID:     query.NewSessionByIDHandler(d.Sessions),
@@ -81,6 +87,7 @@ func New(d Deps) Application {
 			EvaluationOf:    query.NewEvaluationOfHandler(d.Sessions, d.Titles),
 			SessionProgress: query.NewSessionProgressHandler(d.Sessions, d.Titles),
 			MinutesOf:       query.NewMinutesOfHandler(d.Sessions, d.Hasher),
+			MinutesVersions: query.NewMinutesVersionsHandler(d.Sessions, d.Minutes, d.Hasher, d.Printer, d.Now),
 		},
 	}
 }

@@ -30,6 +30,9 @@ const (
 	CandidatesDurable = "assessment_candidates"
 	// DossiersDurable attaches submitted dossiers to candidacies (R34).
 	DossiersDurable = "assessment_dossiers"
+	// ReturnsDurable reopens sessions whose minutes the ministry returned
+	// (R51).
+	ReturnsDurable = "assessment_returns"
 )
 
 // Repos are the repositories a consumer writes through, bound to the
@@ -62,6 +65,7 @@ func (c *Consumers) All() []eventbus.Consumer {
 		{Durable: TitlesDurable, Events: []proto.Message{&certificationv1.TitleVersionPublished{}}, Handle: c.HandleTitle},
 		{Durable: CandidatesDurable, Events: []proto.Message{&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}}, Handle: c.HandleCandidate},
 		{Durable: DossiersDurable, Events: []proto.Message{&portfoliov1.DossierSubmitted{}}, Handle: c.HandleDossier},
+		{Durable: ReturnsDurable, Events: []proto.Message{&certificationv1.MinutesReturned{}}, Handle: c.HandleReturn},
 	}
 }
 
@@ -136,5 +140,24 @@ func (c *Consumers) HandleDossier(ctx context.Context, tx *sqldb.Tx, msg eventbu
 	}
 	c.log.InfoContext(ctx, "dossier submission handled", "event_id", msg.ID, "session_id", sessionID,
 		"candidate_id", sub.CandidateID, "snapshot_id", sub.Dossier.SnapshotID, "attached", applied)
+	return nil
+}
+
+// HandleReturn is the eventbus.Handler of MinutesReturned: the session is
+// reopened for the candidacies the ministry cites (R51). A return already
+// applied changes nothing; a return of minutes this service does not have
+// can never apply and is refused (the bus terminates it and logs it).
+func (c *Consumers) HandleReturn(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var ev certificationv1.MinutesReturned
+	if err := eventbus.Decode(msg, &ev); err != nil {
+		return err
+	}
+	sessionID, r := protoconv.ReturnFromProto(&ev)
+	applied, err := c.commands.ReopenMinutes.Handle(ctx, c.repos(tx).Sessions, command.ReopenMinutes{SessionID: sessionID, Return: r})
+	if err != nil {
+		return err
+	}
+	c.log.InfoContext(ctx, "minutes return handled", "event_id", msg.ID, "session_id", sessionID,
+		"minutes_version", r.Version, "candidacies", len(r.CandidacyIDs), "reopened", applied)
 	return nil
 }

@@ -118,14 +118,14 @@ func (s *GRPCServer) DeliberateCandidacy(ctx context.Context, req *assessmentv1.
 
 // GetMinutes implements AssessmentServiceServer.
 func (s *GRPCServer) GetMinutes(ctx context.Context, req *assessmentv1.GetMinutesRequest) (*assessmentv1.GetMinutesResponse, error) {
-	if err := ids(id{"session_id", req.GetSessionId()}); err != nil {
+	if err := minutesVersion(req.GetSessionId(), req.GetVersion()); err != nil {
 		return nil, err
 	}
-	m, state, err := s.app.Queries.MinutesOf.Handle(ctx, req.GetSessionId())
+	v, err := s.app.Queries.MinutesVersions.Get(ctx, req.GetSessionId(), int(req.GetVersion()))
 	if err != nil {
 		return nil, err
 	}
-	return &assessmentv1.GetMinutesResponse{Minutes: protoconv.MinutesToProto(state, m)}, nil
+	return &assessmentv1.GetMinutesResponse{Minutes: protoconv.MinutesViewToProto(v)}, nil
 }
 
 // SignMinutes implements AssessmentServiceServer.

@@ -36,6 +36,8 @@ var Table = auth.AccessTable{
 		{RPC: "DeliberateCandidacy", Roles: juror, Owner: "the sessions the juror sits on, not on a candidacy it is recused from (R21)"},
 		{RPC: "GetMinutes", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
 		{RPC: "SignMinutes", Roles: juror, Owner: "the sessions the juror sits on"},
+		{RPC: "ListMinutesVersions", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
+		{RPC: "GetMinutesPdf", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
 	},
 }
 

@@ -6,7 +6,7 @@
 -- minutes_signatures until a return, which empties them: every juror signs
 -- the next version again. The current version number is one more than the
 -- last returned row's.
-CREATE TABLE minutes_versions (
+CREATE TABLE IF NOT EXISTS minutes_versions (
     session_id              TEXT      NOT NULL REFERENCES sessions (id),
     version                 INTEGER   NOT NULL,
     content_encoding        TEXT      NOT NULL,
