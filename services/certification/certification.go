@@ -34,6 +34,7 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
+	"github.com/titrepro/titrepro/services/certification/internal/adapters/pdf"
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/certification/internal/app"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
@@ -120,6 +121,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			RecordHolder:   command.NewRecordHolderHandler(),
 			RecordResult:   command.NewRecordResultHandler(),
 			ValidateResult: command.NewValidateResultHandler(sqlstore.NewValidationStore(db, ob), signer, now, rand.Reader),
+			ReturnResult:   command.NewReturnResultHandler(sqlstore.NewValidationStore(db, ob), now),
 		},
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
@@ -131,6 +133,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			ListCertificates:  query.NewListCertificatesHandler(certificates, holders),
 			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
 			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
+			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
 		},
 	}
 

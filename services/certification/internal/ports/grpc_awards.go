@@ -1,6 +1,10 @@
 package ports
 
 import (
+	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/pdfdoc"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+
 	"context"
 	"encoding/base64"
 
@@ -28,7 +32,10 @@ func (s *GRPCServer) ListResults(ctx context.Context, req *certificationv1.ListR
 
 // GetResult implements certificationv1.CertificationServiceServer.
 func (s *GRPCServer) GetResult(ctx context.Context, req *certificationv1.GetResultRequest) (*certificationv1.GetResultResponse, error) {
-	r, err := s.app.Queries.GetResult.Handle(ctx, query.GetResult{SessionID: req.GetSessionId()})
+	if req.GetMinutesVersion() < 0 || req.GetMinutesVersion() > 10000 {
+		return nil, apperr.Invalid(apperr.FieldViolation{Field: "minutes_version", Description: "0 (the current version) or a version number"})
+	}
+	r, err := s.app.Queries.GetResult.Handle(ctx, query.GetResult{SessionID: req.GetSessionId(), MinutesVersion: int(req.GetMinutesVersion())})
 	if err != nil {
 		return nil, err
 	}
@@ -106,4 +113,24 @@ func (s *GRPCServer) ListCertificates(ctx context.Context, req *certificationv1.
 		resp.Certificates = append(resp.Certificates, protoconv.Certificate(c))
 	}
 	return resp, nil
+}
+
+// ReturnResult implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) ReturnResult(ctx context.Context, req *certificationv1.ReturnResultRequest) (*certificationv1.ReturnResultResponse, error) {
+	r, err := s.app.Commands.ReturnResult.Handle(ctx, command.ReturnResult{
+		SessionID: req.GetSessionId(), MinutesHash: req.GetMinutesHash(), Reason: req.GetReason(), CandidacyIDs: req.GetCandidacyIds(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.ReturnResultResponse{Result: protoconv.Result(r)}, nil
+}
+
+// GetResultSheetPdf implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetResultSheetPdf(ctx context.Context, req *certificationv1.GetResultSheetPdfRequest) (*certificationv1.GetResultSheetPdfResponse, error) {
+	b, err := s.app.Queries.ResultSheet.PDF(ctx, req.GetSessionId(), req.GetCandidacyId())
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetResultSheetPdfResponse{Document: &httpbody.HttpBody{ContentType: pdfdoc.ContentType, Data: b}}, nil
 }

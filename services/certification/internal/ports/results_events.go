@@ -45,6 +45,8 @@ func (c *Consumers) decodeResults(msg eventbus.Message) (result.SessionResult, e
 		JuryDate:     ev.GetJuryDate(),
 		MinutesHash:  ev.GetContentHash(),
 		ReceivedAt:   c.now(),
+		Version:      max(int(ev.GetMinutesVersion()), 1),
+		PreviousHash: ev.GetPreviousContentHash(),
 	}
 	switch {
 	case ev.GetOccurTime().IsValid():

@@ -13,6 +13,7 @@ func ResultsValidated(e award.ResultsValidated, eventID string) *certificationv1
 	return &certificationv1.ResultsValidated{
 		EventId: eventID, OccurTime: timestamppb.New(e.At), SessionId: e.SessionID, ValidatedBy: e.ValidatedBy,
 		MinutesHash: e.MinutesHash, CentreId: e.CentreID, TitleId: e.TitleCode, TitleVersion: e.TitleVersion, JuryDate: e.JuryDate,
+		MinutesVersion: int32(max(e.MinutesVersion, 1)), CorrectedMinutesVersion: int32(e.CorrectedVersion),
 	}
 }
 
@@ -44,4 +45,27 @@ func LivretIssued(e award.LivretIssued, eventID string) *certificationv1.LivretI
 		TitleVersion: c.TitleVersion, CertificateNumber: string(c.Number), CcpCodes: c.CcpCodes(),
 		SessionId: c.SessionID, IssueDate: c.IssueDate, TitleLabel: c.TitleLabel, JuryDate: c.JuryDate,
 	}
+}
+
+// MinutesReturned converts the event, with its id.
+func MinutesReturned(e award.MinutesReturned, eventID string) *certificationv1.MinutesReturned {
+	return &certificationv1.MinutesReturned{
+		EventId: eventID, OccurTime: timestamppb.New(e.Return.At), SessionId: e.SessionID, CentreId: e.CentreID,
+		MinutesVersion: int32(max(e.MinutesVersion, 1)), MinutesHash: e.MinutesHash, Reason: e.Return.Reason,
+		CandidacyIds: e.Return.CandidacyIDs, ReturnedBy: e.Return.By, AfterValidation: e.Return.AfterValidation,
+	}
+}
+
+// AwardsCorrected converts the event, with its id.
+func AwardsCorrected(e award.AwardsCorrected, eventID string) *certificationv1.AwardsCorrected {
+	out := &certificationv1.AwardsCorrected{
+		EventId: eventID, OccurTime: timestamppb.New(e.At), CandidateId: e.CandidateID, SessionId: e.SessionID,
+		TitleId: e.TitleCode, TitleVersion: e.TitleVersion,
+		CorrectedMinutesVersion: int32(e.CorrectedVersion), CorrectedMinutesHash: e.CorrectedHash,
+		MinutesVersion: int32(e.MinutesVersion), MinutesHash: e.MinutesHash, RevokedCcpCodes: e.RevokedCcps,
+	}
+	for _, n := range e.RevokedCertificates {
+		out.RevokedCertificateNumbers = append(out.RevokedCertificateNumbers, string(n))
+	}
+	return out
 }

@@ -24,6 +24,16 @@ func Result(r result.SessionResult) *certificationv1.SessionResult {
 		ValidateTime: timestamp(r.ValidatedAt),
 		SignTime:     timestamp(r.SignedAt),
 		ReceiveTime:  timestamp(r.ReceivedAt),
+
+		MinutesVersion:          int32(max(r.Version, 1)),
+		Return:                  resultReturn(r.Return),
+		ValidatedMinutesVersion: int32(r.ValidatedVersion),
+	}
+	for _, v := range r.History {
+		out.Versions = append(out.Versions, &certificationv1.ResultVersion{
+			MinutesVersion: int32(v.Number), MinutesHash: v.Hash, State: ResultState(v.State),
+			ReceiveTime: timestamp(v.ReceivedAt), ValidateTime: timestamp(v.ValidatedAt), Return: resultReturn(v.Return),
+		})
 	}
 	for _, l := range r.Lines {
 		out.Lines = append(out.Lines, &certificationv1.ResultLine{
@@ -99,4 +109,12 @@ func HeldCcp(h award.HeldCcp) *certificationv1.HeldCcp {
 	return &certificationv1.HeldCcp{
 		TitleId: h.TitleCode, TitleVersion: h.TitleVersion, CcpCode: h.CcpCode, SessionId: h.SessionID, JuryDate: h.JuryDate,
 	}
+}
+
+func resultReturn(r *result.Return) *certificationv1.ResultReturn {
+	if r == nil {
+		return nil
+	}
+	return &certificationv1.ResultReturn{Reason: r.Reason, CandidacyIds: r.CandidacyIDs, ReturnedBy: r.By,
+		ReturnTime: timestamp(r.At), AfterValidation: r.AfterValidation}
 }

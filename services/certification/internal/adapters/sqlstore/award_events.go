@@ -38,6 +38,10 @@ func writeAwardEvents(ctx context.Context, tx *sqldb.Tx, ob *outbox.Outbox, even
 			msg, resource, at = protoconv.TitleAwarded(e, id), "certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
 		case award.LivretIssued:
 			msg, resource, at = protoconv.LivretIssued(e, id), "certificates/"+string(e.Certificate.Number), e.Certificate.IssuedAt
+		case award.MinutesReturned:
+			msg, resource, at = protoconv.MinutesReturned(e, id), "results/"+e.SessionID, e.Return.At
+		case award.AwardsCorrected:
+			msg, resource, at = protoconv.AwardsCorrected(e, id), "records/"+e.CandidateID, e.At
 		default:
 			return fmt.Errorf("sqlstore: unknown award event %T", e)
 		}

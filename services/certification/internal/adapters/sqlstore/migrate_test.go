@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -38,14 +39,15 @@ func TestMigrateIndexesTheResultsValidatedBefore(t *testing.T) {
 				t.Fatalf("first schema: %v", err)
 			}
 			repo := sqlstore.NewResultRepository(db)
+			// The rows as the code of that schema wrote them.
+			lines := `[{"candidacy_id":"cy-a","candidate_id":"cand-a","decisions":[{"ccp_code":"CCP1","outcome":"NOT_OBTAINED","motivation":"absent"}],` +
+				`"title_outcome":"","dossier_manifest_hash":""},{"candidacy_id":"cy-b","candidate_id":"cand-b","decisions":[],"title_outcome":"","dossier_manifest_hash":""}]`
 			for _, id := range []string{"s-validated", "s-awaiting"} {
-				r := result.SessionResult{SessionID: id, Type: result.SessionTitre, TitleCode: "TP-00001", TitleVersion: "2024",
-					JuryDate: "2026-03-01", MinutesHash: "h", Lines: []result.Line{
-						{CandidacyID: "cy-a", CandidateID: "cand-a", Decisions: []result.CcpDecision{{CcpCode: "CCP1", Outcome: result.NotObtained, Motivation: "absent"}}},
-						{CandidacyID: "cy-b", CandidateID: "cand-b"},
-					}}
-				if _, err := repo.Record(ctx, r); err != nil {
-					t.Fatalf("Record: %v", err)
+				if _, err := db.ExecContext(ctx, `INSERT INTO results (session_id, centre_id, session_type, title_id, title_version,
+						jury_date, minutes_hash, lines, signatures, received_at, state)
+					VALUES ($1, '', 'TITRE', 'TP-00001', '2024', '2026-03-01', 'h', $2, '[]', $3, 'AWAITING_VALIDATION')`,
+					id, lines, sqldb.Timestamp(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))); err != nil {
+					t.Fatalf("insert %s: %v", id, err)
 				}
 			}
 			if _, err := db.ExecContext(ctx, `UPDATE results SET state = 'VALIDATED', validated_by = 'officer' WHERE session_id = 's-validated'`); err != nil {
@@ -67,6 +69,12 @@ func TestMigrateIndexesTheResultsValidatedBefore(t *testing.T) {
 			}
 			if got, err := repo.ValidatedFor(ctx, "cand-z"); err != nil || len(got) != 0 {
 				t.Errorf("ValidatedFor(a stranger) = %+v, %v", got, err)
+			}
+			// 0006 (R51): the results received before are their first
+			// version, the validated ones validated in it.
+			v, err := repo.Get(ctx, "s-validated")
+			if err != nil || v.Version != 1 || v.ValidatedVersion != 1 || len(v.History) != 1 || v.History[0].State != result.Validated {
+				t.Errorf("s-validated after 0006 = %+v, %v", v, err)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,12 +63,14 @@ func (r *ResultRepository) Record(ctx context.Context, res result.SessionResult)
 	if err != nil {
 		return false, err
 	}
+	res.Version = max(res.Version, 1)
 	out, err := r.q.ExecContext(ctx, `INSERT INTO results (session_id, centre_id, session_type, title_id,
-		title_version, jury_date, minutes_hash, lines, signatures, signed_at, received_at, state)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		title_version, jury_date, minutes_hash, lines, signatures, signed_at, received_at, state, minutes_version, previous_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (session_id) DO NOTHING`,
 		res.SessionID, res.CentreID, string(res.Type), res.TitleCode, res.TitleVersion, res.JuryDate,
-		res.MinutesHash, lines, signatures, nullTime(res.SignedAt), dbTime(res.ReceivedAt), string(result.AwaitingValidation))
+		res.MinutesHash, lines, signatures, nullTime(res.SignedAt), dbTime(res.ReceivedAt), string(result.AwaitingValidation),
+		res.Version, res.PreviousHash)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: insert result %s: %w", res.SessionID, err)
 	}
@@ -76,11 +79,17 @@ func (r *ResultRepository) Record(ctx context.Context, res result.SessionResult)
 		return false, fmt.Errorf("sqlstore: insert result %s: %w", res.SessionID, err)
 	}
 	if n == 1 {
-		return true, nil
+		return true, insertVersion(ctx, r.q, res, lines, signatures)
 	}
 	stored, err := r.Get(ctx, res.SessionID)
 	if err != nil {
 		return false, err
+	}
+	if res.Version > stored.Version {
+		return true, r.replace(ctx, stored, res, lines, signatures)
+	}
+	if slices.ContainsFunc(stored.History, func(v result.Version) bool { return v.Number == res.Version && v.Hash == res.MinutesHash }) {
+		return false, nil // an earlier version delivered again
 	}
 	if !stored.SameMinutes(res) {
 		return false, result.ErrMinutesConflict.
@@ -93,19 +102,33 @@ func (r *ResultRepository) Record(ctx context.Context, res result.SessionResult)
 
 // resultColumns are the columns scanResult reads, in order.
 const resultColumns = `session_id, centre_id, session_type, title_id, title_version, jury_date, minutes_hash,
-	lines, signatures, signed_at, received_at, state, validated_by, validated_at`
+	lines, signatures, signed_at, received_at, state, validated_by, validated_at, minutes_version, previous_hash,
+	validated_version, returned_at, returned_by, return_reason, returned_candidacies, return_after_validation`
 
-// Get implements result.Repository.
+// Get implements result.Repository, with the history of the versions.
 func (r *ResultRepository) Get(ctx context.Context, sessionID string) (result.SessionResult, error) {
 	row := r.q.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results WHERE session_id = $1`, sessionID)
-	return scanResult(row)
+	res, err := scanResult(row)
+	if err != nil {
+		return result.SessionResult{}, err
+	}
+	if res.History, err = history(ctx, r.q, res); err != nil {
+		return result.SessionResult{}, err
+	}
+	return res, nil
 }
 
 // List implements result.Repository with a keyset on the session id.
 func (r *ResultRepository) List(ctx context.Context, state result.State, after string, limit int) ([]result.SessionResult, error) {
+	// RETURNED is the returned_at column; AWAITING_VALIDATION and
+	// VALIDATED are the state column of the results not returned.
+	returned := state == result.Returned
+	if returned {
+		state = ""
+	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+resultColumns+` FROM results
-		WHERE session_id > $1 AND ($2 = '' OR state = $2)
-		ORDER BY session_id LIMIT $3`, after, string(state), limit)
+		WHERE session_id > $1 AND ($2 = '' OR (state = $2 AND returned_at IS NULL)) AND ($3 = FALSE OR returned_at IS NOT NULL)
+		ORDER BY session_id LIMIT $4`, after, string(state), returned, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list results: %w", err)
 	}
@@ -127,10 +150,12 @@ func (r *ResultRepository) List(ctx context.Context, state result.State, after s
 // ValidatedFor implements result.Repository through record_results, the
 // index of the validated results by person that saveValidation writes.
 func (r *ResultRepository) ValidatedFor(ctx context.Context, candidateID string) ([]result.SessionResult, error) {
+	// The decisions that stand are the last validated version's: while a
+	// correction is under way, the current version is not validated yet.
 	rows, err := r.q.QueryContext(ctx, `SELECT `+prefixed("results.", resultColumns)+` FROM results
 		JOIN record_results ON record_results.session_id = results.session_id
-		WHERE record_results.candidate_id = $1 AND results.state = $2
-		ORDER BY results.jury_date, results.session_id`, candidateID, string(result.Validated))
+		WHERE record_results.candidate_id = $1 AND results.validated_version > 0
+		ORDER BY results.jury_date, results.session_id`, candidateID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: results of %s: %w", candidateID, err)
 	}
@@ -145,6 +170,15 @@ func (r *ResultRepository) ValidatedFor(ctx context.Context, candidateID string)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: results of %s: %w", candidateID, err)
+	}
+	rows.Close()
+	for i, res := range out {
+		if res.ValidatedVersion == res.Version {
+			continue
+		}
+		if out[i], err = validatedVersion(ctx, r.q, res); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -163,9 +197,10 @@ func prefixed(table, columns string) string {
 // racing, the second updates nothing (on PostgreSQL it waits for the
 // first's row lock, then re-reads the state) and is refused.
 func saveValidation(ctx context.Context, tx *sqldb.Tx, res result.SessionResult) error {
-	out, err := tx.ExecContext(ctx, `UPDATE results SET state = $2, validated_by = $3, validated_at = $4
-		WHERE session_id = $1 AND state = $5`,
-		res.SessionID, string(result.Validated), res.ValidatedBy, dbTime(res.ValidatedAt), string(result.AwaitingValidation))
+	out, err := tx.ExecContext(ctx, `UPDATE results SET state = $2, validated_by = $3, validated_at = $4, validated_version = $6
+		WHERE session_id = $1 AND state = $5 AND returned_at IS NULL AND minutes_version = $6`,
+		res.SessionID, string(result.Validated), res.ValidatedBy, dbTime(res.ValidatedAt), string(result.AwaitingValidation),
+		max(res.Version, 1))
 	if err != nil {
 		return fmt.Errorf("sqlstore: validate result %s: %w", res.SessionID, err)
 	}
@@ -175,6 +210,10 @@ func saveValidation(ctx context.Context, tx *sqldb.Tx, res result.SessionResult)
 	}
 	if n == 0 {
 		return result.ErrAlreadyValidated.WithMeta("session_id", res.SessionID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE result_versions SET validated_by = $3, validated_at = $4
+		WHERE session_id = $1 AND version = $2`, res.SessionID, max(res.Version, 1), res.ValidatedBy, dbTime(res.ValidatedAt)); err != nil {
+		return fmt.Errorf("sqlstore: validate result %s: version: %w", res.SessionID, err)
 	}
 	// The result now reaches the people it decides on (R51): index it by
 	// person, in the same transaction.
@@ -222,9 +261,11 @@ func scanResult(s scanner) (result.SessionResult, error) {
 		lines, signatures     string
 		signedAt, validatedAt sql.NullTime
 		receivedAt            time.Time
+		ret                   returnColumns
 	)
 	err := s.Scan(&res.SessionID, &res.CentreID, &sessionType, &res.TitleCode, &res.TitleVersion, &res.JuryDate,
-		&res.MinutesHash, &lines, &signatures, &signedAt, &receivedAt, &state, &res.ValidatedBy, &validatedAt)
+		&res.MinutesHash, &lines, &signatures, &signedAt, &receivedAt, &state, &res.ValidatedBy, &validatedAt,
+		&res.Version, &res.PreviousHash, &res.ValidatedVersion, &ret.at, &ret.by, &ret.reason, &ret.candidacies, &ret.afterValidation)
 	if errors.Is(err, sql.ErrNoRows) {
 		return result.SessionResult{}, result.ErrNotFound
 	}
@@ -232,6 +273,12 @@ func scanResult(s scanner) (result.SessionResult, error) {
 		return result.SessionResult{}, fmt.Errorf("sqlstore: read result: %w", err)
 	}
 	res.Type, res.State = result.SessionType(sessionType), result.State(state)
+	if res.Return, err = ret.decode(); err != nil {
+		return result.SessionResult{}, fmt.Errorf("sqlstore: result %s: %w", res.SessionID, err)
+	}
+	if res.Return != nil {
+		res.State = result.Returned
+	}
 	res.ReceivedAt = receivedAt.UTC()
 	if signedAt.Valid {
 		res.SignedAt = signedAt.Time.UTC()
@@ -239,6 +286,25 @@ func scanResult(s scanner) (result.SessionResult, error) {
 	if validatedAt.Valid {
 		res.ValidatedAt = validatedAt.Time.UTC()
 	}
+	decoded, err := decodeMinutes(res.SessionID, lines, signatures)
+	if err != nil {
+		return result.SessionResult{}, err
+	}
+	res.Lines, res.Signatures = decoded.Lines, decoded.Signatures
+	return res, nil
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: dbTime(t), Valid: true}
+}
+
+// decodeMinutes decodes the lines and signatures columns.
+func decodeMinutes(sessionID, lines, signatures string) (result.SessionResult, error) {
+	res := result.SessionResult{SessionID: sessionID}
 	var ls []lineRow
 	if err := json.Unmarshal([]byte(lines), &ls); err != nil {
 		return result.SessionResult{}, fmt.Errorf("sqlstore: result %s: lines: %w", res.SessionID, err)
@@ -260,12 +326,4 @@ func scanResult(s scanner) (result.SessionResult, error) {
 			SignedAt: sg.SignedAt.UTC(), ContentHash: sg.ContentHash})
 	}
 	return res, nil
-}
-
-// nullTime stores the zero time as NULL.
-func nullTime(t time.Time) sql.NullTime {
-	if t.IsZero() {
-		return sql.NullTime{}
-	}
-	return sql.NullTime{Time: dbTime(t), Valid: true}
 }

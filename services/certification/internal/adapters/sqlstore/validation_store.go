@@ -53,6 +53,11 @@ func (u *validationUnit) SaveValidation(ctx context.Context, r result.SessionRes
 	return saveValidation(ctx, u.tx, r)
 }
 
+// SaveReturn implements command.ValidationUnit.
+func (u *validationUnit) SaveReturn(ctx context.Context, r result.SessionResult) error {
+	return saveReturn(ctx, u.tx, r)
+}
+
 func (u *validationUnit) Title(ctx context.Context, key catalogue.Key) (catalogue.Published, error) {
 	row := u.tx.QueryRowContext(ctx,
 		`SELECT `+titleColumns+` FROM title_versions WHERE code = $1 AND version = $2`, key.Code, key.Version)

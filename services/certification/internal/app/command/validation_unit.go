@@ -31,6 +31,8 @@ type ValidationUnit interface {
 	// still awaiting validation; otherwise result.ErrAlreadyValidated. It
 	// is the point where two concurrent validations of a session meet.
 	SaveValidation(ctx context.Context, r result.SessionResult) error
+	// SaveReturn stores the ministry's return of r's current version (R51).
+	SaveReturn(ctx context.Context, r result.SessionResult) error
 	// Title returns a title version of the catalogue, or
 	// catalogue.ErrTitleNotFound.
 	Title(ctx context.Context, key catalogue.Key) (catalogue.Published, error)

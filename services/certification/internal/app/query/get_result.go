@@ -12,6 +12,8 @@ import (
 // GetResult names a session's result.
 type GetResult struct {
 	SessionID string
+	// MinutesVersion is a version to read as received; 0 the current one.
+	MinutesVersion int
 }
 
 // GetResultHandler reads one session result for the ministry.
@@ -32,6 +34,9 @@ func (h GetResultHandler) Handle(ctx context.Context, q GetResult) (result.Sessi
 	}
 	if strings.TrimSpace(q.SessionID) == "" {
 		return result.SessionResult{}, apperr.Invalid(apperr.FieldViolation{Field: "session_id", Description: "is required"})
+	}
+	if q.MinutesVersion != 0 {
+		return h.results.Version(ctx, q.SessionID, q.MinutesVersion)
 	}
 	r, err := h.results.Get(ctx, q.SessionID)
 	if err != nil {

@@ -40,7 +40,7 @@ func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPa
 		return ResultPage{}, err
 	}
 	switch q.State {
-	case "", result.AwaitingValidation, result.Validated:
+	case "", result.AwaitingValidation, result.Validated, result.Returned:
 	default:
 		return ResultPage{}, apperr.Invalid(apperr.FieldViolation{Field: "state", Description: "is not a result state"})
 	}

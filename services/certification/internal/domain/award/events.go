@@ -22,6 +22,10 @@ type ResultsValidated struct {
 	MinutesHash  string
 	ValidatedBy  string
 	At           time.Time
+	// MinutesVersion is the version validated; CorrectedVersion the
+	// validated version it corrects (0 for a first validation, R51).
+	MinutesVersion   int
+	CorrectedVersion int
 }
 
 // CcpAwarded: a CCP entered a person's record (R53).

@@ -8,7 +8,9 @@ type Repository interface {
 	// Record stores r, received from a MinutesSigned event, unless its
 	// session has a result already. It reports whether it stored r. The
 	// same minutes again (SameMinutes) are not stored and not an error;
-	// other minutes for the session are ErrMinutesConflict.
+	// the next version of returned minutes replaces them (Replaces, R51),
+	// the earlier versions being kept; other minutes for the session are
+	// ErrMinutesConflict.
 	Record(ctx context.Context, r SessionResult) (bool, error)
 	// Get returns the result of a session, or ErrNotFound.
 	Get(ctx context.Context, sessionID string) (SessionResult, error)
@@ -21,4 +23,8 @@ type Repository interface {
 	// shows of the jury's decisions (R51). A person sits a handful of
 	// sessions; the list is not paged.
 	ValidatedFor(ctx context.Context, candidateID string) ([]SessionResult, error)
+	// Version returns minutes version n of a session as received, with its
+	// validation, its return and the history; ErrVersionNotFound when the
+	// session has no such version.
+	Version(ctx context.Context, sessionID string, n int) (SessionResult, error)
 }

@@ -121,6 +121,17 @@ type SessionResult struct {
 	State       State
 	ValidatedBy string    // subject of the ministry officer; empty before validation
 	ValidatedAt time.Time // zero before validation
+
+	// Versions (R51, versions.go): the minutes version (1, then one more
+	// after each return), the hash of the version it replaces, the
+	// ministry's return of this version (State RETURNED), the last
+	// validated version (whose awards stand; 0 for none) and the history
+	// of every version received, filled by the repository on reads.
+	Version          int
+	PreviousHash     string
+	Return           *Return
+	ValidatedVersion int
+	History          []Version
 }
 
 // CheckReceived checks what recording a result relies on: the session it
@@ -172,6 +183,12 @@ func (r SessionResult) CheckSigned() error {
 // result validated already is ErrAlreadyValidated: a validation happens
 // once, so that nothing is ever awarded twice.
 func (r *SessionResult) MarkValidated(by string, at time.Time, expectedHash string) error {
+	if err := r.checkCurrent(expectedHash); err != nil {
+		return err
+	}
+	if r.State == Returned {
+		return ErrMinutesReturned.WithMeta("session_id", r.SessionID)
+	}
 	if r.State == Validated {
 		return ErrAlreadyValidated.
 			WithMeta("session_id", r.SessionID).
@@ -187,6 +204,15 @@ func (r *SessionResult) MarkValidated(by string, at time.Time, expectedHash stri
 		return err
 	}
 	r.State, r.ValidatedBy, r.ValidatedAt = Validated, by, at
+	r.ValidatedVersion = max(r.Version, 1)
+	for i, v := range r.History {
+		switch {
+		case v.Number == r.Version:
+			r.History[i].State, r.History[i].ValidatedAt = Validated, at
+		case !v.ValidatedAt.IsZero():
+			r.History[i].State = Superseded
+		}
+	}
 	return nil
 }
 
