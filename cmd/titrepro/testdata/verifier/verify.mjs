@@ -38,9 +38,11 @@ const str = (v) => v ?? "";
 const list = (v) => v ?? [];
 const enumName = (v, zero) => v ?? zero;
 
-// minutesObject is the JSON object of "titrepro-minutes/2".
-function minutesObject(m, jurors) {
-  return {
+// minutesObject is the JSON object of "titrepro-minutes/2", or of
+// "titrepro-minutes/3" (a version after a return: the same members plus the
+// version number and the hash of the version it replaces).
+function minutesObject(m, jurors, encoding) {
+  const o = {
     format: "titrepro-minutes/2",
     session_id: str(m.session_id),
     centre_id: str(m.centre_id),
@@ -61,11 +63,17 @@ function minutesObject(m, jurors) {
     })),
     jurors: jurors.map((j) => ({ juror_subject: str(j.juror_subject), juror_name: str(j.juror_name) })),
   };
+  if (encoding === "titrepro-minutes/3") {
+    o.format = encoding;
+    o.minutes_version = m.minutes_version ?? 0;
+    o.previous_content_hash = str(m.previous_content_hash);
+  }
+  return o;
 }
 
 function checkEncoding(encoding) {
-  if (encoding !== "titrepro-minutes/2") {
-    throw new Error(`content_encoding ${JSON.stringify(encoding)}: this verifier reads titrepro-minutes/2`);
+  if (encoding !== "titrepro-minutes/2" && encoding !== "titrepro-minutes/3") {
+    throw new Error(`content_encoding ${JSON.stringify(encoding)}: this verifier reads titrepro-minutes/2 and /3`);
   }
 }
 
@@ -76,7 +84,7 @@ function verifyEvent(ev) {
   const jurors = list(ev.signatures)
     .map((s) => ({ juror_subject: s.juror_subject, juror_name: s.juror_name }))
     .sort((a, b) => Buffer.compare(Buffer.from(a.juror_subject, "utf8"), Buffer.from(b.juror_subject, "utf8")));
-  const computed = sha256hex(canonicalize(minutesObject(ev, jurors)));
+  const computed = sha256hex(canonicalize(minutesObject(ev, jurors, ev.content_encoding)));
   const signed = list(ev.signatures).every((s) => s.content_hash === computed);
   return { computed, claimed: ev.content_hash, ok: computed === ev.content_hash && signed };
 }
@@ -85,7 +93,7 @@ function verifyEvent(ev) {
 function verifyMinutes(body) {
   const m = body.minutes ?? body;
   checkEncoding(m.content_encoding);
-  const computed = sha256hex(canonicalize(minutesObject(m, list(m.jurors))));
+  const computed = sha256hex(canonicalize(minutesObject(m, list(m.jurors), m.content_encoding)));
   return { computed, claimed: m.content_hash, ok: computed === m.content_hash };
 }
 

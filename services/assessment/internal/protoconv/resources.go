@@ -138,6 +138,9 @@ func MinutesToProto(state session.State, m minutes.Minutes) *assessmentv1.Minute
 		TitleId:         content.TitleId,
 		TitleVersion:    content.TitleVersion,
 		Jurors:          content.Jurors,
+		// R51: the version, and the version it replaces.
+		MinutesVersion:      int32(max(m.Content.Version, 1)),
+		PreviousContentHash: m.Content.PreviousHash,
 	}
 }
 

@@ -84,7 +84,7 @@ func name(s query.ResultSheet) string {
 	if hd.BirthName == "" {
 		return s.Line.CandidateID
 	}
-	n := strings.Join(hd.GivenNames, " ") + " " + hd.BirthName
+	n := hd.BirthName + " " + strings.Join(hd.GivenNames, " ")
 	if hd.UsageName != "" && hd.UsageName != hd.BirthName {
 		n += " (nom d'usage : " + hd.UsageName + ")"
 	}
