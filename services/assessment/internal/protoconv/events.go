@@ -57,7 +57,7 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			Type: SessionTypeToProto(c.Type), TitleId: c.TitleID, TitleVersion: c.TitleVersion, JuryDate: c.JuryDate,
 			ContentHash: m.Hash, Lines: linesToProto(c.Lines), Signatures: signaturesToProto(m.Signatures),
 			ContentEncoding: string(m.Encoding),
-			MinutesVersion: int32(max(c.Version, 1)), PreviousContentHash: c.PreviousHash,
+			MinutesVersion:  int32(max(c.Version, 1)), PreviousContentHash: c.PreviousHash,
 		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
 	default:
 		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)

@@ -148,7 +148,7 @@ func TestR51Reopen(t *testing.T) {
 			wantErr: minutes.ErrReturnMismatch, wantRule: "R51"},
 		{name: "R51: unsigned minutes cannot be returned",
 			session: deliberated,
-			ret: func(t *testing.T, s *session.Session) minutes.Return { return returnOf(t, s, "cy-1") },
+			ret:     func(t *testing.T, s *session.Session) minutes.Return { return returnOf(t, s, "cy-1") },
 			wantErr: minutes.ErrReturnMismatch, wantRule: "R51"},
 		{name: "R51: a return cites at least one candidacy",
 			session: closedTwo, ret: func(t *testing.T, s *session.Session) minutes.Return { return returnOf(t, s) },

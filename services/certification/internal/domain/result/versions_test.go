@@ -14,7 +14,7 @@ var at = time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
 func signedV1() result.SessionResult {
 	return result.SessionResult{
 		SessionID: "s1", Version: 1, MinutesHash: "h1", State: result.AwaitingValidation,
-		Lines: []result.Line{{CandidacyID: "cy-1", CandidateID: "c1"}, {CandidacyID: "cy-2", CandidateID: "c2"}},
+		Lines:      []result.Line{{CandidacyID: "cy-1", CandidateID: "c1"}, {CandidacyID: "cy-2", CandidateID: "c2"}},
 		Signatures: []result.Signature{{JurorSubject: "j1", ContentHash: "h1"}, {JurorSubject: "j2", ContentHash: "h1"}},
 		History:    []result.Version{{Number: 1, Hash: "h1", State: result.AwaitingValidation}},
 	}
