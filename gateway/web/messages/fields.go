@@ -11,6 +11,12 @@ type fieldSentence struct {
 }
 
 var fields = []fieldSentence{
+	{"0 (the current version) or a version number", "Indiquez 0 pour la version en cours, ou un numéro de version.", true},
+	{"each candidacy once:", "Chaque candidature ne doit être citée qu’une fois.", false},
+	{"not a candidacy of these minutes:", "Cette candidature ne figure pas dans ce procès-verbal.", false},
+	{"required: say why the minutes are returned (R51)", "Indiquez le motif du renvoi du procès-verbal (règle R51).", true},
+	{"required: name the candidacies to deliberate again (R51)", "Indiquez les candidatures à délibérer de nouveau (règle R51).", true},
+	{"required: the hash of the minutes you examined", "Indiquez l’empreinte du procès-verbal examiné.", true},
 	{"required for access route VAE (R25)", "Obligatoire pour une candidature par la VAE (règle R25).", true},
 	{"required: TRAINING, APPRENTICESHIP or VAE", "Choisissez une voie d’accès : formation, apprentissage ou VAE.", true},
 	{"required: ILLUSTRATIVE, ANNEX or EVIDENCE", "Choisissez la nature du document.", true},

@@ -97,6 +97,15 @@ var reasons = map[string]sentence{
 	"MINUTES_NOT_SIGNED":         {"Le procès-verbal de cette session n’est pas encore signé.", "Les résultats sont validés une fois le procès-verbal signé par tous les jurés (règle R51)."},
 	"MINUTES_SIGNATURES_INVALID": {"Les signatures du procès-verbal ne correspondent pas à son contenu.", ""},
 
+	// Minutes returned by the DREETS (R51).
+	"MINUTES_ALREADY_RETURNED":   {"Ce procès-verbal a déjà été renvoyé au jury.", "Attendez la nouvelle version que les jurés signeront."},
+	"MINUTES_RETURNED":           {"Ce procès-verbal a été renvoyé au jury : il ne peut pas être validé.", "Validez la nouvelle version une fois signée par tous les jurés (règle R51)."},
+	"MINUTES_VERSION_SUPERSEDED": {"Cette version du procès-verbal a été remplacée par une version plus récente.", "Examinez la version en cours avant de la valider ou de la renvoyer (règle R51)."},
+	"MINUTES_VERSION_NOT_FOUND":  {"Cette version du procès-verbal n’existe pas.", ""},
+	"MINUTES_DECISION_STANDS":    {"La DREETS n’a pas renvoyé cette candidature : sa décision est maintenue.", "Seules les candidatures citées dans le renvoi sont délibérées de nouveau (règle R51)."},
+	"MINUTES_RETURN_MISMATCH":    {"Le procès-verbal renvoyé ne correspond pas au procès-verbal signé de cette session.", ""},
+	"RESULT_NOT_VALIDATED":       {"Les résultats de cette session ne sont pas encore validés par la DREETS.", "La fiche de résultats est disponible une fois le procès-verbal validé (règle R51)."},
+
 	// Certification.
 	"RESULT_NOT_FOUND":              {"Aucun procès-verbal signé n’a été reçu pour cette session.", ""},
 	"RESULTS_ALREADY_VALIDATED":     {"Les résultats de cette session sont déjà validés.", "Les attributions ont été faites lors de la validation."},

@@ -118,7 +118,7 @@ func (r *SessionResult) MarkReturned(by string, at time.Time, expectedHash, reas
 			case seen[id]:
 				v.Add(field, "each candidacy once: "+id+" is repeated")
 			case !slices.ContainsFunc(r.Lines, func(l Line) bool { return l.CandidacyID == id }):
-				v.Add(field, fmt.Sprintf("%q is not a candidacy of these minutes", id))
+				v.Add(field, "not a candidacy of these minutes: "+id)
 			}
 			seen[id] = true
 		}
