@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
@@ -260,4 +262,145 @@ func TestEndToEndMinutesReturnedRedeliberatedAndValidated(t *testing.T) {
 	if got := s.call(t, "GET", "/v1/results/"+r.sessionID+"/candidacies/"+r.candidacyID+":pdf", stranger, nil); got.status != 403 {
 		t.Fatalf("another candidate's sheet = HTTP %d", got.status)
 	}
+}
+
+// certificationEvents returns the events of the certification stream about
+// session or candidate, in order, by type (without its package).
+func certificationEvents(t *testing.T, cfg config, keep func(m proto.Message) bool) []proto.Message {
+	t.Helper()
+	var out []proto.Message
+	for _, raw := range streamMessages(t, cfg, "TITREPRO_CERTIFICATION") {
+		var m proto.Message
+		switch raw.Header.Get("ce-type") {
+		case "titrepro.certification.v1.ResultsValidated":
+			m = &certificationv1.ResultsValidated{}
+		case "titrepro.certification.v1.MinutesReturned":
+			m = &certificationv1.MinutesReturned{}
+		case "titrepro.certification.v1.AwardsCorrected":
+			m = &certificationv1.AwardsCorrected{}
+		case "titrepro.certification.v1.CcpAwarded":
+			m = &certificationv1.CcpAwarded{}
+		case "titrepro.certification.v1.TitleAwarded":
+			m = &certificationv1.TitleAwarded{}
+		case "titrepro.certification.v1.LivretIssued":
+			m = &certificationv1.LivretIssued{}
+		default:
+			continue
+		}
+		if err := proto.Unmarshal(raw.Data, m); err != nil {
+			t.Fatal(err)
+		}
+		if keep(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestEndToEndCorrectionAfterValidation(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	s := startServer(t, cfg)
+	ctx := context.Background()
+	w := newTestWorkflow(t, s)
+	codes := w.ccpCodes()
+	last := codes[len(codes)-1]
+
+	// Version 1: every CCP obtained, validated: the titre is issued.
+	r, v1 := minutesSession(ctx, t, w, nil)
+	resultVersion(ctx, t, w, r.sessionID, 1)
+	if err := w.validate(ctx, r.sessionID, v1.GetContentHash()); err != nil {
+		t.Fatal(err)
+	}
+	certs, err := w.certificates(ctx, r.candidateID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	titre := certs[0].GetNumber()
+
+	// A material error: the DREETS returns the validated minutes; the jury
+	// decides the last CCP not obtained in version 2, which is validated.
+	const reason = "Erreur matérielle : le jury a constaté que le dernier CCP n'avait pas été évalué."
+	ret := returnMinutes(ctx, t, w, r.sessionID, v1.GetContentHash(), reason, r.candidacyID)
+	if !ret.GetReturn().GetAfterValidation() || ret.GetValidatedMinutesVersion() != 1 {
+		t.Fatalf("returned after validation = %v", ret)
+	}
+	if v, err := w.verify(ctx, titre); err != nil || !v.GetValid() {
+		t.Fatalf("the titre stands until the correction is validated: %v, %v", v, err)
+	}
+	if err := w.evaluate(ctx, r.sessionID, r.candidacyID, codes, map[string]bool{last: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.deliberate(ctx, r.sessionID, r.candidacyID, codes, map[string]bool{last: true}); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := w.signMinutes(ctx, r.sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resultVersion(ctx, t, w, r.sessionID, 2)
+	if err := w.validate(ctx, r.sessionID, v2.GetContentHash()); err != nil {
+		t.Fatal(err)
+	}
+
+	// The correcting events, in order: ResultsValidated naming the version
+	// corrected, AwardsCorrected revoking the last CCP and the titre, then
+	// the livret of the corrected decision.
+	var evs []proto.Message
+	eventually(t, "the correcting events", func() bool {
+		evs = certificationEvents(t, cfg, func(m proto.Message) bool {
+			switch m := m.(type) {
+			case *certificationv1.ResultsValidated:
+				return m.GetSessionId() == r.sessionID && m.GetMinutesVersion() == 2
+			case *certificationv1.AwardsCorrected:
+				return m.GetCandidateId() == r.candidateID
+			case *certificationv1.LivretIssued:
+				return m.GetCandidateId() == r.candidateID
+			}
+			return false
+		})
+		return len(evs) == 3
+	})
+	rv, ok1 := evs[0].(*certificationv1.ResultsValidated)
+	ac, ok2 := evs[1].(*certificationv1.AwardsCorrected)
+	li, ok3 := evs[2].(*certificationv1.LivretIssued)
+	if !ok1 || !ok2 || !ok3 || rv.GetCorrectedMinutesVersion() != 1 {
+		t.Fatalf("correcting events = %v", evs)
+	}
+	if ac.GetCorrectedMinutesVersion() != 1 || ac.GetMinutesVersion() != 2 || ac.GetCorrectedMinutesHash() != v1.GetContentHash() ||
+		ac.GetMinutesHash() != v2.GetContentHash() || len(ac.GetRevokedCcpCodes()) != 1 || ac.GetRevokedCcpCodes()[0] != last ||
+		len(ac.GetRevokedCertificateNumbers()) != 1 || ac.GetRevokedCertificateNumbers()[0] != titre {
+		t.Fatalf("AwardsCorrected = %v", ac)
+	}
+	if len(li.GetCcpCodes()) != len(codes)-1 {
+		t.Fatalf("the livret = %v", li)
+	}
+	// The revoked titre stays on record and verifies as revoked; the
+	// livret verifies.
+	if v, err := w.verify(ctx, titre); err != nil || v.GetValid() || v.GetReason() != "CERTIFICATE_NOT_IN_FORCE" || !v.GetSignatureValid() {
+		t.Fatalf("the revoked titre verifies as %v, %v", v, err)
+	}
+	got := &certificationv1.GetCertificateResponse{}
+	if err := w.call(ctx, asCandidate, "GET", "/v1/certificates/"+titre, nil, got); err != nil ||
+		got.GetCertificate().GetStatus() != certificationv1.CertificateStatus_CERTIFICATE_STATUS_REVOKED {
+		t.Fatalf("the revoked titre = %v, %v", got.GetCertificate(), err)
+	}
+	if v, err := w.verify(ctx, li.GetCertificateNumber()); err != nil || !v.GetValid() {
+		t.Fatalf("the livret verifies as %v, %v", v, err)
+	}
+	// The record shows the corrected decision and what is missing.
+	rec := &certificationv1.GetRecordResponse{}
+	if err := w.call(ctx, asCandidate, "GET", "/v1/records/"+r.candidateID, nil, rec); err != nil {
+		t.Fatal(err)
+	}
+	if held := rec.GetRecord().GetHeldCcps(); len(held) != len(codes)-1 {
+		t.Fatalf("held CCPs after the correction = %v", held)
+	}
+	progress := rec.GetRecord().GetTitleProgress()
+	if len(progress) != 1 || len(progress[0].GetMissingCcpCodes()) != 1 || progress[0].GetMissingCcpCodes()[0] != last ||
+		len(progress[0].GetCompletingSessionTypes()) != 2 {
+		t.Fatalf("the candidate's progress = %v", progress)
+	}
+	sheet := pdfText(t, s, "/v1/results/"+r.sessionID+"/candidacies/"+r.candidacyID+":pdf", w.tokens[asCandidate])
+	requireText(t, "the corrected result sheet", sheet, last+" — ", ": non obtenu", "Motivation : Compétences non démontrées",
+		"CCP manquants : "+last, "session CCP", v2.GetContentHash())
 }

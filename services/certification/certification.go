@@ -126,7 +126,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
 			GetTitle:          query.NewGetTitleHandler(titles),
-			GetRecord:         query.NewGetRecordHandler(holders, records, certificates, results),
+			GetRecord:         query.NewGetRecordHandler(holders, records, certificates, results).WithTitles(titles),
 			ListResults:       query.NewListResultsHandler(results),
 			GetResult:         query.NewGetResultHandler(results),
 			GetCertificate:    query.NewGetCertificateHandler(certificates, holders),

@@ -83,5 +83,8 @@ func (s *GRPCServer) GetRecord(ctx context.Context, req *certificationv1.GetReco
 		out.CertificateNumbers = append(out.CertificateNumbers, string(n))
 	}
 	out.Results = protoconv.RecordResults(rec.Results)
+	for _, p := range rec.Progress {
+		out.TitleProgress = append(out.TitleProgress, protoconv.TitleProgress(p))
+	}
 	return &certificationv1.GetRecordResponse{Record: out}, nil
 }

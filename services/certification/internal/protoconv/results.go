@@ -118,3 +118,14 @@ func resultReturn(r *result.Return) *certificationv1.ResultReturn {
 	return &certificationv1.ResultReturn{Reason: r.Reason, CandidacyIds: r.CandidacyIDs, ReturnedBy: r.By,
 		ReturnTime: timestamp(r.At), AfterValidation: r.AfterValidation}
 }
+
+// TitleProgress converts what a person lacks for a titre (R54).
+func TitleProgress(p award.Progress) *certificationv1.TitleProgress {
+	out := &certificationv1.TitleProgress{TitleId: p.TitleCode, TitleVersion: p.TitleVersion, HeldCcpCodes: p.Held,
+		MissingCcpCodes: p.Missing, Advice: p.Advice()}
+	for _, c := range p.Completing {
+		out.CompletingSessionTypes = append(out.CompletingSessionTypes,
+			certificationv1.SessionType(certificationv1.SessionType_value["SESSION_TYPE_"+c]))
+	}
+	return out
+}

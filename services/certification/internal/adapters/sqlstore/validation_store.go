@@ -82,8 +82,8 @@ func (u *validationUnit) HeldCcps(ctx context.Context, candidateID, titleCode, t
 func (u *validationUnit) HasTitre(ctx context.Context, candidateID, titleCode, titleVersion string) (bool, error) {
 	var n int
 	err := u.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates
-		WHERE candidate_id = $1 AND title_id = $2 AND title_version = $3 AND kind = $4`,
-		candidateID, titleCode, titleVersion, string(certificate.Titre)).Scan(&n)
+		WHERE candidate_id = $1 AND title_id = $2 AND title_version = $3 AND kind = $4 AND status = $5`,
+		candidateID, titleCode, titleVersion, string(certificate.Titre), string(certificate.Issued)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: titre of %s: %w", candidateID, err)
 	}
@@ -108,4 +108,62 @@ func (u *validationUnit) Issue(ctx context.Context, c certificate.Certificate) e
 
 func (u *validationUnit) Publish(ctx context.Context, events ...award.Event) error {
 	return writeAwardEvents(ctx, u.tx, u.outbox, events...)
+}
+
+// ResultVersion implements command.ValidationUnit.
+func (u *validationUnit) ResultVersion(ctx context.Context, sessionID string, n int) (result.SessionResult, error) {
+	return NewResultRepositoryTx(u.tx).Version(ctx, sessionID, n)
+}
+
+// Revoke implements command.ValidationUnit: nothing is deleted without a
+// trace; a revoked CCP moves to revoked_ccps, a revoked certificate keeps
+// its row with status REVOKED.
+func (u *validationUnit) Revoke(ctx context.Context, candidateID, sessionID string, hs []award.HeldCcp,
+	correctedVersion, version int, at time.Time,
+) ([]certificate.Number, error) {
+	for _, h := range hs {
+		if _, err := u.tx.ExecContext(ctx, `INSERT INTO revoked_ccps (candidate_id, title_id, title_version, ccp_code, session_id,
+				jury_date, awarded_at, revoked_at, corrected_version, minutes_version)
+			SELECT candidate_id, title_id, title_version, ccp_code, session_id, jury_date, awarded_at, $6, $7, $8
+			FROM record_ccps WHERE candidate_id = $1 AND title_id = $2 AND title_version = $3 AND ccp_code = $4 AND session_id = $5`,
+			h.CandidateID, h.TitleCode, h.TitleVersion, h.CcpCode, h.SessionID, dbTime(at), correctedVersion, version); err != nil {
+			return nil, fmt.Errorf("sqlstore: revoke %s %s: %w", h.CandidateID, h.CcpCode, err)
+		}
+		if _, err := u.tx.ExecContext(ctx, `DELETE FROM record_ccps
+			WHERE candidate_id = $1 AND title_id = $2 AND title_version = $3 AND ccp_code = $4 AND session_id = $5`,
+			h.CandidateID, h.TitleCode, h.TitleVersion, h.CcpCode, h.SessionID); err != nil {
+			return nil, fmt.Errorf("sqlstore: revoke %s %s: %w", h.CandidateID, h.CcpCode, err)
+		}
+	}
+	numbers, err := queryStrings(ctx, u.tx, `SELECT number FROM certificates
+		WHERE candidate_id = $1 AND session_id = $2 AND status = $3 ORDER BY number`, candidateID, sessionID, string(certificate.Issued))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: certificates of %s at %s: %w", candidateID, sessionID, err)
+	}
+	var out []certificate.Number
+	for _, n := range numbers {
+		if _, err := u.tx.ExecContext(ctx, `UPDATE certificates SET status = $2, revoked_at = $3 WHERE number = $1`,
+			n, string(certificate.Revoked), dbTime(at)); err != nil {
+			return nil, fmt.Errorf("sqlstore: revoke certificate %s: %w", n, err)
+		}
+		out = append(out, certificate.Number(n))
+	}
+	return out, nil
+}
+
+func queryStrings(ctx context.Context, tx *sqldb.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

@@ -94,6 +94,7 @@ func (h ValidateResultHandler) Handle(ctx context.Context, cmd ValidateResult) (
 		if err != nil {
 			return err
 		}
+		correctedVersion, correcting := r.Correction()
 		if err := r.MarkValidated(p.Subject, now, cmd.MinutesHash); err != nil {
 			return err
 		}
@@ -110,7 +111,17 @@ func (h ValidateResultHandler) Handle(ctx context.Context, cmd ValidateResult) (
 		events := []award.Event{award.ResultsValidated{
 			SessionID: r.SessionID, CentreID: r.CentreID, TitleCode: r.TitleCode, TitleVersion: r.TitleVersion,
 			JuryDate: r.JuryDate, MinutesHash: r.MinutesHash, ValidatedBy: p.Subject, At: now,
+			MinutesVersion: max(r.Version, 1),
 		}}
+		if correcting {
+			events[0] = withCorrected(events[0], correctedVersion)
+			evs, certs, err := h.correct(ctx, u, r, correctedVersion, title, now)
+			if err != nil {
+				return err
+			}
+			out.Result, out.Certificates = r, certs
+			return u.Publish(ctx, append(events, evs...)...)
+		}
 		for _, cand := range obtainedByCandidate(r) {
 			cert, evs, err := h.awardCandidate(ctx, u, r, title, cand.id, cand.ccps, now)
 			if err != nil {

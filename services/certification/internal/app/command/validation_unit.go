@@ -33,6 +33,13 @@ type ValidationUnit interface {
 	SaveValidation(ctx context.Context, r result.SessionResult) error
 	// SaveReturn stores the ministry's return of r's current version (R51).
 	SaveReturn(ctx context.Context, r result.SessionResult) error
+	// ResultVersion returns minutes version n of a session as received.
+	ResultVersion(ctx context.Context, sessionID string, n int) (result.SessionResult, error)
+	// Revoke takes the CCPs hs out of the record (kept in the revoked
+	// history with the versions: the corrected one and the correcting
+	// one) and revokes the certificates in force issued to the candidate
+	// from the session, returning their numbers (R51 corrections).
+	Revoke(ctx context.Context, candidateID, sessionID string, hs []award.HeldCcp, correctedVersion, version int, at time.Time) ([]certificate.Number, error)
 	// Title returns a title version of the catalogue, or
 	// catalogue.ErrTitleNotFound.
 	Title(ctx context.Context, key catalogue.Key) (catalogue.Published, error)

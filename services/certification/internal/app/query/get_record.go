@@ -3,11 +3,13 @@ package query
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
@@ -42,6 +44,10 @@ type Record struct {
 	// holding only the person's lines and no signature: the rest of the
 	// minutes is not theirs to read.
 	Results []result.SessionResult
+	// Progress tells, for each title version of which the person holds
+	// CCPs without a titre in force, what is missing and which sessions
+	// can complete it (R54).
+	Progress []award.Progress
 }
 
 // GetRecordHandler reads certification records.
@@ -50,6 +56,14 @@ type GetRecordHandler struct {
 	records      award.Repository
 	certificates certificate.Repository
 	results      result.Repository
+	titles       catalogue.Repository // nil: no Progress
+}
+
+// WithTitles returns h computing each record's Progress from the
+// catalogue.
+func (h GetRecordHandler) WithTitles(titles catalogue.Repository) GetRecordHandler {
+	h.titles = titles
+	return h
 }
 
 // NewGetRecordHandler returns the handler.
@@ -105,5 +119,47 @@ func (h GetRecordHandler) Handle(ctx context.Context, q GetRecord) (Record, erro
 		r.Lines, r.Signatures = r.LinesOf(hd.CandidateID), nil
 		validated[i] = r
 	}
-	return Record{CandidateID: hd.CandidateID, Holder: hd, Held: held, Certificates: numbers, Results: validated}, nil
+	progress, err := h.progress(ctx, held, numbers)
+	if err != nil {
+		return Record{}, err
+	}
+	return Record{CandidateID: hd.CandidateID, Holder: hd, Held: held, Certificates: numbers, Results: validated, Progress: progress}, nil
+}
+
+// progress returns the Progress of each title version of held without a
+// titre in force among the certificates numbers.
+func (h GetRecordHandler) progress(ctx context.Context, held []award.HeldCcp, numbers []certificate.Number) ([]award.Progress, error) {
+	if h.titles == nil || len(held) == 0 {
+		return nil, nil
+	}
+	titre := map[catalogue.Key]bool{}
+	for _, n := range numbers {
+		c, err := h.certificates.Get(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if c.Kind == certificate.Titre && c.Status == certificate.Issued {
+			titre[catalogue.Key{Code: c.TitleCode, Version: c.TitleVersion}] = true
+		}
+	}
+	var (
+		keys []catalogue.Key
+		out  []award.Progress
+	)
+	for _, hc := range held {
+		k := catalogue.Key{Code: hc.TitleCode, Version: hc.TitleVersion}
+		if !titre[k] && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		pub, err := h.titles.Get(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		if p := award.ProgressOf(k.Code, k.Version, pub.Title.CcpCodes(), held); len(p.Missing) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

@@ -70,7 +70,10 @@ func (h VerifyCertificateHandler) Handle(ctx context.Context, q VerifyCertificat
 	default:
 		v.SignatureValid = true
 	}
-	if v.SignatureValid && c.Status != certificate.Issued {
+	switch {
+	case v.SignatureValid && c.Status == certificate.Revoked:
+		v.Reason, v.Message = ReasonNotInForce, "the certificate was revoked: the minutes it was issued from were corrected after their validation (R51)"
+	case v.SignatureValid && c.Status != certificate.Issued:
 		v.Reason, v.Message = ReasonNotInForce, "the certificate is not in force"
 	}
 	v.Valid = v.SignatureValid && c.Status == certificate.Issued

@@ -35,6 +35,9 @@ type Status string
 const (
 	// Issued: issued and in force.
 	Issued Status = "ISSUED"
+	// Revoked: the minutes it was issued from were corrected after their
+	// validation (R51): it stays on record and no longer verifies.
+	Revoked Status = "REVOKED"
 )
 
 // Holder is the civil identity printed on a certificate: a snapshot of the
