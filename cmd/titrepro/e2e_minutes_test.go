@@ -258,6 +258,25 @@ func TestEndToEndMinutesReturnedRedeliberatedAndValidated(t *testing.T) {
 	}
 	sheet := pdfText(t, s, "/v1/results/"+r.sessionID+"/candidacies/"+r.candidacyID+":pdf", w.tokens[asCandidate])
 	requireText(t, "the result sheet", sheet, "Fiche individuelle de résultats", "Durand Camille", "titre obtenu", v2.GetContentHash())
+	// The centre reads its session's results; another centre does not.
+	centreResult := &certificationv1.GetResultResponse{}
+	if err := w.call(ctx, asCentre, "GET", "/v1/results/"+r.sessionID, nil, centreResult); err != nil ||
+		centreResult.GetResult().GetState() != certificationv1.ResultState_RESULT_STATE_VALIDATED {
+		t.Fatalf("the centre reads its result: %v, %v", centreResult.GetResult(), err)
+	}
+	centreList := &certificationv1.ListResultsResponse{}
+	if err := w.call(ctx, asCentre, "GET", "/v1/results", nil, centreList); err != nil || len(centreList.GetResults()) != 1 {
+		t.Fatalf("the centre's results = %v, %v", centreList.GetResults(), err)
+	}
+	otherCentre := s.mustToken(t, "centre", "other-centre-user", "CENTRE-OTHER")
+	if got := s.call(t, "GET", "/v1/results/"+r.sessionID, otherCentre, nil); got.status != 403 {
+		t.Fatalf("another centre reads the result: HTTP %d", got.status)
+	}
+	if got := s.expect(t, 200, "GET", "/v1/results", otherCentre, nil); len(got) != 0 {
+		t.Fatalf("another centre lists %v", got)
+	}
+	requireText(t, "the centre's result sheet", pdfText(t, s, "/v1/results/"+r.sessionID+"/candidacies/"+r.candidacyID+":pdf", w.tokens[asCentre]),
+		"Durand Camille")
 	stranger := s.mustToken(t, "candidate", "someone-else", "")
 	if got := s.call(t, "GET", "/v1/results/"+r.sessionID+"/candidacies/"+r.candidacyID+":pdf", stranger, nil); got.status != 403 {
 		t.Fatalf("another candidate's sheet = HTTP %d", got.status)

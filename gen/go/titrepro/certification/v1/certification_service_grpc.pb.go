@@ -56,10 +56,12 @@ type CertificationServiceClient interface {
 	// GetRecord returns a person's certification record. Readable by the person
 	// (candidate token bound to the record's subject), ministry and admin.
 	GetRecord(ctx context.Context, in *GetRecordRequest, opts ...grpc.CallOption) (*GetRecordResponse, error)
-	// ListResults lists the sessions' signed results, by session id.
-	// Ministry and admin only.
+	// ListResults lists the sessions' signed results, by session id:
+	// ministry and admin read every result, a centre its own sessions'.
 	ListResults(ctx context.Context, in *ListResultsRequest, opts ...grpc.CallOption) (*ListResultsResponse, error)
-	// GetResult returns one session's signed result. Ministry and admin only.
+	// GetResult returns one session's signed result, or with
+	// minutes_version an earlier version as received (R51): ministry and
+	// admin read every result, a centre its own sessions'.
 	GetResult(ctx context.Context, in *GetResultRequest, opts ...grpc.CallOption) (*GetResultResponse, error)
 	// ValidateResult validates a session's signed minutes: ministry role only
 	// (R51). In the same transaction, the CCPs obtained enter each
@@ -269,10 +271,12 @@ type CertificationServiceServer interface {
 	// GetRecord returns a person's certification record. Readable by the person
 	// (candidate token bound to the record's subject), ministry and admin.
 	GetRecord(context.Context, *GetRecordRequest) (*GetRecordResponse, error)
-	// ListResults lists the sessions' signed results, by session id.
-	// Ministry and admin only.
+	// ListResults lists the sessions' signed results, by session id:
+	// ministry and admin read every result, a centre its own sessions'.
 	ListResults(context.Context, *ListResultsRequest) (*ListResultsResponse, error)
-	// GetResult returns one session's signed result. Ministry and admin only.
+	// GetResult returns one session's signed result, or with
+	// minutes_version an earlier version as received (R51): ministry and
+	// admin read every result, a centre its own sessions'.
 	GetResult(context.Context, *GetResultRequest) (*GetResultResponse, error)
 	// ValidateResult validates a session's signed minutes: ministry role only
 	// (R51). In the same transaction, the CCPs obtained enter each

@@ -120,6 +120,16 @@ func (r *ResultRepository) Get(ctx context.Context, sessionID string) (result.Se
 
 // List implements result.Repository with a keyset on the session id.
 func (r *ResultRepository) List(ctx context.Context, state result.State, after string, limit int) ([]result.SessionResult, error) {
+	return r.list(ctx, "", state, after, limit)
+}
+
+// ListOfCentre implements result.Repository: List narrowed to the
+// sessions of centre.
+func (r *ResultRepository) ListOfCentre(ctx context.Context, centre string, state result.State, after string, limit int) ([]result.SessionResult, error) {
+	return r.list(ctx, centre, state, after, limit)
+}
+
+func (r *ResultRepository) list(ctx context.Context, centre string, state result.State, after string, limit int) ([]result.SessionResult, error) {
 	// RETURNED is the returned_at column; AWAITING_VALIDATION and
 	// VALIDATED are the state column of the results not returned.
 	returned := state == result.Returned
@@ -128,7 +138,8 @@ func (r *ResultRepository) List(ctx context.Context, state result.State, after s
 	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+resultColumns+` FROM results
 		WHERE session_id > $1 AND ($2 = '' OR (state = $2 AND returned_at IS NULL)) AND ($3 = FALSE OR returned_at IS NOT NULL)
-		ORDER BY session_id LIMIT $4`, after, string(state), returned, limit)
+			AND ($5 = '' OR centre_id = $5)
+		ORDER BY session_id LIMIT $4`, after, string(state), returned, limit, centre)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list results: %w", err)
 	}

@@ -9,7 +9,8 @@
 //     nothing;
 //   - candidate: reads its own record and certificates (those of the
 //     candidate records bound to its subject);
-//   - centre, juror: nothing here.
+//   - centre: its own sessions' results and result sheets;
+//   - juror: nothing here.
 package authz
 
 import (
@@ -31,6 +32,9 @@ var (
 	staffRead = auth.Grants(auth.All(auth.RoleMinistry, auth.RoleAdmin))
 	ownRead   = auth.Grants(auth.Own(auth.RoleCandidate), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 	ministry  = auth.Grants(auth.All(auth.RoleMinistry))
+	// centreRead: the ministry and admins read every result, a centre its
+	// own sessions' (issue 8 §7).
+	centreRead = auth.Grants(auth.Own(auth.RoleCentre), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 )
 
 // Table is the certification service's access table: for every RPC, the
@@ -44,8 +48,8 @@ var Table = auth.AccessTable{
 		{RPC: "GetTitle", Public: true, Owner: "published reference data"},
 		{RPC: "ImportTitle", Roles: ministry, Owner: "ministry only (admin is read-only)"},
 		{RPC: "GetRecord", Roles: ownRead, Owner: "the record of a candidate record bound to the caller's subject"},
-		{RPC: "ListResults", Roles: staffRead, Owner: "every result"},
-		{RPC: "GetResult", Roles: staffRead, Owner: "every result"},
+		{RPC: "ListResults", Roles: centreRead, Owner: "every result; a centre's list is narrowed to its own sessions"},
+		{RPC: "GetResult", Roles: centreRead, Owner: "every result; a centre its own sessions' results"},
 		{RPC: "ValidateResult", Roles: ministry, Owner: "ministry only (R51)"},
 		{RPC: "ReturnResult", Roles: ministry, Owner: "ministry only (R51)"},
 		{RPC: "GetResultSheetPdf", Roles: auth.Grants(auth.Own(auth.RoleCandidate), auth.Own(auth.RoleCentre), auth.All(auth.RoleMinistry, auth.RoleAdmin)),

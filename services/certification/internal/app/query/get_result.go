@@ -29,16 +29,24 @@ func NewGetResultHandler(results result.Repository) GetResultHandler {
 // Handle returns the result to ministry and admin callers; anyone else is
 // result.ErrReadDenied. An unknown session is result.ErrNotFound.
 func (h GetResultHandler) Handle(ctx context.Context, q GetResult) (result.SessionResult, error) {
-	if err := requireResultReader(ctx); err != nil {
+	centre, err := resultReader(ctx)
+	if err != nil {
 		return result.SessionResult{}, err
 	}
 	if strings.TrimSpace(q.SessionID) == "" {
 		return result.SessionResult{}, apperr.Invalid(apperr.FieldViolation{Field: "session_id", Description: "is required"})
 	}
+	var r result.SessionResult
 	if q.MinutesVersion != 0 {
-		return h.results.Version(ctx, q.SessionID, q.MinutesVersion)
+		r, err = h.results.Version(ctx, q.SessionID, q.MinutesVersion)
+	} else {
+		r, err = h.results.Get(ctx, q.SessionID)
 	}
-	r, err := h.results.Get(ctx, q.SessionID)
+	if centre != "" && (err != nil || r.CentreID != centre) {
+		// A centre reads its own sessions' results only, and learns
+		// nothing of the others, not even whether they exist.
+		return result.SessionResult{}, result.ErrReadDenied
+	}
 	if err != nil {
 		return result.SessionResult{}, err
 	}

@@ -36,7 +36,8 @@ func NewListResultsHandler(results result.Repository) ListResultsHandler {
 // Handle returns a page of results to ministry and admin callers; anyone
 // else is result.ErrReadDenied.
 func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPage, error) {
-	if err := requireResultReader(ctx); err != nil {
+	centre, err := resultReader(ctx)
+	if err != nil {
 		return ResultPage{}, err
 	}
 	switch q.State {
@@ -44,13 +45,19 @@ func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPa
 	default:
 		return ResultPage{}, apperr.Invalid(apperr.FieldViolation{Field: "state", Description: "is not a result state"})
 	}
-	listing := "results|state=" + string(q.State)
+	listing := "results|state=" + string(q.State) + "|centre=" + centre
 	var after string
 	size, _, err := paging.Start(q.PageSize, listing, q.PageToken, &after)
 	if err != nil {
 		return ResultPage{}, err
 	}
-	rows, err := h.results.List(ctx, q.State, after, size+1)
+	list := h.results.List
+	if centre != "" {
+		list = func(ctx context.Context, state result.State, after string, limit int) ([]result.SessionResult, error) {
+			return h.results.ListOfCentre(ctx, centre, state, after, limit)
+		}
+	}
+	rows, err := list(ctx, q.State, after, size+1)
 	if err != nil {
 		return ResultPage{}, err
 	}
@@ -61,14 +68,19 @@ func (h ListResultsHandler) Handle(ctx context.Context, q ListResults) (ResultPa
 	return ResultPage{Results: rows, NextPageToken: token}, nil
 }
 
-// requireResultReader lets ministry and admin callers read results.
-func requireResultReader(ctx context.Context) error {
+// resultReader lets ministry and admin callers read every result, and a
+// centre its own sessions' results: it returns the centre the caller is
+// narrowed to, "" for every result.
+func resultReader(ctx context.Context) (string, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if !p.HasAny(auth.RoleMinistry, auth.RoleAdmin) {
-		return result.ErrReadDenied
+	switch {
+	case p.HasAny(auth.RoleMinistry, auth.RoleAdmin):
+		return "", nil
+	case p.Has(auth.RoleCentre) && p.Centre != "":
+		return p.Centre, nil
 	}
-	return nil
+	return "", result.ErrReadDenied
 }

@@ -33,5 +33,5 @@ var (
 		"only the ministry may validate session results").WithRule("R51")
 	// ErrReadDenied reports a caller who may not read results.
 	ErrReadDenied = apperr.New(apperr.KindPermissionDenied, "PERMISSION_DENIED",
-		"only the ministry and administrators may read session results")
+		"only the ministry, administrators and the session's centre may read session results")
 )

@@ -18,6 +18,8 @@ type Repository interface {
 	// session id after ("" starts at the beginning), only those in state
 	// when state is not empty.
 	List(ctx context.Context, state State, after string, limit int) ([]SessionResult, error)
+	// ListOfCentre is List narrowed to the sessions of centre.
+	ListOfCentre(ctx context.Context, centre string, state State, after string, limit int) ([]SessionResult, error)
 	// ValidatedFor returns the validated results that have a line of the
 	// candidate, by jury date then session id: what the person's record
 	// shows of the jury's decisions (R51). A person sits a handful of
