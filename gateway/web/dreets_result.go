@@ -57,6 +57,24 @@ type resultView struct {
 	JustValidated bool
 	// Refusal is the service's refusal of a validation, shown above the page.
 	Refusal *Message
+
+	// The minutes version (R51), the ministry's return of it (nil when
+	// not returned), whether the officer may return it (awaiting
+	// validation, or validated: a correction), the confirmation after a
+	// return, and whether Refusal refused a return.
+	Version       int
+	Returned      *returnView
+	CanReturn     bool
+	JustReturned  bool
+	RefusedReturn bool
+}
+
+// returnView is the ministry's return of the minutes.
+type returnView struct {
+	Reason          string
+	Candidacies     []string
+	At              time.Time
+	AfterValidation bool
 }
 
 // lineView is the jury's decision on one candidacy.
@@ -115,7 +133,8 @@ func (a *App) dreetsResult(w http.ResponseWriter, r *http.Request) {
 		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
 		return
 	}
-	v.JustValidated = r.URL.Query().Get("valide") == "1" && !v.Awaiting
+	v.JustValidated = r.URL.Query().Get("valide") == "1" && !v.Awaiting && v.Returned == nil
+	v.JustReturned = r.URL.Query().Get("renvoye") == "1" && v.Returned != nil
 	a.render(w, r, http.StatusOK, "dreets_result", Page{Title: resultTitle(v), Data: v})
 }
 
@@ -221,7 +240,7 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 	v := resultView{
 		Href:         resultHref(res.GetSessionId()),
 		SessionID:    res.GetSessionId(),
-		Awaiting:     res.GetState() != certificationv1.ResultState_RESULT_STATE_VALIDATED,
+		Awaiting:     res.GetState() == certificationv1.ResultState_RESULT_STATE_AWAITING_VALIDATION,
 		Title:        titleWording(title, res.GetTitleId()),
 		TitleCode:    res.GetTitleId(),
 		TitleVersion: res.GetTitleVersion(),
@@ -234,6 +253,13 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 		ValidatedBy:  res.GetValidatedBy(),
 		MinutesHash:  res.GetMinutesHash(),
 		Total:        len(res.GetLines()),
+		Version:      int(max(res.GetMinutesVersion(), 1)),
+		CanReturn: res.GetState() == certificationv1.ResultState_RESULT_STATE_AWAITING_VALIDATION ||
+			res.GetState() == certificationv1.ResultState_RESULT_STATE_VALIDATED,
+	}
+	if rt := res.GetReturn(); rt != nil {
+		v.Returned = &returnView{Reason: rt.GetReason(), Candidacies: rt.GetCandidacyIds(), At: timeOf(rt.GetReturnTime()),
+			AfterValidation: rt.GetAfterValidation()}
 	}
 	for _, s := range res.GetSignatures() {
 		v.Signatures = append(v.Signatures, signatureView{
