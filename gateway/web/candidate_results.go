@@ -7,6 +7,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/titrepro/titrepro/gateway/internal/docstream"
+
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -24,6 +26,7 @@ type resultsPage struct {
 	Known        bool // the certification authority has the person's record
 	Sessions     []sessionResult
 	Held         []heldRow
+	Progress     []progressRow // the titres not obtained yet: what is missing (R54)
 	Certificates []certificateRow
 	NextPage     string
 }
@@ -34,6 +37,14 @@ type sessionResult struct {
 	Heading, Type, JuryDate, Validated, Outcome string
 	Obtained                                    bool // the titre or some CCPs
 	Ccps                                        []ccpResult
+	SheetHref                                   string // the fiche individuelle de résultats (PDF)
+}
+
+// progressRow is what the person still lacks for a titre.
+type progressRow struct {
+	Title   string
+	Missing []string // "CCP3 — wording"
+	Advice  string
 }
 
 type ccpResult struct {
@@ -81,7 +92,8 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 				ID:      url.PathEscape(res.GetSessionId()),
 				Heading: titles.label(res.GetTitleId(), res.GetTitleVersion()), Type: resultSessionTypeLabel(res.GetType()),
 				JuryDate: CivilDateFR(res.GetJuryDate()), Validated: DateFR(res.GetValidateTime().AsTime()),
-				Outcome: candidateTitleOutcomeLabel(res.GetTitleOutcome()),
+				Outcome:   candidateTitleOutcomeLabel(res.GetTitleOutcome()),
+				SheetHref: sheetHref(res.GetSessionId(), res.GetCandidacyId()),
 			}
 			for _, c := range res.GetCcpResults() {
 				obtained := c.GetOutcome() == certificationv1.CcpOutcome_CCP_OUTCOME_OBTAINED
@@ -97,6 +109,13 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 		for _, h := range rec.GetRecord().GetHeldCcps() {
 			label := a.ccpLabel(r, ccpLabels, h.GetTitleId(), h.GetTitleVersion(), h.GetCcpCode())
 			p.Held = append(p.Held, heldRow{Title: titles.label(h.GetTitleId(), h.GetTitleVersion()), Ccp: label, JuryDate: CivilDateFR(h.GetJuryDate())})
+		}
+		for _, tp := range rec.GetRecord().GetTitleProgress() {
+			row := progressRow{Title: titles.label(tp.GetTitleId(), tp.GetTitleVersion()), Advice: tp.GetAdvice()}
+			for _, code := range tp.GetMissingCcpCodes() {
+				row.Missing = append(row.Missing, a.ccpLabel(r, ccpLabels, tp.GetTitleId(), tp.GetTitleVersion(), code))
+			}
+			p.Progress = append(p.Progress, row)
 		}
 	}
 	token := r.URL.Query().Get("page")
@@ -145,4 +164,38 @@ func (a *App) ccpLabel(r *http.Request, cache map[string]string, title, version,
 		return l
 	}
 	return code
+}
+
+// sheetHref is the address of a candidacy's result sheet.
+func sheetHref(sessionID, candidacyID string) string {
+	if sessionID == "" || candidacyID == "" {
+		return ""
+	}
+	return resultsPath + "/" + url.PathEscape(sessionID) + "/" + url.PathEscape(candidacyID) + "/fiche.pdf"
+}
+
+// myResultSheet (GET /candidat/resultats/{session}/{candidacy}/fiche.pdf)
+// hands the person the fiche individuelle de résultats of one of their
+// candidacies, as the certification service prints it (PDF, R51: once
+// validated). The service decides whether it is theirs.
+func (a *App) myResultSheet(w http.ResponseWriter, r *http.Request) {
+	sessionID, candidacyID := r.PathValue("session"), r.PathValue("candidacy")
+	if _, ok := sessionIDParam(r); !ok || candidacyID == "" || len(candidacyID) > maxSessionID {
+		a.notFound(w, r)
+		return
+	}
+	ctx, cancel := callContext(r)
+	defer cancel()
+	resp, err := a.svc.certification.GetResultSheetPdf(ctx, &certificationv1.GetResultSheetPdfRequest{SessionId: sessionID, CandidacyId: candidacyID})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	doc := resp.GetDocument()
+	h := w.Header()
+	h.Set("Content-Type", doc.GetContentType())
+	h.Set("Content-Disposition", docstream.Disposition("attachment", "fiche-individuelle-de-resultats.pdf"))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc.GetData())
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 	"html"
 	"net/http"
 	"net/url"
@@ -84,5 +85,27 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 	// The space counts the certificate.
 	if p := get(t, c, s.srv.URL+"/candidat"); !strings.Contains(p.body, "1 certificat délivré") {
 		t.Error("the space does not count the certificate")
+	}
+	// What is missing for the titre, and the sessions that complete it
+	// (R54); the result sheet as PDF, with the motivation.
+	for _, w := range []string{`id="pour-obtenir-le-titre"`, "<li>" + label("CCP2") + "</li>", "session CCP", "session titre"} {
+		if !strings.Contains(p.body, w) {
+			t.Errorf("results page lacks %q", w)
+		}
+	}
+	sheet := "/candidat/resultats/" + session.id + "/" + candidacy + "/fiche.pdf"
+	if !strings.Contains(p.body, `href="`+sheet+`"`) {
+		t.Fatalf("results page lacks the link to the result sheet %s", sheet)
+	}
+	pdf := get(t, c, s.srv.URL+sheet)
+	if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("result sheet: %d %s", pdf.status, pdf.header.Get("Content-Type"))
+	}
+	if text := pdftext.Extract(t, []byte(pdf.body)); !strings.Contains(text, motivation) || !strings.Contains(text, "CCP manquants : CCP2") {
+		t.Errorf("the result sheet lacks the motivation or the missing CCP:\n%s", text)
+	}
+	_, other, _ := s.newDossier(t)
+	if got := get(t, other, s.srv.URL+sheet); got.status != http.StatusForbidden {
+		t.Errorf("another candidate's result sheet: %d", got.status)
 	}
 }

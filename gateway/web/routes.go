@@ -85,6 +85,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /candidat/dossier/{dossier}/depots/{snapshot}", candidate(a.receipt))
 	mux.Handle("GET /candidat/sessions", candidate(a.mySessions))
 	mux.Handle("GET /candidat/resultats", candidate(a.myResults))
+	mux.Handle("GET /candidat/resultats/{session}/{candidacy}/fiche.pdf", candidate(a.myResultSheet))
 	// End of candidate.
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).
