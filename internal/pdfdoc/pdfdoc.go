@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"time"
+	_ "time/tzdata" // times are printed in Europe/Paris even on hosts without a zoneinfo database
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -111,3 +112,19 @@ func (d *Doc) Bytes() ([]byte, error) {
 
 // ContentType is the media type of the documents.
 const ContentType = "application/pdf"
+
+// paris is the time zone of the printed times.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil { // cannot happen with time/tzdata embedded
+		panic(err)
+	}
+	return loc
+}()
+
+// DateTimeFR prints an instant as a person in France reads it:
+// "03/06/2026 à 17:30" (Europe/Paris).
+func DateTimeFR(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }
+
+// DateFR prints an instant's date in Europe/Paris: "03/06/2026".
+func DateFR(t time.Time) string { return t.In(paris).Format("02/01/2006") }

@@ -21,13 +21,6 @@ type Printer struct{}
 
 var _ query.MinutesPrinter = Printer{}
 
-var paris = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // MinutesPDF implements query.MinutesPrinter.
 func (Printer) MinutesPDF(v query.MinutesView) ([]byte, error) {
 	m, c := v.Minutes, v.Minutes.Content
@@ -143,7 +136,7 @@ func frDate(s string) string {
 	return t.Format("02/01/2006")
 }
 
-func frTime(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }
+func frTime(t time.Time) string { return pdfdoc.DateTimeFR(t) }
 
 func orNone(s string) string {
 	if s == "" {

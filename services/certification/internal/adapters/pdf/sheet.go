@@ -18,13 +18,6 @@ type Printer struct{}
 
 var _ query.SheetPrinter = Printer{}
 
-var paris = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // ResultSheetPDF implements query.SheetPrinter.
 func (Printer) ResultSheetPDF(s query.ResultSheet) ([]byte, error) {
 	r, l, hd := s.Result, s.Line, s.Holder
@@ -46,7 +39,7 @@ func (Printer) ResultSheetPDF(s query.ResultSheet) ([]byte, error) {
 	d.Field("Session", kind+" "+r.SessionID)
 	d.Field("Centre", r.CentreID)
 	d.Field("Date du jury", frDate(r.JuryDate))
-	d.Field("Validation", "procès-verbal validé par la DREETS le "+r.ValidatedAt.In(paris).Format("02/01/2006"))
+	d.Field("Validation", "procès-verbal validé par la DREETS le "+pdfdoc.DateFR(r.ValidatedAt))
 
 	d.Heading("Décisions du jury")
 	for _, dec := range l.Decisions {
