@@ -45,7 +45,6 @@ type Queries struct {
 	ListCandidacies query.ListCandidaciesHandler
 	EvaluationOf    query.EvaluationOfHandler
 	SessionProgress query.SessionProgressHandler
-	MinutesOf       query.MinutesOfHandler
 	MinutesVersions query.MinutesVersionsHandler
 }
 
@@ -86,7 +85,6 @@ func New(d Deps) Application {
 			ListCandidacies: query.NewListCandidaciesHandler(d.Sessions),
 			EvaluationOf:    query.NewEvaluationOfHandler(d.Sessions, d.Titles),
 			SessionProgress: query.NewSessionProgressHandler(d.Sessions, d.Titles),
-			MinutesOf:       query.NewMinutesOfHandler(d.Sessions, d.Hasher),
 			MinutesVersions: query.NewMinutesVersionsHandler(d.Sessions, d.Minutes, d.Hasher, d.Printer, d.Now),
 		},
 	}
