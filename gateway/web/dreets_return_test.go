@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -58,4 +59,25 @@ func TestDreetsReturnsMinutes(t *testing.T) {
 	if err != nil || res.GetResult().GetState() != certificationv1.ResultState_RESULT_STATE_RETURNED {
 		t.Fatalf("after the return: %v, %v", res.GetResult().GetState(), err)
 	}
+
+	// The jury deliberates the returned candidacy again (every CCP now
+	// obtained): the jurors' minutes page shows version 2 and the return.
+	waitUntil(t, "the session reopens", func() bool {
+		got, err := b.assess.GetSession(t.Context(), &assessmentv1.GetSessionRequest{SessionId: s.ID}, b.as(t, s.Jurors[0]))
+		return err == nil && got.GetSession().GetState() == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS
+	})
+	_, err = b.assess.DeliberateCandidacy(t.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.ID,
+		CandidacyId: s.Candidacies[1], CcpDecisions: allObtained(b)}, b.as(t, s.Jurors[0]))
+	stackMust(t, "deliberate again", err)
+	juror, _ := b.signedIn(t, s.Jurors[1], b.token(t, s.Jurors[1]))
+	p = get(t, juror, srv.URL+"/jury/sessions/"+s.ID+"/proces-verbal")
+	contains(t, "the jurors' second minutes", p, `id="version-pv">Version 2<`, `id="renvoi-dreets"`, reason, "Martin")
+}
+
+func allObtained(b *backend) []*assessmentv1.CcpDecision {
+	var out []*assessmentv1.CcpDecision
+	for _, code := range ccpCodes(b.ref) {
+		out = append(out, &assessmentv1.CcpDecision{CcpCode: code, Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED})
+	}
+	return out
 }

@@ -28,6 +28,17 @@ type juryMinutesData struct {
 	Closed     bool
 	Signed     bool // the user just signed
 	Refusal    *juryRefusal
+	// Version is the minutes version (R51); Reopened the DREETS's return
+	// that opened it, nil for the first.
+	Version  int
+	Reopened *juryReturn
+}
+
+// juryReturn is the DREETS's return of the previous version.
+type juryReturn struct {
+	Version     int
+	Reason, At  string
+	Candidacies []string // the candidates' names, or the candidacy ids
 }
 
 type juryMinutesLine struct {
@@ -93,7 +104,18 @@ func juryMinutesFrom(m *assessmentv1.Minutes, t *certificationv1.Title, facts ju
 			{Label: facts.Type + " " + facts.Dates, Href: "/jury/sessions/" + m.GetSessionId()},
 		}, Current: "Procès-verbal"},
 		Session: facts, JuryDate: CivilDateFR(m.GetJuryDate()), Hash: m.GetContentHash(), Encoding: m.GetContentEncoding(),
-		Closed: m.GetSessionState() == assessmentv1.SessionState_SESSION_STATE_CLOSED,
+		Closed:  m.GetSessionState() == assessmentv1.SessionState_SESSION_STATE_CLOSED,
+		Version: int(max(m.GetMinutesVersion(), 1)),
+	}
+	if rt := m.GetReopenedBy(); rt != nil {
+		d.Reopened = &juryReturn{Version: int(rt.GetMinutesVersion()), Reason: rt.GetReason(), At: DateTimeFR(rt.GetReturnTime().AsTime())}
+		for _, id := range rt.GetCandidacyIds() {
+			if n := names[id]; n != "" {
+				d.Reopened.Candidacies = append(d.Reopened.Candidacies, n)
+			} else {
+				d.Reopened.Candidacies = append(d.Reopened.Candidacies, "candidature "+id)
+			}
+		}
 	}
 	jurorNames := map[string]string{}
 	for _, j := range m.GetJurors() {
