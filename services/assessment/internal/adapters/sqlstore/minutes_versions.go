@@ -72,6 +72,19 @@ func writeMinutesVersions(ctx context.Context, tx *sqldb.Tx, s *session.Session,
 		if err != nil {
 			return err
 		}
+		// Minutes signed before the versions were kept have no row yet:
+		// keep them as they were signed, then record the return on them.
+		if m := s.ReturnedMinutes(); m != nil {
+			var signedAt time.Time
+			for _, sg := range m.Signatures {
+				if sg.SignedAt.After(signedAt) {
+					signedAt = sg.SignedAt
+				}
+			}
+			if err := insertVersion(ctx, tx, *m, signedAt, true); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE minutes_versions SET returned_at = $3, returned_by = $4, return_reason = $5,
 				returned_candidacies = $6, return_after_validation = $7
 			WHERE session_id = $1 AND version = $2 AND returned_at IS NULL`,
@@ -91,25 +104,38 @@ func writeMinutesVersions(ctx context.Context, tx *sqldb.Tx, s *session.Session,
 		if !ok {
 			continue
 		}
-		m := signed.Minutes
-		content, err := json.Marshal(contentRowOf(m.Content))
-		if err != nil {
-			return fmt.Errorf("sqlstore: minutes %s: content: %w", id, err)
+		if err := insertVersion(ctx, tx, signed.Minutes, signed.At, false); err != nil {
+			return err
 		}
-		sigs := make([]versionSignatureRow, 0, len(m.Signatures))
-		for _, sg := range m.Signatures {
-			sigs = append(sigs, versionSignatureRow{JurorSubject: sg.JurorSubject, JurorName: sg.JurorName,
-				SignedAt: dbTime(sg.SignedAt).UTC(), ContentHash: sg.ContentHash, Encoding: string(sg.Encoding)})
-		}
-		sb, err := json.Marshal(sigs)
-		if err != nil {
-			return fmt.Errorf("sqlstore: minutes %s: signatures: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO minutes_versions (session_id, version, content_encoding, content_hash,
-				content, signatures, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			id, max(m.Content.Version, 1), string(m.Encoding), m.Hash, string(content), string(sb), dbTime(signed.At)); err != nil {
-			return fmt.Errorf("sqlstore: keep minutes %s v%d: %w", id, m.Content.Version, err)
-		}
+	}
+	return nil
+}
+
+// insertVersion keeps signed minutes m, signed last at signedAt; with
+// ifMissing, minutes already kept are left as they are.
+func insertVersion(ctx context.Context, tx *sqldb.Tx, m minutes.Minutes, signedAt time.Time, ifMissing bool) error {
+	id := m.Content.SessionID
+	content, err := json.Marshal(contentRowOf(m.Content))
+	if err != nil {
+		return fmt.Errorf("sqlstore: minutes %s: content: %w", id, err)
+	}
+	sigs := make([]versionSignatureRow, 0, len(m.Signatures))
+	for _, sg := range m.Signatures {
+		sigs = append(sigs, versionSignatureRow{JurorSubject: sg.JurorSubject, JurorName: sg.JurorName,
+			SignedAt: dbTime(sg.SignedAt).UTC(), ContentHash: sg.ContentHash, Encoding: string(sg.Encoding)})
+	}
+	sb, err := json.Marshal(sigs)
+	if err != nil {
+		return fmt.Errorf("sqlstore: minutes %s: signatures: %w", id, err)
+	}
+	conflict := ""
+	if ifMissing {
+		conflict = ` ON CONFLICT (session_id, version) DO NOTHING`
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO minutes_versions (session_id, version, content_encoding, content_hash,
+			content, signatures, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`+conflict,
+		id, max(m.Content.Version, 1), string(m.Encoding), m.Hash, string(content), string(sb), dbTime(signedAt)); err != nil {
+		return fmt.Errorf("sqlstore: keep minutes %s v%d: %w", id, m.Content.Version, err)
 	}
 	return nil
 }

@@ -98,3 +98,29 @@ func TestSessionRepository_MinutesVersions(t *testing.T) {
 		require.Equal(t, session.StateClosed, final.State())
 	})
 }
+
+// TestSessionRepository_ReturnOfMinutesSignedBeforeVersions (R51): minutes
+// signed before the versions were kept (no row in minutes_versions) are
+// kept as signed when the ministry returns them, with the return.
+func TestSessionRepository_ReturnOfMinutesSignedBeforeVersions(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		s, cyID := deliberated(t, st)
+		v1 := signBoth(t, st, s.ID())
+		_, err := st.db.ExecContext(ctx, `DELETE FROM minutes_versions WHERE session_id = $1`, s.ID())
+		require.NoError(t, err)
+		ret := minutes.Return{Version: 1, ContentHash: v1.Hash, Reason: "motif", CandidacyIDs: []string{cyID}, By: "dreets-1", At: now}
+		update(t, st, s.ID(), func(s *session.Session) error {
+			_, err := s.Reopen(ret, hasher, now)
+			return err
+		})
+		vs, err := st.sessions.MinutesVersions(ctx, s.ID())
+		require.NoError(t, err)
+		require.Len(t, vs, 1)
+		require.Equal(t, minutes.VersionReturned, vs[0].State)
+		require.Equal(t, v1.Hash, vs[0].Minutes.Hash)
+		require.Len(t, vs[0].Minutes.Signatures, 2)
+		require.Equal(t, &ret, vs[0].Return)
+	})
+}

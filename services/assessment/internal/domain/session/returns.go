@@ -63,7 +63,7 @@ func (s *Session) Reopen(r minutes.Return, h minutes.Hasher, now time.Time) (boo
 		c.Reopen(now)
 	}
 	r.CandidacyIDs = slices.Sorted(slices.Values(r.CandidacyIDs))
-	s.reopened = &r
+	s.reopened, s.returned = &r, &m
 	s.previousHash = m.Hash
 	s.minutesVersion++
 	s.signatures = nil
@@ -79,4 +79,17 @@ func (s *Session) redeliberable(candidacyID string) error {
 		return minutes.ErrDecisionStands.WithMeta("candidacy", candidacyID)
 	}
 	return nil
+}
+
+// ReturnedMinutes returns the signed minutes the last Reopen of this load
+// ended, as they were signed; nil when Reopen did not run. The repository
+// keeps them, with the return, if it does not have them already (minutes
+// signed before versions were kept).
+func (s *Session) ReturnedMinutes() *minutes.Minutes {
+	if s.returned == nil {
+		return nil
+	}
+	m := *s.returned
+	m.Signatures = slices.Clone(m.Signatures)
+	return &m
 }

@@ -69,6 +69,7 @@ type Session struct {
 	minutesVersion int
 	previousHash   string
 	reopened       *minutes.Return
+	returned       *minutes.Minutes // the version Reopen ended, until saved
 
 	request   RequestKey
 	version   int64
