@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/outbox"
@@ -135,8 +137,10 @@ func (u *validationUnit) Revoke(ctx context.Context, candidateID, sessionID stri
 			return nil, fmt.Errorf("sqlstore: revoke %s %s: %w", h.CandidateID, h.CcpCode, err)
 		}
 	}
-	numbers, err := queryStrings(ctx, u.tx, `SELECT number FROM certificates
-		WHERE candidate_id = $1 AND session_id = $2 AND status = $3 ORDER BY number`, candidateID, sessionID, string(certificate.Issued))
+	// The certificates in force issued from the session, and those of
+	// later sessions that print a CCP revoked here (a titre by
+	// capitalisation): none may stand on a revoked award.
+	numbers, err := revocable(ctx, u.tx, candidateID, sessionID, hs)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: certificates of %s at %s: %w", candidateID, sessionID, err)
 	}
@@ -151,19 +155,33 @@ func (u *validationUnit) Revoke(ctx context.Context, candidateID, sessionID stri
 	return out, nil
 }
 
-func queryStrings(ctx context.Context, tx *sqldb.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// revocable returns the numbers of the candidate's certificates in force
+// issued from session sessionID or printing one of the CCPs hs.
+func revocable(ctx context.Context, tx *sqldb.Tx, candidateID, sessionID string, hs []award.HeldCcp) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT number, session_id, title_id, title_version, ccps FROM certificates
+		WHERE candidate_id = $1 AND status = $2 ORDER BY number`, candidateID, string(certificate.Issued))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var number, session, titleID, titleVersion, ccps string
+		if err := rows.Scan(&number, &session, &titleID, &titleVersion, &ccps); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		var printed []ccpRow
+		if err := json.Unmarshal([]byte(ccps), &printed); err != nil {
+			return nil, fmt.Errorf("certificate %s: ccps: %w", number, err)
+		}
+		hit := session == sessionID
+		for _, h := range hs {
+			hit = hit || h.TitleCode == titleID && h.TitleVersion == titleVersion &&
+				slices.ContainsFunc(printed, func(p ccpRow) bool { return p.Code == h.CcpCode && p.SessionID == h.SessionID })
+		}
+		if hit {
+			out = append(out, number)
+		}
 	}
 	return out, rows.Err()
 }

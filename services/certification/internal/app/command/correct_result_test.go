@@ -109,3 +109,50 @@ func sqlstoreValidationStore(db *sqldb.DB) command.ValidationStore {
 func sqlstoreResults(db *sqldb.DB) *sqlstore.ResultRepository {
 	return sqlstore.NewResultRepository(db)
 }
+
+// TestR51CorrectionRevokesATitreByCapitalisationThatUsedARevokedCcp: a
+// titre issued later by capitalisation that prints a CCP the correction
+// revokes is revoked too; the person receives the livret of what they
+// still hold.
+func TestR51CorrectionRevokesATitreByCapitalisationThatUsedARevokedCcp(t *testing.T) {
+	t.Parallel()
+	db := awardsDB(t, sqliteDB(t))
+	v := validator(t, db, testSigner(t))
+	ret := command.NewReturnResultHandler(sqlstoreValidationStore(db), fixedNow)
+	s1 := signedMinutes("s1", "2026-03-01", line("cand-a", []string{"CCP1", "CCP2"}, "CCP3"))
+	receive(t, db, s1)
+	if _, err := v.Handle(ministry(), command.ValidateResult{SessionID: "s1"}); err != nil {
+		t.Fatal(err)
+	}
+	s2 := signedMinutes("s2", "2026-06-01", line("cand-a", []string{"CCP3"}))
+	receive(t, db, s2)
+	if _, err := v.Handle(ministry(), command.ValidateResult{SessionID: "s2"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, db, "certificates", "kind = 'TITRE' AND status = 'ISSUED'"); n != 1 {
+		t.Fatalf("titre by capitalisation: %d", n)
+	}
+	if _, err := ret.Handle(ministry(), command.ReturnResult{SessionID: "s1", MinutesHash: hash, Reason: "erreur matérielle",
+		CandidacyIDs: []string{"cy-cand-a"}}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := signedMinutes("s1", "2026-03-01", line("cand-a", []string{"CCP1"}, "CCP2", "CCP3"))
+	v2.Version, v2.PreviousHash, v2.MinutesHash = 2, hash, "h2"
+	for i := range v2.Signatures {
+		v2.Signatures[i].ContentHash = "h2"
+	}
+	receive(t, db, v2)
+	out, err := v.Handle(ministry(), command.ValidateResult{SessionID: "s1", MinutesHash: "h2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, db, "certificates", "status = 'REVOKED'"); n != 2 {
+		t.Fatalf("R51: the livret of s1 and the titre of s2 are revoked: %d revoked", n)
+	}
+	if len(out.Certificates) != 1 || out.Certificates[0].Kind != "LIVRET" || len(out.Certificates[0].Ccps) != 2 {
+		t.Fatalf("the corrected award = %+v", out.Certificates)
+	}
+	if n := countRows(t, db, "certificates", "status = 'ISSUED'"); n != 1 {
+		t.Fatalf("certificates in force: %d; want the new livret", n)
+	}
+}
