@@ -10,6 +10,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -216,14 +217,25 @@ func (x *GetSessionResponse) GetSession() *Session {
 	return nil
 }
 
-// ListSessionsRequest pages through sessions.
+// ListSessionsRequest pages through sessions. The filters narrow the
+// sessions the caller may read; empty filters match everything.
 type ListSessionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Maximum results per page: 0 means 50; values above 500 are coerced to
 	// 500; negative values are refused with INVALID_ARGUMENT.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// A next_page_token from a previous call with the same parameters.
-	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only the sessions of this centre.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Only the sessions on this title code (any version).
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Only the sessions running on a day on or after this one, "YYYY-MM-DD"
+	// (their end_date is not before it).
+	FromDate string `protobuf:"bytes,5,opt,name=from_date,json=fromDate,proto3" json:"from_date,omitempty"`
+	// Only the sessions running on a day on or before this one, "YYYY-MM-DD"
+	// (their start_date is not after it); not before from_date.
+	ToDate        string `protobuf:"bytes,6,opt,name=to_date,json=toDate,proto3" json:"to_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -268,6 +280,34 @@ func (x *ListSessionsRequest) GetPageSize() int32 {
 func (x *ListSessionsRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetFromDate() string {
+	if x != nil {
+		return x.FromDate
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetToDate() string {
+	if x != nil {
+		return x.ToDate
 	}
 	return ""
 }
@@ -428,6 +468,358 @@ func (x *OpenSessionResponse) GetSession() *Session {
 	return nil
 }
 
+// UpdateSessionRequest changes a planned session.
+type UpdateSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session with id and etag set, and new values for the masked
+	// fields.
+	Session *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	// Fields to change: "site", "start_date", "end_date",
+	// "dossier_deadline". Over REST, when absent, the fields present in the
+	// body are changed. "*" is refused.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSessionRequest) Reset() {
+	*x = UpdateSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSessionRequest) ProtoMessage() {}
+
+func (x *UpdateSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSessionRequest.ProtoReflect.Descriptor instead.
+func (*UpdateSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *UpdateSessionRequest) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+func (x *UpdateSessionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// UpdateSessionResponse carries the updated session.
+type UpdateSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session as stored, with its new etag.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSessionResponse) Reset() {
+	*x = UpdateSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSessionResponse) ProtoMessage() {}
+
+func (x *UpdateSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSessionResponse.ProtoReflect.Descriptor instead.
+func (*UpdateSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *UpdateSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+// PostponeSessionRequest moves a session to later dates.
+type PostponeSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Optional: when set, the session's current etag, else ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// New first day, "YYYY-MM-DD", after the current one.
+	StartDate string `protobuf:"bytes,3,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// New last day, "YYYY-MM-DD", not before start_date.
+	EndDate string `protobuf:"bytes,4,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// New dossier deadline, "YYYY-MM-DD", not after start_date (R40); empty
+	// means start_date.
+	DossierDeadline string `protobuf:"bytes,5,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
+	// Why, 1 to 1000 characters: told to the candidates and jurors.
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostponeSessionRequest) Reset() {
+	*x = PostponeSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostponeSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostponeSessionRequest) ProtoMessage() {}
+
+func (x *PostponeSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostponeSessionRequest.ProtoReflect.Descriptor instead.
+func (*PostponeSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *PostponeSessionRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetDossierDeadline() string {
+	if x != nil {
+		return x.DossierDeadline
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// PostponeSessionResponse carries the postponed session.
+type PostponeSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session, PLANNED on its new dates.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostponeSessionResponse) Reset() {
+	*x = PostponeSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostponeSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostponeSessionResponse) ProtoMessage() {}
+
+func (x *PostponeSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostponeSessionResponse.ProtoReflect.Descriptor instead.
+func (*PostponeSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *PostponeSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+// CancelSessionRequest cancels a session.
+type CancelSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Optional: when set, the session's current etag, else ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Why, 1 to 1000 characters: told to the candidates and jurors.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelSessionRequest) Reset() {
+	*x = CancelSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelSessionRequest) ProtoMessage() {}
+
+func (x *CancelSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelSessionRequest.ProtoReflect.Descriptor instead.
+func (*CancelSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *CancelSessionRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *CancelSessionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *CancelSessionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CancelSessionResponse carries the cancelled session.
+type CancelSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session, CANCELLED.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelSessionResponse) Reset() {
+	*x = CancelSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelSessionResponse) ProtoMessage() {}
+
+func (x *CancelSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelSessionResponse.ProtoReflect.Descriptor instead.
+func (*CancelSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CancelSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
 // AddJurorRequest assigns a juror.
 type AddJurorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -441,7 +833,7 @@ type AddJurorRequest struct {
 
 func (x *AddJurorRequest) Reset() {
 	*x = AddJurorRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -453,7 +845,7 @@ func (x *AddJurorRequest) String() string {
 func (*AddJurorRequest) ProtoMessage() {}
 
 func (x *AddJurorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -466,7 +858,7 @@ func (x *AddJurorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddJurorRequest.ProtoReflect.Descriptor instead.
 func (*AddJurorRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AddJurorRequest) GetSessionId() string {
@@ -494,7 +886,7 @@ type AddJurorResponse struct {
 
 func (x *AddJurorResponse) Reset() {
 	*x = AddJurorResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -506,7 +898,7 @@ func (x *AddJurorResponse) String() string {
 func (*AddJurorResponse) ProtoMessage() {}
 
 func (x *AddJurorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -519,7 +911,7 @@ func (x *AddJurorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddJurorResponse.ProtoReflect.Descriptor instead.
 func (*AddJurorResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AddJurorResponse) GetJuror() *Juror {
@@ -540,7 +932,7 @@ type ListJurorsRequest struct {
 
 func (x *ListJurorsRequest) Reset() {
 	*x = ListJurorsRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -552,7 +944,7 @@ func (x *ListJurorsRequest) String() string {
 func (*ListJurorsRequest) ProtoMessage() {}
 
 func (x *ListJurorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -565,7 +957,7 @@ func (x *ListJurorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJurorsRequest.ProtoReflect.Descriptor instead.
 func (*ListJurorsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{10}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListJurorsRequest) GetSessionId() string {
@@ -586,7 +978,7 @@ type ListJurorsResponse struct {
 
 func (x *ListJurorsResponse) Reset() {
 	*x = ListJurorsResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -598,7 +990,7 @@ func (x *ListJurorsResponse) String() string {
 func (*ListJurorsResponse) ProtoMessage() {}
 
 func (x *ListJurorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -611,7 +1003,7 @@ func (x *ListJurorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJurorsResponse.ProtoReflect.Descriptor instead.
 func (*ListJurorsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{11}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListJurorsResponse) GetJurors() []*Juror {
@@ -627,14 +1019,17 @@ type RemoveJurorRequest struct {
 	// The session's id.
 	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// The juror's subject.
-	JurorSubject  string `protobuf:"bytes,2,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	JurorSubject string `protobuf:"bytes,2,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// Why, 1 to 1000 characters: required once the session is IN_PROGRESS
+	// (a juror absent on the day), optional before.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RemoveJurorRequest) Reset() {
 	*x = RemoveJurorRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +1041,7 @@ func (x *RemoveJurorRequest) String() string {
 func (*RemoveJurorRequest) ProtoMessage() {}
 
 func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +1054,7 @@ func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorRequest.ProtoReflect.Descriptor instead.
 func (*RemoveJurorRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{12}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RemoveJurorRequest) GetSessionId() string {
@@ -676,6 +1071,13 @@ func (x *RemoveJurorRequest) GetJurorSubject() string {
 	return ""
 }
 
+func (x *RemoveJurorRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // RemoveJurorResponse is empty.
 type RemoveJurorResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -685,7 +1087,7 @@ type RemoveJurorResponse struct {
 
 func (x *RemoveJurorResponse) Reset() {
 	*x = RemoveJurorResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -697,7 +1099,7 @@ func (x *RemoveJurorResponse) String() string {
 func (*RemoveJurorResponse) ProtoMessage() {}
 
 func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -710,7 +1112,7 @@ func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorResponse.ProtoReflect.Descriptor instead.
 func (*RemoveJurorResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{13}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
 }
 
 // CreateCandidacyRequest registers a candidate to a session.
@@ -728,7 +1130,7 @@ type CreateCandidacyRequest struct {
 
 func (x *CreateCandidacyRequest) Reset() {
 	*x = CreateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +1142,7 @@ func (x *CreateCandidacyRequest) String() string {
 func (*CreateCandidacyRequest) ProtoMessage() {}
 
 func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +1155,7 @@ func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{14}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateCandidacyRequest) GetSessionId() string {
@@ -788,7 +1190,7 @@ type CreateCandidacyResponse struct {
 
 func (x *CreateCandidacyResponse) Reset() {
 	*x = CreateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -800,7 +1202,7 @@ func (x *CreateCandidacyResponse) String() string {
 func (*CreateCandidacyResponse) ProtoMessage() {}
 
 func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -813,7 +1215,7 @@ func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{15}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -836,7 +1238,7 @@ type GetCandidacyRequest struct {
 
 func (x *GetCandidacyRequest) Reset() {
 	*x = GetCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -848,7 +1250,7 @@ func (x *GetCandidacyRequest) String() string {
 func (*GetCandidacyRequest) ProtoMessage() {}
 
 func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -861,7 +1263,7 @@ func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*GetCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{16}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetCandidacyRequest) GetSessionId() string {
@@ -889,7 +1291,7 @@ type GetCandidacyResponse struct {
 
 func (x *GetCandidacyResponse) Reset() {
 	*x = GetCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -901,7 +1303,7 @@ func (x *GetCandidacyResponse) String() string {
 func (*GetCandidacyResponse) ProtoMessage() {}
 
 func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -914,7 +1316,7 @@ func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*GetCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{17}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetCandidacyResponse) GetCandidacy() *Candidacy {
@@ -940,7 +1342,7 @@ type ListCandidaciesRequest struct {
 
 func (x *ListCandidaciesRequest) Reset() {
 	*x = ListCandidaciesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -952,7 +1354,7 @@ func (x *ListCandidaciesRequest) String() string {
 func (*ListCandidaciesRequest) ProtoMessage() {}
 
 func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -965,7 +1367,7 @@ func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesRequest.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListCandidaciesRequest) GetSessionId() string {
@@ -1002,7 +1404,7 @@ type ListCandidaciesResponse struct {
 
 func (x *ListCandidaciesResponse) Reset() {
 	*x = ListCandidaciesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1014,7 +1416,7 @@ func (x *ListCandidaciesResponse) String() string {
 func (*ListCandidaciesResponse) ProtoMessage() {}
 
 func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1027,7 +1429,7 @@ func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesResponse.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCandidaciesResponse) GetCandidacies() []*Candidacy {
@@ -1060,7 +1462,7 @@ type GetSessionProgressRequest struct {
 
 func (x *GetSessionProgressRequest) Reset() {
 	*x = GetSessionProgressRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1072,7 +1474,7 @@ func (x *GetSessionProgressRequest) String() string {
 func (*GetSessionProgressRequest) ProtoMessage() {}
 
 func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1085,7 +1487,7 @@ func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressRequest.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetSessionProgressRequest) GetSessionId() string {
@@ -1124,7 +1526,7 @@ type GetSessionProgressResponse struct {
 
 func (x *GetSessionProgressResponse) Reset() {
 	*x = GetSessionProgressResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1136,7 +1538,7 @@ func (x *GetSessionProgressResponse) String() string {
 func (*GetSessionProgressResponse) ProtoMessage() {}
 
 func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1149,7 +1551,7 @@ func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressResponse.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetSessionProgressResponse) GetSessionState() SessionState {
@@ -1188,7 +1590,7 @@ type GetEvaluationRequest struct {
 
 func (x *GetEvaluationRequest) Reset() {
 	*x = GetEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1200,7 +1602,7 @@ func (x *GetEvaluationRequest) String() string {
 func (*GetEvaluationRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1213,7 +1615,7 @@ func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetEvaluationRequest) GetSessionId() string {
@@ -1248,7 +1650,7 @@ type GetEvaluationResponse struct {
 
 func (x *GetEvaluationResponse) Reset() {
 	*x = GetEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1260,7 +1662,7 @@ func (x *GetEvaluationResponse) String() string {
 func (*GetEvaluationResponse) ProtoMessage() {}
 
 func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1273,7 +1675,7 @@ func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*GetEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1300,7 +1702,7 @@ type UpdateEvaluationRequest struct {
 
 func (x *UpdateEvaluationRequest) Reset() {
 	*x = UpdateEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1312,7 +1714,7 @@ func (x *UpdateEvaluationRequest) String() string {
 func (*UpdateEvaluationRequest) ProtoMessage() {}
 
 func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1325,7 +1727,7 @@ func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *UpdateEvaluationRequest) GetSessionId() string {
@@ -1367,7 +1769,7 @@ type UpdateEvaluationResponse struct {
 
 func (x *UpdateEvaluationResponse) Reset() {
 	*x = UpdateEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1379,7 +1781,7 @@ func (x *UpdateEvaluationResponse) String() string {
 func (*UpdateEvaluationResponse) ProtoMessage() {}
 
 func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1392,7 +1794,7 @@ func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *UpdateEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1421,7 +1823,7 @@ type DeliberateCandidacyRequest struct {
 
 func (x *DeliberateCandidacyRequest) Reset() {
 	*x = DeliberateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1433,7 +1835,7 @@ func (x *DeliberateCandidacyRequest) String() string {
 func (*DeliberateCandidacyRequest) ProtoMessage() {}
 
 func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1446,7 +1848,7 @@ func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *DeliberateCandidacyRequest) GetSessionId() string {
@@ -1488,7 +1890,7 @@ type DeliberateCandidacyResponse struct {
 
 func (x *DeliberateCandidacyResponse) Reset() {
 	*x = DeliberateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1500,7 +1902,7 @@ func (x *DeliberateCandidacyResponse) String() string {
 func (*DeliberateCandidacyResponse) ProtoMessage() {}
 
 func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1513,7 +1915,7 @@ func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *DeliberateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1534,7 +1936,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1546,7 +1948,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1559,7 +1961,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetMinutesRequest) GetSessionId() string {
@@ -1580,7 +1982,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1994,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +2007,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -1629,7 +2031,7 @@ type SignMinutesRequest struct {
 
 func (x *SignMinutesRequest) Reset() {
 	*x = SignMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1641,7 +2043,7 @@ func (x *SignMinutesRequest) String() string {
 func (*SignMinutesRequest) ProtoMessage() {}
 
 func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1654,7 +2056,7 @@ func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SignMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SignMinutesRequest) GetSessionId() string {
@@ -1682,7 +2084,7 @@ type SignMinutesResponse struct {
 
 func (x *SignMinutesResponse) Reset() {
 	*x = SignMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1694,7 +2096,7 @@ func (x *SignMinutesResponse) String() string {
 func (*SignMinutesResponse) ProtoMessage() {}
 
 func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1707,7 +2109,7 @@ func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SignMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SignMinutesResponse) GetMinutes() *Minutes {
@@ -1721,7 +2123,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -1732,11 +2134,15 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"O\n" +
 	"\x12GetSessionResponse\x129\n" +
-	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"Q\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\xbf\x01\n" +
 	"\x13ListSessionsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tR\tpageToken\"{\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12\x1b\n" +
+	"\tfrom_date\x18\x05 \x01(\tR\bfromDate\x12\x17\n" +
+	"\ato_date\x18\x06 \x01(\tR\x06toDate\"{\n" +
 	"\x14ListSessionsResponse\x12;\n" +
 	"\bsessions\x18\x01 \x03(\v2\x1f.titrepro.assessment.v1.SessionR\bsessions\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"L\n" +
@@ -1745,6 +2151,30 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"P\n" +
 	"\x13OpenSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\x93\x01\n" +
+	"\x14UpdateSessionRequest\x12>\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"R\n" +
+	"\x15UpdateSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\xdc\x01\n" +
+	"\x16PostponeSessionRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\"\n" +
+	"\n" +
+	"start_date\x18\x03 \x01(\tB\x03\xe0A\x02R\tstartDate\x12\x1e\n" +
+	"\bend_date\x18\x04 \x01(\tB\x03\xe0A\x02R\aendDate\x12)\n" +
+	"\x10dossier_deadline\x18\x05 \x01(\tR\x0fdossierDeadline\x12\x1b\n" +
+	"\x06reason\x18\x06 \x01(\tB\x03\xe0A\x02R\x06reason\"T\n" +
+	"\x17PostponeSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"k\n" +
+	"\x14CancelSessionRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\"R\n" +
+	"\x15CancelSessionResponse\x129\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"o\n" +
 	"\x0fAddJurorRequest\x12\"\n" +
 	"\n" +
@@ -1756,11 +2186,12 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"K\n" +
 	"\x12ListJurorsResponse\x125\n" +
-	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"b\n" +
+	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"z\n" +
 	"\x12RemoveJurorRequest\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12(\n" +
-	"\rjuror_subject\x18\x02 \x01(\tB\x03\xe0A\x02R\fjurorSubject\"\x15\n" +
+	"\rjuror_subject\x18\x02 \x01(\tB\x03\xe0A\x02R\fjurorSubject\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x15\n" +
 	"\x13RemoveJurorResponse\"\xa1\x01\n" +
 	"\x16CreateCandidacyRequest\x12\"\n" +
 	"\n" +
@@ -1834,13 +2265,16 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xe4\x14\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xbf\x18\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
 	"GetSession\x12).titrepro.assessment.v1.GetSessionRequest\x1a*.titrepro.assessment.v1.GetSessionResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/sessions/{session_id}\x90\x02\x01\x12\x82\x01\n" +
 	"\fListSessions\x12+.titrepro.assessment.v1.ListSessionsRequest\x1a,.titrepro.assessment.v1.ListSessionsResponse\"\x17\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessions\x90\x02\x01\x12\x91\x01\n" +
-	"\vOpenSession\x12*.titrepro.assessment.v1.OpenSessionRequest\x1a+.titrepro.assessment.v1.OpenSessionResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/sessions/{session_id}:open\x12\x8e\x01\n" +
+	"\vOpenSession\x12*.titrepro.assessment.v1.OpenSessionRequest\x1a+.titrepro.assessment.v1.OpenSessionResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/sessions/{session_id}:open\x12\x98\x01\n" +
+	"\rUpdateSession\x12,.titrepro.assessment.v1.UpdateSessionRequest\x1a-.titrepro.assessment.v1.UpdateSessionResponse\"*\x82\xd3\xe4\x93\x02$:\asession2\x19/v1/sessions/{session.id}\x12\xa1\x01\n" +
+	"\x0fPostponeSession\x12..titrepro.assessment.v1.PostponeSessionRequest\x1a/.titrepro.assessment.v1.PostponeSessionResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/sessions/{session_id}:postpone\x12\x99\x01\n" +
+	"\rCancelSession\x12,.titrepro.assessment.v1.CancelSessionRequest\x1a-.titrepro.assessment.v1.CancelSessionResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/sessions/{session_id}:cancel\x12\x8e\x01\n" +
 	"\bAddJuror\x12'.titrepro.assessment.v1.AddJurorRequest\x1a(.titrepro.assessment.v1.AddJurorResponse\"/\x82\xd3\xe4\x93\x02):\x05juror\" /v1/sessions/{session_id}/jurors\x12\x90\x01\n" +
 	"\n" +
 	"ListJurors\x12).titrepro.assessment.v1.ListJurorsRequest\x1a*.titrepro.assessment.v1.ListJurorsResponse\"+\x82\xd3\xe4\x93\x02\"\x12 /v1/sessions/{session_id}/jurors\x90\x02\x01\x12\xa0\x01\n" +
@@ -1870,7 +2304,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_service_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*CreateSessionRequest)(nil),        // 0: titrepro.assessment.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil),       // 1: titrepro.assessment.v1.CreateSessionResponse
@@ -1880,98 +2314,116 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*ListSessionsResponse)(nil),        // 5: titrepro.assessment.v1.ListSessionsResponse
 	(*OpenSessionRequest)(nil),          // 6: titrepro.assessment.v1.OpenSessionRequest
 	(*OpenSessionResponse)(nil),         // 7: titrepro.assessment.v1.OpenSessionResponse
-	(*AddJurorRequest)(nil),             // 8: titrepro.assessment.v1.AddJurorRequest
-	(*AddJurorResponse)(nil),            // 9: titrepro.assessment.v1.AddJurorResponse
-	(*ListJurorsRequest)(nil),           // 10: titrepro.assessment.v1.ListJurorsRequest
-	(*ListJurorsResponse)(nil),          // 11: titrepro.assessment.v1.ListJurorsResponse
-	(*RemoveJurorRequest)(nil),          // 12: titrepro.assessment.v1.RemoveJurorRequest
-	(*RemoveJurorResponse)(nil),         // 13: titrepro.assessment.v1.RemoveJurorResponse
-	(*CreateCandidacyRequest)(nil),      // 14: titrepro.assessment.v1.CreateCandidacyRequest
-	(*CreateCandidacyResponse)(nil),     // 15: titrepro.assessment.v1.CreateCandidacyResponse
-	(*GetCandidacyRequest)(nil),         // 16: titrepro.assessment.v1.GetCandidacyRequest
-	(*GetCandidacyResponse)(nil),        // 17: titrepro.assessment.v1.GetCandidacyResponse
-	(*ListCandidaciesRequest)(nil),      // 18: titrepro.assessment.v1.ListCandidaciesRequest
-	(*ListCandidaciesResponse)(nil),     // 19: titrepro.assessment.v1.ListCandidaciesResponse
-	(*GetSessionProgressRequest)(nil),   // 20: titrepro.assessment.v1.GetSessionProgressRequest
-	(*GetSessionProgressResponse)(nil),  // 21: titrepro.assessment.v1.GetSessionProgressResponse
-	(*GetEvaluationRequest)(nil),        // 22: titrepro.assessment.v1.GetEvaluationRequest
-	(*GetEvaluationResponse)(nil),       // 23: titrepro.assessment.v1.GetEvaluationResponse
-	(*UpdateEvaluationRequest)(nil),     // 24: titrepro.assessment.v1.UpdateEvaluationRequest
-	(*UpdateEvaluationResponse)(nil),    // 25: titrepro.assessment.v1.UpdateEvaluationResponse
-	(*DeliberateCandidacyRequest)(nil),  // 26: titrepro.assessment.v1.DeliberateCandidacyRequest
-	(*DeliberateCandidacyResponse)(nil), // 27: titrepro.assessment.v1.DeliberateCandidacyResponse
-	(*GetMinutesRequest)(nil),           // 28: titrepro.assessment.v1.GetMinutesRequest
-	(*GetMinutesResponse)(nil),          // 29: titrepro.assessment.v1.GetMinutesResponse
-	(*SignMinutesRequest)(nil),          // 30: titrepro.assessment.v1.SignMinutesRequest
-	(*SignMinutesResponse)(nil),         // 31: titrepro.assessment.v1.SignMinutesResponse
-	(*Session)(nil),                     // 32: titrepro.assessment.v1.Session
-	(*Juror)(nil),                       // 33: titrepro.assessment.v1.Juror
-	(*Candidacy)(nil),                   // 34: titrepro.assessment.v1.Candidacy
-	(SessionState)(0),                   // 35: titrepro.assessment.v1.SessionState
-	(*CandidacyProgress)(nil),           // 36: titrepro.assessment.v1.CandidacyProgress
-	(*Evaluation)(nil),                  // 37: titrepro.assessment.v1.Evaluation
-	(*CcpDecision)(nil),                 // 38: titrepro.assessment.v1.CcpDecision
-	(*Minutes)(nil),                     // 39: titrepro.assessment.v1.Minutes
+	(*UpdateSessionRequest)(nil),        // 8: titrepro.assessment.v1.UpdateSessionRequest
+	(*UpdateSessionResponse)(nil),       // 9: titrepro.assessment.v1.UpdateSessionResponse
+	(*PostponeSessionRequest)(nil),      // 10: titrepro.assessment.v1.PostponeSessionRequest
+	(*PostponeSessionResponse)(nil),     // 11: titrepro.assessment.v1.PostponeSessionResponse
+	(*CancelSessionRequest)(nil),        // 12: titrepro.assessment.v1.CancelSessionRequest
+	(*CancelSessionResponse)(nil),       // 13: titrepro.assessment.v1.CancelSessionResponse
+	(*AddJurorRequest)(nil),             // 14: titrepro.assessment.v1.AddJurorRequest
+	(*AddJurorResponse)(nil),            // 15: titrepro.assessment.v1.AddJurorResponse
+	(*ListJurorsRequest)(nil),           // 16: titrepro.assessment.v1.ListJurorsRequest
+	(*ListJurorsResponse)(nil),          // 17: titrepro.assessment.v1.ListJurorsResponse
+	(*RemoveJurorRequest)(nil),          // 18: titrepro.assessment.v1.RemoveJurorRequest
+	(*RemoveJurorResponse)(nil),         // 19: titrepro.assessment.v1.RemoveJurorResponse
+	(*CreateCandidacyRequest)(nil),      // 20: titrepro.assessment.v1.CreateCandidacyRequest
+	(*CreateCandidacyResponse)(nil),     // 21: titrepro.assessment.v1.CreateCandidacyResponse
+	(*GetCandidacyRequest)(nil),         // 22: titrepro.assessment.v1.GetCandidacyRequest
+	(*GetCandidacyResponse)(nil),        // 23: titrepro.assessment.v1.GetCandidacyResponse
+	(*ListCandidaciesRequest)(nil),      // 24: titrepro.assessment.v1.ListCandidaciesRequest
+	(*ListCandidaciesResponse)(nil),     // 25: titrepro.assessment.v1.ListCandidaciesResponse
+	(*GetSessionProgressRequest)(nil),   // 26: titrepro.assessment.v1.GetSessionProgressRequest
+	(*GetSessionProgressResponse)(nil),  // 27: titrepro.assessment.v1.GetSessionProgressResponse
+	(*GetEvaluationRequest)(nil),        // 28: titrepro.assessment.v1.GetEvaluationRequest
+	(*GetEvaluationResponse)(nil),       // 29: titrepro.assessment.v1.GetEvaluationResponse
+	(*UpdateEvaluationRequest)(nil),     // 30: titrepro.assessment.v1.UpdateEvaluationRequest
+	(*UpdateEvaluationResponse)(nil),    // 31: titrepro.assessment.v1.UpdateEvaluationResponse
+	(*DeliberateCandidacyRequest)(nil),  // 32: titrepro.assessment.v1.DeliberateCandidacyRequest
+	(*DeliberateCandidacyResponse)(nil), // 33: titrepro.assessment.v1.DeliberateCandidacyResponse
+	(*GetMinutesRequest)(nil),           // 34: titrepro.assessment.v1.GetMinutesRequest
+	(*GetMinutesResponse)(nil),          // 35: titrepro.assessment.v1.GetMinutesResponse
+	(*SignMinutesRequest)(nil),          // 36: titrepro.assessment.v1.SignMinutesRequest
+	(*SignMinutesResponse)(nil),         // 37: titrepro.assessment.v1.SignMinutesResponse
+	(*Session)(nil),                     // 38: titrepro.assessment.v1.Session
+	(*fieldmaskpb.FieldMask)(nil),       // 39: google.protobuf.FieldMask
+	(*Juror)(nil),                       // 40: titrepro.assessment.v1.Juror
+	(*Candidacy)(nil),                   // 41: titrepro.assessment.v1.Candidacy
+	(SessionState)(0),                   // 42: titrepro.assessment.v1.SessionState
+	(*CandidacyProgress)(nil),           // 43: titrepro.assessment.v1.CandidacyProgress
+	(*Evaluation)(nil),                  // 44: titrepro.assessment.v1.Evaluation
+	(*CcpDecision)(nil),                 // 45: titrepro.assessment.v1.CcpDecision
+	(*Minutes)(nil),                     // 46: titrepro.assessment.v1.Minutes
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
-	32, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	32, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	32, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	32, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
-	32, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	33, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
-	33, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
-	33, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
-	34, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	34, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
-	35, // 12: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
-	36, // 13: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
-	37, // 14: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	37, // 15: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	37, // 16: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	38, // 17: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	34, // 18: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	39, // 19: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	39, // 20: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	0,  // 21: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
-	2,  // 22: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
-	4,  // 23: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
-	6,  // 24: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
-	8,  // 25: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
-	10, // 26: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
-	12, // 27: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
-	14, // 28: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
-	16, // 29: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
-	18, // 30: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
-	20, // 31: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
-	22, // 32: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
-	24, // 33: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
-	26, // 34: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
-	28, // 35: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
-	30, // 36: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	1,  // 37: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 38: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 39: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 40: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 41: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	11, // 42: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	13, // 43: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	15, // 44: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	17, // 45: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	19, // 46: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	21, // 47: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	23, // 48: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	25, // 49: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	27, // 50: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	29, // 51: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	31, // 52: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	37, // [37:53] is the sub-list for method output_type
-	21, // [21:37] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	38, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	38, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	38, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	38, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
+	38, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	38, // 5: titrepro.assessment.v1.UpdateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	39, // 6: titrepro.assessment.v1.UpdateSessionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	38, // 7: titrepro.assessment.v1.UpdateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	38, // 8: titrepro.assessment.v1.PostponeSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	38, // 9: titrepro.assessment.v1.CancelSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	40, // 10: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
+	40, // 11: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	40, // 12: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
+	41, // 13: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	41, // 14: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	41, // 15: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	41, // 16: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
+	42, // 17: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
+	43, // 18: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
+	44, // 19: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	44, // 20: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	44, // 21: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	45, // 22: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	41, // 23: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	46, // 24: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	46, // 25: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	0,  // 26: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
+	2,  // 27: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
+	4,  // 28: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
+	6,  // 29: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
+	8,  // 30: titrepro.assessment.v1.AssessmentService.UpdateSession:input_type -> titrepro.assessment.v1.UpdateSessionRequest
+	10, // 31: titrepro.assessment.v1.AssessmentService.PostponeSession:input_type -> titrepro.assessment.v1.PostponeSessionRequest
+	12, // 32: titrepro.assessment.v1.AssessmentService.CancelSession:input_type -> titrepro.assessment.v1.CancelSessionRequest
+	14, // 33: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
+	16, // 34: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
+	18, // 35: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
+	20, // 36: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
+	22, // 37: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
+	24, // 38: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
+	26, // 39: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
+	28, // 40: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
+	30, // 41: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
+	32, // 42: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
+	34, // 43: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
+	36, // 44: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
+	1,  // 45: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 46: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 47: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 48: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 49: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
+	11, // 50: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
+	13, // 51: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
+	15, // 52: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	17, // 53: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	19, // 54: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	21, // 55: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	23, // 56: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	25, // 57: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	27, // 58: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	29, // 59: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	31, // 60: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	33, // 61: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	35, // 62: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	37, // 63: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	45, // [45:64] is the sub-list for method output_type
+	26, // [26:45] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_service_proto_init() }
@@ -1987,7 +2439,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_service_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   32,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
