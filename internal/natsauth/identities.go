@@ -48,6 +48,7 @@ var services = map[string][]consumer{
 		{"certification", "portfolio_titles"},
 		{"assessment", "portfolio_sessions"},
 		{"assessment", "portfolio_candidacies"},
+		{"assessment", "portfolio_session_schedules"},
 	},
 	"assessment": {
 		{"certification", "assessment_titles"},

@@ -37,13 +37,14 @@ func setup(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	a := app.New(app.Deps{
 		Dossiers:   sqlstore.NewDossierRepository(db, outbox.New(db)),
 		Candidates: sqlstore.NewCandidates(db), Titles: sqlstore.NewTitles(db), Sessions: sqlstore.NewSessions(db),
-		Candidacies: sqlstore.NewCandidacies(db),
-		Now:         func() time.Time { return at },
+		Candidacies: sqlstore.NewCandidacies(db), Schedules: sqlstore.NewSchedules(db),
+		Now: func() time.Time { return at },
 	})
 	repos := func(tx *sqldb.Tx) ports.Repos {
 		return ports.Repos{
 			Candidates: sqlstore.NewCandidatesTx(tx), Titles: sqlstore.NewTitlesTx(tx),
 			Sessions: sqlstore.NewSessionsTx(tx), Candidacies: sqlstore.NewCandidaciesTx(tx),
+			Schedules: sqlstore.NewSchedulesTx(tx),
 		}
 	}
 	return ports.NewConsumers(a.Commands, repos, slog.New(slog.NewTextHandler(io.Discard, nil))), db
