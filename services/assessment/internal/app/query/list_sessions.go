@@ -37,7 +37,7 @@ func (f SessionFilter) apply(lq *session.ListQuery) (bool, error) {
 	var v apperr.Violations
 	for _, id := range []struct{ field, value string }{{"centre_id", f.CentreID}, {"title_id", f.TitleID}} {
 		if len(id.value) > maxFilterID {
-			v.Add(id.field, fmt.Sprintf("at most %d characters", maxFilterID))
+			v.Add(id.field, fmt.Sprintf("too long: at most %d characters", maxFilterID))
 		}
 	}
 	var from, to civildate.Date
