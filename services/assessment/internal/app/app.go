@@ -65,8 +65,8 @@ func New(d Deps) Application {
 		Commands: Commands{
 			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Now),
 			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Now),
-			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Now),
-			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Now),
+			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
+			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
 			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -20,19 +21,21 @@ type UpdateSession struct {
 
 // UpdateSessionHandler handles UpdateSession.
 type UpdateSessionHandler struct {
-	repo   session.Repository
-	titles TitleCatalogue
-	now    func() time.Time
+	repo       session.Repository
+	titles     TitleCatalogue
+	candidates CandidateDirectory
+	now        func() time.Time
 }
 
 // NewUpdateSessionHandler returns the handler.
-func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, now func() time.Time) UpdateSessionHandler {
-	return UpdateSessionHandler{repo: repo, titles: titles, now: now}
+func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) UpdateSessionHandler {
+	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, now: now}
 }
 
 // Handle updates the session when the caller organises it: the changed
 // plan passes the checks of a creation (checkPlan) and the domain's
-// (R16, R40). A malformed mask is refused before the session is read.
+// (R16, R40), and the VAE candidates stay admissible on the first day
+// (R25). A malformed mask is refused before the session is read.
 func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*session.Session, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -50,6 +53,9 @@ func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*s
 			return err
 		}
 		if _, err := checkPlan(ctx, h.titles, s.CentreID(), d); err != nil {
+			return err
+		}
+		if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
 			return err
 		}
 		return s.Update(cmd.Etag, d, h.now())

@@ -12,6 +12,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/updatemask"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
@@ -182,6 +183,30 @@ func (s *Session) Cancel(etag, reason string, now time.Time) error {
 	s.state = StateCancelled
 	s.touch(now)
 	s.record(Cancelled{Session: s.Summary(), Reason: reason, Candidacies: s.refs(), Jurors: s.jurorSubjects(), At: now})
+	return nil
+}
+
+// CheckAdmissibleOn re-checks R25 for new dates: every VAE candidate of a
+// candidacy still held must be admissible on d's first day, as person (the
+// candidate projection, by candidate id) describes them. Dates that do not
+// move the first day, or that Draft.Check refuses, need nothing here.
+func (s *Session) CheckAdmissibleOn(d Draft, person func(candidateID string) (candidate.Candidate, error)) error {
+	start, err := civildate.Parse(d.StartDate)
+	if err != nil || start == s.start {
+		return nil
+	}
+	for _, c := range s.candidacies {
+		if c.Released() {
+			continue
+		}
+		p, err := person(c.CandidateID)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckAdmissibleOn(start); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

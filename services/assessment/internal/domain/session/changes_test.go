@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/deliberation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
@@ -365,5 +367,52 @@ func TestJurorAbsentOnTheDay(t *testing.T) {
 				t.Fatalf("minutes jurors = %+v; want j1 and j3", m.Content.Jurors)
 			}
 		})
+	}
+}
+
+// TestCheckAdmissibleOn: new dates keep every VAE candidate admissible on
+// the first day (R25); a released candidacy is not checked.
+func TestCheckAdmissibleOn(t *testing.T) {
+	t.Parallel()
+	s := newSession(t, draft()) // first day 2026-06-01
+	vae := func(decided string) candidate.Candidate {
+		p := person("cand-1")
+		p.AccessRoute, p.TrainingOrganisation, p.VAEDecisionDate = candidate.RouteVAE, "", decided
+		return p
+	}
+	if _, err := s.Register("cy-1", candidacy.Registration{CandidateID: "cand-1"}, vae("2025-09-01"), tsgeri(), session.RequestKey{}, now); err != nil {
+		t.Fatal(err)
+	}
+	people := func(id string) (candidate.Candidate, error) { return vae("2025-09-01"), nil }
+	tests := []struct {
+		name    string
+		start   string
+		wantErr error
+	}{
+		{"R25: a first day within the admissibility's year", "2026-08-31", nil},
+		{"R25: a first day after the admissibility's year is refused", "2026-09-02", candidate.ErrVAEAdmissibilityExpired},
+		{"R25: the same first day needs no check", "2026-06-01", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := s.Draft()
+			d.StartDate, d.EndDate, d.DossierDeadline = tt.start, tt.start, ""
+			err := s.CheckAdmissibleOn(d, people)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("CheckAdmissibleOn() = %v", err)
+				}
+				return
+			}
+			requireRule(t, err, tt.wantErr, apperr.KindFailedPrecondition, "R25")
+		})
+	}
+	if err := s.Cancel("", "x", now); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Draft()
+	d.StartDate, d.EndDate = "2027-01-04", "2027-01-04"
+	if err := s.CheckAdmissibleOn(d, people); err != nil {
+		t.Fatalf("a released candidacy is checked: %v", err)
 	}
 }
