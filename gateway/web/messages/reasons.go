@@ -67,7 +67,7 @@ var reasons = map[string]sentence{
 	"SESSION_UNKNOWN":           {"Cette session n’est pas connue.", "Vérifiez la session choisie, ou réessayez dans un instant si elle vient d’être planifiée."},
 	"SESSION_VERSION_CONFLICT":  {"La session a été modifiée entre-temps.", "Rechargez la page pour voir la version à jour, puis recommencez."},
 	"SESSION_CONCURRENT_UPDATE": {"La session a été modifiée au même moment par quelqu’un d’autre.", "Recommencez."},
-	"SESSION_NOT_PLANNED":       {"La session est ouverte : son jury et ses candidats ne peuvent plus changer.", ""},
+	"SESSION_NOT_PLANNED":       {"La session est ouverte : ses candidats ne peuvent plus changer.", "Son jury change encore pour remplacer un juré absent, jusqu’à la délibération ; ses dates, son site et sa date limite de dépôt ne changent plus, sauf report si le jury compte moins de deux membres."},
 	"SESSION_NOT_IN_PROGRESS":   {"La session n’est pas en cours.", "L’évaluation et la délibération ont lieu entre l’ouverture de la session et la signature du procès-verbal."},
 	"SESSION_NOT_DELIBERATED":   {"Le procès-verbal est établi une fois tous les candidats délibérés.", ""},
 	"SESSION_CLOSED":            {"Le procès-verbal est signé et la session close : plus rien ne peut changer.", ""},
