@@ -31,6 +31,8 @@ package candidate
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -63,7 +65,8 @@ type Deps struct {
 
 // Service is a built candidate service, ready to Run.
 type Service struct {
-	infra *svcrun.Infra
+	infra  *svcrun.Infra
+	notify *notifications // the notification consumers and the mail relay (notify.go)
 }
 
 // New opens and migrates the database, makes sure the TITREPRO_CANDIDATE
@@ -71,7 +74,7 @@ type Service struct {
 // Config.GRPCAddr. On error nothing is left open.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
-		Name: "candidate", Config: svcrun.BaseConfig(cfg),
+		Name: "candidate", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
@@ -87,7 +90,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox), now)
 	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
-	return &Service{infra: in}, nil
+	n, err := newNotifications(in, cfg.Mail, now)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("candidate: %w", err), in.Close())
+	}
+	return &Service{infra: in, notify: n}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
@@ -97,12 +104,19 @@ func (s *Service) Addr() string { return s.infra.Addr() }
 // Health returns the gRPC health server, for callers that report readiness.
 func (s *Service) Health() *health.Server { return s.infra.Health }
 
-// Run serves gRPC and relays the outbox to JetStream until ctx ends. Then it
-// drains: health turns NOT_SERVING, calls in flight get
-// Config.ShutdownTimeout to finish, the relay stops after publishing what
-// those calls committed, and the database is closed. It returns nil after a
-// clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) error { return s.infra.Run(ctx, nil) }
+// Run serves gRPC, relays the outbox to JetStream, consumes the assessment
+// and certification events the notifications need and sends the mail
+// outbox until ctx ends. Then it drains: health turns NOT_SERVING, calls in
+// flight get Config.ShutdownTimeout to finish, the consumers stop after
+// their event in flight, the relay stops after publishing what those calls
+// committed, the mail relay after recording the message in hand, and the
+// database is closed. It returns nil after a clean shutdown. Call it once.
+func (s *Service) Run(ctx context.Context) error {
+	s.notify.start(ctx)
+	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
+		return eventbus.SubscribeAll(ctx, s.infra.JetStream, s.infra.DB, s.infra.Log, s.notify.consumers.All())
+	})
+}
 
 // Close releases the listener and the database. Run calls it on its way
 // out; call it yourself only for a Service that will never Run. It is safe

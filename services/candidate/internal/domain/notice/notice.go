@@ -204,6 +204,7 @@ type Mail struct {
 	Content      Content
 	Status       Status
 	CreatedAt    time.Time
+	Attempts     int // sending attempts so far
 }
 
 // Content is a rendered message.
