@@ -61,6 +61,9 @@ type Deps struct {
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
 	Now      func() time.Time // default time.Now
+	// MailFirstRetry is the wait after a first failed sending attempt,
+	// doubling at each attempt; 0 means 30s. Tests shorten it.
+	MailFirstRetry time.Duration
 }
 
 // Service is a built candidate service, ready to Run.
@@ -90,7 +93,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox), now)
 	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
-	n, err := newNotifications(in, cfg.Mail, now)
+	n, err := newNotifications(in, cfg.Mail, now, deps.MailFirstRetry)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("candidate: %w", err), in.Close())
 	}

@@ -29,7 +29,7 @@ type notifications struct {
 	stopped chan struct{}
 }
 
-func newNotifications(in *svcrun.Infra, cfg mail.Config, now func() time.Time) (*notifications, error) {
+func newNotifications(in *svcrun.Infra, cfg mail.Config, now func() time.Time, firstRetry time.Duration) (*notifications, error) {
 	sender, err := mail.New(cfg)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func newNotifications(in *svcrun.Infra, cfg mail.Config, now func() time.Time) (
 		in.Log.Warn("no SMTP server configured: notifications are written as .eml files to the pickup folder",
 			"pickup_dir", cfg.PickupDir)
 	}
-	n := &notifications{relay: mailrelay.New(sqlstore.NewMailOutbox(in.DB), sender, in.Log, mailrelay.Options{})}
+	n := &notifications{relay: mailrelay.New(sqlstore.NewMailOutbox(in.DB), sender, in.Log, mailrelay.Options{FirstRetry: firstRetry})}
 	n.consumers = ports.NewNotifications(notify.New(now), func(tx *sqldb.Tx) notice.Store {
 		return sqlstore.NewNoticeStore(tx, n.relay.Wake, now)
 	}, in.Log)
@@ -71,4 +71,12 @@ func (n *notifications) Close() error {
 		<-n.stopped
 	}
 	return nil
+}
+
+// NotificationMessageID is the Message-ID (without angle brackets) of the
+// message of kind (e.g. "candidate_convocation") that the event eventID
+// causes for a recipient ("candidate:<id>", "juror:<subject>"): operators
+// find a message's row in mail_outbox by it, tests predict it.
+func NotificationMessageID(eventID, kind, recipientKey string) string {
+	return notice.MessageID(eventID, notice.Kind(kind), recipientKey)
 }
