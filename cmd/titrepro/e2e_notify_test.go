@@ -42,7 +42,8 @@ func TestEndToEndNotifications(t *testing.T) {
 	}
 	conv := srv.WaitFor(t, 1, 30*time.Second)[0]
 	if conv.To[0] != "camille.durand@example.org" || !strings.HasPrefix(conv.Subject, "Convocation – titre professionnel") ||
-		!strings.Contains(conv.Text, "Bonjour Camille Durand,") || !strings.Contains(conv.Text, "Centre organisateur : "+w.centreID) {
+		!strings.Contains(conv.Text, "Bonjour Camille Durand,") || !strings.Contains(conv.Text, "Centre organisateur : "+w.centreID) ||
+		!strings.Contains(conv.Text, "Lieu : AFPA Lyon Vénissieux") {
 		t.Fatalf("convocation = %q to %v:\n%s", conv.Subject, conv.To, conv.Text)
 	}
 

@@ -109,6 +109,7 @@ func (e *notifyEnv) planSession(id string) {
 	e.publish("assessment", "sessions/"+id, &assessmentv1.SessionPlanned{
 		SessionId: id, CentreId: "CENTRE-69-001", Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: "TP-00495",
 		TitleVersion: "2008", CcpCodes: []string{"CCP1"}, StartDate: "2026-06-15", EndDate: "2026-06-16", DossierDeadline: "2026-06-01",
+		Site: "AFPA Lyon Vénissieux",
 	})
 }
 
@@ -157,6 +158,7 @@ func TestService_ConvocationsExactlyOnceAcrossARestart(t *testing.T) {
 				require.Contains(t, m.Text, "du lundi 15 juin 2026 au mardi 16 juin 2026")
 				require.Contains(t, m.Text, "CCP1 – Préparer les opérations")
 				require.Contains(t, m.Text, "au plus tard le lundi 1er juin 2026")
+				require.Contains(t, m.Text, "Lieu : AFPA Lyon Vénissieux")
 				require.True(t, strings.HasPrefix(m.Header.Get("Content-Type"), "multipart/alternative"), m.Header.Get("Content-Type"))
 			}
 		}

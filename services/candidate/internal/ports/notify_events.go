@@ -150,7 +150,7 @@ func SessionFromPlanned(ev *assessmentv1.SessionPlanned) notice.Session {
 	return notice.Session{
 		ID: ev.GetSessionId(), CentreID: ev.GetCentreId(), Type: SessionType(ev.GetType()),
 		TitleID: ev.GetTitleId(), TitleVersion: ev.GetTitleVersion(), CCPCodes: ev.GetCcpCodes(),
-		StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(), DossierDeadline: ev.GetDossierDeadline(),
+		StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(), DossierDeadline: ev.GetDossierDeadline(), Site: ev.GetSite(),
 	}
 }
 
