@@ -145,6 +145,33 @@ func (c *Notifications) HandleCertification(ctx context.Context, tx *sqldb.Tx, m
 	}
 }
 
+// SessionChanged applies a change of a session inside the inbox transaction
+// tx: the session as it is now (fields left empty keep their last known
+// value) and the message to every candidate and juror of it, keyed by
+// eventID. The consumer of SessionUpdated, SessionPostponed and
+// SessionCancelled calls it, e.g. for a postponement:
+//
+//	return c.SessionChanged(ctx, tx, msg.ID, notice.Change{Kind: notice.ChangePostponed,
+//		Session: notice.Session{ID: ev.GetSessionId(), StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate()},
+//		Reason: ev.GetReason(), At: timeOr(ev.GetOccurTime(), msg.Time)})
+func (c *Notifications) SessionChanged(ctx context.Context, tx *sqldb.Tx, eventID string, ch notice.Change) error {
+	if ch.Session.ID == "" || eventID == "" {
+		return errInvalidEvent
+	}
+	return c.notifier.SessionChanged(ctx, c.store(tx), eventID, ch)
+}
+
+// JurorAddressKnown records a juror's name and address inside the inbox
+// transaction tx and releases their held convocations. The consumer of the
+// juror register's event that carries the address (HabilitationGranted:
+// juror_subject, juror_email) calls it.
+func (c *Notifications) JurorAddressKnown(ctx context.Context, tx *sqldb.Tx, subject, name, email string) error {
+	if subject == "" {
+		return errInvalidEvent
+	}
+	return c.notifier.JurorAddressKnown(ctx, c.store(tx), subject, notice.Person{Name: name, Email: email})
+}
+
 // SessionFromPlanned is the session SessionPlanned describes.
 func SessionFromPlanned(ev *assessmentv1.SessionPlanned) notice.Session {
 	return notice.Session{

@@ -175,14 +175,17 @@ func (n Notifier) JurorAddressKnown(ctx context.Context, st notice.Store, subjec
 
 // SessionChanged records the session as it is now and tells every
 // candidate and juror of it what changed (updated, postponed, cancelled).
-// eventID is the event that carries the change. Call it from the consumer of
-// SessionUpdated, SessionPostponed and SessionCancelled.
+// eventID is the event that carries the change. Fields of ch.Session left
+// empty keep their last known value, so an event that carries only what
+// changed (a cancellation: the id and a reason) is enough. Call it from the
+// consumer of SessionUpdated, SessionPostponed and SessionCancelled.
 func (n Notifier) SessionChanged(ctx context.Context, st notice.Store, eventID string, ch notice.Change) error {
 	before, t, err := n.session(ctx, st, ch.Session.ID)
 	if err != nil {
 		return err
 	}
-	now := ch.Session
+	now := merge(before, ch.Session)
+	ch.Session = now
 	if err := st.SaveSession(ctx, now); err != nil {
 		return err
 	}
@@ -290,4 +293,28 @@ func (n Notifier) results(ctx context.Context, st notice.Store, m notice.Minutes
 		}
 	}
 	return nil
+}
+
+// merge is the session before with what the change sets.
+func merge(before, change notice.Session) notice.Session {
+	now := before
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&now.CentreID, change.CentreID)
+	set(&now.TitleID, change.TitleID)
+	set(&now.TitleVersion, change.TitleVersion)
+	set(&now.StartDate, change.StartDate)
+	set(&now.EndDate, change.EndDate)
+	set(&now.DossierDeadline, change.DossierDeadline)
+	set(&now.Site, change.Site)
+	if change.Type != "" {
+		now.Type = change.Type
+	}
+	if len(change.CCPCodes) > 0 {
+		now.CCPCodes = change.CCPCodes
+	}
+	return now
 }

@@ -216,8 +216,10 @@ func TestSessionChangesTellEveryCandidateAndJuror(t *testing.T) {
 		}
 		e.must(postpone)
 		e.must(postpone)
+		// A cancellation carries the session id and a reason: the rest is as last told.
 		e.must(func(ctx context.Context, st notice.Store) error {
-			return e.n.SessionChanged(ctx, st, "ev-cancelled", notice.Change{Kind: notice.ChangeCancelled, Session: later, Reason: "trop peu de candidats"})
+			return e.n.SessionChanged(ctx, st, "ev-cancelled", notice.Change{Kind: notice.ChangeCancelled,
+				Session: notice.Session{ID: "s1"}, Reason: "trop peu de candidats"})
 		})
 		counts := map[string]int{}
 		for _, m := range e.mails() {
