@@ -139,7 +139,9 @@ func TestNotificationsHooksForTheComingEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	// HabilitationGranted (juror register): the address releases the held convocation.
-	if err := db.InTx(ctx, func(tx *sqldb.Tx) error { return n.JurorAddressKnown(ctx, tx, "j1", "Jeanne Dupont", "jeanne@example.org") }); err != nil {
+	if err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		return n.JurorAddressKnown(ctx, tx, "j1", "Jeanne Dupont", "jeanne@example.org")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	// SessionPostponed: only the new dates in the event.

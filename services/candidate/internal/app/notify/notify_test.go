@@ -117,7 +117,9 @@ func TestCandidateConvocationOncePerEvent(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e *env) {
 		c := notice.Candidacy{ID: "cy-1", SessionID: "s1", CandidateID: e.ids["camille"], CCPCodes: []string{"CCP1", "CCP2"}}
-		register := func(ctx context.Context, st notice.Store) error { return e.n.CandidacyRegistered(ctx, st, "ev-reg-1", c) }
+		register := func(ctx context.Context, st notice.Store) error {
+			return e.n.CandidacyRegistered(ctx, st, "ev-reg-1", c)
+		}
 		// Before its session: retryable, nothing written.
 		err := e.apply(register)
 		if !errors.Is(err, notify.ErrSessionUnknown) || !apperr.IsRetryable(err) {
@@ -264,12 +266,16 @@ func TestResultsOnlyAfterValidation(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e *env) {
 		e.plan()
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1")) })
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1"))
+		})
 		if got := resultsOf(e); len(got) != 0 {
 			t.Fatalf("R51: results told before the validation: %+v", got)
 		}
 		// Minutes returned and signed again (a new hash), then validated: only that version is told.
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.MinutesSigned(ctx, st, minutesOf(e, "h2")) })
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.MinutesSigned(ctx, st, minutesOf(e, "h2"))
+		})
 		validate := func(ctx context.Context, st notice.Store) error {
 			return e.n.ResultsValidated(ctx, st, notice.Validation{EventID: "ev-valid", SessionID: "s1", MinutesHash: "h2",
 				ValidatedAt: time.Date(2026, 7, 3, 12, 5, 0, 0, time.UTC)})
@@ -312,8 +318,12 @@ func TestResultsWhenTheValidationArrivesFirst(t *testing.T) {
 		if got := resultsOf(e); len(got) != 0 {
 			t.Fatalf("results without minutes: %+v", got)
 		}
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1")) })
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1")) })
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1"))
+		})
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.MinutesSigned(ctx, st, minutesOf(e, "h1"))
+		})
 		got := resultsOf(e)
 		if len(got) != 2 || got[0].ID != notice.MessageID("ev-valid", notice.KindResults, got[0].Key) {
 			t.Fatalf("results = %+v", got)
