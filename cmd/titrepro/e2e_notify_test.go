@@ -151,3 +151,57 @@ func TestEndToEndNotificationsWithoutSMTP(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestMailCommandResendsFailedMessages: the SMTP server refuses a
+// convocation for good (5xx); `titrepro mail status` shows it failed with
+// the server's answer, and `titrepro mail resend --failed` sends it once the
+// server accepts again — through the running server's relay.
+func TestMailCommandResendsFailedMessages(t *testing.T) {
+	srv := smtptest.Start(t)
+	cfg := testConfigEnv(t, t.TempDir(), map[string]string{
+		"TITREPRO_SMTP_HOST": srv.Host(), "TITREPRO_SMTP_PORT": strconv.Itoa(srv.Port()), "TITREPRO_SMTP_TLS": "none",
+		"TITREPRO_SMTP_FROM": "Titre professionnel <ne-pas-repondre@example.gouv.fr>",
+	})
+	s := startServer(t, cfg)
+	ctx := context.Background()
+	w := newTestWorkflow(t, s)
+	srv.Refuse(1, 550)
+	candidateID, err := w.registerCandidate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessionID, err := w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.registerCandidacy(ctx, sessionID, candidateID, nil); err != nil {
+		t.Fatal(err)
+	}
+	var status strings.Builder
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(status.String(), "failed 1\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("mail status never showed the failure:\n%s", status.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+		status.Reset()
+		if err := mailCommand(ctx, cfg, []string{"status"}, &status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(status.String(), "candidate_convocation to camille.durand@example.org, 1 attempts") ||
+		!strings.Contains(status.String(), "550") {
+		t.Fatalf("mail status:\n%s", status.String())
+	}
+	var out strings.Builder
+	if err := mailCommand(ctx, cfg, []string{"resend", "--failed"}, &out); err != nil || out.String() != "1 messages to send again\n" {
+		t.Fatalf("mail resend --failed: %v, %q", err, out.String())
+	}
+	got := srv.WaitFor(t, 1, 30*time.Second)
+	if !strings.HasPrefix(got[0].Subject, "Convocation") {
+		t.Fatalf("resent: %q", got[0].Subject)
+	}
+	if err := mailCommand(ctx, cfg, []string{"resend", "nope@notifications.titrepro"}, &out); err == nil {
+		t.Fatal("resending an unknown message succeeded")
+	}
+}

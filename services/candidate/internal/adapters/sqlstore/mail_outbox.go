@@ -171,3 +171,41 @@ func truncate(s string) string {
 	}
 	return s[:cut]
 }
+
+// Failed returns up to limit failed messages, newest first, for operators.
+func (o *MailOutbox) Failed(ctx context.Context, limit int) ([]notice.Mail, []string, error) {
+	rows, err := o.db.QueryContext(ctx, `SELECT `+mailColumns+`, last_error FROM mail_outbox
+		WHERE status = $1 ORDER BY created_at DESC, message_id LIMIT $2`, string(notice.StatusFailed), limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlstore: failed mail: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out    []notice.Mail
+		causes []string
+	)
+	for rows.Next() {
+		var (
+			m                   notice.Mail
+			kind, status, cause string
+		)
+		if err := rows.Scan(&m.MessageID, &m.EventID, &kind, &m.RecipientKey, &m.SessionID, &m.To, &m.ToName,
+			&m.Content.Subject, &m.Content.Text, &m.Content.HTML, &status, &m.Attempts, &m.CreatedAt, &cause); err != nil {
+			return nil, nil, fmt.Errorf("sqlstore: failed mail: %w", err)
+		}
+		m.Kind, m.Status = notice.Kind(kind), notice.Status(status)
+		out, causes = append(out, m), append(causes, cause)
+	}
+	return out, causes, rows.Err()
+}
+
+// ResendFailed makes every failed message pending again; it returns how many.
+func (o *MailOutbox) ResendFailed(ctx context.Context, now time.Time) (int, error) {
+	res, err := o.db.ExecContext(ctx, `UPDATE mail_outbox SET status = $1, attempts = 0, next_attempt_at = $2 WHERE status = $3`,
+		string(notice.StatusPending), sqldb.Timestamp(now), string(notice.StatusFailed))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: resend failed mail: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
