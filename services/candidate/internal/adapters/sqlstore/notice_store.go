@@ -317,6 +317,21 @@ func (s *NoticeStore) Validation(ctx context.Context, sessionID, hash string) (n
 	return v, nil
 }
 
+// PreviousValidation implements notice.Store.
+func (s *NoticeStore) PreviousValidation(ctx context.Context, sessionID, hash string) (notice.Validation, error) {
+	v := notice.Validation{SessionID: sessionID}
+	err := s.tx.QueryRowContext(ctx, `SELECT minutes_hash, event_id, validated_at FROM notify_validations
+		WHERE session_id = $1 AND minutes_hash <> $2 ORDER BY validated_at DESC, event_id DESC LIMIT 1`, sessionID, hash).
+		Scan(&v.MinutesHash, &v.EventID, &v.ValidatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notice.Validation{}, notice.ErrUnknown
+	}
+	if err != nil {
+		return notice.Validation{}, fmt.Errorf("sqlstore: read previous validation of %s: %w", sessionID, err)
+	}
+	return v, nil
+}
+
 // Enqueue implements notice.Store.
 func (s *NoticeStore) Enqueue(ctx context.Context, m notice.Mail) (bool, error) {
 	now := sqldb.Timestamp(s.now())

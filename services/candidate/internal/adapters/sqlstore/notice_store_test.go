@@ -132,6 +132,18 @@ func TestNoticeStoreProjections(t *testing.T) {
 			if gv.EventID != "ev-v1" || !gv.ValidatedAt.Equal(baseTime) {
 				t.Fatalf("Validation() = %+v; the first stays", gv)
 			}
+			if _, err := st.PreviousValidation(ctx, "s1", "h1"); !errors.Is(err, notice.ErrUnknown) {
+				t.Fatalf("PreviousValidation(only one) = %v", err)
+			}
+			for i, h := range []string{"h2", "h3"} {
+				if err := st.SaveValidation(ctx, notice.Validation{EventID: "ev-" + h, SessionID: "s1", MinutesHash: h,
+					ValidatedAt: baseTime.Add(time.Duration(i+1) * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if pv := must[notice.Validation](t)(st.PreviousValidation(ctx, "s1", "h3")); pv.MinutesHash != "h2" || pv.EventID != "ev-h2" {
+				t.Fatalf("PreviousValidation(h3) = %+v; want the latest other one", pv)
+			}
 		})
 	})
 }

@@ -277,18 +277,43 @@ func (n Notifier) ResultsValidated(ctx context.Context, st notice.Store, v notic
 	return n.results(ctx, st, m, v)
 }
 
+// results tells each candidate of the validated minutes their decisions.
+// When these minutes correct minutes validated before (a material error
+// corrected after validation), only the candidates whose decisions changed
+// are told, that these results replace the earlier ones.
 func (n Notifier) results(ctx context.Context, st notice.Store, m notice.Minutes, v notice.Validation) error {
 	s, t, err := n.session(ctx, st, m.SessionID)
 	if err != nil {
 		return err
 	}
+	var previous *notice.Minutes
+	prevValidation, err := st.PreviousValidation(ctx, m.SessionID, m.ContentHash)
+	switch {
+	case err == nil:
+		if pm, err := st.Minutes(ctx, m.SessionID, prevValidation.MinutesHash); err == nil {
+			previous = &pm
+		} else if !errors.Is(err, notice.ErrUnknown) {
+			return err
+		}
+	case !errors.Is(err, notice.ErrUnknown):
+		return err
+	}
 	for _, line := range m.Lines {
+		var content notice.Content
 		p, err := n.candidate(ctx, st, line.CandidateID)
 		if err != nil {
 			return err
 		}
-		if _, err := n.enqueue(ctx, st, v.EventID, notice.KindResults, s.ID, notice.CandidateKey(line.CandidateID), p,
-			notice.Results(s, t, m, line, v, p)); err != nil {
+		if previous != nil {
+			before, ok := previous.Line(line.CandidateID)
+			if ok && before.Same(line) {
+				continue // unchanged by the correction: already told
+			}
+			content = notice.CorrectedResults(s, t, m, line, v, prevValidation, p)
+		} else {
+			content = notice.Results(s, t, m, line, v, p)
+		}
+		if _, err := n.enqueue(ctx, st, v.EventID, notice.KindResults, s.ID, notice.CandidateKey(line.CandidateID), p, content); err != nil {
 			return err
 		}
 	}

@@ -330,3 +330,46 @@ func TestResultsWhenTheValidationArrivesFirst(t *testing.T) {
 		}
 	})
 }
+
+func TestCorrectedResultsGoOnlyToThoseWhoseDecisionsChanged(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *env) {
+		e.plan()
+		first := minutesOf(e, "h1")
+		e.must(func(ctx context.Context, st notice.Store) error {
+			if err := e.n.MinutesSigned(ctx, st, first); err != nil {
+				return err
+			}
+			return e.n.ResultsValidated(ctx, st, notice.Validation{EventID: "ev-valid-1", SessionID: "s1", MinutesHash: "h1",
+				ValidatedAt: time.Date(2026, 7, 3, 12, 5, 0, 0, time.UTC)})
+		})
+		// A material error in Louis's line, corrected after validation: new
+		// minutes, validated again.
+		corrected := minutesOf(e, "h3")
+		corrected.Lines[1].TitleOutcome = notice.TitleAwarded
+		corrected.Lines[1].Decisions[1] = notice.Decision{CCPCode: "CCP2", Outcome: notice.Obtained}
+		e.must(func(ctx context.Context, st notice.Store) error {
+			if err := e.n.MinutesSigned(ctx, st, corrected); err != nil {
+				return err
+			}
+			return e.n.ResultsValidated(ctx, st, notice.Validation{EventID: "ev-valid-2", SessionID: "s1", MinutesHash: "h3",
+				ValidatedAt: time.Date(2026, 7, 10, 8, 0, 0, 0, time.UTC)})
+		})
+		got := resultsOf(e)
+		if len(got) != 3 {
+			t.Fatalf("%d results messages, want 2 then 1 correction: %+v", len(got), got)
+		}
+		var corrections []row
+		for _, m := range got {
+			if strings.HasPrefix(m.Subject, "Résultats rectifiés") {
+				corrections = append(corrections, m)
+			}
+		}
+		if len(corrections) != 1 || corrections[0].To != "louis@example.org" ||
+			corrections[0].ID != notice.MessageID("ev-valid-2", notice.KindResults, notice.CandidateKey(e.ids["louis"])) ||
+			!strings.Contains(corrections[0].Text, "remplacent ceux qui vous ont été communiqués après la validation du vendredi 3 juillet 2026 à 14 h 05") ||
+			!strings.Contains(corrections[0].Text, "CCP2 – Contrôler : obtenu") {
+			t.Fatalf("corrections = %+v", corrections)
+		}
+	})
+}

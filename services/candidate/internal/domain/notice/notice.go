@@ -149,6 +149,29 @@ type Minutes struct {
 	Lines       []Line
 }
 
+// Line returns the line of a candidate.
+func (m Minutes) Line(candidateID string) (Line, bool) {
+	for _, l := range m.Lines {
+		if l.CandidateID == candidateID {
+			return l, true
+		}
+	}
+	return Line{}, false
+}
+
+// Same reports whether two lines carry the same decisions.
+func (l Line) Same(o Line) bool {
+	if l.TitleOutcome != o.TitleOutcome || len(l.Decisions) != len(o.Decisions) {
+		return false
+	}
+	for i := range l.Decisions {
+		if l.Decisions[i] != o.Decisions[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // Validation is the ministry's validation of one version of a session's
 // minutes (ResultsValidated): results may be told from then on, never
 // before (R51).
@@ -263,6 +286,10 @@ type Store interface {
 	SaveValidation(ctx context.Context, v Validation) error
 	// Validation returns ErrUnknown when these minutes are not validated.
 	Validation(ctx context.Context, sessionID, minutesHash string) (Validation, error)
+	// PreviousValidation returns the latest validation of the session's
+	// minutes other than minutesHash (the version a correction replaces),
+	// ErrUnknown when there is none.
+	PreviousValidation(ctx context.Context, sessionID, minutesHash string) (Validation, error)
 	// Enqueue adds m to the mail outbox unless a message with its
 	// MessageID is there already; it reports whether it added it.
 	Enqueue(ctx context.Context, m Mail) (bool, error)

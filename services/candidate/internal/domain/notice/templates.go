@@ -67,12 +67,14 @@ La session de validation du titre professionnel {{.TitleFull}} prévue {{period 
 Référence de la session : {{.S.ID}}
 {{template "footer" .}}{{end}}
 
-{{define "results"}}Vos résultats – titre professionnel {{.TitleName}} – jury du {{date .M.JuryDate}}
+{{define "results"}}{{if .Corrected}}Résultats rectifiés{{else}}Vos résultats{{end}} – titre professionnel {{.TitleName}} – jury du {{date .M.JuryDate}}
 
 Bonjour {{.Name}},
-
+{{if .Corrected}}
+Le procès-verbal de la session de validation du titre professionnel {{.TitleFull}} a été rectifié et validé à nouveau par le ministère chargé de l'emploi le {{time .V.ValidatedAt}}. Ces résultats remplacent ceux qui vous ont été communiqués après la validation du {{time .Prev.ValidatedAt}} : seuls ceux-ci font foi. Voici les décisions vous concernant :
+{{else}}
 Les résultats de la session de validation du titre professionnel {{.TitleFull}} ont été validés par le ministère chargé de l'emploi le {{time .V.ValidatedAt}}. Voici les décisions du jury du {{date .M.JuryDate}} vous concernant :
-
+{{end}}
 {{range .Decisions}}  - {{.}}
 {{end}}
 {{.Outcome}}
@@ -104,7 +106,8 @@ Ministère chargé du travail – Titre professionnel
 type view struct {
 	S, Before Session
 	M         Minutes
-	V         Validation
+	V, Prev   Validation
+	Corrected bool
 	Name      string
 	TitleName string // the title's wording, or its code when unknown
 	TitleFull string // "Technicien supérieur … (TP-00495, version 2008)"
@@ -185,6 +188,10 @@ func SessionChange(ch Change, before Session, t Title, p Person, juror bool) Con
 // Results tells a candidate the jury's decisions on their candidacy, once
 // the ministry validated the minutes (R51).
 func Results(s Session, t Title, m Minutes, line Line, val Validation, p Person) Content {
+	return render("results", results(s, t, m, line, val, p))
+}
+
+func results(s Session, t Title, m Minutes, line Line, val Validation, p Person) view {
 	v := newView(s, t, p)
 	v.M, v.V = m, val
 	for _, d := range line.Decisions {
@@ -209,7 +216,15 @@ func Results(s Session, t Title, m Minutes, line Line, val Validation, p Person)
 	default:
 		v.Outcome = "Vous n'avez pas obtenu de CCP lors de cette session. Vous pourrez vous présenter à une prochaine session."
 	}
-	return render("results", v)
+	return v
+}
+
+// CorrectedResults tells a candidate the decisions of corrected minutes,
+// validated again (val), which replace those told after prev.
+func CorrectedResults(s Session, t Title, m Minutes, line Line, val, prev Validation, p Person) Content {
+	c := results(s, t, m, line, val, p)
+	c.Corrected, c.Prev = true, prev
+	return render("results", c)
 }
 
 // render executes a template: first line the subject, the rest the body.
