@@ -96,7 +96,10 @@ func (c *Notifications) HandleAssessment(ctx context.Context, tx *sqldb.Tx, msg 
 		if err := eventbus.Decode(msg, &ev); err != nil {
 			return err
 		}
-		return c.notifier.JurorUnassigned(ctx, st, ev.GetSessionId(), ev.GetJurorSubject())
+		if ev.GetSessionId() == "" || ev.GetJurorSubject() == "" {
+			return errInvalidEvent.WithMeta("type", msg.Type)
+		}
+		return c.notifier.JurorUnassigned(ctx, st, msg.ID, ev.GetSessionId(), ev.GetJurorSubject())
 	case eventbus.Is(msg, &assessmentv1.MinutesSigned{}):
 		var ev assessmentv1.MinutesSigned
 		if err := eventbus.Decode(msg, &ev); err != nil {
@@ -170,6 +173,17 @@ func (c *Notifications) JurorAddressKnown(ctx context.Context, tx *sqldb.Tx, sub
 		return errInvalidEvent
 	}
 	return c.notifier.JurorAddressKnown(ctx, c.store(tx), subject, notice.Person{Name: name, Email: email})
+}
+
+// CandidacyWithdrawn forgets a candidacy that left its session, inside the
+// inbox transaction tx; the consumers of CandidacyWithdrawn and of a
+// transfer (with CandidacyRegistered's handling for the new candidacy)
+// call it.
+func (c *Notifications) CandidacyWithdrawn(ctx context.Context, tx *sqldb.Tx, candidacyID string) error {
+	if candidacyID == "" {
+		return errInvalidEvent
+	}
+	return c.notifier.CandidacyWithdrawn(ctx, c.store(tx), candidacyID)
 }
 
 // SessionFromPlanned is the session SessionPlanned describes.

@@ -204,6 +204,14 @@ func (s *NoticeStore) SaveCandidacy(ctx context.Context, c notice.Candidacy) err
 	return nil
 }
 
+// DeleteCandidacy implements notice.Store.
+func (s *NoticeStore) DeleteCandidacy(ctx context.Context, id string) error {
+	if _, err := s.tx.ExecContext(ctx, `DELETE FROM notify_candidacies WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("sqlstore: delete candidacy %s: %w", id, err)
+	}
+	return nil
+}
+
 // Candidacies implements notice.Store.
 func (s *NoticeStore) Candidacies(ctx context.Context, sessionID string) ([]notice.Candidacy, error) {
 	rows, err := s.tx.QueryContext(ctx, `SELECT id, candidate_id, ccp_codes FROM notify_candidacies WHERE session_id = $1 ORDER BY id`, sessionID)

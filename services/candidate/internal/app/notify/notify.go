@@ -148,15 +148,52 @@ func (n Notifier) JurorAssigned(ctx context.Context, st notice.Store, eventID, s
 	return err
 }
 
-// JurorUnassigned removes the juror from the session's jury; a convocation
-// still held for want of an address is cancelled (one already sent stays
-// sent).
-func (n Notifier) JurorUnassigned(ctx context.Context, st notice.Store, sessionID, subject string) error {
-	if err := st.SetJuror(ctx, sessionID, notice.Juror{Subject: subject}, false); err != nil {
+// JurorUnassigned removes the juror from the session's jury (absent,
+// replaced). A convocation still held for want of an address is cancelled:
+// the juror never heard of the session. Otherwise their convocation went
+// (or is going) out, and they are told it no longer holds.
+func (n Notifier) JurorUnassigned(ctx context.Context, st notice.Store, eventID, sessionID, subject string) error {
+	jurors, err := st.Jurors(ctx, sessionID)
+	if err != nil {
 		return err
 	}
-	_, err := st.CancelHeld(ctx, sessionID, notice.JurorKey(subject))
+	j := notice.Juror{Subject: subject}
+	for _, sitting := range jurors {
+		if sitting.Subject == subject {
+			j = sitting
+		}
+	}
+	if err := st.SetJuror(ctx, sessionID, j, false); err != nil {
+		return err
+	}
+	if _, err := st.CancelHeld(ctx, sessionID, notice.JurorKey(subject)); err != nil {
+		return err
+	}
+	p, err := st.JurorAddress(ctx, subject)
+	if errors.Is(err, notice.ErrUnknown) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s, t, err := n.session(ctx, st, sessionID)
+	if err != nil {
+		return err
+	}
+	if j.Name != "" {
+		p.Name = j.Name
+	}
+	_, err = n.enqueue(ctx, st, eventID, notice.KindJurorReleased, sessionID, notice.JurorKey(subject), p, notice.JurorReleased(s, t, j))
 	return err
+}
+
+// CandidacyWithdrawn forgets a candidacy that left its session (withdrawn,
+// or transferred: the transfer's new candidacy goes through
+// CandidacyRegistered, keyed by the transfer event, and convenes the
+// candidate to the new session). Its candidate is no longer told about the
+// session's changes.
+func (n Notifier) CandidacyWithdrawn(ctx context.Context, st notice.Store, candidacyID string) error {
+	return st.DeleteCandidacy(ctx, candidacyID)
 }
 
 // JurorAddressKnown records a juror's address (from the juror register)

@@ -163,7 +163,7 @@ func TestJurorConvocationWaitsForTheAddress(t *testing.T) {
 			t.Fatalf("before the addresses: %+v", got)
 		}
 		// j2 leaves the jury before their address is known: never convened.
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.JurorUnassigned(ctx, st, "s1", "j2") })
+		e.must(func(ctx context.Context, st notice.Store) error { return e.n.JurorUnassigned(ctx, st, "ev-unj2", "s1", "j2") })
 		// The juror register tells j1's and j2's addresses.
 		e.must(func(ctx context.Context, st notice.Store) error {
 			if err := e.n.JurorAddressKnown(ctx, st, "j1", notice.Person{Name: "Jeanne Dupont", Email: "jeanne@example.org"}); err != nil {
@@ -192,6 +192,21 @@ func TestJurorConvocationWaitsForTheAddress(t *testing.T) {
 		if pending != 1 {
 			t.Fatalf("j2 reassigned: %+v", e.mails())
 		}
+		// j1, convened, is replaced (absent on the day): told the convocation no longer holds.
+		e.must(func(ctx context.Context, st notice.Store) error { return e.n.JurorUnassigned(ctx, st, "ev-unj1", "s1", "j1") })
+		released := 0
+		for _, m := range e.mails() {
+			if m.Kind == string(notice.KindJurorReleased) {
+				released++
+				if m.Key != "juror:j1" || m.To != "jeanne@example.org" || !strings.Contains(m.Text, "Vous n'êtes plus membre du jury") ||
+					!strings.Contains(m.Text, "Bonjour Jeanne Dupont,") {
+					t.Errorf("release = %+v", m)
+				}
+			}
+		}
+		if released != 1 {
+			t.Fatalf("%d release messages, want 1 (j1 only: j2 never heard of the session): %+v", released, e.mails())
+		}
 	})
 }
 
@@ -211,6 +226,8 @@ func TestSessionChangesTellEveryCandidateAndJuror(t *testing.T) {
 			}
 			return e.n.JurorAssigned(ctx, st, "ev-j1", "s1", notice.Juror{Subject: "j1", Name: "Jeanne Dupont"})
 		})
+		// Louis withdraws: not told of the changes.
+		e.must(func(ctx context.Context, st notice.Store) error { return e.n.CandidacyWithdrawn(ctx, st, "cy-louis") })
 		later := session
 		later.StartDate, later.EndDate = "2026-09-14", "2026-09-15"
 		postpone := func(ctx context.Context, st notice.Store) error {
@@ -233,10 +250,10 @@ func TestSessionChangesTellEveryCandidateAndJuror(t *testing.T) {
 				t.Errorf("cancellation without the (postponed) dates: %s", m.Text)
 			}
 		}
-		for _, key := range []string{"candidate:" + e.ids["camille"], "candidate:" + e.ids["louis"], "juror:j1"} {
+		for key, want := range map[string]int{"candidate:" + e.ids["camille"]: 1, "candidate:" + e.ids["louis"]: 0, "juror:j1": 1} {
 			for _, kind := range []notice.Kind{notice.KindSessionPostponed, notice.KindSessionCancelled} {
-				if counts[string(kind)+" "+key] != 1 {
-					t.Errorf("%s to %s: %d messages, want 1 (%v)", kind, key, counts[string(kind)+" "+key], counts)
+				if counts[string(kind)+" "+key] != want {
+					t.Errorf("%s to %s: %d messages, want %d (%v)", kind, key, counts[string(kind)+" "+key], want, counts)
 				}
 			}
 		}

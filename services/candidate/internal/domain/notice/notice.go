@@ -31,6 +31,7 @@ type Kind string
 const (
 	KindCandidateConvocation Kind = "candidate_convocation"
 	KindJurorConvocation     Kind = "juror_convocation"
+	KindJurorReleased        Kind = "juror_released"
 	KindSessionUpdated       Kind = "session_updated"
 	KindSessionPostponed     Kind = "session_postponed"
 	KindSessionCancelled     Kind = "session_cancelled"
@@ -275,6 +276,9 @@ type Store interface {
 	JurorAddress(ctx context.Context, subject string) (Person, error)
 	SaveJurorAddress(ctx context.Context, subject string, p Person) error
 	SaveCandidacy(ctx context.Context, c Candidacy) error
+	// DeleteCandidacy forgets a candidacy (withdrawn, transferred): its
+	// candidate is no longer told about the session.
+	DeleteCandidacy(ctx context.Context, candidacyID string) error
 	// Candidacies returns the session's candidacies, by id.
 	Candidacies(ctx context.Context, sessionID string) ([]Candidacy, error)
 	SetJuror(ctx context.Context, sessionID string, j Juror, assigned bool) error

@@ -38,6 +38,14 @@ Vous êtes désigné·e membre du jury de la session de validation du titre prof
 Avant votre première évaluation, déclarez tout lien avec un candidat de la session : vous ne pourrez ni évaluer ni délibérer sur un candidat avec lequel vous avez un lien.
 {{template "footer" .}}{{end}}
 
+{{define "juror_released"}}Fin de désignation au jury – titre professionnel {{.TitleName}} – session {{period .S.StartDate .S.EndDate}}
+
+Bonjour {{.Name}},
+
+Vous n'êtes plus membre du jury de la session de validation du titre professionnel {{.TitleFull}} prévue {{period .S.StartDate .S.EndDate}} : la convocation que vous avez reçue est annulée.
+{{template "session" .}}
+{{template "footer" .}}{{end}}
+
 {{define "session_updated"}}Modification – session du titre professionnel {{.TitleName}} {{period .S.StartDate .S.EndDate}}
 
 Bonjour {{.Name}},
@@ -157,6 +165,11 @@ func CandidateConvocation(s Session, t Title, c Candidacy, p Person) Content {
 // JurorConvocation is the convocation of a juror to a session's jury.
 func JurorConvocation(s Session, t Title, j Juror) Content {
 	return render("juror_convocation", newView(s, t, Person{Name: j.Name}))
+}
+
+// JurorReleased tells a juror they no longer sit on a session's jury.
+func JurorReleased(s Session, t Title, j Juror) Content {
+	return render("juror_released", newView(s, t, Person{Name: j.Name}))
 }
 
 // SessionChange tells a candidate (juror false) or a juror of the session
