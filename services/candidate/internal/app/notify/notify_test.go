@@ -163,7 +163,9 @@ func TestJurorConvocationWaitsForTheAddress(t *testing.T) {
 			t.Fatalf("before the addresses: %+v", got)
 		}
 		// j2 leaves the jury before their address is known: never convened.
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.JurorUnassigned(ctx, st, "ev-unj2", "s1", "j2") })
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.JurorUnassigned(ctx, st, "ev-unj2", "s1", "j2")
+		})
 		// The juror register tells j1's and j2's addresses.
 		e.must(func(ctx context.Context, st notice.Store) error {
 			if err := e.n.JurorAddressKnown(ctx, st, "j1", notice.Person{Name: "Jeanne Dupont", Email: "jeanne@example.org"}); err != nil {
@@ -193,7 +195,9 @@ func TestJurorConvocationWaitsForTheAddress(t *testing.T) {
 			t.Fatalf("j2 reassigned: %+v", e.mails())
 		}
 		// j1, convened, is replaced (absent on the day): told the convocation no longer holds.
-		e.must(func(ctx context.Context, st notice.Store) error { return e.n.JurorUnassigned(ctx, st, "ev-unj1", "s1", "j1") })
+		e.must(func(ctx context.Context, st notice.Store) error {
+			return e.n.JurorUnassigned(ctx, st, "ev-unj1", "s1", "j1")
+		})
 		released := 0
 		for _, m := range e.mails() {
 			if m.Kind == string(notice.KindJurorReleased) {
