@@ -24,6 +24,13 @@
 //     "etag" in the mask is ignored, as grpc-gateway derives the mask from a
 //     PATCH body). "subject" can be set once, by the registering centre.
 //     An update that changes nothing is a success without a new version.
+//   - Notifications (issue 8 §8, ADR 0014): the service follows the
+//     assessment and certification events and e-mails, in French, each
+//     candidate's and juror's convocation, the changes of their sessions,
+//     and each candidate's results once the ministry validated the minutes
+//     (R51), exactly once through a mail outbox written in the events'
+//     inbox transactions; SMTP per Config.Mail, or .eml files in a pickup
+//     folder without a server (notify.go, MailAdmin for operators).
 //   - Idempotent create (AIP-155): the same caller and request_id return the
 //     first record; the same request_id with other content is
 //     ALREADY_EXISTS, reason REQUEST_ID_REUSED.
