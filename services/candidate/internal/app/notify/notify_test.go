@@ -283,7 +283,7 @@ func resultsOf(e *env) []row {
 	return out
 }
 
-func TestResultsOnlyAfterValidation(t *testing.T) {
+func TestR63ResultsToldOnlyAfterValidation(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e *env) {
 		e.plan()
@@ -327,7 +327,7 @@ func TestResultsOnlyAfterValidation(t *testing.T) {
 	})
 }
 
-func TestResultsWhenTheValidationArrivesFirst(t *testing.T) {
+func TestR63ResultsWhenTheValidationArrivesFirst(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e *env) {
 		// The certification stream ran ahead: the validation arrives first,
@@ -352,7 +352,7 @@ func TestResultsWhenTheValidationArrivesFirst(t *testing.T) {
 	})
 }
 
-func TestCorrectedResultsGoOnlyToThoseWhoseDecisionsChanged(t *testing.T) {
+func TestR63CorrectedResultsGoOnlyToThoseWhoseDecisionsChanged(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e *env) {
 		e.plan()
