@@ -162,3 +162,53 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPOverTLSWithAuthentication(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"starttls", "tls"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			srv := smtptest.StartWith(t, smtptest.Options{TLS: mode, Username: "titrepro", Password: "s3cret"})
+			cfg := smtpConfig(t, srv)
+			cfg.TLS = mail.TLSMode(mode)
+			cfg.Username, cfg.Password = "titrepro", "s3cret"
+			s, err := mail.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mail.SetTLSConfig(s, srv.ClientTLS())
+			if err := s.Send(context.Background(), message("tls-"+mode)); err != nil {
+				t.Fatalf("Send() = %v", err)
+			}
+			if got := srv.WaitFor(t, 1, 5*time.Second); got[0].MessageID != "tls-"+mode+"@notifications.titrepro" {
+				t.Fatalf("received %+v", got[0])
+			}
+			// A wrong password is refused for good; an untrusted certificate is not sent.
+			cfg.Password = "wrong"
+			bad, _ := mail.New(cfg)
+			mail.SetTLSConfig(bad, srv.ClientTLS())
+			if err := bad.Send(context.Background(), message("x")); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
+			cfg.Password = "s3cret"
+			untrusted, _ := mail.New(cfg)
+			if err := untrusted.Send(context.Background(), message("y")); err == nil || mail.Permanent(err) {
+				t.Fatalf("untrusted certificate: Send() = %v; want a temporary error", err)
+			}
+			if n := len(srv.Messages()); n != 1 {
+				t.Fatalf("%d messages accepted, want 1", n)
+			}
+		})
+	}
+	// STARTTLS required: a server without it is not spoken to in clear.
+	srv := smtptest.Start(t)
+	cfg := smtpConfig(t, srv)
+	cfg.TLS = mail.TLSStartTLS
+	s, _ := mail.New(cfg)
+	if err := s.Send(context.Background(), message("clear")); err == nil {
+		t.Fatal("starttls mode sent in clear to a server without STARTTLS")
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("%d messages accepted in clear", n)
+	}
+}

@@ -7,9 +7,16 @@ package smtptest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -20,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -41,6 +49,9 @@ type Server struct {
 	srv  *smtp.Server
 	addr *net.TCPAddr
 
+	opts      Options
+	clientTLS *tls.Config
+
 	mu       sync.Mutex
 	received []Received
 	refuse   int // how many MAIL commands to refuse still
@@ -49,21 +60,74 @@ type Server struct {
 	changed  chan struct{}
 }
 
-// Start listens on a loopback port and serves until the test ends.
-func Start(t testing.TB) *Server {
+// Options make the server closer to a submission server.
+type Options struct {
+	// TLS is "" (plain SMTP), "starttls" (STARTTLS offered) or "tls"
+	// (TLS from the first byte), with a certificate for 127.0.0.1 that
+	// ClientTLS trusts.
+	TLS string
+	// Username and Password, when set, are required (AUTH PLAIN) before
+	// MAIL.
+	Username, Password string
+}
+
+// Start listens on a loopback port with plain SMTP and serves until the
+// test ends.
+func Start(t testing.TB) *Server { return StartWith(t, Options{}) }
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options) *Server {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
-	s := &Server{addr: lis.Addr().(*net.TCPAddr), changed: make(chan struct{})}
+	s := &Server{addr: lis.Addr().(*net.TCPAddr), changed: make(chan struct{}), opts: o}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
 	s.srv.MaxMessageBytes = 1 << 20
+	if o.TLS != "" {
+		cert, pool := certificate(t)
+		s.clientTLS = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+		s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if o.TLS == "tls" {
+			lis = tls.NewListener(lis, s.srv.TLSConfig)
+		}
+	}
 	go func() { _ = s.srv.Serve(lis) }()
 	t.Cleanup(func() { _ = s.srv.Close() })
 	return s
+}
+
+// ClientTLS returns a client configuration that trusts the server's
+// certificate; nil without TLS.
+func (s *Server) ClientTLS() *tls.Config { return s.clientTLS }
+
+// certificate makes a self-signed certificate for 127.0.0.1.
+func certificate(t testing.TB) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("smtptest: key: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "smtptest"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("smtptest: certificate: %v", err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("smtptest: certificate: %v", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 // Host returns the server's address without port.
@@ -132,15 +196,39 @@ func (s *Server) record(r Received) {
 }
 
 type session struct {
-	s    *Server
-	from string
-	to   []string
+	s      *Server
+	from   string
+	to     []string
+	authed bool
+}
+
+// AuthMechanisms implements smtp.AuthSession: PLAIN when the server has a
+// user.
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.opts.Username == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Auth implements smtp.AuthSession.
+func (ss *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, username, password string) error {
+		if username != ss.s.opts.Username || password != ss.s.opts.Password {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "smtptest: bad credentials"}
+		}
+		ss.authed = true
+		return nil
+	}), nil
 }
 
 func (ss *session) Reset()        { ss.from, ss.to = "", nil }
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.opts.Username != "" && !ss.authed {
+		return smtp.ErrAuthRequired
+	}
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	if ss.s.refuse > 0 {
