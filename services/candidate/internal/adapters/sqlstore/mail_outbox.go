@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -151,11 +153,15 @@ func (o *MailOutbox) Backlog(ctx context.Context) (Backlog, error) {
 	}
 	if b.Pending > 0 {
 		var oldest time.Time
-		if err := o.db.QueryRowContext(ctx, `SELECT created_at FROM mail_outbox WHERE status = $1 ORDER BY created_at LIMIT 1`,
-			string(notice.StatusPending)).Scan(&oldest); err != nil {
+		err := o.db.QueryRowContext(ctx, `SELECT created_at FROM mail_outbox WHERE status = $1 ORDER BY created_at LIMIT 1`,
+			string(notice.StatusPending)).Scan(&oldest)
+		switch {
+		case errors.Is(err, sql.ErrNoRows): // sent since the count
+		case err != nil:
 			return Backlog{}, fmt.Errorf("sqlstore: mail backlog: %w", err)
+		default:
+			b.OldestPending = oldest
 		}
-		b.OldestPending = oldest
 	}
 	return b, nil
 }

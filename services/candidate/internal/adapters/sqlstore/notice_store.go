@@ -49,6 +49,19 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// Lock implements notice.Store. On PostgreSQL it takes a transaction-level
+// advisory lock on the key; on SQLite write transactions already run one at
+// a time.
+func (s *NoticeStore) Lock(ctx context.Context, key string) error {
+	if s.tx.Dialect != sqldb.DialectPostgres {
+		return nil
+	}
+	if _, err := s.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "notify:"+key); err != nil {
+		return fmt.Errorf("sqlstore: lock %s: %w", key, err)
+	}
+	return nil
+}
+
 // SaveSession implements notice.Store: the session as last told.
 func (s *NoticeStore) SaveSession(ctx context.Context, se notice.Session) error {
 	codes, err := jsonText(nonNil(se.CCPCodes))

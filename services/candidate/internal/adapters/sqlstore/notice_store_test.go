@@ -38,6 +38,11 @@ func TestNoticeStoreProjections(t *testing.T) {
 		ctx := context.Background()
 		c := create(t, repo, "camille@idp", "CENTRE-1", baseTime)
 		inNoticeTx(t, db, nil, func(st *sqlstore.NoticeStore) {
+			for range 2 { // re-entrant within a transaction
+				if err := st.Lock(ctx, "results:s1"); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if _, err := st.Session(ctx, "s1"); !errors.Is(err, notice.ErrUnknown) {
 				t.Fatalf("Session(unknown) = %v", err)
 			}

@@ -132,6 +132,9 @@ func (n Notifier) CandidacyRegistered(ctx context.Context, st notice.Store, even
 // JurorAssigned records the juror on the session's jury and convenes them:
 // at once when their address is known, otherwise once it is.
 func (n Notifier) JurorAssigned(ctx context.Context, st notice.Store, eventID, sessionID string, j notice.Juror) error {
+	if err := st.Lock(ctx, notice.JurorKey(j.Subject)); err != nil {
+		return err
+	}
 	s, t, err := n.session(ctx, st, sessionID)
 	if err != nil {
 		return err
@@ -153,6 +156,9 @@ func (n Notifier) JurorAssigned(ctx context.Context, st notice.Store, eventID, s
 // the juror never heard of the session. Otherwise their convocation went
 // (or is going) out, and they are told it no longer holds.
 func (n Notifier) JurorUnassigned(ctx context.Context, st notice.Store, eventID, sessionID, subject string) error {
+	if err := st.Lock(ctx, notice.JurorKey(subject)); err != nil {
+		return err
+	}
 	jurors, err := st.Jurors(ctx, sessionID)
 	if err != nil {
 		return err
@@ -202,6 +208,9 @@ func (n Notifier) CandidacyWithdrawn(ctx context.Context, st notice.Store, candi
 func (n Notifier) JurorAddressKnown(ctx context.Context, st notice.Store, subject string, p notice.Person) error {
 	if p.Email == "" {
 		return nil
+	}
+	if err := st.Lock(ctx, notice.JurorKey(subject)); err != nil {
+		return err
 	}
 	if err := st.SaveJurorAddress(ctx, subject, p); err != nil {
 		return err
@@ -279,6 +288,9 @@ func (n Notifier) SessionChanged(ctx context.Context, st notice.Store, eventID s
 // MinutesSigned records signed minutes; if the ministry has already
 // validated them (the certification stream ran ahead), the results go out.
 func (n Notifier) MinutesSigned(ctx context.Context, st notice.Store, m notice.Minutes) error {
+	if err := st.Lock(ctx, resultsKey(m.SessionID)); err != nil {
+		return err
+	}
 	if err := st.SaveMinutes(ctx, m); err != nil {
 		return err
 	}
@@ -295,6 +307,9 @@ func (n Notifier) MinutesSigned(ctx context.Context, st notice.Store, m notice.M
 // ResultsValidated records the validation of a version of the minutes and,
 // when those minutes are known, tells each candidate their results.
 func (n Notifier) ResultsValidated(ctx context.Context, st notice.Store, v notice.Validation) error {
+	if err := st.Lock(ctx, resultsKey(v.SessionID)); err != nil {
+		return err
+	}
 	if err := st.SaveValidation(ctx, v); err != nil {
 		return err
 	}
@@ -380,3 +395,8 @@ func merge(before, change notice.Session) notice.Session {
 	}
 	return now
 }
+
+// resultsKey is the lock of a session's minutes and validations: the two
+// arrive through two consumers, and whichever commits second must see the
+// other.
+func resultsKey(sessionID string) string { return "results:" + sessionID }

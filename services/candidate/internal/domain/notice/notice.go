@@ -262,6 +262,11 @@ var ErrUnknown = errors.New("notice: unknown")
 // Store is what the notifications read and write, bound to the transaction
 // of the event's inbox row.
 type Store interface {
+	// Lock serialises the transactions that read what another one writes
+	// under the same key until the end of the transaction: the minutes
+	// and the validation of a session, a juror's assignment and address,
+	// which arrive through two consumers at once.
+	Lock(ctx context.Context, key string) error
 	SaveSession(ctx context.Context, s Session) error
 	// Session returns ErrUnknown when the session has not reached the service.
 	Session(ctx context.Context, id string) (Session, error)
