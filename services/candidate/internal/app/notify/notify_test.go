@@ -3,8 +3,10 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -391,6 +393,50 @@ func TestR63CorrectedResultsGoOnlyToThoseWhoseDecisionsChanged(t *testing.T) {
 			!strings.Contains(corrections[0].Text, "remplacent ceux qui vous ont été communiqués après la validation du vendredi 3 juillet 2026 à 14 h 05") ||
 			!strings.Contains(corrections[0].Text, "CCP2 – Contrôler : obtenu") {
 			t.Fatalf("corrections = %+v", corrections)
+		}
+	})
+}
+
+// The minutes and their validation come through two consumers at once:
+// whichever commits second must see the other, or the results would never
+// go (PostgreSQL runs the two transactions side by side).
+func TestR63MinutesAndValidationAtOnce(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e *env) {
+		e.plan()
+		for i := range 10 {
+			id := fmt.Sprintf("s-%d", i)
+			e.must(func(ctx context.Context, st notice.Store) error {
+				s := session
+				s.ID = id
+				return e.n.SessionPlanned(ctx, st, s)
+			})
+			m := minutesOf(e, "h")
+			m.SessionID = id
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			start := make(chan struct{})
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[0] = e.apply(func(ctx context.Context, st notice.Store) error { return e.n.MinutesSigned(ctx, st, m) })
+			}()
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[1] = e.apply(func(ctx context.Context, st notice.Store) error {
+					return e.n.ResultsValidated(ctx, st, notice.Validation{EventID: "ev-" + id, SessionID: id, MinutesHash: "h", ValidatedAt: at})
+				})
+			}()
+			close(start)
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := resultsOf(e); len(got) != 20 {
+			t.Fatalf("%d results messages, want 2 for each of 10 sessions", len(got))
 		}
 	})
 }
