@@ -42,8 +42,16 @@ func New(now func() time.Time) Notifier {
 	return Notifier{now: now}
 }
 
-// SessionPlanned records a new session.
+// SessionPlanned records a new session. A session is planned once: a late
+// redelivery never undoes a change recorded since (SessionChanged).
 func (n Notifier) SessionPlanned(ctx context.Context, st notice.Store, s notice.Session) error {
+	_, err := st.Session(ctx, s.ID)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, notice.ErrUnknown) {
+		return err
+	}
 	return st.SaveSession(ctx, s)
 }
 

@@ -241,6 +241,8 @@ func TestSessionChangesTellEveryCandidateAndJuror(t *testing.T) {
 		}
 		e.must(postpone)
 		e.must(postpone)
+		// A late redelivery of SessionPlanned does not undo the postponement.
+		e.must(func(ctx context.Context, st notice.Store) error { return e.n.SessionPlanned(ctx, st, session) })
 		// A cancellation carries the session id and a reason: the rest is as last told.
 		e.must(func(ctx context.Context, st notice.Store) error {
 			return e.n.SessionChanged(ctx, st, "ev-cancelled", notice.Change{Kind: notice.ChangeCancelled,
