@@ -175,6 +175,25 @@ func (c *Notifications) JurorAddressKnown(ctx context.Context, tx *sqldb.Tx, sub
 	return c.notifier.JurorAddressKnown(ctx, c.store(tx), subject, notice.Person{Name: name, Email: email})
 }
 
+// JurorJoined convenes a juror added to a session's jury, inside the inbox
+// transaction tx, keyed by eventID; JurorLeft tells one removed from it. A
+// replacement after opening (an absent juror) is both, with the same event:
+// the two messages differ by kind and recipient.
+func (c *Notifications) JurorJoined(ctx context.Context, tx *sqldb.Tx, eventID, sessionID, subject, name string) error {
+	if eventID == "" || sessionID == "" || subject == "" {
+		return errInvalidEvent
+	}
+	return c.notifier.JurorAssigned(ctx, c.store(tx), eventID, sessionID, notice.Juror{Subject: subject, Name: name})
+}
+
+// JurorLeft: see JurorJoined.
+func (c *Notifications) JurorLeft(ctx context.Context, tx *sqldb.Tx, eventID, sessionID, subject string) error {
+	if eventID == "" || sessionID == "" || subject == "" {
+		return errInvalidEvent
+	}
+	return c.notifier.JurorUnassigned(ctx, c.store(tx), eventID, sessionID, subject)
+}
+
 // CandidacyWithdrawn forgets a candidacy that left its session, inside the
 // inbox transaction tx; the consumers of CandidacyWithdrawn and of a
 // transfer (with CandidacyRegistered's handling for the new candidacy)

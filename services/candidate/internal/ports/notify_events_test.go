@@ -175,3 +175,54 @@ func TestNotificationsHooksForTheComingEvents(t *testing.T) {
 		t.Fatal("a change without event or session was applied")
 	}
 }
+
+func TestNotificationsJurorReplacedAfterOpening(t *testing.T) {
+	t.Parallel()
+	n, db := notifications(t)
+	ctx := context.Background()
+	if err := apply(db, n.HandleAssessment, message(t, "e1", &assessmentv1.SessionPlanned{SessionId: "s1", CentreId: "C1",
+		TitleId: "TP-1", TitleVersion: "1", StartDate: "2026-06-15", EndDate: "2026-06-16"})); err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		for _, j := range [][3]string{{"j1", "Paul Martin", "paul@example.org"}, {"j2", "Lucie Bernard", "lucie@example.org"}} {
+			if err := n.JurorAddressKnown(ctx, tx, j[0], j[1], j[2]); err != nil {
+				return err
+			}
+		}
+		return n.JurorJoined(ctx, tx, "e2", "s1", "j1", "Paul Martin")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paul is absent on the day: one event replaces him with Lucie.
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := n.JurorLeft(ctx, tx, "e3", "s1", "j1"); err != nil {
+			return err
+		}
+		return n.JurorJoined(ctx, tx, "e3", "s1", "j2", "Lucie Bernard")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT kind, to_address, event_id FROM mail_outbox ORDER BY event_id, kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var kind, to, ev string
+		if err := rows.Scan(&kind, &to, &ev); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev+" "+kind+" "+to)
+	}
+	want := []string{"e2 juror_convocation paul@example.org", "e3 juror_convocation lucie@example.org", "e3 juror_released paul@example.org"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("mail_outbox = %q; want %q", got, want)
+	}
+	if err := db.InTx(ctx, func(tx *sqldb.Tx) error { return n.JurorLeft(ctx, tx, "", "s1", "j2") }); err == nil {
+		t.Fatal("a juror change without event was applied")
+	}
+}
