@@ -185,6 +185,10 @@ func (r *Relay) send(ctx context.Context, m notice.Mail) error {
 	defer mcancel()
 	log := r.log.With("message_id", m.MessageID, "kind", m.Kind, "event_id", m.EventID, "attempts", attempts)
 	switch {
+	case sendErr != nil && ctx.Err() != nil:
+		// Cut short by the shutdown: not the message's fault. Hand it
+		// back at once, attempts unchanged.
+		return r.box.MarkRetry(mctx, m.MessageID, m.Attempts, r.now(), sendErr.Error())
 	case sendErr == nil:
 		if r.opts.afterSend != nil && r.opts.afterSend(m) {
 			return errCrashed
