@@ -114,6 +114,10 @@ func (r *Relay) Backlog(ctx context.Context) (sqlstore.Backlog, error) { return 
 // of the message in hand. Failures never stop it.
 func (r *Relay) Run(ctx context.Context) error {
 	r.log.Info("mail relay started", "sender", r.sender.Describe())
+	if b, err := r.box.Backlog(ctx); err == nil && (b.Failed > 0 || b.Held > 0) {
+		// What waits on someone else: an operator (failed), an address (held).
+		r.log.Warn("mail outbox: messages not sent", "failed", b.Failed, "held", b.Held, "pending", b.Pending)
+	}
 	failures := 0
 	for {
 		full, err := r.round(ctx)
