@@ -42,7 +42,10 @@ type consumer struct {
 // consumer adds it here; its component tests fail until it does, because
 // they run with these permissions.
 var services = map[string][]consumer{
-	"candidate": nil,
+	"candidate": {
+		{"assessment", "candidate_notify_assessment"},
+		{"certification", "candidate_notify_certification"},
+	},
 	"portfolio": {
 		{"candidate", "portfolio_candidates"},
 		{"certification", "portfolio_titles"},

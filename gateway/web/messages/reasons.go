@@ -120,4 +120,7 @@ var reasons = map[string]sentence{
 	"TITLE_REFERENTIALS_UNREADABLE": {"Les référentiels de titre sont illisibles.", "Contactez l’assistance."},
 	"EVENT_INVALID":                 {"Un événement reçu est incomplet.", ""},
 	"UNEXPECTED_EVENT":              {"Un événement reçu ne peut pas être lu.", ""},
+	"NOTIFY_SESSION_UNKNOWN":        {"La session n’est pas encore connue du service des notifications.", "Réessayez dans un instant."},
+	"NOTIFY_CANDIDATE_UNKNOWN":      {"Le candidat n’est pas connu du service des notifications.", ""},
+	"NOTIFY_CHANGE_UNKNOWN":         {"Un changement de session d’un type inconnu a été reçu.", ""},
 }

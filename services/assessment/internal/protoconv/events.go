@@ -27,7 +27,7 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 		return Event{&assessmentv1.SessionPlanned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
 			TitleId: s.TitleID, TitleVersion: s.TitleVersion, CcpCodes: s.CCPs,
-			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
+			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(), Site: s.Site,
 		}, "sessions/" + s.ID, e.At}, nil
 	case session.JurorAssigned:
 		return Event{&assessmentv1.JurorAssigned{

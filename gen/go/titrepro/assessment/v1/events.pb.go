@@ -215,8 +215,11 @@ type SessionPlanned struct {
 	EndDate string `protobuf:"bytes,10,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
 	// Last day to submit the dossier, "YYYY-MM-DD".
 	DossierDeadline string `protobuf:"bytes,11,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Site of the technical platform, where the session takes place (told in
+	// the convocations). Empty in events published before it existed.
+	Site          string `protobuf:"bytes,12,opt,name=site,proto3" json:"site,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SessionPlanned) Reset() {
@@ -322,6 +325,13 @@ func (x *SessionPlanned) GetEndDate() string {
 func (x *SessionPlanned) GetDossierDeadline() string {
 	if x != nil {
 		return x.DossierDeadline
+	}
+	return ""
+}
+
+func (x *SessionPlanned) GetSite() string {
+	if x != nil {
+		return x.Site
 	}
 	return ""
 }
@@ -1870,7 +1880,7 @@ var File_titrepro_assessment_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x03\n" +
+	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x03\n" +
 	"\x0eSessionPlanned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1886,7 +1896,8 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"start_date\x18\t \x01(\tR\tstartDate\x12\x19\n" +
 	"\bend_date\x18\n" +
 	" \x01(\tR\aendDate\x12)\n" +
-	"\x10dossier_deadline\x18\v \x01(\tR\x0fdossierDeadline\"\x9e\x02\n" +
+	"\x10dossier_deadline\x18\v \x01(\tR\x0fdossierDeadline\x12\x12\n" +
+	"\x04site\x18\f \x01(\tR\x04site\"\x9e\x02\n" +
 	"\rJurorAssigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
