@@ -64,12 +64,18 @@ var (
 		"CandidateService_UpdateCandidate":    "update_mask=phone",
 		"PortfolioService_UpdateDossier":      "update_mask=examples",
 		"AssessmentService_UpdateEvaluation":  "update_mask=items",
+		"AssessmentService_UpdateSession":     "update_mask=site",
 	}
 	bodies = map[string]map[string]any{
 		"CandidateService_UpdateCandidate": {"etag": "999", "phone": "+33612345679"},
 		"PortfolioService_UpdateDossier":   {"etag": "999"},
 		"PortfolioService_SubmitDossier":   {"session_id": "no-such-session"},
 		"AssessmentService_SignMinutes":    {"content_hash": strings.Repeat("0", 64)},
+		// The world's sessions are closed: a change is refused after the
+		// access check, and the etag is stale anyway.
+		"AssessmentService_UpdateSession":   {"etag": "999", "site": "Matrix"},
+		"AssessmentService_PostponeSession": {"etag": "999", "start_date": "2030-01-07", "end_date": "2030-01-08", "reason": "matrix"},
+		"AssessmentService_CancelSession":   {"etag": "999", "reason": "matrix"},
 	}
 )
 
@@ -139,7 +145,7 @@ func buildWorld(ctx context.Context, w *workflow) (world, error) {
 	}
 	ids["centre/candidate_id"] = registered.GetCandidate().GetId()
 	// Parameters spelled after the body field of an update.
-	ids["candidate.id"], ids["dossier.id"] = ids["candidate_id"], ids["dossier_id"]
+	ids["candidate.id"], ids["dossier.id"], ids["session.id"] = ids["candidate_id"], ids["dossier_id"], ids["session_id"]
 	ids["centre/candidate.id"] = ids["centre/candidate_id"]
 	return ids, nil
 }

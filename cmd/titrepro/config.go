@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/mail"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -40,6 +42,11 @@ type config struct {
 	// Gateway bounds requests and connections: TITREPRO_HTTP_MAX_BODY_BYTES,
 	// TITREPRO_RATE_LIMIT_ANONYMOUS… (gateway.LoadLimits, prefixed).
 	Gateway gateway.Limits
+	// Mail is where the notifications go: TITREPRO_SMTP_HOST, _PORT,
+	// _USERNAME, _PASSWORD or _PASSWORD_FILE, _TLS, _FROM, _TIMEOUT; without
+	// TITREPRO_SMTP_HOST, .eml files in TITREPRO_MAIL_PICKUP_DIR (default
+	// <data>/mail/outgoing) — mail.LoadConfig, prefixed.
+	Mail mail.Config
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -86,6 +93,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("TITREPRO_LOG_FORMAT: want json or text"))
 	}
 	c.Gateway, err = gateway.LoadLimits("TITREPRO_", getenv)
+	errs = append(errs, err)
+	c.Mail, err = mail.LoadConfig("TITREPRO_", getenv, filepath.Join(c.DataDir, "mail", "outgoing"))
 	errs = append(errs, err)
 	for key, addr := range map[string]string{"TITREPRO_HTTP_ADDR": c.HTTPAddr, "TITREPRO_NATS_ADDR": c.NATSAddr,
 		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -43,14 +44,26 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// freeAddr returns a loopback address free at the time of the call, for a
+// server the test starts a moment later. Its port is drawn below Linux's
+// ephemeral range (32768–60999): a port the kernel hands out (":0") can be
+// taken again, between this call and the server's bind, by any outgoing
+// connection of a test running in parallel, which made the all-in-one fail
+// to start one time in a few hundred under load.
 func freeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		addr := l.Addr().String()
+		l.Close()
+		return addr
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatal("no free port between 20000 and 32000")
+	return ""
 }
 
 func testConfig(t testing.TB, dataDir string) config {

@@ -25,6 +25,7 @@ Usage:
   titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
   titrepro backup DIR                              copy the data folder consistently, while serve runs
   titrepro restore DIR                             restore a backup into an empty TITREPRO_DATA_DIR
+  titrepro mail status | resend (--failed | ID...) the e-mail notifications waiting or failed; send failed ones again
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string) error {
 		return backup(ctx, cfg, args[1:], os.Stdout)
 	case "restore":
 		return restore(ctx, cfg, args[1:], os.Stdout)
+	case "mail":
+		return mailCommand(ctx, cfg, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -145,6 +145,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
+	candCfg.Mail = cfg.Mail
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
 		Logger: log, Verifier: verifier, JetStream: js["candidate"],
 	})
@@ -195,6 +196,11 @@ func printBanner(w io.Writer, cfg config, httpAddr, natsURL, dataDir string, fir
 	fmt.Fprintf(w, "  health         %s/healthz  %s/readyz  metrics: %s/metrics\n", base, base, base)
 	fmt.Fprintf(w, "  NATS JetStream %s   data: %s\n", natsURL, dataDir)
 	fmt.Fprintf(w, "                 no anonymous access; ministry credentials: bin/titrepro nats-credentials ministry\n")
+	if cfg.Mail.Host == "" {
+		fmt.Fprintf(w, "  e-mail         no SMTP server (TITREPRO_SMTP_HOST): notifications written to %s\n", cfg.Mail.PickupDir)
+	} else {
+		fmt.Fprintf(w, "  e-mail         %s\n", cfg.Mail)
+	}
 	switch login := cfg.webLogin(); {
 	case cfg.OIDCIssuer != "":
 		fmt.Fprintf(w, "  identity       tokens from %s (client %s)\n", cfg.OIDCIssuer, login.ClientID)

@@ -16,6 +16,7 @@ import (
 	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // workflow drives the jury workflow through the REST API, as the people
@@ -114,7 +115,8 @@ func (w *workflow) registerCandidate(ctx context.Context) (string, error) {
 
 func (w *workflow) planSession(ctx context.Context, typ assessmentv1.SessionType, ccps []string) (string, error) {
 	w.step("The centre plans a %s session and composes the jury (assessment service)", strings.TrimPrefix(typ.String(), "SESSION_TYPE_"))
-	today := time.Now().UTC()
+	// Today in France: the dossier deadline (R40) is a day in Paris.
+	today, _ := time.Parse(time.DateOnly, civildate.Of(time.Now()).String())
 	resp := &assessmentv1.CreateSessionResponse{}
 	err := w.call(ctx, asCentre, "POST", "/v1/sessions?request_id="+newUUID(), &assessmentv1.Session{
 		Type: typ, TitleId: w.title.GetId(), TitleVersion: w.title.GetVersion(), CcpCodes: ccps,

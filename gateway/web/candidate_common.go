@@ -110,6 +110,8 @@ func sessionStateLabel(s assessmentv1.SessionState) string {
 		return "Délibérée, procès-verbal en signature"
 	case assessmentv1.SessionState_SESSION_STATE_CLOSED:
 		return "Close : résultats transmis au ministère"
+	case assessmentv1.SessionState_SESSION_STATE_CANCELLED:
+		return "Annulée : vous pouvez vous inscrire à une autre session"
 	}
 	return "Inconnu"
 }

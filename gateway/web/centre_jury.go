@@ -12,10 +12,12 @@ import (
 
 // The jury of a session (GET /centre/sessions/{id}/jury): its members, and
 // while the session is planned, a form to add a habilitated juror with the
-// links they declare (R16, R21) and a button to withdraw each one. The
-// form posts to the same address with an action: "ajouter" (add the
-// juror), "ligne" (one more row of links, nothing sent to the service),
-// "retirer" (withdraw the juror named by "jure").
+// links they declare (R16, R21) and a button to withdraw each one. Once the
+// session is opened and until it is deliberated, a juror absent on the day
+// is declared absent with a reason ("motif") and a replacement is added
+// with the same form. The form posts to the same address with an action:
+// "ajouter" (add the juror), "ligne" (one more row of links, nothing sent
+// to the service), "retirer" (withdraw the juror named by "jure").
 
 const (
 	// centreJuryLinkRows is the number of empty link rows the form offers.
@@ -109,6 +111,9 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 		data.Done = "Le juré a été ajouté au jury."
 	case "retire":
 		data.Done = "Le juré a été retiré du jury."
+		if v.InProgress {
+			data.Done = "Le juré a été déclaré absent : ses évaluations ne comptent plus. Ajoutez un juré suppléant si le jury compte moins de deux jurés sans lien avec chaque candidat (règle R19)."
+		}
 	}
 	for _, j := range jurors.GetJurors() {
 		cj := centreJuror{
@@ -157,17 +162,27 @@ func (a *App) centreRemoveJuror(w http.ResponseWriter, r *http.Request, id strin
 	}
 	ctx, cancel := callContext(r)
 	defer cancel()
-	_, err := a.svc.assessment.RemoveJuror(ctx, &assessmentv1.RemoveJurorRequest{SessionId: id, JurorSubject: subject})
+	_, err := a.svc.assessment.RemoveJuror(ctx, &assessmentv1.RemoveJurorRequest{SessionId: id, JurorSubject: subject,
+		Reason: strings.TrimSpace(r.PostFormValue("motif"))})
 	if err == nil {
 		http.Redirect(w, r, "/centre/sessions/"+id+"/jury?fait=retire", http.StatusSeeOther)
 		return
 	}
-	ref, _, status, ok := centreRefusalOf(err, nil, centreJuryHint)
+	ref, _, status, ok := centreRefusalOf(err, nil, centreWithdrawHint)
 	if !ok {
 		a.fail(w, r, err)
 		return
 	}
 	a.centreShowJury(w, r, status, nil, nil, ref)
+}
+
+// centreWithdrawHint explains the refusals of a juror's withdrawal: once
+// the session is opened, the reason of the absence is required.
+func centreWithdrawHint(reason string, meta map[string]string) string {
+	if reason == "INVALID_ARGUMENT" {
+		return "Pour déclarer un juré absent, indiquez le motif de son absence : il accompagne le retrait du jury."
+	}
+	return centreJuryHint(reason, meta)
 }
 
 func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) {
@@ -274,7 +289,7 @@ func centreJuryHint(reason string, _ map[string]string) string {
 	case "JUROR_ALREADY_ASSIGNED":
 		return "Ce juré fait déjà partie du jury, avec d’autres informations. Pour les modifier, retirez-le du jury puis ajoutez-le de nouveau."
 	case "SESSION_NOT_PLANNED":
-		return "La session est ouverte : son jury ne peut plus changer."
+		return "La session est délibérée : son jury ne peut plus changer."
 	case "JUROR_NOT_FOUND":
 		return "Ce juré ne fait plus partie du jury : il a peut-être été retiré depuis un autre onglet."
 	}

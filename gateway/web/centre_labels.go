@@ -12,7 +12,7 @@ import (
 // badge variant that colours it.
 type centreStateView struct {
 	Label string
-	Badge string // fr-badge--info, --new, --warning, --success
+	Badge string // fr-badge--info, --new, --warning, --success, --error
 }
 
 func centreState(s assessmentv1.SessionState) centreStateView {
@@ -25,6 +25,8 @@ func centreState(s assessmentv1.SessionState) centreStateView {
 		return centreStateView{"Délibérée, procès-verbal à signer", "fr-badge--warning"}
 	case assessmentv1.SessionState_SESSION_STATE_CLOSED:
 		return centreStateView{"Close, procès-verbal signé", "fr-badge--success"}
+	case assessmentv1.SessionState_SESSION_STATE_CANCELLED:
+		return centreStateView{"Annulée", "fr-badge--error"}
 	default:
 		return centreStateView{"État inconnu", ""}
 	}

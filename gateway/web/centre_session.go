@@ -27,6 +27,8 @@ type centreSession struct {
 	State        centreStateView
 	Planned      bool // jury and candidacies may change, the session may open
 	Opened       bool // opened at least once: the board has something to show
+	InProgress   bool // opened, not deliberated: a juror absent on the day is replaced
+	Cancelled    bool // cancelled: nothing changes any more
 	Jurors       int32
 	Candidacies  int32
 	Updated      time.Time
@@ -43,8 +45,11 @@ func newCentreSession(s *assessmentv1.Session, t *certificationv1.Title) centreS
 		Site: s.GetSite(), Start: s.GetStartDate(), End: s.GetEndDate(), Deadline: s.GetDossierDeadline(),
 		State:   centreState(s.GetState()),
 		Planned: s.GetState() == assessmentv1.SessionState_SESSION_STATE_PLANNED,
-		Opened:  s.GetState() > assessmentv1.SessionState_SESSION_STATE_PLANNED,
-		Jurors:  s.GetJurorCount(), Candidacies: s.GetCandidacyCount(),
+		Opened: s.GetState() > assessmentv1.SessionState_SESSION_STATE_PLANNED &&
+			s.GetState() != assessmentv1.SessionState_SESSION_STATE_CANCELLED,
+		InProgress: s.GetState() == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS,
+		Cancelled:  s.GetState() == assessmentv1.SessionState_SESSION_STATE_CANCELLED,
+		Jurors:     s.GetJurorCount(), Candidacies: s.GetCandidacyCount(),
 		Updated: s.GetUpdateTime().AsTime(), Etag: s.GetEtag(),
 	}
 	if v.Deadline == "" {

@@ -71,6 +71,19 @@ type centreSessionData struct {
 	Opened    bool // the session was opened just now
 	Planned   bool // just planned
 	JuryReady bool // at least two jurors (R19)
+	Postponed bool // postponed just now
+	Cancelled bool // cancelled just now
+	// Postponable and Cancellable offer the forms: planned, or opened with
+	// a jury below two members (postpone, R19) or before any deliberation
+	// (cancel); the service decides.
+	Postponable, Cancellable bool
+	Postpone                 centrePostponeForm
+	CancelReason             string
+}
+
+// centrePostponeForm is the postponement form, as typed.
+type centrePostponeForm struct {
+	Start, End, Deadline, Reason string
 }
 
 // centreSessionPage (GET /centre/sessions/{id}) shows a session, what is
@@ -81,6 +94,14 @@ func (a *App) centreSessionPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) centreShowSession(w http.ResponseWriter, r *http.Request, status int, refusal *centreRefusal) {
+	a.centreShowSessionForms(w, r, status, refusal, nil, nil, "")
+}
+
+// centreShowSessionForms renders the session page with the postponement
+// and cancellation forms as typed (nil: empty) and their field errors.
+func (a *App) centreShowSessionForms(w http.ResponseWriter, r *http.Request, status int, refusal *centreRefusal, errs []Field,
+	postpone *centrePostponeForm, cancelReason string,
+) {
 	id, ok := centreSessionID(r)
 	if !ok {
 		a.notFound(w, r)
@@ -101,16 +122,24 @@ func (a *App) centreShowSession(w http.ResponseWriter, r *http.Request, status i
 	v := newCentreSession(s, t)
 	data := centreSessionData{
 		Session: v, Nav: newCentreNav(v, "session"), Refusal: refusal,
-		Opened:    r.URL.Query().Get("ouverte") == "1" && v.Opened,
-		Planned:   r.URL.Query().Get("planifiee") == "1",
-		JuryReady: v.Jurors >= 2,
+		Opened:       r.URL.Query().Get("ouverte") == "1" && v.Opened,
+		Planned:      r.URL.Query().Get("planifiee") == "1",
+		JuryReady:    v.Jurors >= 2,
+		Postponed:    r.URL.Query().Get("reportee") == "1",
+		Cancelled:    r.URL.Query().Get("annulee") == "1" && v.Cancelled,
+		Postponable:  v.Planned || (v.InProgress && v.Jurors < 2),
+		Cancellable:  v.Planned || v.InProgress,
+		CancelReason: cancelReason,
+	}
+	if postpone != nil {
+		data.Postpone = *postpone
 	}
 	for _, c := range candidacies {
 		if c.GetDossierSnapshotId() != "" {
 			data.Dossiers++
 		}
 	}
-	a.render(w, r, status, "centre_session", Page{Title: v.Type + " du " + CivilDateFR(v.Start), Data: data})
+	a.render(w, r, status, "centre_session", Page{Title: v.Type + " du " + CivilDateFR(v.Start), Errors: errs, Data: data})
 }
 
 // centreSessionAction (POST /centre/sessions/{id}) opens the session
@@ -122,14 +151,22 @@ func (a *App) centreSessionAction(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	if r.PostFormValue("action") != "ouvrir" {
-		a.renderError(w, r, http.StatusBadRequest, errorPage{Title: "Demande incomprise",
-			Detail: "Cette action n’existe pas sur cette page. Revenez à la page de la session."})
-		return
-	}
 	etag := r.PostFormValue("etag")
 	if len(etag) > 256 {
 		etag = "" // not one of ours; the service would refuse it too
+	}
+	switch r.PostFormValue("action") {
+	case "ouvrir":
+	case "reporter":
+		a.centrePostpone(w, r, id, etag)
+		return
+	case "annuler":
+		a.centreCancel(w, r, id, etag)
+		return
+	default:
+		a.renderError(w, r, http.StatusBadRequest, errorPage{Title: "Demande incomprise",
+			Detail: "Cette action n’existe pas sur cette page. Revenez à la page de la session."})
+		return
 	}
 	ctx, cancel := callContext(r)
 	defer cancel()

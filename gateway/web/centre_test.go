@@ -381,16 +381,19 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	p = get(t, c, b.srv.URL+page+"?ouverte=1")
 	centreMust(t, "opened", p, http.StatusOK, "La session est ouverte", "En cours", "Suivre la session", `href="/centre/sessions/`+id+`/suivi"`)
 	centreMustNot(t, "opened", p, "Ouvrir la session</button>")
-	centreMust(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), http.StatusOK, "son jury ne peut plus changer")
-	centreMustNot(t, "jury frozen", get(t, c, b.srv.URL+page+"/jury"), "Retirer Alice Martin", "Ajouter le juré")
+	// Once opened, a juror absent on the day is declared absent with a
+	// reason and replaced (R19, R21).
+	centreMust(t, "jury once opened", get(t, c, b.srv.URL+page+"/jury"), http.StatusOK, "Déclarer Alice Martin absent",
+		"Motif de l’absence de Alice Martin", "Ajouter un juré suppléant")
+	centreMustNot(t, "jury once opened", get(t, c, b.srv.URL+page+"/jury"), "Retirer Alice Martin")
 	centreMustNot(t, "candidacies frozen", get(t, c, b.srv.URL+page+"/candidatures"), "Inscrire le candidat")
 	centreMustRefuse(t, "open again", centreSubmit(t, c, b.srv.URL, page+"/suivi", page, open), http.StatusBadRequest, "déjà ouverte")
 	// A registration form read before the opening.
 	late2 := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
 	centreMustRefuse(t, "register once opened", centreSubmitKnown(t, c, b.srv.URL, page+"/suivi", page+"/candidatures", url.Values{"choix": {"identifiant"}, "candidat-identifiant": {late2}}),
 		http.StatusBadRequest, "ses candidatures ne peuvent plus changer")
-	centreMustRefuse(t, "jury once opened", centreSubmit(t, c, b.srv.URL, page+"/suivi", page+"/jury", centreJurorValues("juror-dan", "Dan Roy")),
-		http.StatusBadRequest, "son jury ne peut plus changer")
+	centreMustRefuse(t, "absent without a reason", centreSubmit(t, c, b.srv.URL, page+"/jury", page+"/jury", url.Values{"action": {"retirer"}, "jure": {"juror-claire"}}),
+		http.StatusUnprocessableEntity, "indiquez le motif de son absence")
 
 	// The board: nobody has scored yet; one candidacy waits for the
 	// evaluations (R49), the other for its dossier too (R34).

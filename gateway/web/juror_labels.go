@@ -20,6 +20,8 @@ func jurySessionState(s assessmentv1.SessionState) string {
 		return "Délibérée, procès-verbal à signer"
 	case assessmentv1.SessionState_SESSION_STATE_CLOSED:
 		return "Close, procès-verbal signé"
+	case assessmentv1.SessionState_SESSION_STATE_CANCELLED:
+		return "Annulée"
 	}
 	return "Inconnu"
 }

@@ -75,6 +75,7 @@ func startStackWith(t testing.TB, referentials fs.FS) *stack {
 	candCfg, err := candidate.LoadConfig(none)
 	stackMust(t, "candidate config", err)
 	candCfg.DatabaseURL, candCfg.ShutdownTimeout = sqlite("candidate"), stop
+	candCfg.Mail.PickupDir = filepath.Join(dir, "mail")
 	candSvc, err := candidate.New(t.Context(), candCfg, candidate.Deps{
 		Logger: e.Logger, Verifier: e.Verifier, JetStream: e.JetStreamAs(t, "candidate"), Listener: svctest.Listen(t)})
 	stackMust(t, "candidate service", err)

@@ -42,12 +42,16 @@ type consumer struct {
 // consumer adds it here; its component tests fail until it does, because
 // they run with these permissions.
 var services = map[string][]consumer{
-	"candidate": nil,
+	"candidate": {
+		{"assessment", "candidate_notify_assessment"},
+		{"certification", "candidate_notify_certification"},
+	},
 	"portfolio": {
 		{"candidate", "portfolio_candidates"},
 		{"certification", "portfolio_titles"},
 		{"assessment", "portfolio_sessions"},
 		{"assessment", "portfolio_candidacies"},
+		{"assessment", "portfolio_session_schedules"},
 	},
 	"assessment": {
 		{"certification", "assessment_titles"},

@@ -24,6 +24,13 @@
 //     "etag" in the mask is ignored, as grpc-gateway derives the mask from a
 //     PATCH body). "subject" can be set once, by the registering centre.
 //     An update that changes nothing is a success without a new version.
+//   - Notifications (issue 8 §8, ADR 0014): the service follows the
+//     assessment and certification events and e-mails, in French, each
+//     candidate's and juror's convocation, the changes of their sessions,
+//     and each candidate's results once the ministry validated the minutes
+//     (R51), exactly once through a mail outbox written in the events'
+//     inbox transactions; SMTP per Config.Mail, or .eml files in a pickup
+//     folder without a server (notify.go, MailAdmin for operators).
 //   - Idempotent create (AIP-155): the same caller and request_id return the
 //     first record; the same request_id with other content is
 //     ALREADY_EXISTS, reason REQUEST_ID_REUSED.
@@ -31,6 +38,8 @@ package candidate
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -59,11 +68,15 @@ type Deps struct {
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
 	Now      func() time.Time // default time.Now
+	// MailFirstRetry is the wait after a first failed sending attempt,
+	// doubling at each attempt; 0 means 30s. Tests shorten it.
+	MailFirstRetry time.Duration
 }
 
 // Service is a built candidate service, ready to Run.
 type Service struct {
-	infra *svcrun.Infra
+	infra  *svcrun.Infra
+	notify *notifications // the notification consumers and the mail relay (notify.go)
 }
 
 // New opens and migrates the database, makes sure the TITREPRO_CANDIDATE
@@ -71,7 +84,7 @@ type Service struct {
 // Config.GRPCAddr. On error nothing is left open.
 func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
-		Name: "candidate", Config: svcrun.BaseConfig(cfg),
+		Name: "candidate", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
@@ -87,7 +100,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox), now)
 	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
-	return &Service{infra: in}, nil
+	n, err := newNotifications(in, cfg.Mail, now, deps.MailFirstRetry)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("candidate: %w", err), in.Close())
+	}
+	return &Service{infra: in, notify: n}, nil
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
@@ -97,12 +114,19 @@ func (s *Service) Addr() string { return s.infra.Addr() }
 // Health returns the gRPC health server, for callers that report readiness.
 func (s *Service) Health() *health.Server { return s.infra.Health }
 
-// Run serves gRPC and relays the outbox to JetStream until ctx ends. Then it
-// drains: health turns NOT_SERVING, calls in flight get
-// Config.ShutdownTimeout to finish, the relay stops after publishing what
-// those calls committed, and the database is closed. It returns nil after a
-// clean shutdown. Call it once.
-func (s *Service) Run(ctx context.Context) error { return s.infra.Run(ctx, nil) }
+// Run serves gRPC, relays the outbox to JetStream, consumes the assessment
+// and certification events the notifications need and sends the mail
+// outbox until ctx ends. Then it drains: health turns NOT_SERVING, calls in
+// flight get Config.ShutdownTimeout to finish, the consumers stop after
+// their event in flight, the relay stops after publishing what those calls
+// committed, the mail relay after recording the message in hand, and the
+// database is closed. It returns nil after a clean shutdown. Call it once.
+func (s *Service) Run(ctx context.Context) error {
+	s.notify.start(ctx)
+	return s.infra.Run(ctx, func(ctx context.Context) ([]*eventbus.Subscription, error) {
+		return eventbus.SubscribeAll(ctx, s.infra.JetStream, s.infra.DB, s.infra.Log, s.notify.consumers.All())
+	})
+}
 
 // Close releases the listener and the database. Run calls it on its way
 // out; call it yourself only for a Service that will never Run. It is safe

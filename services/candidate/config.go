@@ -1,23 +1,47 @@
 package candidate
 
-import "github.com/titrepro/titrepro/internal/svcrun"
+import (
+	"errors"
+	"time"
+
+	"github.com/titrepro/titrepro/internal/mail"
+	"github.com/titrepro/titrepro/internal/svcrun"
+)
 
 // Defaults of Config.
 const (
 	DefaultGRPCAddr        = "127.0.0.1:9091"
 	DefaultDatabaseURL     = "sqlite://var/candidate.db"
 	DefaultShutdownTimeout = svcrun.DefaultShutdownTimeout
+	// DefaultMailPickupDir is where messages are written when no SMTP
+	// server is configured.
+	DefaultMailPickupDir = "var/mail/outgoing"
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig: GRPCAddr (GRPC_ADDR, used when Deps.Listener is nil),
-// DatabaseURL (DATABASE_URL) and ShutdownTimeout (SHUTDOWN_TIMEOUT), the
-// settings every service has (svcrun.BaseConfig).
-type Config svcrun.BaseConfig
+// LoadConfig. Its first three fields are the settings every service has
+// (svcrun.BaseConfig).
+type Config struct {
+	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
+	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// Mail is where the notifications go: SMTP_HOST, SMTP_PORT,
+	// SMTP_USERNAME, SMTP_PASSWORD or SMTP_PASSWORD_FILE, SMTP_TLS,
+	// SMTP_FROM, SMTP_TIMEOUT, or without SMTP_HOST the pickup folder
+	// MAIL_PICKUP_DIR (default var/mail/outgoing) — see mail.LoadConfig.
+	Mail mail.Config
+}
+
+func (c Config) base() svcrun.BaseConfig {
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
+}
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main),
 // applies the defaults and reports every problem at once.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
-	return Config(base), err
+	m, mailErr := mail.LoadConfig("", getenv, DefaultMailPickupDir)
+	return Config{
+		GRPCAddr: base.GRPCAddr, DatabaseURL: base.DatabaseURL, ShutdownTimeout: base.ShutdownTimeout, Mail: m,
+	}, errors.Join(err, mailErr)
 }

@@ -44,6 +44,7 @@ func startOn(t testing.TB, databaseURL string) *env {
 	}
 	cfg.DatabaseURL = databaseURL
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.Mail.PickupDir = t.TempDir()
 	svc, err := candidate.New(t.Context(), cfg, candidate.Deps{
 		Logger:    h.Logger,
 		Verifier:  h.Verifier,

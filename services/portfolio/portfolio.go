@@ -117,6 +117,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		Titles:      sqlstore.NewTitles(db),
 		Sessions:    sqlstore.NewSessions(db),
 		Candidacies: sqlstore.NewCandidacies(db),
+		Schedules:   sqlstore.NewSchedules(db),
 		Limits: command.UploadLimits{
 			Dossier: dossier.Limits{
 				MaxDocumentBytes: cfg.MaxDocumentBytes, MaxDossierBytes: cfg.MaxDossierBytes, MaxDocuments: cfg.MaxDocuments,
@@ -132,6 +133,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 			Titles:      sqlstore.NewTitlesTx(tx),
 			Sessions:    sqlstore.NewSessionsTx(tx),
 			Candidacies: sqlstore.NewCandidaciesTx(tx),
+			Schedules:   sqlstore.NewSchedulesTx(tx),
 		}
 	}, in.Log)
 	return &Service{infra: in, consumers: consumers}, nil

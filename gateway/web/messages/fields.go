@@ -49,6 +49,8 @@ var fields = []fieldSentence{
 	{"date YYYY-MM-DD", "Saisissez une date valide (jj/mm/aaaa).", true},
 	{"not after start_date", "Le dépôt des dossiers se fait au plus tard le premier jour de la session (règle R40).", false},
 	{"not before start_date", "La date de fin ne peut pas précéder la date de début.", true},
+	{"not before from_date", "La fin de la période ne peut pas précéder son début.", true},
+	{"a postponement moves the first day later", "Un report fixe un premier jour postérieur au premier jour actuel ; pour avancer la session, modifiez-la.", false},
 	{"not before valid_from", "La fin de validité ne peut pas précéder son début.", true},
 	{"one decision per CCP of the scope (R48)", "Une décision est attendue pour chaque CCP présenté (règle R48).", false},
 	{"must be TITRE or CCP", "Choisissez le type de session : titre complet ou CCP.", true},

@@ -22,6 +22,9 @@ type Application struct {
 type Commands struct {
 	CreateSession       command.CreateSessionHandler
 	OpenSession         command.OpenSessionHandler
+	UpdateSession       command.UpdateSessionHandler
+	PostponeSession     command.PostponeSessionHandler
+	CancelSession       command.CancelSessionHandler
 	AddJuror            command.AddJurorHandler
 	RemoveJuror         command.RemoveJurorHandler
 	CreateCandidacy     command.CreateCandidacyHandler
@@ -66,6 +69,9 @@ func New(d Deps) Application {
 		Commands: Commands{
 			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Now),
 			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Now),
+			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
+			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
+			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
 			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.Now),

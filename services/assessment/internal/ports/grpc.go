@@ -68,7 +68,8 @@ func (s *GRPCServer) GetSession(ctx context.Context, req *assessmentv1.GetSessio
 
 // ListSessions implements AssessmentServiceServer.
 func (s *GRPCServer) ListSessions(ctx context.Context, req *assessmentv1.ListSessionsRequest) (*assessmentv1.ListSessionsResponse, error) {
-	page, err := s.app.Queries.ListSessions.Handle(ctx, query.ListSessions{PageSize: req.GetPageSize(), PageToken: req.GetPageToken()})
+	page, err := s.app.Queries.ListSessions.Handle(ctx, query.ListSessions{PageSize: req.GetPageSize(), PageToken: req.GetPageToken(),
+		Filter: query.SessionFilter{CentreID: req.GetCentreId(), TitleID: req.GetTitleId(), FromDate: req.GetFromDate(), ToDate: req.GetToDate()}})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func (s *GRPCServer) RemoveJuror(ctx context.Context, req *assessmentv1.RemoveJu
 	if err := ids(id{"session_id", req.GetSessionId()}, subject{"juror_subject", req.GetJurorSubject()}); err != nil {
 		return nil, err
 	}
-	if err := s.app.Commands.RemoveJuror.Handle(ctx, command.RemoveJuror{SessionID: req.GetSessionId(), Subject: req.GetJurorSubject()}); err != nil {
+	if err := s.app.Commands.RemoveJuror.Handle(ctx, command.RemoveJuror{SessionID: req.GetSessionId(), Subject: req.GetJurorSubject(), Reason: req.GetReason()}); err != nil {
 		return nil, err
 	}
 	return &assessmentv1.RemoveJurorResponse{}, nil

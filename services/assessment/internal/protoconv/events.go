@@ -27,16 +27,17 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 		return Event{&assessmentv1.SessionPlanned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
 			TitleId: s.TitleID, TitleVersion: s.TitleVersion, CcpCodes: s.CCPs,
-			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
+			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(), Site: s.Site,
 		}, "sessions/" + s.ID, e.At}, nil
 	case session.JurorAssigned:
 		return Event{&assessmentv1.JurorAssigned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Juror.Subject,
-			JurorName: e.Juror.DisplayName, HabilitationNumber: e.Juror.Habilitation.Number,
+			JurorName: e.Juror.DisplayName, HabilitationNumber: e.Juror.Habilitation.Number, AfterOpening: e.AfterOpening,
 		}, "sessions/" + e.SessionID + "/jurors/" + e.Juror.Subject, e.At}, nil
 	case session.JurorUnassigned:
 		return Event{&assessmentv1.JurorUnassigned{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Subject,
+			Reason: e.Reason, AfterOpening: e.AfterOpening,
 		}, "sessions/" + e.SessionID + "/jurors/" + e.Subject, e.At}, nil
 	case session.CandidacyRegistered:
 		c := e.Candidacy
@@ -59,7 +60,51 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			ContentEncoding: string(m.Encoding),
 			MinutesVersion:  int32(max(c.Version, 1)), PreviousContentHash: c.PreviousHash,
 		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
+	case session.Updated, session.Postponed, session.Cancelled:
+		return changeToProto(ev, eventID)
 	default:
 		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)
 	}
+}
+
+// changeToProto returns the message of a change of the session itself
+// (sessions that change, issue 8 §3).
+func changeToProto(ev session.Event, eventID string) (Event, error) {
+	switch e := ev.(type) {
+	case session.Updated:
+		s := e.Session
+		return Event{&assessmentv1.SessionUpdated{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
+			TitleId: s.TitleID, TitleVersion: s.TitleVersion, ChangedFields: e.Fields, Site: s.Site,
+			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
+			Candidacies: refsToProto(e.Candidacies), JurorSubjects: e.Jurors, Version: s.Version,
+		}, "sessions/" + s.ID, e.At}, nil
+	case session.Postponed:
+		s, b := e.Session, e.Before
+		return Event{&assessmentv1.SessionPostponed{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
+			TitleId: s.TitleID, TitleVersion: s.TitleVersion, Site: s.Site,
+			PreviousStartDate: b.Start.String(), PreviousEndDate: b.End.String(), PreviousDossierDeadline: b.Deadline.String(),
+			StartDate: s.Start.String(), EndDate: s.End.String(), DossierDeadline: s.Deadline.String(),
+			Reason: e.Reason, AfterOpening: b.State == session.StateInProgress,
+			Candidacies: refsToProto(e.Candidacies), JurorSubjects: e.Jurors, Version: s.Version,
+		}, "sessions/" + s.ID, e.At}, nil
+	case session.Cancelled:
+		s := e.Session
+		return Event{&assessmentv1.SessionCancelled{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: s.ID, CentreId: s.CentreID, Type: SessionTypeToProto(s.Type),
+			TitleId: s.TitleID, TitleVersion: s.TitleVersion, Site: s.Site,
+			StartDate: s.Start.String(), EndDate: s.End.String(), Reason: e.Reason,
+			ReleasedCandidacies: refsToProto(e.Candidacies), JurorSubjects: e.Jurors, Version: s.Version,
+		}, "sessions/" + s.ID, e.At}, nil
+	}
+	return Event{}, fmt.Errorf("protoconv: unknown session change %T", ev)
+}
+
+func refsToProto(refs []session.CandidacyRef) []*assessmentv1.SessionCandidacy {
+	out := make([]*assessmentv1.SessionCandidacy, len(refs))
+	for i, r := range refs {
+		out[i] = &assessmentv1.SessionCandidacy{CandidacyId: r.CandidacyID, CandidateId: r.CandidateID}
+	}
+	return out
 }

@@ -76,6 +76,9 @@ func CandidacyToProto(c candidacy.Candidacy) *assessmentv1.Candidacy {
 		UpdateTime:    ts(c.UpdatedAt),
 		Etag:          c.Etag(),
 	}
+	if c.Released() {
+		out.ReleaseTime = ts(c.ReleasedAt)
+	}
 	if d := c.Dossier; d != nil {
 		out.DossierSnapshotId, out.DossierManifestHash, out.DossierSubmitTime = d.SnapshotID, d.ManifestHash, ts(d.SubmittedAt)
 	}

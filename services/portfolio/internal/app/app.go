@@ -33,6 +33,7 @@ type Commands struct {
 	RecordJuror     command.RecordJurorHandler
 	RecordCandidacy command.RecordCandidacyHandler
 	RecordRecusals  command.RecordRecusalsHandler
+	RecordSchedule  command.RecordScheduleHandler
 }
 
 // Queries read dossiers, snapshots and documents.
@@ -53,6 +54,7 @@ type Deps struct {
 	Titles      refdata.Titles
 	Sessions    refdata.Sessions
 	Candidacies refdata.Candidacies
+	Schedules   refdata.Schedules
 	Limits      command.UploadLimits
 	Now         func() time.Time
 }
@@ -66,7 +68,7 @@ func New(d Deps) Application {
 			UpdateDossier:  command.NewUpdateDossierHandler(d.Dossiers, access, d.Titles, d.Now),
 			UploadDocument: command.NewUploadDocumentHandler(d.Dossiers, access, d.Contents, d.Limits, d.Now),
 			DeleteDocument: command.NewDeleteDocumentHandler(d.Dossiers, access, d.Now),
-			SubmitDossier:  command.NewSubmitDossierHandler(d.Dossiers, access, d.Candidates, d.Titles, d.Sessions, d.Candidacies, d.Now),
+			SubmitDossier:  command.NewSubmitDossierHandler(d.Dossiers, access, d.Candidates, d.Titles, d.Sessions, d.Candidacies, d.Schedules, d.Now),
 		},
 		Queries: Queries{
 			DossierByID:      query.NewDossierByIDHandler(d.Dossiers, access),

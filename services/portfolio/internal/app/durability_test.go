@@ -61,7 +61,7 @@ func TestUpload_ContentIsStoredBeforeTheRowCommits(t *testing.T) {
 			require.Empty(t, seen.Documents(), "the row committed before the content")
 		}},
 		Candidates: sqlstore.NewCandidates(e.db), Titles: sqlstore.NewTitles(e.db), Sessions: sqlstore.NewSessions(e.db),
-		Limits: limits, Now: func() time.Time { return now },
+		Schedules: sqlstore.NewSchedules(e.db), Limits: limits, Now: func() time.Time { return now },
 	})
 	_, doc, err := observed.Commands.UploadDocument.Handle(as(alice), command.UploadDocument{
 		DossierID: d.ID(), FileName: "a.pdf", Kind: dossier.KindIllustrative, Content: bytes.NewReader(testdocs.PDF()),

@@ -104,7 +104,7 @@ func newEnv(t testing.TB) *env {
 	a := app.New(app.Deps{
 		Dossiers: sqlstore.NewDossierRepository(db, outbox.New(db)), Contents: blobs,
 		Candidates: cands, Titles: titles, Sessions: sessions, Candidacies: candidacies, Limits: limits,
-		Now: func() time.Time { return now },
+		Schedules: sqlstore.NewSchedules(db), Now: func() time.Time { return now },
 	})
 	return &env{app: a, db: db, blobs: blobs}
 }

@@ -27,6 +27,10 @@ const (
 	// event, so that a service upgraded with it learns the candidacies
 	// registered before.
 	CandidaciesDurable = "portfolio_candidacies"
+	// SchedulesDurable follows the changes of a session's dates and state
+	// (R40); its own consumer, so that it reads the stream from its first
+	// event and learns the deadlines of the sessions planned before it.
+	SchedulesDurable = "portfolio_session_schedules"
 )
 
 // Repos are the projections a consumer writes, bound to the transaction in
@@ -37,6 +41,7 @@ type Repos struct {
 	Titles      refdata.Titles
 	Sessions    refdata.Sessions
 	Candidacies refdata.Candidacies
+	Schedules   refdata.Schedules
 }
 
 // Consumers feed other contexts' events to the projections.
@@ -64,7 +69,52 @@ func (c *Consumers) All() []eventbus.Consumer {
 		{Durable: CandidaciesDurable, Events: []proto.Message{
 			&assessmentv1.CandidacyRegistered{}, &assessmentv1.CandidacyRecusalsChanged{},
 		}, Handle: c.HandleCandidacy},
+		{Durable: SchedulesDurable, Events: []proto.Message{
+			&assessmentv1.SessionPlanned{}, &assessmentv1.SessionUpdated{}, &assessmentv1.SessionPostponed{}, &assessmentv1.SessionCancelled{},
+		}, Handle: c.HandleSchedule},
 	}
+}
+
+// HandleSchedule applies SessionPlanned, SessionUpdated, SessionPostponed
+// and SessionCancelled to the schedule projection, by the session's
+// version (a planned session is version 1).
+func (c *Consumers) HandleSchedule(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var s refdata.Schedule
+	switch {
+	case eventbus.Is(msg, &assessmentv1.SessionPlanned{}):
+		var ev assessmentv1.SessionPlanned
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		s = refdata.Schedule{SessionID: ev.GetSessionId(), StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(),
+			DossierDeadline: ev.GetDossierDeadline(), Version: 1}
+	case eventbus.Is(msg, &assessmentv1.SessionUpdated{}):
+		var ev assessmentv1.SessionUpdated
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		s = refdata.Schedule{SessionID: ev.GetSessionId(), StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(),
+			DossierDeadline: ev.GetDossierDeadline(), Version: ev.GetVersion()}
+	case eventbus.Is(msg, &assessmentv1.SessionPostponed{}):
+		var ev assessmentv1.SessionPostponed
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		s = refdata.Schedule{SessionID: ev.GetSessionId(), StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(),
+			DossierDeadline: ev.GetDossierDeadline(), Version: ev.GetVersion()}
+	case eventbus.Is(msg, &assessmentv1.SessionCancelled{}):
+		var ev assessmentv1.SessionCancelled
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		s = refdata.Schedule{SessionID: ev.GetSessionId(), StartDate: ev.GetStartDate(), EndDate: ev.GetEndDate(),
+			Cancelled: true, Version: ev.GetVersion()}
+	default:
+		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	applied, err := c.commands.RecordSchedule.Handle(ctx, c.repos(tx).Schedules, s)
+	c.logIgnored(ctx, msg, applied, err)
+	return err
 }
 
 // HandleCandidate applies CandidateRegistered and CandidateUpdated to the

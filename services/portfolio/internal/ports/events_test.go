@@ -37,13 +37,14 @@ func setup(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	a := app.New(app.Deps{
 		Dossiers:   sqlstore.NewDossierRepository(db, outbox.New(db)),
 		Candidates: sqlstore.NewCandidates(db), Titles: sqlstore.NewTitles(db), Sessions: sqlstore.NewSessions(db),
-		Candidacies: sqlstore.NewCandidacies(db),
-		Now:         func() time.Time { return at },
+		Candidacies: sqlstore.NewCandidacies(db), Schedules: sqlstore.NewSchedules(db),
+		Now: func() time.Time { return at },
 	})
 	repos := func(tx *sqldb.Tx) ports.Repos {
 		return ports.Repos{
 			Candidates: sqlstore.NewCandidatesTx(tx), Titles: sqlstore.NewTitlesTx(tx),
 			Sessions: sqlstore.NewSessionsTx(tx), Candidacies: sqlstore.NewCandidaciesTx(tx),
+			Schedules: sqlstore.NewSchedulesTx(tx),
 		}
 	}
 	return ports.NewConsumers(a.Commands, repos, slog.New(slog.NewTextHandler(io.Discard, nil))), db
@@ -177,4 +178,33 @@ func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
 		err := apply(t, db, cons.Handle, eventbus.Message{ID: "ev-2", Type: "titrepro.test.v1.ThingHappened"})
 		require.ErrorIs(t, err, eventbus.ErrUnexpectedEvent, cons.Durable)
 	}
+}
+
+// TestHandleSchedule: the session schedules follow SessionPlanned,
+// SessionPostponed and SessionCancelled by the session's version (R40),
+// whatever the order of delivery.
+func TestHandleSchedule(t *testing.T) {
+	t.Parallel()
+	c, db := setup(t)
+	ctx := context.Background()
+	postponed := message(t, &assessmentv1.SessionPostponed{SessionId: "s1", StartDate: "2026-06-15", EndDate: "2026-06-16",
+		DossierDeadline: "2026-06-10", Version: 4})
+	require.NoError(t, apply(t, db, c.HandleSchedule, postponed))
+	require.NoError(t, apply(t, db, c.HandleSchedule, message(t, &assessmentv1.SessionPlanned{SessionId: "s1",
+		StartDate: "2026-06-01", EndDate: "2026-06-02", DossierDeadline: "2026-05-25"}))) // late and older: ignored
+	got, err := sqlstore.NewSchedules(db).Get(ctx, "s1")
+	require.NoError(t, err)
+	require.Equal(t, refdata.Schedule{SessionID: "s1", StartDate: "2026-06-15", EndDate: "2026-06-16", DossierDeadline: "2026-06-10", Version: 4}, got)
+
+	require.NoError(t, apply(t, db, c.HandleSchedule, message(t, &assessmentv1.SessionCancelled{SessionId: "s1",
+		StartDate: "2026-06-15", EndDate: "2026-06-16", Reason: "x", Version: 5})))
+	got, err = sqlstore.NewSchedules(db).Get(ctx, "s1")
+	require.NoError(t, err)
+	require.True(t, got.Cancelled)
+	require.Equal(t, "2026-06-10", got.DossierDeadline)
+
+	err = apply(t, db, c.HandleSchedule, message(t, &assessmentv1.SessionUpdated{SessionId: "s2"}))
+	require.Error(t, err, "a change without a version cannot be applied")
+	err = apply(t, db, c.HandleSchedule, message(t, &assessmentv1.JurorAssigned{}))
+	require.True(t, errors.Is(err, eventbus.ErrUnexpectedEvent), "%v", err)
 }

@@ -38,6 +38,9 @@ const (
 	SessionState_SESSION_STATE_DELIBERATED SessionState = 3
 	// Every juror signed the minutes (R50): the session is immutable.
 	SessionState_SESSION_STATE_CLOSED SessionState = 4
+	// Cancelled by its centre (CancelSession), its candidacies released:
+	// nothing changes any more.
+	SessionState_SESSION_STATE_CANCELLED SessionState = 5
 )
 
 // Enum value maps for SessionState.
@@ -48,6 +51,7 @@ var (
 		2: "SESSION_STATE_IN_PROGRESS",
 		3: "SESSION_STATE_DELIBERATED",
 		4: "SESSION_STATE_CLOSED",
+		5: "SESSION_STATE_CANCELLED",
 	}
 	SessionState_value = map[string]int32{
 		"SESSION_STATE_UNSPECIFIED": 0,
@@ -55,6 +59,7 @@ var (
 		"SESSION_STATE_IN_PROGRESS": 2,
 		"SESSION_STATE_DELIBERATED": 3,
 		"SESSION_STATE_CLOSED":      4,
+		"SESSION_STATE_CANCELLED":   5,
 	}
 )
 
@@ -766,7 +771,11 @@ type Candidacy struct {
 	// Last change.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Opaque version tag of the candidacy (AIP-154).
-	Etag          string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the cancellation of the session released the candidacy: the
+	// candidate may be registered to another session. Absent while the
+	// candidacy holds.
+	ReleaseTime   *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -890,6 +899,13 @@ func (x *Candidacy) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Candidacy) GetReleaseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReleaseTime
+	}
+	return nil
 }
 
 // Deliberation is the jury's collegial decision on one candidacy (R48).
@@ -1892,7 +1908,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x02R\avalidTo\"d\n" +
 	"\fDeclaredLink\x129\n" +
 	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\x89\x05\n" +
+	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\xcd\x05\n" +
 	"\tCandidacy\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\"\n" +
 	"\n" +
@@ -1910,7 +1926,8 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
-	"\x04etag\x18\r \x01(\tB\x03\xe0A\x03R\x04etag\"\xa7\x02\n" +
+	"\x04etag\x18\r \x01(\tB\x03\xe0A\x03R\x04etag\x12B\n" +
+	"\frelease_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime\"\xa7\x02\n" +
 	"\fDeliberation\x12\x16\n" +
 	"\x06absent\x18\x01 \x01(\bR\x06absent\x12H\n" +
 	"\rccp_decisions\x18\x02 \x03(\v2#.titrepro.assessment.v1.CcpDecisionR\fccpDecisions\x12I\n" +
@@ -1994,13 +2011,14 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\fcontent_hash\x18\x03 \x01(\tR\vcontentHash\x12)\n" +
 	"\x10content_encoding\x18\x04 \x01(\tR\x0fcontentEncoding\x127\n" +
 	"\tsign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12A\n" +
-	"\breturned\x18\x06 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned*\xa0\x01\n" +
+	"\breturned\x18\x06 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned*\xbd\x01\n" +
 	"\fSessionState\x12\x1d\n" +
 	"\x19SESSION_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SESSION_STATE_PLANNED\x10\x01\x12\x1d\n" +
 	"\x19SESSION_STATE_IN_PROGRESS\x10\x02\x12\x1d\n" +
 	"\x19SESSION_STATE_DELIBERATED\x10\x03\x12\x18\n" +
-	"\x14SESSION_STATE_CLOSED\x10\x04*{\n" +
+	"\x14SESSION_STATE_CLOSED\x10\x04\x12\x1b\n" +
+	"\x17SESSION_STATE_CANCELLED\x10\x05*{\n" +
 	"\bLinkKind\x12\x19\n" +
 	"\x15LINK_KIND_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fLINK_KIND_TRAINING_ORGANISATION\x10\x01\x12\x16\n" +
@@ -2080,33 +2098,34 @@ var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	10, // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
 	20, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
 	20, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
-	21, // 12: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	22, // 13: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	20, // 14: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
-	12, // 15: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
-	20, // 16: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
-	23, // 17: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
-	2,  // 18: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
-	14, // 19: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
-	15, // 20: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
-	3,  // 21: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
-	0,  // 22: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
-	24, // 23: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	25, // 24: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	19, // 25: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
-	26, // 26: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	17, // 27: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
-	4,  // 28: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	17, // 29: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	20, // 30: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
-	4,  // 31: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	20, // 32: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
-	17, // 33: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	34, // [34:34] is the sub-list for method output_type
-	34, // [34:34] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	20, // 12: titrepro.assessment.v1.Candidacy.release_time:type_name -> google.protobuf.Timestamp
+	21, // 13: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	22, // 14: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	20, // 15: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
+	12, // 16: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
+	20, // 17: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
+	23, // 18: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
+	2,  // 19: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
+	14, // 20: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
+	15, // 21: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
+	3,  // 22: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
+	0,  // 23: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
+	24, // 24: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	25, // 25: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	19, // 26: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	26, // 27: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	17, // 28: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
+	4,  // 29: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	17, // 30: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	20, // 31: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
+	4,  // 32: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	20, // 33: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
+	17, // 34: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }

@@ -11,6 +11,7 @@ import (
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -217,14 +218,25 @@ func (x *GetSessionResponse) GetSession() *Session {
 	return nil
 }
 
-// ListSessionsRequest pages through sessions.
+// ListSessionsRequest pages through sessions. The filters narrow the
+// sessions the caller may read; empty filters match everything.
 type ListSessionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Maximum results per page: 0 means 50; values above 500 are coerced to
 	// 500; negative values are refused with INVALID_ARGUMENT.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// A next_page_token from a previous call with the same parameters.
-	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only the sessions of this centre.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Only the sessions on this title code (any version).
+	TitleId string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Only the sessions running on a day on or after this one, "YYYY-MM-DD"
+	// (their end_date is not before it).
+	FromDate string `protobuf:"bytes,5,opt,name=from_date,json=fromDate,proto3" json:"from_date,omitempty"`
+	// Only the sessions running on a day on or before this one, "YYYY-MM-DD"
+	// (their start_date is not after it); not before from_date.
+	ToDate        string `protobuf:"bytes,6,opt,name=to_date,json=toDate,proto3" json:"to_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -269,6 +281,34 @@ func (x *ListSessionsRequest) GetPageSize() int32 {
 func (x *ListSessionsRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetFromDate() string {
+	if x != nil {
+		return x.FromDate
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetToDate() string {
+	if x != nil {
+		return x.ToDate
 	}
 	return ""
 }
@@ -429,6 +469,358 @@ func (x *OpenSessionResponse) GetSession() *Session {
 	return nil
 }
 
+// UpdateSessionRequest changes a planned session.
+type UpdateSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session with id and etag set, and new values for the masked
+	// fields.
+	Session *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	// Fields to change: "site", "start_date", "end_date",
+	// "dossier_deadline". Over REST, when absent, the fields present in the
+	// body are changed. "*" is refused.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSessionRequest) Reset() {
+	*x = UpdateSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSessionRequest) ProtoMessage() {}
+
+func (x *UpdateSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSessionRequest.ProtoReflect.Descriptor instead.
+func (*UpdateSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *UpdateSessionRequest) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+func (x *UpdateSessionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// UpdateSessionResponse carries the updated session.
+type UpdateSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session as stored, with its new etag.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSessionResponse) Reset() {
+	*x = UpdateSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSessionResponse) ProtoMessage() {}
+
+func (x *UpdateSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSessionResponse.ProtoReflect.Descriptor instead.
+func (*UpdateSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *UpdateSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+// PostponeSessionRequest moves a session to later dates.
+type PostponeSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Optional: when set, the session's current etag, else ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// New first day, "YYYY-MM-DD", after the current one.
+	StartDate string `protobuf:"bytes,3,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// New last day, "YYYY-MM-DD", not before start_date.
+	EndDate string `protobuf:"bytes,4,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// New dossier deadline, "YYYY-MM-DD", not after start_date (R40); empty
+	// means start_date.
+	DossierDeadline string `protobuf:"bytes,5,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
+	// Why, 1 to 1000 characters: told to the candidates and jurors.
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostponeSessionRequest) Reset() {
+	*x = PostponeSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostponeSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostponeSessionRequest) ProtoMessage() {}
+
+func (x *PostponeSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostponeSessionRequest.ProtoReflect.Descriptor instead.
+func (*PostponeSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *PostponeSessionRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetDossierDeadline() string {
+	if x != nil {
+		return x.DossierDeadline
+	}
+	return ""
+}
+
+func (x *PostponeSessionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// PostponeSessionResponse carries the postponed session.
+type PostponeSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session, PLANNED on its new dates.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostponeSessionResponse) Reset() {
+	*x = PostponeSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostponeSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostponeSessionResponse) ProtoMessage() {}
+
+func (x *PostponeSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostponeSessionResponse.ProtoReflect.Descriptor instead.
+func (*PostponeSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *PostponeSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+// CancelSessionRequest cancels a session.
+type CancelSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// Optional: when set, the session's current etag, else ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Why, 1 to 1000 characters: told to the candidates and jurors.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelSessionRequest) Reset() {
+	*x = CancelSessionRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelSessionRequest) ProtoMessage() {}
+
+func (x *CancelSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelSessionRequest.ProtoReflect.Descriptor instead.
+func (*CancelSessionRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *CancelSessionRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *CancelSessionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *CancelSessionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CancelSessionResponse carries the cancelled session.
+type CancelSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session, CANCELLED.
+	Session       *Session `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelSessionResponse) Reset() {
+	*x = CancelSessionResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelSessionResponse) ProtoMessage() {}
+
+func (x *CancelSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelSessionResponse.ProtoReflect.Descriptor instead.
+func (*CancelSessionResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CancelSessionResponse) GetSession() *Session {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
 // AddJurorRequest assigns a juror.
 type AddJurorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -442,7 +834,7 @@ type AddJurorRequest struct {
 
 func (x *AddJurorRequest) Reset() {
 	*x = AddJurorRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -454,7 +846,7 @@ func (x *AddJurorRequest) String() string {
 func (*AddJurorRequest) ProtoMessage() {}
 
 func (x *AddJurorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -467,7 +859,7 @@ func (x *AddJurorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddJurorRequest.ProtoReflect.Descriptor instead.
 func (*AddJurorRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AddJurorRequest) GetSessionId() string {
@@ -495,7 +887,7 @@ type AddJurorResponse struct {
 
 func (x *AddJurorResponse) Reset() {
 	*x = AddJurorResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -507,7 +899,7 @@ func (x *AddJurorResponse) String() string {
 func (*AddJurorResponse) ProtoMessage() {}
 
 func (x *AddJurorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -520,7 +912,7 @@ func (x *AddJurorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddJurorResponse.ProtoReflect.Descriptor instead.
 func (*AddJurorResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AddJurorResponse) GetJuror() *Juror {
@@ -541,7 +933,7 @@ type ListJurorsRequest struct {
 
 func (x *ListJurorsRequest) Reset() {
 	*x = ListJurorsRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -553,7 +945,7 @@ func (x *ListJurorsRequest) String() string {
 func (*ListJurorsRequest) ProtoMessage() {}
 
 func (x *ListJurorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -566,7 +958,7 @@ func (x *ListJurorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJurorsRequest.ProtoReflect.Descriptor instead.
 func (*ListJurorsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{10}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListJurorsRequest) GetSessionId() string {
@@ -587,7 +979,7 @@ type ListJurorsResponse struct {
 
 func (x *ListJurorsResponse) Reset() {
 	*x = ListJurorsResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -599,7 +991,7 @@ func (x *ListJurorsResponse) String() string {
 func (*ListJurorsResponse) ProtoMessage() {}
 
 func (x *ListJurorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -612,7 +1004,7 @@ func (x *ListJurorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJurorsResponse.ProtoReflect.Descriptor instead.
 func (*ListJurorsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{11}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListJurorsResponse) GetJurors() []*Juror {
@@ -628,14 +1020,17 @@ type RemoveJurorRequest struct {
 	// The session's id.
 	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// The juror's subject.
-	JurorSubject  string `protobuf:"bytes,2,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	JurorSubject string `protobuf:"bytes,2,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// Why, 1 to 1000 characters: required once the session is IN_PROGRESS
+	// (a juror absent on the day), optional before.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RemoveJurorRequest) Reset() {
 	*x = RemoveJurorRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -647,7 +1042,7 @@ func (x *RemoveJurorRequest) String() string {
 func (*RemoveJurorRequest) ProtoMessage() {}
 
 func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -660,7 +1055,7 @@ func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorRequest.ProtoReflect.Descriptor instead.
 func (*RemoveJurorRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{12}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RemoveJurorRequest) GetSessionId() string {
@@ -677,6 +1072,13 @@ func (x *RemoveJurorRequest) GetJurorSubject() string {
 	return ""
 }
 
+func (x *RemoveJurorRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // RemoveJurorResponse is empty.
 type RemoveJurorResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -686,7 +1088,7 @@ type RemoveJurorResponse struct {
 
 func (x *RemoveJurorResponse) Reset() {
 	*x = RemoveJurorResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -698,7 +1100,7 @@ func (x *RemoveJurorResponse) String() string {
 func (*RemoveJurorResponse) ProtoMessage() {}
 
 func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -711,7 +1113,7 @@ func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorResponse.ProtoReflect.Descriptor instead.
 func (*RemoveJurorResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{13}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
 }
 
 // CreateCandidacyRequest registers a candidate to a session.
@@ -729,7 +1131,7 @@ type CreateCandidacyRequest struct {
 
 func (x *CreateCandidacyRequest) Reset() {
 	*x = CreateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -741,7 +1143,7 @@ func (x *CreateCandidacyRequest) String() string {
 func (*CreateCandidacyRequest) ProtoMessage() {}
 
 func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -754,7 +1156,7 @@ func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{14}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateCandidacyRequest) GetSessionId() string {
@@ -789,7 +1191,7 @@ type CreateCandidacyResponse struct {
 
 func (x *CreateCandidacyResponse) Reset() {
 	*x = CreateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -801,7 +1203,7 @@ func (x *CreateCandidacyResponse) String() string {
 func (*CreateCandidacyResponse) ProtoMessage() {}
 
 func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -814,7 +1216,7 @@ func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{15}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -837,7 +1239,7 @@ type GetCandidacyRequest struct {
 
 func (x *GetCandidacyRequest) Reset() {
 	*x = GetCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -849,7 +1251,7 @@ func (x *GetCandidacyRequest) String() string {
 func (*GetCandidacyRequest) ProtoMessage() {}
 
 func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -862,7 +1264,7 @@ func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*GetCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{16}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetCandidacyRequest) GetSessionId() string {
@@ -890,7 +1292,7 @@ type GetCandidacyResponse struct {
 
 func (x *GetCandidacyResponse) Reset() {
 	*x = GetCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -902,7 +1304,7 @@ func (x *GetCandidacyResponse) String() string {
 func (*GetCandidacyResponse) ProtoMessage() {}
 
 func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -915,7 +1317,7 @@ func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*GetCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{17}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetCandidacyResponse) GetCandidacy() *Candidacy {
@@ -941,7 +1343,7 @@ type ListCandidaciesRequest struct {
 
 func (x *ListCandidaciesRequest) Reset() {
 	*x = ListCandidaciesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -953,7 +1355,7 @@ func (x *ListCandidaciesRequest) String() string {
 func (*ListCandidaciesRequest) ProtoMessage() {}
 
 func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -966,7 +1368,7 @@ func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesRequest.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListCandidaciesRequest) GetSessionId() string {
@@ -1003,7 +1405,7 @@ type ListCandidaciesResponse struct {
 
 func (x *ListCandidaciesResponse) Reset() {
 	*x = ListCandidaciesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1015,7 +1417,7 @@ func (x *ListCandidaciesResponse) String() string {
 func (*ListCandidaciesResponse) ProtoMessage() {}
 
 func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1028,7 +1430,7 @@ func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesResponse.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCandidaciesResponse) GetCandidacies() []*Candidacy {
@@ -1061,7 +1463,7 @@ type GetSessionProgressRequest struct {
 
 func (x *GetSessionProgressRequest) Reset() {
 	*x = GetSessionProgressRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1073,7 +1475,7 @@ func (x *GetSessionProgressRequest) String() string {
 func (*GetSessionProgressRequest) ProtoMessage() {}
 
 func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1086,7 +1488,7 @@ func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressRequest.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetSessionProgressRequest) GetSessionId() string {
@@ -1125,7 +1527,7 @@ type GetSessionProgressResponse struct {
 
 func (x *GetSessionProgressResponse) Reset() {
 	*x = GetSessionProgressResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1137,7 +1539,7 @@ func (x *GetSessionProgressResponse) String() string {
 func (*GetSessionProgressResponse) ProtoMessage() {}
 
 func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1552,7 @@ func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressResponse.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetSessionProgressResponse) GetSessionState() SessionState {
@@ -1189,7 +1591,7 @@ type GetEvaluationRequest struct {
 
 func (x *GetEvaluationRequest) Reset() {
 	*x = GetEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1201,7 +1603,7 @@ func (x *GetEvaluationRequest) String() string {
 func (*GetEvaluationRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1214,7 +1616,7 @@ func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetEvaluationRequest) GetSessionId() string {
@@ -1249,7 +1651,7 @@ type GetEvaluationResponse struct {
 
 func (x *GetEvaluationResponse) Reset() {
 	*x = GetEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1261,7 +1663,7 @@ func (x *GetEvaluationResponse) String() string {
 func (*GetEvaluationResponse) ProtoMessage() {}
 
 func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1274,7 +1676,7 @@ func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*GetEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1301,7 +1703,7 @@ type UpdateEvaluationRequest struct {
 
 func (x *UpdateEvaluationRequest) Reset() {
 	*x = UpdateEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1715,7 @@ func (x *UpdateEvaluationRequest) String() string {
 func (*UpdateEvaluationRequest) ProtoMessage() {}
 
 func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1728,7 @@ func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *UpdateEvaluationRequest) GetSessionId() string {
@@ -1368,7 +1770,7 @@ type UpdateEvaluationResponse struct {
 
 func (x *UpdateEvaluationResponse) Reset() {
 	*x = UpdateEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1782,7 @@ func (x *UpdateEvaluationResponse) String() string {
 func (*UpdateEvaluationResponse) ProtoMessage() {}
 
 func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1795,7 @@ func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *UpdateEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1422,7 +1824,7 @@ type DeliberateCandidacyRequest struct {
 
 func (x *DeliberateCandidacyRequest) Reset() {
 	*x = DeliberateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1434,7 +1836,7 @@ func (x *DeliberateCandidacyRequest) String() string {
 func (*DeliberateCandidacyRequest) ProtoMessage() {}
 
 func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1447,7 +1849,7 @@ func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *DeliberateCandidacyRequest) GetSessionId() string {
@@ -1489,7 +1891,7 @@ type DeliberateCandidacyResponse struct {
 
 func (x *DeliberateCandidacyResponse) Reset() {
 	*x = DeliberateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1903,7 @@ func (x *DeliberateCandidacyResponse) String() string {
 func (*DeliberateCandidacyResponse) ProtoMessage() {}
 
 func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1916,7 @@ func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *DeliberateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1539,7 +1941,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1551,7 +1953,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1564,7 +1966,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetMinutesRequest) GetSessionId() string {
@@ -1592,7 +1994,7 @@ type ListMinutesVersionsRequest struct {
 
 func (x *ListMinutesVersionsRequest) Reset() {
 	*x = ListMinutesVersionsRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1604,7 +2006,7 @@ func (x *ListMinutesVersionsRequest) String() string {
 func (*ListMinutesVersionsRequest) ProtoMessage() {}
 
 func (x *ListMinutesVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1617,7 +2019,7 @@ func (x *ListMinutesVersionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesVersionsRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListMinutesVersionsRequest) GetSessionId() string {
@@ -1638,7 +2040,7 @@ type ListMinutesVersionsResponse struct {
 
 func (x *ListMinutesVersionsResponse) Reset() {
 	*x = ListMinutesVersionsResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1650,7 +2052,7 @@ func (x *ListMinutesVersionsResponse) String() string {
 func (*ListMinutesVersionsResponse) ProtoMessage() {}
 
 func (x *ListMinutesVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1663,7 +2065,7 @@ func (x *ListMinutesVersionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesVersionsResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ListMinutesVersionsResponse) GetVersions() []*MinutesVersion {
@@ -1686,7 +2088,7 @@ type GetMinutesPdfRequest struct {
 
 func (x *GetMinutesPdfRequest) Reset() {
 	*x = GetMinutesPdfRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1698,7 +2100,7 @@ func (x *GetMinutesPdfRequest) String() string {
 func (*GetMinutesPdfRequest) ProtoMessage() {}
 
 func (x *GetMinutesPdfRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1711,7 +2113,7 @@ func (x *GetMinutesPdfRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesPdfRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesPdfRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetMinutesPdfRequest) GetSessionId() string {
@@ -1740,7 +2142,7 @@ type GetMinutesPdfResponse struct {
 
 func (x *GetMinutesPdfResponse) Reset() {
 	*x = GetMinutesPdfResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1752,7 +2154,7 @@ func (x *GetMinutesPdfResponse) String() string {
 func (*GetMinutesPdfResponse) ProtoMessage() {}
 
 func (x *GetMinutesPdfResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1765,7 +2167,7 @@ func (x *GetMinutesPdfResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesPdfResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesPdfResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetMinutesPdfResponse) GetDocument() *httpbody.HttpBody {
@@ -1786,7 +2188,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1798,7 +2200,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1811,7 +2213,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -1835,7 +2237,7 @@ type SignMinutesRequest struct {
 
 func (x *SignMinutesRequest) Reset() {
 	*x = SignMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1847,7 +2249,7 @@ func (x *SignMinutesRequest) String() string {
 func (*SignMinutesRequest) ProtoMessage() {}
 
 func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1860,7 +2262,7 @@ func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SignMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *SignMinutesRequest) GetSessionId() string {
@@ -1888,7 +2290,7 @@ type SignMinutesResponse struct {
 
 func (x *SignMinutesResponse) Reset() {
 	*x = SignMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1900,7 +2302,7 @@ func (x *SignMinutesResponse) String() string {
 func (*SignMinutesResponse) ProtoMessage() {}
 
 func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1913,7 +2315,7 @@ func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SignMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SignMinutesResponse) GetMinutes() *Minutes {
@@ -1927,7 +2329,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -1938,11 +2340,15 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"O\n" +
 	"\x12GetSessionResponse\x129\n" +
-	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"Q\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\xbf\x01\n" +
 	"\x13ListSessionsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tR\tpageToken\"{\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\x12\x1b\n" +
+	"\tfrom_date\x18\x05 \x01(\tR\bfromDate\x12\x17\n" +
+	"\ato_date\x18\x06 \x01(\tR\x06toDate\"{\n" +
 	"\x14ListSessionsResponse\x12;\n" +
 	"\bsessions\x18\x01 \x03(\v2\x1f.titrepro.assessment.v1.SessionR\bsessions\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"L\n" +
@@ -1951,6 +2357,30 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"P\n" +
 	"\x13OpenSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\x93\x01\n" +
+	"\x14UpdateSessionRequest\x12>\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"R\n" +
+	"\x15UpdateSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"\xdc\x01\n" +
+	"\x16PostponeSessionRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\"\n" +
+	"\n" +
+	"start_date\x18\x03 \x01(\tB\x03\xe0A\x02R\tstartDate\x12\x1e\n" +
+	"\bend_date\x18\x04 \x01(\tB\x03\xe0A\x02R\aendDate\x12)\n" +
+	"\x10dossier_deadline\x18\x05 \x01(\tR\x0fdossierDeadline\x12\x1b\n" +
+	"\x06reason\x18\x06 \x01(\tB\x03\xe0A\x02R\x06reason\"T\n" +
+	"\x17PostponeSessionResponse\x129\n" +
+	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"k\n" +
+	"\x14CancelSessionRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\"R\n" +
+	"\x15CancelSessionResponse\x129\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionR\asession\"o\n" +
 	"\x0fAddJurorRequest\x12\"\n" +
 	"\n" +
@@ -1962,11 +2392,12 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"K\n" +
 	"\x12ListJurorsResponse\x125\n" +
-	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"b\n" +
+	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"z\n" +
 	"\x12RemoveJurorRequest\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12(\n" +
-	"\rjuror_subject\x18\x02 \x01(\tB\x03\xe0A\x02R\fjurorSubject\"\x15\n" +
+	"\rjuror_subject\x18\x02 \x01(\tB\x03\xe0A\x02R\fjurorSubject\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x15\n" +
 	"\x13RemoveJurorResponse\"\xa1\x01\n" +
 	"\x16CreateCandidacyRequest\x12\"\n" +
 	"\n" +
@@ -2052,13 +2483,16 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xc7\x17\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xa2\x1b\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
 	"GetSession\x12).titrepro.assessment.v1.GetSessionRequest\x1a*.titrepro.assessment.v1.GetSessionResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/sessions/{session_id}\x90\x02\x01\x12\x82\x01\n" +
 	"\fListSessions\x12+.titrepro.assessment.v1.ListSessionsRequest\x1a,.titrepro.assessment.v1.ListSessionsResponse\"\x17\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessions\x90\x02\x01\x12\x91\x01\n" +
-	"\vOpenSession\x12*.titrepro.assessment.v1.OpenSessionRequest\x1a+.titrepro.assessment.v1.OpenSessionResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/sessions/{session_id}:open\x12\x8e\x01\n" +
+	"\vOpenSession\x12*.titrepro.assessment.v1.OpenSessionRequest\x1a+.titrepro.assessment.v1.OpenSessionResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/sessions/{session_id}:open\x12\x98\x01\n" +
+	"\rUpdateSession\x12,.titrepro.assessment.v1.UpdateSessionRequest\x1a-.titrepro.assessment.v1.UpdateSessionResponse\"*\x82\xd3\xe4\x93\x02$:\asession2\x19/v1/sessions/{session.id}\x12\xa1\x01\n" +
+	"\x0fPostponeSession\x12..titrepro.assessment.v1.PostponeSessionRequest\x1a/.titrepro.assessment.v1.PostponeSessionResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/sessions/{session_id}:postpone\x12\x99\x01\n" +
+	"\rCancelSession\x12,.titrepro.assessment.v1.CancelSessionRequest\x1a-.titrepro.assessment.v1.CancelSessionResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/sessions/{session_id}:cancel\x12\x8e\x01\n" +
 	"\bAddJuror\x12'.titrepro.assessment.v1.AddJurorRequest\x1a(.titrepro.assessment.v1.AddJurorResponse\"/\x82\xd3\xe4\x93\x02):\x05juror\" /v1/sessions/{session_id}/jurors\x12\x90\x01\n" +
 	"\n" +
 	"ListJurors\x12).titrepro.assessment.v1.ListJurorsRequest\x1a*.titrepro.assessment.v1.ListJurorsResponse\"+\x82\xd3\xe4\x93\x02\"\x12 /v1/sessions/{session_id}/jurors\x90\x02\x01\x12\xa0\x01\n" +
@@ -2090,7 +2524,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_service_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*CreateSessionRequest)(nil),        // 0: titrepro.assessment.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil),       // 1: titrepro.assessment.v1.CreateSessionResponse
@@ -2100,110 +2534,128 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*ListSessionsResponse)(nil),        // 5: titrepro.assessment.v1.ListSessionsResponse
 	(*OpenSessionRequest)(nil),          // 6: titrepro.assessment.v1.OpenSessionRequest
 	(*OpenSessionResponse)(nil),         // 7: titrepro.assessment.v1.OpenSessionResponse
-	(*AddJurorRequest)(nil),             // 8: titrepro.assessment.v1.AddJurorRequest
-	(*AddJurorResponse)(nil),            // 9: titrepro.assessment.v1.AddJurorResponse
-	(*ListJurorsRequest)(nil),           // 10: titrepro.assessment.v1.ListJurorsRequest
-	(*ListJurorsResponse)(nil),          // 11: titrepro.assessment.v1.ListJurorsResponse
-	(*RemoveJurorRequest)(nil),          // 12: titrepro.assessment.v1.RemoveJurorRequest
-	(*RemoveJurorResponse)(nil),         // 13: titrepro.assessment.v1.RemoveJurorResponse
-	(*CreateCandidacyRequest)(nil),      // 14: titrepro.assessment.v1.CreateCandidacyRequest
-	(*CreateCandidacyResponse)(nil),     // 15: titrepro.assessment.v1.CreateCandidacyResponse
-	(*GetCandidacyRequest)(nil),         // 16: titrepro.assessment.v1.GetCandidacyRequest
-	(*GetCandidacyResponse)(nil),        // 17: titrepro.assessment.v1.GetCandidacyResponse
-	(*ListCandidaciesRequest)(nil),      // 18: titrepro.assessment.v1.ListCandidaciesRequest
-	(*ListCandidaciesResponse)(nil),     // 19: titrepro.assessment.v1.ListCandidaciesResponse
-	(*GetSessionProgressRequest)(nil),   // 20: titrepro.assessment.v1.GetSessionProgressRequest
-	(*GetSessionProgressResponse)(nil),  // 21: titrepro.assessment.v1.GetSessionProgressResponse
-	(*GetEvaluationRequest)(nil),        // 22: titrepro.assessment.v1.GetEvaluationRequest
-	(*GetEvaluationResponse)(nil),       // 23: titrepro.assessment.v1.GetEvaluationResponse
-	(*UpdateEvaluationRequest)(nil),     // 24: titrepro.assessment.v1.UpdateEvaluationRequest
-	(*UpdateEvaluationResponse)(nil),    // 25: titrepro.assessment.v1.UpdateEvaluationResponse
-	(*DeliberateCandidacyRequest)(nil),  // 26: titrepro.assessment.v1.DeliberateCandidacyRequest
-	(*DeliberateCandidacyResponse)(nil), // 27: titrepro.assessment.v1.DeliberateCandidacyResponse
-	(*GetMinutesRequest)(nil),           // 28: titrepro.assessment.v1.GetMinutesRequest
-	(*ListMinutesVersionsRequest)(nil),  // 29: titrepro.assessment.v1.ListMinutesVersionsRequest
-	(*ListMinutesVersionsResponse)(nil), // 30: titrepro.assessment.v1.ListMinutesVersionsResponse
-	(*GetMinutesPdfRequest)(nil),        // 31: titrepro.assessment.v1.GetMinutesPdfRequest
-	(*GetMinutesPdfResponse)(nil),       // 32: titrepro.assessment.v1.GetMinutesPdfResponse
-	(*GetMinutesResponse)(nil),          // 33: titrepro.assessment.v1.GetMinutesResponse
-	(*SignMinutesRequest)(nil),          // 34: titrepro.assessment.v1.SignMinutesRequest
-	(*SignMinutesResponse)(nil),         // 35: titrepro.assessment.v1.SignMinutesResponse
-	(*Session)(nil),                     // 36: titrepro.assessment.v1.Session
-	(*Juror)(nil),                       // 37: titrepro.assessment.v1.Juror
-	(*Candidacy)(nil),                   // 38: titrepro.assessment.v1.Candidacy
-	(SessionState)(0),                   // 39: titrepro.assessment.v1.SessionState
-	(*CandidacyProgress)(nil),           // 40: titrepro.assessment.v1.CandidacyProgress
-	(*Evaluation)(nil),                  // 41: titrepro.assessment.v1.Evaluation
-	(*CcpDecision)(nil),                 // 42: titrepro.assessment.v1.CcpDecision
-	(*MinutesVersion)(nil),              // 43: titrepro.assessment.v1.MinutesVersion
-	(*httpbody.HttpBody)(nil),           // 44: google.api.HttpBody
-	(*Minutes)(nil),                     // 45: titrepro.assessment.v1.Minutes
+	(*UpdateSessionRequest)(nil),        // 8: titrepro.assessment.v1.UpdateSessionRequest
+	(*UpdateSessionResponse)(nil),       // 9: titrepro.assessment.v1.UpdateSessionResponse
+	(*PostponeSessionRequest)(nil),      // 10: titrepro.assessment.v1.PostponeSessionRequest
+	(*PostponeSessionResponse)(nil),     // 11: titrepro.assessment.v1.PostponeSessionResponse
+	(*CancelSessionRequest)(nil),        // 12: titrepro.assessment.v1.CancelSessionRequest
+	(*CancelSessionResponse)(nil),       // 13: titrepro.assessment.v1.CancelSessionResponse
+	(*AddJurorRequest)(nil),             // 14: titrepro.assessment.v1.AddJurorRequest
+	(*AddJurorResponse)(nil),            // 15: titrepro.assessment.v1.AddJurorResponse
+	(*ListJurorsRequest)(nil),           // 16: titrepro.assessment.v1.ListJurorsRequest
+	(*ListJurorsResponse)(nil),          // 17: titrepro.assessment.v1.ListJurorsResponse
+	(*RemoveJurorRequest)(nil),          // 18: titrepro.assessment.v1.RemoveJurorRequest
+	(*RemoveJurorResponse)(nil),         // 19: titrepro.assessment.v1.RemoveJurorResponse
+	(*CreateCandidacyRequest)(nil),      // 20: titrepro.assessment.v1.CreateCandidacyRequest
+	(*CreateCandidacyResponse)(nil),     // 21: titrepro.assessment.v1.CreateCandidacyResponse
+	(*GetCandidacyRequest)(nil),         // 22: titrepro.assessment.v1.GetCandidacyRequest
+	(*GetCandidacyResponse)(nil),        // 23: titrepro.assessment.v1.GetCandidacyResponse
+	(*ListCandidaciesRequest)(nil),      // 24: titrepro.assessment.v1.ListCandidaciesRequest
+	(*ListCandidaciesResponse)(nil),     // 25: titrepro.assessment.v1.ListCandidaciesResponse
+	(*GetSessionProgressRequest)(nil),   // 26: titrepro.assessment.v1.GetSessionProgressRequest
+	(*GetSessionProgressResponse)(nil),  // 27: titrepro.assessment.v1.GetSessionProgressResponse
+	(*GetEvaluationRequest)(nil),        // 28: titrepro.assessment.v1.GetEvaluationRequest
+	(*GetEvaluationResponse)(nil),       // 29: titrepro.assessment.v1.GetEvaluationResponse
+	(*UpdateEvaluationRequest)(nil),     // 30: titrepro.assessment.v1.UpdateEvaluationRequest
+	(*UpdateEvaluationResponse)(nil),    // 31: titrepro.assessment.v1.UpdateEvaluationResponse
+	(*DeliberateCandidacyRequest)(nil),  // 32: titrepro.assessment.v1.DeliberateCandidacyRequest
+	(*DeliberateCandidacyResponse)(nil), // 33: titrepro.assessment.v1.DeliberateCandidacyResponse
+	(*GetMinutesRequest)(nil),           // 34: titrepro.assessment.v1.GetMinutesRequest
+	(*ListMinutesVersionsRequest)(nil),  // 35: titrepro.assessment.v1.ListMinutesVersionsRequest
+	(*ListMinutesVersionsResponse)(nil), // 36: titrepro.assessment.v1.ListMinutesVersionsResponse
+	(*GetMinutesPdfRequest)(nil),        // 37: titrepro.assessment.v1.GetMinutesPdfRequest
+	(*GetMinutesPdfResponse)(nil),       // 38: titrepro.assessment.v1.GetMinutesPdfResponse
+	(*GetMinutesResponse)(nil),          // 39: titrepro.assessment.v1.GetMinutesResponse
+	(*SignMinutesRequest)(nil),          // 40: titrepro.assessment.v1.SignMinutesRequest
+	(*SignMinutesResponse)(nil),         // 41: titrepro.assessment.v1.SignMinutesResponse
+	(*Session)(nil),                     // 42: titrepro.assessment.v1.Session
+	(*fieldmaskpb.FieldMask)(nil),       // 43: google.protobuf.FieldMask
+	(*Juror)(nil),                       // 44: titrepro.assessment.v1.Juror
+	(*Candidacy)(nil),                   // 45: titrepro.assessment.v1.Candidacy
+	(SessionState)(0),                   // 46: titrepro.assessment.v1.SessionState
+	(*CandidacyProgress)(nil),           // 47: titrepro.assessment.v1.CandidacyProgress
+	(*Evaluation)(nil),                  // 48: titrepro.assessment.v1.Evaluation
+	(*CcpDecision)(nil),                 // 49: titrepro.assessment.v1.CcpDecision
+	(*MinutesVersion)(nil),              // 50: titrepro.assessment.v1.MinutesVersion
+	(*httpbody.HttpBody)(nil),           // 51: google.api.HttpBody
+	(*Minutes)(nil),                     // 52: titrepro.assessment.v1.Minutes
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
-	36, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	36, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	36, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	36, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
-	36, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	37, // 5: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
-	37, // 6: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
-	37, // 7: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
-	38, // 8: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	38, // 9: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	38, // 10: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	38, // 11: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
-	39, // 12: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
-	40, // 13: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
-	41, // 14: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	41, // 15: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	41, // 16: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	42, // 17: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	38, // 18: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	43, // 19: titrepro.assessment.v1.ListMinutesVersionsResponse.versions:type_name -> titrepro.assessment.v1.MinutesVersion
-	44, // 20: titrepro.assessment.v1.GetMinutesPdfResponse.document:type_name -> google.api.HttpBody
-	45, // 21: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	45, // 22: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	0,  // 23: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
-	2,  // 24: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
-	4,  // 25: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
-	6,  // 26: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
-	8,  // 27: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
-	10, // 28: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
-	12, // 29: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
-	14, // 30: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
-	16, // 31: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
-	18, // 32: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
-	20, // 33: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
-	22, // 34: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
-	24, // 35: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
-	26, // 36: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
-	28, // 37: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
-	34, // 38: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	29, // 39: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
-	31, // 40: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
-	1,  // 41: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 42: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 43: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 44: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 45: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	11, // 46: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	13, // 47: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	15, // 48: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	17, // 49: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	19, // 50: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	21, // 51: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	23, // 52: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	25, // 53: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	27, // 54: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	33, // 55: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	35, // 56: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	30, // 57: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
-	32, // 58: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
-	41, // [41:59] is the sub-list for method output_type
-	23, // [23:41] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	42, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	42, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	42, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	42, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
+	42, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	42, // 5: titrepro.assessment.v1.UpdateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	43, // 6: titrepro.assessment.v1.UpdateSessionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	42, // 7: titrepro.assessment.v1.UpdateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	42, // 8: titrepro.assessment.v1.PostponeSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	42, // 9: titrepro.assessment.v1.CancelSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 10: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
+	44, // 11: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	44, // 12: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
+	45, // 13: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	45, // 14: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	45, // 15: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	45, // 16: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
+	46, // 17: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
+	47, // 18: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
+	48, // 19: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	48, // 20: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	48, // 21: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	49, // 22: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	45, // 23: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	50, // 24: titrepro.assessment.v1.ListMinutesVersionsResponse.versions:type_name -> titrepro.assessment.v1.MinutesVersion
+	51, // 25: titrepro.assessment.v1.GetMinutesPdfResponse.document:type_name -> google.api.HttpBody
+	52, // 26: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	52, // 27: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	0,  // 28: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
+	2,  // 29: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
+	4,  // 30: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
+	6,  // 31: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
+	8,  // 32: titrepro.assessment.v1.AssessmentService.UpdateSession:input_type -> titrepro.assessment.v1.UpdateSessionRequest
+	10, // 33: titrepro.assessment.v1.AssessmentService.PostponeSession:input_type -> titrepro.assessment.v1.PostponeSessionRequest
+	12, // 34: titrepro.assessment.v1.AssessmentService.CancelSession:input_type -> titrepro.assessment.v1.CancelSessionRequest
+	14, // 35: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
+	16, // 36: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
+	18, // 37: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
+	20, // 38: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
+	22, // 39: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
+	24, // 40: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
+	26, // 41: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
+	28, // 42: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
+	30, // 43: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
+	32, // 44: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
+	34, // 45: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
+	40, // 46: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
+	35, // 47: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
+	37, // 48: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
+	1,  // 49: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 50: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 51: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 52: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 53: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
+	11, // 54: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
+	13, // 55: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
+	15, // 56: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	17, // 57: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	19, // 58: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	21, // 59: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	23, // 60: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	25, // 61: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	27, // 62: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	29, // 63: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	31, // 64: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	33, // 65: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	39, // 66: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	41, // 67: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	36, // 68: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
+	38, // 69: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
+	49, // [49:70] is the sub-list for method output_type
+	28, // [28:49] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_service_proto_init() }
@@ -2219,7 +2671,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_service_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

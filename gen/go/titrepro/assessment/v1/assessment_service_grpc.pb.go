@@ -23,6 +23,9 @@ const (
 	AssessmentService_GetSession_FullMethodName          = "/titrepro.assessment.v1.AssessmentService/GetSession"
 	AssessmentService_ListSessions_FullMethodName        = "/titrepro.assessment.v1.AssessmentService/ListSessions"
 	AssessmentService_OpenSession_FullMethodName         = "/titrepro.assessment.v1.AssessmentService/OpenSession"
+	AssessmentService_UpdateSession_FullMethodName       = "/titrepro.assessment.v1.AssessmentService/UpdateSession"
+	AssessmentService_PostponeSession_FullMethodName     = "/titrepro.assessment.v1.AssessmentService/PostponeSession"
+	AssessmentService_CancelSession_FullMethodName       = "/titrepro.assessment.v1.AssessmentService/CancelSession"
 	AssessmentService_AddJuror_FullMethodName            = "/titrepro.assessment.v1.AssessmentService/AddJuror"
 	AssessmentService_ListJurors_FullMethodName          = "/titrepro.assessment.v1.AssessmentService/ListJurors"
 	AssessmentService_RemoveJuror_FullMethodName         = "/titrepro.assessment.v1.AssessmentService/RemoveJuror"
@@ -64,13 +67,32 @@ type AssessmentServiceClient interface {
 	// OpenSession starts a PLANNED session: it needs at least two jurors (R19)
 	// and one candidacy.
 	OpenSession(ctx context.Context, in *OpenSessionRequest, opts ...grpc.CallOption) (*OpenSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session (R16, R21).
+	// UpdateSession changes a PLANNED session's site, dates or dossier
+	// deadline (update_mask: "site", "start_date", "end_date",
+	// "dossier_deadline"), checked as a creation is (R40) and against every
+	// juror's habilitation (R16). The etag must be the current one, else
+	// ABORTED (HTTP 409). Publishes SessionUpdated.
+	UpdateSession(ctx context.Context, in *UpdateSessionRequest, opts ...grpc.CallOption) (*UpdateSessionResponse, error)
+	// PostponeSession moves a session to later dates, for a reason: while
+	// PLANNED, or once IN_PROGRESS when its jury fell below two members and no
+	// candidacy is deliberated (R19); it is PLANNED again. Publishes
+	// SessionPostponed.
+	PostponeSession(ctx context.Context, in *PostponeSessionRequest, opts ...grpc.CallOption) (*PostponeSessionResponse, error)
+	// CancelSession cancels a session PLANNED or IN_PROGRESS before any
+	// deliberation, for a reason: CANCELLED, nothing changes afterwards, every
+	// candidacy is released. Publishes SessionCancelled.
+	CancelSession(ctx context.Context, in *CancelSessionRequest, opts ...grpc.CallOption) (*CancelSessionResponse, error)
+	// AddJuror assigns a habilitated juror to a PLANNED session, or to an
+	// IN_PROGRESS one to replace a juror absent on the day (R16, R21).
 	// Adding the same juror again with the same details returns it unchanged.
 	AddJuror(ctx context.Context, in *AddJurorRequest, opts ...grpc.CallOption) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
 	ListJurors(ctx context.Context, in *ListJurorsRequest, opts ...grpc.CallOption) (*ListJurorsResponse, error)
-	// RemoveJuror withdraws a juror from a PLANNED session.
+	// RemoveJuror withdraws a juror from a PLANNED session, or from an
+	// IN_PROGRESS one when the juror is absent on the day (reason required):
+	// their evaluations no longer count, and a deliberation still needs two
+	// jurors free of links with the candidate (R19, R21).
 	RemoveJuror(ctx context.Context, in *RemoveJurorRequest, opts ...grpc.CallOption) (*RemoveJurorResponse, error)
 	// CreateCandidacy registers a known candidate to a PLANNED session (R21,
 	// R25). Retrying with the same request_id returns the first candidacy.
@@ -161,6 +183,36 @@ func (c *assessmentServiceClient) OpenSession(ctx context.Context, in *OpenSessi
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(OpenSessionResponse)
 	err := c.cc.Invoke(ctx, AssessmentService_OpenSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) UpdateSession(ctx context.Context, in *UpdateSessionRequest, opts ...grpc.CallOption) (*UpdateSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateSessionResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_UpdateSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) PostponeSession(ctx context.Context, in *PostponeSessionRequest, opts ...grpc.CallOption) (*PostponeSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PostponeSessionResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_PostponeSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) CancelSession(ctx context.Context, in *CancelSessionRequest, opts ...grpc.CallOption) (*CancelSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelSessionResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_CancelSession_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -332,13 +384,32 @@ type AssessmentServiceServer interface {
 	// OpenSession starts a PLANNED session: it needs at least two jurors (R19)
 	// and one candidacy.
 	OpenSession(context.Context, *OpenSessionRequest) (*OpenSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session (R16, R21).
+	// UpdateSession changes a PLANNED session's site, dates or dossier
+	// deadline (update_mask: "site", "start_date", "end_date",
+	// "dossier_deadline"), checked as a creation is (R40) and against every
+	// juror's habilitation (R16). The etag must be the current one, else
+	// ABORTED (HTTP 409). Publishes SessionUpdated.
+	UpdateSession(context.Context, *UpdateSessionRequest) (*UpdateSessionResponse, error)
+	// PostponeSession moves a session to later dates, for a reason: while
+	// PLANNED, or once IN_PROGRESS when its jury fell below two members and no
+	// candidacy is deliberated (R19); it is PLANNED again. Publishes
+	// SessionPostponed.
+	PostponeSession(context.Context, *PostponeSessionRequest) (*PostponeSessionResponse, error)
+	// CancelSession cancels a session PLANNED or IN_PROGRESS before any
+	// deliberation, for a reason: CANCELLED, nothing changes afterwards, every
+	// candidacy is released. Publishes SessionCancelled.
+	CancelSession(context.Context, *CancelSessionRequest) (*CancelSessionResponse, error)
+	// AddJuror assigns a habilitated juror to a PLANNED session, or to an
+	// IN_PROGRESS one to replace a juror absent on the day (R16, R21).
 	// Adding the same juror again with the same details returns it unchanged.
 	AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
 	ListJurors(context.Context, *ListJurorsRequest) (*ListJurorsResponse, error)
-	// RemoveJuror withdraws a juror from a PLANNED session.
+	// RemoveJuror withdraws a juror from a PLANNED session, or from an
+	// IN_PROGRESS one when the juror is absent on the day (reason required):
+	// their evaluations no longer count, and a deliberation still needs two
+	// jurors free of links with the candidate (R19, R21).
 	RemoveJuror(context.Context, *RemoveJurorRequest) (*RemoveJurorResponse, error)
 	// CreateCandidacy registers a known candidate to a PLANNED session (R21,
 	// R25). Retrying with the same request_id returns the first candidacy.
@@ -406,6 +477,15 @@ func (UnimplementedAssessmentServiceServer) ListSessions(context.Context, *ListS
 }
 func (UnimplementedAssessmentServiceServer) OpenSession(context.Context, *OpenSessionRequest) (*OpenSessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method OpenSession not implemented")
+}
+func (UnimplementedAssessmentServiceServer) UpdateSession(context.Context, *UpdateSessionRequest) (*UpdateSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateSession not implemented")
+}
+func (UnimplementedAssessmentServiceServer) PostponeSession(context.Context, *PostponeSessionRequest) (*PostponeSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PostponeSession not implemented")
+}
+func (UnimplementedAssessmentServiceServer) CancelSession(context.Context, *CancelSessionRequest) (*CancelSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelSession not implemented")
 }
 func (UnimplementedAssessmentServiceServer) AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AddJuror not implemented")
@@ -538,6 +618,60 @@ func _AssessmentService_OpenSession_Handler(srv interface{}, ctx context.Context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AssessmentServiceServer).OpenSession(ctx, req.(*OpenSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_UpdateSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).UpdateSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_UpdateSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).UpdateSession(ctx, req.(*UpdateSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_PostponeSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PostponeSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).PostponeSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_PostponeSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).PostponeSession(ctx, req.(*PostponeSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_CancelSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).CancelSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_CancelSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).CancelSession(ctx, req.(*CancelSessionRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -816,6 +950,18 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OpenSession",
 			Handler:    _AssessmentService_OpenSession_Handler,
+		},
+		{
+			MethodName: "UpdateSession",
+			Handler:    _AssessmentService_UpdateSession_Handler,
+		},
+		{
+			MethodName: "PostponeSession",
+			Handler:    _AssessmentService_PostponeSession_Handler,
+		},
+		{
+			MethodName: "CancelSession",
+			Handler:    _AssessmentService_CancelSession_Handler,
 		},
 		{
 			MethodName: "AddJuror",

@@ -215,8 +215,11 @@ type SessionPlanned struct {
 	EndDate string `protobuf:"bytes,10,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
 	// Last day to submit the dossier, "YYYY-MM-DD".
 	DossierDeadline string `protobuf:"bytes,11,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Site of the technical platform, where the session takes place (told in
+	// the convocations). Empty in events published before it existed.
+	Site          string `protobuf:"bytes,12,opt,name=site,proto3" json:"site,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SessionPlanned) Reset() {
@@ -326,6 +329,13 @@ func (x *SessionPlanned) GetDossierDeadline() string {
 	return ""
 }
 
+func (x *SessionPlanned) GetSite() string {
+	if x != nil {
+		return x.Site
+	}
+	return ""
+}
+
 // JurorAssigned is published on titrepro.assessment.v1.juror_assigned when a
 // habilitated juror joins a session's jury.
 type JurorAssigned struct {
@@ -342,8 +352,11 @@ type JurorAssigned struct {
 	JurorName string `protobuf:"bytes,5,opt,name=juror_name,json=jurorName,proto3" json:"juror_name,omitempty"`
 	// Habilitation number (R16).
 	HabilitationNumber string `protobuf:"bytes,6,opt,name=habilitation_number,json=habilitationNumber,proto3" json:"habilitation_number,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The session was already IN_PROGRESS: the juror replaces or completes
+	// a jury after opening (a juror absent on the day).
+	AfterOpening  bool `protobuf:"varint,7,opt,name=after_opening,json=afterOpening,proto3" json:"after_opening,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *JurorAssigned) Reset() {
@@ -418,6 +431,13 @@ func (x *JurorAssigned) GetHabilitationNumber() string {
 	return ""
 }
 
+func (x *JurorAssigned) GetAfterOpening() bool {
+	if x != nil {
+		return x.AfterOpening
+	}
+	return false
+}
+
 // JurorUnassigned is published on titrepro.assessment.v1.juror_unassigned
 // when a juror leaves a session's jury.
 type JurorUnassigned struct {
@@ -429,7 +449,13 @@ type JurorUnassigned struct {
 	// The session.
 	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// The juror's identity-provider subject.
-	JurorSubject  string `protobuf:"bytes,4,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	JurorSubject string `protobuf:"bytes,4,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// Why, as the centre gave it; always set after opening (a juror absent
+	// on the day), optional before.
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The session was already IN_PROGRESS: the juror's evaluations no longer
+	// count, and they neither deliberate nor sign.
+	AfterOpening  bool `protobuf:"varint,6,opt,name=after_opening,json=afterOpening,proto3" json:"after_opening,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -492,6 +518,630 @@ func (x *JurorUnassigned) GetJurorSubject() string {
 	return ""
 }
 
+func (x *JurorUnassigned) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *JurorUnassigned) GetAfterOpening() bool {
+	if x != nil {
+		return x.AfterOpening
+	}
+	return false
+}
+
+// SessionCandidacy names a candidacy of a session and its candidate, in the
+// events that tell people about a change of their session.
+type SessionCandidacy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The candidacy.
+	CandidacyId string `protobuf:"bytes,1,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// The candidate (candidate service id).
+	CandidateId   string `protobuf:"bytes,2,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionCandidacy) Reset() {
+	*x = SessionCandidacy{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionCandidacy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionCandidacy) ProtoMessage() {}
+
+func (x *SessionCandidacy) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionCandidacy.ProtoReflect.Descriptor instead.
+func (*SessionCandidacy) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SessionCandidacy) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *SessionCandidacy) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+// SessionUpdated is published on titrepro.assessment.v1.session_updated
+// when the centre changes a planned session's site, dates or dossier
+// deadline. It carries the session's values after the change and the
+// people concerned, so that a consumer can tell them without reading the
+// session.
+type SessionUpdated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the change was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Session type.
+	Type SessionType `protobuf:"varint,5,opt,name=type,proto3,enum=titrepro.assessment.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,6,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,7,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// The fields that changed, as update-mask paths, sorted: "dossier_deadline",
+	// "end_date", "site", "start_date".
+	ChangedFields []string `protobuf:"bytes,8,rep,name=changed_fields,json=changedFields,proto3" json:"changed_fields,omitempty"`
+	// Site after the change.
+	Site string `protobuf:"bytes,9,opt,name=site,proto3" json:"site,omitempty"`
+	// First day after the change, "YYYY-MM-DD".
+	StartDate string `protobuf:"bytes,10,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// Last day after the change, "YYYY-MM-DD".
+	EndDate string `protobuf:"bytes,11,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// Dossier deadline after the change, "YYYY-MM-DD" (R40).
+	DossierDeadline string `protobuf:"bytes,12,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
+	// The session's candidacies, by candidacy id.
+	Candidacies []*SessionCandidacy `protobuf:"bytes,13,rep,name=candidacies,proto3" json:"candidacies,omitempty"`
+	// The jury, by subject.
+	JurorSubjects []string `protobuf:"bytes,14,rep,name=juror_subjects,json=jurorSubjects,proto3" json:"juror_subjects,omitempty"`
+	// The session's version after the change.
+	Version       int64 `protobuf:"varint,15,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionUpdated) Reset() {
+	*x = SessionUpdated{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionUpdated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionUpdated) ProtoMessage() {}
+
+func (x *SessionUpdated) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionUpdated.ProtoReflect.Descriptor instead.
+func (*SessionUpdated) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SessionUpdated) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *SessionUpdated) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *SessionUpdated) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetChangedFields() []string {
+	if x != nil {
+		return x.ChangedFields
+	}
+	return nil
+}
+
+func (x *SessionUpdated) GetSite() string {
+	if x != nil {
+		return x.Site
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetDossierDeadline() string {
+	if x != nil {
+		return x.DossierDeadline
+	}
+	return ""
+}
+
+func (x *SessionUpdated) GetCandidacies() []*SessionCandidacy {
+	if x != nil {
+		return x.Candidacies
+	}
+	return nil
+}
+
+func (x *SessionUpdated) GetJurorSubjects() []string {
+	if x != nil {
+		return x.JurorSubjects
+	}
+	return nil
+}
+
+func (x *SessionUpdated) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// SessionPostponed is published on titrepro.assessment.v1.session_postponed
+// when a session moves to later dates: while planned, or once opened when
+// its jury fell below two members (R19); it is PLANNED again. It carries the
+// dates before and after, the reason and the people concerned.
+type SessionPostponed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the postponement was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Session type.
+	Type SessionType `protobuf:"varint,5,opt,name=type,proto3,enum=titrepro.assessment.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,6,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,7,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Site.
+	Site string `protobuf:"bytes,8,opt,name=site,proto3" json:"site,omitempty"`
+	// First day before, "YYYY-MM-DD".
+	PreviousStartDate string `protobuf:"bytes,9,opt,name=previous_start_date,json=previousStartDate,proto3" json:"previous_start_date,omitempty"`
+	// Last day before, "YYYY-MM-DD".
+	PreviousEndDate string `protobuf:"bytes,10,opt,name=previous_end_date,json=previousEndDate,proto3" json:"previous_end_date,omitempty"`
+	// Dossier deadline before, "YYYY-MM-DD".
+	PreviousDossierDeadline string `protobuf:"bytes,11,opt,name=previous_dossier_deadline,json=previousDossierDeadline,proto3" json:"previous_dossier_deadline,omitempty"`
+	// New first day, "YYYY-MM-DD".
+	StartDate string `protobuf:"bytes,12,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// New last day, "YYYY-MM-DD".
+	EndDate string `protobuf:"bytes,13,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// New dossier deadline, "YYYY-MM-DD" (R40).
+	DossierDeadline string `protobuf:"bytes,14,opt,name=dossier_deadline,json=dossierDeadline,proto3" json:"dossier_deadline,omitempty"`
+	// Why, as the centre gave it.
+	Reason string `protobuf:"bytes,15,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The session had opened (its jury fell below two members, R19).
+	AfterOpening bool `protobuf:"varint,16,opt,name=after_opening,json=afterOpening,proto3" json:"after_opening,omitempty"`
+	// The session's candidacies, by candidacy id.
+	Candidacies []*SessionCandidacy `protobuf:"bytes,17,rep,name=candidacies,proto3" json:"candidacies,omitempty"`
+	// The jury, by subject.
+	JurorSubjects []string `protobuf:"bytes,18,rep,name=juror_subjects,json=jurorSubjects,proto3" json:"juror_subjects,omitempty"`
+	// The session's version after the change.
+	Version       int64 `protobuf:"varint,19,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionPostponed) Reset() {
+	*x = SessionPostponed{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionPostponed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionPostponed) ProtoMessage() {}
+
+func (x *SessionPostponed) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionPostponed.ProtoReflect.Descriptor instead.
+func (*SessionPostponed) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SessionPostponed) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *SessionPostponed) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *SessionPostponed) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetSite() string {
+	if x != nil {
+		return x.Site
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetPreviousStartDate() string {
+	if x != nil {
+		return x.PreviousStartDate
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetPreviousEndDate() string {
+	if x != nil {
+		return x.PreviousEndDate
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetPreviousDossierDeadline() string {
+	if x != nil {
+		return x.PreviousDossierDeadline
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetDossierDeadline() string {
+	if x != nil {
+		return x.DossierDeadline
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *SessionPostponed) GetAfterOpening() bool {
+	if x != nil {
+		return x.AfterOpening
+	}
+	return false
+}
+
+func (x *SessionPostponed) GetCandidacies() []*SessionCandidacy {
+	if x != nil {
+		return x.Candidacies
+	}
+	return nil
+}
+
+func (x *SessionPostponed) GetJurorSubjects() []string {
+	if x != nil {
+		return x.JurorSubjects
+	}
+	return nil
+}
+
+func (x *SessionPostponed) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// SessionCancelled is published on titrepro.assessment.v1.session_cancelled
+// when the centre cancels a session: it is CANCELLED, nothing changes
+// afterwards, and every candidacy is released (its candidate may register
+// to another session). A dossier is no longer submitted for it (R40).
+type SessionCancelled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the cancellation was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The organising centre.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Session type.
+	Type SessionType `protobuf:"varint,5,opt,name=type,proto3,enum=titrepro.assessment.v1.SessionType" json:"type,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,6,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,7,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Site.
+	Site string `protobuf:"bytes,8,opt,name=site,proto3" json:"site,omitempty"`
+	// First day the session was planned on, "YYYY-MM-DD".
+	StartDate string `protobuf:"bytes,9,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// Last day, "YYYY-MM-DD".
+	EndDate string `protobuf:"bytes,10,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// Why, as the centre gave it.
+	Reason string `protobuf:"bytes,11,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The candidacies released, by candidacy id.
+	ReleasedCandidacies []*SessionCandidacy `protobuf:"bytes,12,rep,name=released_candidacies,json=releasedCandidacies,proto3" json:"released_candidacies,omitempty"`
+	// The jury, by subject.
+	JurorSubjects []string `protobuf:"bytes,13,rep,name=juror_subjects,json=jurorSubjects,proto3" json:"juror_subjects,omitempty"`
+	// The session's version after the change.
+	Version       int64 `protobuf:"varint,14,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionCancelled) Reset() {
+	*x = SessionCancelled{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionCancelled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionCancelled) ProtoMessage() {}
+
+func (x *SessionCancelled) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionCancelled.ProtoReflect.Descriptor instead.
+func (*SessionCancelled) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SessionCancelled) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *SessionCancelled) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetType() SessionType {
+	if x != nil {
+		return x.Type
+	}
+	return SessionType_SESSION_TYPE_UNSPECIFIED
+}
+
+func (x *SessionCancelled) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetSite() string {
+	if x != nil {
+		return x.Site
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *SessionCancelled) GetReleasedCandidacies() []*SessionCandidacy {
+	if x != nil {
+		return x.ReleasedCandidacies
+	}
+	return nil
+}
+
+func (x *SessionCancelled) GetJurorSubjects() []string {
+	if x != nil {
+		return x.JurorSubjects
+	}
+	return nil
+}
+
+func (x *SessionCancelled) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
 // CandidacyRegistered is published on
 // titrepro.assessment.v1.candidacy_registered when a candidate is added to a
 // session.
@@ -515,7 +1165,7 @@ type CandidacyRegistered struct {
 
 func (x *CandidacyRegistered) Reset() {
 	*x = CandidacyRegistered{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[3]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +1177,7 @@ func (x *CandidacyRegistered) String() string {
 func (*CandidacyRegistered) ProtoMessage() {}
 
 func (x *CandidacyRegistered) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[3]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +1190,7 @@ func (x *CandidacyRegistered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyRegistered.ProtoReflect.Descriptor instead.
 func (*CandidacyRegistered) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CandidacyRegistered) GetEventId() string {
@@ -611,7 +1261,7 @@ type CandidacyRecusalsChanged struct {
 
 func (x *CandidacyRecusalsChanged) Reset() {
 	*x = CandidacyRecusalsChanged{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -623,7 +1273,7 @@ func (x *CandidacyRecusalsChanged) String() string {
 func (*CandidacyRecusalsChanged) ProtoMessage() {}
 
 func (x *CandidacyRecusalsChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -636,7 +1286,7 @@ func (x *CandidacyRecusalsChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyRecusalsChanged.ProtoReflect.Descriptor instead.
 func (*CandidacyRecusalsChanged) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CandidacyRecusalsChanged) GetEventId() string {
@@ -730,7 +1380,7 @@ type MinutesSigned struct {
 
 func (x *MinutesSigned) Reset() {
 	*x = MinutesSigned{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +1392,7 @@ func (x *MinutesSigned) String() string {
 func (*MinutesSigned) ProtoMessage() {}
 
 func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +1405,7 @@ func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSigned.ProtoReflect.Descriptor instead.
 func (*MinutesSigned) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *MinutesSigned) GetEventId() string {
@@ -875,7 +1525,7 @@ type MinutesLine struct {
 
 func (x *MinutesLine) Reset() {
 	*x = MinutesLine{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -887,7 +1537,7 @@ func (x *MinutesLine) String() string {
 func (*MinutesLine) ProtoMessage() {}
 
 func (x *MinutesLine) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -900,7 +1550,7 @@ func (x *MinutesLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesLine.ProtoReflect.Descriptor instead.
 func (*MinutesLine) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *MinutesLine) GetCandidacyId() string {
@@ -953,7 +1603,7 @@ type CcpDecision struct {
 
 func (x *CcpDecision) Reset() {
 	*x = CcpDecision{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -965,7 +1615,7 @@ func (x *CcpDecision) String() string {
 func (*CcpDecision) ProtoMessage() {}
 
 func (x *CcpDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -978,7 +1628,7 @@ func (x *CcpDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CcpDecision.ProtoReflect.Descriptor instead.
 func (*CcpDecision) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CcpDecision) GetCcpCode() string {
@@ -1019,7 +1669,7 @@ type MinutesSignature struct {
 
 func (x *MinutesSignature) Reset() {
 	*x = MinutesSignature{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1031,7 +1681,7 @@ func (x *MinutesSignature) String() string {
 func (*MinutesSignature) ProtoMessage() {}
 
 func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1044,7 +1694,7 @@ func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSignature.ProtoReflect.Descriptor instead.
 func (*MinutesSignature) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *MinutesSignature) GetJurorSubject() string {
@@ -1109,7 +1759,7 @@ type MinutesContent struct {
 
 func (x *MinutesContent) Reset() {
 	*x = MinutesContent{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1121,7 +1771,7 @@ func (x *MinutesContent) String() string {
 func (*MinutesContent) ProtoMessage() {}
 
 func (x *MinutesContent) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1134,7 +1784,7 @@ func (x *MinutesContent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesContent.ProtoReflect.Descriptor instead.
 func (*MinutesContent) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *MinutesContent) GetSessionId() string {
@@ -1206,7 +1856,7 @@ type MinutesJuror struct {
 
 func (x *MinutesJuror) Reset() {
 	*x = MinutesJuror{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1218,7 +1868,7 @@ func (x *MinutesJuror) String() string {
 func (*MinutesJuror) ProtoMessage() {}
 
 func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1231,7 +1881,7 @@ func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesJuror.ProtoReflect.Descriptor instead.
 func (*MinutesJuror) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *MinutesJuror) GetJurorSubject() string {
@@ -1252,7 +1902,7 @@ var File_titrepro_assessment_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x03\n" +
+	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x03\n" +
 	"\x0eSessionPlanned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1268,7 +1918,8 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"start_date\x18\t \x01(\tR\tstartDate\x12\x19\n" +
 	"\bend_date\x18\n" +
 	" \x01(\tR\aendDate\x12)\n" +
-	"\x10dossier_deadline\x18\v \x01(\tR\x0fdossierDeadline\"\xf9\x01\n" +
+	"\x10dossier_deadline\x18\v \x01(\tR\x0fdossierDeadline\x12\x12\n" +
+	"\x04site\x18\f \x01(\tR\x04site\"\x9e\x02\n" +
 	"\rJurorAssigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1278,14 +1929,83 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\rjuror_subject\x18\x04 \x01(\tR\fjurorSubject\x12\x1d\n" +
 	"\n" +
 	"juror_name\x18\x05 \x01(\tR\tjurorName\x12/\n" +
-	"\x13habilitation_number\x18\x06 \x01(\tR\x12habilitationNumber\"\xab\x01\n" +
+	"\x13habilitation_number\x18\x06 \x01(\tR\x12habilitationNumber\x12#\n" +
+	"\rafter_opening\x18\a \x01(\bR\fafterOpening\"\xe8\x01\n" +
 	"\x0fJurorUnassigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12#\n" +
-	"\rjuror_subject\x18\x04 \x01(\tR\fjurorSubject\"\xed\x01\n" +
+	"\rjuror_subject\x18\x04 \x01(\tR\fjurorSubject\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12#\n" +
+	"\rafter_opening\x18\x06 \x01(\bR\fafterOpening\"X\n" +
+	"\x10SessionCandidacy\x12!\n" +
+	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12!\n" +
+	"\fcandidate_id\x18\x02 \x01(\tR\vcandidateId\"\xc8\x04\n" +
+	"\x0eSessionUpdated\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x127\n" +
+	"\x04type\x18\x05 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\x06 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\a \x01(\tR\ftitleVersion\x12%\n" +
+	"\x0echanged_fields\x18\b \x03(\tR\rchangedFields\x12\x12\n" +
+	"\x04site\x18\t \x01(\tR\x04site\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\n" +
+	" \x01(\tR\tstartDate\x12\x19\n" +
+	"\bend_date\x18\v \x01(\tR\aendDate\x12)\n" +
+	"\x10dossier_deadline\x18\f \x01(\tR\x0fdossierDeadline\x12J\n" +
+	"\vcandidacies\x18\r \x03(\v2(.titrepro.assessment.v1.SessionCandidacyR\vcandidacies\x12%\n" +
+	"\x0ejuror_subjects\x18\x0e \x03(\tR\rjurorSubjects\x12\x18\n" +
+	"\aversion\x18\x0f \x01(\x03R\aversion\"\xf8\x05\n" +
+	"\x10SessionPostponed\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x127\n" +
+	"\x04type\x18\x05 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\x06 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\a \x01(\tR\ftitleVersion\x12\x12\n" +
+	"\x04site\x18\b \x01(\tR\x04site\x12.\n" +
+	"\x13previous_start_date\x18\t \x01(\tR\x11previousStartDate\x12*\n" +
+	"\x11previous_end_date\x18\n" +
+	" \x01(\tR\x0fpreviousEndDate\x12:\n" +
+	"\x19previous_dossier_deadline\x18\v \x01(\tR\x17previousDossierDeadline\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\f \x01(\tR\tstartDate\x12\x19\n" +
+	"\bend_date\x18\r \x01(\tR\aendDate\x12)\n" +
+	"\x10dossier_deadline\x18\x0e \x01(\tR\x0fdossierDeadline\x12\x16\n" +
+	"\x06reason\x18\x0f \x01(\tR\x06reason\x12#\n" +
+	"\rafter_opening\x18\x10 \x01(\bR\fafterOpening\x12J\n" +
+	"\vcandidacies\x18\x11 \x03(\v2(.titrepro.assessment.v1.SessionCandidacyR\vcandidacies\x12%\n" +
+	"\x0ejuror_subjects\x18\x12 \x03(\tR\rjurorSubjects\x12\x18\n" +
+	"\aversion\x18\x13 \x01(\x03R\aversion\"\xa1\x04\n" +
+	"\x10SessionCancelled\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x127\n" +
+	"\x04type\x18\x05 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeR\x04type\x12\x19\n" +
+	"\btitle_id\x18\x06 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\a \x01(\tR\ftitleVersion\x12\x12\n" +
+	"\x04site\x18\b \x01(\tR\x04site\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\t \x01(\tR\tstartDate\x12\x19\n" +
+	"\bend_date\x18\n" +
+	" \x01(\tR\aendDate\x12\x16\n" +
+	"\x06reason\x18\v \x01(\tR\x06reason\x12[\n" +
+	"\x14released_candidacies\x18\f \x03(\v2(.titrepro.assessment.v1.SessionCandidacyR\x13releasedCandidacies\x12%\n" +
+	"\x0ejuror_subjects\x18\r \x03(\tR\rjurorSubjects\x12\x18\n" +
+	"\aversion\x18\x0e \x01(\x03R\aversion\"\xed\x01\n" +
 	"\x13CandidacyRegistered\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1386,7 +2106,7 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(SessionType)(0),                 // 0: titrepro.assessment.v1.SessionType
 	(CcpOutcome)(0),                  // 1: titrepro.assessment.v1.CcpOutcome
@@ -1394,39 +2114,52 @@ var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(*SessionPlanned)(nil),           // 3: titrepro.assessment.v1.SessionPlanned
 	(*JurorAssigned)(nil),            // 4: titrepro.assessment.v1.JurorAssigned
 	(*JurorUnassigned)(nil),          // 5: titrepro.assessment.v1.JurorUnassigned
-	(*CandidacyRegistered)(nil),      // 6: titrepro.assessment.v1.CandidacyRegistered
-	(*CandidacyRecusalsChanged)(nil), // 7: titrepro.assessment.v1.CandidacyRecusalsChanged
-	(*MinutesSigned)(nil),            // 8: titrepro.assessment.v1.MinutesSigned
-	(*MinutesLine)(nil),              // 9: titrepro.assessment.v1.MinutesLine
-	(*CcpDecision)(nil),              // 10: titrepro.assessment.v1.CcpDecision
-	(*MinutesSignature)(nil),         // 11: titrepro.assessment.v1.MinutesSignature
-	(*MinutesContent)(nil),           // 12: titrepro.assessment.v1.MinutesContent
-	(*MinutesJuror)(nil),             // 13: titrepro.assessment.v1.MinutesJuror
-	(*timestamppb.Timestamp)(nil),    // 14: google.protobuf.Timestamp
+	(*SessionCandidacy)(nil),         // 6: titrepro.assessment.v1.SessionCandidacy
+	(*SessionUpdated)(nil),           // 7: titrepro.assessment.v1.SessionUpdated
+	(*SessionPostponed)(nil),         // 8: titrepro.assessment.v1.SessionPostponed
+	(*SessionCancelled)(nil),         // 9: titrepro.assessment.v1.SessionCancelled
+	(*CandidacyRegistered)(nil),      // 10: titrepro.assessment.v1.CandidacyRegistered
+	(*CandidacyRecusalsChanged)(nil), // 11: titrepro.assessment.v1.CandidacyRecusalsChanged
+	(*MinutesSigned)(nil),            // 12: titrepro.assessment.v1.MinutesSigned
+	(*MinutesLine)(nil),              // 13: titrepro.assessment.v1.MinutesLine
+	(*CcpDecision)(nil),              // 14: titrepro.assessment.v1.CcpDecision
+	(*MinutesSignature)(nil),         // 15: titrepro.assessment.v1.MinutesSignature
+	(*MinutesContent)(nil),           // 16: titrepro.assessment.v1.MinutesContent
+	(*MinutesJuror)(nil),             // 17: titrepro.assessment.v1.MinutesJuror
+	(*timestamppb.Timestamp)(nil),    // 18: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	14, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	14, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 4: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 5: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 6: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 7: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
-	9,  // 8: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	11, // 9: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	10, // 10: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	2,  // 11: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	1,  // 12: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	14, // 13: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
-	0,  // 14: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
-	9,  // 15: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	13, // 16: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	17, // [17:17] is the sub-list for method output_type
-	17, // [17:17] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	18, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 5: titrepro.assessment.v1.SessionUpdated.type:type_name -> titrepro.assessment.v1.SessionType
+	6,  // 6: titrepro.assessment.v1.SessionUpdated.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	18, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 8: titrepro.assessment.v1.SessionPostponed.type:type_name -> titrepro.assessment.v1.SessionType
+	6,  // 9: titrepro.assessment.v1.SessionPostponed.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	18, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 11: titrepro.assessment.v1.SessionCancelled.type:type_name -> titrepro.assessment.v1.SessionType
+	6,  // 12: titrepro.assessment.v1.SessionCancelled.released_candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	18, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 15: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 16: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
+	13, // 17: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	15, // 18: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	14, // 19: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	2,  // 20: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	1,  // 21: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
+	18, // 22: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	0,  // 23: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
+	13, // 24: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	17, // 25: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	26, // [26:26] is the sub-list for method output_type
+	26, // [26:26] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -1440,7 +2173,7 @@ func file_titrepro_assessment_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   11,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -22,6 +22,13 @@ func (r *SessionRepository) List(ctx context.Context, q session.ListQuery) ([]se
 	if q.CandidateSubject != "" {
 		k.Where("s.id IN (SELECT session_id FROM candidacies WHERE candidate_subject = " + k.Arg(q.CandidateSubject) + ")")
 	}
+	k.Equal("s.title_id", q.TitleID)
+	if !q.From.IsZero() {
+		k.Where("s.end_date >= " + k.Arg(q.From.String()))
+	}
+	if !q.To.IsZero() {
+		k.Where("s.start_date <= " + k.Arg(q.To.String()))
+	}
 	if q.After != nil {
 		k.After("s.created_at", "s.id", q.After.CreatedAt, q.After.ID)
 	}

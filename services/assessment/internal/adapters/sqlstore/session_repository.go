@@ -195,7 +195,7 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 // WithCandidate implements session.Repository.
 func (r *SessionRepository) WithCandidate(ctx context.Context, candidateID string) ([]string, error) {
 	ids, err := queryRows(ctx, r.q(), `SELECT DISTINCT s.id FROM sessions s JOIN candidacies c ON c.session_id = s.id
-		WHERE c.candidate_id = $1 AND s.state <> 'CLOSED' ORDER BY s.id`,
+		WHERE c.candidate_id = $1 AND s.state NOT IN ('CLOSED', 'CANCELLED') ORDER BY s.id`,
 		func(sc scanner) (string, error) {
 			var id string
 			err := sc.Scan(&id)

@@ -124,7 +124,7 @@ func TestSessionRepository_FailedOrEmptyChangeWritesNothing(t *testing.T) {
 		require.Equal(t, "2", same.Etag(), "adding the same juror again is no change")
 		require.Len(t, outboxRows(t, st.db, "titrepro.assessment.v1.juror_assigned"), 1)
 
-		removed := update(t, st, s.ID(), func(s *session.Session) error { return s.RemoveJuror("j1", now) })
+		removed := update(t, st, s.ID(), func(s *session.Session) error { return s.RemoveJuror("j1", "", now) })
 		require.Equal(t, "3", removed.Etag())
 		got, err = st.sessions.Get(ctx, s.ID())
 		require.NoError(t, err)

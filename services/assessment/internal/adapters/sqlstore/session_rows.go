@@ -40,7 +40,7 @@ type jurorRow struct {
 type candidacyRow struct {
 	id, candidateID, candidateSubject, candidateName, trainingOrganisation string
 	ccps, employer, snapshotID, manifestHash                               string
-	submittedAt                                                            sql.NullTime
+	submittedAt, releasedAt                                                sql.NullTime
 	deliberation                                                           sql.NullString
 	version                                                                int64
 	createdBy, requestID, requestHash                                      string
@@ -141,6 +141,9 @@ func candidacyRowOf(c candidacy.Candidacy) (candidacyRow, error) {
 		version: c.Version, createdBy: c.Request.CreatedBy, requestID: c.Request.RequestID, requestHash: c.Request.RequestHash,
 		createdAt: dbTime(c.CreatedAt), updatedAt: dbTime(c.UpdatedAt),
 	}
+	if c.Released() {
+		row.releasedAt = sql.NullTime{Time: dbTime(c.ReleasedAt), Valid: true}
+	}
 	if d := c.Dossier; d != nil {
 		row.snapshotID, row.manifestHash = d.SnapshotID, d.ManifestHash
 		row.submittedAt = sql.NullTime{Time: dbTime(d.SubmittedAt), Valid: true}
@@ -224,6 +227,9 @@ func candidacyOf(sessionID string, c candidacyRow) (candidacy.Candidacy, error) 
 		Deliberation: delib, Version: c.version,
 		Request:   candidacy.RequestKey{CreatedBy: c.createdBy, RequestID: c.requestID, RequestHash: c.requestHash},
 		CreatedAt: c.createdAt, UpdatedAt: c.updatedAt,
+	}
+	if c.releasedAt.Valid {
+		cy.ReleasedAt = c.releasedAt.Time
 	}
 	if c.submittedAt.Valid {
 		cy.Dossier = &candidacy.Dossier{SnapshotID: c.snapshotID, ManifestHash: c.manifestHash, SubmittedAt: c.submittedAt.Time}

@@ -22,10 +22,13 @@ func insertSession(ctx context.Context, tx *sqldb.Tx, r sessionRow) error {
 }
 
 // saveSession writes the session row if its version is still readVersion;
-// otherwise another change committed first and nothing is written.
+// otherwise another change committed first and nothing is written. Site
+// and dates change while planned (UpdateSession, PostponeSession).
 func saveSession(ctx context.Context, tx *sqldb.Tx, r sessionRow, readVersion int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE sessions SET state = $3, version = $4, updated_at = $5
-		WHERE id = $1 AND version = $2`, r.id, readVersion, r.state, r.version, r.updatedAt)
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET state = $3, version = $4, updated_at = $5,
+		site = $6, start_date = $7, end_date = $8, dossier_deadline = $9
+		WHERE id = $1 AND version = $2`, r.id, readVersion, r.state, r.version, r.updatedAt,
+		r.site, r.start, r.end, r.deadline)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update session %s: %w", r.id, err)
 	}
@@ -104,16 +107,17 @@ func upsertJuror(ctx context.Context, tx *sqldb.Tx, sessionID string, j jurorRow
 func upsertCandidacy(ctx context.Context, tx *sqldb.Tx, sessionID string, c candidacyRow) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO candidacies (id, session_id, candidate_id, candidate_subject,
 			candidate_name, training_organisation, ccp_codes, employer, dossier_snapshot_id, dossier_manifest_hash,
-			dossier_submitted_at, deliberation, version, created_by, request_id, request_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			dossier_submitted_at, deliberation, version, created_by, request_id, request_hash, created_at, updated_at,
+			released_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (id) DO UPDATE SET candidate_subject = excluded.candidate_subject,
 			candidate_name = excluded.candidate_name, training_organisation = excluded.training_organisation,
 			dossier_snapshot_id = excluded.dossier_snapshot_id, dossier_manifest_hash = excluded.dossier_manifest_hash,
 			dossier_submitted_at = excluded.dossier_submitted_at, deliberation = excluded.deliberation,
-			version = excluded.version, updated_at = excluded.updated_at`,
+			version = excluded.version, updated_at = excluded.updated_at, released_at = excluded.released_at`,
 		c.id, sessionID, c.candidateID, c.candidateSubject, c.candidateName, c.trainingOrganisation, c.ccps, c.employer,
 		c.snapshotID, c.manifestHash, c.submittedAt, c.deliberation, c.version, c.createdBy, c.requestID, c.requestHash,
-		c.createdAt, c.updatedAt)
+		c.createdAt, c.updatedAt, c.releasedAt)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write candidacy %s: %w", c.id, err)
 	}

@@ -47,10 +47,7 @@ func (h CreateSessionHandler) Handle(ctx context.Context, cmd CreateSession) (*s
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Draft.Check(); err != nil {
-		return nil, err
-	}
-	t, err := h.titles.Get(ctx, cmd.Draft.TitleID, cmd.Draft.TitleVersion)
+	t, err := checkPlan(ctx, h.titles, centre, cmd.Draft)
 	if err != nil {
 		return nil, err
 	}

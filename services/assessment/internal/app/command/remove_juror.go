@@ -9,10 +9,12 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
-// RemoveJuror withdraws a juror from a session.
+// RemoveJuror withdraws a juror from a session; Reason is required once
+// the session is IN_PROGRESS (a juror absent on the day).
 type RemoveJuror struct {
 	SessionID string
 	Subject   string
+	Reason    string
 }
 
 // RemoveJurorHandler handles RemoveJuror.
@@ -36,7 +38,7 @@ func (h RemoveJurorHandler) Handle(ctx context.Context, cmd RemoveJuror) error {
 		if err := authz.CanManage(p, s); err != nil {
 			return err
 		}
-		return s.RemoveJuror(cmd.Subject, h.now())
+		return s.RemoveJuror(cmd.Subject, cmd.Reason, h.now())
 	})
 	return err
 }

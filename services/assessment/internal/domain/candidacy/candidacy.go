@@ -56,6 +56,10 @@ type Candidacy struct {
 	Dossier      *Dossier
 	Deliberation *deliberation.Deliberation
 
+	// ReleasedAt is when the cancellation of the session released the
+	// candidacy (release.go); zero while the candidacy holds.
+	ReleasedAt time.Time
+
 	Request   RequestKey
 	Version   int64
 	CreatedAt time.Time

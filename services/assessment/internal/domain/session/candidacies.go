@@ -86,7 +86,7 @@ func (s *Session) AttachDossier(sub Submission, now time.Time) (bool, error) {
 	if c == nil {
 		return false, ErrCandidacyNotFound.WithMeta("candidate", sub.CandidateID).WithMeta("candidacy", sub.CandidacyID)
 	}
-	if s.state == StateClosed || !c.Attach(sub.Dossier, now) {
+	if s.final() || !c.Attach(sub.Dossier, now) {
 		return false, nil
 	}
 	s.touch(now)
@@ -101,7 +101,7 @@ func (s *Session) AttachDossier(sub Submission, now time.Time) (bool, error) {
 // recused from a candidacy change, CandidacyRecusalsChanged tells the
 // portfolio service, which hides the dossier from them.
 func (s *Session) RefreshCandidate(person candidate.Candidate, now time.Time) bool {
-	if s.state == StateClosed {
+	if s.final() {
 		return false
 	}
 	changed := false

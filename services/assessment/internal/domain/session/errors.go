@@ -23,6 +23,18 @@ var (
 	// ErrClosed: every juror signed the minutes; the session is immutable (R50).
 	ErrClosed = apperr.New(apperr.KindFailedPrecondition, "SESSION_CLOSED",
 		"the minutes are signed and the session is closed: nothing can change").WithRule("R50")
+	// ErrCancelled: the session was cancelled; nothing changes any more.
+	ErrCancelled = apperr.New(apperr.KindFailedPrecondition, "SESSION_CANCELLED",
+		"the session was cancelled: nothing can change")
+	// ErrNotPostponable: a session is postponed while planned, or once
+	// opened only when its jury fell below two members before any
+	// deliberation (R19, domain.md §9.2).
+	ErrNotPostponable = apperr.New(apperr.KindFailedPrecondition, "SESSION_NOT_POSTPONABLE",
+		"a session is postponed while planned, or once opened when its jury has fewer than two members and no candidacy is deliberated").WithRule("R19")
+	// ErrNotCancellable: a session is cancelled while planned or opened,
+	// before any deliberation.
+	ErrNotCancellable = apperr.New(apperr.KindFailedPrecondition, "SESSION_NOT_CANCELLABLE",
+		"a session is cancelled only before the jury deliberates on any candidacy")
 	// ErrNotPlanned: the jury and the candidacies change only before the session opens.
 	ErrNotPlanned = apperr.New(apperr.KindFailedPrecondition, "SESSION_NOT_PLANNED",
 		"the session has opened: its jury and candidacies can no longer change")

@@ -19,18 +19,62 @@ type Planned struct {
 	At      time.Time
 }
 
-// JurorAssigned: a juror joined the jury.
+// JurorAssigned: a juror joined the jury; AfterOpening when the session
+// was already IN_PROGRESS (a juror replacing an absent one).
 type JurorAssigned struct {
-	SessionID string
-	Juror     jury.Juror
-	At        time.Time
+	SessionID    string
+	Juror        jury.Juror
+	AfterOpening bool
+	At           time.Time
 }
 
-// JurorUnassigned: a juror left the jury.
+// JurorUnassigned: a juror left the jury; AfterOpening when the session
+// was already IN_PROGRESS (a juror absent on the day, whose evaluations no
+// longer count), with the reason the centre gave.
 type JurorUnassigned struct {
-	SessionID string
-	Subject   string
-	At        time.Time
+	SessionID    string
+	Subject      string
+	Reason       string
+	AfterOpening bool
+	At           time.Time
+}
+
+// CandidacyRef names a candidacy and its candidate, for the events that
+// tell people about a change of their session.
+type CandidacyRef struct {
+	CandidacyID string
+	CandidateID string
+}
+
+// Updated: the centre changed a planned session's site, dates or dossier
+// deadline. Session holds the new values, Fields the update-mask paths
+// that changed (sorted); Candidacies and Jurors are the people concerned.
+type Updated struct {
+	Session     Summary
+	Fields      []string
+	Candidacies []CandidacyRef
+	Jurors      []string
+	At          time.Time
+}
+
+// Postponed: the session moved to later dates, for Reason. Before is the
+// session as it was, Session as it is (PLANNED).
+type Postponed struct {
+	Before, Session Summary
+	Reason          string
+	Candidacies     []CandidacyRef
+	Jurors          []string
+	At              time.Time
+}
+
+// Cancelled: the session is cancelled for Reason; Candidacies are the
+// candidacies it released.
+type Cancelled struct {
+	Session     Summary
+	Reason      string
+	Candidacies []CandidacyRef
+	Jurors      []string
+	At          time.Time
 }
 
 // CandidacyRegistered: a candidate was registered to the session.
@@ -64,3 +108,7 @@ func (CandidacyRegistered) sessionEvent() {}
 func (MinutesSigned) sessionEvent()       {}
 
 func (CandidacyRecusalsChanged) sessionEvent() {}
+
+func (Updated) sessionEvent()   {}
+func (Postponed) sessionEvent() {}
+func (Cancelled) sessionEvent() {}

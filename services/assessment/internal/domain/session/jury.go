@@ -8,7 +8,8 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 )
 
-// AddJuror assigns j to the jury of a PLANNED session. The habilitation
+// AddJuror assigns j to the jury of a PLANNED session, or of an
+// IN_PROGRESS one to replace a juror absent on the day. The habilitation
 // must be for the session's title and cover every day of it (R16), and no
 // declared link may concern a candidacy already registered (R21). Adding
 // the same juror with the same details again returns the stored juror and
@@ -23,8 +24,8 @@ func (s *Session) AddJuror(j jury.Juror, now time.Time) (jury.Juror, error) {
 		}
 		return jury.Juror{}, ErrJurorAlreadyAssigned.WithMeta("juror", j.Subject)
 	}
-	if s.state != StatePlanned {
-		return jury.Juror{}, ErrNotPlanned
+	if s.state != StatePlanned && s.state != StateInProgress {
+		return jury.Juror{}, ErrNotPlanned.WithMessage("the jury changes until the session is deliberated")
 	}
 	if err := j.CheckCovers(s.titleID, s.start, s.end); err != nil {
 		return jury.Juror{}, err
@@ -38,12 +39,19 @@ func (s *Session) AddJuror(j jury.Juror, now time.Time) (jury.Juror, error) {
 	i, _ := slices.BinarySearchFunc(s.jurors, j.Subject, func(x jury.Juror, sub string) int { return strings.Compare(x.Subject, sub) })
 	s.jurors = slices.Insert(s.jurors, i, j)
 	s.touch(now)
-	s.record(JurorAssigned{SessionID: s.id, Juror: j, At: now})
+	s.record(JurorAssigned{SessionID: s.id, Juror: j, AfterOpening: s.state == StateInProgress, At: now})
 	return j, nil
 }
 
-// RemoveJuror withdraws a juror from the jury of a PLANNED session.
-func (s *Session) RemoveJuror(subject string, now time.Time) error {
+// RemoveJuror withdraws a juror from the jury of a PLANNED session, or
+// of an IN_PROGRESS one when the juror is absent on the day: the reason is
+// then required. A juror withdrawn after opening no longer evaluates,
+// deliberates or signs, and their evaluations no longer count (only the
+// jury's evaluations do, R49); a deliberation still needs two jurors free
+// of links with the candidate (R19, R21), so the centre adds another juror
+// or, below two members, postpones the session. Deliberations already
+// recorded stand. The reason is kept in the event (JurorUnassigned).
+func (s *Session) RemoveJuror(subject, reason string, now time.Time) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
@@ -51,12 +59,18 @@ func (s *Session) RemoveJuror(subject string, now time.Time) error {
 	if i < 0 {
 		return ErrJurorNotFound.WithMeta("juror", subject)
 	}
-	if s.state != StatePlanned {
-		return ErrNotPlanned
+	if s.state != StatePlanned && s.state != StateInProgress {
+		return ErrNotPlanned.WithMessage("the jury changes until the session is deliberated")
+	}
+	reason, v := checkReason(reason)
+	if s.state == StateInProgress || reason != "" {
+		if err := v.Err(); err != nil {
+			return err
+		}
 	}
 	s.jurors = slices.Delete(s.jurors, i, i+1)
 	s.touch(now)
-	s.record(JurorUnassigned{SessionID: s.id, Subject: subject, At: now})
+	s.record(JurorUnassigned{SessionID: s.id, Subject: subject, Reason: reason, AfterOpening: s.state == StateInProgress, At: now})
 	return nil
 }
 

@@ -55,12 +55,15 @@ func TestAddJuror(t *testing.T) {
 				return j
 			},
 			wantErr: session.ErrJurorAlreadyAssigned, wantKind: apperr.KindAlreadyExists},
-		{name: "no assignment once the session is open",
+		{name: "no assignment once the session is deliberated",
 			setup: func(t *testing.T, s *session.Session) {
 				addJuror(t, s, juror(t, "j2"))
 				addJuror(t, s, juror(t, "j3"))
 				register(t, s, "cy-1", "cand-1")
 				if err := s.Open("", now); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Deliberate("cy-1", "j2", deliberationAbsent(), tsgeri(), now); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -121,10 +124,10 @@ func TestRemoveJuror(t *testing.T) {
 	s := newSession(t, draft())
 	addJuror(t, s, juror(t, "j1"))
 	s.PullEvents()
-	if err := s.RemoveJuror("j9", now); !errors.Is(err, session.ErrJurorNotFound) {
+	if err := s.RemoveJuror("j9", "", now); !errors.Is(err, session.ErrJurorNotFound) {
 		t.Fatalf("RemoveJuror(unknown) = %v", err)
 	}
-	if err := s.RemoveJuror("j1", now); err != nil {
+	if err := s.RemoveJuror("j1", "", now); err != nil {
 		t.Fatalf("RemoveJuror() = %v", err)
 	}
 	ev := s.PullEvents()
@@ -135,8 +138,8 @@ func TestRemoveJuror(t *testing.T) {
 		t.Fatal("juror still on the jury")
 	}
 	o := opened(t)
-	if err := o.RemoveJuror("j1", now); !errors.Is(err, session.ErrNotPlanned) {
-		t.Fatalf("RemoveJuror() after opening = %v; want SESSION_NOT_PLANNED", err)
+	if err := o.RemoveJuror("j1", "", now); apperr.KindOf(err) != apperr.KindInvalidArgument {
+		t.Fatalf("RemoveJuror() after opening without a reason = %v; want INVALID_ARGUMENT", err)
 	}
 }
 

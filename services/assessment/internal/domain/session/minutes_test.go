@@ -135,7 +135,7 @@ func TestLastSignatureClosesTheSession(t *testing.T) {
 	// Once closed, the session is immutable (R50).
 	for name, write := range map[string]func() error{
 		"add a juror":    func() error { _, err := s.AddJuror(juror(t, "j3"), now); return err },
-		"remove a juror": func() error { return s.RemoveJuror("j1", now) },
+		"remove a juror": func() error { return s.RemoveJuror("j1", "", now) },
 		"register a candidacy": func() error {
 			_, err := s.Register("cy-2", candidacy.Registration{CandidateID: "cand-2"}, person("cand-2"), tsgeri(), session.RequestKey{}, now)
 			return err

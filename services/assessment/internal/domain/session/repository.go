@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 )
 
@@ -40,17 +41,19 @@ type Repository interface {
 	// is stored. A concurrent write of the same evaluation is retried with
 	// fresh state, so fn must be safe to run more than once.
 	Score(ctx context.Context, id string, p Part, fn func(s *Session) (evaluation.Evaluation, error)) (evaluation.Evaluation, error)
-	// WithCandidate returns the ids of the sessions not closed where the
-	// candidate has a candidacy.
+	// WithCandidate returns the ids of the sessions neither closed nor
+	// cancelled where the candidate has a candidacy.
 	WithCandidate(ctx context.Context, candidateID string) ([]string, error)
 }
 
 // ListQuery selects sessions. Empty filters match everything.
 type ListQuery struct {
-	CentreID         string  // organised by this centre
-	JurorSubject     string  // where this juror sits
-	CandidateSubject string  // where this person has a candidacy
-	After            *Cursor // start after this position; nil: from the oldest
+	CentreID         string         // organised by this centre
+	JurorSubject     string         // where this juror sits
+	CandidateSubject string         // where this person has a candidacy
+	TitleID          string         // on this title (any version)
+	From, To         civildate.Date // running on a day of [From, To]: zero bounds are open
+	After            *Cursor        // start after this position; nil: from the oldest
 	Limit            int
 }
 

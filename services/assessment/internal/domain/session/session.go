@@ -10,7 +10,10 @@
 // that jurors scoring one session do not contend.
 //
 // Lifecycle (domain.md §19.4, simplified): PLANNED → IN_PROGRESS →
-// DELIBERATED → CLOSED. Once CLOSED nothing changes.
+// DELIBERATED → CLOSED. Once CLOSED nothing changes. A session PLANNED, or
+// IN_PROGRESS before any deliberation, may be CANCELLED (changes.go),
+// which is as final as CLOSED; an IN_PROGRESS session whose jury fell
+// below two members may be postponed back to PLANNED (domain.md §9.2).
 package session
 
 import (
@@ -36,6 +39,7 @@ const (
 	StateInProgress  State = "IN_PROGRESS"
 	StateDeliberated State = "DELIBERATED"
 	StateClosed      State = "CLOSED"
+	StateCancelled   State = "CANCELLED"
 )
 
 // RequestKey makes a creation idempotent (AIP-155).
@@ -238,11 +242,18 @@ func (s *Session) touch(now time.Time) {
 }
 
 func (s *Session) writable() error {
-	if s.state == StateClosed {
+	switch s.state {
+	case StateClosed:
 		return ErrClosed
+	case StateCancelled:
+		return ErrCancelled
 	}
 	return nil
 }
+
+// final reports whether nothing may change any more: the minutes are
+// signed or the session was cancelled.
+func (s *Session) final() bool { return s.state == StateClosed || s.state == StateCancelled }
 
 func (s *Session) juror(subject string) (jury.Juror, bool) {
 	i, ok := slices.BinarySearchFunc(s.jurors, subject, func(j jury.Juror, sub string) int { return strings.Compare(j.Subject, sub) })

@@ -68,7 +68,7 @@ func (s *Session) Snapshot() Snapshot {
 // of the operations that built it.
 func UnmarshalFromDatabase(snap Snapshot) (*Session, error) {
 	switch snap.State {
-	case StatePlanned, StateInProgress, StateDeliberated, StateClosed:
+	case StatePlanned, StateInProgress, StateDeliberated, StateClosed, StateCancelled:
 	default:
 		return nil, fmt.Errorf("session %s: unknown state %q", snap.ID, snap.State)
 	}

@@ -80,6 +80,18 @@ func (RecordRecusalsHandler) Handle(ctx context.Context, repo refdata.Candidacie
 	return repo.ApplyRecusals(ctx, r)
 }
 
+// RecordScheduleHandler applies SessionPlanned, SessionUpdated,
+// SessionPostponed and SessionCancelled to the schedule projection (R40).
+type RecordScheduleHandler struct{}
+
+// Handle records s unless a later change of the session is stored.
+func (RecordScheduleHandler) Handle(ctx context.Context, repo refdata.Schedules, s refdata.Schedule) (bool, error) {
+	if s.SessionID == "" || s.Version < 1 {
+		return false, invalidEvent("session_id and a version are required")
+	}
+	return repo.Apply(ctx, s)
+}
+
 func invalidEvent(msg string) error {
 	return apperr.New(apperr.KindInvalidArgument, "EVENT_INVALID", msg)
 }

@@ -35,15 +35,16 @@ type SubmitDossierHandler struct {
 	titles      refdata.Titles
 	sessions    refdata.Sessions
 	candidacies refdata.Candidacies
+	schedules   refdata.Schedules
 	now         func() time.Time
 }
 
 // NewSubmitDossierHandler returns the handler.
 func NewSubmitDossierHandler(repo dossier.Repository, access authz.Access, candidates refdata.Candidates,
-	titles refdata.Titles, sessions refdata.Sessions, candidacies refdata.Candidacies, now func() time.Time,
+	titles refdata.Titles, sessions refdata.Sessions, candidacies refdata.Candidacies, schedules refdata.Schedules, now func() time.Time,
 ) SubmitDossierHandler {
 	return SubmitDossierHandler{repo: repo, access: access, candidates: candidates, titles: titles, sessions: sessions,
-		candidacies: candidacies, now: now}
+		candidacies: candidacies, schedules: schedules, now: now}
 }
 
 // Handle takes the snapshot and returns it; DossierSubmitted is published
@@ -76,8 +77,12 @@ func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*d
 	if err != nil {
 		return nil, err
 	}
+	schedule, err := h.schedules.Get(ctx, cmd.SessionID)
+	if err != nil && apperr.KindOf(err) != apperr.KindNotFound {
+		return nil, err
+	}
 	if cmd.ValidateOnly {
-		in := dossier.SubmitInput{Session: session, Candidacy: candidacy, Title: title, Cover: dossier.CoverOf(owner, title)}
+		in := dossier.SubmitInput{Session: session, Candidacy: candidacy, Title: title, Cover: dossier.CoverOf(owner, title), Schedule: schedule}
 		return nil, d.CheckSubmission(in, h.now())
 	}
 	id, err := uuid.NewV7()
@@ -90,7 +95,7 @@ func (h SubmitDossierHandler) Handle(ctx context.Context, cmd SubmitDossier) (*d
 	}
 	in := dossier.SubmitInput{
 		SnapshotID: id.String(), Session: session, Candidacy: candidacy,
-		Title: title, Cover: dossier.CoverOf(owner, title),
+		Title: title, Cover: dossier.CoverOf(owner, title), Schedule: schedule,
 	}
 	return h.repo.Submit(ctx, cmd.DossierID, dossier.RequestKey{CreatedBy: p.Subject, RequestID: cmd.RequestID, RequestHash: hash},
 		func(d *dossier.Dossier) (*dossier.Snapshot, error) { return d.Submit(in, h.now()) })

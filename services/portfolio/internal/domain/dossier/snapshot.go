@@ -46,6 +46,9 @@ type SubmitInput struct {
 	Candidacy  refdata.Candidacy // the owner's candidacy in Session
 	Title      refdata.Title
 	Cover      Cover // CoverOf the owner and the title
+	// Schedule is the session's latest schedule (R40); zero while none
+	// reached the service.
+	Schedule refdata.Schedule
 }
 
 // Submit freezes the draft for in.Session at instant now, onto
@@ -225,6 +228,9 @@ func (d *Dossier) CheckSubmission(in SubmitInput, now time.Time) error {
 		return ErrSessionTitleMismatch.WithMessage(fmt.Sprintf(
 			"session %s is held for title %s version %s, the dossier is for %s version %s",
 			in.Session.ID, in.Session.TitleID, in.Session.TitleVersion, d.titleID, d.titleVersion))
+	}
+	if err := checkDeadline(in, now); err != nil {
+		return err
 	}
 	return d.CheckComplete(RequiredActivityTypes(in.Title, in.Session), in.Cover, now)
 }

@@ -1,0 +1,58 @@
+package command
+
+import (
+	"context"
+	"time"
+
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+)
+
+// PostponeSession moves a session to later dates; Etag, when set, must be
+// its current etag.
+type PostponeSession struct {
+	SessionID    string
+	Etag         string
+	Postponement session.Postponement
+}
+
+// PostponeSessionHandler handles PostponeSession.
+type PostponeSessionHandler struct {
+	repo       session.Repository
+	titles     TitleCatalogue
+	candidates CandidateDirectory
+	now        func() time.Time
+}
+
+// NewPostponeSessionHandler returns the handler.
+func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) PostponeSessionHandler {
+	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, now: now}
+}
+
+// Handle postpones the session (R19, R16, R40) when the caller organises
+// it; the new plan passes the checks of a creation (checkPlan), and the
+// VAE candidates stay admissible on the new first day (R25).
+func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession) (*session.Session, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return update(ctx, h.repo, p, cmd.SessionID, func(s *session.Session) error {
+		if err := authz.CanManage(p, s); err != nil {
+			return err
+		}
+		d := s.Draft()
+		d.StartDate, d.EndDate, d.DossierDeadline = cmd.Postponement.StartDate, cmd.Postponement.EndDate, cmd.Postponement.DossierDeadline
+		if d.Check() == nil { // a bad draft is refused by Postpone, with every field
+			if _, err := checkPlan(ctx, h.titles, s.CentreID(), d); err != nil {
+				return err
+			}
+			if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
+				return err
+			}
+		}
+		return s.Postpone(cmd.Etag, cmd.Postponement, h.now())
+	})
+}

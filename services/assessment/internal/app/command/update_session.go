@@ -1,0 +1,63 @@
+package command
+
+import (
+	"context"
+	"time"
+
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
+)
+
+// UpdateSession changes the fields of a planned session that Paths (mask
+// paths) name to their values in Patch. Etag must be the current etag.
+type UpdateSession struct {
+	SessionID string
+	Etag      string
+	Patch     session.Draft
+	Paths     []string
+}
+
+// UpdateSessionHandler handles UpdateSession.
+type UpdateSessionHandler struct {
+	repo       session.Repository
+	titles     TitleCatalogue
+	candidates CandidateDirectory
+	now        func() time.Time
+}
+
+// NewUpdateSessionHandler returns the handler.
+func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) UpdateSessionHandler {
+	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, now: now}
+}
+
+// Handle updates the session when the caller organises it: the changed
+// plan passes the checks of a creation (checkPlan) and the domain's
+// (R16, R40), and the VAE candidates stay admissible on the first day
+// (R25). A malformed mask is refused before the session is read.
+func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*session.Session, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := session.CheckUpdateMask(cmd.Paths); err != nil {
+		return nil, err
+	}
+	return update(ctx, h.repo, p, cmd.SessionID, func(s *session.Session) error {
+		if err := authz.CanManage(p, s); err != nil {
+			return err
+		}
+		d, err := s.Amend(cmd.Patch, cmd.Paths)
+		if err != nil {
+			return err
+		}
+		if _, err := checkPlan(ctx, h.titles, s.CentreID(), d); err != nil {
+			return err
+		}
+		if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
+			return err
+		}
+		return s.Update(cmd.Etag, d, h.now())
+	})
+}
