@@ -66,10 +66,12 @@ func TestDreetsReturnsMinutes(t *testing.T) {
 		got, err := b.assess.GetSession(t.Context(), &assessmentv1.GetSessionRequest{SessionId: s.ID}, b.as(t, s.Jurors[0]))
 		return err == nil && got.GetSession().GetState() == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS
 	})
+	juror, _ := b.signedIn(t, s.Jurors[1], b.token(t, s.Jurors[1]))
+	p = get(t, juror, srv.URL+"/jury/sessions/"+s.ID)
+	contains(t, "the reopened session for a juror", p, `id="renvoi-dreets"`, reason, "À délibérer de nouveau : Martin")
 	_, err = b.assess.DeliberateCandidacy(t.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: s.ID,
 		CandidacyId: s.Candidacies[1], CcpDecisions: allObtained(b)}, b.as(t, s.Jurors[0]))
 	stackMust(t, "deliberate again", err)
-	juror, _ := b.signedIn(t, s.Jurors[1], b.token(t, s.Jurors[1]))
 	p = get(t, juror, srv.URL+"/jury/sessions/"+s.ID+"/proces-verbal")
 	contains(t, "the jurors' second minutes", p, `id="version-pv">Version 2<`, `id="renvoi-dreets"`, reason, "Martin")
 }

@@ -101,6 +101,9 @@ type jurorSessionData struct {
 	Rows      []juryCandidacyRow
 	NextPage  string
 	FirstPage string
+	// Reopened is the DREETS's return that reopened the session (R51),
+	// while the jury deliberates again; nil otherwise.
+	Reopened *juryReturn
 }
 
 // jurorSession (GET /jury/sessions/{session}) shows the session and its
@@ -149,6 +152,7 @@ func (a *App) jurorSession(w http.ResponseWriter, r *http.Request) {
 		data.Rows = append(data.Rows, row)
 	}
 	a.juryEvaluations(ctx, id, data.Rows)
+	data.Reopened = a.juryReopened(ctx, s.GetSession(), data.Rows)
 	a.render(w, r, http.StatusOK, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Data: data})
 }
 
@@ -285,4 +289,36 @@ func juryCandidacyPages(s *assessmentv1.Session, c *assessmentv1.Candidacy, curr
 		},
 		Current: name + " — " + c.GetCandidateName(),
 	}
+}
+
+// juryReopened returns the DREETS's return of the session's last signed
+// minutes while the jury deliberates again (R51): the reason and the
+// candidacies to deliberate, named as the page names them. Nothing when
+// the session is not in progress or was never returned, or when the
+// versions cannot be read (the page shows the rest).
+func (a *App) juryReopened(ctx context.Context, s *assessmentv1.Session, rows []juryCandidacyRow) *juryReturn {
+	if s.GetState() != assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS && s.GetState() != assessmentv1.SessionState_SESSION_STATE_DELIBERATED {
+		return nil
+	}
+	vs, err := a.svc.assessment.ListMinutesVersions(ctx, &assessmentv1.ListMinutesVersionsRequest{SessionId: s.GetId()})
+	if err != nil || len(vs.GetVersions()) < 2 {
+		return nil
+	}
+	prev := vs.GetVersions()[len(vs.GetVersions())-2].GetReturned()
+	if prev == nil {
+		return nil
+	}
+	names := map[string]string{}
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	out := &juryReturn{Version: int(prev.GetMinutesVersion()), Reason: prev.GetReason(), At: DateTimeFR(prev.GetReturnTime().AsTime())}
+	for _, id := range prev.GetCandidacyIds() {
+		if n := names[id]; n != "" {
+			out.Candidacies = append(out.Candidacies, n)
+		} else {
+			out.Candidacies = append(out.Candidacies, "candidature "+id)
+		}
+	}
+	return out
 }
