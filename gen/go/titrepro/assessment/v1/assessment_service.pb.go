@@ -1721,7 +1721,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a.titrepro/assessment/v1/candidacy_changes.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -1834,7 +1834,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xe4\x14\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xd0\x1c\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -1855,7 +1855,13 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\x13DeliberateCandidacy\x122.titrepro.assessment.v1.DeliberateCandidacyRequest\x1a3.titrepro.assessment.v1.DeliberateCandidacyResponse\"J\x82\xd3\xe4\x93\x02D:\x01*\"?/v1/sessions/{session_id}/candidacies/{candidacy_id}:deliberate\x12\x91\x01\n" +
 	"\n" +
 	"GetMinutes\x12).titrepro.assessment.v1.GetMinutesRequest\x1a*.titrepro.assessment.v1.GetMinutesResponse\",\x82\xd3\xe4\x93\x02#\x12!/v1/sessions/{session_id}/minutes\x90\x02\x01\x12\x99\x01\n" +
-	"\vSignMinutes\x12*.titrepro.assessment.v1.SignMinutesRequest\x1a+.titrepro.assessment.v1.SignMinutesResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/sessions/{session_id}/minutes:signB\xf7\x01\n" +
+	"\vSignMinutes\x12*.titrepro.assessment.v1.SignMinutesRequest\x1a+.titrepro.assessment.v1.SignMinutesResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/sessions/{session_id}/minutes:sign\x12\xc2\x01\n" +
+	"\x11WithdrawCandidacy\x120.titrepro.assessment.v1.WithdrawCandidacyRequest\x1a1.titrepro.assessment.v1.WithdrawCandidacyResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/candidacies/{candidacy_id}:withdraw\x12\xc2\x01\n" +
+	"\x11TransferCandidacy\x120.titrepro.assessment.v1.TransferCandidacyRequest\x1a1.titrepro.assessment.v1.TransferCandidacyResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/candidacies/{candidacy_id}:transfer\x12\xc7\x01\n" +
+	"\x10RecordAttendance\x12/.titrepro.assessment.v1.RecordAttendanceRequest\x1a0.titrepro.assessment.v1.RecordAttendanceResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordAttendance\x12\xcb\x01\n" +
+	"\x10RecordAdjustment\x12/.titrepro.assessment.v1.RecordAdjustmentRequest\x1a0.titrepro.assessment.v1.RecordAdjustmentResponse\"T\x82\xd3\xe4\x93\x02N:\n" +
+	"adjustment\"@/v1/sessions/{session_id}/candidacies/{candidacy_id}/adjustments\x12\xc7\x01\n" +
+	"\x10RecordEcfResults\x12/.titrepro.assessment.v1.RecordEcfResultsRequest\x1a0.titrepro.assessment.v1.RecordEcfResultsResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordEcfResultsB\xf7\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x16AssessmentServiceProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -1912,6 +1918,16 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*Evaluation)(nil),                  // 37: titrepro.assessment.v1.Evaluation
 	(*CcpDecision)(nil),                 // 38: titrepro.assessment.v1.CcpDecision
 	(*Minutes)(nil),                     // 39: titrepro.assessment.v1.Minutes
+	(*WithdrawCandidacyRequest)(nil),    // 40: titrepro.assessment.v1.WithdrawCandidacyRequest
+	(*TransferCandidacyRequest)(nil),    // 41: titrepro.assessment.v1.TransferCandidacyRequest
+	(*RecordAttendanceRequest)(nil),     // 42: titrepro.assessment.v1.RecordAttendanceRequest
+	(*RecordAdjustmentRequest)(nil),     // 43: titrepro.assessment.v1.RecordAdjustmentRequest
+	(*RecordEcfResultsRequest)(nil),     // 44: titrepro.assessment.v1.RecordEcfResultsRequest
+	(*WithdrawCandidacyResponse)(nil),   // 45: titrepro.assessment.v1.WithdrawCandidacyResponse
+	(*TransferCandidacyResponse)(nil),   // 46: titrepro.assessment.v1.TransferCandidacyResponse
+	(*RecordAttendanceResponse)(nil),    // 47: titrepro.assessment.v1.RecordAttendanceResponse
+	(*RecordAdjustmentResponse)(nil),    // 48: titrepro.assessment.v1.RecordAdjustmentResponse
+	(*RecordEcfResultsResponse)(nil),    // 49: titrepro.assessment.v1.RecordEcfResultsResponse
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	32, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
@@ -1951,24 +1967,34 @@ var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	26, // 34: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
 	28, // 35: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
 	30, // 36: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	1,  // 37: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 38: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 39: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 40: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 41: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	11, // 42: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	13, // 43: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	15, // 44: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	17, // 45: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	19, // 46: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	21, // 47: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	23, // 48: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	25, // 49: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	27, // 50: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	29, // 51: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	31, // 52: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	37, // [37:53] is the sub-list for method output_type
-	21, // [21:37] is the sub-list for method input_type
+	40, // 37: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:input_type -> titrepro.assessment.v1.WithdrawCandidacyRequest
+	41, // 38: titrepro.assessment.v1.AssessmentService.TransferCandidacy:input_type -> titrepro.assessment.v1.TransferCandidacyRequest
+	42, // 39: titrepro.assessment.v1.AssessmentService.RecordAttendance:input_type -> titrepro.assessment.v1.RecordAttendanceRequest
+	43, // 40: titrepro.assessment.v1.AssessmentService.RecordAdjustment:input_type -> titrepro.assessment.v1.RecordAdjustmentRequest
+	44, // 41: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
+	1,  // 42: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 43: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 44: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 45: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 46: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	11, // 47: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	13, // 48: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	15, // 49: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	17, // 50: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	19, // 51: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	21, // 52: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	23, // 53: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	25, // 54: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	27, // 55: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	29, // 56: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	31, // 57: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	45, // 58: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
+	46, // 59: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
+	47, // 60: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
+	48, // 61: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
+	49, // 62: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
+	42, // [42:63] is the sub-list for method output_type
+	21, // [21:42] is the sub-list for method input_type
 	21, // [21:21] is the sub-list for extension type_name
 	21, // [21:21] is the sub-list for extension extendee
 	0,  // [0:21] is the sub-list for field type_name
@@ -1980,6 +2006,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 		return
 	}
 	file_titrepro_assessment_v1_assessment_proto_init()
+	file_titrepro_assessment_v1_candidacy_changes_proto_init()
 	file_titrepro_assessment_v1_events_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
