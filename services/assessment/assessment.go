@@ -98,8 +98,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	}
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
 	db, ob := in.DB, in.Outbox
+	sessions := sqlstore.NewSessionRepository(db, ob)
 	a := app.New(app.Deps{
-		Sessions:   sqlstore.NewSessionRepository(db, ob),
+		Sessions:   sessions,
+		Pairs:      sessions,
+		History:    sessions,
 		Titles:     sqlstore.NewTitleRepository(db, now),
 		Candidates: sqlstore.NewCandidateRepository(db),
 		Hasher:     protoconv.MinutesHasher{},

@@ -59,6 +59,9 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			ContentEncoding: string(m.Encoding),
 		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
 	default:
+		if m, ok := candidacyEventToProto(ev, eventID); ok {
+			return m, nil
+		}
 		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
@@ -42,6 +43,7 @@ type candidacyRow struct {
 	ccps, employer, snapshotID, manifestHash                               string
 	submittedAt                                                            sql.NullTime
 	deliberation                                                           sql.NullString
+	accessRoute, record                                                    string
 	version                                                                int64
 	createdBy, requestID, requestHash                                      string
 	createdAt, updatedAt                                                   time.Time
@@ -135,7 +137,12 @@ func candidacyRowOf(c candidacy.Candidacy) (candidacyRow, error) {
 	if err != nil {
 		return candidacyRow{}, err
 	}
+	record, err := recordColumn(c)
+	if err != nil {
+		return candidacyRow{}, err
+	}
 	row := candidacyRow{
+		accessRoute: string(c.AccessRoute), record: record,
 		id: c.ID, candidateID: c.CandidateID, candidateSubject: c.CandidateSubject, candidateName: c.CandidateName,
 		trainingOrganisation: c.TrainingOrganisation, ccps: ccps, employer: c.Employer, deliberation: delib,
 		version: c.Version, createdBy: c.Request.CreatedBy, requestID: c.Request.RequestID, requestHash: c.Request.RequestHash,
@@ -224,6 +231,10 @@ func candidacyOf(sessionID string, c candidacyRow) (candidacy.Candidacy, error) 
 		Deliberation: delib, Version: c.version,
 		Request:   candidacy.RequestKey{CreatedBy: c.createdBy, RequestID: c.requestID, RequestHash: c.requestHash},
 		CreatedAt: c.createdAt, UpdatedAt: c.updatedAt,
+	}
+	cy.AccessRoute = candidate.AccessRoute(c.accessRoute)
+	if err := recordOf(c.record, &cy); err != nil {
+		return candidacy.Candidacy{}, err
 	}
 	if c.submittedAt.Valid {
 		cy.Dossier = &candidacy.Dossier{SnapshotID: c.snapshotID, ManifestHash: c.manifestHash, SubmittedAt: c.submittedAt.Time}

@@ -31,13 +31,17 @@ func (s *Session) Deliberate(candidacyID, by string, in deliberation.Input, t ti
 	if err != nil {
 		return candidacy.Candidacy{}, err
 	}
-	for _, b := range s.obstacles(*c, s.Frame(t, *c)) {
+	frame := s.Frame(t, *c)
+	for _, b := range s.obstacles(*c, frame) {
 		if !in.Absent || !b.waived {
 			return candidacy.Candidacy{}, b.err
 		}
 	}
+	if err := s.checkAttendance(*c, in.Absent, frame); err != nil {
+		return candidacy.Candidacy{}, err
+	}
 	c.Decide(d, now)
-	if !slices.ContainsFunc(s.candidacies, func(x *candidacy.Candidacy) bool { return !x.Deliberated() }) {
+	if !slices.ContainsFunc(s.candidacies, func(x *candidacy.Candidacy) bool { return x.Pending() }) {
 		s.state = StateDeliberated
 	}
 	s.touch(now)
