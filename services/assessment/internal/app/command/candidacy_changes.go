@@ -237,7 +237,9 @@ func (h RecordECFResultsHandler) Handle(ctx context.Context, cmd RecordECFResult
 		})
 }
 
-func manages(p auth.Principal, s *session.Session, _ candidacy.Candidacy) error { return authz.CanManage(p, s) }
+func manages(p auth.Principal, s *session.Session, _ candidacy.Candidacy) error {
+	return authz.CanManage(p, s)
+}
 
 // changeCandidacy runs fn on candidacy candidacyID of session sessionID
 // once check allows the caller.

@@ -115,11 +115,11 @@ func checkTraining(person candidate.Candidate, target Target) error {
 		return ErrTrainingNotForTitle.WithMessage("the candidate's training enrolment does not name the title it prepares: the candidate record must say it").
 			WithMeta("candidate", person.ID)
 	case person.TrainingTitleID != target.TitleID:
-		return ErrTrainingNotForTitle.WithMessage("the candidate's training prepares " + person.TrainingTitleID + ", not " + target.TitleID).
+		return ErrTrainingNotForTitle.WithMessage("the candidate's training prepares "+person.TrainingTitleID+", not "+target.TitleID).
 			WithMeta("candidate", person.ID).WithMeta("training_title", person.TrainingTitleID)
 	}
 	if missing := uncovered(person.TrainingCCPs, target.Scope); len(missing) > 0 {
-		return ErrTrainingNotForTitle.WithMessage("the candidate's training does not cover " + strings.Join(missing, ", ")).
+		return ErrTrainingNotForTitle.WithMessage("the candidate's training does not cover "+strings.Join(missing, ", ")).
 			WithMeta("candidate", person.ID).WithMeta("missing_ccps", strings.Join(missing, ","))
 	}
 	return nil

@@ -259,7 +259,7 @@ func (s *Session) completeness(c candidacy.Candidacy, frame evaluation.Frame) []
 		}
 		if len(missing) > 0 {
 			out = append(out, Blocker{waived: true, Jurors: missing, err: ErrEntretienFinalMissing.
-				WithMessage("juror " + missing[0] + " has recorded no verdict at the entretien final").
+				WithMessage("juror "+missing[0]+" has recorded no verdict at the entretien final").
 				WithMeta("candidacy", c.ID).WithMeta("juror", missing[0])})
 		}
 	}

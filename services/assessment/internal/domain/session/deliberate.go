@@ -32,13 +32,13 @@ func (s *Session) Deliberate(candidacyID, by string, in deliberation.Input, t ti
 		return candidacy.Candidacy{}, err
 	}
 	frame := s.Frame(t, *c)
+	if err := s.checkAttendance(*c, in.Absent, frame); err != nil {
+		return candidacy.Candidacy{}, err
+	}
 	for _, b := range s.obstacles(*c, frame) {
 		if !in.Absent || !b.waived {
 			return candidacy.Candidacy{}, b.err
 		}
-	}
-	if err := s.checkAttendance(*c, in.Absent, frame); err != nil {
-		return candidacy.Candidacy{}, err
 	}
 	c.Decide(d, now)
 	if !slices.ContainsFunc(s.candidacies, func(x *candidacy.Candidacy) bool { return x.Pending() }) {
