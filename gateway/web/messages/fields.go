@@ -11,6 +11,12 @@ type fieldSentence struct {
 }
 
 var fields = []fieldSentence{
+	{"required when no extra time is given: say what is adjusted", "Sans temps supplémentaire, décrivez l’aménagement.", true},
+	{"required when the adjustment is exceptional (R46)", "Justifiez l’aménagement exceptionnel (règle R46).", true},
+	{"required when training.ccp_codes is set: the CCPs are those of a title", "Indiquez le titre préparé par la formation, dont relèvent ces CCP.", true},
+	{"required, 1 to", "Indiquez la durée prévue de l’épreuve en minutes : le titre ne la précise pas.", false},
+	{"required, at most", "Ce champ est obligatoire et limité en longueur.", false},
+	{"required, YYYY-MM-DD", "Saisissez une date valide (jj/mm/aaaa).", true},
 	{"required for access route VAE (R25)", "Obligatoire pour une candidature par la VAE (règle R25).", true},
 	{"required: TRAINING, APPRENTICESHIP or VAE", "Choisissez une voie d’accès : formation, apprentissage ou VAE.", true},
 	{"required: ILLUSTRATIVE, ANNEX or EVIDENCE", "Choisissez la nature du document.", true},
@@ -54,6 +60,17 @@ var fields = []fieldSentence{
 	{"R36: the period must not end before it starts", "La période ne peut pas finir avant de commencer (règle R36).", false},
 	{"the person must be at least", "La personne n’a pas l’âge minimal requis : vérifiez la date de naissance.", false},
 	{"the person must be at most", "Cette date de naissance n’est pas plausible : vérifiez-la.", false},
+	{"the title lists no épreuve for this session type: leave it unspecified", "Le titre ne prévoit pas d’épreuve pour ce type de session : laissez ce champ vide.", true},
+	{"letters, digits, '-', '_' or '.' only", "Lettres, chiffres, « - », « _ » ou « . » seulement.", true},
+	{"at least one mark", "Indiquez la présence à au moins une épreuve.", true},
+	{"at least one result", "Saisissez au moins un résultat.", true},
+	{"must not be empty", "Ce champ ne peut pas être vide.", true},
+	{"name another session of the centre as target_session_id", "Choisissez une autre session de votre centre.", true},
+	{"one of", "Choisissez une épreuve de la session.", false},
+	{"one mark per épreuve", "Une seule mention de présence par épreuve.", false},
+	{"one result per CCP", "Un seul résultat par CCP.", false},
+	{"at most", "Trop d’éléments ou une valeur trop grande.", false},
+	{"0 to ", "Valeur hors des bornes autorisées.", false},
 	{"must be at most", "Ce texte est trop long.", false},
 	{"too long", "Ce texte est trop long.", false},
 }

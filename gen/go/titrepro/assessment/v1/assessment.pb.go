@@ -1611,7 +1611,7 @@ var File_titrepro_assessment_v1_assessment_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\n" +
-	"'titrepro/assessment/v1/assessment.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#titrepro/assessment/v1/events.proto\x1a%titrepro/certification/v1/title.proto\x1a-titrepro/assessment/v1/candidacy_record.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xa8\x05\n" +
+	"'titrepro/assessment/v1/assessment.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a-titrepro/assessment/v1/candidacy_record.proto\x1a#titrepro/assessment/v1/events.proto\x1a%titrepro/certification/v1/title.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xa8\x05\n" +
 	"\aSession\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12?\n" +
 	"\x04type\x18\x02 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeB\x06\xe0A\x02\xe0A\x05R\x04type\x12!\n" +
@@ -1856,8 +1856,8 @@ func file_titrepro_assessment_v1_assessment_proto_init() {
 	if File_titrepro_assessment_v1_assessment_proto != nil {
 		return
 	}
-	file_titrepro_assessment_v1_events_proto_init()
 	file_titrepro_assessment_v1_candidacy_record_proto_init()
+	file_titrepro_assessment_v1_events_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
