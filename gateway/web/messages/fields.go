@@ -65,7 +65,6 @@ var fields = []fieldSentence{
 	{"at least one mark", "Indiquez la présence à au moins une épreuve.", true},
 	{"at least one result", "Saisissez au moins un résultat.", true},
 	{"must not be empty", "Ce champ ne peut pas être vide.", true},
-	{"name another session of the centre as target_session_id", "Choisissez une autre session de votre centre.", true},
 	{"one of", "Choisissez une épreuve de la session.", false},
 	{"one mark per épreuve", "Une seule mention de présence par épreuve.", false},
 	{"one result per CCP", "Un seul résultat par CCP.", false},

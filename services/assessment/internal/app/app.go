@@ -77,7 +77,7 @@ func New(d Deps) Application {
 			DeliberateCandidacy: command.NewDeliberateCandidacyHandler(d.Sessions, d.Titles, d.Now),
 			SignMinutes:         command.NewSignMinutesHandler(d.Sessions, d.Hasher, d.Now),
 			WithdrawCandidacy:   command.NewWithdrawCandidacyHandler(d.Sessions, d.Now),
-			TransferCandidacy:   command.NewTransferCandidacyHandler(d.Pairs, d.Titles, d.Candidates, d.History, d.Now),
+			TransferCandidacy:   command.NewTransferCandidacyHandler(d.Sessions, d.Pairs, d.Titles, d.Candidates, d.History, d.Now),
 			RecordAttendance:    command.NewRecordAttendanceHandler(d.Sessions, d.Titles, d.Now),
 			RecordAdjustment:    command.NewRecordAdjustmentHandler(d.Sessions, d.Titles, d.Now),
 			RecordECFResults:    command.NewRecordECFResultsHandler(d.Sessions, d.Now),

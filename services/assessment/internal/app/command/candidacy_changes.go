@@ -85,6 +85,7 @@ type TransferCandidacy struct {
 
 // TransferCandidacyHandler handles TransferCandidacy.
 type TransferCandidacyHandler struct {
+	repo       session.Repository
 	pairs      session.PairRepository
 	titles     TitleCatalogue
 	candidates CandidateDirectory
@@ -93,8 +94,8 @@ type TransferCandidacyHandler struct {
 }
 
 // NewTransferCandidacyHandler returns the handler.
-func NewTransferCandidacyHandler(pairs session.PairRepository, titles TitleCatalogue, candidates CandidateDirectory, history eligibility.History, now func() time.Time) TransferCandidacyHandler {
-	return TransferCandidacyHandler{pairs: pairs, titles: titles, candidates: candidates, history: history, now: now}
+func NewTransferCandidacyHandler(repo session.Repository, pairs session.PairRepository, titles TitleCatalogue, candidates CandidateDirectory, history eligibility.History, now func() time.Time) TransferCandidacyHandler {
+	return TransferCandidacyHandler{repo: repo, pairs: pairs, titles: titles, candidates: candidates, history: history, now: now}
 }
 
 // Handle transfers the candidacy when the caller organises both sessions:
@@ -106,8 +107,20 @@ func (h TransferCandidacyHandler) Handle(ctx context.Context, cmd TransferCandid
 	if err != nil {
 		return candidacy.Candidacy{}, candidacy.Candidacy{}, err
 	}
+	// The caller's right on the candidacy's session is checked first, so
+	// that a bad target tells nothing to a caller without it.
+	src, err := h.repo.Get(ctx, cmd.SessionID)
+	if errors.Is(err, session.ErrNotFound) && !authz.ReadsAll(p) {
+		return candidacy.Candidacy{}, candidacy.Candidacy{}, authz.Denial(p)
+	}
+	if err != nil {
+		return candidacy.Candidacy{}, candidacy.Candidacy{}, err
+	}
+	if err := authz.CanManage(p, src); err != nil {
+		return candidacy.Candidacy{}, candidacy.Candidacy{}, err
+	}
 	if cmd.TargetSessionID == "" || cmd.TargetSessionID == cmd.SessionID {
-		return candidacy.Candidacy{}, candidacy.Candidacy{}, session.ErrTransferTarget.WithMessage("name another session of the centre as target_session_id")
+		return candidacy.Candidacy{}, candidacy.Candidacy{}, session.ErrTransferTarget.WithMessage("name another session of the centre as the target")
 	}
 	_, _, err = h.pairs.UpdatePair(ctx, cmd.SessionID, cmd.TargetSessionID, func(src, dst *session.Session) error {
 		if err := authz.CanManage(p, src); err != nil {
@@ -142,8 +155,9 @@ func (h TransferCandidacyHandler) Handle(ctx context.Context, cmd TransferCandid
 		from, to, err = session.Transfer(src, dst, c.ID, id.String(), p.Subject, cmd.Reason, person, t, session.RequestKey{CreatedBy: p.Subject}, h.now())
 		return err
 	})
-	if errors.Is(err, session.ErrNotFound) && !authz.ReadsAll(p) {
-		return candidacy.Candidacy{}, candidacy.Candidacy{}, authz.Denial(p)
+	if errors.Is(err, session.ErrNotFound) {
+		// The session was there a moment ago: the target is unknown.
+		return candidacy.Candidacy{}, candidacy.Candidacy{}, session.ErrTransferTarget.WithMeta("target_session", cmd.TargetSessionID)
 	}
 	if err != nil {
 		return candidacy.Candidacy{}, candidacy.Candidacy{}, err

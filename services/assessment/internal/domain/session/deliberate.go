@@ -27,12 +27,12 @@ func (s *Session) Deliberate(candidacyID, by string, in deliberation.Input, t ti
 	if err := s.deliberationOpen(); err != nil {
 		return candidacy.Candidacy{}, err
 	}
-	d, err := deliberation.Decide(s.typ, c.Scope, in, by, now)
-	if err != nil {
-		return candidacy.Candidacy{}, err
-	}
 	frame := s.Frame(t, *c)
 	if err := s.checkAttendance(*c, in.Absent, frame); err != nil {
+		return candidacy.Candidacy{}, err
+	}
+	d, err := deliberation.Decide(s.typ, c.Scope, in, by, now)
+	if err != nil {
 		return candidacy.Candidacy{}, err
 	}
 	for _, b := range s.obstacles(*c, frame) {
