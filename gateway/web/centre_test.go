@@ -258,6 +258,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 		"naissance-commune": {"Lyon"}, "naissance-pays": {"fr"}, "courriel": {"camille.durand@example.org"},
 		"telephone": {"+33 6 12 34 56 78"}, "adresse-ligne1": {"12 rue des Lilas"}, "code-postal": {"69003"},
 		"localite": {"Lyon"}, "adresse-pays": {"FR"}, "voie": {"formation"}, "formation-organisme": {"AFPA Lyon"},
+		"formation-titre": {"tp-00495"},
 	}
 	bad := url.Values{}
 	for k, v := range form {
