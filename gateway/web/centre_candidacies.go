@@ -45,6 +45,8 @@ type centreCandidacy struct {
 	Registered            time.Time
 	Deliberated           bool
 	Outcome               string
+	Withdrawn             string   // "Retirée par le candidat le …", "Transférée …"; "" while in the session
+	Adjustments           []string // the disability adjustments authorised (R46), one sentence each
 }
 
 func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
@@ -66,6 +68,7 @@ func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
 	if d := c.GetDeliberation(); d != nil {
 		v.Outcome = centreOutcomeLabel(d.GetTitleOutcome())
 	}
+	v.Withdrawn, v.Adjustments = candidacyChangesFR(c)
 	return v
 }
 
