@@ -334,6 +334,22 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	b.fileDossier(t, centreCandidatePrincipal("dominique@idp"), centrePrincipal("CENTRE-69-001"), self, b.title(t), id, b.candidacyOf(t, "CENTRE-69-001", id, self))
 	p = get(t, c, b.srv.URL+path)
 	centreMust(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
+
+	// R46: an adjustment authorised before the session; Durand withdraws.
+	centre := b.as(t, centrePrincipal("CENTRE-69-001"))
+	yesterday := time.Now().In(paris).AddDate(0, 0, -1).Format(time.DateOnly)
+	if _, err := b.assess.RecordAdjustment(t.Context(), &assessmentv1.RecordAdjustmentRequest{SessionId: id, CandidacyId: b.candidacyOf(t, "CENTRE-69-001", id, self),
+		Adjustment: &assessmentv1.Adjustment{Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE, ExtraMinutes: 20,
+			EpreuveMinutes: 120, AuthorisationReference: "MDPH-69-0042", AuthorisationDate: yesterday}}, centre); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.assess.WithdrawCandidacy(t.Context(), &assessmentv1.WithdrawCandidacyRequest{SessionId: id,
+		CandidacyId: b.candidacyOf(t, "CENTRE-69-001", id, durand), Reason: "Abandon de la formation."}, centre); err != nil {
+		t.Fatal(err)
+	}
+	p = get(t, c, b.srv.URL+path)
+	centreMust(t, "withdrawn and adjusted", p, http.StatusOK, "Retirée par le centre le ", "Abandon de la formation.",
+		"Aménagement : Mise en situation professionnelle : 20 min de temps supplémentaire", "MDPH-69-0042")
 }
 
 func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
