@@ -350,6 +350,17 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	p = get(t, c, b.srv.URL+path)
 	centreMust(t, "withdrawn and adjusted", p, http.StatusOK, "Retirée par le centre le ", "Abandon de la formation.",
 		"Aménagement : Mise en situation professionnelle : 20 min de temps supplémentaire", "MDPH-69-0042")
+
+	// R30: the centre records the ECF results of the training-route candidate.
+	selfC := b.candidacyOf(t, "CENTRE-69-001", id, self)
+	centreMust(t, "nothing chosen", centreSubmit(t, c, b.srv.URL, path, path+"/"+selfC+"/ecf", url.Values{"ecf-date": {yesterday}}),
+		http.StatusUnprocessableEntity, `href="#ecf-`+selfC+`"`)
+	p = centreSubmit(t, c, b.srv.URL, path, path+"/"+selfC+"/ecf", url.Values{"ecf:CCP1": {"obtenu"}, "ecf:CCP2": {"non-obtenu"}, "ecf-date": {yesterday}})
+	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.header.Get("Location"), "?fait=ecf") {
+		t.Fatalf("record the ECF: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
+	}
+	centreMust(t, "ECF recorded", get(t, c, b.srv.URL+p.header.Get("Location")), http.StatusOK,
+		"Les résultats des évaluations en cours de formation (ECF) sont enregistrés.", "CCP1 : obtenu", "CCP2 : non obtenu")
 }
 
 func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {

@@ -48,6 +48,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /centre/sessions/{id}/jury", centre(a.centreJuryAction))
 	mux.Handle("GET /centre/sessions/{id}/candidatures", centre(a.centreCandidacies))
 	mux.Handle("POST /centre/sessions/{id}/candidatures", centre(a.centreRegister))
+	mux.Handle("POST /centre/sessions/{id}/candidatures/{candidacy}/ecf", centre(a.centreRecordECF))
 	mux.Handle("GET /centre/sessions/{id}/suivi", centre(a.centreBoard))
 	mux.Handle("GET /centre/candidats", centre(a.centreCandidates))
 	mux.Handle("GET /centre/candidats/nouveau", centre(a.centreNewCandidate))
