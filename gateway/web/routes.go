@@ -84,6 +84,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /candidat/dossier/{dossier}/depot", candidate(a.submit))
 	mux.Handle("GET /candidat/dossier/{dossier}/depots/{snapshot}", candidate(a.receipt))
 	mux.Handle("GET /candidat/sessions", candidate(a.mySessions))
+	mux.Handle("POST /candidat/sessions/{session}/candidatures/{candidacy}/retrait", candidate(a.withdrawMine))
 	mux.Handle("GET /candidat/resultats", candidate(a.myResults))
 	// End of candidate.
 	// Everything else: the French 404 page (405 for a known path is not
