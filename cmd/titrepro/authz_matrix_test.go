@@ -76,6 +76,9 @@ var (
 		"AssessmentService_UpdateSession":   {"etag": "999", "site": "Matrix"},
 		"AssessmentService_PostponeSession": {"etag": "999", "start_date": "2030-01-07", "end_date": "2030-01-08", "reason": "matrix"},
 		"AssessmentService_CancelSession":   {"etag": "999", "reason": "matrix"},
+		// An unknown target: refused once the caller's right on the source is checked.
+		"AssessmentService_TransferCandidacy": {"target_session_id": "0197a5d0-0000-7000-8000-00000000ffff"},
+		"AssessmentService_RecordAdjustment":  {"epreuve": "EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE"},
 	}
 )
 
@@ -139,7 +142,7 @@ func buildWorld(ctx context.Context, w *workflow) (world, error) {
 	if err := w.call(ctx, asCentre, "POST", "/v1/candidates?request_id="+newUUID(), &candidatev1.Candidate{
 		BirthName: "Martin", GivenNames: []string{"Louise"}, BirthDate: "1990-05-04",
 		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"}, Email: "louise.martin@example.org",
-		AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, Training: &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
+		AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, Training: &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon", TitleId: "TP-00495"},
 	}, registered); err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func TestAuthorisationRegressions(t *testing.T) {
 		must(t, b.call(ctx, asCentre, "POST", "/v1/candidates?request_id="+newUUID(), &candidatev1.Candidate{
 			BirthName: "Secretname", GivenNames: []string{"Hidden"}, BirthDate: "1990-05-04",
 			BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"}, Email: "hidden@example.org",
-			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, Training: &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
+			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, Training: &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon", TitleId: "TP-00495"},
 		}, created))
 		theirs := created.GetCandidate().GetId()
 		// Centre B registers its own candidate: the record reached the

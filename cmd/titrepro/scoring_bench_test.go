@@ -180,7 +180,7 @@ func (h *scoringHarness) registerCandidates(ctx context.Context, n, clients int)
 						Lines: []string{"12 rue des Lilas"}, PostalCode: "69003", Locality: "Lyon", CountryCode: "FR",
 					},
 					AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-					Training:    &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
+					Training:    &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon", TitleId: "TP-00495"},
 				}, resp)
 				lat[i] = time.Since(start)
 				if err != nil {

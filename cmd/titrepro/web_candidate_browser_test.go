@@ -57,6 +57,7 @@ func TestWebCandidateInTheBrowser(t *testing.T) {
 	tab.Fill("Commune", "Lyon")
 	tab.Choose("Formation professionnelle continue")
 	tab.Fill("Organisme de formation", "AFPA Lyon")
+	tab.Fill("Titre préparé", "TP-00495")
 	if status := tab.Follow("Créer ma fiche"); status != http.StatusOK || !strings.Contains(tab.MainText(), "Votre fiche candidat est créée") {
 		t.Fatalf("record: %d at %s: %s", status, tab.URL(), tab.MainText())
 	}

@@ -96,6 +96,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Fill("Adresse électronique", "dominique.bernard@example.org")
 	tab.Choose("Formation professionnelle continue")
 	tab.Fill("Organisme de formation", "AFPA Lyon")
+	tab.Fill("Titre préparé", "TP-00495")
 	if status := tab.Follow("Enregistrer le candidat"); status != http.StatusOK || !tab.Has(`#candidat-liste option[selected]`) {
 		t.Fatalf("candidate record: %d at %s", status, tab.URL())
 	}
@@ -123,6 +124,8 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	}
 	tab.Open(sessionURL + "/candidatures")
 	centreMustSee(t, tab, "Dossiers professionnels déposés : 1 sur 2")
+	// Both train for the title: the centre records their ECF results (R30).
+	flowRecordECF(t, tab, 2)
 
 	// Open the session.
 	tab.Follow("La session")

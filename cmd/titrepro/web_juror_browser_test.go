@@ -156,6 +156,13 @@ func TestWebJurorInTheBrowser(t *testing.T) {
 		}
 	}
 
+	// The entretien final ends the session titre (R43): the first juror
+	// records a verdict there too, through the API.
+	ev.Evaluation.Items = append(ev.Evaluation.Items, &assessmentv1.EvaluationItem{CompetenceCode: "CCP1-C1",
+		Verdict: assessmentv1.Verdict_VERDICT_MASTERED, Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL})
+	must(t, w.call(ctx, asJuror1, "PATCH", "/v1/sessions/"+sessionID+"/candidacies/"+candidacyID+"/evaluations/me",
+		&assessmentv1.Evaluation{Etag: ev.GetEvaluation().GetEtag(), Items: ev.GetEvaluation().GetItems()}, nil))
+
 	// The other juror scores through the API; the first one records the
 	// deliberation: CCP3 not obtained needs a motivation (R48).
 	scoreAs(t, w, asJuror2, sessionID, candidacyID, "CCP3")
@@ -219,7 +226,9 @@ func waitText(t *testing.T, tab *browsertest.Tab, id, text string) {
 }
 
 // scoreAs records who's complete evaluation through the API: every
-// competence mastered at the mise en situation but those of notMastered.
+// competence mastered at the mise en situation but those of notMastered,
+// and the first one at the entretien final, which ends a session titre
+// (R43).
 func scoreAs(t *testing.T, w *workflow, who, sessionID, candidacyID, notMastered string) {
 	t.Helper()
 	ctx := context.Background()
@@ -237,6 +246,8 @@ func scoreAs(t *testing.T, w *workflow, who, sessionID, candidacyID, notMastered
 				Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE})
 		}
 	}
+	ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{CompetenceCode: ev.Items[0].GetCompetenceCode(), Verdict: ev.Items[0].GetVerdict(),
+		Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL})
 	must(t, w.call(ctx, who, "PATCH", path, ev, nil))
 }
 

@@ -115,6 +115,9 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	}
 	centreMustSee(t, centre, "Dossiers professionnels déposés : 0 sur 2")
 	centre.Check("centre-candidatures-inscrits")
+	// Both train for the title: the centre records their ECF results (R30),
+	// which the deliberation needs (R49).
+	flowRecordECF(t, centre, 2)
 	lap("centre plans, composes, registers")
 
 	// Each candidate sees the session and submits their dossier for it.
@@ -335,6 +338,7 @@ func flowCandidateWrites(t *testing.T, tab *browsertest.Tab, base, subject strin
 	tab.Fill("Commune", "Lyon")
 	tab.Choose("Formation professionnelle continue")
 	tab.Fill("Organisme de formation", "AFPA Lyon")
+	tab.Fill("Titre préparé", "TP-00495")
 	checkAs("candidat-fiche")
 	if status := tab.Follow("Créer ma fiche"); status != http.StatusOK || !strings.Contains(tab.MainText(), "Votre fiche candidat est créée") {
 		t.Fatalf("record: %d at %s: %s", status, tab.URL(), tab.MainText())
@@ -500,7 +504,7 @@ func flowGridByKeyboard(t *testing.T, tab *browsertest.Tab, notMastered string) 
 	t.Helper()
 	const atTheMise = "-MISE_EN_SITUATION_PROFESSIONNELLE"
 	tabTo(t, tab, tab.String(`document.querySelector("select[id^=verdict-]").id`), 80)
-	chosen := 0
+	chosen, atTheFinal := 0, false
 	for range 400 {
 		f := tab.Focused()
 		if f.Text == "Enregistrer la grille" {
@@ -509,7 +513,8 @@ func flowGridByKeyboard(t *testing.T, tab *browsertest.Tab, notMastered string) 
 		if !f.Outline {
 			t.Fatalf("%+v has the focus without a focus ring", f)
 		}
-		if strings.HasPrefix(f.ID, "verdict-") && strings.HasSuffix(f.ID, atTheMise) {
+		if strings.HasPrefix(f.ID, "verdict-") && (strings.HasSuffix(f.ID, atTheMise) || !atTheFinal && strings.HasSuffix(f.ID, "-ENTRETIEN_FINAL")) {
+			atTheFinal = atTheFinal || strings.HasSuffix(f.ID, "-ENTRETIEN_FINAL") // one verdict at the entretien final (R43)
 			key := "m"
 			if notMastered != "" && strings.HasPrefix(f.ID, "verdict-"+notMastered+"-") {
 				key = "n"
@@ -536,12 +541,35 @@ func flowGridByKeyboard(t *testing.T, tab *browsertest.Tab, notMastered string) 
 // notMastered), as a pointer would: each choice fires the list's change
 // event, which the autosave script sends. It waits for the script to say
 // the grid is complete.
+// flowRecordECF records, on the centre's candidacies page, an ECF result
+// obtained for every CCP of the first n candidacies, one form at a time.
+func flowRecordECF(t *testing.T, tab *browsertest.Tab, n int) {
+	t.Helper()
+	for i := range n {
+		var button string
+		tab.Eval(fmt.Sprintf(`(() => {
+  const f = document.querySelectorAll("form[id^=ecf-]")[%d];
+  if (!f) return "";
+  for (const s of f.querySelectorAll("select")) { s.value = "obtenu"; s.dispatchEvent(new Event("change", {bubbles: true})); }
+  f.querySelector("input[type=date]").value = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  return f.querySelector("button[type=submit]").textContent.trim();
+})()`, i), &button)
+		if button == "" {
+			t.Fatalf("no ECF form %d on %s", i, tab.URL())
+		}
+		if status := tab.Follow(button); status != http.StatusOK || !strings.Contains(tab.MainText(), "Les résultats des évaluations en cours de formation (ECF) sont enregistrés.") {
+			t.Fatalf("recording the ECF: %d at %s: %s", status, tab.URL(), tab.MainText())
+		}
+	}
+}
+
 func flowGridByPicking(t *testing.T, tab *browsertest.Tab, notMastered string) {
 	t.Helper()
 	var chosen int
 	tab.Eval(fmt.Sprintf(`(() => {
   let n = 0;
-  for (const s of document.querySelectorAll("select[id^=verdict-][id$=-MISE_EN_SITUATION_PROFESSIONNELLE]")) {
+  const final = document.querySelector("select[id^=verdict-][id$=-ENTRETIEN_FINAL]"); // one verdict at the entretien final (R43)
+  for (const s of [...document.querySelectorAll("select[id^=verdict-][id$=-MISE_EN_SITUATION_PROFESSIONNELLE]"), ...(final ? [final] : [])]) {
     const want = %q !== "" && s.id.startsWith("verdict-" + %q + "-") ? "Non maîtrisée" : "Maîtrisée";
     const o = Array.from(s.options).find(o => o.textContent.trim() === want);
     if (!o) continue;

@@ -108,7 +108,9 @@ func (w *workflow) registerCandidate(ctx context.Context) (string, error) {
 			Lines: []string{"12 rue des Lilas"}, PostalCode: "69003", Locality: "Lyon", CountryCode: "FR",
 		},
 		AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-		Training:    &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
+		// The training prepares the title (R24), started before the sessions.
+		Training: &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon", TitleId: w.title.GetId(),
+			StartDate: time.Now().UTC().AddDate(0, -6, 0).Format(time.DateOnly)},
 	}, resp)
 	return resp.GetCandidate().GetId(), err
 }
@@ -146,6 +148,9 @@ func (w *workflow) planSession(ctx context.Context, typ assessmentv1.SessionType
 // this service yet": retried for a few seconds.
 var eventualReasons = []string{"CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN", "SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN"}
 
+// registerCandidacy registers the candidate (R24, R28, R31–R33 checked)
+// and, for a training-route candidate, records the ECF results of the
+// training (R30), which the deliberation needs (R49).
 func (w *workflow) registerCandidacy(ctx context.Context, sessionID, candidateID string, ccps []string) (string, error) {
 	w.step("The centre registers the candidate to the session")
 	resp := &assessmentv1.CreateCandidacyResponse{}
@@ -154,7 +159,22 @@ func (w *workflow) registerCandidacy(ctx context.Context, sessionID, candidateID
 			CandidateId: candidateID, CcpCodes: ccps,
 		}, resp)
 	})
-	return resp.GetCandidacy().GetId(), err
+	if err != nil || resp.GetCandidacy().GetAccessRoute() == commonv1.AccessRoute_ACCESS_ROUTE_VAE {
+		return resp.GetCandidacy().GetId(), err
+	}
+	return resp.GetCandidacy().GetId(), w.recordECF(ctx, sessionID, resp.GetCandidacy().GetId(), resp.GetCandidacy().GetCcpCodes())
+}
+
+// recordECF records, as the centre, an ECF result obtained for every CCP
+// of the scope (R30).
+func (w *workflow) recordECF(ctx context.Context, sessionID, candidacyID string, scope []string) error {
+	w.step("The centre records the results of the in-training assessments (ECF, R30)")
+	req := &assessmentv1.RecordEcfResultsRequest{}
+	for _, code := range scope {
+		req.Results = append(req.Results, &assessmentv1.EcfResult{CcpCode: code, Obtained: true,
+			AssessmentDate: time.Now().UTC().AddDate(0, 0, -14).Format(time.DateOnly), Comment: "Livret ECF validé par l’organisme de formation."})
+	}
+	return w.call(ctx, asCentre, "POST", "/v1/sessions/"+sessionID+"/candidacies/"+candidacyID+":recordEcfResults", req, nil)
 }
 
 func (w *workflow) prepareDossier(ctx context.Context, candidateID string) (string, error) {
@@ -224,9 +244,16 @@ func (w *workflow) open(ctx context.Context, sessionID string) error {
 }
 
 // evaluate has both jurors record a verdict for every competence of the
-// CCPs in scope; CCPs listed in notMastered get NOT_MASTERED.
+// CCPs in scope; CCPs listed in notMastered get NOT_MASTERED. In a session
+// titre each juror also records the first competence at the entretien
+// final, which ends it (R43).
 func (w *workflow) evaluate(ctx context.Context, sessionID, candidacyID string, scope []string, notMastered map[string]bool) error {
 	w.step("Each juror records a verdict per competence")
+	s := &assessmentv1.GetSessionResponse{}
+	if err := w.call(ctx, asJuror1, "GET", "/v1/sessions/"+sessionID, nil, s); err != nil {
+		return err
+	}
+	entretienFinal := s.GetSession().GetType() == assessmentv1.SessionType_SESSION_TYPE_TITRE && w.hasEntretienFinal()
 	for _, who := range []string{asJuror1, asJuror2} {
 		path := "/v1/sessions/" + sessionID + "/candidacies/" + candidacyID + "/evaluations/" + w.subjects[who]
 		current := &assessmentv1.GetEvaluationResponse{}
@@ -249,6 +276,11 @@ func (w *workflow) evaluate(ctx context.Context, sessionID, candidacyID string, 
 					Observation: "Observé pendant la mise en situation.",
 				})
 			}
+		}
+		if entretienFinal && len(ev.Items) > 0 {
+			first := ev.Items[0]
+			ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{CompetenceCode: first.GetCompetenceCode(), Verdict: first.GetVerdict(),
+				Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL, Observation: "Échange avec le jury lors de l’entretien final."})
 		}
 		if err := w.call(ctx, who, "PATCH", path, ev, nil); err != nil {
 			return err
@@ -323,6 +355,22 @@ func (w *workflow) verify(ctx context.Context, number string) (*certificationv1.
 	resp := &certificationv1.VerifyCertificateResponse{}
 	err := w.c.call(ctx, "anyone", "", "GET", "/v1/certificates/"+number+":verify", nil, resp)
 	return resp, err
+}
+
+// hasEntretienFinal reports whether the title's sessions titre end with
+// the entretien final.
+func (w *workflow) hasEntretienFinal() bool {
+	for _, e := range w.title.GetEpreuves() {
+		if e.GetKind() != certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL {
+			continue
+		}
+		for _, st := range e.GetSessionTypes() {
+			if st == certificationv1.SessionType_SESSION_TYPE_TITRE {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

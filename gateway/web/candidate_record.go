@@ -32,6 +32,8 @@ const (
 	maxOrgLen         = 200
 	maxDecidedByLen   = 200
 	maxReferenceLen   = 100
+	maxCodeLen        = 40  // a title code
+	maxCodesLen       = 400 // CCP codes, comma-separated
 	maxRequestIDLen   = 64
 )
 
@@ -43,6 +45,7 @@ type recordValues struct {
 	PostalCode, Locality, AddressCountry                                    string
 	Route                                                                   string // "TRAINING", "APPRENTICESHIP", "VAE"
 	Organisation, SIRET, TrainingStart, TrainingEnd                         string
+	TrainingTitle, TrainingCCPs                                             string // the title prepared (R24), its CCPs covered, comma-separated
 	DecisionDate, DecidedBy, Reference                                      string
 }
 
@@ -184,6 +187,10 @@ func (p *recordPage) build(v recordValues, errs *formErrors) {
 		{ID: "siret", Name: "siret", Label: "SIRET de l’organisme (facultatif)", Hint: "14 chiffres.", Value: v.SIRET, Max: 14},
 		{ID: "debut-formation", Name: "training_start", Label: "Début de la formation (facultatif)", Type: "date", Value: v.TrainingStart},
 		{ID: "fin-formation", Name: "training_end", Label: "Fin de la formation (facultatif)", Type: "date", Value: v.TrainingEnd},
+		{ID: "titre-formation", Name: "training_title", Label: "Titre préparé",
+			Hint: "Code du titre professionnel, par exemple TP-00495 : il est nécessaire pour être inscrit à une session (règle R24).", Value: v.TrainingTitle, Max: maxCodeLen},
+		{ID: "ccp-formation", Name: "training_ccps", Label: "CCP couverts par la formation (facultatif)",
+			Hint: "Codes séparés par des virgules, si la formation ne couvre qu’une partie du titre.", Value: v.TrainingCCPs, Max: maxCodesLen},
 	}
 	p.VAE = []*input{
 		{ID: "date-recevabilite", Name: "decision_date", Label: "Date de la décision de recevabilité", Hint: "Elle est valable un an (règle R25).", Type: "date", Value: v.DecisionDate},
@@ -210,6 +217,8 @@ func recordInput(apiField string) string {
 	switch {
 	case strings.HasPrefix(f, "given_names"):
 		return "prenoms"
+	case strings.HasPrefix(f, "training.ccp_codes"):
+		return "ccp-formation"
 	case strings.HasPrefix(f, "postal_address.lines"):
 		for i, id := range []string{"adresse-1", "adresse-2", "adresse-3", "adresse-4"} {
 			if strings.HasPrefix(f, "postal_address.lines["+string(rune('0'+i))+"]") {
@@ -237,6 +246,7 @@ func recordInput(apiField string) string {
 		"training.organisation_siret":     "siret",
 		"training.start_date":             "debut-formation",
 		"training.end_date":               "fin-formation",
+		"training.title_id":               "titre-formation",
 		"vae_admissibility":               "date-recevabilite",
 		"vae_admissibility.decision_date": "date-recevabilite",
 		"vae_admissibility.decided_by":    "autorite-recevabilite",
@@ -254,6 +264,7 @@ func valuesOfCandidate(c *candidatev1.Candidate) recordValues {
 		AddressCountry: c.GetPostalAddress().GetCountryCode(),
 		Organisation:   c.GetTraining().GetOrganisation(), SIRET: c.GetTraining().GetOrganisationSiret(),
 		TrainingStart: c.GetTraining().GetStartDate(), TrainingEnd: c.GetTraining().GetEndDate(),
+		TrainingTitle: c.GetTraining().GetTitleId(), TrainingCCPs: strings.Join(c.GetTraining().GetCcpCodes(), ", "),
 		DecisionDate: c.GetVaeAdmissibility().GetDecisionDate(), DecidedBy: c.GetVaeAdmissibility().GetDecidedBy(),
 		Reference: c.GetVaeAdmissibility().GetReference(),
 	}
@@ -280,6 +291,7 @@ func valuesOfRequest(r *http.Request) recordValues {
 		Route:          formValue(r, "access_route", 20),
 		Organisation:   formValue(r, "organisation", maxOrgLen), SIRET: strings.ReplaceAll(formValue(r, "siret", 17), " ", ""),
 		TrainingStart: dateInput(formValue(r, "training_start", 10)), TrainingEnd: dateInput(formValue(r, "training_end", 10)),
+		TrainingTitle: strings.ToUpper(formValue(r, "training_title", maxCodeLen)), TrainingCCPs: strings.ToUpper(formValue(r, "training_ccps", maxCodesLen)),
 		DecisionDate: dateInput(formValue(r, "decision_date", 10)), DecidedBy: formValue(r, "decided_by", maxDecidedByLen),
 		Reference: formValue(r, "reference", maxReferenceLen),
 	}
@@ -316,7 +328,7 @@ func (v recordValues) candidate() *candidatev1.Candidate {
 	switch c.GetAccessRoute() {
 	case commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, commonv1.AccessRoute_ACCESS_ROUTE_APPRENTICESHIP:
 		c.Training = &candidatev1.TrainingEnrolment{Organisation: v.Organisation, OrganisationSiret: v.SIRET,
-			StartDate: v.TrainingStart, EndDate: v.TrainingEnd}
+			StartDate: v.TrainingStart, EndDate: v.TrainingEnd, TitleId: v.TrainingTitle, CcpCodes: codeList(v.TrainingCCPs)}
 	case commonv1.AccessRoute_ACCESS_ROUTE_VAE:
 		c.VaeAdmissibility = &candidatev1.VaeAdmissibility{DecisionDate: v.DecisionDate, DecidedBy: v.DecidedBy, Reference: v.Reference}
 	}
@@ -331,4 +343,13 @@ func dateInput(s string) string {
 		return d.Format(time.DateOnly)
 	}
 	return s
+}
+
+// codeList splits codes typed separated by commas or spaces.
+func codeList(s string) []string {
+	var out []string
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		out = append(out, c)
+	}
+	return out
 }

@@ -51,8 +51,9 @@ func (a *App) myCandidacies(ctx context.Context, token string, size int32) ([]my
 
 // sessionsPage is the list of the person's sessions.
 type sessionsPage struct {
-	Rows     []sessionRow
-	NextPage string
+	Rows      []sessionRow
+	NextPage  string
+	Withdrawn bool // a candidacy was just withdrawn
 }
 
 type sessionRow struct {
@@ -60,8 +61,12 @@ type sessionRow struct {
 	Scope                                     []string
 	Submitted                                 string // when the dossier was submitted, "" if not yet
 	ReceiptHref                               string
-	SubmitHref, SubmitLabel                   string // where to submit the dossier, "" when it cannot be
-	Decided                                   bool   // the session is past its deliberation
+	SubmitHref, SubmitLabel                   string   // where to submit the dossier, "" when it cannot be
+	Decided                                   bool     // the session is past its deliberation
+	Withdrawn                                 string   // the candidacy's withdrawal or transfer, "" while in the session
+	Adjustments                               []string // the disability adjustments authorised (R46)
+	WithdrawAction                            string   // where to withdraw the candidacy, "" when it cannot be
+	CandidacyID                               string
 }
 
 // mySessions (GET /candidat/sessions) lists the person's sessions.
@@ -83,7 +88,7 @@ func (a *App) mySessions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	titles := titleLabels{a: a, ctx: ctx}
-	p := sessionsPage{}
+	p := sessionsPage{Withdrawn: r.URL.Query().Get("retrait") == "1"}
 	if next != "" {
 		p.NextPage = sessionsPath + "?page=" + url.QueryEscape(next)
 	}
@@ -93,8 +98,14 @@ func (a *App) mySessions(w http.ResponseWriter, r *http.Request) {
 			Title: titles.label(s.GetTitleId(), s.GetTitleVersion()), Type: candidateSessionTypeLabel(s.GetType()),
 			Dates: "du " + CivilDateFR(s.GetStartDate()) + " au " + CivilDateFR(s.GetEndDate()), Site: s.GetSite(),
 			State: sessionStateLabel(s.GetState()), Deadline: CivilDateFR(cmp.Or(s.GetDossierDeadline(), s.GetStartDate())),
-			Scope:   c.GetCcpCodes(),
+			Scope: c.GetCcpCodes(), CandidacyID: c.GetId(),
 			Decided: s.GetState() == assessmentv1.SessionState_SESSION_STATE_DELIBERATED || s.GetState() == assessmentv1.SessionState_SESSION_STATE_CLOSED,
+		}
+		row.Withdrawn, row.Adjustments = candidacyChangesFR(c)
+		if row.Withdrawn != "" {
+			row.Decided = true // nothing more to submit
+		} else if s.GetState() == assessmentv1.SessionState_SESSION_STATE_PLANNED || s.GetState() == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS {
+			row.WithdrawAction = sessionsPath + "/" + url.PathEscape(s.GetId()) + "/candidatures/" + url.PathEscape(c.GetId()) + "/retrait"
 		}
 		d := dossiers[s.GetTitleId()+"|"+s.GetTitleVersion()]
 		if c.GetDossierSnapshotId() != "" {
@@ -158,4 +169,25 @@ func (t *titleLabels) label(code, version string) string {
 	}
 	t.labels[key] = l
 	return l
+}
+
+// withdrawMine (POST /candidat/sessions/{session}/candidatures/{candidacy}/retrait)
+// withdraws the person's own candidacy before its deliberation, with the
+// reason they give (optional): it will not be deliberated.
+func (a *App) withdrawMine(w http.ResponseWriter, r *http.Request) {
+	session, ok := centreID(r.PathValue("session"))
+	candidacy, ok2 := centreID(r.PathValue("candidacy"))
+	if !ok || !ok2 {
+		a.notFound(w, r)
+		return
+	}
+	ctx, cancel := callContext(r)
+	defer cancel()
+	_, err := a.svc.assessment.WithdrawCandidacy(ctx, &assessmentv1.WithdrawCandidacyRequest{SessionId: session, CandidacyId: candidacy,
+		Reason: formValue(r, "raison", 500)})
+	if err != nil {
+		a.failChange(w, r, err, sessionsPath)
+		return
+	}
+	http.Redirect(w, r, sessionsPath+"?retrait=1", http.StatusSeeOther)
 }

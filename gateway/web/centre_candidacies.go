@@ -10,6 +10,7 @@ import (
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
 )
 
 // The candidacies of a session and their dossiers
@@ -32,6 +33,7 @@ type centreCandidaciesData struct {
 	CCPs        []centreCCPOption
 	Refusal     *centreRefusal
 	Done        bool // a candidate was just registered
+	ECFDone     bool // ECF results were just recorded
 }
 
 // centreCandidacy is a candidacy as the table shows it.
@@ -45,6 +47,10 @@ type centreCandidacy struct {
 	Registered            time.Time
 	Deliberated           bool
 	Outcome               string
+	Withdrawn             string   // "Retirée par le candidat le …", "Transférée …"; "" while in the session
+	Adjustments           []string // the disability adjustments authorised (R46), one sentence each
+	ECF                   []string // the ECF results recorded (R30), one per CCP
+	ECFForm               bool     // a training-route candidacy still awaiting its deliberation: its ECF may be recorded
 }
 
 func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
@@ -66,6 +72,9 @@ func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
 	if d := c.GetDeliberation(); d != nil {
 		v.Outcome = centreOutcomeLabel(d.GetTitleOutcome())
 	}
+	v.Withdrawn, v.Adjustments = candidacyChangesFR(c)
+	v.ECF = ecfResultsFR(c)
+	v.ECFForm = c.GetAccessRoute() != commonv1.AccessRoute_ACCESS_ROUTE_VAE && c.GetWithdrawal() == nil && c.GetDeliberation() == nil
 	return v
 }
 
@@ -112,7 +121,7 @@ func (a *App) centreShowCandidacies(w http.ResponseWriter, r *http.Request, stat
 	v := newCentreSession(s, t)
 	data := centreCandidaciesData{
 		Session: v, Nav: newCentreNav(v, "candidatures"), Form: form, Refusal: refusal,
-		Done: r.URL.Query().Get("fait") == "inscrit",
+		Done: r.URL.Query().Get("fait") == "inscrit", ECFDone: r.URL.Query().Get("fait") == "ecf",
 	}
 	registered := map[string]bool{}
 	for _, c := range candidacies {

@@ -70,6 +70,7 @@ type centreCandidateForm struct {
 	Line1, Line2, PostalCode, Locality, Country     string
 	Route                                           string // "formation", "apprentissage", "vae"
 	Organisation, SIRET, TrainingStart, TrainingEnd string
+	TrainingTitle, TrainingCCPs                     string // the title prepared (R24), its CCPs covered
 	VAEDecision, VAEDecidedBy, VAEReference         string
 }
 
@@ -101,6 +102,8 @@ var centreCandidateFields = []centreFormField{
 	{"candidate.training.organisation_siret", "formation-siret"},
 	{"candidate.training.start_date", "formation-debut"},
 	{"candidate.training.end_date", "formation-fin"},
+	{"candidate.training.title_id", "formation-titre"},
+	{"candidate.training.ccp_codes", "formation-ccp"},
 	{"candidate.vae_admissibility", "vae-decision"},
 	{"candidate.vae_admissibility.decided_by", "vae-autorite"},
 	{"candidate.vae_admissibility.reference", "vae-reference"},
@@ -141,6 +144,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		Route:        v("voie"),
 		Organisation: v("formation-organisme"), SIRET: strings.ReplaceAll(v("formation-siret"), " ", ""),
 		TrainingStart: v("formation-debut"), TrainingEnd: v("formation-fin"),
+		TrainingTitle: strings.ToUpper(v("formation-titre")), TrainingCCPs: strings.ToUpper(v("formation-ccp")),
 		VAEDecision: v("vae-decision"), VAEDecidedBy: v("vae-autorite"), VAEReference: v("vae-reference"),
 	}
 	form.Session, _ = centreID(v("session"))
@@ -177,7 +181,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 	switch c.AccessRoute {
 	case commonv1.AccessRoute_ACCESS_ROUTE_TRAINING, commonv1.AccessRoute_ACCESS_ROUTE_APPRENTICESHIP:
 		c.Training = &candidatev1.TrainingEnrolment{Organisation: form.Organisation, OrganisationSiret: form.SIRET,
-			StartDate: form.TrainingStart, EndDate: form.TrainingEnd}
+			StartDate: form.TrainingStart, EndDate: form.TrainingEnd, TitleId: form.TrainingTitle, CcpCodes: codeList(form.TrainingCCPs)}
 	case commonv1.AccessRoute_ACCESS_ROUTE_VAE:
 		c.VaeAdmissibility = &candidatev1.VaeAdmissibility{DecisionDate: form.VAEDecision, DecidedBy: form.VAEDecidedBy, Reference: form.VAEReference}
 	default:

@@ -258,6 +258,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 		"naissance-commune": {"Lyon"}, "naissance-pays": {"fr"}, "courriel": {"camille.durand@example.org"},
 		"telephone": {"+33 6 12 34 56 78"}, "adresse-ligne1": {"12 rue des Lilas"}, "code-postal": {"69003"},
 		"localite": {"Lyon"}, "adresse-pays": {"FR"}, "voie": {"formation"}, "formation-organisme": {"AFPA Lyon"},
+		"formation-titre": {"tp-00495"},
 	}
 	bad := url.Values{}
 	for k, v := range form {
@@ -333,6 +334,33 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	b.fileDossier(t, centreCandidatePrincipal("dominique@idp"), centrePrincipal("CENTRE-69-001"), self, b.title(t), id, b.candidacyOf(t, "CENTRE-69-001", id, self))
 	p = get(t, c, b.srv.URL+path)
 	centreMust(t, "a dossier submitted", p, http.StatusOK, "Dossiers professionnels déposés : <strong>1 sur 2</strong>", `data-dossier="depose"`, `data-dossier="manquant"`, "Empreinte ")
+
+	// R46: an adjustment authorised before the session; Durand withdraws.
+	centre := b.as(t, centrePrincipal("CENTRE-69-001"))
+	yesterday := time.Now().In(paris).AddDate(0, 0, -1).Format(time.DateOnly)
+	if _, err := b.assess.RecordAdjustment(t.Context(), &assessmentv1.RecordAdjustmentRequest{SessionId: id, CandidacyId: b.candidacyOf(t, "CENTRE-69-001", id, self),
+		Adjustment: &assessmentv1.Adjustment{Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE, ExtraMinutes: 20,
+			EpreuveMinutes: 120, AuthorisationReference: "MDPH-69-0042", AuthorisationDate: yesterday}}, centre); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.assess.WithdrawCandidacy(t.Context(), &assessmentv1.WithdrawCandidacyRequest{SessionId: id,
+		CandidacyId: b.candidacyOf(t, "CENTRE-69-001", id, durand), Reason: "Abandon de la formation."}, centre); err != nil {
+		t.Fatal(err)
+	}
+	p = get(t, c, b.srv.URL+path)
+	centreMust(t, "withdrawn and adjusted", p, http.StatusOK, "Retirée par le centre le ", "Abandon de la formation.",
+		"Aménagement : Mise en situation professionnelle : 20 min de temps supplémentaire", "MDPH-69-0042")
+
+	// R30: the centre records the ECF results of the training-route candidate.
+	selfC := b.candidacyOf(t, "CENTRE-69-001", id, self)
+	centreMust(t, "nothing chosen", centreSubmit(t, c, b.srv.URL, path, path+"/"+selfC+"/ecf", url.Values{"ecf-date": {yesterday}}),
+		http.StatusUnprocessableEntity, `href="#ecf-`+selfC+`"`)
+	p = centreSubmit(t, c, b.srv.URL, path, path+"/"+selfC+"/ecf", url.Values{"ecf:CCP1": {"obtenu"}, "ecf:CCP2": {"non-obtenu"}, "ecf-date": {yesterday}})
+	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.header.Get("Location"), "?fait=ecf") {
+		t.Fatalf("record the ECF: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
+	}
+	centreMust(t, "ECF recorded", get(t, c, b.srv.URL+p.header.Get("Location")), http.StatusOK,
+		"Les résultats des évaluations en cours de formation (ECF) sont enregistrés.", "CCP1 : obtenu", "CCP2 : non obtenu")
 }
 
 func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {

@@ -139,7 +139,9 @@ func (b *jurorBackend) newScenario(t testing.TB, o scenarioOptions) *scenario {
 	})
 	s.session = b.planSession(t, tCentre, jury{session: sessionFrom(assessmentv1.SessionType_SESSION_TYPE_TITRE, o.title, o.version, nil),
 		jurors: o.jurors, links: o.links})
-	s.candidateID = b.registerCandidate(t, tCandidate, candidateRecord("Durand", "Camille"))
+	record := candidateRecord("Durand", "Camille")
+	record.Training.TitleId = testTitleID // the training prepares the session's title (R24)
+	s.candidateID = b.registerCandidate(t, tCandidate, record)
 	s.candidacy = b.registerCandidacy(t, tCentre, s.session, s.candidateID)
 	if !o.noDossier {
 		b.fileScenarioDossier(t, s)

@@ -82,6 +82,7 @@ func fullGrid(etag, v string) url.Values {
 	for _, c := range testCompetences {
 		f.Set("verdict:"+c+":MISE_EN_SITUATION_PROFESSIONNELLE", v)
 	}
+	f.Set("verdict:CCP1-C1:ENTRETIEN_FINAL", v) // a session titre ends with the entretien final (R43)
 	f.Set("observation:CCP1-C1", "Poste configuré sans aide, procédure expliquée.")
 	return f
 }

@@ -49,6 +49,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /centre/sessions/{id}/jury", centre(a.centreJuryAction))
 	mux.Handle("GET /centre/sessions/{id}/candidatures", centre(a.centreCandidacies))
 	mux.Handle("POST /centre/sessions/{id}/candidatures", centre(a.centreRegister))
+	mux.Handle("POST /centre/sessions/{id}/candidatures/{candidacy}/ecf", centre(a.centreRecordECF))
 	mux.Handle("GET /centre/sessions/{id}/suivi", centre(a.centreBoard))
 	mux.Handle("GET /centre/candidats", centre(a.centreCandidates))
 	mux.Handle("GET /centre/candidats/nouveau", centre(a.centreNewCandidate))
@@ -84,6 +85,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /candidat/dossier/{dossier}/depot", candidate(a.submit))
 	mux.Handle("GET /candidat/dossier/{dossier}/depots/{snapshot}", candidate(a.receipt))
 	mux.Handle("GET /candidat/sessions", candidate(a.mySessions))
+	mux.Handle("POST /candidat/sessions/{session}/candidatures/{candidacy}/retrait", candidate(a.withdrawMine))
 	mux.Handle("GET /candidat/resultats", candidate(a.myResults))
 	mux.Handle("GET /candidat/resultats/{session}/{candidacy}/fiche.pdf", candidate(a.myResultSheet))
 	// End of candidate.

@@ -231,7 +231,7 @@ func candidateRecord(birthName, given string) *candidatev1.Candidate {
 		Email:      "camille.durand@example.org", Phone: "+33612345678",
 		PostalAddress: &commonv1.PostalAddress{Lines: []string{"12 rue des Lilas"}, PostalCode: "69003", Locality: "Lyon", CountryCode: "FR"},
 		AccessRoute:   commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-		Training:      &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon"},
+		Training:      &candidatev1.TrainingEnrolment{Organisation: "AFPA Lyon", TitleId: "TP-00495"},
 	}
 }
 
@@ -299,7 +299,31 @@ func (s *stack) registerCandidacy(t testing.TB, centre auth.Principal, session, 
 		id = resp.GetCandidacy().GetId()
 		return err
 	})
+	s.recordECF(t, session, id)
 	return id
+}
+
+// recordECF has the session's centre record an ECF result obtained for
+// every CCP of a training-route candidacy without them (R30), which its
+// deliberation needs (R49).
+func (s *stack) recordECF(t testing.TB, session, candidacy string) {
+	t.Helper()
+	reader := auth.Principal{Subject: "stack-officer", Roles: []auth.Role{auth.RoleMinistry}}
+	sess, err := s.assess.GetSession(t.Context(), &assessmentv1.GetSessionRequest{SessionId: session}, s.as(t, reader))
+	stackMust(t, "read the session", err)
+	c, err := s.assess.GetCandidacy(t.Context(), &assessmentv1.GetCandidacyRequest{SessionId: session, CandidacyId: candidacy}, s.as(t, reader))
+	stackMust(t, "read the candidacy", err)
+	if c.GetCandidacy().GetAccessRoute() == commonv1.AccessRoute_ACCESS_ROUTE_VAE || len(c.GetCandidacy().GetEcfResults()) > 0 {
+		return
+	}
+	req := &assessmentv1.RecordEcfResultsRequest{SessionId: session, CandidacyId: candidacy}
+	for _, code := range c.GetCandidacy().GetCcpCodes() {
+		req.Results = append(req.Results, &assessmentv1.EcfResult{CcpCode: code, Obtained: true,
+			AssessmentDate: time.Now().UTC().AddDate(0, 0, -14).Format(time.DateOnly)})
+	}
+	centre := auth.Principal{Subject: "stack-centre", Roles: []auth.Role{auth.RoleCentre}, Centre: sess.GetSession().GetCentreId()}
+	_, err = s.assess.RecordEcfResults(t.Context(), req, s.as(t, centre))
+	stackMust(t, "record the ECF results", err)
 }
 
 // writeDossier has who create a Dossier Professionnel for title, once the
@@ -361,12 +385,15 @@ func (s *stack) submitDossier(t testing.TB, who, centre auth.Principal, dossierI
 
 // score records juror's evaluation of every competence of the CCPs of
 // title in scope (every CCP when scope is nil), at the mise en situation
-// professionnelle, with the verdict verdictOf gives for its CCP.
+// professionnelle, with the verdict verdictOf gives for its CCP; in a
+// session titre, the first one at the entretien final too (R43).
 func (s *stack) score(t testing.TB, juror auth.Principal, session, candidacy string, title *certificationv1.Title, scope []string,
 	verdictOf func(ccp string) assessmentv1.Verdict) {
 	t.Helper()
 	cur, err := s.assess.GetEvaluation(t.Context(), &assessmentv1.GetEvaluationRequest{SessionId: session, CandidacyId: candidacy, JurorSubject: "me"}, s.as(t, juror))
 	stackMust(t, "read the evaluation of "+juror.Subject, err)
+	sess, err := s.assess.GetSession(t.Context(), &assessmentv1.GetSessionRequest{SessionId: session}, s.as(t, juror))
+	stackMust(t, "read the session", err)
 	ev := &assessmentv1.Evaluation{Etag: cur.GetEvaluation().GetEtag()}
 	for _, ccp := range title.GetCcps() {
 		if scope != nil && !slices.Contains(scope, ccp.GetCode()) {
@@ -377,6 +404,12 @@ func (s *stack) score(t testing.TB, juror auth.Principal, session, candidacy str
 				Epreuve:     certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE,
 				Observation: "Observé pendant la mise en situation."})
 		}
+	}
+	// A session titre ends with the entretien final (R43).
+	if sess.GetSession().GetType() == assessmentv1.SessionType_SESSION_TYPE_TITRE && len(ev.Items) > 0 {
+		first := ev.Items[0]
+		ev.Items = append(ev.Items, &assessmentv1.EvaluationItem{CompetenceCode: first.GetCompetenceCode(), Verdict: first.GetVerdict(),
+			Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL, Observation: "Entretien final avec le jury."})
 	}
 	_, err = s.assess.UpdateEvaluation(t.Context(), &assessmentv1.UpdateEvaluationRequest{SessionId: session, CandidacyId: candidacy,
 		JurorSubject: "me", Evaluation: ev}, s.as(t, juror))
@@ -401,6 +434,7 @@ func notMasteredIn(codes []string) func(string) assessmentv1.Verdict {
 // motivation.
 func (s *stack) deliberate(t testing.TB, juror auth.Principal, session, candidacy string, codes []string, failed map[string]string) {
 	t.Helper()
+	s.recordECF(t, session, candidacy) // registered through a form, the candidacy may have none yet
 	req := &assessmentv1.DeliberateCandidacyRequest{SessionId: session, CandidacyId: candidacy}
 	for _, code := range codes {
 		d := &assessmentv1.CcpDecision{CcpCode: code, Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED}

@@ -104,6 +104,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		Sessions:   sessions,
 		Minutes:    sessions,
 		Printer:    pdf.Printer{},
+		Pairs:      sessions,
+		History:    sessions,
 		Titles:     sqlstore.NewTitleRepository(db, now),
 		Candidates: sqlstore.NewCandidateRepository(db),
 		Hasher:     protoconv.MinutesHasher{},

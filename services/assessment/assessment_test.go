@@ -80,10 +80,25 @@ func submitDossier(t *testing.T, e *env, sessionID, candidacyID string) {
 	c, err := e.client.GetCandidacy(context.Background(), &assessmentv1.GetCandidacyRequest{SessionId: sessionID, CandidacyId: candidacyID}, e.as(t, centre))
 	require.NoError(t, err)
 	require.Equal(t, "snap-1", c.GetCandidacy().GetDossierSnapshotId(), "R34: the dossier snapshot is attached")
+	recordECF(t, e, sessionID, candidacyID)
+}
+
+// recordECF records, as the centre, an ECF result for every CCP of the
+// training-route candidacy (R30), required before its deliberation (R49).
+func recordECF(t *testing.T, e *env, sessionID, candidacyID string) {
+	t.Helper()
+	var results []*assessmentv1.EcfResult
+	for _, code := range []string{"CCP1", "CCP2", "CCP3"} {
+		results = append(results, &assessmentv1.EcfResult{CcpCode: code, Obtained: true, AssessmentDate: "2026-01-15"})
+	}
+	resp, err := e.client.RecordEcfResults(context.Background(), &assessmentv1.RecordEcfResultsRequest{SessionId: sessionID,
+		CandidacyId: candidacyID, Results: results}, e.as(t, centre))
+	require.NoError(t, err)
+	require.Len(t, resp.GetCandidacy().GetEcfResults(), 3)
 }
 
 // evaluate records a complete evaluation for juror p: every competence at
-// the MSP, CCP3 not mastered.
+// the MSP, CCP3 not mastered, and CCP1-C1 at the entretien final (R43).
 func evaluate(t *testing.T, e *env, p auth.Principal, subject, sessionID, candidacyID string) *assessmentv1.Evaluation {
 	t.Helper()
 	ctx := context.Background()
@@ -100,6 +115,8 @@ func evaluate(t *testing.T, e *env, p auth.Principal, subject, sessionID, candid
 		items = append(items, &assessmentv1.EvaluationItem{CompetenceCode: c, Verdict: v, Observation: "observed",
 			Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE})
 	}
+	items = append(items, &assessmentv1.EvaluationItem{CompetenceCode: "CCP1-C1", Verdict: assessmentv1.Verdict_VERDICT_MASTERED,
+		Epreuve: certificationv1.EpreuveKind_EPREUVE_KIND_ENTRETIEN_FINAL})
 	resp, err := e.client.UpdateEvaluation(ctx, &assessmentv1.UpdateEvaluationRequest{SessionId: sessionID, CandidacyId: candidacyID,
 		JurorSubject: subject, Evaluation: &assessmentv1.Evaluation{Etag: "0", Items: items}}, e.as(t, p))
 	require.NoError(t, err)

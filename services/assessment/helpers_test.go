@@ -171,7 +171,7 @@ func (e *env) sendCandidate(t testing.TB, id, subject, organisation string) uint
 		&candidatev1.CandidateRegistered{EventId: "cand-" + id, Version: 1, Candidate: &candidatev1.Candidate{
 			Id: id, Subject: subject, BirthName: "Durand", GivenNames: []string{"Camille"},
 			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-			Training:    &candidatev1.TrainingEnrolment{Organisation: organisation},
+			Training:    &candidatev1.TrainingEnrolment{Organisation: organisation, TitleId: "TP-00495"},
 		}}, "candidates/"+id)
 }
 

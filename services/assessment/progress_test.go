@@ -52,7 +52,7 @@ func testSessionProgress(t *testing.T, e *env) {
 		&candidatev1.CandidateUpdated{EventId: "cand-upd-" + otherID, Version: 2, Candidate: &candidatev1.Candidate{
 			Id: otherID, Subject: "dominique@idp", BirthName: "Durand", GivenNames: []string{"Dominique"},
 			AccessRoute: commonv1.AccessRoute_ACCESS_ROUTE_TRAINING,
-			Training:    &candidatev1.TrainingEnrolment{Organisation: "GRETA Lyon"},
+			Training:    &candidatev1.TrainingEnrolment{Organisation: "GRETA Lyon", TitleId: "TP-00495"},
 		}}, "candidates/"+otherID)
 
 	progress := func(p auth.Principal) map[string]*assessmentv1.CandidacyProgress {
@@ -69,7 +69,7 @@ func testSessionProgress(t *testing.T, e *env) {
 
 	// Before the opening: nothing can be deliberated yet.
 	before := progress(centre)[camilleC]
-	require.Equal(t, []string{"SESSION_NOT_IN_PROGRESS", "DOSSIER_MISSING", "EVALUATION_MISSING"}, reasons(before))
+	require.Equal(t, []string{"SESSION_NOT_IN_PROGRESS", "DOSSIER_MISSING", "EVALUATION_MISSING", "ENTRETIEN_FINAL_MISSING", "ECF_MISSING"}, reasons(before))
 
 	submitDossier(t, e, sessionID, camilleC)
 	_, err = e.client.OpenSession(ctx, &assessmentv1.OpenSessionRequest{SessionId: sessionID}, e.as(t, centre))
@@ -94,14 +94,16 @@ func testSessionProgress(t *testing.T, e *env) {
 	require.False(t, camilleProgress.GetDeliberated())
 	// The grid of a session titre: 5 competences × 2 épreuves.
 	require.Equal(t, []string{"juror-1 IN_PROGRESS 2/5 3/10", "juror-2 NOT_STARTED 0/5 0/10", "juror-3 NOT_STARTED 0/5 0/10"}, jurorLines(camilleProgress))
-	require.Equal(t, []string{"EVALUATION_MISSING"}, reasons(camilleProgress))
+	require.Equal(t, []string{"EVALUATION_MISSING", "ENTRETIEN_FINAL_MISSING"}, reasons(camilleProgress))
+	require.Equal(t, "R43", camilleProgress.GetBlockers()[1].GetRule())
+	require.Equal(t, []string{"juror-2", "juror-3"}, camilleProgress.GetBlockers()[1].GetJurorSubjects(), "juror-1 gave a verdict at the entretien final")
 	require.Equal(t, "R49", camilleProgress.GetBlockers()[0].GetRule())
 	require.Equal(t, []string{"juror-1", "juror-2", "juror-3"}, camilleProgress.GetBlockers()[0].GetJurorSubjects())
 	require.True(t, camilleProgress.GetBlockers()[0].GetWaivedIfAbsent())
 
 	dominique := all[otherC]
 	require.Equal(t, []string{"juror-1 NOT_STARTED 0/5 0/10", "juror-2 NOT_STARTED 0/5 0/10", "juror-3 RECUSED 0/0 0/0"}, jurorLines(dominique))
-	require.Equal(t, []string{"DOSSIER_MISSING", "EVALUATION_MISSING"}, reasons(dominique))
+	require.Equal(t, []string{"DOSSIER_MISSING", "EVALUATION_MISSING", "ENTRETIEN_FINAL_MISSING", "ECF_MISSING"}, reasons(dominique))
 	require.Equal(t, "R34", dominique.GetBlockers()[0].GetRule())
 	require.Equal(t, []string{"juror-1", "juror-2"}, dominique.GetBlockers()[1].GetJurorSubjects(), "R21: a recused juror is not waited for")
 
@@ -165,7 +167,7 @@ func testSessionProgress(t *testing.T, e *env) {
 	evaluate(t, e, juror2, "me", sessionID, camilleC)
 	evaluate(t, e, auth.Principal{Subject: "juror-3", Roles: []auth.Role{auth.RoleJuror}}, "me", sessionID, camilleC)
 	camilleProgress = progress(centre)[camilleC]
-	require.Equal(t, []string{"juror-1 IN_PROGRESS 2/5 3/10", "juror-2 COMPLETE 5/5 5/10", "juror-3 COMPLETE 5/5 5/10"}, jurorLines(camilleProgress))
+	require.Equal(t, []string{"juror-1 IN_PROGRESS 2/5 3/10", "juror-2 COMPLETE 5/5 6/10", "juror-3 COMPLETE 5/5 6/10"}, jurorLines(camilleProgress))
 	require.Equal(t, []string{"juror-1"}, camilleProgress.GetBlockers()[0].GetJurorSubjects())
 	// The deliberation is refused for the very reason the progress gives.
 	_, err = e.client.DeliberateCandidacy(ctx, partialDecision(sessionID, camilleC), e.as(t, juror2))
@@ -185,7 +187,7 @@ func testSessionProgress(t *testing.T, e *env) {
 	camilleProgress = progress(centre)[camilleC]
 	require.True(t, camilleProgress.GetDeliberated())
 	require.Empty(t, camilleProgress.GetBlockers())
-	require.Equal(t, []string{"juror-1 COMPLETE 5/5 6/10", "juror-2 COMPLETE 5/5 5/10", "juror-3 COMPLETE 5/5 5/10"}, jurorLines(camilleProgress))
+	require.Equal(t, []string{"juror-1 COMPLETE 5/5 6/10", "juror-2 COMPLETE 5/5 6/10", "juror-3 COMPLETE 5/5 6/10"}, jurorLines(camilleProgress))
 }
 
 func reasons(c *assessmentv1.CandidacyProgress) []string {

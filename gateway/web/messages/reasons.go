@@ -87,6 +87,26 @@ var reasons = map[string]sentence{
 	"CCP_NOT_IN_TITLE":          {"Ce CCP ne fait pas partie de cette version du titre.", ""},
 	"CCP_SCOPE_EMPTY":           {"Choisissez au moins un CCP.", ""},
 
+	// Candidacies that change, eligibility (R24, R28, R31–R33) and the
+	// inputs of the deliberation (R30, R43, R46, R49).
+	"CANDIDACY_WITHDRAWN":              {"Cette candidature a été retirée ou transférée : elle ne fait plus partie de la session.", ""},
+	"CANDIDACY_DELIBERATED":            {"Le jury a délibéré sur cette candidature : elle ne peut plus être retirée, transférée ni complétée.", ""},
+	"LAST_CANDIDACY":                   {"La session est ouverte et c’est sa dernière candidature : elle ne peut pas être retirée ni transférée.", "Annulez plutôt la session."},
+	"SESSION_DELIBERATED":              {"Tous les candidats de la session sont délibérés : aucune candidature ne peut plus la quitter.", ""},
+	"TRANSFER_TARGET_INVALID":          {"Une candidature ne peut être transférée que vers une autre session planifiée du même centre, pour la même version du titre.", "Choisissez une autre session de votre centre, pas encore ouverte."},
+	"SESSION_STARTED":                  {"La session est ouverte : les aménagements liés au handicap s’enregistrent avant son début.", "Ils sont autorisés avant la session (règle R46)."},
+	"ADJUSTMENT_EXCEEDS_A_THIRD":       {"Le temps supplémentaire dépasse le tiers de la durée de l’épreuve.", "Au-delà, cochez « exceptionnel » et justifiez-le (règle R46)."},
+	"ADJUSTMENT_NOT_AUTHORISED_BEFORE": {"L’aménagement doit avoir été autorisé avant la session.", "La date d’autorisation précède le premier jour de la session et n’est pas dans le futur (règle R46)."},
+	"ECF_NOT_APPLICABLE":               {"Les résultats d’ECF concernent les candidats issus d’un parcours de formation ou d’apprentissage.", "Un candidat par la VAE n’en présente pas (règle R30)."},
+	"ECF_MISSING":                      {"Les résultats des évaluations en cours de formation (ECF) manquent.", "Le centre les enregistre pour chaque CCP avant la délibération d’un candidat issu de la formation (règles R30 et R49)."},
+	"ENTRETIEN_FINAL_MISSING":          {"L’entretien final n’est pas évalué.", "Une session titre se termine par l’entretien final : chaque juré y porte une appréciation avant la délibération (règle R43)."},
+	"CANDIDATE_RECORDED_ABSENT":        {"Le candidat est noté absent à toutes les épreuves.", "Délibérez-le absent, sans décision par CCP."},
+	"CANDIDATE_RECORDED_PRESENT":       {"Le candidat est noté présent à une épreuve : il ne peut pas être délibéré absent.", "Le jury se prononce sur chaque CCP."},
+	"TRAINING_NOT_FOR_TITLE":           {"La formation du candidat ne prépare pas ce titre.", "Un candidat issu de la formation se présente à une session titre avec une formation au titre de la session : complétez sa fiche (règle R24)."},
+	"CCP_SESSION_NOT_ELIGIBLE":         {"Ce candidat ne peut pas se présenter à cette session CCP.", "Une session CCP est ouverte à qui a déjà obtenu des CCP du titre ou suivi une formation à ces CCP (règle R28)."},
+	"NEW_TRAINING_REQUIRED":            {"Plus d’un an après sa dernière session, le candidat doit avoir suivi une nouvelle formation.", "Renseignez une formation commencée après cette session (règle R31)."},
+	"TOO_MANY_ATTEMPTS":                {"Le candidat se présenterait à plus de trois sessions titre en douze mois.", "Choisissez une session plus tardive (règle R32)."},
+
 	// Evaluations and deliberation.
 	"EVALUATION_VERSION_CONFLICT": {"Votre évaluation a été modifiée entre-temps (dans un autre onglet ?).", "Rechargez la grille pour voir la version enregistrée, puis reprenez votre saisie."},
 	"EVALUATION_LOCKED":           {"Ce candidat est délibéré : les évaluations sont verrouillées.", ""},

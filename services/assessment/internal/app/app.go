@@ -8,6 +8,7 @@ import (
 
 	"github.com/titrepro/titrepro/services/assessment/internal/app/command"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/query"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
@@ -31,6 +32,11 @@ type Commands struct {
 	UpdateEvaluation    command.UpdateEvaluationHandler
 	DeliberateCandidacy command.DeliberateCandidacyHandler
 	SignMinutes         command.SignMinutesHandler
+	WithdrawCandidacy   command.WithdrawCandidacyHandler
+	TransferCandidacy   command.TransferCandidacyHandler
+	RecordAttendance    command.RecordAttendanceHandler
+	RecordAdjustment    command.RecordAdjustmentHandler
+	RecordECFResults    command.RecordECFResultsHandler
 
 	// Fed by other contexts' events.
 	AttachDossier    command.AttachDossierHandler
@@ -54,6 +60,8 @@ type Queries struct {
 // Deps are what the use cases need.
 type Deps struct {
 	Sessions   session.Repository
+	Pairs      session.PairRepository // transfers: two sessions in one transaction
+	History    eligibility.History    // a candidate's candidacies (R28, R31, R32)
 	Titles     command.TitleCatalogue
 	Candidates command.CandidateDirectory
 	Hasher     minutes.Hasher
@@ -74,10 +82,15 @@ func New(d Deps) Application {
 			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
-			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
+			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.History, d.Now),
 			UpdateEvaluation:    command.NewUpdateEvaluationHandler(d.Sessions, d.Titles, d.Now),
 			DeliberateCandidacy: command.NewDeliberateCandidacyHandler(d.Sessions, d.Titles, d.Now),
 			SignMinutes:         command.NewSignMinutesHandler(d.Sessions, d.Hasher, d.Now),
+			WithdrawCandidacy:   command.NewWithdrawCandidacyHandler(d.Sessions, d.Now),
+			TransferCandidacy:   command.NewTransferCandidacyHandler(d.Sessions, d.Pairs, d.Titles, d.Candidates, d.History, d.Now),
+			RecordAttendance:    command.NewRecordAttendanceHandler(d.Sessions, d.Titles, d.Now),
+			RecordAdjustment:    command.NewRecordAdjustmentHandler(d.Sessions, d.Titles, d.Now),
+			RecordECFResults:    command.NewRecordECFResultsHandler(d.Sessions, d.Now),
 			AttachDossier:       command.NewAttachDossierHandler(d.Now),
 			ProjectTitle:        command.NewProjectTitleHandler(),
 			ProjectCandidate:    command.NewProjectCandidateHandler(d.Now),

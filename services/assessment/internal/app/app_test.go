@@ -55,13 +55,14 @@ func newFixture(t *testing.T) fixture {
 		{Code: "CCP1", Competences: []string{"CCP1-C1"}}, {Code: "CCP2", Competences: []string{"CCP2-C1"}}}})
 	require.NoError(t, err)
 	f := fixture{db: db, candidates: sqlstore.NewCandidateRepository(db), sessions: sqlstore.NewSessionRepository(db, outbox.New(db))}
-	f.app = app.New(app.Deps{Sessions: f.sessions, Titles: titles, Candidates: f.candidates, Hasher: protoconv.MinutesHasher{}, Now: clock})
+	f.app = app.New(app.Deps{Sessions: f.sessions, Pairs: f.sessions, History: f.sessions, Titles: titles, Candidates: f.candidates, Hasher: protoconv.MinutesHasher{}, Now: clock})
 	return f
 }
 
 func (f fixture) person(t *testing.T, id, subject, org string, version int64) candidate.Candidate {
 	t.Helper()
-	p := candidate.Candidate{ID: id, Subject: subject, BirthName: "Durand", AccessRoute: candidate.RouteTraining, TrainingOrganisation: org, Version: version}
+	p := candidate.Candidate{ID: id, Subject: subject, BirthName: "Durand", AccessRoute: candidate.RouteTraining, TrainingOrganisation: org,
+		TrainingTitleID: "TP-00495", Version: version}
 	_, err := f.app.Commands.ProjectCandidate.Handle(context.Background(), f.candidates, f.sessions, p)
 	require.NoError(t, err)
 	return p

@@ -63,6 +63,9 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 	case session.Updated, session.Postponed, session.Cancelled:
 		return changeToProto(ev, eventID)
 	default:
+		if m, ok := candidacyEventToProto(ev, eventID); ok {
+			return m, nil
+		}
 		return Event{}, fmt.Errorf("protoconv: unknown session event %T", ev)
 	}
 }

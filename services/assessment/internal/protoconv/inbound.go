@@ -23,7 +23,7 @@ func TitleFromProto(t *certificationv1.Title) title.Title {
 		out.CCPs = append(out.CCPs, ccp)
 	}
 	for _, e := range t.GetEpreuves() {
-		ep := title.Epreuve{Kind: EpreuveFromProto(e.GetKind())}
+		ep := title.Epreuve{Kind: EpreuveFromProto(e.GetKind()), Minutes: int(e.GetDurationMinutes())}
 		for _, st := range e.GetSessionTypes() {
 			ep.SessionTypes = append(ep.SessionTypes, sessionTypeOfTitle(st))
 		}
@@ -43,6 +43,9 @@ func CandidateFromProto(c *candidatev1.Candidate, version int64) candidate.Candi
 		GivenNames:           c.GetGivenNames(),
 		AccessRoute:          accessRouteFromProto(c.GetAccessRoute()),
 		TrainingOrganisation: c.GetTraining().GetOrganisation(),
+		TrainingTitleID:      c.GetTraining().GetTitleId(),
+		TrainingCCPs:         c.GetTraining().GetCcpCodes(),
+		TrainingStart:        c.GetTraining().GetStartDate(),
 		VAEDecisionDate:      c.GetVaeAdmissibility().GetDecisionDate(),
 		CentreID:             c.GetCentreId(),
 		Version:              version,

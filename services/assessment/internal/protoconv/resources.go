@@ -91,6 +91,7 @@ func CandidacyToProto(c candidacy.Candidacy) *assessmentv1.Candidacy {
 			DeliberateTime: ts(d.At),
 		}
 	}
+	recordToProto(c, out)
 	return out
 }
 

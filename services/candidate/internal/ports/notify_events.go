@@ -54,6 +54,7 @@ func (c *Notifications) All() []eventbus.Consumer {
 			&assessmentv1.SessionPlanned{}, &assessmentv1.JurorAssigned{}, &assessmentv1.JurorUnassigned{},
 			&assessmentv1.CandidacyRegistered{}, &assessmentv1.MinutesSigned{},
 			&assessmentv1.SessionUpdated{}, &assessmentv1.SessionPostponed{}, &assessmentv1.SessionCancelled{},
+			&assessmentv1.CandidacyWithdrawn{}, &assessmentv1.CandidacyTransferred{},
 		}, Handle: c.HandleAssessment},
 		{Durable: NotifyCertificationDurable, Events: []proto.Message{
 			&certificationv1.TitleVersionPublished{}, &certificationv1.ResultsValidated{},
@@ -135,6 +136,20 @@ func (c *Notifications) HandleAssessment(ctx context.Context, tx *sqldb.Tx, msg 
 		}
 		return c.SessionChanged(ctx, tx, msg.ID, notice.Change{Kind: notice.ChangeCancelled,
 			Session: notice.Session{ID: ev.GetSessionId()}, Reason: ev.GetReason(), At: timeOr(ev.GetOccurTime(), msg.Time)})
+	case eventbus.Is(msg, &assessmentv1.CandidacyWithdrawn{}):
+		var ev assessmentv1.CandidacyWithdrawn
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		return c.CandidacyWithdrawn(ctx, tx, ev.GetCandidacyId())
+	case eventbus.Is(msg, &assessmentv1.CandidacyTransferred{}):
+		// The new candidacy's convocation comes with its own
+		// CandidacyRegistered; the old one is no longer the candidate's.
+		var ev assessmentv1.CandidacyTransferred
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		return c.CandidacyWithdrawn(ctx, tx, ev.GetFromCandidacyId())
 	default:
 		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
 	}

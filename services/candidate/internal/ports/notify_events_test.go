@@ -108,6 +108,8 @@ func TestNotificationsRefuseWhatTheyCannotApply(t *testing.T) {
 	}
 	final("candidacy without candidate", apply(db, n.HandleAssessment, message(t, "e", &assessmentv1.CandidacyRegistered{SessionId: "s1", CandidacyId: "cy"})))
 	final("juror without subject", apply(db, n.HandleAssessment, message(t, "e", &assessmentv1.JurorAssigned{SessionId: "s1"})))
+	final("withdrawal without candidacy", apply(db, n.HandleAssessment, message(t, "e", &assessmentv1.CandidacyWithdrawn{SessionId: "s1"})))
+	final("transfer without candidacy", apply(db, n.HandleAssessment, message(t, "e", &assessmentv1.CandidacyTransferred{ToSessionId: "s2"})))
 	final("minutes without hash", apply(db, n.HandleAssessment, message(t, "e", &assessmentv1.MinutesSigned{SessionId: "s1"})))
 	final("validation without hash", apply(db, n.HandleCertification, message(t, "e", &certificationv1.ResultsValidated{SessionId: "s1"})))
 	final("title without id", apply(db, n.HandleCertification, message(t, "e", &certificationv1.TitleVersionPublished{})))

@@ -48,6 +48,7 @@ func candidateWithoutEtag(c *candidate.Candidate) *candidatev1.Candidate {
 	if t := d.Training; t != nil {
 		pc.Training = &candidatev1.TrainingEnrolment{
 			Organisation: t.Organisation, OrganisationSiret: t.OrganisationSIRET, StartDate: t.StartDate, EndDate: t.EndDate,
+			TitleId: t.TitleID, CcpCodes: slices.Clone(t.CCPCodes),
 		}
 	}
 	if v := d.VAE; v != nil {
@@ -81,6 +82,7 @@ func DetailsFromProto(pc *candidatev1.Candidate) candidate.Details {
 		d.Training = &candidate.TrainingEnrolment{
 			Organisation: t.GetOrganisation(), OrganisationSIRET: t.GetOrganisationSiret(),
 			StartDate: t.GetStartDate(), EndDate: t.GetEndDate(),
+			TitleID: t.GetTitleId(), CCPCodes: slices.Clone(t.GetCcpCodes()),
 		}
 	}
 	if v := pc.GetVaeAdmissibility(); v != nil {

@@ -26,7 +26,8 @@ func TestRoundTrip(t *testing.T) {
 			Email: "c@example.org", Phone: "+33612345678",
 			PostalAddress: &candidate.PostalAddress{Lines: []string{"1 rue A"}, PostalCode: "75002", Locality: "Paris", CountryCode: "FR"},
 			AccessRoute:   candidate.RouteApprenticeship,
-			Training:      &candidate.TrainingEnrolment{Organisation: "CFA", OrganisationSIRET: "73282932000074", StartDate: "2025-09-01", EndDate: "2026-06-30"},
+			Training: &candidate.TrainingEnrolment{Organisation: "CFA", OrganisationSIRET: "73282932000074", StartDate: "2025-09-01", EndDate: "2026-06-30",
+				TitleID: "TP-00495", CCPCodes: []string{"CCP3"}},
 		}},
 		{name: "VAE route, optional parts absent", d: candidate.Details{
 			BirthName: "Martin", GivenNames: []string{"Camille"}, BirthDate: "1990-06-01",

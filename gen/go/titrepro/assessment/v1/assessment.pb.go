@@ -7,7 +7,8 @@
 package assessmentv1
 
 import (
-	v1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	v11 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	v1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -775,7 +776,21 @@ type Candidacy struct {
 	// When the cancellation of the session released the candidacy: the
 	// candidate may be registered to another session. Absent while the
 	// candidacy holds.
-	ReleaseTime   *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
+	ReleaseTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
+	// The candidate's access route, from the candidate record (R24, R30).
+	AccessRoute v1.AccessRoute `protobuf:"varint,15,opt,name=access_route,json=accessRoute,proto3,enum=titrepro.common.v1.AccessRoute" json:"access_route,omitempty"`
+	// Set once the candidacy is withdrawn or transferred: it is not
+	// deliberated and does not appear in the minutes.
+	Withdrawal *Withdrawal `protobuf:"bytes,16,opt,name=withdrawal,proto3" json:"withdrawal,omitempty"`
+	// The candidacy this one was transferred from, if any.
+	TransferredFrom *CandidacyRef `protobuf:"bytes,17,opt,name=transferred_from,json=transferredFrom,proto3" json:"transferred_from,omitempty"`
+	// Attendance per épreuve, recorded on the day (RecordAttendance).
+	Attendance []*Attendance `protobuf:"bytes,18,rep,name=attendance,proto3" json:"attendance,omitempty"`
+	// Disability adjustments authorised before the session (R46).
+	Adjustments []*Adjustment `protobuf:"bytes,19,rep,name=adjustments,proto3" json:"adjustments,omitempty"`
+	// ECF results, one per CCP of the scope (R30), required before a
+	// training-route candidate is deliberated (R49).
+	EcfResults    []*EcfResult `protobuf:"bytes,20,rep,name=ecf_results,json=ecfResults,proto3" json:"ecf_results,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -904,6 +919,48 @@ func (x *Candidacy) GetEtag() string {
 func (x *Candidacy) GetReleaseTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.ReleaseTime
+	}
+	return nil
+}
+
+func (x *Candidacy) GetAccessRoute() v1.AccessRoute {
+	if x != nil {
+		return x.AccessRoute
+	}
+	return v1.AccessRoute(0)
+}
+
+func (x *Candidacy) GetWithdrawal() *Withdrawal {
+	if x != nil {
+		return x.Withdrawal
+	}
+	return nil
+}
+
+func (x *Candidacy) GetTransferredFrom() *CandidacyRef {
+	if x != nil {
+		return x.TransferredFrom
+	}
+	return nil
+}
+
+func (x *Candidacy) GetAttendance() []*Attendance {
+	if x != nil {
+		return x.Attendance
+	}
+	return nil
+}
+
+func (x *Candidacy) GetAdjustments() []*Adjustment {
+	if x != nil {
+		return x.Adjustments
+	}
+	return nil
+}
+
+func (x *Candidacy) GetEcfResults() []*EcfResult {
+	if x != nil {
+		return x.EcfResults
 	}
 	return nil
 }
@@ -1116,7 +1173,7 @@ type EvaluationItem struct {
 	// The épreuve where it was observed: one the title holds in this session
 	// type. Required when the title lists épreuves for it. The entretien final
 	// belongs to sessions titre only (R43).
-	Epreuve v1.EpreuveKind `protobuf:"varint,2,opt,name=epreuve,proto3,enum=titrepro.certification.v1.EpreuveKind" json:"epreuve,omitempty"`
+	Epreuve v11.EpreuveKind `protobuf:"varint,2,opt,name=epreuve,proto3,enum=titrepro.certification.v1.EpreuveKind" json:"epreuve,omitempty"`
 	// The verdict; UNSPECIFIED keeps a note without a verdict yet.
 	Verdict Verdict `protobuf:"varint,3,opt,name=verdict,proto3,enum=titrepro.assessment.v1.Verdict" json:"verdict,omitempty"`
 	// The juror's observation, at most 4000 characters.
@@ -1162,11 +1219,11 @@ func (x *EvaluationItem) GetCompetenceCode() string {
 	return ""
 }
 
-func (x *EvaluationItem) GetEpreuve() v1.EpreuveKind {
+func (x *EvaluationItem) GetEpreuve() v11.EpreuveKind {
 	if x != nil {
 		return x.Epreuve
 	}
-	return v1.EpreuveKind(0)
+	return v11.EpreuveKind(0)
 }
 
 func (x *EvaluationItem) GetVerdict() Verdict {
@@ -1870,7 +1927,7 @@ var File_titrepro_assessment_v1_assessment_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\n" +
-	"'titrepro/assessment/v1/assessment.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#titrepro/assessment/v1/events.proto\x1a%titrepro/certification/v1/title.proto\"\xa8\x05\n" +
+	"'titrepro/assessment/v1/assessment.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a-titrepro/assessment/v1/candidacy_record.proto\x1a#titrepro/assessment/v1/events.proto\x1a%titrepro/certification/v1/title.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xa8\x05\n" +
 	"\aSession\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12?\n" +
 	"\x04type\x18\x02 \x01(\x0e2#.titrepro.assessment.v1.SessionTypeB\x06\xe0A\x02\xe0A\x05R\x04type\x12!\n" +
@@ -1908,7 +1965,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x02R\avalidTo\"d\n" +
 	"\fDeclaredLink\x129\n" +
 	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\xcd\x05\n" +
+	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\x92\t\n" +
 	"\tCandidacy\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\"\n" +
 	"\n" +
@@ -1927,7 +1984,18 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
 	"\x04etag\x18\r \x01(\tB\x03\xe0A\x03R\x04etag\x12B\n" +
-	"\frelease_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime\"\xa7\x02\n" +
+	"\frelease_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime\x12G\n" +
+	"\faccess_route\x18\x0f \x01(\x0e2\x1f.titrepro.common.v1.AccessRouteB\x03\xe0A\x03R\vaccessRoute\x12G\n" +
+	"\n" +
+	"withdrawal\x18\x10 \x01(\v2\".titrepro.assessment.v1.WithdrawalB\x03\xe0A\x03R\n" +
+	"withdrawal\x12T\n" +
+	"\x10transferred_from\x18\x11 \x01(\v2$.titrepro.assessment.v1.CandidacyRefB\x03\xe0A\x03R\x0ftransferredFrom\x12G\n" +
+	"\n" +
+	"attendance\x18\x12 \x03(\v2\".titrepro.assessment.v1.AttendanceB\x03\xe0A\x03R\n" +
+	"attendance\x12I\n" +
+	"\vadjustments\x18\x13 \x03(\v2\".titrepro.assessment.v1.AdjustmentB\x03\xe0A\x03R\vadjustments\x12G\n" +
+	"\vecf_results\x18\x14 \x03(\v2!.titrepro.assessment.v1.EcfResultB\x03\xe0A\x03R\n" +
+	"ecfResults\"\xa7\x02\n" +
 	"\fDeliberation\x12\x16\n" +
 	"\x06absent\x18\x01 \x01(\bR\x06absent\x12H\n" +
 	"\rccp_decisions\x18\x02 \x03(\v2#.titrepro.assessment.v1.CcpDecisionR\fccpDecisions\x12I\n" +
@@ -2078,12 +2146,18 @@ var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(*MinutesVersion)(nil),        // 18: titrepro.assessment.v1.MinutesVersion
 	(SessionType)(0),              // 19: titrepro.assessment.v1.SessionType
 	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
-	(*CcpDecision)(nil),           // 21: titrepro.assessment.v1.CcpDecision
-	(TitleOutcome)(0),             // 22: titrepro.assessment.v1.TitleOutcome
-	(v1.EpreuveKind)(0),           // 23: titrepro.certification.v1.EpreuveKind
-	(*MinutesLine)(nil),           // 24: titrepro.assessment.v1.MinutesLine
-	(*MinutesSignature)(nil),      // 25: titrepro.assessment.v1.MinutesSignature
-	(*MinutesJuror)(nil),          // 26: titrepro.assessment.v1.MinutesJuror
+	(v1.AccessRoute)(0),           // 21: titrepro.common.v1.AccessRoute
+	(*Withdrawal)(nil),            // 22: titrepro.assessment.v1.Withdrawal
+	(*CandidacyRef)(nil),          // 23: titrepro.assessment.v1.CandidacyRef
+	(*Attendance)(nil),            // 24: titrepro.assessment.v1.Attendance
+	(*Adjustment)(nil),            // 25: titrepro.assessment.v1.Adjustment
+	(*EcfResult)(nil),             // 26: titrepro.assessment.v1.EcfResult
+	(*CcpDecision)(nil),           // 27: titrepro.assessment.v1.CcpDecision
+	(TitleOutcome)(0),             // 28: titrepro.assessment.v1.TitleOutcome
+	(v11.EpreuveKind)(0),          // 29: titrepro.certification.v1.EpreuveKind
+	(*MinutesLine)(nil),           // 30: titrepro.assessment.v1.MinutesLine
+	(*MinutesSignature)(nil),      // 31: titrepro.assessment.v1.MinutesSignature
+	(*MinutesJuror)(nil),          // 32: titrepro.assessment.v1.MinutesJuror
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	19, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
@@ -2099,33 +2173,39 @@ var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	20, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
 	20, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
 	20, // 12: titrepro.assessment.v1.Candidacy.release_time:type_name -> google.protobuf.Timestamp
-	21, // 13: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	22, // 14: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	20, // 15: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
-	12, // 16: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
-	20, // 17: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
-	23, // 18: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
-	2,  // 19: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
-	14, // 20: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
-	15, // 21: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
-	3,  // 22: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
-	0,  // 23: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
-	24, // 24: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	25, // 25: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	19, // 26: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
-	26, // 27: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	17, // 28: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
-	4,  // 29: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	17, // 30: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	20, // 31: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
-	4,  // 32: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	20, // 33: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
-	17, // 34: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	21, // 13: titrepro.assessment.v1.Candidacy.access_route:type_name -> titrepro.common.v1.AccessRoute
+	22, // 14: titrepro.assessment.v1.Candidacy.withdrawal:type_name -> titrepro.assessment.v1.Withdrawal
+	23, // 15: titrepro.assessment.v1.Candidacy.transferred_from:type_name -> titrepro.assessment.v1.CandidacyRef
+	24, // 16: titrepro.assessment.v1.Candidacy.attendance:type_name -> titrepro.assessment.v1.Attendance
+	25, // 17: titrepro.assessment.v1.Candidacy.adjustments:type_name -> titrepro.assessment.v1.Adjustment
+	26, // 18: titrepro.assessment.v1.Candidacy.ecf_results:type_name -> titrepro.assessment.v1.EcfResult
+	27, // 19: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	28, // 20: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	20, // 21: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
+	12, // 22: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
+	20, // 23: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
+	29, // 24: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
+	2,  // 25: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
+	14, // 26: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
+	15, // 27: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
+	3,  // 28: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
+	0,  // 29: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
+	30, // 30: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	31, // 31: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	19, // 32: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	32, // 33: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	17, // 34: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
+	4,  // 35: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	17, // 36: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	20, // 37: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
+	4,  // 38: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	20, // 39: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
+	17, // 40: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	41, // [41:41] is the sub-list for method output_type
+	41, // [41:41] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }
@@ -2133,6 +2213,7 @@ func file_titrepro_assessment_v1_assessment_proto_init() {
 	if File_titrepro_assessment_v1_assessment_proto != nil {
 		return
 	}
+	file_titrepro_assessment_v1_candidacy_record_proto_init()
 	file_titrepro_assessment_v1_events_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

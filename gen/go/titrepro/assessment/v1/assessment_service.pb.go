@@ -2329,7 +2329,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a.titrepro/assessment/v1/candidacy_changes.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -2483,7 +2483,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xa2\x1b\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\x8e#\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -2509,7 +2509,13 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"GetMinutes\x12).titrepro.assessment.v1.GetMinutesRequest\x1a*.titrepro.assessment.v1.GetMinutesResponse\",\x82\xd3\xe4\x93\x02#\x12!/v1/sessions/{session_id}/minutes\x90\x02\x01\x12\x99\x01\n" +
 	"\vSignMinutes\x12*.titrepro.assessment.v1.SignMinutesRequest\x1a+.titrepro.assessment.v1.SignMinutesResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/sessions/{session_id}/minutes:sign\x12\xb5\x01\n" +
 	"\x13ListMinutesVersions\x122.titrepro.assessment.v1.ListMinutesVersionsRequest\x1a3.titrepro.assessment.v1.ListMinutesVersionsResponse\"5\x82\xd3\xe4\x93\x02,\x12*/v1/sessions/{session_id}/minutes/versions\x90\x02\x01\x12\xa8\x01\n" +
-	"\rGetMinutesPdf\x12,.titrepro.assessment.v1.GetMinutesPdfRequest\x1a-.titrepro.assessment.v1.GetMinutesPdfResponse\":\x82\xd3\xe4\x93\x021b\bdocument\x12%/v1/sessions/{session_id}/minutes:pdf\x90\x02\x01B\xf7\x01\n" +
+	"\rGetMinutesPdf\x12,.titrepro.assessment.v1.GetMinutesPdfRequest\x1a-.titrepro.assessment.v1.GetMinutesPdfResponse\":\x82\xd3\xe4\x93\x021b\bdocument\x12%/v1/sessions/{session_id}/minutes:pdf\x90\x02\x01\x12\xc2\x01\n" +
+	"\x11WithdrawCandidacy\x120.titrepro.assessment.v1.WithdrawCandidacyRequest\x1a1.titrepro.assessment.v1.WithdrawCandidacyResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/candidacies/{candidacy_id}:withdraw\x12\xc2\x01\n" +
+	"\x11TransferCandidacy\x120.titrepro.assessment.v1.TransferCandidacyRequest\x1a1.titrepro.assessment.v1.TransferCandidacyResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/candidacies/{candidacy_id}:transfer\x12\xc7\x01\n" +
+	"\x10RecordAttendance\x12/.titrepro.assessment.v1.RecordAttendanceRequest\x1a0.titrepro.assessment.v1.RecordAttendanceResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordAttendance\x12\xcb\x01\n" +
+	"\x10RecordAdjustment\x12/.titrepro.assessment.v1.RecordAdjustmentRequest\x1a0.titrepro.assessment.v1.RecordAdjustmentResponse\"T\x82\xd3\xe4\x93\x02N:\n" +
+	"adjustment\"@/v1/sessions/{session_id}/candidacies/{candidacy_id}/adjustments\x12\xc7\x01\n" +
+	"\x10RecordEcfResults\x12/.titrepro.assessment.v1.RecordEcfResultsRequest\x1a0.titrepro.assessment.v1.RecordEcfResultsResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordEcfResultsB\xf7\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x16AssessmentServiceProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -2579,6 +2585,16 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*MinutesVersion)(nil),              // 50: titrepro.assessment.v1.MinutesVersion
 	(*httpbody.HttpBody)(nil),           // 51: google.api.HttpBody
 	(*Minutes)(nil),                     // 52: titrepro.assessment.v1.Minutes
+	(*WithdrawCandidacyRequest)(nil),    // 53: titrepro.assessment.v1.WithdrawCandidacyRequest
+	(*TransferCandidacyRequest)(nil),    // 54: titrepro.assessment.v1.TransferCandidacyRequest
+	(*RecordAttendanceRequest)(nil),     // 55: titrepro.assessment.v1.RecordAttendanceRequest
+	(*RecordAdjustmentRequest)(nil),     // 56: titrepro.assessment.v1.RecordAdjustmentRequest
+	(*RecordEcfResultsRequest)(nil),     // 57: titrepro.assessment.v1.RecordEcfResultsRequest
+	(*WithdrawCandidacyResponse)(nil),   // 58: titrepro.assessment.v1.WithdrawCandidacyResponse
+	(*TransferCandidacyResponse)(nil),   // 59: titrepro.assessment.v1.TransferCandidacyResponse
+	(*RecordAttendanceResponse)(nil),    // 60: titrepro.assessment.v1.RecordAttendanceResponse
+	(*RecordAdjustmentResponse)(nil),    // 61: titrepro.assessment.v1.RecordAdjustmentResponse
+	(*RecordEcfResultsResponse)(nil),    // 62: titrepro.assessment.v1.RecordEcfResultsResponse
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	42, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
@@ -2630,29 +2646,39 @@ var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	40, // 46: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
 	35, // 47: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
 	37, // 48: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
-	1,  // 49: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 50: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 51: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 52: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 53: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
-	11, // 54: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
-	13, // 55: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
-	15, // 56: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	17, // 57: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	19, // 58: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	21, // 59: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	23, // 60: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	25, // 61: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	27, // 62: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	29, // 63: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	31, // 64: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	33, // 65: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	39, // 66: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	41, // 67: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	36, // 68: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
-	38, // 69: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
-	49, // [49:70] is the sub-list for method output_type
-	28, // [28:49] is the sub-list for method input_type
+	53, // 49: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:input_type -> titrepro.assessment.v1.WithdrawCandidacyRequest
+	54, // 50: titrepro.assessment.v1.AssessmentService.TransferCandidacy:input_type -> titrepro.assessment.v1.TransferCandidacyRequest
+	55, // 51: titrepro.assessment.v1.AssessmentService.RecordAttendance:input_type -> titrepro.assessment.v1.RecordAttendanceRequest
+	56, // 52: titrepro.assessment.v1.AssessmentService.RecordAdjustment:input_type -> titrepro.assessment.v1.RecordAdjustmentRequest
+	57, // 53: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
+	1,  // 54: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 55: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 56: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 57: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 58: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
+	11, // 59: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
+	13, // 60: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
+	15, // 61: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	17, // 62: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	19, // 63: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	21, // 64: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	23, // 65: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	25, // 66: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	27, // 67: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	29, // 68: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	31, // 69: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	33, // 70: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	39, // 71: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	41, // 72: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	36, // 73: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
+	38, // 74: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
+	58, // 75: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
+	59, // 76: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
+	60, // 77: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
+	61, // 78: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
+	62, // 79: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
+	54, // [54:80] is the sub-list for method output_type
+	28, // [28:54] is the sub-list for method input_type
 	28, // [28:28] is the sub-list for extension type_name
 	28, // [28:28] is the sub-list for extension extendee
 	0,  // [0:28] is the sub-list for field type_name
@@ -2664,6 +2690,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 		return
 	}
 	file_titrepro_assessment_v1_assessment_proto_init()
+	file_titrepro_assessment_v1_candidacy_changes_proto_init()
 	file_titrepro_assessment_v1_events_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

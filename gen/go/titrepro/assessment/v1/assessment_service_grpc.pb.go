@@ -40,6 +40,11 @@ const (
 	AssessmentService_SignMinutes_FullMethodName         = "/titrepro.assessment.v1.AssessmentService/SignMinutes"
 	AssessmentService_ListMinutesVersions_FullMethodName = "/titrepro.assessment.v1.AssessmentService/ListMinutesVersions"
 	AssessmentService_GetMinutesPdf_FullMethodName       = "/titrepro.assessment.v1.AssessmentService/GetMinutesPdf"
+	AssessmentService_WithdrawCandidacy_FullMethodName   = "/titrepro.assessment.v1.AssessmentService/WithdrawCandidacy"
+	AssessmentService_TransferCandidacy_FullMethodName   = "/titrepro.assessment.v1.AssessmentService/TransferCandidacy"
+	AssessmentService_RecordAttendance_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordAttendance"
+	AssessmentService_RecordAdjustment_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordAdjustment"
+	AssessmentService_RecordEcfResults_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordEcfResults"
 )
 
 // AssessmentServiceClient is the client API for AssessmentService service.
@@ -139,6 +144,25 @@ type AssessmentServiceClient interface {
 	// the version and the content hash. Readable by those who read the
 	// minutes.
 	GetMinutesPdf(ctx context.Context, in *GetMinutesPdfRequest, opts ...grpc.CallOption) (*GetMinutesPdfResponse, error)
+	// WithdrawCandidacy withdraws a candidacy before its deliberation, by the
+	// candidate or the organising centre: it is not deliberated and leaves
+	// the minutes. Publishes CandidacyWithdrawn.
+	WithdrawCandidacy(ctx context.Context, in *WithdrawCandidacyRequest, opts ...grpc.CallOption) (*WithdrawCandidacyResponse, error)
+	// TransferCandidacy moves a candidacy not yet deliberated to another
+	// PLANNED session of the same centre and title version: the candidate is
+	// registered there (every registration rule checked again) and the
+	// candidacy here is withdrawn, atomically. Publishes CandidacyTransferred.
+	TransferCandidacy(ctx context.Context, in *TransferCandidacyRequest, opts ...grpc.CallOption) (*TransferCandidacyResponse, error)
+	// RecordAttendance records, while the session is in progress, whether the
+	// candidate attended each épreuve (the organising centre or a juror). A
+	// candidate absent from every épreuve is deliberated ABSENT.
+	RecordAttendance(ctx context.Context, in *RecordAttendanceRequest, opts ...grpc.CallOption) (*RecordAttendanceResponse, error)
+	// RecordAdjustment records a disability adjustment authorised before the
+	// session (R46), while the session is planned.
+	RecordAdjustment(ctx context.Context, in *RecordAdjustmentRequest, opts ...grpc.CallOption) (*RecordAdjustmentResponse, error)
+	// RecordEcfResults records the ECF results of a training-route candidacy
+	// (R30), before its deliberation.
+	RecordEcfResults(ctx context.Context, in *RecordEcfResultsRequest, opts ...grpc.CallOption) (*RecordEcfResultsResponse, error)
 }
 
 type assessmentServiceClient struct {
@@ -359,6 +383,56 @@ func (c *assessmentServiceClient) GetMinutesPdf(ctx context.Context, in *GetMinu
 	return out, nil
 }
 
+func (c *assessmentServiceClient) WithdrawCandidacy(ctx context.Context, in *WithdrawCandidacyRequest, opts ...grpc.CallOption) (*WithdrawCandidacyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawCandidacyResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_WithdrawCandidacy_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) TransferCandidacy(ctx context.Context, in *TransferCandidacyRequest, opts ...grpc.CallOption) (*TransferCandidacyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TransferCandidacyResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_TransferCandidacy_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) RecordAttendance(ctx context.Context, in *RecordAttendanceRequest, opts ...grpc.CallOption) (*RecordAttendanceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordAttendanceResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_RecordAttendance_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) RecordAdjustment(ctx context.Context, in *RecordAdjustmentRequest, opts ...grpc.CallOption) (*RecordAdjustmentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordAdjustmentResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_RecordAdjustment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) RecordEcfResults(ctx context.Context, in *RecordEcfResultsRequest, opts ...grpc.CallOption) (*RecordEcfResultsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordEcfResultsResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_RecordEcfResults_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AssessmentServiceServer is the server API for AssessmentService service.
 // All implementations must embed UnimplementedAssessmentServiceServer
 // for forward compatibility.
@@ -456,6 +530,25 @@ type AssessmentServiceServer interface {
 	// the version and the content hash. Readable by those who read the
 	// minutes.
 	GetMinutesPdf(context.Context, *GetMinutesPdfRequest) (*GetMinutesPdfResponse, error)
+	// WithdrawCandidacy withdraws a candidacy before its deliberation, by the
+	// candidate or the organising centre: it is not deliberated and leaves
+	// the minutes. Publishes CandidacyWithdrawn.
+	WithdrawCandidacy(context.Context, *WithdrawCandidacyRequest) (*WithdrawCandidacyResponse, error)
+	// TransferCandidacy moves a candidacy not yet deliberated to another
+	// PLANNED session of the same centre and title version: the candidate is
+	// registered there (every registration rule checked again) and the
+	// candidacy here is withdrawn, atomically. Publishes CandidacyTransferred.
+	TransferCandidacy(context.Context, *TransferCandidacyRequest) (*TransferCandidacyResponse, error)
+	// RecordAttendance records, while the session is in progress, whether the
+	// candidate attended each épreuve (the organising centre or a juror). A
+	// candidate absent from every épreuve is deliberated ABSENT.
+	RecordAttendance(context.Context, *RecordAttendanceRequest) (*RecordAttendanceResponse, error)
+	// RecordAdjustment records a disability adjustment authorised before the
+	// session (R46), while the session is planned.
+	RecordAdjustment(context.Context, *RecordAdjustmentRequest) (*RecordAdjustmentResponse, error)
+	// RecordEcfResults records the ECF results of a training-route candidacy
+	// (R30), before its deliberation.
+	RecordEcfResults(context.Context, *RecordEcfResultsRequest) (*RecordEcfResultsResponse, error)
 	mustEmbedUnimplementedAssessmentServiceServer()
 }
 
@@ -528,6 +621,21 @@ func (UnimplementedAssessmentServiceServer) ListMinutesVersions(context.Context,
 }
 func (UnimplementedAssessmentServiceServer) GetMinutesPdf(context.Context, *GetMinutesPdfRequest) (*GetMinutesPdfResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMinutesPdf not implemented")
+}
+func (UnimplementedAssessmentServiceServer) WithdrawCandidacy(context.Context, *WithdrawCandidacyRequest) (*WithdrawCandidacyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawCandidacy not implemented")
+}
+func (UnimplementedAssessmentServiceServer) TransferCandidacy(context.Context, *TransferCandidacyRequest) (*TransferCandidacyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method TransferCandidacy not implemented")
+}
+func (UnimplementedAssessmentServiceServer) RecordAttendance(context.Context, *RecordAttendanceRequest) (*RecordAttendanceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordAttendance not implemented")
+}
+func (UnimplementedAssessmentServiceServer) RecordAdjustment(context.Context, *RecordAdjustmentRequest) (*RecordAdjustmentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordAdjustment not implemented")
+}
+func (UnimplementedAssessmentServiceServer) RecordEcfResults(context.Context, *RecordEcfResultsRequest) (*RecordEcfResultsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordEcfResults not implemented")
 }
 func (UnimplementedAssessmentServiceServer) mustEmbedUnimplementedAssessmentServiceServer() {}
 func (UnimplementedAssessmentServiceServer) testEmbeddedByValue()                           {}
@@ -928,6 +1036,96 @@ func _AssessmentService_GetMinutesPdf_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AssessmentService_WithdrawCandidacy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawCandidacyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).WithdrawCandidacy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_WithdrawCandidacy_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).WithdrawCandidacy(ctx, req.(*WithdrawCandidacyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_TransferCandidacy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(TransferCandidacyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).TransferCandidacy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_TransferCandidacy_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).TransferCandidacy(ctx, req.(*TransferCandidacyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_RecordAttendance_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordAttendanceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).RecordAttendance(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_RecordAttendance_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).RecordAttendance(ctx, req.(*RecordAttendanceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_RecordAdjustment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordAdjustmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).RecordAdjustment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_RecordAdjustment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).RecordAdjustment(ctx, req.(*RecordAdjustmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_RecordEcfResults_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordEcfResultsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).RecordEcfResults(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_RecordEcfResults_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).RecordEcfResults(ctx, req.(*RecordEcfResultsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AssessmentService_ServiceDesc is the grpc.ServiceDesc for AssessmentService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1018,6 +1216,26 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetMinutesPdf",
 			Handler:    _AssessmentService_GetMinutesPdf_Handler,
+		},
+		{
+			MethodName: "WithdrawCandidacy",
+			Handler:    _AssessmentService_WithdrawCandidacy_Handler,
+		},
+		{
+			MethodName: "TransferCandidacy",
+			Handler:    _AssessmentService_TransferCandidacy_Handler,
+		},
+		{
+			MethodName: "RecordAttendance",
+			Handler:    _AssessmentService_RecordAttendance_Handler,
+		},
+		{
+			MethodName: "RecordAdjustment",
+			Handler:    _AssessmentService_RecordAdjustment_Handler,
+		},
+		{
+			MethodName: "RecordEcfResults",
+			Handler:    _AssessmentService_RecordEcfResults_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1898,6 +1898,240 @@ func (x *MinutesJuror) GetJurorName() string {
 	return ""
 }
 
+// CandidacyWithdrawn is published on
+// titrepro.assessment.v1.candidacy_withdrawn when a candidacy is withdrawn
+// before its deliberation, by its candidate or the organising centre. It
+// will not be deliberated and does not appear in the minutes.
+type CandidacyWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the withdrawal was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The candidacy.
+	CandidacyId string `protobuf:"bytes,4,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// The candidate (candidate service id).
+	CandidateId string `protobuf:"bytes,5,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Subject of who withdrew it.
+	WithdrawnBy string `protobuf:"bytes,6,opt,name=withdrawn_by,json=withdrawnBy,proto3" json:"withdrawn_by,omitempty"`
+	// The candidate withdrew it themselves.
+	ByCandidate bool `protobuf:"varint,7,opt,name=by_candidate,json=byCandidate,proto3" json:"by_candidate,omitempty"`
+	// Reason given, possibly empty.
+	Reason        string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CandidacyWithdrawn) Reset() {
+	*x = CandidacyWithdrawn{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CandidacyWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CandidacyWithdrawn) ProtoMessage() {}
+
+func (x *CandidacyWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CandidacyWithdrawn.ProtoReflect.Descriptor instead.
+func (*CandidacyWithdrawn) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *CandidacyWithdrawn) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CandidacyWithdrawn) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *CandidacyWithdrawn) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *CandidacyWithdrawn) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *CandidacyWithdrawn) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CandidacyWithdrawn) GetWithdrawnBy() string {
+	if x != nil {
+		return x.WithdrawnBy
+	}
+	return ""
+}
+
+func (x *CandidacyWithdrawn) GetByCandidate() bool {
+	if x != nil {
+		return x.ByCandidate
+	}
+	return false
+}
+
+func (x *CandidacyWithdrawn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CandidacyTransferred is published on
+// titrepro.assessment.v1.candidacy_transferred when a candidacy is moved to
+// another session of the same centre and title version: the candidacy of
+// the first session is withdrawn and a new one is registered in the second
+// (CandidacyRegistered is published for it too).
+type CandidacyTransferred struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the transfer was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The candidate (candidate service id).
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// The session left.
+	FromSessionId string `protobuf:"bytes,4,opt,name=from_session_id,json=fromSessionId,proto3" json:"from_session_id,omitempty"`
+	// The candidacy withdrawn.
+	FromCandidacyId string `protobuf:"bytes,5,opt,name=from_candidacy_id,json=fromCandidacyId,proto3" json:"from_candidacy_id,omitempty"`
+	// The session joined.
+	ToSessionId string `protobuf:"bytes,6,opt,name=to_session_id,json=toSessionId,proto3" json:"to_session_id,omitempty"`
+	// The candidacy registered there.
+	ToCandidacyId string `protobuf:"bytes,7,opt,name=to_candidacy_id,json=toCandidacyId,proto3" json:"to_candidacy_id,omitempty"`
+	// Subject of who transferred it.
+	TransferredBy string `protobuf:"bytes,8,opt,name=transferred_by,json=transferredBy,proto3" json:"transferred_by,omitempty"`
+	// Reason given, possibly empty.
+	Reason        string `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CandidacyTransferred) Reset() {
+	*x = CandidacyTransferred{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CandidacyTransferred) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CandidacyTransferred) ProtoMessage() {}
+
+func (x *CandidacyTransferred) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CandidacyTransferred.ProtoReflect.Descriptor instead.
+func (*CandidacyTransferred) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CandidacyTransferred) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *CandidacyTransferred) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetFromSessionId() string {
+	if x != nil {
+		return x.FromSessionId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetFromCandidacyId() string {
+	if x != nil {
+		return x.FromCandidacyId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetToSessionId() string {
+	if x != nil {
+		return x.ToSessionId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetToCandidacyId() string {
+	if x != nil {
+		return x.ToCandidacyId
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetTransferredBy() string {
+	if x != nil {
+		return x.TransferredBy
+	}
+	return ""
+}
+
+func (x *CandidacyTransferred) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 var File_titrepro_assessment_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
@@ -2075,7 +2309,29 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\fMinutesJuror\x12#\n" +
 	"\rjuror_subject\x18\x01 \x01(\tR\fjurorSubject\x12\x1d\n" +
 	"\n" +
-	"juror_name\x18\x02 \x01(\tR\tjurorName*Y\n" +
+	"juror_name\x18\x02 \x01(\tR\tjurorName\"\xad\x02\n" +
+	"\x12CandidacyWithdrawn\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
+	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
+	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12!\n" +
+	"\fwithdrawn_by\x18\x06 \x01(\tR\vwithdrawnBy\x12!\n" +
+	"\fby_candidate\x18\a \x01(\bR\vbyCandidate\x12\x16\n" +
+	"\x06reason\x18\b \x01(\tR\x06reason\"\xee\x02\n" +
+	"\x14CandidacyTransferred\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12&\n" +
+	"\x0ffrom_session_id\x18\x04 \x01(\tR\rfromSessionId\x12*\n" +
+	"\x11from_candidacy_id\x18\x05 \x01(\tR\x0ffromCandidacyId\x12\"\n" +
+	"\rto_session_id\x18\x06 \x01(\tR\vtoSessionId\x12&\n" +
+	"\x0fto_candidacy_id\x18\a \x01(\tR\rtoCandidacyId\x12%\n" +
+	"\x0etransferred_by\x18\b \x01(\tR\rtransferredBy\x12\x16\n" +
+	"\x06reason\x18\t \x01(\tR\x06reason*Y\n" +
 	"\vSessionType\x12\x1c\n" +
 	"\x18SESSION_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SESSION_TYPE_TITRE\x10\x01\x12\x14\n" +
@@ -2106,7 +2362,7 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(SessionType)(0),                 // 0: titrepro.assessment.v1.SessionType
 	(CcpOutcome)(0),                  // 1: titrepro.assessment.v1.CcpOutcome
@@ -2126,40 +2382,44 @@ var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(*MinutesSignature)(nil),         // 15: titrepro.assessment.v1.MinutesSignature
 	(*MinutesContent)(nil),           // 16: titrepro.assessment.v1.MinutesContent
 	(*MinutesJuror)(nil),             // 17: titrepro.assessment.v1.MinutesJuror
-	(*timestamppb.Timestamp)(nil),    // 18: google.protobuf.Timestamp
+	(*CandidacyWithdrawn)(nil),       // 18: titrepro.assessment.v1.CandidacyWithdrawn
+	(*CandidacyTransferred)(nil),     // 19: titrepro.assessment.v1.CandidacyTransferred
+	(*timestamppb.Timestamp)(nil),    // 20: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	18, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	18, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	18, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	18, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 5: titrepro.assessment.v1.SessionUpdated.type:type_name -> titrepro.assessment.v1.SessionType
 	6,  // 6: titrepro.assessment.v1.SessionUpdated.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	18, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 8: titrepro.assessment.v1.SessionPostponed.type:type_name -> titrepro.assessment.v1.SessionType
 	6,  // 9: titrepro.assessment.v1.SessionPostponed.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	18, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 11: titrepro.assessment.v1.SessionCancelled.type:type_name -> titrepro.assessment.v1.SessionType
 	6,  // 12: titrepro.assessment.v1.SessionCancelled.released_candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	18, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	18, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
-	18, // 15: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 15: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 16: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
 	13, // 17: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
 	15, // 18: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
 	14, // 19: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
 	2,  // 20: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
 	1,  // 21: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	18, // 22: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	20, // 22: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
 	0,  // 23: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
 	13, // 24: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
 	17, // 25: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	26, // [26:26] is the sub-list for method output_type
-	26, // [26:26] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	20, // 26: titrepro.assessment.v1.CandidacyWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 27: titrepro.assessment.v1.CandidacyTransferred.occur_time:type_name -> google.protobuf.Timestamp
+	28, // [28:28] is the sub-list for method output_type
+	28, // [28:28] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -2173,7 +2433,7 @@ func file_titrepro_assessment_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -286,7 +286,14 @@ type TrainingEnrolment struct {
 	// Training start date, "YYYY-MM-DD", optional.
 	StartDate string `protobuf:"bytes,3,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
 	// Training end date, "YYYY-MM-DD", optional; not before start_date.
-	EndDate       string `protobuf:"bytes,4,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	EndDate string `protobuf:"bytes,4,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	// Ministry code of the title the training prepares, e.g. "TP-00495"
+	// (R24: a training-route candidate sits a session titre of that title
+	// only). Optional on the record; required to register to a session.
+	TitleId string `protobuf:"bytes,5,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// The CCPs of the title the training covers, when it covers only some
+	// (R28); empty: the whole title. At most 30 codes.
+	CcpCodes      []string `protobuf:"bytes,6,rep,name=ccp_codes,json=ccpCodes,proto3" json:"ccp_codes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -347,6 +354,20 @@ func (x *TrainingEnrolment) GetEndDate() string {
 		return x.EndDate
 	}
 	return ""
+}
+
+func (x *TrainingEnrolment) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *TrainingEnrolment) GetCcpCodes() []string {
+	if x != nil {
+		return x.CcpCodes
+	}
+	return nil
 }
 
 // VaeAdmissibility is the positive recevabilité decision of the VAE route.
@@ -457,13 +478,15 @@ const file_titrepro_candidate_v1_candidate_proto_rawDesc = "" +
 	"\n" +
 	"BirthPlace\x12\x1d\n" +
 	"\acommune\x18\x01 \x01(\tB\x03\xe0A\x02R\acommune\x12&\n" +
-	"\fcountry_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcountryCode\"\xa5\x01\n" +
+	"\fcountry_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcountryCode\"\xdd\x01\n" +
 	"\x11TrainingEnrolment\x12'\n" +
 	"\forganisation\x18\x01 \x01(\tB\x03\xe0A\x02R\forganisation\x12-\n" +
 	"\x12organisation_siret\x18\x02 \x01(\tR\x11organisationSiret\x12\x1d\n" +
 	"\n" +
 	"start_date\x18\x03 \x01(\tR\tstartDate\x12\x19\n" +
-	"\bend_date\x18\x04 \x01(\tR\aendDate\"\x9f\x01\n" +
+	"\bend_date\x18\x04 \x01(\tR\aendDate\x12\x19\n" +
+	"\btitle_id\x18\x05 \x01(\tR\atitleId\x12\x1b\n" +
+	"\tccp_codes\x18\x06 \x03(\tR\bccpCodes\"\x9f\x01\n" +
 	"\x10VaeAdmissibility\x12(\n" +
 	"\rdecision_date\x18\x01 \x01(\tB\x03\xe0A\x02R\fdecisionDate\x12\x1d\n" +
 	"\n" +

@@ -27,11 +27,12 @@ func NewCandidateRepository(q querier) *CandidateRepository {
 // Get implements candidate.Repository.
 func (r *CandidateRepository) Get(ctx context.Context, id string) (candidate.Candidate, error) {
 	var c candidate.Candidate
-	var names, route string
+	var names, route, trainingCCPs string
 	err := r.q.QueryRowContext(ctx, `SELECT id, subject, birth_name, usage_name, given_names, access_route,
-			training_organisation, vae_decision_date, centre_id, source_version FROM candidates WHERE id = $1`, id).
+			training_organisation, vae_decision_date, centre_id, source_version,
+			training_title_id, training_ccp_codes, training_start FROM candidates WHERE id = $1`, id).
 		Scan(&c.ID, &c.Subject, &c.BirthName, &c.UsageName, &names, &route, &c.TrainingOrganisation, &c.VAEDecisionDate,
-			&c.CentreID, &c.Version)
+			&c.CentreID, &c.Version, &c.TrainingTitleID, &trainingCCPs, &c.TrainingStart)
 	if errors.Is(err, sql.ErrNoRows) {
 		return candidate.Candidate{}, candidate.ErrUnknown.WithMeta("candidate", id)
 	}
@@ -40,6 +41,9 @@ func (r *CandidateRepository) Get(ctx context.Context, id string) (candidate.Can
 	}
 	if err := json.Unmarshal([]byte(names), &c.GivenNames); err != nil {
 		return candidate.Candidate{}, fmt.Errorf("sqlstore: decode candidate %s: %w", id, err)
+	}
+	if c.TrainingCCPs, err = strsOf(trainingCCPs); err != nil {
+		return candidate.Candidate{}, fmt.Errorf("sqlstore: decode candidate %s: training_ccp_codes: %w", id, err)
 	}
 	c.AccessRoute = candidate.AccessRoute(route)
 	return c, nil
@@ -53,15 +57,23 @@ func (r *CandidateRepository) Apply(ctx context.Context, c candidate.Candidate) 
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: encode candidate %s: %w", c.ID, err)
 	}
+	trainingCCPs, err := strs(c.TrainingCCPs)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: encode candidate %s: %w", c.ID, err)
+	}
 	res, err := r.q.ExecContext(ctx, `INSERT INTO candidates (id, subject, birth_name, usage_name, given_names,
-			access_route, training_organisation, vae_decision_date, centre_id, source_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			access_route, training_organisation, vae_decision_date, centre_id, source_version,
+			training_title_id, training_ccp_codes, training_start)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, birth_name = excluded.birth_name,
 			usage_name = excluded.usage_name, given_names = excluded.given_names, access_route = excluded.access_route,
 			training_organisation = excluded.training_organisation, vae_decision_date = excluded.vae_decision_date,
-			centre_id = excluded.centre_id, source_version = excluded.source_version
+			centre_id = excluded.centre_id, source_version = excluded.source_version,
+			training_title_id = excluded.training_title_id, training_ccp_codes = excluded.training_ccp_codes,
+			training_start = excluded.training_start
 		WHERE candidates.source_version < excluded.source_version`,
-		c.ID, c.Subject, c.BirthName, c.UsageName, names, string(c.AccessRoute), c.TrainingOrganisation, c.VAEDecisionDate, c.CentreID, c.Version)
+		c.ID, c.Subject, c.BirthName, c.UsageName, names, string(c.AccessRoute), c.TrainingOrganisation, c.VAEDecisionDate, c.CentreID, c.Version,
+		c.TrainingTitleID, trainingCCPs, c.TrainingStart)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: apply candidate %s: %w", c.ID, err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -60,7 +61,7 @@ func tsgeri() title.Title {
 			{Code: "CCP2", Competences: []string{"CCP2-C1"}},
 		},
 		Epreuves: []title.Epreuve{
-			{Kind: title.MiseEnSituation, SessionTypes: []title.SessionType{title.SessionTitre, title.SessionCCP}},
+			{Kind: title.MiseEnSituation, SessionTypes: []title.SessionType{title.SessionTitre, title.SessionCCP}, Minutes: 240},
 			{Kind: title.EntretienFinal, SessionTypes: []title.SessionType{title.SessionTitre}},
 		},
 	}
@@ -129,13 +130,24 @@ func juror(t *testing.T, subject string) jury.Juror {
 
 func person(id, subject string) candidate.Candidate {
 	return candidate.Candidate{ID: id, Subject: subject, BirthName: "Martin", GivenNames: []string{"Alice", "Marie"},
-		AccessRoute: candidate.RouteTraining, TrainingOrganisation: "AFPA Lyon", Version: 1}
+		AccessRoute: candidate.RouteTraining, TrainingOrganisation: "AFPA Lyon", Version: 1,
+		TrainingTitleID: "TP-00495", TrainingCCPs: []string{"CCP1", "CCP2"}, TrainingStart: "2025-09-01"}
 }
 
 func items() []evaluation.Item {
 	var out []evaluation.Item
 	for _, c := range tsgeri().Competences([]string{"CCP1", "CCP2"}) {
 		out = append(out, evaluation.Item{CompetenceCode: c, Epreuve: title.MiseEnSituation, Verdict: evaluation.Mastered, Observation: "vu " + c})
+	}
+	// A session titre ends with the entretien final (R43).
+	return append(out, evaluation.Item{CompetenceCode: "CCP2-C1", Epreuve: title.EntretienFinal, Verdict: evaluation.Mastered})
+}
+
+// ecf is an ECF result obtained for every CCP of the fixtures' title (R30).
+func ecf() []candidacy.ECFResult {
+	var out []candidacy.ECFResult
+	for _, code := range tsgeri().CCPCodes() {
+		out = append(out, candidacy.ECFResult{CCPCode: code, Obtained: true, AssessedOn: civildate.Of(now.AddDate(0, -1, 0))})
 	}
 	return out
 }
@@ -178,6 +190,9 @@ func evaluated(t *testing.T, st store) (*session.Session, string) {
 		}
 		if _, err := s.AttachDossier(session.Submission{CandidateID: "cand-1",
 			Dossier: candidacy.Dossier{SnapshotID: "snap-1", ManifestHash: "mh-1", SubmittedAt: now}}, now); err != nil {
+			return err
+		}
+		if _, err := s.RecordECF(cyID, ecf(), "centre", now); err != nil {
 			return err
 		}
 		return s.Open("", now)

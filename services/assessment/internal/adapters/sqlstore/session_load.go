@@ -165,13 +165,13 @@ func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Par
 
 const candidacyColumns = `id, candidate_id, candidate_subject, candidate_name, training_organisation,
 	ccp_codes, employer, dossier_snapshot_id, dossier_manifest_hash, dossier_submitted_at, deliberation, version,
-	created_by, request_id, request_hash, created_at, updated_at, released_at`
+	created_by, request_id, request_hash, created_at, updated_at, released_at, access_route, record`
 
 func scanCandidacyRow(sc scanner) (candidacyRow, error) {
 	var c candidacyRow
 	err := sc.Scan(&c.id, &c.candidateID, &c.candidateSubject, &c.candidateName, &c.trainingOrganisation,
 		&c.ccps, &c.employer, &c.snapshotID, &c.manifestHash, &c.submittedAt, &c.deliberation, &c.version,
-		&c.createdBy, &c.requestID, &c.requestHash, &c.createdAt, &c.updatedAt, &c.releasedAt)
+		&c.createdBy, &c.requestID, &c.requestHash, &c.createdAt, &c.updatedAt, &c.releasedAt, &c.accessRoute, &c.record)
 	c.createdAt, c.updatedAt = dbTime(c.createdAt), dbTime(c.updatedAt)
 	if c.submittedAt.Valid {
 		c.submittedAt.Time = dbTime(c.submittedAt.Time)

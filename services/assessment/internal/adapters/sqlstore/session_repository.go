@@ -153,43 +153,49 @@ func (r *SessionRepository) update(ctx context.Context, tx *sqldb.Tx, id string,
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode session %s: %w", id, err)
 	}
-	beforeMinutes := s.MinutesVersion()
 	if err := fn(s); err != nil {
 		return nil, err
 	}
+	if err := r.save(ctx, tx, s, before); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// save writes what changed in s since it was loaded as before, with the
+// events it recorded, unless it did not change.
+func (r *SessionRepository) save(ctx context.Context, tx *sqldb.Tx, s *session.Session, before image) error {
+	id := s.ID()
 	events := s.PullEvents()
 	after, err := imageOf(s)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: encode session %s: %w", id, err)
+		return fmt.Errorf("sqlstore: encode session %s: %w", id, err)
 	}
 	if !maps.Equal(before.evaluations, after.evaluations) {
 		// Evaluations have their own version and are stored by Score only:
 		// saving one here would skip its version check (ADR 0006).
-		return nil, fmt.Errorf("sqlstore: session %s: evaluations are written with Score, not Update", id)
+		return fmt.Errorf("sqlstore: session %s: evaluations are written with Score, not Update", id)
 	}
 	if s.Version() == before.session.version {
 		if len(events) > 0 {
-			return nil, fmt.Errorf("sqlstore: session %s recorded events without a change", id)
+			return fmt.Errorf("sqlstore: session %s recorded events without a change", id)
 		}
-		return s, nil
+		return nil
 	}
 	if err := saveSession(ctx, tx, after.session, before.session.version); err != nil {
-		return nil, err
+		return err
 	}
 	if err := writeParts(ctx, tx, before, after); err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeMinutesVersions(ctx, tx, s, beforeMinutes, events); err != nil {
-		return nil, err
+	if err := writeMinutesVersions(ctx, tx, s, before.minutesVersion, events); err != nil {
+		return err
 	}
 	rows, err := outboxEvents(events)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := r.outbox.Write(ctx, tx, rows...); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return r.outbox.Write(ctx, tx, rows...)
 }
 
 // WithCandidate implements session.Repository.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
@@ -22,6 +23,9 @@ type image struct {
 	candidacies map[string]candidacyRow
 	evaluations map[evalKey]evaluationRow
 	signatures  map[string]signatureRow
+	// minutesVersion is the session's current minutes version, which
+	// writeMinutesVersions compares before and after a change.
+	minutesVersion int
 }
 
 type sessionRow struct {
@@ -42,6 +46,7 @@ type candidacyRow struct {
 	ccps, employer, snapshotID, manifestHash                               string
 	submittedAt, releasedAt                                                sql.NullTime
 	deliberation                                                           sql.NullString
+	accessRoute, record                                                    string
 	version                                                                int64
 	createdBy, requestID, requestHash                                      string
 	createdAt, updatedAt                                                   time.Time
@@ -81,6 +86,8 @@ func imageOf(s *session.Session) (image, error) {
 		candidacies: map[string]candidacyRow{},
 		evaluations: map[evalKey]evaluationRow{},
 		signatures:  map[string]signatureRow{},
+
+		minutesVersion: s.MinutesVersion(),
 	}
 	for _, j := range snap.Jurors {
 		row, err := jurorRowOf(j)
@@ -135,7 +142,12 @@ func candidacyRowOf(c candidacy.Candidacy) (candidacyRow, error) {
 	if err != nil {
 		return candidacyRow{}, err
 	}
+	record, err := recordColumn(c)
+	if err != nil {
+		return candidacyRow{}, err
+	}
 	row := candidacyRow{
+		accessRoute: string(c.AccessRoute), record: record,
 		id: c.ID, candidateID: c.CandidateID, candidateSubject: c.CandidateSubject, candidateName: c.CandidateName,
 		trainingOrganisation: c.TrainingOrganisation, ccps: ccps, employer: c.Employer, deliberation: delib,
 		version: c.Version, createdBy: c.Request.CreatedBy, requestID: c.Request.RequestID, requestHash: c.Request.RequestHash,
@@ -230,6 +242,10 @@ func candidacyOf(sessionID string, c candidacyRow) (candidacy.Candidacy, error) 
 	}
 	if c.releasedAt.Valid {
 		cy.ReleasedAt = c.releasedAt.Time
+	}
+	cy.AccessRoute = candidate.AccessRoute(c.accessRoute)
+	if err := recordOf(c.record, &cy); err != nil {
+		return candidacy.Candidacy{}, err
 	}
 	if c.submittedAt.Valid {
 		cy.Dossier = &candidacy.Dossier{SnapshotID: c.snapshotID, ManifestHash: c.manifestHash, SubmittedAt: c.submittedAt.Time}

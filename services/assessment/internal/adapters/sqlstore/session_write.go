@@ -108,16 +108,17 @@ func upsertCandidacy(ctx context.Context, tx *sqldb.Tx, sessionID string, c cand
 	_, err := tx.ExecContext(ctx, `INSERT INTO candidacies (id, session_id, candidate_id, candidate_subject,
 			candidate_name, training_organisation, ccp_codes, employer, dossier_snapshot_id, dossier_manifest_hash,
 			dossier_submitted_at, deliberation, version, created_by, request_id, request_hash, created_at, updated_at,
-			released_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			released_at, access_route, record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 		ON CONFLICT (id) DO UPDATE SET candidate_subject = excluded.candidate_subject,
 			candidate_name = excluded.candidate_name, training_organisation = excluded.training_organisation,
 			dossier_snapshot_id = excluded.dossier_snapshot_id, dossier_manifest_hash = excluded.dossier_manifest_hash,
 			dossier_submitted_at = excluded.dossier_submitted_at, deliberation = excluded.deliberation,
-			version = excluded.version, updated_at = excluded.updated_at, released_at = excluded.released_at`,
+			version = excluded.version, updated_at = excluded.updated_at, released_at = excluded.released_at,
+			access_route = excluded.access_route, record = excluded.record`,
 		c.id, sessionID, c.candidateID, c.candidateSubject, c.candidateName, c.trainingOrganisation, c.ccps, c.employer,
 		c.snapshotID, c.manifestHash, c.submittedAt, c.deliberation, c.version, c.createdBy, c.requestID, c.requestHash,
-		c.createdAt, c.updatedAt, c.releasedAt)
+		c.createdAt, c.updatedAt, c.releasedAt, c.accessRoute, c.record)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write candidacy %s: %w", c.id, err)
 	}

@@ -47,6 +47,7 @@ type ccpDoc struct {
 type epreuveDoc struct {
 	Kind         string   `json:"kind"`
 	SessionTypes []string `json:"session_types"`
+	Minutes      int      `json:"minutes,omitempty"`
 }
 
 // Get implements title.Repository.
@@ -99,7 +100,7 @@ func (r *TitleRepository) read(ctx context.Context, id, version string) (title.T
 		t.CCPs = append(t.CCPs, title.CCP{Code: c.Code, Competences: c.Competences})
 	}
 	for _, e := range d.Epreuves {
-		ep := title.Epreuve{Kind: title.EpreuveKind(e.Kind)}
+		ep := title.Epreuve{Kind: title.EpreuveKind(e.Kind), Minutes: e.Minutes}
 		for _, st := range e.SessionTypes {
 			ep.SessionTypes = append(ep.SessionTypes, title.SessionType(st))
 		}
@@ -117,7 +118,7 @@ func (r *TitleRepository) Save(ctx context.Context, t title.Title) (bool, error)
 		d.CCPs = append(d.CCPs, ccpDoc{Code: c.Code, Competences: c.Competences})
 	}
 	for _, e := range t.Epreuves {
-		doc := epreuveDoc{Kind: string(e.Kind), SessionTypes: []string{}}
+		doc := epreuveDoc{Kind: string(e.Kind), SessionTypes: []string{}, Minutes: e.Minutes}
 		for _, st := range e.SessionTypes {
 			doc.SessionTypes = append(doc.SessionTypes, string(st))
 		}

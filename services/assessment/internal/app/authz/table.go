@@ -41,6 +41,13 @@ var Table = auth.AccessTable{
 		{RPC: "SignMinutes", Roles: juror, Owner: "the sessions the juror sits on"},
 		{RPC: "ListMinutesVersions", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
 		{RPC: "GetMinutesPdf", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
+		{RPC: "WithdrawCandidacy", Roles: auth.Grants(auth.Own(auth.RoleCentre, auth.RoleCandidate)),
+			Owner: "the candidacies of the centre's sessions; the candidate's own candidacies"},
+		{RPC: "TransferCandidacy", Roles: organiser, Owner: "the centre's sessions, to another of its sessions"},
+		{RPC: "RecordAttendance", Roles: auth.Grants(auth.Own(auth.RoleCentre, auth.RoleJuror)),
+			Owner: "the centre's sessions; the sessions the juror sits on, not on a candidacy it is recused from (R21)"},
+		{RPC: "RecordAdjustment", Roles: organiser, Owner: "the centre's sessions"},
+		{RPC: "RecordEcfResults", Roles: organiser, Owner: "the centre's sessions"},
 	},
 }
 

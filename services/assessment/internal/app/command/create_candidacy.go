@@ -10,6 +10,7 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -26,15 +27,17 @@ type CreateCandidacyHandler struct {
 	repo       session.Repository
 	titles     TitleCatalogue
 	candidates CandidateDirectory
+	history    eligibility.History
 	now        func() time.Time
 }
 
 // NewCreateCandidacyHandler returns the handler.
-func NewCreateCandidacyHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) CreateCandidacyHandler {
-	return CreateCandidacyHandler{repo: repo, titles: titles, candidates: candidates, now: now}
+func NewCreateCandidacyHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, history eligibility.History, now func() time.Time) CreateCandidacyHandler {
+	return CreateCandidacyHandler{repo: repo, titles: titles, candidates: candidates, history: history, now: now}
 }
 
-// Handle registers the candidate (R21, R25) when the caller organises the
+// Handle registers the candidate (R21, R25; R24, R28, R31–R33 by
+// checkEligibility) when the caller organises the
 // session. The candidate must be known from the candidate events and be
 // one the centre may register (authz.CanRegister): CANDIDATE_UNKNOWN
 // otherwise, the same answer for both.
@@ -65,6 +68,15 @@ func (h CreateCandidacyHandler) Handle(ctx context.Context, cmd CreateCandidacy)
 		}
 		t, err := h.titles.Get(ctx, s.TitleID(), s.TitleVersion())
 		if err != nil {
+			return err
+		}
+		if retry, err := s.Replay(key); err != nil || retry != nil {
+			if retry != nil {
+				created = *retry
+			}
+			return err
+		}
+		if err := checkEligibility(ctx, h.history, s, t, person, cmd.Registration); err != nil {
 			return err
 		}
 		id, err := uuid.NewV7()

@@ -59,6 +59,16 @@ type Candidacy struct {
 	// ReleasedAt is when the cancellation of the session released the
 	// candidacy (release.go); zero while the candidacy holds.
 	ReleasedAt time.Time
+	// The candidate's access route (R24, R30), from the projection.
+	AccessRoute candidate.AccessRoute
+	// What happened besides (record.go): withdrawal or transfer, the
+	// candidacy it was transferred from, attendance, adjustments (R46),
+	// ECF results (R30).
+	Withdrawal      *Withdrawal
+	TransferredFrom *Ref
+	Attendance      []Attendance
+	Adjustments     []Adjustment
+	ECF             []ECFResult
 
 	Request   RequestKey
 	Version   int64
@@ -122,6 +132,7 @@ func New(id, sessionID string, r Registration, scope []string, person candidate.
 		CandidateSubject:     person.Subject,
 		CandidateName:        person.DisplayName(),
 		TrainingOrganisation: person.TrainingOrganisation,
+		AccessRoute:          person.AccessRoute,
 		Scope:                slices.Clone(scope),
 		Employer:             strings.TrimSpace(r.Employer),
 		Request:              key,
@@ -168,9 +179,10 @@ func (c *Candidacy) Decide(d deliberation.Deliberation, now time.Time) {
 // whether any changed.
 func (c *Candidacy) Refresh(person candidate.Candidate, now time.Time) bool {
 	if c.CandidateSubject == person.Subject && c.CandidateName == person.DisplayName() &&
-		c.TrainingOrganisation == person.TrainingOrganisation {
+		c.TrainingOrganisation == person.TrainingOrganisation && c.AccessRoute == person.AccessRoute {
 		return false
 	}
+	c.AccessRoute = person.AccessRoute
 	c.CandidateSubject = person.Subject
 	c.CandidateName = person.DisplayName()
 	c.TrainingOrganisation = person.TrainingOrganisation
@@ -187,6 +199,7 @@ func (c *Candidacy) touch(now time.Time) {
 // aggregate's state through it.
 func (c Candidacy) Clone() Candidacy {
 	c.Scope = slices.Clone(c.Scope)
+	c.cloneRecord()
 	if c.Dossier != nil {
 		d := *c.Dossier
 		c.Dossier = &d

@@ -31,8 +31,11 @@ type Candidate struct {
 	UsageName            string
 	GivenNames           []string
 	AccessRoute          AccessRoute
-	TrainingOrganisation string // training and apprenticeship routes
-	VAEDecisionDate      string // "YYYY-MM-DD", VAE route
+	TrainingOrganisation string   // training and apprenticeship routes
+	TrainingTitleID      string   // the title the training prepares (R24)
+	TrainingCCPs         []string // the CCPs it covers when not the whole title (R28)
+	TrainingStart        string   // "YYYY-MM-DD", optional (R31)
+	VAEDecisionDate      string   // "YYYY-MM-DD", VAE route
 	// CentreID is the centre that registered the record, "" when the
 	// person registered themselves, CentreUnknown when projected before
 	// the projection kept it.

@@ -30,17 +30,21 @@ func (s *Session) Deliberate(candidacyID, by string, in deliberation.Input, t ti
 	if err := s.redeliberable(candidacyID); err != nil {
 		return candidacy.Candidacy{}, err
 	}
+	frame := s.Frame(t, *c)
+	if err := s.checkAttendance(*c, in.Absent, frame); err != nil {
+		return candidacy.Candidacy{}, err
+	}
 	d, err := deliberation.Decide(s.typ, c.Scope, in, by, now)
 	if err != nil {
 		return candidacy.Candidacy{}, err
 	}
-	for _, b := range s.obstacles(*c, s.Frame(t, *c)) {
+	for _, b := range s.obstacles(*c, frame) {
 		if !in.Absent || !b.waived {
 			return candidacy.Candidacy{}, b.err
 		}
 	}
 	c.Decide(d, now)
-	if !slices.ContainsFunc(s.candidacies, func(x *candidacy.Candidacy) bool { return !x.Deliberated() }) {
+	if !slices.ContainsFunc(s.candidacies, func(x *candidacy.Candidacy) bool { return x.Pending() }) {
 		s.state = StateDeliberated
 	}
 	s.touch(now)

@@ -60,6 +60,8 @@ func (s *Session) RecordEvaluation(candidacyID, juror, etag string, items []eval
 		return evaluation.Evaluation{}, ErrNotInProgress
 	case c.Deliberated():
 		return evaluation.Evaluation{}, ErrEvaluationLocked.WithMeta("candidacy", candidacyID)
+	case c.Withdrawn():
+		return evaluation.Evaluation{}, candidacy.ErrWithdrawn.WithMeta("candidacy", candidacyID)
 	}
 	e := s.evaluation(candidacyID, juror)
 	if err := e.CheckEtag(etag); err != nil {

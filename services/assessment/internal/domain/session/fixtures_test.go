@@ -96,16 +96,35 @@ func attach(t *testing.T, s *session.Session, candidacyID string) {
 	if err != nil || !ok {
 		t.Fatalf("AttachDossier(%s) = %v, %v", candidacyID, ok, err)
 	}
+	recordECF(t, s, candidacyID)
+}
+
+// recordECF records an ECF result obtained for every CCP of the
+// candidacy's scope (R30), as the centre does for a training-route
+// candidate before the deliberation.
+func recordECF(t *testing.T, s *session.Session, candidacyID string) {
+	t.Helper()
+	c, err := s.Candidacy(candidacyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []candidacy.ECFResult
+	for _, code := range c.Scope {
+		results = append(results, candidacy.ECFResult{CCPCode: code, Obtained: true, AssessedOn: mustDate(t, "2026-04-15")})
+	}
+	if _, err := s.RecordECF(candidacyID, results, "centre", now); err != nil {
+		t.Fatalf("RecordECF(%s) = %v", candidacyID, err)
+	}
 }
 
 // fullEvaluation marks every competence of the session titre MASTERED at
-// the MSP.
+// the MSP, and the last one at the entretien final too (R43).
 func fullEvaluation() []evaluation.Item {
 	var items []evaluation.Item
 	for _, c := range tsgeri().Competences([]string{"CCP1", "CCP2", "CCP3"}) {
 		items = append(items, evaluation.Item{CompetenceCode: c, Epreuve: title.MiseEnSituation, Verdict: evaluation.Mastered})
 	}
-	return items
+	return append(items, evaluation.Item{CompetenceCode: "CCP3-C1", Epreuve: title.EntretienFinal, Verdict: evaluation.Mastered})
 }
 
 func evaluate(t *testing.T, s *session.Session, candidacyID, jurorSubject string) {

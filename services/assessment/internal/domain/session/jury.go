@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 )
 
@@ -89,7 +90,7 @@ func (s *Session) Open(etag string, now time.Time) error {
 		return ErrNotPlanned
 	case len(s.jurors) < 2:
 		return ErrJuryTooSmall.WithMessage("the session cannot open: its jury has fewer than two members")
-	case len(s.candidacies) == 0:
+	case !slices.ContainsFunc(s.candidacies, func(c *candidacy.Candidacy) bool { return !c.Withdrawn() }):
 		return ErrNoCandidacy
 	}
 	s.state = StateInProgress

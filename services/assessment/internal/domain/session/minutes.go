@@ -38,6 +38,9 @@ func (s *Session) content() minutes.Content {
 		JuryDate: s.end.String(), Version: s.minutesVersion, PreviousHash: s.previousHash,
 	}
 	for _, cy := range s.candidacies {
+		if cy.Withdrawn() {
+			continue // not deliberated, not in the minutes
+		}
 		line := minutes.Line{CandidacyID: cy.ID, CandidateID: cy.CandidateID}
 		if cy.Dossier != nil {
 			line.DossierManifestHash = cy.Dossier.ManifestHash

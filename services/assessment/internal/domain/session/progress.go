@@ -142,6 +142,9 @@ func (s *Session) deliberationOpen() error {
 // dossier (R34) and every free juror's complete evaluation (R49), the
 // first incomplete one named in the refusal.
 func (s *Session) obstacles(c candidacy.Candidacy, frame evaluation.Frame) []Blocker {
+	if c.Withdrawn() {
+		return []Blocker{{err: candidacy.ErrWithdrawn.WithMeta("candidacy", c.ID)}}
+	}
 	var out []Blocker
 	free := s.freeJurors(c)
 	if len(free) < 2 {
@@ -168,5 +171,5 @@ func (s *Session) obstacles(c candidacy.Candidacy, frame evaluation.Frame) []Blo
 	if incomplete.err != nil {
 		out = append(out, incomplete)
 	}
-	return out
+	return append(out, s.completeness(c, frame)...)
 }

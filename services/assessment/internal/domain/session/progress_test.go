@@ -32,9 +32,13 @@ func TestProgress(t *testing.T) {
 	// The session titre of the fixtures: 4 competences, 2 épreuves (MSP and
 	// entretien final), a grid of 8 cells.
 	notStarted := func(sub string) jurorWant { return jurorWant{sub, session.JurorNotStarted, 0, 4, 0, 8} }
-	complete := func(sub string) jurorWant { return jurorWant{sub, session.JurorComplete, 4, 4, 4, 8} }
+	// A complete evaluation of the fixtures scores the four competences at
+	// the MSP and the last one at the entretien final too (R43).
+	complete := func(sub string) jurorWant { return jurorWant{sub, session.JurorComplete, 4, 4, 5, 8} }
 	recused := func(sub string) jurorWant { return jurorWant{subject: sub, state: session.JurorRecused} }
 	evaluationMissing := func(jurors ...string) blockerWant { return blockerWant{"EVALUATION_MISSING", "R49", jurors} }
+	entretienFinalMissing := func(jurors ...string) blockerWant { return blockerWant{"ENTRETIEN_FINAL_MISSING", "R43", jurors} }
+	ecfMissing := blockerWant{"ECF_MISSING", "R49", nil}
 	tests := []struct {
 		name         string
 		session      func(t *testing.T) *session.Session
@@ -45,7 +49,7 @@ func TestProgress(t *testing.T) {
 		{name: "R49: jurors who wrote nothing have not started, and the deliberation waits for both",
 			session: opened, wantDossier: true,
 			wantJurors:   []jurorWant{notStarted("j1"), notStarted("j2")},
-			wantBlockers: []blockerWant{evaluationMissing("j1", "j2")}},
+			wantBlockers: []blockerWant{evaluationMissing("j1", "j2"), entretienFinalMissing("j1", "j2")}},
 		{name: "R49: a competence without a verdict keeps an evaluation in progress",
 			session: func(t *testing.T) *session.Session {
 				s := opened(t)
@@ -53,8 +57,8 @@ func TestProgress(t *testing.T) {
 				return s
 			},
 			wantDossier:  true,
-			wantJurors:   []jurorWant{{"j1", session.JurorInProgress, 3, 4, 3, 8}, notStarted("j2")},
-			wantBlockers: []blockerWant{evaluationMissing("j1", "j2")}},
+			wantJurors:   []jurorWant{{"j1", session.JurorInProgress, 3, 4, 4, 8}, notStarted("j2")},
+			wantBlockers: []blockerWant{evaluationMissing("j1", "j2"), entretienFinalMissing("j2")}},
 		{name: "R49: a note without a verdict is a start, not a verdict",
 			session: func(t *testing.T) *session.Session {
 				s := opened(t)
@@ -63,7 +67,7 @@ func TestProgress(t *testing.T) {
 			},
 			wantDossier:  true,
 			wantJurors:   []jurorWant{notStarted("j1"), {"j2", session.JurorInProgress, 0, 4, 0, 8}},
-			wantBlockers: []blockerWant{evaluationMissing("j1", "j2")}},
+			wantBlockers: []blockerWant{evaluationMissing("j1", "j2"), entretienFinalMissing("j1", "j2")}},
 		{name: "R49: a verdict per competence at one épreuve completes an evaluation; cells may stay empty",
 			session: func(t *testing.T) *session.Session {
 				s := opened(t)
@@ -74,7 +78,7 @@ func TestProgress(t *testing.T) {
 				return s
 			},
 			wantDossier: true,
-			wantJurors:  []jurorWant{complete("j1"), {"j2", session.JurorComplete, 4, 4, 5, 8}}},
+			wantJurors:  []jurorWant{complete("j1"), {"j2", session.JurorComplete, 4, 4, 6, 8}}},
 		{name: "R34: without the dossier the jury cannot deliberate, even with every evaluation complete",
 			session: func(t *testing.T) *session.Session {
 				s := newSession(t, draft())
@@ -89,7 +93,7 @@ func TestProgress(t *testing.T) {
 				return s
 			},
 			wantJurors:   []jurorWant{complete("j1"), complete("j2")},
-			wantBlockers: []blockerWant{{"DOSSIER_MISSING", "R34", nil}}},
+			wantBlockers: []blockerWant{{"DOSSIER_MISSING", "R34", nil}, ecfMissing}},
 		{name: "R21: a recused juror is shown recused and not waited for",
 			session: func(t *testing.T) *session.Session {
 				s := recusedJ1(t)
@@ -98,12 +102,12 @@ func TestProgress(t *testing.T) {
 			},
 			wantDossier:  true,
 			wantJurors:   []jurorWant{recused("j1"), complete("j2"), notStarted("j3")},
-			wantBlockers: []blockerWant{evaluationMissing("j3")}},
+			wantBlockers: []blockerWant{evaluationMissing("j3"), entretienFinalMissing("j3")}},
 		{name: "R19: fewer than two jurors free of links: the jury is too small, whatever else",
 			session:      func(t *testing.T) *session.Session { return withRecusal(t, opened(t)) },
 			wantDossier:  true,
 			wantJurors:   []jurorWant{recused("j1"), notStarted("j2"), recused("j3")},
-			wantBlockers: []blockerWant{{"JURY_TOO_SMALL", "R19", nil}, evaluationMissing("j2")}},
+			wantBlockers: []blockerWant{{"JURY_TOO_SMALL", "R19", nil}, evaluationMissing("j2"), entretienFinalMissing("j2")}},
 		{name: "a planned session is not open to deliberation yet",
 			session: func(t *testing.T) *session.Session {
 				s := newSession(t, draft())
@@ -114,7 +118,7 @@ func TestProgress(t *testing.T) {
 			},
 			wantJurors: []jurorWant{notStarted("j1"), notStarted("j2")},
 			wantBlockers: []blockerWant{{"SESSION_NOT_IN_PROGRESS", "", nil}, {"DOSSIER_MISSING", "R34", nil},
-				evaluationMissing("j1", "j2")}},
+				evaluationMissing("j1", "j2"), entretienFinalMissing("j1", "j2"), ecfMissing}},
 		{name: "R48: a deliberated candidacy has nothing left to block",
 			session: deliberated, wantDossier: true,
 			wantJurors: []jurorWant{complete("j1"), complete("j2")}},

@@ -58,6 +58,7 @@ type CCP struct {
 type Epreuve struct {
 	Kind         EpreuveKind
 	SessionTypes []SessionType
+	Minutes      int // duration; 0 when the referential does not say
 }
 
 // Title is one published title version.
@@ -151,6 +152,18 @@ func (t Title) EpreuvesFor(st SessionType) []EpreuveKind {
 	for _, e := range t.Epreuves {
 		if slices.Contains(e.SessionTypes, st) && !slices.Contains(out, e.Kind) {
 			out = append(out, e.Kind)
+		}
+	}
+	return out
+}
+
+// Durations returns the duration in minutes of the épreuves held in
+// sessions of type st whose referential gives one (R46).
+func (t Title) Durations(st SessionType) map[EpreuveKind]int {
+	out := map[EpreuveKind]int{}
+	for _, e := range t.Epreuves {
+		if e.Minutes > 0 && slices.Contains(e.SessionTypes, st) {
+			out[e.Kind] = e.Minutes
 		}
 	}
 	return out

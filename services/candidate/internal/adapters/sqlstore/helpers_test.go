@@ -52,6 +52,7 @@ func details(subject string) candidate.Details {
 		AccessRoute: candidate.RouteTraining,
 		Training: &candidate.TrainingEnrolment{
 			Organisation: "AFPA Lyon", OrganisationSIRET: "73282932000074", StartDate: "2025-09-01", EndDate: "2026-06-30",
+			TitleID: "TP-00495", CCPCodes: []string{"CCP1", "CCP2"},
 		},
 	}
 }

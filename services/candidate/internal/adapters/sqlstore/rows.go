@@ -24,10 +24,12 @@ type addressDoc struct {
 }
 
 type trainingDoc struct {
-	Organisation      string `json:"organisation"`
-	OrganisationSIRET string `json:"organisation_siret"`
-	StartDate         string `json:"start_date"`
-	EndDate           string `json:"end_date"`
+	Organisation      string   `json:"organisation"`
+	OrganisationSIRET string   `json:"organisation_siret"`
+	StartDate         string   `json:"start_date"`
+	EndDate           string   `json:"end_date"`
+	TitleID           string   `json:"title_id,omitempty"`
+	CCPCodes          []string `json:"ccp_codes,omitempty"`
 }
 
 type admissibilityDoc struct {
@@ -62,7 +64,7 @@ func columnsOf(d candidate.Details) (row, error) {
 		}
 	}
 	if t := d.Training; t != nil {
-		if r.training, err = jsonColumn(trainingDoc{t.Organisation, t.OrganisationSIRET, t.StartDate, t.EndDate}); err != nil {
+		if r.training, err = jsonColumn(trainingDoc{t.Organisation, t.OrganisationSIRET, t.StartDate, t.EndDate, t.TitleID, t.CCPCodes}); err != nil {
 			return row{}, err
 		}
 	}
@@ -121,6 +123,7 @@ func scanCandidate(s scanner) (*candidate.Candidate, error) {
 		}
 		d.Training = &candidate.TrainingEnrolment{
 			Organisation: t.Organisation, OrganisationSIRET: t.OrganisationSIRET, StartDate: t.StartDate, EndDate: t.EndDate,
+			TitleID: t.TitleID, CCPCodes: t.CCPCodes,
 		}
 	}
 	if r.admissibility.Valid {

@@ -63,6 +63,13 @@ type TrainingEnrolment struct {
 	OrganisationSIRET string // 14 digits, optional
 	StartDate         string // optional
 	EndDate           string // optional, not before StartDate
+	// TitleID is the title the training prepares (R24); optional on the
+	// record, required by the assessment service to register the candidate
+	// to a session.
+	TitleID string
+	// CCPCodes are the CCPs of that title the training covers when it
+	// covers only some (R28); empty: the whole title.
+	CCPCodes []string
 }
 
 // VAEAdmissibility is the positive recevabilité decision of the VAE route,
@@ -106,6 +113,8 @@ func (d Details) normalized() Details {
 		t.OrganisationSIRET = strings.TrimSpace(t.OrganisationSIRET)
 		t.StartDate = strings.TrimSpace(t.StartDate)
 		t.EndDate = strings.TrimSpace(t.EndDate)
+		t.TitleID = strings.TrimSpace(t.TitleID)
+		t.CCPCodes = trimAll(t.CCPCodes)
 	}
 	if v := n.VAE; v != nil {
 		v.DecisionDate = strings.TrimSpace(v.DecisionDate)
@@ -131,9 +140,18 @@ func (d Details) clone() Details {
 	c := d
 	c.GivenNames = slices.Clone(d.GivenNames)
 	c.PostalAddress = cloneAddress(d.PostalAddress)
-	c.Training = clonePtr(d.Training)
+	c.Training = cloneTraining(d.Training)
 	c.VAE = clonePtr(d.VAE)
 	return c
+}
+
+func cloneTraining(t *TrainingEnrolment) *TrainingEnrolment {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.CCPCodes = slices.Clone(t.CCPCodes)
+	return &c
 }
 
 func cloneAddress(a *PostalAddress) *PostalAddress {
@@ -145,8 +163,7 @@ func cloneAddress(a *PostalAddress) *PostalAddress {
 	return &c
 }
 
-// clonePtr copies a struct without references (TrainingEnrolment,
-// VAEAdmissibility).
+// clonePtr copies a struct without references (VAEAdmissibility).
 func clonePtr[T any](p *T) *T {
 	if p == nil {
 		return nil

@@ -23,6 +23,8 @@ const (
 	maxOrganisation = 200
 	maxDecidedBy    = 200
 	maxReference    = 100
+	maxCode         = 40
+	maxTrainingCCPs = 30
 	minAge, maxAge  = 15, 100
 )
 
@@ -139,6 +141,44 @@ func (v *violations) training(t TrainingEnrolment) {
 	end, endOK := v.date(field("training.end_date"), t.EndDate, false)
 	if startOK && endOK && t.StartDate != "" && t.EndDate != "" && end.Before(start) {
 		v.Add(field("training.end_date"), "must not be before training.start_date")
+	}
+	v.code(field("training.title_id"), t.TitleID)
+	if len(t.CCPCodes) > maxTrainingCCPs {
+		v.Add(field("training.ccp_codes"), fmt.Sprintf("at most %d codes", maxTrainingCCPs))
+	}
+	seen := map[string]bool{}
+	for i, c := range t.CCPCodes {
+		f := fmt.Sprintf("%s[%d]", field("training.ccp_codes"), i)
+		switch {
+		case c == "":
+			v.Add(f, "must not be empty")
+		case seen[c]:
+			v.Add(f, c+" is repeated")
+		default:
+			v.code(f, c)
+		}
+		seen[c] = true
+	}
+	if len(t.CCPCodes) > 0 && t.TitleID == "" {
+		v.Add(field("training.title_id"), "required when training.ccp_codes is set: the CCPs are those of a title")
+	}
+}
+
+// code checks an optional catalogue code (title or CCP): up to
+// maxCode letters, digits, '-', '_' or '.'.
+func (v *violations) code(f, s string) {
+	if s == "" {
+		return
+	}
+	if len(s) > maxCode {
+		v.Add(f, fmt.Sprintf("at most %d characters", maxCode))
+		return
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			v.Add(f, "letters, digits, '-', '_' or '.' only")
+			return
+		}
 	}
 }
 

@@ -22,6 +22,9 @@ func TestNew_Valid(t *testing.T) {
 		{name: "R24: training evidence needs only the organisation", mutate: func(d *candidate.Details) {
 			d.Training = &candidate.TrainingEnrolment{Organisation: "GRETA"}
 		}},
+		{name: "R24: the training names the title it prepares and some of its CCPs", mutate: func(d *candidate.Details) {
+			d.Training.TitleID, d.Training.CCPCodes = "TP-00495", []string{"CCP1", "CCP2"}
+		}},
 		{name: "VAE route with admissibility", mutate: func(d *candidate.Details) { *d = vaeDetails() }},
 		{name: "R25: admissibility decided exactly one year ago is still valid", mutate: func(d *candidate.Details) {
 			*d = vaeDetails()
@@ -158,6 +161,11 @@ func TestNew_Violations(t *testing.T) {
 		{name: "training organisation at most 200 characters", mutate: func(d *candidate.Details) {
 			d.Training.Organisation = strings.Repeat("o", 201)
 		}, wantFields: []string{"candidate.training.organisation"}},
+		{name: "R24: the training's title is a catalogue code", mutate: func(d *candidate.Details) { d.Training.TitleID = "TP 00495!" },
+			wantFields: []string{"candidate.training.title_id"}},
+		{name: "R28: the training's CCPs are those of a title, once each", mutate: func(d *candidate.Details) {
+			d.Training.TitleID, d.Training.CCPCodes = "", []string{"CCP1", "CCP1", " "}
+		}, wantFields: []string{"candidate.training.ccp_codes[1]", "candidate.training.ccp_codes[2]", "candidate.training.title_id"}},
 		{name: "SIRET is 14 digits", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "7328293200007" },
 			wantFields: []string{"candidate.training.organisation_siret"}},
 		{name: "SIRET digits only", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "7328293200007A" },
