@@ -45,15 +45,25 @@ func (b *lockedBuffer) String() string {
 }
 
 // freeAddr returns a loopback address free at the time of the call, for a
-// server the test starts a moment later. Its port is drawn below Linux's
-// ephemeral range (32768–60999): a port the kernel hands out (":0") can be
-// taken again, between this call and the server's bind, by any outgoing
-// connection of a test running in parallel, which made the all-in-one fail
-// to start one time in a few hundred under load.
+// server the test starts a moment later. Ports come from below Linux's
+// ephemeral range (32768–60999), where no outgoing connection of a test
+// running in parallel can take one between this call and the server's
+// bind, and one after the other from a random start, so that two servers
+// of this process never get the same port (":0" failed both ways, one
+// time in a few hundred under load).
 func freeAddr(t testing.TB) string {
 	t.Helper()
-	for range 100 {
-		port := 20000 + rand.IntN(12000)
+	ports.Lock()
+	defer ports.Unlock()
+	if ports.next == 0 {
+		ports.next = 20000 + rand.IntN(10000)
+	}
+	for range 2000 {
+		port := ports.next
+		ports.next++
+		if ports.next >= 32000 {
+			ports.next = 20000
+		}
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			continue
@@ -64,6 +74,12 @@ func freeAddr(t testing.TB) string {
 	}
 	t.Fatal("no free port between 20000 and 32000")
 	return ""
+}
+
+// ports is the next port freeAddr tries.
+var ports struct {
+	sync.Mutex
+	next int
 }
 
 func testConfig(t testing.TB, dataDir string) config {
