@@ -113,6 +113,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
 	records := sqlstore.NewRecordRepository(db)
+	registers := sqlstore.NewRegisterRepository(db, ob)
 	a := app.Application{
 		Commands: app.Commands{
 			LoadCatalogue:  command.NewLoadCatalogueHandler(titles, now),
@@ -120,6 +121,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			RecordHolder:   command.NewRecordHolderHandler(),
 			RecordResult:   command.NewRecordResultHandler(),
 			ValidateResult: command.NewValidateResultHandler(sqlstore.NewValidationStore(db, ob), signer, now, rand.Reader),
+			Registers:      command.NewRegistersHandler(registers, titles, now),
 		},
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
@@ -131,6 +133,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			ListCertificates:  query.NewListCertificatesHandler(certificates, holders),
 			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
 			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
+			Registers:         query.NewRegistersHandler(registers),
 		},
 	}
 

@@ -23,6 +23,7 @@ type Commands struct {
 	RecordHolder   command.RecordHolderHandler
 	RecordResult   command.RecordResultHandler
 	ValidateResult command.ValidateResultHandler
+	Registers      command.RegistersHandler
 }
 
 // Queries read state.
@@ -36,4 +37,5 @@ type Queries struct {
 	ListCertificates  query.ListCertificatesHandler
 	VerifyCertificate query.VerifyCertificateHandler
 	CertificateKeys   query.CertificateKeysHandler
+	Registers         query.RegistersHandler
 }
