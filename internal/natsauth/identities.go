@@ -51,6 +51,7 @@ var services = map[string][]consumer{
 	},
 	"assessment": {
 		{"certification", "assessment_titles"},
+		{"certification", "assessment_registers"},
 		{"candidate", "assessment_candidates"},
 		{"portfolio", "assessment_dossiers"},
 	},

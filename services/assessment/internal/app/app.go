@@ -33,6 +33,7 @@ type Commands struct {
 	AttachDossier    command.AttachDossierHandler
 	ProjectTitle     command.ProjectTitleHandler
 	ProjectCandidate command.ProjectCandidateHandler
+	ProjectRegister  command.ProjectRegisterHandler
 }
 
 // Queries read sessions.
@@ -52,6 +53,7 @@ type Deps struct {
 	Sessions   session.Repository
 	Titles     command.TitleCatalogue
 	Candidates command.CandidateDirectory
+	Registers  command.Registers
 	Hasher     minutes.Hasher
 	Now        func() time.Time
 }
@@ -60,9 +62,9 @@ type Deps struct {
 func New(d Deps) Application {
 	return Application{
 		Commands: Commands{
-			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Now),
+			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Registers, d.Now),
 			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Now),
-			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Now),
+			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Registers, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
 			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
 			UpdateEvaluation:    command.NewUpdateEvaluationHandler(d.Sessions, d.Titles, d.Now),
@@ -71,6 +73,7 @@ func New(d Deps) Application {
 			AttachDossier:       command.NewAttachDossierHandler(d.Now),
 			ProjectTitle:        command.NewProjectTitleHandler(),
 			ProjectCandidate:    command.NewProjectCandidateHandler(d.Now),
+			ProjectRegister:     command.NewProjectRegisterHandler(),
 		},
 		Queries: Queries{
 			SessionByID:     query.NewSessionByIDHandler(d.Sessions),

@@ -41,10 +41,11 @@ func newConsumers(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	clock := func() time.Time { return now }
 	ob := outbox.New(db)
 	a := app.New(app.Deps{Sessions: sqlstore.NewSessionRepository(db, ob), Titles: sqlstore.NewTitleRepository(db, clock),
-		Candidates: sqlstore.NewCandidateRepository(db), Hasher: protoconv.MinutesHasher{}, Now: clock})
+		Candidates: sqlstore.NewCandidateRepository(db), Registers: sqlstore.NewRegisterRepository(db),
+		Hasher: protoconv.MinutesHasher{}, Now: clock})
 	c := ports.NewConsumers(a.Commands, func(tx *sqldb.Tx) ports.Repos {
 		return ports.Repos{Sessions: sqlstore.NewSessionRepositoryTx(tx, ob), Titles: sqlstore.NewTitleRepository(tx, clock),
-			Candidates: sqlstore.NewCandidateRepository(tx)}
+			Candidates: sqlstore.NewCandidateRepository(tx), Registers: sqlstore.NewRegisterRepository(tx)}
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)), clock)
 	return c, db
 }
