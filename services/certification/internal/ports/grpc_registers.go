@@ -62,7 +62,7 @@ func (s *GRPCServer) GrantHabilitation(ctx context.Context, req *certificationv1
 
 // GetHabilitation implements certificationv1.CertificationServiceServer.
 func (s *GRPCServer) GetHabilitation(ctx context.Context, req *certificationv1.GetHabilitationRequest) (*certificationv1.GetHabilitationResponse, error) {
-	h, err := s.app.Queries.Registers.Habilitation(ctx, req.GetNumber())
+	h, err := s.app.Queries.Registers.Habilitation(ctx, req.GetHabilitationNumber())
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s *GRPCServer) ListHabilitations(ctx context.Context, req *certificationv1
 
 // WithdrawHabilitation implements certificationv1.CertificationServiceServer.
 func (s *GRPCServer) WithdrawHabilitation(ctx context.Context, req *certificationv1.WithdrawHabilitationRequest) (*certificationv1.WithdrawHabilitationResponse, error) {
-	h, err := s.app.Commands.Registers.WithdrawHabilitation(ctx, req.GetNumber(), req.GetReason())
+	h, err := s.app.Commands.Registers.WithdrawHabilitation(ctx, req.GetHabilitationNumber(), req.GetReason())
 	if err != nil {
 		return nil, err
 	}

@@ -52,8 +52,12 @@ const (
 // results; `ministry` and `admin` read everything. A caller who may not read
 // a session gets PERMISSION_DENIED whether or not it exists.
 type AssessmentServiceClient interface {
-	// CreateSession plans a session for the caller's centre. Retrying with
-	// the same request_id returns the session created by the first call.
+	// CreateSession plans a session for the caller's centre: the centre must
+	// hold an agrément for the title version and the site covering the
+	// session dates (R8, R11: FAILED_PRECONDITION AGREMENT_MISSING), and the
+	// title version be in force or in its délai de prolongation (R6).
+	// Retrying with the same request_id returns the session created by the
+	// first call.
 	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
 	// GetSession returns one session.
 	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
@@ -62,8 +66,11 @@ type AssessmentServiceClient interface {
 	// OpenSession starts a PLANNED session: it needs at least two jurors (R19)
 	// and one candidacy.
 	OpenSession(ctx context.Context, in *OpenSessionRequest, opts ...grpc.CallOption) (*OpenSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session (R16, R21).
-	// Adding the same juror again with the same details returns it unchanged.
+	// AddJuror assigns a juror of the juror register to a PLANNED session:
+	// the centre names the juror's subject and habilitation number; the name,
+	// title and dates come from the register (R16, R20, R23), and the
+	// declared links are checked against the candidacies (R21). Adding the
+	// same juror again with the same details returns it unchanged.
 	AddJuror(ctx context.Context, in *AddJurorRequest, opts ...grpc.CallOption) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
@@ -289,8 +296,12 @@ func (c *assessmentServiceClient) SignMinutes(ctx context.Context, in *SignMinut
 // results; `ministry` and `admin` read everything. A caller who may not read
 // a session gets PERMISSION_DENIED whether or not it exists.
 type AssessmentServiceServer interface {
-	// CreateSession plans a session for the caller's centre. Retrying with
-	// the same request_id returns the session created by the first call.
+	// CreateSession plans a session for the caller's centre: the centre must
+	// hold an agrément for the title version and the site covering the
+	// session dates (R8, R11: FAILED_PRECONDITION AGREMENT_MISSING), and the
+	// title version be in force or in its délai de prolongation (R6).
+	// Retrying with the same request_id returns the session created by the
+	// first call.
 	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
 	// GetSession returns one session.
 	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
@@ -299,8 +310,11 @@ type AssessmentServiceServer interface {
 	// OpenSession starts a PLANNED session: it needs at least two jurors (R19)
 	// and one candidacy.
 	OpenSession(context.Context, *OpenSessionRequest) (*OpenSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session (R16, R21).
-	// Adding the same juror again with the same details returns it unchanged.
+	// AddJuror assigns a juror of the juror register to a PLANNED session:
+	// the centre names the juror's subject and habilitation number; the name,
+	// title and dates come from the register (R16, R20, R23), and the
+	// declared links are checked against the candidacies (R21). Adding the
+	// same juror again with the same details returns it unchanged.
 	AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.

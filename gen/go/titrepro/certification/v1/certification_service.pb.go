@@ -1750,9 +1750,9 @@ func (x *GrantHabilitationResponse) GetCreated() bool {
 type GetHabilitationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The habilitation number.
-	Number        string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	HabilitationNumber string `protobuf:"bytes,1,opt,name=habilitation_number,json=habilitationNumber,proto3" json:"habilitation_number,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *GetHabilitationRequest) Reset() {
@@ -1785,9 +1785,9 @@ func (*GetHabilitationRequest) Descriptor() ([]byte, []int) {
 	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
 }
 
-func (x *GetHabilitationRequest) GetNumber() string {
+func (x *GetHabilitationRequest) GetHabilitationNumber() string {
 	if x != nil {
-		return x.Number
+		return x.HabilitationNumber
 	}
 	return ""
 }
@@ -1990,7 +1990,7 @@ func (x *ListHabilitationsResponse) GetNextPageToken() string {
 type WithdrawHabilitationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The habilitation number.
-	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	HabilitationNumber string `protobuf:"bytes,1,opt,name=habilitation_number,json=habilitationNumber,proto3" json:"habilitation_number,omitempty"`
 	// Why, 1 to 500 characters.
 	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -2027,9 +2027,9 @@ func (*WithdrawHabilitationRequest) Descriptor() ([]byte, []int) {
 	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
 }
 
-func (x *WithdrawHabilitationRequest) GetNumber() string {
+func (x *WithdrawHabilitationRequest) GetHabilitationNumber() string {
 	if x != nil {
-		return x.Number
+		return x.HabilitationNumber
 	}
 	return ""
 }
@@ -2293,9 +2293,9 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationB\x03\xe0A\x02R\fhabilitation\"\x82\x01\n" +
 	"\x19GrantHabilitationResponse\x12K\n" +
 	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\x12\x18\n" +
-	"\acreated\x18\x02 \x01(\bR\acreated\"5\n" +
-	"\x16GetHabilitationRequest\x12\x1b\n" +
-	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"f\n" +
+	"\acreated\x18\x02 \x01(\bR\acreated\"N\n" +
+	"\x16GetHabilitationRequest\x124\n" +
+	"\x13habilitation_number\x18\x01 \x01(\tB\x03\xe0A\x02R\x12habilitationNumber\"f\n" +
 	"\x17GetHabilitationResponse\x12K\n" +
 	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\"\xd0\x01\n" +
 	"\x18ListHabilitationsRequest\x12\x1b\n" +
@@ -2309,9 +2309,9 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\rjuror_subject\x18\x06 \x01(\tR\fjurorSubject\"\x92\x01\n" +
 	"\x19ListHabilitationsResponse\x12M\n" +
 	"\rhabilitations\x18\x01 \x03(\v2'.titrepro.certification.v1.HabilitationR\rhabilitations\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"W\n" +
-	"\x1bWithdrawHabilitationRequest\x12\x1b\n" +
-	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1b\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"p\n" +
+	"\x1bWithdrawHabilitationRequest\x124\n" +
+	"\x13habilitation_number\x18\x01 \x01(\tB\x03\xe0A\x02R\x12habilitationNumber\x12\x1b\n" +
 	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\"k\n" +
 	"\x1cWithdrawHabilitationResponse\x12K\n" +
 	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\"i\n" +
@@ -2321,7 +2321,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x15AcceptCharterResponse\x12L\n" +
 	"\n" +
 	"acceptance\x18\x01 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xd3\x18\n" +
+	"acceptance2\xed\x18\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2340,10 +2340,10 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\vGetAgrement\x12-.titrepro.certification.v1.GetAgrementRequest\x1a..titrepro.certification.v1.GetAgrementResponse\"&\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/agrements/{agrement_id}\x90\x02\x01\x12\x8c\x01\n" +
 	"\rListAgrements\x12/.titrepro.certification.v1.ListAgrementsRequest\x1a0.titrepro.certification.v1.ListAgrementsResponse\"\x18\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/agrements\x90\x02\x01\x12\xac\x01\n" +
 	"\x10WithdrawAgrement\x122.titrepro.certification.v1.WithdrawAgrementRequest\x1a3.titrepro.certification.v1.WithdrawAgrementResponse\"/\x82\xd3\xe4\x93\x02):\x01*\"$/v1/agrements/{agrement_id}:withdraw\x12\xa7\x01\n" +
-	"\x11GrantHabilitation\x123.titrepro.certification.v1.GrantHabilitationRequest\x1a4.titrepro.certification.v1.GrantHabilitationResponse\"'\x82\xd3\xe4\x93\x02!:\fhabilitation\"\x11/v1/habilitations\x12\x9f\x01\n" +
-	"\x0fGetHabilitation\x121.titrepro.certification.v1.GetHabilitationRequest\x1a2.titrepro.certification.v1.GetHabilitationResponse\"%\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/habilitations/{number}\x90\x02\x01\x12\x9c\x01\n" +
-	"\x11ListHabilitations\x123.titrepro.certification.v1.ListHabilitationsRequest\x1a4.titrepro.certification.v1.ListHabilitationsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/habilitations\x90\x02\x01\x12\xb7\x01\n" +
-	"\x14WithdrawHabilitation\x126.titrepro.certification.v1.WithdrawHabilitationRequest\x1a7.titrepro.certification.v1.WithdrawHabilitationResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/habilitations/{number}:withdraw\x12\xa7\x01\n" +
+	"\x11GrantHabilitation\x123.titrepro.certification.v1.GrantHabilitationRequest\x1a4.titrepro.certification.v1.GrantHabilitationResponse\"'\x82\xd3\xe4\x93\x02!:\fhabilitation\"\x11/v1/habilitations\x12\xac\x01\n" +
+	"\x0fGetHabilitation\x121.titrepro.certification.v1.GetHabilitationRequest\x1a2.titrepro.certification.v1.GetHabilitationResponse\"2\x82\xd3\xe4\x93\x02)\x12'/v1/habilitations/{habilitation_number}\x90\x02\x01\x12\x9c\x01\n" +
+	"\x11ListHabilitations\x123.titrepro.certification.v1.ListHabilitationsRequest\x1a4.titrepro.certification.v1.ListHabilitationsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/habilitations\x90\x02\x01\x12\xc4\x01\n" +
+	"\x14WithdrawHabilitation\x126.titrepro.certification.v1.WithdrawHabilitationRequest\x1a7.titrepro.certification.v1.WithdrawHabilitationResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/habilitations/{habilitation_number}:withdraw\x12\xa7\x01\n" +
 	"\rAcceptCharter\x12/.titrepro.certification.v1.AcceptCharterRequest\x1a0.titrepro.certification.v1.AcceptCharterResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/jurors/{juror_subject}:acceptCharterB\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 

@@ -621,13 +621,13 @@ func request_CertificationService_GetHabilitation_0(ctx context.Context, marshal
 		metadata runtime.ServerMetadata
 		err      error
 	)
-	val, ok := pathParams["number"]
+	val, ok := pathParams["habilitation_number"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "habilitation_number")
 	}
-	protoReq.Number, err = runtime.String(val)
+	protoReq.HabilitationNumber, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "habilitation_number", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -642,13 +642,13 @@ func local_request_CertificationService_GetHabilitation_0(ctx context.Context, m
 		metadata runtime.ServerMetadata
 		err      error
 	)
-	val, ok := pathParams["number"]
+	val, ok := pathParams["habilitation_number"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "habilitation_number")
 	}
-	protoReq.Number, err = runtime.String(val)
+	protoReq.HabilitationNumber, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "habilitation_number", err)
 	}
 	msg, err := server.GetHabilitation(ctx, &protoReq)
 	return msg, metadata, err
@@ -698,13 +698,13 @@ func request_CertificationService_WithdrawHabilitation_0(ctx context.Context, ma
 	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	val, ok := pathParams["number"]
+	val, ok := pathParams["habilitation_number"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "habilitation_number")
 	}
-	protoReq.Number, err = runtime.String(val)
+	protoReq.HabilitationNumber, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "habilitation_number", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -722,13 +722,13 @@ func local_request_CertificationService_WithdrawHabilitation_0(ctx context.Conte
 	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	val, ok := pathParams["number"]
+	val, ok := pathParams["habilitation_number"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "habilitation_number")
 	}
-	protoReq.Number, err = runtime.String(val)
+	protoReq.HabilitationNumber, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "habilitation_number", err)
 	}
 	msg, err := server.WithdrawHabilitation(ctx, &protoReq)
 	return msg, metadata, err
@@ -1111,7 +1111,7 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{number}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{habilitation_number}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1151,7 +1151,7 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/WithdrawHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{number}:withdraw"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/WithdrawHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{habilitation_number}:withdraw"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1501,7 +1501,7 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{number}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{habilitation_number}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1535,7 +1535,7 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/WithdrawHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{number}:withdraw"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/WithdrawHabilitation", runtime.WithHTTPPathPattern("/v1/habilitations/{habilitation_number}:withdraw"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1585,9 +1585,9 @@ var (
 	pattern_CertificationService_ListAgrements_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
 	pattern_CertificationService_WithdrawAgrement_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, "withdraw"))
 	pattern_CertificationService_GrantHabilitation_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_GetHabilitation_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "number"}, ""))
+	pattern_CertificationService_GetHabilitation_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, ""))
 	pattern_CertificationService_ListHabilitations_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_WithdrawHabilitation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "number"}, "withdraw"))
+	pattern_CertificationService_WithdrawHabilitation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, "withdraw"))
 	pattern_CertificationService_AcceptCharter_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "jurors", "juror_subject"}, "acceptCharter"))
 )
 
