@@ -24,9 +24,11 @@ func centrePrincipal(centre string) auth.Principal {
 	return auth.Principal{Subject: "agent@" + strings.ToLower(centre), Roles: []auth.Role{auth.RoleCentre}, Centre: centre}
 }
 
-// centreClient returns a browser signed in as the centre's agent.
+// centreClient returns a browser signed in as the centre's agent, the
+// centre approved for TP-00495 at "AFPA Lyon Vénissieux" (R8).
 func (b *liveBackend) centreClient(t *testing.T, centre string) *http.Client {
 	t.Helper()
+	b.approveCentre(t, centre)
 	c := browser(t)
 	b.signIn(t, c, centrePrincipal(centre))
 	return c
@@ -142,9 +144,12 @@ func centreJurorValues(subject, name string) url.Values {
 	}
 }
 
-// addJuror adds a juror through the jury form.
+// addJuror adds a juror through the jury form, once the ministry has
+// recorded the juror's habilitation "HAB-69-<subject>" and the juror has
+// accepted the charte (centreHabilitate).
 func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, form url.Values) {
 	t.Helper()
+	b.centreHabilitate(t, form.Get("jure-identifiant"), form.Get("jure-nom"))
 	path := "/centre/sessions/" + session + "/jury"
 	p := centreSubmit(t, c, b.srv.URL, path, path, form)
 	if p.status != http.StatusSeeOther {
@@ -225,4 +230,37 @@ func (b *liveBackend) candidacyOf(t *testing.T, centre, session, candidate strin
 	}
 	t.Fatalf("no candidacy of %s in %s", candidate, session)
 	return ""
+}
+
+// approveCentre has the ministry approve centre for the latest TP-00495 at
+// "AFPA Lyon Vénissieux" (R8) and waits until the assessment service knows
+// it: a probe that plans nothing (a CCP the title does not have) is
+// refused for the CCP once the agrément is known, AGREMENT_MISSING before.
+func (b *liveBackend) approveCentre(t *testing.T, centre string) {
+	t.Helper()
+	title := b.title(t)
+	b.approve(t, centre, title.GetId(), title.GetVersion(), "AFPA Lyon Vénissieux")
+	today := time.Now().In(paris).Format(time.DateOnly)
+	svctest.Eventually(t, "the assessment service knows the agrément of "+centre, func() error {
+		_, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+			Type: assessmentv1.SessionType_SESSION_TYPE_CCP, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
+			CcpCodes: []string{"NO-SUCH-CCP"}, Site: "AFPA Lyon Vénissieux", StartDate: today, EndDate: today,
+		}}, b.as(t, centrePrincipal(centre)))
+		if r := centreReason(err); r == "AGREMENT_MISSING" || r == "TITLE_UNKNOWN" {
+			return err
+		}
+		return nil
+	})
+}
+
+// centreHabilitate has the ministry record the juror's habilitation for
+// TP-00495 (stack.habilitate) and waits until the assessment service knows
+// it and the charte: a probe that adds nothing (an empty session id) is
+// refused for the session once both are known.
+func (b *liveBackend) centreHabilitate(t *testing.T, subject, name string) string {
+	t.Helper()
+	if name == "" {
+		name = subject
+	}
+	return b.habilitate(t, subject, name, b.title(t).GetId())
 }

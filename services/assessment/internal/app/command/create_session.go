@@ -69,14 +69,16 @@ func (h CreateSessionHandler) Handle(ctx context.Context, cmd CreateSession) (*s
 	if err != nil {
 		return nil, err
 	}
+	// Draft.Check has read the dates: they parse.
+	start, _ := civildate.Parse(cmd.Draft.StartDate)
+	end, _ := civildate.Parse(cmd.Draft.EndDate)
 	now := h.now()
+	if err := CheckSessionPlan(ctx, h.registers, t, centre, cmd.Draft.Site, start, end, civildate.Of(now)); err != nil {
+		return nil, err
+	}
 	s, err := session.New(id.String(), centre, cmd.Draft, t,
 		session.RequestKey{CreatedBy: p.Subject, RequestID: cmd.RequestID, RequestHash: hash}, now)
 	if err != nil {
-		return nil, err
-	}
-	sum := s.Summary()
-	if err := CheckSessionPlan(ctx, h.registers, t, centre, sum.Site, sum.Start, sum.End, civildate.Of(now)); err != nil {
 		return nil, err
 	}
 	return h.repo.Create(ctx, s)
