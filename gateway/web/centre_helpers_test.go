@@ -132,28 +132,29 @@ func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) 
 	return m[1]
 }
 
-// centreJurorValues is the jury form for a habilitated juror of TP-00495 valid a
-// year either side of today.
-func centreJurorValues(subject, name string) url.Values {
-	today := time.Now().In(paris)
+// centreJurorValues is the jury form choosing the juror subject in the
+// register: the ministry has recorded the habilitation "HAB-69-<subject>"
+// for TP-00495 and the juror accepted the charte, and the assessment
+// service knows both (centreHabilitate). An empty subject chooses no one.
+func (b *liveBackend) centreJurorValues(t *testing.T, subject, name string) url.Values {
+	t.Helper()
+	number := ""
+	if subject != "" {
+		number = b.centreHabilitate(t, subject, name)
+	}
 	return url.Values{
-		"action": {"ajouter"}, "jure-identifiant": {subject}, "jure-nom": {name},
-		"hab-numero": {"HAB-69-" + subject}, "hab-titre": {"TP-00495"},
-		"hab-debut": {today.AddDate(-1, 0, 0).Format(time.DateOnly)}, "hab-fin": {today.AddDate(1, 0, 0).Format(time.DateOnly)},
+		"action": {"ajouter"}, "hab-numero": {number},
 		"lien-1-nature": {""}, "lien-1-valeur": {""}, "lien-2-nature": {""}, "lien-2-valeur": {""},
 	}
 }
 
-// addJuror adds a juror through the jury form, once the ministry has
-// recorded the juror's habilitation "HAB-69-<subject>" and the juror has
-// accepted the charte (centreHabilitate).
+// addJuror adds a juror through the jury form (centreJurorValues).
 func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, form url.Values) {
 	t.Helper()
-	b.centreHabilitate(t, form.Get("jure-identifiant"), form.Get("jure-nom"))
 	path := "/centre/sessions/" + session + "/jury"
 	p := centreSubmit(t, c, b.srv.URL, path, path, form)
 	if p.status != http.StatusSeeOther {
-		t.Fatalf("add juror %s: %d\n%s", form.Get("jure-identifiant"), p.status, centreExcerpt(p.body))
+		t.Fatalf("add juror %s: %d\n%s", form.Get("hab-numero"), p.status, centreExcerpt(p.body))
 	}
 }
 
@@ -253,14 +254,36 @@ func (b *liveBackend) approveCentre(t *testing.T, centre string) {
 	})
 }
 
+// probeCentre plans the probe session (liveBackend.probe).
+const probeCentre = "CENTRE-PROBE"
+
 // centreHabilitate has the ministry record the juror's habilitation for
-// TP-00495 (stack.habilitate) and waits until the assessment service knows
-// it and the charte: a probe that adds nothing (an empty session id) is
-// refused for the session once both are known.
+// TP-00495 and the juror accept the charte (stack.habilitate), and waits
+// until the assessment service knows both: the juror joins the backend's
+// probe session. It returns the habilitation number.
 func (b *liveBackend) centreHabilitate(t *testing.T, subject, name string) string {
 	t.Helper()
 	if name == "" {
 		name = subject
 	}
-	return b.habilitate(t, subject, name, b.title(t).GetId())
+	title := b.title(t)
+	number := b.habilitate(t, subject, name, title.GetId())
+	if b.probe == "" {
+		b.approve(t, probeCentre, title.GetId(), title.GetVersion(), "Sonde")
+		today := time.Now().In(paris).Format(time.DateOnly)
+		eventually(t, "plan the probe session", func() error {
+			resp, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+				Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
+				Site: "Sonde", StartDate: today, EndDate: today,
+			}}, b.as(t, centrePrincipal(probeCentre)))
+			b.probe = resp.GetSession().GetId()
+			return err
+		})
+	}
+	eventually(t, "the assessment service knows the habilitation of "+subject, func() error {
+		_, err := b.assess.AddJuror(t.Context(), &assessmentv1.AddJurorRequest{SessionId: b.probe, Juror: &assessmentv1.Juror{
+			Subject: subject, Habilitation: &assessmentv1.Habilitation{Number: number}}}, b.as(t, centrePrincipal(probeCentre)))
+		return err
+	})
+	return number
 }

@@ -189,7 +189,8 @@ func (s *stack) signIn(t testing.TB, c *http.Client, p auth.Principal) {
 // eventualReasons are the refusals that only mean that an event has not
 // crossed the bus yet (as in cmd/titrepro/workflow.go).
 var eventualReasons = []string{"CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN",
-	"SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN", "RESULT_NOT_FOUND", "MINUTES_NOT_SIGNED"}
+	"SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN", "RESULT_NOT_FOUND", "MINUTES_NOT_SIGNED",
+	"AGREMENT_MISSING", "HABILITATION_UNKNOWN", "CHARTER_NOT_ACCEPTED"}
 
 // eventually calls call until it succeeds, while it fails with an eventual
 // reason; any other error fails the test at once.
