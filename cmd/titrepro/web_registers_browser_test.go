@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/titrepro/titrepro/gateway/web/browsertest"
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
-	"github.com/titrepro/titrepro/gateway/web/browsertest"
 )
 
 // browserRegisters plays the DREETS officer and the jurors of a browser
