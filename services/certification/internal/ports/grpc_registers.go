@@ -102,3 +102,16 @@ func (s *GRPCServer) AcceptCharter(ctx context.Context, req *certificationv1.Acc
 	}
 	return &certificationv1.AcceptCharterResponse{Acceptance: protoconv.CharterAcceptance(c)}, nil
 }
+
+// GetJurorCharter implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetJurorCharter(ctx context.Context, req *certificationv1.GetJurorCharterRequest) (*certificationv1.GetJurorCharterResponse, error) {
+	c, err := s.app.Queries.Registers.JurorCharter(ctx, req.GetJurorSubject())
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.GetJurorCharterResponse{CurrentVersion: c.CurrentVersion}
+	if c.Acceptance != nil {
+		resp.Acceptance = protoconv.CharterAcceptance(*c.Acceptance)
+	}
+	return resp, nil
+}

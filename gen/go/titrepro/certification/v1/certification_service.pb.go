@@ -2190,6 +2190,108 @@ func (x *AcceptCharterResponse) GetAcceptance() *CharterAcceptance {
 	return nil
 }
 
+// GetJurorCharterRequest names a juror.
+type GetJurorCharterRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "me", or the juror's subject.
+	JurorSubject  string `protobuf:"bytes,1,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetJurorCharterRequest) Reset() {
+	*x = GetJurorCharterRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetJurorCharterRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetJurorCharterRequest) ProtoMessage() {}
+
+func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetJurorCharterRequest.ProtoReflect.Descriptor instead.
+func (*GetJurorCharterRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *GetJurorCharterRequest) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+// GetJurorCharterResponse is where the juror stands with the charte.
+type GetJurorCharterResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version of the charte jurors accept today.
+	CurrentVersion string `protobuf:"bytes,1,opt,name=current_version,json=currentVersion,proto3" json:"current_version,omitempty"`
+	// The juror's acceptance of the current version; absent when they have
+	// not accepted it.
+	Acceptance    *CharterAcceptance `protobuf:"bytes,2,opt,name=acceptance,proto3" json:"acceptance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetJurorCharterResponse) Reset() {
+	*x = GetJurorCharterResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetJurorCharterResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetJurorCharterResponse) ProtoMessage() {}
+
+func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetJurorCharterResponse.ProtoReflect.Descriptor instead.
+func (*GetJurorCharterResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetJurorCharterResponse) GetCurrentVersion() string {
+	if x != nil {
+		return x.CurrentVersion
+	}
+	return ""
+}
+
+func (x *GetJurorCharterResponse) GetAcceptance() *CharterAcceptance {
+	if x != nil {
+		return x.Acceptance
+	}
+	return nil
+}
+
 var File_titrepro_certification_v1_certification_service_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
@@ -2321,7 +2423,14 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x15AcceptCharterResponse\x12L\n" +
 	"\n" +
 	"acceptance\x18\x01 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xed\x18\n" +
+	"acceptance\"B\n" +
+	"\x16GetJurorCharterRequest\x12(\n" +
+	"\rjuror_subject\x18\x01 \x01(\tB\x03\xe0A\x02R\fjurorSubject\"\x90\x01\n" +
+	"\x17GetJurorCharterResponse\x12'\n" +
+	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
+	"\n" +
+	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
+	"acceptance2\x97\x1a\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2344,7 +2453,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fGetHabilitation\x121.titrepro.certification.v1.GetHabilitationRequest\x1a2.titrepro.certification.v1.GetHabilitationResponse\"2\x82\xd3\xe4\x93\x02)\x12'/v1/habilitations/{habilitation_number}\x90\x02\x01\x12\x9c\x01\n" +
 	"\x11ListHabilitations\x123.titrepro.certification.v1.ListHabilitationsRequest\x1a4.titrepro.certification.v1.ListHabilitationsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/habilitations\x90\x02\x01\x12\xc4\x01\n" +
 	"\x14WithdrawHabilitation\x126.titrepro.certification.v1.WithdrawHabilitationRequest\x1a7.titrepro.certification.v1.WithdrawHabilitationResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/habilitations/{habilitation_number}:withdraw\x12\xa7\x01\n" +
-	"\rAcceptCharter\x12/.titrepro.certification.v1.AcceptCharterRequest\x1a0.titrepro.certification.v1.AcceptCharterResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/jurors/{juror_subject}:acceptCharterB\x8f\x02\n" +
+	"\rAcceptCharter\x12/.titrepro.certification.v1.AcceptCharterRequest\x1a0.titrepro.certification.v1.AcceptCharterResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/jurors/{juror_subject}:acceptCharter\x12\xa7\x01\n" +
+	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -2359,7 +2469,7 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*ListTitlesRequest)(nil),            // 0: titrepro.certification.v1.ListTitlesRequest
 	(*ListTitlesResponse)(nil),           // 1: titrepro.certification.v1.ListTitlesResponse
@@ -2401,89 +2511,94 @@ var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*WithdrawHabilitationResponse)(nil), // 37: titrepro.certification.v1.WithdrawHabilitationResponse
 	(*AcceptCharterRequest)(nil),         // 38: titrepro.certification.v1.AcceptCharterRequest
 	(*AcceptCharterResponse)(nil),        // 39: titrepro.certification.v1.AcceptCharterResponse
-	(*Title)(nil),                        // 40: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),          // 41: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                     // 42: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),                // 43: titrepro.certification.v1.SessionResult
-	(*Certificate)(nil),                  // 44: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),               // 45: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),            // 46: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),               // 47: titrepro.certification.v1.CertificateKey
-	(*Agrement)(nil),                     // 48: titrepro.certification.v1.Agrement
-	(*Habilitation)(nil),                 // 49: titrepro.certification.v1.Habilitation
-	(*CharterAcceptance)(nil),            // 50: titrepro.certification.v1.CharterAcceptance
+	(*GetJurorCharterRequest)(nil),       // 40: titrepro.certification.v1.GetJurorCharterRequest
+	(*GetJurorCharterResponse)(nil),      // 41: titrepro.certification.v1.GetJurorCharterResponse
+	(*Title)(nil),                        // 42: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),          // 43: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                     // 44: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),                // 45: titrepro.certification.v1.SessionResult
+	(*Certificate)(nil),                  // 46: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),               // 47: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),            // 48: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),               // 49: titrepro.certification.v1.CertificateKey
+	(*Agrement)(nil),                     // 50: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),                 // 51: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),            // 52: titrepro.certification.v1.CharterAcceptance
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	40, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	40, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	40, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	41, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	42, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	43, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	43, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	43, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	44, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	44, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	45, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	46, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	47, // 12: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
-	44, // 13: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	48, // 14: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
-	48, // 15: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	48, // 16: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	48, // 17: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
-	48, // 18: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	49, // 19: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	49, // 20: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	49, // 21: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	49, // 22: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
-	49, // 23: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	50, // 24: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	0,  // 25: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 26: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 27: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 28: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 29: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 30: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 31: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	14, // 32: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	16, // 33: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	18, // 34: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
-	20, // 35: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	22, // 36: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
-	24, // 37: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
-	26, // 38: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
-	28, // 39: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
-	30, // 40: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
-	32, // 41: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
-	34, // 42: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
-	36, // 43: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
-	38, // 44: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
-	1,  // 45: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 46: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 47: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 48: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 49: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 50: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	13, // 51: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	15, // 52: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	17, // 53: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	19, // 54: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	21, // 55: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	23, // 56: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	25, // 57: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	27, // 58: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	29, // 59: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	31, // 60: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	33, // 61: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	35, // 62: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	37, // 63: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	39, // 64: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	45, // [45:65] is the sub-list for method output_type
-	25, // [25:45] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	42, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	42, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	42, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	43, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	44, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	45, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	45, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	45, // 7: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	46, // 8: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	46, // 9: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	47, // 10: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	48, // 11: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	49, // 12: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	46, // 13: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	50, // 14: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
+	50, // 15: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	50, // 16: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	50, // 17: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
+	50, // 18: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	51, // 19: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	51, // 20: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	51, // 21: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	51, // 22: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
+	51, // 23: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	52, // 24: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	52, // 25: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	0,  // 26: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 27: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 28: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 29: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 30: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 31: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 32: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	14, // 33: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	16, // 34: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	18, // 35: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	20, // 36: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	22, // 37: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
+	24, // 38: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
+	26, // 39: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
+	28, // 40: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
+	30, // 41: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
+	32, // 42: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
+	34, // 43: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
+	36, // 44: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
+	38, // 45: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
+	40, // 46: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
+	1,  // 47: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 48: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 49: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 50: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 51: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 52: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	13, // 53: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	15, // 54: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	17, // 55: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	19, // 56: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	21, // 57: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	23, // 58: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	25, // 59: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	27, // 60: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	29, // 61: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	31, // 62: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	33, // 63: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	35, // 64: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	37, // 65: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	39, // 66: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	41, // 67: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	47, // [47:68] is the sub-list for method output_type
+	26, // [26:47] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -2502,7 +2617,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   40,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

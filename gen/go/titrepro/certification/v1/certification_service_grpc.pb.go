@@ -39,6 +39,7 @@ const (
 	CertificationService_ListHabilitations_FullMethodName    = "/titrepro.certification.v1.CertificationService/ListHabilitations"
 	CertificationService_WithdrawHabilitation_FullMethodName = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
 	CertificationService_AcceptCharter_FullMethodName        = "/titrepro.certification.v1.CertificationService/AcceptCharter"
+	CertificationService_GetJurorCharter_FullMethodName      = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -137,6 +138,10 @@ type CertificationServiceClient interface {
 	// only, for themselves ("me" or their own subject). Accepting again
 	// returns the first acceptance of that version.
 	AcceptCharter(ctx context.Context, in *AcceptCharterRequest, opts ...grpc.CallOption) (*AcceptCharterResponse, error)
+	// GetJurorCharter tells a juror which version of the charte de
+	// déontologie is current and whether they accepted it (R23). The juror
+	// themselves ("me" or their own subject), ministry and admin.
+	GetJurorCharter(ctx context.Context, in *GetJurorCharterRequest, opts ...grpc.CallOption) (*GetJurorCharterResponse, error)
 }
 
 type certificationServiceClient struct {
@@ -347,6 +352,16 @@ func (c *certificationServiceClient) AcceptCharter(ctx context.Context, in *Acce
 	return out, nil
 }
 
+func (c *certificationServiceClient) GetJurorCharter(ctx context.Context, in *GetJurorCharterRequest, opts ...grpc.CallOption) (*GetJurorCharterResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetJurorCharterResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetJurorCharter_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CertificationServiceServer is the server API for CertificationService service.
 // All implementations must embed UnimplementedCertificationServiceServer
 // for forward compatibility.
@@ -443,6 +458,10 @@ type CertificationServiceServer interface {
 	// only, for themselves ("me" or their own subject). Accepting again
 	// returns the first acceptance of that version.
 	AcceptCharter(context.Context, *AcceptCharterRequest) (*AcceptCharterResponse, error)
+	// GetJurorCharter tells a juror which version of the charte de
+	// déontologie is current and whether they accepted it (R23). The juror
+	// themselves ("me" or their own subject), ministry and admin.
+	GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error)
 	mustEmbedUnimplementedCertificationServiceServer()
 }
 
@@ -512,6 +531,9 @@ func (UnimplementedCertificationServiceServer) WithdrawHabilitation(context.Cont
 }
 func (UnimplementedCertificationServiceServer) AcceptCharter(context.Context, *AcceptCharterRequest) (*AcceptCharterResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AcceptCharter not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetJurorCharter not implemented")
 }
 func (UnimplementedCertificationServiceServer) mustEmbedUnimplementedCertificationServiceServer() {}
 func (UnimplementedCertificationServiceServer) testEmbeddedByValue()                              {}
@@ -894,6 +916,24 @@ func _CertificationService_AcceptCharter_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_GetJurorCharter_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetJurorCharterRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetJurorCharter(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetJurorCharter_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetJurorCharter(ctx, req.(*GetJurorCharterRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CertificationService_ServiceDesc is the grpc.ServiceDesc for CertificationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -980,6 +1020,10 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AcceptCharter",
 			Handler:    _CertificationService_AcceptCharter_Handler,
+		},
+		{
+			MethodName: "GetJurorCharter",
+			Handler:    _CertificationService_GetJurorCharter_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

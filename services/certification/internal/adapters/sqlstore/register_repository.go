@@ -380,3 +380,18 @@ func (r *RegisterRepository) AcceptCharter(ctx context.Context, c register.Chart
 	}
 	return out, nil
 }
+
+// CharterAcceptance implements register.Repository.
+func (r *RegisterRepository) CharterAcceptance(ctx context.Context, subject, version string) (register.CharterAcceptance, error) {
+	c := register.CharterAcceptance{JurorSubject: subject, Version: version}
+	err := r.db.QueryRowContext(ctx, `SELECT accepted_at FROM charter_acceptances WHERE juror_subject = $1 AND charter_version = $2`,
+		subject, version).Scan(&c.AcceptedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return register.CharterAcceptance{}, register.ErrCharterNotAccepted
+	}
+	if err != nil {
+		return register.CharterAcceptance{}, fmt.Errorf("sqlstore: read charte acceptance: %w", err)
+	}
+	c.AcceptedAt = c.AcceptedAt.UTC()
+	return c, nil
+}

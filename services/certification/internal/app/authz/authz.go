@@ -37,6 +37,7 @@ var (
 	centreOwn = auth.Grants(auth.Own(auth.RoleCentre), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 	jurorOwn  = auth.Grants(auth.Own(auth.RoleJuror), auth.All(auth.RoleCentre, auth.RoleMinistry, auth.RoleAdmin))
 	jurorSelf = auth.Grants(auth.Own(auth.RoleJuror))
+	jurorRead = auth.Grants(auth.Own(auth.RoleJuror), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 )
 
 // Table is the certification service's access table: for every RPC, the
@@ -66,5 +67,6 @@ var Table = auth.AccessTable{
 		{RPC: "ListHabilitations", Roles: jurorOwn, Owner: "narrowed to the juror's own; centres read the register without the juror's private details"},
 		{RPC: "WithdrawHabilitation", Roles: ministry, Owner: "ministry only"},
 		{RPC: "AcceptCharter", Roles: jurorSelf, Owner: "the juror themselves (R23)"},
+		{RPC: "GetJurorCharter", Roles: jurorRead, Owner: "the juror themselves (R23)"},
 	},
 }

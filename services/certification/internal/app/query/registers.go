@@ -187,3 +187,37 @@ func (h RegistersHandler) ListHabilitations(ctx context.Context, q ListHabilitat
 	}
 	return HabilitationPage{Habilitations: page, Full: full, NextPageToken: next}, nil
 }
+
+// JurorCharter is where a juror stands with the charte de déontologie:
+// the current version and, when accepted, the acceptance.
+type JurorCharter struct {
+	CurrentVersion string
+	Acceptance     *register.CharterAcceptance
+}
+
+// JurorCharter reads where juror subject ("me" for the caller) stands
+// with the current charte (R23): for the juror themselves, the ministry
+// and admin.
+func (h RegistersHandler) JurorCharter(ctx context.Context, subject string) (JurorCharter, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return JurorCharter{}, err
+	}
+	switch {
+	case p.HasAny(auth.RoleMinistry, auth.RoleAdmin) && subject != "me":
+	case p.Has(auth.RoleJuror) && (subject == "me" || subject == p.Subject):
+		subject = p.Subject
+	default:
+		return JurorCharter{}, register.ErrReadDenied
+	}
+	out := JurorCharter{CurrentVersion: register.CharterVersion}
+	c, err := h.registers.CharterAcceptance(ctx, subject, register.CharterVersion)
+	switch {
+	case errors.Is(err, register.ErrCharterNotAccepted):
+	case err != nil:
+		return JurorCharter{}, err
+	default:
+		out.Acceptance = &c
+	}
+	return out, nil
+}

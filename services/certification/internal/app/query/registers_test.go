@@ -127,6 +127,12 @@ epreuves:
 		t.Fatal("a malformed date filter is accepted")
 	}
 
+	if st, err := reads.JurorCharter(as(claire), "me"); err != nil || st.Acceptance != nil || st.CurrentVersion != register.CharterVersion {
+		t.Fatalf("before acceptance: %+v, %v", st, err)
+	}
+	if _, err := reads.JurorCharter(as(other), "claire"); !errors.Is(err, register.ErrReadDenied) {
+		t.Fatalf("another juror reads claire's charte: %v", err)
+	}
 	if _, err := cmds.AcceptCharter(as(claire), "paul", ""); err == nil {
 		t.Fatal("a juror accepts the charte for another")
 	}
@@ -136,6 +142,9 @@ epreuves:
 	c, err := cmds.AcceptCharter(as(claire), "me", "")
 	if err != nil || c.JurorSubject != "claire" || c.Version != register.CharterVersion {
 		t.Fatalf("R23: %+v, %v", c, err)
+	}
+	if st, err := reads.JurorCharter(as(officer), "claire"); err != nil || st.Acceptance == nil || !st.Acceptance.AcceptedAt.Equal(now) {
+		t.Fatalf("after acceptance, as the ministry reads it: %+v, %v", st, err)
 	}
 
 	if _, err := cmds.WithdrawHabilitation(as(officer), "HAB-1", ""); err == nil {

@@ -73,6 +73,10 @@ var (
 	// than the current one (R23).
 	ErrCharterVersion = apperr.New(apperr.KindFailedPrecondition, "CHARTER_VERSION_NOT_CURRENT",
 		"only the current version of the charte de déontologie can be accepted").WithRule("R23")
+	// ErrCharterNotAccepted: the juror has not accepted this version of the
+	// charte.
+	ErrCharterNotAccepted = apperr.New(apperr.KindNotFound, "CHARTER_NOT_ACCEPTED",
+		"the juror has not accepted this version of the charte de déontologie").WithRule("R23")
 	// ErrReadDenied: the caller may not read the entry, or it does not
 	// exist for them.
 	ErrReadDenied = apperr.New(apperr.KindPermissionDenied, "PERMISSION_DENIED",

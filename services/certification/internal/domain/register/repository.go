@@ -49,4 +49,7 @@ type Repository interface {
 	// AcceptCharter records c with JurorCharterAccepted, unless the juror
 	// accepted that version already: then it returns the first acceptance.
 	AcceptCharter(ctx context.Context, c CharterAcceptance) (CharterAcceptance, error)
+	// CharterAcceptance returns the juror's acceptance of a version of the
+	// charte, or ErrCharterNotAccepted.
+	CharterAcceptance(ctx context.Context, subject, version string) (CharterAcceptance, error)
 }
