@@ -72,7 +72,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Follow("Jury")
 	tab.Check("centre-jury-vide")
 	centreChooseJuror(tab, "Chloé Nouvelle")
-	centreAddJurorInTheBrowser(t, tab, "règle R23")
+	centreAddJurorInTheBrowser(t, tab, "CHARTER_NOT_ACCEPTED")
 	tab.Check("centre-jury-refus-r23")
 	centreChooseJuror(tab, "Juré 1")
 	tab.Follow("Ajouter le juré au jury")

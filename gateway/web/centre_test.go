@@ -214,7 +214,7 @@ func TestCentreComposesTheJury(t *testing.T) {
 	nina.Set("hab-numero", "HAB-69-juror-new")
 	svctest.Eventually(t, "the R23 refusal", func() error {
 		p = centreSubmit(t, c, b.srv.URL, path, path, nina)
-		if !strings.Contains(p.body, "règle R23") {
+		if !strings.Contains(p.body, "CHARTER_NOT_ACCEPTED") {
 			return errors.New("not yet refused for the charte")
 		}
 		return nil
