@@ -756,7 +756,8 @@ func (x *AgrementWithdrawn) GetAgrement() *Agrement {
 // HabilitationGranted is published on
 // titrepro.certification.v1.habilitation_granted when the DREETS records a
 // juror's habilitation in the juror register (R16–R18, R20). It carries
-// the juror's e-mail address for convocations.
+// the juror's e-mail address for convocations, not the details the DREETS
+// examined for R17 (experience, last day practised, derogation reason).
 type HabilitationGranted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Unique event id.

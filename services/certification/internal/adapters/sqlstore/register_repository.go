@@ -257,7 +257,7 @@ func (r *RegisterRepository) GrantHabilitation(ctx context.Context, h register.H
 			stored, created = h, true
 			return r.event(ctx, tx, "habilitations/"+h.Number, h.GrantedAt, func(id string, at *timestamppb.Timestamp) proto.Message {
 				return &certificationv1.HabilitationGranted{EventId: id, OccurTime: at,
-					Habilitation: protoconv.Habilitation(h, true), JurorEmail: h.JurorEmail}
+					Habilitation: eventHabilitation(h), JurorEmail: h.JurorEmail}
 			})
 		}
 		stored, created = register.Habilitation{}, false
@@ -298,7 +298,7 @@ func (r *RegisterRepository) UpdateHabilitation(ctx context.Context, number stri
 		}
 		out = h
 		return r.event(ctx, tx, "habilitations/"+h.Number, h.WithdrawnAt, func(id string, at *timestamppb.Timestamp) proto.Message {
-			return &certificationv1.HabilitationWithdrawn{EventId: id, OccurTime: at, Habilitation: protoconv.Habilitation(h, true)}
+			return &certificationv1.HabilitationWithdrawn{EventId: id, OccurTime: at, Habilitation: eventHabilitation(h)}
 		})
 	})
 	if err != nil {
@@ -394,4 +394,14 @@ func (r *RegisterRepository) CharterAcceptance(ctx context.Context, subject, ver
 	}
 	c.AcceptedAt = c.AcceptedAt.UTC()
 	return c, nil
+}
+
+// eventHabilitation is a habilitation as its events carry it: what the
+// other contexts need (the juror, the title, the dates, the trainer flag
+// for R20, the e-mail for convocations), without the R17 details the
+// DREETS examined (experience, last day practised, derogation reason).
+func eventHabilitation(h register.Habilitation) *certificationv1.Habilitation {
+	out := protoconv.Habilitation(h, false)
+	out.JurorEmail = h.JurorEmail
+	return out
 }
