@@ -106,6 +106,19 @@ func TestService_Registers(t *testing.T) {
 		_, err := add(titreID, jurorMsg("juror-8"))
 		requireStatus(t, err, codes.FailedPrecondition, "HABILITATION_WITHDRAWN", "R16")
 	})
+	t.Run("R16: a habilitation withdrawn after the jury was composed keeps the session closed", func(t *testing.T) {
+		for _, j := range []string{"juror-1", "juror-9"} {
+			_, err := add(ccpID, jurorMsg(j))
+			require.NoError(t, err)
+		}
+		e.publish(t, "certification", "titrepro.certification.v1.habilitation_withdrawn", "assessment_registers",
+			&certificationv1.HabilitationWithdrawn{EventId: "withdraw-9", Habilitation: &certificationv1.Habilitation{
+				Number: "HAB-juror-9", JurorSubject: "juror-9", JurorName: "Juror juror-9", TitleId: "TP-00495",
+				ValidFrom: "2025-01-01", ValidTo: "2027-12-31", State: certificationv1.RegisterState_REGISTER_STATE_WITHDRAWN,
+				WithdrawalReason: "radiation", Version: 2}}, "habilitations/HAB-juror-9")
+		_, err := e.client.OpenSession(ctx, &assessmentv1.OpenSessionRequest{SessionId: ccpID}, e.as(t, centre))
+		requireStatus(t, err, codes.FailedPrecondition, "HABILITATION_WITHDRAWN", "R16")
+	})
 	t.Run("R8: a withdrawn agrément refuses new sessions", func(t *testing.T) {
 		e.publish(t, "certification", "titrepro.certification.v1.agrement_withdrawn", "assessment_registers",
 			&certificationv1.AgrementWithdrawn{EventId: "withdraw-agr", Agrement: &certificationv1.Agrement{

@@ -63,7 +63,7 @@ func New(d Deps) Application {
 	return Application{
 		Commands: Commands{
 			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Registers, d.Now),
-			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Now),
+			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Registers, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Registers, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
 			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.Now),

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
@@ -87,4 +88,25 @@ func (ProjectRegisterHandler) Habilitation(ctx context.Context, repo register.Re
 // Charter is Agrement for an acceptance of the charte.
 func (ProjectRegisterHandler) Charter(ctx context.Context, repo register.Repository, c register.Charter) (bool, error) {
 	return repo.SaveCharter(ctx, c)
+}
+
+// CheckJuryInForce enforces R16 again when the session opens: no juror
+// sits under a habilitation the ministry withdrew after the jury was
+// composed. A habilitation the register does not hold (a jury composed
+// before the register existed) is left as it was assigned.
+func CheckJuryInForce(ctx context.Context, registers Registers, jurors []jury.Juror) error {
+	for _, j := range jurors {
+		h, err := registers.Habilitation(ctx, j.Habilitation.Number)
+		if errors.Is(err, register.ErrHabilitationUnknown) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !h.Granted && h.JurorSubject == j.Subject {
+			return register.ErrHabilitationWithdrawn.WithMessage("the habilitation " + h.Number + " of juror " + j.Subject +
+				" was withdrawn: replace the juror before opening the session").WithMeta("juror", j.Subject).WithMeta("habilitation", h.Number)
+		}
+	}
+	return nil
 }
