@@ -104,7 +104,7 @@ func CheckJuryInForce(ctx context.Context, registers Registers, jurors []jury.Ju
 			return err
 		}
 		if !h.Granted && h.JurorSubject == j.Subject {
-			return register.ErrHabilitationWithdrawn.WithMessage("the habilitation " + h.Number + " of juror " + j.Subject +
+			return register.ErrHabilitationWithdrawn.WithMessage("the habilitation "+h.Number+" of juror "+j.Subject+
 				" was withdrawn: replace the juror before opening the session").WithMeta("juror", j.Subject).WithMeta("habilitation", h.Number)
 		}
 	}
