@@ -42,11 +42,11 @@ func CheckSessionPlan(ctx context.Context, registers Registers, t title.Title, c
 // The habilitation must be the juror's own and in force, a trainer may not
 // sit in a CCP session (R20), and the juror must have accepted the charte
 // (R23); its title and dates are checked against the session by
-// session.AddJuror (R16). A number the domain would refuse anyway (empty
-// or too long) is left for jury.New to report.
+// session.AddJuror (R16). What the centre sends is checked first
+// (jury.CheckNamed).
 func jurorFromRegister(ctx context.Context, registers Registers, in jury.Input, typ title.SessionType) (jury.Input, error) {
-	if in.HabNumber == "" || len(in.HabNumber) > 64 || in.Subject == "" {
-		return in, nil
+	if err := jury.CheckNamed(in); err != nil {
+		return jury.Input{}, err
 	}
 	h, err := registers.Habilitation(ctx, in.HabNumber)
 	if err != nil {
