@@ -148,3 +148,23 @@ func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
 		}
 	}
 }
+
+// TestHandleRegisterRefusesAnEntryWithoutKey: a register event naming no
+// entry is refused for good (not retried), and a complete one is applied.
+func TestHandleRegisterRefusesAnEntryWithoutKey(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	err := handle(t, db, c.HandleRegister, message(t, &certificationv1.AgrementGranted{Agrement: &certificationv1.Agrement{}}))
+	if err == nil || apperr.IsRetryable(err) {
+		t.Fatalf("an agrément without id = %v; want a refusal that is not retried", err)
+	}
+	ok := &certificationv1.HabilitationGranted{Habilitation: &certificationv1.Habilitation{Number: "HAB-1", JurorSubject: "juror-1",
+		TitleId: "TP-00495", ValidFrom: "2026-01-01", ValidTo: "2027-12-31", State: certificationv1.RegisterState_REGISTER_STATE_GRANTED, Version: 1}}
+	if err := handle(t, db, c.HandleRegister, message(t, ok)); err != nil {
+		t.Fatalf("a complete habilitation = %v", err)
+	}
+	h, err := sqlstore.NewRegisterRepository(db).Habilitation(context.Background(), "HAB-1")
+	if err != nil || !h.Granted || h.JurorSubject != "juror-1" {
+		t.Fatalf("projected = %+v, %v", h, err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/titrepro/titrepro/internal/apperr"
+
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/register"
@@ -73,20 +75,35 @@ type ProjectRegisterHandler struct{}
 // NewProjectRegisterHandler returns the handler.
 func NewProjectRegisterHandler() ProjectRegisterHandler { return ProjectRegisterHandler{} }
 
+// errRegisterEvent refuses a register event that cannot be applied: it
+// names no entry. Retrying cannot help.
+func errRegisterEvent(msg string) error {
+	return apperr.New(apperr.KindInvalidArgument, "EVENT_INVALID", msg)
+}
+
 // Agrement stores a through repo (bound by the caller to the transaction
 // that records the event) unless a later version is stored; it reports
 // whether it stored it.
 func (ProjectRegisterHandler) Agrement(ctx context.Context, repo register.Repository, a register.Agrement) (bool, error) {
+	if a.ID == "" || a.CentreID == "" || a.Version < 1 {
+		return false, errRegisterEvent("an agrément event without id, centre or version")
+	}
 	return repo.SaveAgrement(ctx, a)
 }
 
 // Habilitation is Agrement for a habilitation.
 func (ProjectRegisterHandler) Habilitation(ctx context.Context, repo register.Repository, h register.Habilitation) (bool, error) {
+	if h.Number == "" || h.JurorSubject == "" || h.Version < 1 {
+		return false, errRegisterEvent("a habilitation event without number, juror or version")
+	}
 	return repo.SaveHabilitation(ctx, h)
 }
 
 // Charter is Agrement for an acceptance of the charte.
 func (ProjectRegisterHandler) Charter(ctx context.Context, repo register.Repository, c register.Charter) (bool, error) {
+	if c.JurorSubject == "" || c.Version == "" {
+		return false, errRegisterEvent("a charte event without juror or version")
+	}
 	return repo.SaveCharter(ctx, c)
 }
 
