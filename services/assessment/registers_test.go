@@ -3,6 +3,7 @@ package assessment_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
@@ -149,5 +150,27 @@ func TestService_TitleValidity(t *testing.T) {
 	s := titreSession()
 	s.TitleVersion = "2001"
 	_, err := e.client.CreateSession(ctx, &assessmentv1.CreateSessionRequest{Session: s}, e.as(t, centre))
+	requireStatus(t, err, codes.FailedPrecondition, "TITLE_EXPIRED", "R6")
+
+	// A version that ends in ten days: a session declared now may be held
+	// in the délai de prolongation, under an agrément that runs to the
+	// title's end (R6, R9); not after the délai.
+	today := time.Now().UTC()
+	end := today.AddDate(0, 0, 10).Format(time.DateOnly)
+	e.publish(t, "certification", "titrepro.certification.v1.title_version_published", "assessment_titles",
+		&certificationv1.TitleVersionPublished{EventId: "title-ending", Title: &certificationv1.Title{
+			Id: "TP-00495", Version: "2019", ValidFrom: "2019-01-01", ValidTo: end, Ccps: ccp}}, "titles/TP-00495")
+	e.publish(t, "certification", "titrepro.certification.v1.agrement_granted", "assessment_registers",
+		&certificationv1.AgrementGranted{EventId: "agr-ending", Agrement: &certificationv1.Agrement{
+			Id: "AGR-ENDING", CentreId: centre.Centre, TitleId: "TP-00495", TitleVersion: "2019", Site: registerSite,
+			ValidFrom: "2020-01-01", ValidTo: end, State: certificationv1.RegisterState_REGISTER_STATE_GRANTED, Version: 1}},
+		"agrements/AGR-ENDING")
+	later := titreSession()
+	later.TitleVersion = "2019"
+	later.StartDate, later.EndDate, later.DossierDeadline = today.AddDate(0, 3, 0).Format(time.DateOnly), today.AddDate(0, 3, 1).Format(time.DateOnly), ""
+	_, err = e.client.CreateSession(ctx, &assessmentv1.CreateSessionRequest{Session: later}, e.as(t, centre))
+	require.NoError(t, err, "R6: a session declared before the end, held in the délai de prolongation")
+	later.StartDate, later.EndDate = today.AddDate(1, 1, 0).Format(time.DateOnly), today.AddDate(1, 1, 0).Format(time.DateOnly)
+	_, err = e.client.CreateSession(ctx, &assessmentv1.CreateSessionRequest{Session: later}, e.as(t, centre))
 	requireStatus(t, err, codes.FailedPrecondition, "TITLE_EXPIRED", "R6")
 }

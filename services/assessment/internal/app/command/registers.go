@@ -35,7 +35,7 @@ func CheckSessionPlan(ctx context.Context, registers Registers, t title.Title, c
 	if err != nil {
 		return err
 	}
-	return register.CheckAgrement(agrements, centre, t.ID, t.Version, site, start, end)
+	return register.CheckAgrement(agrements, t.Validity, centre, t.ID, t.Version, site, start, end)
 }
 
 // jurorFromRegister completes the juror a centre names (subject, habilitation

@@ -95,11 +95,17 @@ var (
 // the session's title version, one is in force, for the session's site,
 // from start to end. One agrément covers the session titre and the CCP
 // sessions of its title version (R11), so the session type is not
-// compared.
-func CheckAgrement(agrements []Agrement, centre, titleID, titleVersion, site string, start, end civildate.Date) error {
+// compared. An agrément ends no later than its title (R9); one still in
+// force on the title's last day of validity covers the délai de
+// prolongation that follows (R6), v being the title version's validity.
+func CheckAgrement(agrements []Agrement, v title.Validity, centre, titleID, titleVersion, site string, start, end civildate.Date) error {
 	for _, a := range agrements {
+		to := a.ValidTo
+		if !v.To.IsZero() && !a.ValidTo.Before(v.To) {
+			to = v.LastSessionDay()
+		}
 		if a.Granted && a.CentreID == centre && a.TitleID == titleID && a.TitleVersion == titleVersion &&
-			SameSite(a.Site, site) && !a.ValidFrom.After(start) && !a.ValidTo.Before(end) {
+			SameSite(a.Site, site) && !a.ValidFrom.After(start) && !to.Before(end) {
 			return nil
 		}
 	}

@@ -47,7 +47,7 @@ func TestCheckAgrement(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := CheckAgrement(tt.agrements, tt.centre, "TP-00495", tt.version, tt.site, day(t, tt.start), day(t, tt.end))
+			err := CheckAgrement(tt.agrements, title.Validity{}, tt.centre, "TP-00495", tt.version, tt.site, day(t, tt.start), day(t, tt.end))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("CheckAgrement = %v; want %v", err, tt.want)
 			}
@@ -57,7 +57,7 @@ func TestCheckAgrement(t *testing.T) {
 	// takes none, so the same agrément covers titre and CCP sessions.
 	t.Run("R11: one agrément covers titre and CCP sessions", func(t *testing.T) {
 		for range []title.SessionType{title.SessionTitre, title.SessionCCP} {
-			if err := CheckAgrement([]Agrement{agr}, "CENTRE-A", "TP-00495", "2008", agr.Site, day(t, "2026-06-01"), day(t, "2026-06-01")); err != nil {
+			if err := CheckAgrement([]Agrement{agr}, title.Validity{}, "CENTRE-A", "TP-00495", "2008", agr.Site, day(t, "2026-06-01"), day(t, "2026-06-01")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -95,5 +95,29 @@ func TestCheckJuror(t *testing.T) {
 				t.Fatalf("CheckJuror = %v; want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckAgrementInTheProlongation(t *testing.T) {
+	t.Parallel()
+	v := title.Validity{To: day(t, "2026-12-31")}
+	toEnd := Agrement{ID: "AGR-1", CentreID: "C", TitleID: "TP-1", TitleVersion: "2015", Site: "Lyon",
+		ValidFrom: day(t, "2024-01-01"), ValidTo: day(t, "2026-12-31"), Granted: true}
+	shorter := toEnd
+	shorter.ValidTo = day(t, "2026-06-30")
+	tests := []struct {
+		name string
+		a    Agrement
+		end  string
+		want error
+	}{
+		{"R6: an agrément in force at the title's end covers the délai de prolongation", toEnd, "2027-06-01", nil},
+		{"R6: not beyond the délai de prolongation", toEnd, "2028-01-01", ErrNoAgrement},
+		{"R8: an agrément that ended before the title does not", shorter, "2027-06-01", ErrNoAgrement},
+	}
+	for _, tt := range tests {
+		if err := CheckAgrement([]Agrement{tt.a}, v, "C", "TP-1", "2015", "Lyon", day(t, tt.end), day(t, tt.end)); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v; want %v", tt.name, err, tt.want)
+		}
 	}
 }

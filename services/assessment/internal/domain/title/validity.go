@@ -15,9 +15,13 @@ type Validity struct {
 	ProlongationEnd civildate.Date // zero with To set: one year after To
 }
 
-// prolongationEnd is the last day of the délai de prolongation: the
-// catalogue's, or one year after the end of validity.
-func (v Validity) prolongationEnd() civildate.Date {
+// LastSessionDay is the last day of the délai de prolongation: the
+// catalogue's, or one year after the end of validity; zero when the
+// version has no end.
+func (v Validity) LastSessionDay() civildate.Date {
+	if v.To.IsZero() {
+		return civildate.Date{}
+	}
 	if !v.ProlongationEnd.IsZero() {
 		return v.ProlongationEnd
 	}
@@ -54,7 +58,7 @@ func (v Validity) CheckSession(start, end, declaredOn civildate.Date) error {
 	if !v.InProlongation(end) {
 		return nil
 	}
-	last := v.prolongationEnd()
+	last := v.LastSessionDay()
 	switch {
 	case end.After(last):
 		return ErrExpired.WithMessage(fmt.Sprintf("the title version ended on %s and its délai de prolongation on %s; the session ends on %s",
