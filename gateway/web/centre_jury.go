@@ -148,8 +148,10 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 			a.fail(w, r, err)
 			return
 		}
+		ccpSession := s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP
 		for _, h := range reg.GetHabilitations() {
-			if !seated[h.GetJurorSubject()] {
+			// A trainer does not sit in a CCP session (R20): not offered.
+			if !seated[h.GetJurorSubject()] && !(ccpSession && h.GetTrainer()) {
 				data.Register = append(data.Register, centreRegisterEntry{Number: h.GetNumber(), Name: h.GetJurorName(),
 					Subject: h.GetJurorSubject(), ValidTo: h.GetValidTo(), Trainer: h.GetTrainer()})
 			}
