@@ -575,3 +575,24 @@ func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
 		"1 candidat attend des évaluations : 1 évaluation de juré à terminer.")
 	centreMustNot(t, "recusal", board, "DOSSIER_MISSING")
 }
+
+// TestCentreJuryOffersNoTrainerForACCPSession: the register's trainers are
+// offered for a session titre, not for a CCP session (R20).
+func TestCentreJuryOffersNoTrainerForACCPSession(t *testing.T) {
+	t.Parallel()
+	b := startLiveBackend(t)
+	c := b.centreClient(t, "CENTRE-69-001")
+	titre, ccp := b.planSession(t, c), b.planSession(t, c, "CCP1")
+	today := time.Now().In(paris)
+	_, err := b.cert.GrantHabilitation(t.Context(), &certificationv1.GrantHabilitationRequest{Habilitation: &certificationv1.Habilitation{
+		Number: "HAB-69-formateur", JurorSubject: "juror-trainer", JurorName: "Fabien Formateur", JurorEmail: "fabien@example.org",
+		TitleId: "TP-00495", ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(1, 0, 0).Format(time.DateOnly),
+		Category: certificationv1.HabilitationCategory_HABILITATION_CATEGORY_PROFESSIONAL, ExperienceYears: 10, Trainer: true,
+	}}, b.as(t, registerOfficer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	centreMust(t, "session titre", get(t, c, b.srv.URL+"/centre/sessions/"+titre+"/jury"), http.StatusOK,
+		`<option value="HAB-69-formateur">Fabien Formateur — habilitation n° HAB-69-formateur`, "(formateur)")
+	centreMustNot(t, "CCP session", get(t, c, b.srv.URL+"/centre/sessions/"+ccp+"/jury"), "HAB-69-formateur")
+}
