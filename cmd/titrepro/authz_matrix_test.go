@@ -91,7 +91,8 @@ type world map[string]string
 // certificate, as runFullSession does, and returns the ids of everything
 // created on the way.
 func buildWorld(ctx context.Context, w *workflow) (world, error) {
-	ids := world{"title_id": w.title.GetId(), "juror_subject": w.subjects[asJuror1]}
+	ids := world{"title_id": w.title.GetId(), "juror_subject": w.subjects[asJuror1],
+		"agrement_id": "AGR-69-" + w.run, "habilitation_number": w.habilitations[asJuror1]}
 	var err error
 	if ids["candidate_id"], err = w.registerCandidate(ctx); err != nil {
 		return nil, err

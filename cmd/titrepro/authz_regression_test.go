@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
@@ -121,14 +120,11 @@ func TestAuthorisationRegressions(t *testing.T) {
 		sessionID, err := w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
 		must(t, err)
 		linked := "demo-juror-3-" + randomSuffix()
-		today := time.Now().UTC()
-		must(t, w.call(ctx, asCentre, "POST", "/v1/sessions/"+sessionID+"/jurors", &assessmentv1.Juror{
-			Subject: linked, DisplayName: "Juré 3",
-			Habilitation: &assessmentv1.Habilitation{Number: "HAB-69-0003", TitleId: w.title.GetId(),
-				ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly)},
-			DeclaredLinks: []*assessmentv1.DeclaredLink{{Kind: assessmentv1.LinkKind_LINK_KIND_TRAINING_ORGANISATION, Value: "GRETA Lyon Métropole"}},
-		}, nil))
-		w.tokens["juror-3"] = s.mustToken(t, "juror", linked, "")
+		token, number, err := w.enrolJuror(ctx, linked, "Juré 3")
+		must(t, err)
+		must(t, w.addJuror(ctx, sessionID, linked, number,
+			[]*assessmentv1.DeclaredLink{{Kind: assessmentv1.LinkKind_LINK_KIND_TRAINING_ORGANISATION, Value: "GRETA Lyon Métropole"}}))
+		w.tokens["juror-3"] = token
 		candidacyID, err := w.registerCandidacy(ctx, sessionID, candidateID, nil)
 		must(t, err)
 		dossierID, err := w.prepareDossier(ctx, candidateID)

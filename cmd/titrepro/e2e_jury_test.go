@@ -258,12 +258,13 @@ func TestEndToEndJuryWorkflow(t *testing.T) {
 		}
 
 		t.Run("conflicted juror is refused with R21", func(t *testing.T) {
-			err := w.call(ctx, asCentre, "POST", "/v1/sessions/"+sessionID+"/jurors", &assessmentv1.Juror{
-				Subject: "juror-trainer-" + randomSuffix(), DisplayName: "Formateur AFPA",
-				Habilitation: &assessmentv1.Habilitation{Number: "HAB-69-0099", TitleId: "TP-00495",
-					ValidFrom: "2025-01-01", ValidTo: "2030-12-31"},
-				DeclaredLinks: []*assessmentv1.DeclaredLink{{Kind: assessmentv1.LinkKind_LINK_KIND_TRAINING_ORGANISATION, Value: "AFPA Lyon"}},
-			}, nil)
+			subject := "juror-trainer-" + randomSuffix()
+			_, number, err := w.enrolJuror(ctx, subject, "Formateur AFPA")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = w.addJuror(ctx, sessionID, subject, number,
+				[]*assessmentv1.DeclaredLink{{Kind: assessmentv1.LinkKind_LINK_KIND_TRAINING_ORGANISATION, Value: "AFPA Lyon"}})
 			assertRefused(t, err, http.StatusBadRequest, "R21")
 		})
 

@@ -106,14 +106,15 @@ func BenchmarkScoring(b *testing.B) {
 // scoringHarness drives the all-in-one through REST as a centre and three
 // jurors.
 type scoringHarness struct {
-	b      *testing.B
-	c      *restClient
-	title  *certificationv1.Title
-	centre string
-	tokens map[string]string // subject → bearer token
-	boss   string            // the centre's subject
-	jurors []string
-	items  []*assessmentv1.EvaluationItem // a verdict on every competence of the title
+	b             *testing.B
+	c             *restClient
+	title         *certificationv1.Title
+	centre        string
+	tokens        map[string]string // subject → bearer token
+	boss          string            // the centre's subject
+	jurors        []string
+	habilitations []string                       // the jurors' numbers in the juror register, in order
+	items         []*assessmentv1.EvaluationItem // a verdict on every competence of the title
 }
 
 func newScoringHarness(b *testing.B, srv *testServer) *scoringHarness {
@@ -144,6 +145,34 @@ func newScoringHarness(b *testing.B, srv *testServer) *scoringHarness {
 		b.Fatal(err)
 	}
 	h.title = resp.GetTitle()
+	// The registers (R8, R16, R23): the ministry approves the centre at
+	// the bench site and habilitates the jurors, who accept the charte.
+	ministry, err := issuer.Issue(auth.Principal{Subject: "officer-" + run, Roles: []auth.Role{auth.RoleMinistry}}, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	from, to := time.Now().UTC().AddDate(-1, 0, 0).Format(time.DateOnly), time.Now().UTC().AddDate(2, 0, 0).Format(time.DateOnly)
+	if err := c.call(ctx, "ministry", ministry, "POST", "/v1/agrements", &certificationv1.Agrement{
+		Id: "AGR-BENCH-" + run, CentreId: h.centre, TitleId: h.title.GetId(), TitleVersion: h.title.GetVersion(),
+		Site: "Bench", ValidFrom: from, ValidTo: to,
+	}, nil); err != nil {
+		b.Fatal(err)
+	}
+	for i, j := range h.jurors {
+		number := fmt.Sprintf("HAB-BENCH-%s-%d", run, i+1)
+		if err := c.call(ctx, "ministry", ministry, "POST", "/v1/habilitations", &certificationv1.Habilitation{
+			Number: number, JurorSubject: j, JurorName: fmt.Sprintf("Juré %d", i+1), JurorEmail: fmt.Sprintf("jure%d@example.org", i+1),
+			TitleId: h.title.GetId(), ValidFrom: from, ValidTo: to,
+			Category: certificationv1.HabilitationCategory_HABILITATION_CATEGORY_PROFESSIONAL, ExperienceYears: 5,
+		}, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.call(ctx, "juror", h.tokens[j], "POST", "/v1/jurors/me:acceptCharter", &certificationv1.AcceptCharterRequest{}, nil); err != nil {
+			b.Fatal(err)
+		}
+		h.habilitations = append(h.habilitations, number)
+	}
 	for _, ccp := range h.title.GetCcps() {
 		for _, comp := range ccp.GetCompetences() {
 			h.items = append(h.items, &assessmentv1.EvaluationItem{
@@ -208,22 +237,23 @@ func (h *scoringHarness) session(ctx context.Context, candidates []string) (stri
 	for _, c := range h.title.GetCcps() {
 		ccps = append(ccps, c.GetCode())
 	}
-	if err := h.centreCall(ctx, "POST", "/v1/sessions?request_id="+newUUID(), &assessmentv1.Session{
-		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: h.title.GetId(), TitleVersion: h.title.GetVersion(), CcpCodes: ccps,
-		Site: "Bench", StartDate: today.Format(time.DateOnly), EndDate: today.AddDate(0, 0, 1).Format(time.DateOnly),
-		DossierDeadline: today.Format(time.DateOnly),
-	}, created); err != nil {
+	request := newUUID()
+	if err := retryWhile(ctx, registerReasons, func() error {
+		return h.centreCall(ctx, "POST", "/v1/sessions?request_id="+request, &assessmentv1.Session{
+			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: h.title.GetId(), TitleVersion: h.title.GetVersion(), CcpCodes: ccps,
+			Site: "Bench", StartDate: today.Format(time.DateOnly), EndDate: today.AddDate(0, 0, 1).Format(time.DateOnly),
+			DossierDeadline: today.Format(time.DateOnly),
+		}, created)
+	}); err != nil {
 		h.b.Fatal(err)
 	}
 	id := created.GetSession().GetId()
 	for i, j := range h.jurors {
-		if err := h.centreCall(ctx, "POST", "/v1/sessions/"+id+"/jurors", &assessmentv1.Juror{
-			Subject: j, DisplayName: fmt.Sprintf("Juré %d", i+1),
-			Habilitation: &assessmentv1.Habilitation{
-				Number: fmt.Sprintf("HAB-69-%04d", i+1), TitleId: h.title.GetId(),
-				ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly),
-			},
-		}, nil); err != nil {
+		if err := retryWhile(ctx, registerReasons, func() error {
+			return h.centreCall(ctx, "POST", "/v1/sessions/"+id+"/jurors", &assessmentv1.Juror{
+				Subject: j, Habilitation: &assessmentv1.Habilitation{Number: h.habilitations[i]},
+			}, nil)
+		}); err != nil {
 			h.b.Fatal(err)
 		}
 	}

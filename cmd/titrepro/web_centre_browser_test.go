@@ -64,24 +64,24 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	tab.Check("centre-sessions")
 	tab.Open(sessionURL)
 
-	// Compose the jury: a refusal first (R16: an habilitation for another title).
+	// Compose the jury from the juror register: a refusal first (R23: a
+	// juror the DREETS habilitated who has not accepted the charte yet).
+	if _, err := w.habilitate(ctx, "jure-nouveau-"+w.run, "Chloé Nouvelle", false); err != nil {
+		t.Fatal(err)
+	}
 	tab.Follow("Jury")
 	tab.Check("centre-jury-vide")
-	centreFillJuror(tab, w.subjects[asJuror1], "Alice Martin", today)
-	tab.Fill("Titre de l’habilitation", "TP-01281")
-	if status := tab.Follow("Ajouter le juré au jury"); status != http.StatusBadRequest {
-		t.Errorf("an habilitation for another title: %d; want 400", status)
-	}
-	centreMustSee(t, tab, "règle R16")
-	tab.Check("centre-jury-refus-r16")
-	tab.Fill("Titre de l’habilitation", w.title.GetId())
+	centreChooseJuror(tab, "Chloé Nouvelle")
+	centreAddJurorInTheBrowser(t, tab, "CHARTER_NOT_ACCEPTED")
+	tab.Check("centre-jury-refus-r23")
+	centreChooseJuror(tab, "Juré 1")
 	tab.Follow("Ajouter le juré au jury")
-	centreMustSee(t, tab, "Le juré a été ajouté au jury.", "Alice Martin")
-	centreFillJuror(tab, w.subjects[asJuror2], "Bruno Petit", today)
+	centreMustSee(t, tab, "Le juré a été ajouté au jury.", "Juré 1")
+	centreChooseJuror(tab, "Juré 2")
 	tab.Eval(`document.getElementById("lien-1-nature").value = "employeur"`, nil) // a select: as the person picks it
 	tab.Fill("Organisme, employeur ou identifiant du lien 1", "Chimie du Rhône")
 	tab.Follow("Ajouter le juré au jury")
-	centreMustSee(t, tab, "Bruno Petit", "Employeur : Chimie du Rhône")
+	centreMustSee(t, tab, "Juré 2", "Employeur : Chimie du Rhône")
 	tab.Check("centre-jury")
 
 	// A candidate record of the centre, registered from the session's page.
@@ -138,7 +138,7 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	// The board: nobody has scored yet; one candidate has no dossier (R34).
 	tab.Follow("Suivi de la session")
 	centreMustSee(t, tab, "Dossier professionnel non déposé (règle R34).", "2 candidats attendent des évaluations : 4 évaluations de juré à terminer",
-		"Évaluations incomplètes : Alice Martin et Bruno Petit (règle R49).")
+		"Évaluations incomplètes : Juré 1 et Juré 2 (règle R49).")
 	if n := tab.String(`String(document.querySelectorAll('td[data-juror][data-state="NOT_STARTED"]').length)`); n != "4" {
 		t.Errorf("%s evaluations shown as not started; want 4", n)
 	}
@@ -238,16 +238,6 @@ func centreMustSee(t *testing.T, tab *browsertest.Tab, want ...string) {
 // browser's locale, so the test sets its value as the picker would.
 func centreSetDate(tab *browsertest.Tab, id string, d time.Time) {
 	tab.Eval(fmt.Sprintf(`(e => { e.value = %q; e.dispatchEvent(new Event("change", {bubbles: true})); })(document.getElementById(%q))`, d.Format(time.DateOnly), id), nil)
-}
-
-// centreFillJuror fills the jury form for a juror of the workflow's title,
-// habilitated a year either side of today.
-func centreFillJuror(tab *browsertest.Tab, subject, name string, today time.Time) {
-	tab.Fill("Identifiant de connexion du juré", subject)
-	tab.Fill("Nom du juré", name)
-	tab.Fill("Numéro d’habilitation", "HAB-69-"+name[:1])
-	centreSetDate(tab, "hab-debut", today.AddDate(-1, 0, 0))
-	centreSetDate(tab, "hab-fin", today.AddDate(1, 0, 0))
 }
 
 // centreRegisterInTheBrowser sends the registration form until the assessment

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/titrepro/titrepro/gateway/web"
 	"github.com/titrepro/titrepro/gateway/web/browsertest"
@@ -48,6 +50,34 @@ func TestWebDreetsInTheBrowser(t *testing.T) {
 		t.Fatalf("the signed minutes are not in the list: %s", tab.MainText())
 	}
 	tab.Check("dreets-a-valider")
+
+	// The registers: the workflow's agrément and habilitations are listed;
+	// the officer habilitates one more juror from the form.
+	tab.Follow("Registres")
+	if !tab.Has(`tr[data-agrement="AGR-69-`+w.run+`"]`) || !tab.Has(`tr[data-habilitation="`+w.habilitations[asJuror1]+`"]`) {
+		t.Errorf("the registers do not list the workflow's entries:\n%s", tab.MainText())
+	}
+	tab.Check("dreets-registres")
+	number := "HAB-38-" + w.run
+	tab.Fill("Numéro d’habilitation", number)
+	tab.Fill("Identifiant de connexion du juré", "jure-grenoble-"+w.run)
+	tab.Fill("Nom du juré", "Hugo Lefèvre")
+	tab.Fill("Adresse électronique du juré", "hugo.lefevre@example.org")
+	tab.Eval(fmt.Sprintf(`document.getElementById("hab-titre").value = %q`, w.title.GetId()), nil) // a select: as the person picks it
+	centreSetDate(tab, "hab-debut", time.Now())
+	centreSetDate(tab, "hab-fin", time.Now().AddDate(2, 0, 0))
+	tab.Fill("Années d’expérience", "2")
+	if status := tab.Follow("Habiliter le juré"); status != http.StatusBadRequest || !strings.Contains(tab.MainText(), "règle R17") {
+		t.Errorf("two years of experience: %d\n%s", status, tab.MainText())
+	}
+	tab.Check("dreets-registres-refus-r17")
+	tab.Fill("Années d’expérience", "9")
+	tab.Follow("Habiliter le juré")
+	if !tab.Has(`tr[data-habilitation="` + number + `"]`) {
+		t.Errorf("the new habilitation is not listed:\n%s", tab.MainText())
+	}
+	tab.Check("dreets-registres-habilitation")
+	tab.Open(s.base + "/dreets/a-valider")
 
 	// The minutes: every decision with its motivation, the signatures, the hash.
 	if status := tab.Follow(examineLink(first)); status != http.StatusOK {

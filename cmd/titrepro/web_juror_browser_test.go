@@ -45,6 +45,28 @@ func TestWebJurorInTheBrowser(t *testing.T) {
 
 	sessionURL := s.base + "/jury/sessions/" + sessionID
 	candidacyURL := sessionURL + "/candidatures/" + candidacyID
+
+	// A juror the DREETS has just habilitated accepts the charte de
+	// déontologie before a centre can name them (R23).
+	newcomer := "jure-nouveau-" + w.run
+	_, err = w.habilitate(ctx, newcomer, "Chloé Nouvelle", false)
+	must(t, err)
+	newcomerTab := browsertest.Start(t).NewTab(t) // another computer
+	if status := newcomerTab.Login(s.base, "juror", newcomer, "", "/jury"); status != http.StatusOK {
+		t.Fatalf("newcomer login landed on %s (%d)", newcomerTab.URL(), status)
+	}
+	if !newcomerTab.Has("[data-charter-missing]") {
+		t.Errorf("« Mes sessions » does not say that the charte is not accepted:\n%s", newcomerTab.MainText())
+	}
+	newcomerTab.Check("jury-charte-a-accepter")
+	newcomerTab.Follow("Lire et accepter la charte")
+	newcomerTab.Check("jury-charte")
+	newcomerTab.Choose("J’ai lu la charte de déontologie et je m’engage à la respecter")
+	if status := newcomerTab.Follow("Accepter la charte"); status != http.StatusOK || !strings.Contains(newcomerTab.MainText(), "Vous avez accepté la charte de déontologie.") {
+		t.Fatalf("accepting the charte: %d\n%s", status, newcomerTab.MainText())
+	}
+	newcomerTab.Check("jury-charte-acceptee")
+
 	tab := b.NewTab(t)
 
 	// My sessions, then the session, from the navigation.

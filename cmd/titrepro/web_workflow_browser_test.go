@@ -74,6 +74,10 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	}
 	lap("candidates write their dossiers")
 
+	// The DREETS has approved the centre and habilitated the jurors, who
+	// accepted the charte (R8, R16, R23).
+	browserRegisters(t, s, centreCode, flowTitle, [][2]string{{juror1, "Alice Martin"}, {juror2, "Bruno Petit"}})
+
 	// The centre plans the session, composes the jury and registers the
 	// candidates with the identifiers they gave.
 	centre := b.NewPerson(t)
@@ -98,13 +102,10 @@ func TestWebWorkflowInTheBrowser(t *testing.T) {
 	sessionID := sessionURL[strings.LastIndex(sessionURL, "/")+1:]
 	centre.Check("centre-session-planifiee")
 	centre.Follow("Jury")
-	for _, j := range []struct{ subject, name string }{{juror1, "Alice Martin"}, {juror2, "Bruno Petit"}} {
-		centreFillJuror(centre, j.subject, j.name, today)
-		centre.Fill("Titre de l’habilitation", flowTitle)
-		if status := centre.Follow("Ajouter le juré au jury"); status != http.StatusOK {
-			t.Fatalf("juror %s: %d: %s", j.name, status, centre.MainText())
-		}
-		centreMustSee(t, centre, "Le juré a été ajouté au jury.", j.name)
+	for _, name := range []string{"Alice Martin", "Bruno Petit"} {
+		centreChooseJuror(centre, name)
+		centreAddJurorInTheBrowser(t, centre, "Le juré a été ajouté au jury.")
+		centreMustSee(t, centre, name)
 	}
 	centre.Check("centre-jury")
 	centre.Follow("Candidatures et dossiers")

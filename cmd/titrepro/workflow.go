@@ -29,6 +29,11 @@ type workflow struct {
 	centreID string
 	tokens   map[string]string // who → bearer token
 	subjects map[string]string // who → subject
+
+	run           string            // suffix of this run's names
+	issuer        *auth.LocalIssuer // mints the tokens of jurors enrolled later (enrolJuror)
+	habilitations map[string]string // who → habilitation number in the juror register
+	habilitated   int               // habilitations recorded so far
 }
 
 // Who takes part. The keys of workflow.tokens.
@@ -44,7 +49,8 @@ const (
 // short random suffix that keeps two runs on the same data apart.
 func newWorkflow(ctx context.Context, c *restClient, issuer *auth.LocalIssuer, out io.Writer) (*workflow, error) {
 	run := randomSuffix()
-	w := &workflow{c: c, out: out, centreID: "CENTRE-DEMO-" + run, tokens: map[string]string{}, subjects: map[string]string{}}
+	w := &workflow{c: c, out: out, centreID: "CENTRE-DEMO-" + run, tokens: map[string]string{}, subjects: map[string]string{},
+		run: run, issuer: issuer, habilitations: map[string]string{}}
 	actors := []struct {
 		who    string
 		role   auth.Role
@@ -69,6 +75,9 @@ func newWorkflow(ctx context.Context, c *restClient, issuer *auth.LocalIssuer, o
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	w.title = resp.GetTitle()
+	if err := w.setUpRegisters(ctx); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -120,28 +129,35 @@ func (w *workflow) planSession(ctx context.Context, typ assessmentv1.SessionType
 	// Today in France: the dossier deadline (R40) is a day in Paris.
 	today, _ := time.Parse(time.DateOnly, civildate.Of(time.Now()).String())
 	resp := &assessmentv1.CreateSessionResponse{}
-	err := w.call(ctx, asCentre, "POST", "/v1/sessions?request_id="+newUUID(), &assessmentv1.Session{
-		Type: typ, TitleId: w.title.GetId(), TitleVersion: w.title.GetVersion(), CcpCodes: ccps,
-		Site: "AFPA Lyon Vénissieux", StartDate: today.Format(time.DateOnly), EndDate: today.AddDate(0, 0, 1).Format(time.DateOnly),
-		DossierDeadline: today.Format(time.DateOnly),
-	}, resp)
+	request := newUUID()
+	err := retryWhile(ctx, registerReasons, func() error {
+		return w.call(ctx, asCentre, "POST", "/v1/sessions?request_id="+request, &assessmentv1.Session{
+			Type: typ, TitleId: w.title.GetId(), TitleVersion: w.title.GetVersion(), CcpCodes: ccps,
+			Site: workflowSite, StartDate: today.Format(time.DateOnly), EndDate: today.AddDate(0, 0, 1).Format(time.DateOnly),
+			DossierDeadline: today.Format(time.DateOnly),
+		}, resp)
+	})
 	if err != nil {
 		return "", err
 	}
 	id := resp.GetSession().GetId()
-	for i, who := range []string{asJuror1, asJuror2} {
-		err := w.call(ctx, asCentre, "POST", "/v1/sessions/"+id+"/jurors", &assessmentv1.Juror{
-			Subject: w.subjects[who], DisplayName: fmt.Sprintf("Juré %d", i+1),
-			Habilitation: &assessmentv1.Habilitation{
-				Number: fmt.Sprintf("HAB-69-%04d", i+1), TitleId: w.title.GetId(),
-				ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly),
-			},
-		}, nil)
-		if err != nil {
+	for _, who := range []string{asJuror1, asJuror2} {
+		if err := w.addJuror(ctx, id, w.subjects[who], w.habilitations[who], nil); err != nil {
 			return "", err
 		}
 	}
 	return id, nil
+}
+
+// addJuror has the centre name a juror of the register for the session:
+// their subject and habilitation number (R16), and the links they declare
+// (R21).
+func (w *workflow) addJuror(ctx context.Context, sessionID, subject, number string, links []*assessmentv1.DeclaredLink) error {
+	return retryWhile(ctx, registerReasons, func() error {
+		return w.call(ctx, asCentre, "POST", "/v1/sessions/"+sessionID+"/jurors", &assessmentv1.Juror{
+			Subject: subject, Habilitation: &assessmentv1.Habilitation{Number: number}, DeclaredLinks: links,
+		}, nil)
+	})
 }
 
 // eventualReasons are the refusals that only mean "the event has not reached

@@ -11,14 +11,17 @@ import (
 // liveBackend is the stack (stack_test.go) as the centre's tests use it:
 // the centre's screens drive the services, and the helpers of
 // centre_helpers_test.go play the other people of the workflow.
-type liveBackend struct{ *stack }
+type liveBackend struct {
+	*stack
+	probe string // a planned session of probeCentre that jurors join to show the assessment service knows them
+}
 
 // startLiveBackend starts the stack and waits until the assessment service
 // knows TP-00495: it plans sessions only for titles it has learnt from the
 // catalogue's events.
 func startLiveBackend(t testing.TB) *liveBackend {
 	t.Helper()
-	b := &liveBackend{startStack(t)}
+	b := &liveBackend{stack: startStack(t)}
 	b.waitForTitle(t)
 	return b
 }

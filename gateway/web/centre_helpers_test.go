@@ -24,9 +24,11 @@ func centrePrincipal(centre string) auth.Principal {
 	return auth.Principal{Subject: "agent@" + strings.ToLower(centre), Roles: []auth.Role{auth.RoleCentre}, Centre: centre}
 }
 
-// centreClient returns a browser signed in as the centre's agent.
+// centreClient returns a browser signed in as the centre's agent, the
+// centre approved for TP-00495 at "AFPA Lyon Vénissieux" (R8).
 func (b *liveBackend) centreClient(t *testing.T, centre string) *http.Client {
 	t.Helper()
+	b.approveCentre(t, centre)
 	c := browser(t)
 	b.signIn(t, c, centrePrincipal(centre))
 	return c
@@ -130,25 +132,29 @@ func (b *liveBackend) planSession(t *testing.T, c *http.Client, ccps ...string) 
 	return m[1]
 }
 
-// centreJurorValues is the jury form for a habilitated juror of TP-00495 valid a
-// year either side of today.
-func centreJurorValues(subject, name string) url.Values {
-	today := time.Now().In(paris)
+// centreJurorValues is the jury form choosing the juror subject in the
+// register: the ministry has recorded the habilitation "HAB-69-<subject>"
+// for TP-00495 and the juror accepted the charte, and the assessment
+// service knows both (centreHabilitate). An empty subject chooses no one.
+func (b *liveBackend) centreJurorValues(t *testing.T, subject, name string) url.Values {
+	t.Helper()
+	number := ""
+	if subject != "" {
+		number = b.centreHabilitate(t, subject, name)
+	}
 	return url.Values{
-		"action": {"ajouter"}, "jure-identifiant": {subject}, "jure-nom": {name},
-		"hab-numero": {"HAB-69-" + subject}, "hab-titre": {"TP-00495"},
-		"hab-debut": {today.AddDate(-1, 0, 0).Format(time.DateOnly)}, "hab-fin": {today.AddDate(1, 0, 0).Format(time.DateOnly)},
+		"action": {"ajouter"}, "hab-numero": {number},
 		"lien-1-nature": {""}, "lien-1-valeur": {""}, "lien-2-nature": {""}, "lien-2-valeur": {""},
 	}
 }
 
-// addJuror adds a juror through the jury form.
+// addJuror adds a juror through the jury form (centreJurorValues).
 func (b *liveBackend) addJuror(t *testing.T, c *http.Client, session string, form url.Values) {
 	t.Helper()
 	path := "/centre/sessions/" + session + "/jury"
 	p := centreSubmit(t, c, b.srv.URL, path, path, form)
 	if p.status != http.StatusSeeOther {
-		t.Fatalf("add juror %s: %d\n%s", form.Get("jure-identifiant"), p.status, centreExcerpt(p.body))
+		t.Fatalf("add juror %s: %d\n%s", form.Get("hab-numero"), p.status, centreExcerpt(p.body))
 	}
 }
 
@@ -225,4 +231,59 @@ func (b *liveBackend) candidacyOf(t *testing.T, centre, session, candidate strin
 	}
 	t.Fatalf("no candidacy of %s in %s", candidate, session)
 	return ""
+}
+
+// approveCentre has the ministry approve centre for the latest TP-00495 at
+// "AFPA Lyon Vénissieux" (R8) and waits until the assessment service knows
+// it: a probe that plans nothing (a CCP the title does not have) is
+// refused for the CCP once the agrément is known, AGREMENT_MISSING before.
+func (b *liveBackend) approveCentre(t *testing.T, centre string) {
+	t.Helper()
+	title := b.title(t)
+	b.approve(t, centre, title.GetId(), title.GetVersion(), "AFPA Lyon Vénissieux")
+	today := time.Now().In(paris).Format(time.DateOnly)
+	svctest.Eventually(t, "the assessment service knows the agrément of "+centre, func() error {
+		_, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+			Type: assessmentv1.SessionType_SESSION_TYPE_CCP, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
+			CcpCodes: []string{"NO-SUCH-CCP"}, Site: "AFPA Lyon Vénissieux", StartDate: today, EndDate: today,
+		}}, b.as(t, centrePrincipal(centre)))
+		if r := centreReason(err); r == "AGREMENT_MISSING" || r == "TITLE_UNKNOWN" {
+			return err
+		}
+		return nil
+	})
+}
+
+// probeCentre plans the probe session (liveBackend.probe).
+const probeCentre = "CENTRE-PROBE"
+
+// centreHabilitate has the ministry record the juror's habilitation for
+// TP-00495 and the juror accept the charte (stack.habilitate), and waits
+// until the assessment service knows both: the juror joins the backend's
+// probe session. It returns the habilitation number.
+func (b *liveBackend) centreHabilitate(t *testing.T, subject, name string) string {
+	t.Helper()
+	if name == "" {
+		name = subject
+	}
+	title := b.title(t)
+	number := b.habilitate(t, subject, name, title.GetId())
+	if b.probe == "" {
+		b.approve(t, probeCentre, title.GetId(), title.GetVersion(), "Sonde")
+		today := time.Now().In(paris).Format(time.DateOnly)
+		eventually(t, "plan the probe session", func() error {
+			resp, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
+				Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
+				Site: "Sonde", StartDate: today, EndDate: today,
+			}}, b.as(t, centrePrincipal(probeCentre)))
+			b.probe = resp.GetSession().GetId()
+			return err
+		})
+	}
+	eventually(t, "the assessment service knows the habilitation of "+subject, func() error {
+		_, err := b.assess.AddJuror(t.Context(), &assessmentv1.AddJurorRequest{SessionId: b.probe, Juror: &assessmentv1.Juror{
+			Subject: subject, Habilitation: &assessmentv1.Habilitation{Number: number}}}, b.as(t, centrePrincipal(probeCentre)))
+		return err
+	})
+	return number
 }

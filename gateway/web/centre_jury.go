@@ -8,16 +8,19 @@ import (
 	"time"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
 // The jury of a session (GET /centre/sessions/{id}/jury): its members, and
-// while the session is planned, a form to add a habilitated juror with the
-// links they declare (R16, R21) and a button to withdraw each one. Once the
-// session is opened and until it is deliberated, a juror absent on the day
-// is declared absent with a reason ("motif") and a replacement is added
-// with the same form. The form posts to the same address with an action:
-// "ajouter" (add the juror), "ligne" (one more row of links, nothing sent
-// to the service), "retirer" (withdraw the juror named by "jure").
+// while the session is planned, a form to add a juror chosen in the juror
+// register of the DREETS (the habilitations for the session's title
+// covering the whole session, R16) with the links they declare (R21), and
+// a button to withdraw each one. Once the session is opened and until it
+// is deliberated, a juror absent on the day is declared absent with a
+// reason ("motif") and a replacement is added with the same form. The form
+// posts to the same address with an action: "ajouter" (add the juror),
+// "ligne" (one more row of links, nothing sent to the service), "retirer"
+// (withdraw the juror named by "jure").
 
 const (
 	// centreJuryLinkRows is the number of empty link rows the form offers.
@@ -31,11 +34,24 @@ type centreJuryData struct {
 	Session   centreSession
 	Nav       centreNav
 	Jurors    []centreJuror
+	Register  []centreRegisterEntry // the jurors the centre may choose
 	Form      centreJurorForm
 	LinkKinds []centreLinkKind
 	Refusal   *centreRefusal
 	Done      string // what the last action did, for the confirmation
 }
+
+// centreRegisterEntry is a habilitation of the juror register covering the
+// session, as the choice of a juror shows it.
+type centreRegisterEntry struct {
+	Number, Name, Subject string
+	ValidTo               string
+	Trainer               bool
+}
+
+// centreMaxRegister bounds the jurors a jury page offers: one page of the
+// register.
+const centreMaxRegister = 500
 
 // centreJuror is a member of the jury as the table shows them.
 type centreJuror struct {
@@ -46,12 +62,11 @@ type centreJuror struct {
 	Assigned            time.Time
 }
 
-// centreJurorForm is the add form, as typed.
+// centreJurorForm is the add form, as sent: the habilitation chosen in the
+// register and the declared links.
 type centreJurorForm struct {
-	Subject, Name       string
-	HabNumber, HabTitle string
-	HabFrom, HabTo      string
-	Links               []centreLinkRow
+	HabNumber string
+	Links     []centreLinkRow
 }
 
 // centreLinkRow is one row of declared links.
@@ -127,8 +142,28 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 		}
 		data.Jurors = append(data.Jurors, cj)
 	}
+	if v.Planned {
+		seated := map[string]bool{}
+		for _, j := range data.Jurors {
+			seated[j.Subject] = true
+		}
+		reg, err := a.svc.certification.ListHabilitations(ctx, &certificationv1.ListHabilitationsRequest{
+			TitleId: s.GetTitleId(), ValidFrom: s.GetStartDate(), ValidTo: s.GetEndDate(), PageSize: centreMaxRegister})
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		ccpSession := s.GetType() == assessmentv1.SessionType_SESSION_TYPE_CCP
+		for _, h := range reg.GetHabilitations() {
+			// A trainer does not sit in a CCP session (R20): not offered.
+			if !seated[h.GetJurorSubject()] && !(ccpSession && h.GetTrainer()) {
+				data.Register = append(data.Register, centreRegisterEntry{Number: h.GetNumber(), Name: h.GetJurorName(),
+					Subject: h.GetJurorSubject(), ValidTo: h.GetValidTo(), Trainer: h.GetTrainer()})
+			}
+		}
+	}
 	if form == nil {
-		form = &centreJurorForm{HabTitle: v.TitleID, Links: centreMoreLinkRows(nil, centreJuryLinkRows)}
+		form = &centreJurorForm{Links: centreMoreLinkRows(nil, centreJuryLinkRows)}
 	}
 	data.Form = *form
 	a.render(w, r, status, "centre_jury", Page{Title: "Jury — " + v.Type + " du " + CivilDateFR(v.Start), Errors: errs, Data: data})
@@ -186,23 +221,15 @@ func centreWithdrawHint(reason string, meta map[string]string) string {
 }
 
 func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) {
-	form := centreJurorForm{
-		Subject: strings.TrimSpace(r.PostFormValue("jure-identifiant")), Name: r.PostFormValue("jure-nom"),
-		HabNumber: strings.TrimSpace(r.PostFormValue("hab-numero")), HabTitle: strings.TrimSpace(r.PostFormValue("hab-titre")),
-		HabFrom: r.PostFormValue("hab-debut"), HabTo: r.PostFormValue("hab-fin"),
-	}
-	juror := &assessmentv1.Juror{
-		Subject: form.Subject, DisplayName: form.Name,
-		Habilitation: &assessmentv1.Habilitation{Number: form.HabNumber, TitleId: form.HabTitle, ValidFrom: form.HabFrom, ValidTo: form.HabTo},
-	}
+	form := centreJurorForm{HabNumber: strings.TrimSpace(r.PostFormValue("hab-numero"))}
+	juror := &assessmentv1.Juror{Habilitation: &assessmentv1.Habilitation{Number: form.HabNumber}}
 	// The rows of links: each row the form sent, in order (at most
 	// centreMaxLinkRows); those with a kind or a value are declared.
-	fields := []centreFormField{
-		{"juror.subject", "jure-identifiant"}, {"juror.display_name", "jure-nom"},
-		{"juror.habilitation.number", "hab-numero"}, {"juror.habilitation.title_id", "hab-titre"},
-		{"juror.habilitation.valid_from", "hab-debut"}, {"juror.habilitation.valid_to", "hab-fin"},
-	}
+	fields := []centreFormField{{"juror.subject", "hab-numero"}, {"juror.habilitation.number", "hab-numero"}}
 	var errs []Field
+	if form.HabNumber == "" && r.PostFormValue("action") == "ajouter" {
+		errs = append(errs, Field{ID: "hab-numero", Message: "Choisissez un juré dans le registre des jurés habilités."})
+	}
 	for n := 1; n <= centreMaxLinkRows; n++ {
 		p := "lien-" + strconv.Itoa(n)
 		if !r.PostForm.Has(p + "-nature") {
@@ -245,7 +272,12 @@ func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	ctx, cancel := callContext(r)
 	defer cancel()
-	_, err := a.svc.assessment.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: id, Juror: juror})
+	// The juror is the one the register names under the number chosen.
+	h, err := a.svc.certification.GetHabilitation(ctx, &certificationv1.GetHabilitationRequest{HabilitationNumber: form.HabNumber})
+	if err == nil {
+		juror.Subject = h.GetHabilitation().GetJurorSubject()
+		_, err = a.svc.assessment.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: id, Juror: juror})
+	}
 	if err == nil {
 		http.Redirect(w, r, "/centre/sessions/"+id+"/jury?fait=ajoute", http.StatusSeeOther)
 		return
@@ -270,7 +302,7 @@ func (a *App) centreJuryHintFor(ctx context.Context, id string) centreHint {
 			}
 			s := resp.GetSession()
 			return "L’habilitation doit porter sur le titre " + s.GetTitleId() + " et être valable chaque jour de la session, du " +
-				CivilDateFR(s.GetStartDate()) + " au " + CivilDateFR(s.GetEndDate()) + " (règle R16). Vérifiez le titre et les dates de validité saisis : si l’habilitation ne couvre pas toute la session, ce juré ne peut pas y siéger."
+				CivilDateFR(s.GetStartDate()) + " au " + CivilDateFR(s.GetEndDate()) + " (règle R16) : si l’habilitation ne couvre pas toute la session, ce juré ne peut pas y siéger."
 		case "JUROR_CONFLICT_OF_INTEREST":
 			who := "un candidat déjà inscrit à la session"
 			if c, err := a.svc.assessment.GetCandidacy(ctx, &assessmentv1.GetCandidacyRequest{SessionId: id, CandidacyId: meta["candidacy"]}); err == nil && c.GetCandidacy().GetCandidateName() != "" {

@@ -116,7 +116,7 @@ func TestCentrePlansASession(t *testing.T) {
 	// The same request id with other values is a new request.
 	other := base()
 	other.Set("request_id", good.Get("request_id"))
-	other.Set("site", "Autre site")
+	other.Set("fin", day(9))
 	centreMustRefuse(t, "request id reused", centreSubmit(t, c, b.srv.URL, step2path, centrePlanPath, other), http.StatusConflict, "déjà servi à planifier une autre session")
 
 	// A session CCP.
@@ -140,7 +140,7 @@ func TestCentreSessionsListIsPaged(t *testing.T) {
 		start := time.Now().AddDate(0, 1, i).Format(time.DateOnly)
 		if _, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 			Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
-			Site: "Site", StartDate: start, EndDate: start,
+			Site: "AFPA Lyon Vénissieux", StartDate: start, EndDate: start,
 		}}, as); err != nil {
 			t.Fatal(err)
 		}
@@ -170,42 +170,60 @@ func TestCentreComposesTheJury(t *testing.T) {
 	path := "/centre/sessions/" + id + "/jury"
 
 	empty := get(t, c, b.srv.URL+path)
-	centreMust(t, "empty jury", empty, http.StatusOK, "Le jury ne compte encore aucun membre", `value="TP-00495"`, `id="lien-2-nature"`, "Ajouter le juré au jury")
+	centreMust(t, "empty jury", empty, http.StatusOK, "Le jury ne compte encore aucun membre", "Aucun juré du registre n’est habilité",
+		`id="lien-2-nature"`, "Ajouter le juré au jury")
 	centreMustNot(t, "empty jury", empty, `id="lien-3-nature"`)
 
-	// One more row of links, nothing sent to the service; typed values kept.
-	more := centreJurorValues("juror-alice", "Alice Martin")
+	// One more row of links, nothing sent to the service; the choice kept.
+	more := b.centreJurorValues(t, "juror-alice", "Alice Martin")
 	more.Set("action", "ligne")
 	more.Set("lien-1-nature", "employeur")
 	more.Set("lien-1-valeur", "Transports Rhône")
 	p := centreSubmit(t, c, b.srv.URL, path, path, more)
-	centreMust(t, "one more row", p, http.StatusOK, `id="lien-3-nature"`, `value="Transports Rhône"`, `value="Alice Martin"`)
+	centreMust(t, "one more row", p, http.StatusOK, `id="lien-3-nature"`, `value="Transports Rhône"`,
+		`<option value="HAB-69-juror-alice" selected>Alice Martin — habilitation n° HAB-69-juror-alice`)
 	centreMustNot(t, "one more row", p, "data-juror=")
 
 	// A value without its kind.
-	noKind := centreJurorValues("juror-alice", "Alice Martin")
+	noKind := b.centreJurorValues(t, "juror-alice", "Alice Martin")
 	noKind.Set("lien-2-valeur", "AFPA")
 	centreMust(t, "link without kind", centreSubmit(t, c, b.srv.URL, path, path, noKind), http.StatusUnprocessableEntity, `href="#lien-2-nature"`, "Précisez la nature du lien 2")
 
-	// The service's field violations, linked to the fields.
-	blank := centreJurorValues("", "")
-	blank.Set("hab-numero", "")
+	// No juror chosen.
+	blank := b.centreJurorValues(t, "", "")
 	centreMust(t, "blank juror", centreSubmit(t, c, b.srv.URL, path, path, blank), http.StatusUnprocessableEntity,
-		`href="#jure-identifiant"`, `href="#jure-nom"`, `href="#hab-numero"`)
+		`href="#hab-numero"`, "Choisissez un juré dans le registre")
 
-	// R16: an habilitation for another title, or not covering the session.
-	otherTitle := centreJurorValues("juror-alice", "Alice Martin")
-	otherTitle.Set("hab-titre", "TP-01281")
+	// R16: a number the register does not hold (a forged form).
+	forged := b.centreJurorValues(t, "juror-alice", "Alice Martin")
+	forged.Set("hab-numero", "HAB-TAPE-A-LA-MAIN")
+	centreMustRefuse(t, "not in the register", centreSubmit(t, c, b.srv.URL, path, path, forged), http.StatusNotFound,
+		"Aucune habilitation ne porte ce numéro")
+
+	// R23: a juror of the register who has not accepted the charte.
 	today := time.Now().In(paris)
-	p = centreSubmit(t, c, b.srv.URL, path, path, otherTitle)
-	centreMustRefuse(t, "R16 title", p, http.StatusBadRequest, "règle R16", "titre TP-00495", "du "+CivilDateFR(today.Format(time.DateOnly)))
-	centreMust(t, "R16 title keeps the form", p, http.StatusBadRequest, `value="TP-01281"`, `value="Alice Martin"`)
-	expired := centreJurorValues("juror-alice", "Alice Martin")
-	expired.Set("hab-fin", today.Format(time.DateOnly)) // the session runs two days
-	centreMustRefuse(t, "R16 validity", centreSubmit(t, c, b.srv.URL, path, path, expired), http.StatusBadRequest, "règle R16", "HABILITATION_NOT_COVERING")
+	_, err := b.cert.GrantHabilitation(t.Context(), &certificationv1.GrantHabilitationRequest{Habilitation: &certificationv1.Habilitation{
+		Number: "HAB-69-juror-new", JurorSubject: "juror-new", JurorName: "Nina Neuve", JurorEmail: "nina@example.org", TitleId: "TP-00495",
+		ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(1, 0, 0).Format(time.DateOnly),
+		Category: certificationv1.HabilitationCategory_HABILITATION_CATEGORY_PROFESSIONAL, ExperienceYears: 4,
+	}}, b.as(t, registerOfficer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nina := b.centreJurorValues(t, "", "")
+	nina.Set("hab-numero", "HAB-69-juror-new")
+	svctest.Eventually(t, "the R23 refusal", func() error {
+		p = centreSubmit(t, c, b.srv.URL, path, path, nina)
+		if !strings.Contains(p.body, "CHARTER_NOT_ACCEPTED") {
+			return errors.New("not yet refused for the charte")
+		}
+		return nil
+	})
+	centreMustRefuse(t, "R23", p, http.StatusBadRequest, "règle R23", "charte de déontologie")
+	centreMust(t, "R23 keeps the choice", p, http.StatusBadRequest, `<option value="HAB-69-juror-new" selected>Nina Neuve`)
 
 	// Added, with a declared link.
-	alice := centreJurorValues("juror-alice", "Alice Martin")
+	alice := b.centreJurorValues(t, "juror-alice", "Alice Martin")
 	alice.Set("lien-1-nature", "employeur")
 	alice.Set("lien-1-valeur", "Transports Rhône")
 	b.addJuror(t, c, id, alice)
@@ -213,14 +231,15 @@ func TestCentreComposesTheJury(t *testing.T) {
 	centreMust(t, "jury of one", p, http.StatusOK, "Le juré a été ajouté au jury.", `data-juror="juror-alice"`, "Alice Martin", "HAB-69-juror-alice",
 		"Employeur : Transports Rhône", "Retirer Alice Martin", "Membres du jury (1)")
 
-	// The same juror with other details.
-	changed := centreJurorValues("juror-alice", "Alice Martin-Durand")
+	// The same juror with other details, and no longer in the choice.
+	centreMustNot(t, "jury of one", p, `<option value="HAB-69-juror-alice"`)
+	changed := b.centreJurorValues(t, "juror-alice", "Alice Martin")
 	centreMustRefuse(t, "already assigned", centreSubmit(t, c, b.srv.URL, path, path, changed), http.StatusConflict, "retirez-le du jury puis ajoutez-le de nouveau")
 
 	// R21: a juror whose declared link concerns a registered candidate.
 	cand := b.selfRegistered(t, "dominique@idp", "Bernard", "AFPA Lyon")
 	b.register(t, c, id, cand, "")
-	conflicted := centreJurorValues("juror-bruno", "Bruno Petit")
+	conflicted := b.centreJurorValues(t, "juror-bruno", "Bruno Petit")
 	conflicted.Set("lien-1-nature", "organisme")
 	conflicted.Set("lien-1-valeur", "afpa  LYON")
 	p = centreSubmit(t, c, b.srv.URL, path, path, conflicted)
@@ -321,7 +340,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 
 	// R21: a juror's declared employer matches a new candidacy's.
 	b.addJuror(t, c, id, func() url.Values {
-		f := centreJurorValues("juror-claire", "Claire Roux")
+		f := b.centreJurorValues(t, "juror-claire", "Claire Roux")
 		f.Set("lien-1-nature", "employeur")
 		f.Set("lien-1-valeur", "Chimie  du Rhône")
 		return f
@@ -373,10 +392,10 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	open := url.Values{"action": {"ouvrir"}}
 
 	// No candidacy, one juror: R19 first.
-	b.addJuror(t, c, id, centreJurorValues("juror-alice", "Alice Martin"))
+	b.addJuror(t, c, id, b.centreJurorValues(t, "juror-alice", "Alice Martin"))
 	p := centreSubmit(t, c, b.srv.URL, page, page, open)
 	centreMustRefuse(t, "R19", p, http.StatusBadRequest, "règle R19", "JURY_TOO_SMALL", "Ajoutez les jurés manquants")
-	b.addJuror(t, c, id, centreJurorValues("juror-bruno", "Bruno Petit"))
+	b.addJuror(t, c, id, b.centreJurorValues(t, "juror-bruno", "Bruno Petit"))
 	centreMustRefuse(t, "no candidacy", centreSubmit(t, c, b.srv.URL, page, page, open), http.StatusBadRequest, "Inscrivez les candidats depuis la page")
 
 	ready := b.selfRegistered(t, "camille@idp", "Durand", "AFPA Lyon")
@@ -391,7 +410,7 @@ func TestCentreOpensTheSessionAndFollowsIt(t *testing.T) {
 	centreMust(t, "before opening", stale, http.StatusOK, "Le jury compte 2 membres habilités.", "2 candidats inscrits.", "Dossiers professionnels déposés : 1 sur 2")
 	etag := stale.body[strings.Index(stale.body, `name="etag" value="`)+len(`name="etag" value="`):]
 	etag = etag[:strings.Index(etag, `"`)]
-	b.addJuror(t, c, id, centreJurorValues("juror-claire", "Claire Roux"))
+	b.addJuror(t, c, id, b.centreJurorValues(t, "juror-claire", "Claire Roux"))
 	form := url.Values{"action": {"ouvrir"}, "etag": {etag}}
 	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+page, strings.NewReader(centreWithCSRF(t, stale, form).Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -515,7 +534,7 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 	start := today.AddDate(0, 2, 0).Format(time.DateOnly)
 	s, err := b.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{Session: &assessmentv1.Session{
 		Type: assessmentv1.SessionType_SESSION_TYPE_TITRE, TitleId: title.GetId(), TitleVersion: title.GetVersion(),
-		Site: "Site", StartDate: start, EndDate: start,
+		Site: "AFPA Lyon Vénissieux", StartDate: start, EndDate: start,
 	}}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
 	if err != nil {
 		t.Fatal(err)
@@ -547,11 +566,11 @@ func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
 	c := b.centreClient(t, centre)
 	id := b.planSession(t, c)
 	page := "/centre/sessions/" + id
-	linked := centreJurorValues("juror-alice", "Alice Martin")
+	linked := b.centreJurorValues(t, "juror-alice", "Alice Martin")
 	linked.Set("lien-1-nature", "organisme")
 	linked.Set("lien-1-valeur", "Formation Sud")
 	b.addJuror(t, c, id, linked)
-	b.addJuror(t, c, id, centreJurorValues("juror-bruno", "Bruno Petit"))
+	b.addJuror(t, c, id, b.centreJurorValues(t, "juror-bruno", "Bruno Petit"))
 	person := b.selfRegistered(t, "camille@idp", "Durand", "AFPA Lyon")
 	b.register(t, c, id, person, "")
 	candidacy := b.candidacyOf(t, centre, id, person)
@@ -586,4 +605,25 @@ func TestCentreBoardShowsRecusalsAndTheJurySize(t *testing.T) {
 		"1 candidat a moins de deux jurés sans lien avec lui : le jury ne peut pas délibérer (règle R19).",
 		"1 candidat attend des évaluations : 1 évaluation de juré à terminer.")
 	centreMustNot(t, "recusal", board, "DOSSIER_MISSING")
+}
+
+// TestCentreJuryOffersNoTrainerForACCPSession: the register's trainers are
+// offered for a session titre, not for a CCP session (R20).
+func TestCentreJuryOffersNoTrainerForACCPSession(t *testing.T) {
+	t.Parallel()
+	b := startLiveBackend(t)
+	c := b.centreClient(t, "CENTRE-69-001")
+	titre, ccp := b.planSession(t, c), b.planSession(t, c, "CCP1")
+	today := time.Now().In(paris)
+	_, err := b.cert.GrantHabilitation(t.Context(), &certificationv1.GrantHabilitationRequest{Habilitation: &certificationv1.Habilitation{
+		Number: "HAB-69-formateur", JurorSubject: "juror-trainer", JurorName: "Fabien Formateur", JurorEmail: "fabien@example.org",
+		TitleId: "TP-00495", ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(1, 0, 0).Format(time.DateOnly),
+		Category: certificationv1.HabilitationCategory_HABILITATION_CATEGORY_PROFESSIONAL, ExperienceYears: 10, Trainer: true,
+	}}, b.as(t, registerOfficer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	centreMust(t, "session titre", get(t, c, b.srv.URL+"/centre/sessions/"+titre+"/jury"), http.StatusOK,
+		`<option value="HAB-69-formateur">Fabien Formateur — habilitation n° HAB-69-formateur`, "(formateur)")
+	centreMustNot(t, "CCP session", get(t, c, b.srv.URL+"/centre/sessions/"+ccp+"/jury"), "HAB-69-formateur")
 }

@@ -19,6 +19,8 @@ import (
 //	GET   /jury/sessions/{session}/proces-verbal               the minutes to review
 //	POST  /jury/sessions/{session}/proces-verbal               sign them
 //	GET   /jury/dossiers/{dossier}/instantanes/{snapshot}/documents/{document}  a document's content
+//	GET   /jury/charte                                         the charte de déontologie (R23)
+//	POST  /jury/charte                                         accept it
 //
 // Only jurors reach these pages; the assessment and portfolio services
 // decide, per session and candidacy, what each juror may read and do.
@@ -36,6 +38,8 @@ func (a *App) jurorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /jury/sessions/{session}/proces-verbal", juror(a.jurorMinutes))
 	mux.Handle("POST /jury/sessions/{session}/proces-verbal", juror(a.jurorSign))
 	mux.Handle("GET /jury/dossiers/{dossier}/instantanes/{snapshot}/documents/{document}", juror(a.jurorDocument))
+	mux.Handle("GET /jury/charte", juror(a.jurorCharter))
+	mux.Handle("POST /jury/charte", juror(a.jurorAcceptCharter))
 }
 
 // juryValidID reports whether s may be a record's identifier in a path: the

@@ -25,9 +25,10 @@ type jurySessionRow struct {
 }
 
 type jurorSessionsData struct {
-	Rows      []jurySessionRow
-	NextPage  string // address of the next page, "" on the last
-	FirstPage string // address of the first page, "" on the first
+	CharterMissing bool // the juror has not accepted the current charte (R23)
+	Rows           []jurySessionRow
+	NextPage       string // address of the next page, "" on the last
+	FirstPage      string // address of the first page, "" on the first
 }
 
 // jurorSessions (GET /jury) lists the sessions whose jury the user sits
@@ -57,6 +58,9 @@ func (a *App) jurorSessions(w http.ResponseWriter, r *http.Request) {
 			Site: s.GetSite(), Dates: jurySessionDates(s), State: jurySessionState(s.GetState()),
 			Candidacies: s.GetCandidacyCount(),
 		})
+	}
+	if charter, err := a.jurorCharterState(ctx); err == nil {
+		data.CharterMissing = charter.AcceptedAt.IsZero()
 	}
 	a.render(w, r, http.StatusOK, "juror_sessions", Page{Title: "Mes sessions de jury", Data: data})
 }

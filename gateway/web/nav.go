@@ -18,6 +18,7 @@ var navigation = []navItem{
 	// DREETS officer (role ministry).
 	{Label: "Procès-verbaux à valider", Path: "/dreets/a-valider", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Résultats validés", Path: "/dreets/valides", Roles: []auth.Role{auth.RoleMinistry}},
+	{Label: "Registres", Path: "/dreets/registres", Roles: []auth.Role{auth.RoleMinistry}},
 	// End of DREETS officer.
 	// Centre (exam centre).
 	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},

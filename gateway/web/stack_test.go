@@ -3,6 +3,7 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"image"
@@ -20,6 +21,8 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
@@ -187,7 +190,8 @@ func (s *stack) signIn(t testing.TB, c *http.Client, p auth.Principal) {
 // eventualReasons are the refusals that only mean that an event has not
 // crossed the bus yet (as in cmd/titrepro/workflow.go).
 var eventualReasons = []string{"CANDIDATE_UNKNOWN", "SESSION_UNKNOWN", "TITLE_UNKNOWN", "CANDIDATE_NOT_KNOWN",
-	"SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN", "RESULT_NOT_FOUND", "MINUTES_NOT_SIGNED"}
+	"SESSION_NOT_KNOWN", "CANDIDACY_UNKNOWN", "RESULT_NOT_FOUND", "MINUTES_NOT_SIGNED",
+	"AGREMENT_MISSING", "HABILITATION_UNKNOWN", "CHARTER_NOT_ACCEPTED"}
 
 // eventually calls call until it succeeds, while it fails with an eventual
 // reason; any other error fails the test at once.
@@ -267,24 +271,67 @@ func sessionFrom(typ assessmentv1.SessionType, titleID, version string, ccps []s
 // title from a year ago for two years. It returns the session's id.
 func (s *stack) planSession(t testing.TB, centre auth.Principal, j jury) string {
 	t.Helper()
+	s.approve(t, centre.Centre, j.session.GetTitleId(), j.session.GetTitleVersion(), j.session.GetSite())
 	var id string
 	eventually(t, "plan the session", func() error {
 		resp, err := s.assess.CreateSession(t.Context(), &assessmentv1.CreateSessionRequest{RequestId: uuid.NewString(), Session: j.session}, s.as(t, centre))
 		id = resp.GetSession().GetId()
 		return err
 	})
-	today := time.Now().UTC()
 	for i, juror := range j.jurors {
-		_, err := s.assess.AddJuror(t.Context(), &assessmentv1.AddJurorRequest{SessionId: id, Juror: &assessmentv1.Juror{
-			Subject: juror.Subject, DisplayName: fmt.Sprintf("Juré %d", i+1), DeclaredLinks: j.links[juror.Subject],
-			Habilitation: &assessmentv1.Habilitation{
-				Number: fmt.Sprintf("HAB-69-%04d", i+1), TitleId: j.session.GetTitleId(),
-				ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly),
-			},
-		}}, s.as(t, centre))
-		stackMust(t, "add a juror", err)
+		number := s.habilitate(t, juror.Subject, fmt.Sprintf("Juré %d", i+1), j.session.GetTitleId())
+		eventually(t, "add a juror", func() error {
+			_, err := s.assess.AddJuror(t.Context(), &assessmentv1.AddJurorRequest{SessionId: id, Juror: &assessmentv1.Juror{
+				Subject: juror.Subject, DeclaredLinks: j.links[juror.Subject], Habilitation: &assessmentv1.Habilitation{Number: number},
+			}}, s.as(t, centre))
+			return err
+		})
 	}
 	return id
+}
+
+// registerOfficer is the DREETS officer who keeps the stack's registers.
+var registerOfficer = auth.Principal{Subject: "dreets-registres", Roles: []auth.Role{auth.RoleMinistry}}
+
+// approve has the ministry grant centre an agrément for the title version
+// at site, from a year ago for two years (R8); granting it again is a
+// no-op. The assessment service learns it from the event: callers retry
+// until then.
+func (s *stack) approve(t testing.TB, centre, titleID, version, site string) {
+	t.Helper()
+	today := time.Now().UTC()
+	id := fmt.Sprintf("AGR-%s-%s-%s-%x", centre, titleID, version, sha256.Sum256([]byte(site)))
+	if len(id) > 64 {
+		id = id[:64]
+	}
+	_, err := s.cert.GrantAgrement(t.Context(), &certificationv1.GrantAgrementRequest{Agrement: &certificationv1.Agrement{
+		Id: id, CentreId: centre, TitleId: titleID, TitleVersion: version, Site: site,
+		ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly),
+	}}, s.as(t, registerOfficer))
+	stackMust(t, "grant an agrément", err)
+}
+
+// habilitate has the ministry record a habilitation "HAB-69-<subject>" of
+// the juror for titleID, from a year ago for two years (R16), and the
+// juror accept the charte (R23); doing it again is a no-op. It returns the
+// habilitation number.
+func (s *stack) habilitate(t testing.TB, subject, name, titleID string) string {
+	t.Helper()
+	today := time.Now().UTC()
+	number := "HAB-69-" + subject
+	_, err := s.cert.GrantHabilitation(t.Context(), &certificationv1.GrantHabilitationRequest{Habilitation: &certificationv1.Habilitation{
+		Number: number, JurorSubject: subject, JurorName: name, JurorEmail: "jure@example.org", TitleId: titleID,
+		ValidFrom: today.AddDate(-1, 0, 0).Format(time.DateOnly), ValidTo: today.AddDate(2, 0, 0).Format(time.DateOnly),
+		Category: certificationv1.HabilitationCategory_HABILITATION_CATEGORY_PROFESSIONAL, ExperienceYears: 6,
+	}}, s.as(t, registerOfficer))
+	if status.Code(err) == codes.AlreadyExists {
+		return number // recorded before under another name: the register keeps the first
+	}
+	stackMust(t, "grant a habilitation", err)
+	_, err = s.cert.AcceptCharter(t.Context(), &certificationv1.AcceptCharterRequest{JurorSubject: "me"},
+		s.as(t, auth.Principal{Subject: subject, Roles: []auth.Role{auth.RoleJuror}}))
+	stackMust(t, "accept the charte", err)
+	return number
 }
 
 // registerCandidacy has centre register candidateID to the session, once

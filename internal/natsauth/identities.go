@@ -55,6 +55,7 @@ var services = map[string][]consumer{
 	},
 	"assessment": {
 		{"certification", "assessment_titles"},
+		{"certification", "assessment_registers"},
 		{"candidate", "assessment_candidates"},
 		{"portfolio", "assessment_dossiers"},
 		{"certification", "assessment_returns"},

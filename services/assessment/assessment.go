@@ -6,8 +6,10 @@
 // CandidacyRecusalsChanged and MinutesSigned on
 // the TITREPRO_ASSESSMENT stream through a transactional outbox, and keeps
 // projections of the catalogue (TitleVersionPublished), of the candidates
-// (CandidateRegistered, CandidateUpdated) and of the submitted dossiers
-// (DossierSubmitted).
+// (CandidateRegistered, CandidateUpdated), of the submitted dossiers
+// (DossierSubmitted) and of the ministry's registers (AgrementGranted,
+// AgrementWithdrawn, HabilitationGranted, HabilitationWithdrawn,
+// JurorCharterAccepted).
 //
 // It is public so that the all-in-one binary (titrepro serve) can run it in
 // process; cmd/assessment runs it alone. Build one with New and run it with
@@ -108,6 +110,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		History:    sessions,
 		Titles:     sqlstore.NewTitleRepository(db, now),
 		Candidates: sqlstore.NewCandidateRepository(db),
+		Registers:  sqlstore.NewRegisterRepository(db),
 		Hasher:     protoconv.MinutesHasher{},
 		Now:        now,
 	})
@@ -116,6 +119,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 			Sessions:   sqlstore.NewSessionRepositoryTx(tx, ob),
 			Titles:     sqlstore.NewTitleRepository(tx, now),
 			Candidates: sqlstore.NewCandidateRepository(tx),
+			Registers:  sqlstore.NewRegisterRepository(tx),
 		}
 	}, in.Log, now)
 	assessmentv1.RegisterAssessmentServiceServer(in.GRPC, ports.NewGRPCServer(a))

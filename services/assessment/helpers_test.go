@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
@@ -156,6 +157,61 @@ func (e *env) publishTitle(t testing.TB) {
 					SessionTypes: []certificationv1.SessionType{certificationv1.SessionType_SESSION_TYPE_TITRE}},
 			},
 		}}, "titles/TP-00495")
+	e.publishRegisters(t)
+}
+
+// Fixture entries of the ministry's registers (publishRegisters).
+const (
+	// registerSite is the site of both centres' agréments.
+	registerSite = "AFPA Lyon Vénissieux"
+	// trainerJuror is habilitated as a trainer: not in a CCP session (R20).
+	trainerJuror = "juror-trainer"
+	// newJuror is habilitated but has not accepted the charte (R23).
+	newJuror = "juror-new"
+)
+
+// publishRegisters announces what the ministry's registers hold for the
+// tests, as the certification service publishes it: agréments of both
+// centres for TP-00495 version 2008 at registerSite, 2025 to 2027 (R8);
+// habilitations "HAB-<subject>" for TP-00495 from 2025-01-01 to 2027-12-31
+// of juror-1 to juror-9 (juror-4's ends on 2026-06-02, before the test
+// sessions end: R16), trainerJuror and newJuror; and the charte accepted
+// by all of them but newJuror (R23). It returns once the assessment
+// service has projected them.
+func (e *env) publishRegisters(t testing.TB) {
+	t.Helper()
+	granted := certificationv1.RegisterState_REGISTER_STATE_GRANTED
+	var seq uint64
+	send := func(subject string, ev proto.Message, resource string) {
+		seq = e.send(t, "certification", "titrepro.certification.v1."+subject, ev, resource)
+	}
+	for i, c := range []string{centre.Centre, otherCentre.Centre} {
+		id := fmt.Sprintf("AGR-TEST-%d", i+1)
+		send("agrement_granted", &certificationv1.AgrementGranted{EventId: id, Agrement: &certificationv1.Agrement{
+			Id: id, CentreId: c, TitleId: "TP-00495", TitleVersion: "2008", Site: registerSite,
+			ValidFrom: "2025-01-01", ValidTo: "2027-12-31", State: granted, Version: 1,
+		}}, "agrements/"+id)
+	}
+	subjects := []string{trainerJuror, newJuror}
+	for i := 1; i <= 9; i++ {
+		subjects = append(subjects, fmt.Sprintf("juror-%d", i))
+	}
+	for _, s := range subjects {
+		h := &certificationv1.Habilitation{Number: "HAB-" + s, JurorSubject: s, JurorName: "Juror " + s,
+			JurorEmail: s + "@example.org", TitleId: "TP-00495", ValidFrom: "2025-01-01", ValidTo: "2027-12-31",
+			Trainer: s == trainerJuror, State: granted, Version: 1}
+		if s == "juror-4" {
+			h.ValidTo = "2026-06-02"
+		}
+		send("habilitation_granted", &certificationv1.HabilitationGranted{EventId: h.Number, Habilitation: h, JurorEmail: h.JurorEmail},
+			"habilitations/"+h.Number)
+		if s != newJuror {
+			send("juror_charter_accepted", &certificationv1.JurorCharterAccepted{EventId: "charter-" + s,
+				Acceptance: &certificationv1.CharterAcceptance{JurorSubject: s, CharterVersion: "1", AcceptTime: timestamppb.Now()}},
+				"jurors/"+s)
+		}
+	}
+	e.waitConsumed(t, "certification", "assessment_registers", seq)
 }
 
 // publishCandidate announces a training-route candidate.

@@ -114,6 +114,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
 	records := sqlstore.NewRecordRepository(db)
+	registers := sqlstore.NewRegisterRepository(db, ob)
 	a := app.Application{
 		Commands: app.Commands{
 			LoadCatalogue:  command.NewLoadCatalogueHandler(titles, now),
@@ -122,6 +123,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			RecordResult:   command.NewRecordResultHandler(),
 			ValidateResult: command.NewValidateResultHandler(sqlstore.NewValidationStore(db, ob), signer, now, rand.Reader),
 			ReturnResult:   command.NewReturnResultHandler(sqlstore.NewValidationStore(db, ob), now),
+			Registers:      command.NewRegistersHandler(registers, titles, now),
 		},
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
@@ -134,6 +136,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
 			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
 			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
+			Registers:         query.NewRegistersHandler(registers),
 		},
 	}
 

@@ -43,6 +43,7 @@ type Commands struct {
 	ProjectTitle     command.ProjectTitleHandler
 	ProjectCandidate command.ProjectCandidateHandler
 	ReopenMinutes    command.ReopenMinutesHandler
+	ProjectRegister  command.ProjectRegisterHandler
 }
 
 // Queries read sessions.
@@ -64,6 +65,7 @@ type Deps struct {
 	History    eligibility.History    // a candidate's candidacies (R28, R31, R32)
 	Titles     command.TitleCatalogue
 	Candidates command.CandidateDirectory
+	Registers  command.Registers
 	Hasher     minutes.Hasher
 	Now        func() time.Time
 	// Minutes reads the signed minutes versions (R51), Printer prints them.
@@ -75,12 +77,12 @@ type Deps struct {
 func New(d Deps) Application {
 	return Application{
 		Commands: Commands{
-			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Now),
-			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Now),
-			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
-			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Now),
+			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Registers, d.Now),
+			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Registers, d.Now),
+			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.Now),
+			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.Now),
 			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
-			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Now),
+			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Registers, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
 			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.History, d.Now),
 			UpdateEvaluation:    command.NewUpdateEvaluationHandler(d.Sessions, d.Titles, d.Now),
@@ -95,6 +97,7 @@ func New(d Deps) Application {
 			ProjectTitle:        command.NewProjectTitleHandler(),
 			ProjectCandidate:    command.NewProjectCandidateHandler(d.Now),
 			ReopenMinutes:       command.NewReopenMinutesHandler(d.Hasher, d.Now),
+			ProjectRegister:     command.NewProjectRegisterHandler(),
 		},
 		Queries: Queries{
 			SessionByID:     query.NewSessionByIDHandler(d.Sessions),

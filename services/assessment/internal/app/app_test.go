@@ -10,6 +10,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
@@ -21,6 +22,7 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/register"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
@@ -55,7 +57,24 @@ func newFixture(t *testing.T) fixture {
 		{Code: "CCP1", Competences: []string{"CCP1-C1"}}, {Code: "CCP2", Competences: []string{"CCP2-C1"}}}})
 	require.NoError(t, err)
 	f := fixture{db: db, candidates: sqlstore.NewCandidateRepository(db), sessions: sqlstore.NewSessionRepository(db, outbox.New(db))}
-	f.app = app.New(app.Deps{Sessions: f.sessions, Pairs: f.sessions, History: f.sessions, Titles: titles, Candidates: f.candidates, Hasher: protoconv.MinutesHasher{}, Now: clock})
+	registers := sqlstore.NewRegisterRepository(db)
+	f.app = app.New(app.Deps{Sessions: f.sessions, Pairs: f.sessions, History: f.sessions, Titles: titles, Candidates: f.candidates, Registers: registers,
+		Hasher: protoconv.MinutesHasher{}, Now: clock})
+	// The registers as the certification service's events fill them: the
+	// centre's agrément at Lyon (R8), habilitations H-j1 and H-j2 (R16),
+	// the charte accepted (R23).
+	from, to := civildate.Of(now.AddDate(-1, 0, 0)), civildate.Of(now.AddDate(2, 0, 0))
+	project := f.app.Commands.ProjectRegister
+	_, err = project.Agrement(ctx, registers, register.Agrement{ID: "AGR", CentreID: "C", TitleID: "TP-00495", TitleVersion: "2008",
+		Site: "Lyon", ValidFrom: from, ValidTo: to, Granted: true, Version: 1})
+	require.NoError(t, err)
+	for _, sub := range []string{"j1", "j2"} {
+		_, err := project.Habilitation(ctx, registers, register.Habilitation{Number: "H-" + sub, JurorSubject: sub, JurorName: sub,
+			TitleID: "TP-00495", ValidFrom: from, ValidTo: to, Granted: true, Version: 1})
+		require.NoError(t, err)
+		_, err = project.Charter(ctx, registers, register.Charter{JurorSubject: sub, Version: "1", AcceptedAt: now})
+		require.NoError(t, err)
+	}
 	return f
 }
 
@@ -79,7 +98,7 @@ func (f fixture) opened(t *testing.T) (string, []string) {
 		TitleID: "TP-00495", TitleVersion: "2008", Site: "Lyon", StartDate: "2026-06-01", EndDate: "2026-06-02"}})
 	require.NoError(t, err)
 	for _, sub := range []string{"j1", "j2"} {
-		in := jury.Input{Subject: sub, DisplayName: sub, HabNumber: "H", HabTitleID: "TP-00495", HabValidFrom: "2026-01-01", HabValidTo: "2026-12-31"}
+		in := jury.Input{Subject: sub, HabNumber: "H-" + sub}
 		if sub == "j1" {
 			in.Links = []jury.Link{{Kind: jury.LinkTrainingOrganisation, Value: "GRETA"}}
 		}

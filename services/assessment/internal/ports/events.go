@@ -16,6 +16,7 @@ import (
 	"github.com/titrepro/titrepro/services/assessment/internal/app"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/command"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/register"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 	"github.com/titrepro/titrepro/services/assessment/internal/protoconv"
@@ -33,6 +34,9 @@ const (
 	// ReturnsDurable reopens sessions whose minutes the ministry returned
 	// (R51).
 	ReturnsDurable = "assessment_returns"
+	// RegistersDurable follows the ministry's registers (agréments, juror
+	// register, charte) into their projection (R8, R16, R20, R23).
+	RegistersDurable = "assessment_registers"
 )
 
 // Repos are the repositories a consumer writes through, bound to the
@@ -42,6 +46,7 @@ type Repos struct {
 	Sessions   session.Repository
 	Titles     title.Repository
 	Candidates candidate.Repository
+	Registers  register.Repository
 }
 
 // Consumers feed the events of other contexts to the application.
@@ -66,6 +71,11 @@ func (c *Consumers) All() []eventbus.Consumer {
 		{Durable: CandidatesDurable, Events: []proto.Message{&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}}, Handle: c.HandleCandidate},
 		{Durable: DossiersDurable, Events: []proto.Message{&portfoliov1.DossierSubmitted{}}, Handle: c.HandleDossier},
 		{Durable: ReturnsDurable, Events: []proto.Message{&certificationv1.MinutesReturned{}}, Handle: c.HandleReturn},
+		{Durable: RegistersDurable, Events: []proto.Message{
+			&certificationv1.AgrementGranted{}, &certificationv1.AgrementWithdrawn{},
+			&certificationv1.HabilitationGranted{}, &certificationv1.HabilitationWithdrawn{},
+			&certificationv1.JurorCharterAccepted{},
+		}, Handle: c.HandleRegister},
 	}
 }
 
@@ -159,5 +169,62 @@ func (c *Consumers) HandleReturn(ctx context.Context, tx *sqldb.Tx, msg eventbus
 	}
 	c.log.InfoContext(ctx, "minutes return handled", "event_id", msg.ID, "session_id", sessionID,
 		"minutes_version", r.Version, "candidacies", len(r.CandidacyIDs), "reopened", applied)
+	return nil
+}
+
+// HandleRegister is the eventbus.Handler of the ministry's registers:
+// AgrementGranted, AgrementWithdrawn, HabilitationGranted,
+// HabilitationWithdrawn and JurorCharterAccepted. An entry older than the
+// one stored is ignored.
+func (c *Consumers) HandleRegister(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	repo, project := c.repos(tx).Registers, c.commands.ProjectRegister
+	var (
+		applied bool
+		err     error
+		what    string
+	)
+	switch {
+	case eventbus.Is(msg, &certificationv1.AgrementGranted{}):
+		var ev certificationv1.AgrementGranted
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		what = "agrements/" + ev.GetAgrement().GetId()
+		applied, err = project.Agrement(ctx, repo, protoconv.AgrementFromProto(ev.GetAgrement()))
+	case eventbus.Is(msg, &certificationv1.AgrementWithdrawn{}):
+		var ev certificationv1.AgrementWithdrawn
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		what = "agrements/" + ev.GetAgrement().GetId()
+		applied, err = project.Agrement(ctx, repo, protoconv.AgrementFromProto(ev.GetAgrement()))
+	case eventbus.Is(msg, &certificationv1.HabilitationGranted{}):
+		var ev certificationv1.HabilitationGranted
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		what = "habilitations/" + ev.GetHabilitation().GetNumber()
+		applied, err = project.Habilitation(ctx, repo, protoconv.HabilitationFromProto(ev.GetHabilitation()))
+	case eventbus.Is(msg, &certificationv1.HabilitationWithdrawn{}):
+		var ev certificationv1.HabilitationWithdrawn
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		what = "habilitations/" + ev.GetHabilitation().GetNumber()
+		applied, err = project.Habilitation(ctx, repo, protoconv.HabilitationFromProto(ev.GetHabilitation()))
+	case eventbus.Is(msg, &certificationv1.JurorCharterAccepted{}):
+		var ev certificationv1.JurorCharterAccepted
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		what = "jurors/" + ev.GetAcceptance().GetJurorSubject()
+		applied, err = project.Charter(ctx, repo, protoconv.CharterFromProto(ev.GetAcceptance()))
+	default:
+		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
+	}
+	if err != nil {
+		return err
+	}
+	c.log.InfoContext(ctx, "register entry projected", "event_id", msg.ID, "type", msg.Type, "entry", what, "applied", applied)
 	return nil
 }

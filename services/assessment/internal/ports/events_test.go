@@ -41,10 +41,11 @@ func newConsumers(t *testing.T) (*ports.Consumers, *sqldb.DB) {
 	clock := func() time.Time { return now }
 	ob := outbox.New(db)
 	a := app.New(app.Deps{Sessions: sqlstore.NewSessionRepository(db, ob), Titles: sqlstore.NewTitleRepository(db, clock),
-		Candidates: sqlstore.NewCandidateRepository(db), Hasher: protoconv.MinutesHasher{}, Now: clock})
+		Candidates: sqlstore.NewCandidateRepository(db), Registers: sqlstore.NewRegisterRepository(db),
+		Hasher: protoconv.MinutesHasher{}, Now: clock})
 	c := ports.NewConsumers(a.Commands, func(tx *sqldb.Tx) ports.Repos {
 		return ports.Repos{Sessions: sqlstore.NewSessionRepositoryTx(tx, ob), Titles: sqlstore.NewTitleRepository(tx, clock),
-			Candidates: sqlstore.NewCandidateRepository(tx)}
+			Candidates: sqlstore.NewCandidateRepository(tx), Registers: sqlstore.NewRegisterRepository(tx)}
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)), clock)
 	return c, db
 }
@@ -145,5 +146,25 @@ func TestConsumersReadTheEventsTheyFollow(t *testing.T) {
 		if err := handle(t, db, cons.Handle, other); !errors.Is(err, eventbus.ErrUnexpectedEvent) {
 			t.Errorf("%s on another event = %v; want ErrUnexpectedEvent", cons.Durable, err)
 		}
+	}
+}
+
+// TestHandleRegisterRefusesAnEntryWithoutKey: a register event naming no
+// entry is refused for good (not retried), and a complete one is applied.
+func TestHandleRegisterRefusesAnEntryWithoutKey(t *testing.T) {
+	t.Parallel()
+	c, db := newConsumers(t)
+	err := handle(t, db, c.HandleRegister, message(t, &certificationv1.AgrementGranted{Agrement: &certificationv1.Agrement{}}))
+	if err == nil || apperr.IsRetryable(err) {
+		t.Fatalf("an agrément without id = %v; want a refusal that is not retried", err)
+	}
+	ok := &certificationv1.HabilitationGranted{Habilitation: &certificationv1.Habilitation{Number: "HAB-1", JurorSubject: "juror-1",
+		TitleId: "TP-00495", ValidFrom: "2026-01-01", ValidTo: "2027-12-31", State: certificationv1.RegisterState_REGISTER_STATE_GRANTED, Version: 1}}
+	if err := handle(t, db, c.HandleRegister, message(t, ok)); err != nil {
+		t.Fatalf("a complete habilitation = %v", err)
+	}
+	h, err := sqlstore.NewRegisterRepository(db).Habilitation(context.Background(), "HAB-1")
+	if err != nil || !h.Granted || h.JurorSubject != "juror-1" {
+		t.Fatalf("projected = %+v, %v", h, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
@@ -14,7 +15,9 @@ import (
 
 // TitleFromProto reads the structure of a published title version.
 func TitleFromProto(t *certificationv1.Title) title.Title {
-	out := title.Title{ID: t.GetId(), Version: t.GetVersion()}
+	out := title.Title{ID: t.GetId(), Version: t.GetVersion(), Validity: title.Validity{
+		From: optionalDate(t.GetValidFrom()), To: optionalDate(t.GetValidTo()), ProlongationEnd: optionalDate(t.GetProlongationEnd()),
+	}}
 	for _, c := range t.GetCcps() {
 		ccp := title.CCP{Code: c.GetCode()}
 		for _, comp := range c.GetCompetences() {
@@ -65,4 +68,14 @@ func SubmissionFromProto(ev *portfoliov1.DossierSubmitted, fallback time.Time) (
 		CandidateID: ev.GetCandidateId(),
 		Dossier:     candidacy.Dossier{SnapshotID: ev.GetSnapshotId(), ManifestHash: ev.GetManifestHash(), SubmittedAt: at},
 	}
+}
+
+// optionalDate reads a "YYYY-MM-DD" date of an event; empty or malformed is
+// the zero date ("not known").
+func optionalDate(s string) civildate.Date {
+	d, err := civildate.Parse(s)
+	if err != nil {
+		return civildate.Date{}
+	}
+	return d
 }

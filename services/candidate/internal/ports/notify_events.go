@@ -58,6 +58,7 @@ func (c *Notifications) All() []eventbus.Consumer {
 		}, Handle: c.HandleAssessment},
 		{Durable: NotifyCertificationDurable, Events: []proto.Message{
 			&certificationv1.TitleVersionPublished{}, &certificationv1.ResultsValidated{},
+			&certificationv1.HabilitationGranted{},
 		}, Handle: c.HandleCertification},
 	}
 }
@@ -184,6 +185,19 @@ func (c *Notifications) HandleCertification(ctx context.Context, tx *sqldb.Tx, m
 			EventID: msg.ID, SessionID: ev.GetSessionId(), MinutesHash: ev.GetMinutesHash(),
 			ValidatedAt: timeOr(ev.GetOccurTime(), msg.Time),
 		})
+	case eventbus.Is(msg, &certificationv1.HabilitationGranted{}):
+		// The juror register carries the juror's address: the convocations
+		// held for that juror go out now, and later ones at once.
+		var ev certificationv1.HabilitationGranted
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		h := ev.GetHabilitation()
+		email := ev.GetJurorEmail()
+		if email == "" {
+			email = h.GetJurorEmail()
+		}
+		return c.JurorAddressKnown(ctx, tx, h.GetJurorSubject(), h.GetJurorName(), email)
 	default:
 		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
 	}

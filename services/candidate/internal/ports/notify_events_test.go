@@ -141,9 +141,9 @@ func TestNotificationsHooksForTheComingEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	// HabilitationGranted (juror register): the address releases the held convocation.
-	if err := db.InTx(ctx, func(tx *sqldb.Tx) error {
-		return n.JurorAddressKnown(ctx, tx, "j1", "Jeanne Dupont", "jeanne@example.org")
-	}); err != nil {
+	granted := &certificationv1.HabilitationGranted{Habilitation: &certificationv1.Habilitation{Number: "H-1", JurorSubject: "j1",
+		JurorName: "Jeanne Dupont", JurorEmail: "jeanne@example.org", TitleId: "TP-1"}, JurorEmail: "jeanne@example.org"}
+	if err := apply(db, n.HandleCertification, message(t, "e2b", granted)); err != nil {
 		t.Fatal(err)
 	}
 	// SessionPostponed, as the assessment publishes it: one message per

@@ -24,6 +24,7 @@ type Commands struct {
 	RecordResult   command.RecordResultHandler
 	ValidateResult command.ValidateResultHandler
 	ReturnResult   command.ReturnResultHandler
+	Registers      command.RegistersHandler
 }
 
 // Queries read state.
@@ -38,4 +39,5 @@ type Queries struct {
 	VerifyCertificate query.VerifyCertificateHandler
 	CertificateKeys   query.CertificateKeysHandler
 	ResultSheet       query.ResultSheetHandler
+	Registers         query.RegistersHandler
 }

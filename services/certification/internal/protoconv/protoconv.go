@@ -30,6 +30,7 @@ func Title(p catalogue.Published) *certificationv1.Title {
 		RncpId:          t.RNCPID,
 		ValidFrom:       date(t.ValidFrom),
 		ValidTo:         date(t.ValidTo),
+		ProlongationEnd: date(t.ProlongationEnd),
 		Status:          TitleStatus(t.Status),
 		ContentHash:     p.ContentHash,
 		PublishTime:     timestamp(p.PublishedAt),

@@ -523,10 +523,14 @@ type Juror struct {
 	// Identity-provider subject of the juror: the juror's own token (role
 	// `juror`) unlocks the session. Unique within the session.
 	Subject string `protobuf:"bytes,1,opt,name=subject,proto3" json:"subject,omitempty"`
-	// Name printed on the minutes, 1 to 200 characters.
+	// Name printed on the minutes: the juror register's (the
+	// habilitation's juror_name); a value sent to AddJuror is ignored.
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	// The habilitation for the session's title; it must cover the whole
-	// session (R16).
+	// The habilitation for the session's title, named by its number in the
+	// juror register (GrantHabilitation of the certification service): it
+	// must be the juror's own, in force, for the session's title and cover
+	// the whole session (R16); a trainer may not sit in a CCP session (R20);
+	// the juror must have accepted the charte de déontologie (R23).
 	Habilitation *Habilitation `protobuf:"bytes,3,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
 	// Links the juror declares (R21). A link matching a candidacy of the
 	// session blocks the assignment, and a later candidacy matching it is
@@ -603,10 +607,12 @@ func (x *Juror) GetAssignTime() *timestamppb.Timestamp {
 	return nil
 }
 
-// Habilitation is a juror's habilitation for one title (R16, docs/rules.md).
+// Habilitation is a juror's habilitation for one title (R16, docs/rules.md),
+// as the juror register records it: the centre names it by number, the
+// other fields are copied from the register (values sent are ignored).
 type Habilitation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Habilitation number, 1 to 64 characters.
+	// Habilitation number in the juror register, 1 to 64 characters.
 	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
 	// Title code the habilitation is for; must be the session's title (R16).
 	TitleId string `protobuf:"bytes,2,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
@@ -1952,17 +1958,17 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x04etag\x18\x10 \x01(\tB\x03\xe0A\x03R\x04etag\"\xaf\x02\n" +
 	"\x05Juror\x12 \n" +
 	"\asubject\x18\x01 \x01(\tB\x06\xe0A\x02\xe0A\x05R\asubject\x12&\n" +
-	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x02R\vdisplayName\x12M\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x12M\n" +
 	"\fhabilitation\x18\x03 \x01(\v2$.titrepro.assessment.v1.HabilitationB\x03\xe0A\x02R\fhabilitation\x12K\n" +
 	"\x0edeclared_links\x18\x04 \x03(\v2$.titrepro.assessment.v1.DeclaredLinkR\rdeclaredLinks\x12@\n" +
 	"\vassign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"assignTime\"\x8f\x01\n" +
 	"\fHabilitation\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1e\n" +
-	"\btitle_id\x18\x02 \x01(\tB\x03\xe0A\x02R\atitleId\x12\"\n" +
+	"\btitle_id\x18\x02 \x01(\tB\x03\xe0A\x03R\atitleId\x12\"\n" +
 	"\n" +
-	"valid_from\x18\x03 \x01(\tB\x03\xe0A\x02R\tvalidFrom\x12\x1e\n" +
-	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x02R\avalidTo\"d\n" +
+	"valid_from\x18\x03 \x01(\tB\x03\xe0A\x03R\tvalidFrom\x12\x1e\n" +
+	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x03R\avalidTo\"d\n" +
 	"\fDeclaredLink\x129\n" +
 	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\x92\t\n" +

@@ -62,8 +62,12 @@ const (
 // results; `ministry` and `admin` read everything. A caller who may not read
 // a session gets PERMISSION_DENIED whether or not it exists.
 type AssessmentServiceClient interface {
-	// CreateSession plans a session for the caller's centre. Retrying with
-	// the same request_id returns the session created by the first call.
+	// CreateSession plans a session for the caller's centre: the centre must
+	// hold an agrément for the title version and the site covering the
+	// session dates (R8, R11: FAILED_PRECONDITION AGREMENT_MISSING), and the
+	// title version be in force or in its délai de prolongation (R6).
+	// Retrying with the same request_id returns the session created by the
+	// first call.
 	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
 	// GetSession returns one session.
 	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
@@ -87,9 +91,12 @@ type AssessmentServiceClient interface {
 	// deliberation, for a reason: CANCELLED, nothing changes afterwards, every
 	// candidacy is released. Publishes SessionCancelled.
 	CancelSession(ctx context.Context, in *CancelSessionRequest, opts ...grpc.CallOption) (*CancelSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session, or to an
-	// IN_PROGRESS one to replace a juror absent on the day (R16, R21).
-	// Adding the same juror again with the same details returns it unchanged.
+	// AddJuror assigns a juror of the juror register to a PLANNED session,
+	// or to an IN_PROGRESS one to replace a juror absent on the day: the
+	// centre names the juror's subject and habilitation number; the name,
+	// title and dates come from the register (R16, R20, R23), and the
+	// declared links are checked against the candidacies (R21). Adding the
+	// same juror again with the same details returns it unchanged.
 	AddJuror(ctx context.Context, in *AddJurorRequest, opts ...grpc.CallOption) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
@@ -448,8 +455,12 @@ func (c *assessmentServiceClient) RecordEcfResults(ctx context.Context, in *Reco
 // results; `ministry` and `admin` read everything. A caller who may not read
 // a session gets PERMISSION_DENIED whether or not it exists.
 type AssessmentServiceServer interface {
-	// CreateSession plans a session for the caller's centre. Retrying with
-	// the same request_id returns the session created by the first call.
+	// CreateSession plans a session for the caller's centre: the centre must
+	// hold an agrément for the title version and the site covering the
+	// session dates (R8, R11: FAILED_PRECONDITION AGREMENT_MISSING), and the
+	// title version be in force or in its délai de prolongation (R6).
+	// Retrying with the same request_id returns the session created by the
+	// first call.
 	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
 	// GetSession returns one session.
 	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
@@ -473,9 +484,12 @@ type AssessmentServiceServer interface {
 	// deliberation, for a reason: CANCELLED, nothing changes afterwards, every
 	// candidacy is released. Publishes SessionCancelled.
 	CancelSession(context.Context, *CancelSessionRequest) (*CancelSessionResponse, error)
-	// AddJuror assigns a habilitated juror to a PLANNED session, or to an
-	// IN_PROGRESS one to replace a juror absent on the day (R16, R21).
-	// Adding the same juror again with the same details returns it unchanged.
+	// AddJuror assigns a juror of the juror register to a PLANNED session,
+	// or to an IN_PROGRESS one to replace a juror absent on the day: the
+	// centre names the juror's subject and habilitation number; the name,
+	// title and dates come from the register (R16, R20, R23), and the
+	// declared links are checked against the candidacies (R21). Adding the
+	// same juror again with the same details returns it unchanged.
 	AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.

@@ -1455,11 +1455,1081 @@ func (x *ListCertificatesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GrantAgrementRequest grants an agrément.
+type GrantAgrementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément; output-only fields are ignored.
+	Agrement      *Agrement `protobuf:"bytes,1,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantAgrementRequest) Reset() {
+	*x = GrantAgrementRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantAgrementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantAgrementRequest) ProtoMessage() {}
+
+func (x *GrantAgrementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantAgrementRequest.ProtoReflect.Descriptor instead.
+func (*GrantAgrementRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *GrantAgrementRequest) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+// GrantAgrementResponse carries the agrément.
+type GrantAgrementResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément as recorded.
+	Agrement *Agrement `protobuf:"bytes,1,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	// False when the same agrément was already recorded.
+	Created       bool `protobuf:"varint,2,opt,name=created,proto3" json:"created,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantAgrementResponse) Reset() {
+	*x = GrantAgrementResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantAgrementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantAgrementResponse) ProtoMessage() {}
+
+func (x *GrantAgrementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantAgrementResponse.ProtoReflect.Descriptor instead.
+func (*GrantAgrementResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *GrantAgrementResponse) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+func (x *GrantAgrementResponse) GetCreated() bool {
+	if x != nil {
+		return x.Created
+	}
+	return false
+}
+
+// GetAgrementRequest names an agrément.
+type GetAgrementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément's id.
+	AgrementId    string `protobuf:"bytes,1,opt,name=agrement_id,json=agrementId,proto3" json:"agrement_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAgrementRequest) Reset() {
+	*x = GetAgrementRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAgrementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAgrementRequest) ProtoMessage() {}
+
+func (x *GetAgrementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAgrementRequest.ProtoReflect.Descriptor instead.
+func (*GetAgrementRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *GetAgrementRequest) GetAgrementId() string {
+	if x != nil {
+		return x.AgrementId
+	}
+	return ""
+}
+
+// GetAgrementResponse carries an agrément.
+type GetAgrementResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément.
+	Agrement      *Agrement `protobuf:"bytes,1,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAgrementResponse) Reset() {
+	*x = GetAgrementResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAgrementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAgrementResponse) ProtoMessage() {}
+
+func (x *GetAgrementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAgrementResponse.ProtoReflect.Descriptor instead.
+func (*GetAgrementResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *GetAgrementResponse) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+// ListAgrementsRequest pages through agréments.
+type ListAgrementsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum results per page: 0 means 50; values above 500 are coerced to
+	// 500; negative values are refused with INVALID_ARGUMENT.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same filter.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only this centre's; a centre may name only its own.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Only agréments for this title.
+	TitleId       string `protobuf:"bytes,4,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAgrementsRequest) Reset() {
+	*x = ListAgrementsRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAgrementsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAgrementsRequest) ProtoMessage() {}
+
+func (x *ListAgrementsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAgrementsRequest.ProtoReflect.Descriptor instead.
+func (*ListAgrementsRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListAgrementsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAgrementsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListAgrementsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListAgrementsRequest) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+// ListAgrementsResponse is one page of agréments.
+type ListAgrementsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agréments of this page.
+	Agrements []*Agrement `protobuf:"bytes,1,rep,name=agrements,proto3" json:"agrements,omitempty"`
+	// Token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAgrementsResponse) Reset() {
+	*x = ListAgrementsResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAgrementsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAgrementsResponse) ProtoMessage() {}
+
+func (x *ListAgrementsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAgrementsResponse.ProtoReflect.Descriptor instead.
+func (*ListAgrementsResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ListAgrementsResponse) GetAgrements() []*Agrement {
+	if x != nil {
+		return x.Agrements
+	}
+	return nil
+}
+
+func (x *ListAgrementsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// WithdrawAgrementRequest withdraws an agrément.
+type WithdrawAgrementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément's id.
+	AgrementId string `protobuf:"bytes,1,opt,name=agrement_id,json=agrementId,proto3" json:"agrement_id,omitempty"`
+	// Why, 1 to 500 characters.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawAgrementRequest) Reset() {
+	*x = WithdrawAgrementRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawAgrementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawAgrementRequest) ProtoMessage() {}
+
+func (x *WithdrawAgrementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawAgrementRequest.ProtoReflect.Descriptor instead.
+func (*WithdrawAgrementRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *WithdrawAgrementRequest) GetAgrementId() string {
+	if x != nil {
+		return x.AgrementId
+	}
+	return ""
+}
+
+func (x *WithdrawAgrementRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// WithdrawAgrementResponse carries the withdrawn agrément.
+type WithdrawAgrementResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agrément, WITHDRAWN.
+	Agrement      *Agrement `protobuf:"bytes,1,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawAgrementResponse) Reset() {
+	*x = WithdrawAgrementResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawAgrementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawAgrementResponse) ProtoMessage() {}
+
+func (x *WithdrawAgrementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawAgrementResponse.ProtoReflect.Descriptor instead.
+func (*WithdrawAgrementResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *WithdrawAgrementResponse) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+// GrantHabilitationRequest grants a habilitation.
+type GrantHabilitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation; output-only fields are ignored.
+	Habilitation  *Habilitation `protobuf:"bytes,1,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantHabilitationRequest) Reset() {
+	*x = GrantHabilitationRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantHabilitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantHabilitationRequest) ProtoMessage() {}
+
+func (x *GrantHabilitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantHabilitationRequest.ProtoReflect.Descriptor instead.
+func (*GrantHabilitationRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GrantHabilitationRequest) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+// GrantHabilitationResponse carries the habilitation.
+type GrantHabilitationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation as recorded.
+	Habilitation *Habilitation `protobuf:"bytes,1,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	// False when the same habilitation was already recorded.
+	Created       bool `protobuf:"varint,2,opt,name=created,proto3" json:"created,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GrantHabilitationResponse) Reset() {
+	*x = GrantHabilitationResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GrantHabilitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GrantHabilitationResponse) ProtoMessage() {}
+
+func (x *GrantHabilitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GrantHabilitationResponse.ProtoReflect.Descriptor instead.
+func (*GrantHabilitationResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GrantHabilitationResponse) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+func (x *GrantHabilitationResponse) GetCreated() bool {
+	if x != nil {
+		return x.Created
+	}
+	return false
+}
+
+// GetHabilitationRequest names a habilitation.
+type GetHabilitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation number.
+	HabilitationNumber string `protobuf:"bytes,1,opt,name=habilitation_number,json=habilitationNumber,proto3" json:"habilitation_number,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *GetHabilitationRequest) Reset() {
+	*x = GetHabilitationRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHabilitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHabilitationRequest) ProtoMessage() {}
+
+func (x *GetHabilitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHabilitationRequest.ProtoReflect.Descriptor instead.
+func (*GetHabilitationRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetHabilitationRequest) GetHabilitationNumber() string {
+	if x != nil {
+		return x.HabilitationNumber
+	}
+	return ""
+}
+
+// GetHabilitationResponse carries a habilitation.
+type GetHabilitationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation.
+	Habilitation  *Habilitation `protobuf:"bytes,1,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHabilitationResponse) Reset() {
+	*x = GetHabilitationResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHabilitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHabilitationResponse) ProtoMessage() {}
+
+func (x *GetHabilitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHabilitationResponse.ProtoReflect.Descriptor instead.
+func (*GetHabilitationResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetHabilitationResponse) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+// ListHabilitationsRequest pages through the juror register.
+type ListHabilitationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum results per page: 0 means 50; values above 500 are coerced to
+	// 500; negative values are refused with INVALID_ARGUMENT.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// A next_page_token from a previous call with the same filter.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only habilitations for this title.
+	TitleId string `protobuf:"bytes,3,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Only habilitations GRANTED and valid from this day, "YYYY-MM-DD".
+	ValidFrom string `protobuf:"bytes,4,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
+	// Only habilitations GRANTED and valid until this day, "YYYY-MM-DD"
+	// (with valid_from: covering a whole session, R16).
+	ValidTo string `protobuf:"bytes,5,opt,name=valid_to,json=validTo,proto3" json:"valid_to,omitempty"`
+	// Only this juror's; a juror may name only themselves.
+	JurorSubject  string `protobuf:"bytes,6,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHabilitationsRequest) Reset() {
+	*x = ListHabilitationsRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHabilitationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHabilitationsRequest) ProtoMessage() {}
+
+func (x *ListHabilitationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHabilitationsRequest.ProtoReflect.Descriptor instead.
+func (*ListHabilitationsRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ListHabilitationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListHabilitationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListHabilitationsRequest) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *ListHabilitationsRequest) GetValidFrom() string {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return ""
+}
+
+func (x *ListHabilitationsRequest) GetValidTo() string {
+	if x != nil {
+		return x.ValidTo
+	}
+	return ""
+}
+
+func (x *ListHabilitationsRequest) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+// ListHabilitationsResponse is one page of the juror register.
+type ListHabilitationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitations of this page.
+	Habilitations []*Habilitation `protobuf:"bytes,1,rep,name=habilitations,proto3" json:"habilitations,omitempty"`
+	// Token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHabilitationsResponse) Reset() {
+	*x = ListHabilitationsResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHabilitationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHabilitationsResponse) ProtoMessage() {}
+
+func (x *ListHabilitationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHabilitationsResponse.ProtoReflect.Descriptor instead.
+func (*ListHabilitationsResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ListHabilitationsResponse) GetHabilitations() []*Habilitation {
+	if x != nil {
+		return x.Habilitations
+	}
+	return nil
+}
+
+func (x *ListHabilitationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// WithdrawHabilitationRequest withdraws a habilitation.
+type WithdrawHabilitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation number.
+	HabilitationNumber string `protobuf:"bytes,1,opt,name=habilitation_number,json=habilitationNumber,proto3" json:"habilitation_number,omitempty"`
+	// Why, 1 to 500 characters.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawHabilitationRequest) Reset() {
+	*x = WithdrawHabilitationRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawHabilitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawHabilitationRequest) ProtoMessage() {}
+
+func (x *WithdrawHabilitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawHabilitationRequest.ProtoReflect.Descriptor instead.
+func (*WithdrawHabilitationRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *WithdrawHabilitationRequest) GetHabilitationNumber() string {
+	if x != nil {
+		return x.HabilitationNumber
+	}
+	return ""
+}
+
+func (x *WithdrawHabilitationRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// WithdrawHabilitationResponse carries the withdrawn habilitation.
+type WithdrawHabilitationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The habilitation, WITHDRAWN.
+	Habilitation  *Habilitation `protobuf:"bytes,1,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawHabilitationResponse) Reset() {
+	*x = WithdrawHabilitationResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawHabilitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawHabilitationResponse) ProtoMessage() {}
+
+func (x *WithdrawHabilitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawHabilitationResponse.ProtoReflect.Descriptor instead.
+func (*WithdrawHabilitationResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *WithdrawHabilitationResponse) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+// AcceptCharterRequest accepts the charte de déontologie.
+type AcceptCharterRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "me", or the caller's own subject.
+	JurorSubject string `protobuf:"bytes,1,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// The version of the charte read; empty means the current one. Another
+	// version than the current one is refused (FAILED_PRECONDITION
+	// CHARTER_VERSION_NOT_CURRENT).
+	CharterVersion string `protobuf:"bytes,2,opt,name=charter_version,json=charterVersion,proto3" json:"charter_version,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *AcceptCharterRequest) Reset() {
+	*x = AcceptCharterRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptCharterRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptCharterRequest) ProtoMessage() {}
+
+func (x *AcceptCharterRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptCharterRequest.ProtoReflect.Descriptor instead.
+func (*AcceptCharterRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *AcceptCharterRequest) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+func (x *AcceptCharterRequest) GetCharterVersion() string {
+	if x != nil {
+		return x.CharterVersion
+	}
+	return ""
+}
+
+// AcceptCharterResponse carries the acceptance.
+type AcceptCharterResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The acceptance as recorded.
+	Acceptance    *CharterAcceptance `protobuf:"bytes,1,opt,name=acceptance,proto3" json:"acceptance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptCharterResponse) Reset() {
+	*x = AcceptCharterResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptCharterResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptCharterResponse) ProtoMessage() {}
+
+func (x *AcceptCharterResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptCharterResponse.ProtoReflect.Descriptor instead.
+func (*AcceptCharterResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *AcceptCharterResponse) GetAcceptance() *CharterAcceptance {
+	if x != nil {
+		return x.Acceptance
+	}
+	return nil
+}
+
+// GetJurorCharterRequest names a juror.
+type GetJurorCharterRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "me", or the juror's subject.
+	JurorSubject  string `protobuf:"bytes,1,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetJurorCharterRequest) Reset() {
+	*x = GetJurorCharterRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetJurorCharterRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetJurorCharterRequest) ProtoMessage() {}
+
+func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetJurorCharterRequest.ProtoReflect.Descriptor instead.
+func (*GetJurorCharterRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *GetJurorCharterRequest) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+// GetJurorCharterResponse is where the juror stands with the charte.
+type GetJurorCharterResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The version of the charte jurors accept today.
+	CurrentVersion string `protobuf:"bytes,1,opt,name=current_version,json=currentVersion,proto3" json:"current_version,omitempty"`
+	// The juror's acceptance of the current version; absent when they have
+	// not accepted it.
+	Acceptance    *CharterAcceptance `protobuf:"bytes,2,opt,name=acceptance,proto3" json:"acceptance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetJurorCharterResponse) Reset() {
+	*x = GetJurorCharterResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetJurorCharterResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetJurorCharterResponse) ProtoMessage() {}
+
+func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetJurorCharterResponse.ProtoReflect.Descriptor instead.
+func (*GetJurorCharterResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *GetJurorCharterResponse) GetCurrentVersion() string {
+	if x != nil {
+		return x.CurrentVersion
+	}
+	return ""
+}
+
+func (x *GetJurorCharterResponse) GetAcceptance() *CharterAcceptance {
+	if x != nil {
+		return x.Acceptance
+	}
+	return nil
+}
+
 var File_titrepro_certification_v1_certification_service_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -1543,7 +2613,72 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\"\x8e\x01\n" +
 	"\x18ListCertificatesResponse\x12J\n" +
 	"\fcertificates\x18\x01 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x86\x10\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\\\n" +
+	"\x14GrantAgrementRequest\x12D\n" +
+	"\bagrement\x18\x01 \x01(\v2#.titrepro.certification.v1.AgrementB\x03\xe0A\x02R\bagrement\"r\n" +
+	"\x15GrantAgrementResponse\x12?\n" +
+	"\bagrement\x18\x01 \x01(\v2#.titrepro.certification.v1.AgrementR\bagrement\x12\x18\n" +
+	"\acreated\x18\x02 \x01(\bR\acreated\":\n" +
+	"\x12GetAgrementRequest\x12$\n" +
+	"\vagrement_id\x18\x01 \x01(\tB\x03\xe0A\x02R\n" +
+	"agrementId\"V\n" +
+	"\x13GetAgrementResponse\x12?\n" +
+	"\bagrement\x18\x01 \x01(\v2#.titrepro.certification.v1.AgrementR\bagrement\"\x8a\x01\n" +
+	"\x14ListAgrementsRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x19\n" +
+	"\btitle_id\x18\x04 \x01(\tR\atitleId\"\x82\x01\n" +
+	"\x15ListAgrementsResponse\x12A\n" +
+	"\tagrements\x18\x01 \x03(\v2#.titrepro.certification.v1.AgrementR\tagrements\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\\\n" +
+	"\x17WithdrawAgrementRequest\x12$\n" +
+	"\vagrement_id\x18\x01 \x01(\tB\x03\xe0A\x02R\n" +
+	"agrementId\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\"[\n" +
+	"\x18WithdrawAgrementResponse\x12?\n" +
+	"\bagrement\x18\x01 \x01(\v2#.titrepro.certification.v1.AgrementR\bagrement\"l\n" +
+	"\x18GrantHabilitationRequest\x12P\n" +
+	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationB\x03\xe0A\x02R\fhabilitation\"\x82\x01\n" +
+	"\x19GrantHabilitationResponse\x12K\n" +
+	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\x12\x18\n" +
+	"\acreated\x18\x02 \x01(\bR\acreated\"N\n" +
+	"\x16GetHabilitationRequest\x124\n" +
+	"\x13habilitation_number\x18\x01 \x01(\tB\x03\xe0A\x02R\x12habilitationNumber\"f\n" +
+	"\x17GetHabilitationResponse\x12K\n" +
+	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\"\xd0\x01\n" +
+	"\x18ListHabilitationsRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x19\n" +
+	"\btitle_id\x18\x03 \x01(\tR\atitleId\x12\x1d\n" +
+	"\n" +
+	"valid_from\x18\x04 \x01(\tR\tvalidFrom\x12\x19\n" +
+	"\bvalid_to\x18\x05 \x01(\tR\avalidTo\x12#\n" +
+	"\rjuror_subject\x18\x06 \x01(\tR\fjurorSubject\"\x92\x01\n" +
+	"\x19ListHabilitationsResponse\x12M\n" +
+	"\rhabilitations\x18\x01 \x03(\v2'.titrepro.certification.v1.HabilitationR\rhabilitations\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"p\n" +
+	"\x1bWithdrawHabilitationRequest\x124\n" +
+	"\x13habilitation_number\x18\x01 \x01(\tB\x03\xe0A\x02R\x12habilitationNumber\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\"k\n" +
+	"\x1cWithdrawHabilitationResponse\x12K\n" +
+	"\fhabilitation\x18\x01 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\"i\n" +
+	"\x14AcceptCharterRequest\x12(\n" +
+	"\rjuror_subject\x18\x01 \x01(\tB\x03\xe0A\x02R\fjurorSubject\x12'\n" +
+	"\x0fcharter_version\x18\x02 \x01(\tR\x0echarterVersion\"e\n" +
+	"\x15AcceptCharterResponse\x12L\n" +
+	"\n" +
+	"acceptance\x18\x01 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
+	"acceptance\"B\n" +
+	"\x16GetJurorCharterRequest\x12(\n" +
+	"\rjuror_subject\x18\x01 \x01(\tB\x03\xe0A\x02R\fjurorSubject\"\x90\x01\n" +
+	"\x17GetJurorCharterResponse\x12'\n" +
+	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
+	"\n" +
+	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
+	"acceptance2\x84\x1d\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -1559,7 +2694,17 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
 	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\xa7\x01\n" +
 	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\x98\x01\n" +
-	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01B\x8f\x02\n" +
+	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01\x12\x93\x01\n" +
+	"\rGrantAgrement\x12/.titrepro.certification.v1.GrantAgrementRequest\x1a0.titrepro.certification.v1.GrantAgrementResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\bagrement\"\r/v1/agrements\x12\x94\x01\n" +
+	"\vGetAgrement\x12-.titrepro.certification.v1.GetAgrementRequest\x1a..titrepro.certification.v1.GetAgrementResponse\"&\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/agrements/{agrement_id}\x90\x02\x01\x12\x8c\x01\n" +
+	"\rListAgrements\x12/.titrepro.certification.v1.ListAgrementsRequest\x1a0.titrepro.certification.v1.ListAgrementsResponse\"\x18\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/agrements\x90\x02\x01\x12\xac\x01\n" +
+	"\x10WithdrawAgrement\x122.titrepro.certification.v1.WithdrawAgrementRequest\x1a3.titrepro.certification.v1.WithdrawAgrementResponse\"/\x82\xd3\xe4\x93\x02):\x01*\"$/v1/agrements/{agrement_id}:withdraw\x12\xa7\x01\n" +
+	"\x11GrantHabilitation\x123.titrepro.certification.v1.GrantHabilitationRequest\x1a4.titrepro.certification.v1.GrantHabilitationResponse\"'\x82\xd3\xe4\x93\x02!:\fhabilitation\"\x11/v1/habilitations\x12\xac\x01\n" +
+	"\x0fGetHabilitation\x121.titrepro.certification.v1.GetHabilitationRequest\x1a2.titrepro.certification.v1.GetHabilitationResponse\"2\x82\xd3\xe4\x93\x02)\x12'/v1/habilitations/{habilitation_number}\x90\x02\x01\x12\x9c\x01\n" +
+	"\x11ListHabilitations\x123.titrepro.certification.v1.ListHabilitationsRequest\x1a4.titrepro.certification.v1.ListHabilitationsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/habilitations\x90\x02\x01\x12\xc4\x01\n" +
+	"\x14WithdrawHabilitation\x126.titrepro.certification.v1.WithdrawHabilitationRequest\x1a7.titrepro.certification.v1.WithdrawHabilitationResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/habilitations/{habilitation_number}:withdraw\x12\xa7\x01\n" +
+	"\rAcceptCharter\x12/.titrepro.certification.v1.AcceptCharterRequest\x1a0.titrepro.certification.v1.AcceptCharterResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/jurors/{juror_subject}:acceptCharter\x12\xa7\x01\n" +
+	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -1574,92 +2719,147 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
-	(*ListTitlesRequest)(nil),          // 0: titrepro.certification.v1.ListTitlesRequest
-	(*ListTitlesResponse)(nil),         // 1: titrepro.certification.v1.ListTitlesResponse
-	(*GetTitleRequest)(nil),            // 2: titrepro.certification.v1.GetTitleRequest
-	(*GetTitleResponse)(nil),           // 3: titrepro.certification.v1.GetTitleResponse
-	(*ImportTitleRequest)(nil),         // 4: titrepro.certification.v1.ImportTitleRequest
-	(*ImportTitleResponse)(nil),        // 5: titrepro.certification.v1.ImportTitleResponse
-	(*GetRecordRequest)(nil),           // 6: titrepro.certification.v1.GetRecordRequest
-	(*GetRecordResponse)(nil),          // 7: titrepro.certification.v1.GetRecordResponse
-	(*ListResultsRequest)(nil),         // 8: titrepro.certification.v1.ListResultsRequest
-	(*ListResultsResponse)(nil),        // 9: titrepro.certification.v1.ListResultsResponse
-	(*GetResultRequest)(nil),           // 10: titrepro.certification.v1.GetResultRequest
-	(*GetResultResponse)(nil),          // 11: titrepro.certification.v1.GetResultResponse
-	(*ValidateResultRequest)(nil),      // 12: titrepro.certification.v1.ValidateResultRequest
-	(*ReturnResultRequest)(nil),        // 13: titrepro.certification.v1.ReturnResultRequest
-	(*ReturnResultResponse)(nil),       // 14: titrepro.certification.v1.ReturnResultResponse
-	(*GetResultSheetPdfRequest)(nil),   // 15: titrepro.certification.v1.GetResultSheetPdfRequest
-	(*GetResultSheetPdfResponse)(nil),  // 16: titrepro.certification.v1.GetResultSheetPdfResponse
-	(*ValidateResultResponse)(nil),     // 17: titrepro.certification.v1.ValidateResultResponse
-	(*GetCertificateRequest)(nil),      // 18: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),     // 19: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),   // 20: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil),  // 21: titrepro.certification.v1.VerifyCertificateResponse
-	(*GetCertificateKeysRequest)(nil),  // 22: titrepro.certification.v1.GetCertificateKeysRequest
-	(*GetCertificateKeysResponse)(nil), // 23: titrepro.certification.v1.GetCertificateKeysResponse
-	(*ListCertificatesRequest)(nil),    // 24: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),   // 25: titrepro.certification.v1.ListCertificatesResponse
-	(*Title)(nil),                      // 26: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),        // 27: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                   // 28: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),              // 29: titrepro.certification.v1.SessionResult
-	(*httpbody.HttpBody)(nil),          // 30: google.api.HttpBody
-	(*Certificate)(nil),                // 31: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),             // 32: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),          // 33: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),             // 34: titrepro.certification.v1.CertificateKey
+	(*ListTitlesRequest)(nil),            // 0: titrepro.certification.v1.ListTitlesRequest
+	(*ListTitlesResponse)(nil),           // 1: titrepro.certification.v1.ListTitlesResponse
+	(*GetTitleRequest)(nil),              // 2: titrepro.certification.v1.GetTitleRequest
+	(*GetTitleResponse)(nil),             // 3: titrepro.certification.v1.GetTitleResponse
+	(*ImportTitleRequest)(nil),           // 4: titrepro.certification.v1.ImportTitleRequest
+	(*ImportTitleResponse)(nil),          // 5: titrepro.certification.v1.ImportTitleResponse
+	(*GetRecordRequest)(nil),             // 6: titrepro.certification.v1.GetRecordRequest
+	(*GetRecordResponse)(nil),            // 7: titrepro.certification.v1.GetRecordResponse
+	(*ListResultsRequest)(nil),           // 8: titrepro.certification.v1.ListResultsRequest
+	(*ListResultsResponse)(nil),          // 9: titrepro.certification.v1.ListResultsResponse
+	(*GetResultRequest)(nil),             // 10: titrepro.certification.v1.GetResultRequest
+	(*GetResultResponse)(nil),            // 11: titrepro.certification.v1.GetResultResponse
+	(*ValidateResultRequest)(nil),        // 12: titrepro.certification.v1.ValidateResultRequest
+	(*ReturnResultRequest)(nil),          // 13: titrepro.certification.v1.ReturnResultRequest
+	(*ReturnResultResponse)(nil),         // 14: titrepro.certification.v1.ReturnResultResponse
+	(*GetResultSheetPdfRequest)(nil),     // 15: titrepro.certification.v1.GetResultSheetPdfRequest
+	(*GetResultSheetPdfResponse)(nil),    // 16: titrepro.certification.v1.GetResultSheetPdfResponse
+	(*ValidateResultResponse)(nil),       // 17: titrepro.certification.v1.ValidateResultResponse
+	(*GetCertificateRequest)(nil),        // 18: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),       // 19: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),     // 20: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),    // 21: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),    // 22: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil),   // 23: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),      // 24: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),     // 25: titrepro.certification.v1.ListCertificatesResponse
+	(*GrantAgrementRequest)(nil),         // 26: titrepro.certification.v1.GrantAgrementRequest
+	(*GrantAgrementResponse)(nil),        // 27: titrepro.certification.v1.GrantAgrementResponse
+	(*GetAgrementRequest)(nil),           // 28: titrepro.certification.v1.GetAgrementRequest
+	(*GetAgrementResponse)(nil),          // 29: titrepro.certification.v1.GetAgrementResponse
+	(*ListAgrementsRequest)(nil),         // 30: titrepro.certification.v1.ListAgrementsRequest
+	(*ListAgrementsResponse)(nil),        // 31: titrepro.certification.v1.ListAgrementsResponse
+	(*WithdrawAgrementRequest)(nil),      // 32: titrepro.certification.v1.WithdrawAgrementRequest
+	(*WithdrawAgrementResponse)(nil),     // 33: titrepro.certification.v1.WithdrawAgrementResponse
+	(*GrantHabilitationRequest)(nil),     // 34: titrepro.certification.v1.GrantHabilitationRequest
+	(*GrantHabilitationResponse)(nil),    // 35: titrepro.certification.v1.GrantHabilitationResponse
+	(*GetHabilitationRequest)(nil),       // 36: titrepro.certification.v1.GetHabilitationRequest
+	(*GetHabilitationResponse)(nil),      // 37: titrepro.certification.v1.GetHabilitationResponse
+	(*ListHabilitationsRequest)(nil),     // 38: titrepro.certification.v1.ListHabilitationsRequest
+	(*ListHabilitationsResponse)(nil),    // 39: titrepro.certification.v1.ListHabilitationsResponse
+	(*WithdrawHabilitationRequest)(nil),  // 40: titrepro.certification.v1.WithdrawHabilitationRequest
+	(*WithdrawHabilitationResponse)(nil), // 41: titrepro.certification.v1.WithdrawHabilitationResponse
+	(*AcceptCharterRequest)(nil),         // 42: titrepro.certification.v1.AcceptCharterRequest
+	(*AcceptCharterResponse)(nil),        // 43: titrepro.certification.v1.AcceptCharterResponse
+	(*GetJurorCharterRequest)(nil),       // 44: titrepro.certification.v1.GetJurorCharterRequest
+	(*GetJurorCharterResponse)(nil),      // 45: titrepro.certification.v1.GetJurorCharterResponse
+	(*Title)(nil),                        // 46: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),          // 47: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                     // 48: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),                // 49: titrepro.certification.v1.SessionResult
+	(*httpbody.HttpBody)(nil),            // 50: google.api.HttpBody
+	(*Certificate)(nil),                  // 51: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),               // 52: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),            // 53: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),               // 54: titrepro.certification.v1.CertificateKey
+	(*Agrement)(nil),                     // 55: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),                 // 56: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),            // 57: titrepro.certification.v1.CharterAcceptance
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	26, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	26, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	26, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	27, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	28, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	29, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	29, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	29, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	30, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
-	29, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	31, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	31, // 11: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	32, // 12: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	33, // 13: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	34, // 14: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
-	31, // 15: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	0,  // 16: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 17: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 18: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 19: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 20: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 21: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 22: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	13, // 23: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
-	15, // 24: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
-	18, // 25: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	20, // 26: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	22, // 27: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
-	24, // 28: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	1,  // 29: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 30: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 31: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 32: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 33: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 34: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 35: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 36: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 37: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	19, // 38: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	21, // 39: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	23, // 40: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	25, // 41: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	29, // [29:42] is the sub-list for method output_type
-	16, // [16:29] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	46, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	46, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	46, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	47, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	48, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	49, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	49, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	49, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	50, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
+	49, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	51, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	51, // 11: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	52, // 12: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	53, // 13: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	54, // 14: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	51, // 15: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	55, // 16: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
+	55, // 17: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	55, // 18: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	55, // 19: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
+	55, // 20: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	56, // 21: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	56, // 22: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	56, // 23: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	56, // 24: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
+	56, // 25: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	57, // 26: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	57, // 27: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	0,  // 28: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 29: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 30: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 31: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 32: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 33: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 34: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	13, // 35: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
+	15, // 36: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
+	18, // 37: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	20, // 38: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	22, // 39: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	24, // 40: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	26, // 41: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
+	28, // 42: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
+	30, // 43: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
+	32, // 44: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
+	34, // 45: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
+	36, // 46: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
+	38, // 47: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
+	40, // 48: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
+	42, // 49: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
+	44, // 50: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
+	1,  // 51: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 52: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 53: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 54: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 55: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 56: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 57: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 58: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 59: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	19, // 60: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	21, // 61: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	23, // 62: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	25, // 63: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	27, // 64: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	29, // 65: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	31, // 66: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	33, // 67: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	35, // 68: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	37, // 69: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	39, // 70: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	41, // 71: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	43, // 72: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	45, // 73: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	51, // [51:74] is the sub-list for method output_type
+	28, // [28:51] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -1669,6 +2869,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 	}
 	file_titrepro_certification_v1_certificate_proto_init()
 	file_titrepro_certification_v1_record_proto_init()
+	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_result_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
 	type x struct{}
@@ -1677,7 +2878,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   26,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,19 +19,29 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CertificationService_ListTitles_FullMethodName         = "/titrepro.certification.v1.CertificationService/ListTitles"
-	CertificationService_GetTitle_FullMethodName           = "/titrepro.certification.v1.CertificationService/GetTitle"
-	CertificationService_ImportTitle_FullMethodName        = "/titrepro.certification.v1.CertificationService/ImportTitle"
-	CertificationService_GetRecord_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetRecord"
-	CertificationService_ListResults_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListResults"
-	CertificationService_GetResult_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetResult"
-	CertificationService_ValidateResult_FullMethodName     = "/titrepro.certification.v1.CertificationService/ValidateResult"
-	CertificationService_ReturnResult_FullMethodName       = "/titrepro.certification.v1.CertificationService/ReturnResult"
-	CertificationService_GetResultSheetPdf_FullMethodName  = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
-	CertificationService_GetCertificate_FullMethodName     = "/titrepro.certification.v1.CertificationService/GetCertificate"
-	CertificationService_VerifyCertificate_FullMethodName  = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
-	CertificationService_GetCertificateKeys_FullMethodName = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
-	CertificationService_ListCertificates_FullMethodName   = "/titrepro.certification.v1.CertificationService/ListCertificates"
+	CertificationService_ListTitles_FullMethodName           = "/titrepro.certification.v1.CertificationService/ListTitles"
+	CertificationService_GetTitle_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetTitle"
+	CertificationService_ImportTitle_FullMethodName          = "/titrepro.certification.v1.CertificationService/ImportTitle"
+	CertificationService_GetRecord_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListResults_FullMethodName          = "/titrepro.certification.v1.CertificationService/ListResults"
+	CertificationService_GetResult_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetResult"
+	CertificationService_ValidateResult_FullMethodName       = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_ReturnResult_FullMethodName         = "/titrepro.certification.v1.CertificationService/ReturnResult"
+	CertificationService_GetResultSheetPdf_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
+	CertificationService_GetCertificate_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetCertificate"
+	CertificationService_VerifyCertificate_FullMethodName    = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
+	CertificationService_GetCertificateKeys_FullMethodName   = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
+	CertificationService_ListCertificates_FullMethodName     = "/titrepro.certification.v1.CertificationService/ListCertificates"
+	CertificationService_GrantAgrement_FullMethodName        = "/titrepro.certification.v1.CertificationService/GrantAgrement"
+	CertificationService_GetAgrement_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetAgrement"
+	CertificationService_ListAgrements_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListAgrements"
+	CertificationService_WithdrawAgrement_FullMethodName     = "/titrepro.certification.v1.CertificationService/WithdrawAgrement"
+	CertificationService_GrantHabilitation_FullMethodName    = "/titrepro.certification.v1.CertificationService/GrantHabilitation"
+	CertificationService_GetHabilitation_FullMethodName      = "/titrepro.certification.v1.CertificationService/GetHabilitation"
+	CertificationService_ListHabilitations_FullMethodName    = "/titrepro.certification.v1.CertificationService/ListHabilitations"
+	CertificationService_WithdrawHabilitation_FullMethodName = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
+	CertificationService_AcceptCharter_FullMethodName        = "/titrepro.certification.v1.CertificationService/AcceptCharter"
+	CertificationService_GetJurorCharter_FullMethodName      = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -109,6 +119,47 @@ type CertificationServiceClient interface {
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
 	ListCertificates(ctx context.Context, in *ListCertificatesRequest, opts ...grpc.CallOption) (*ListCertificatesResponse, error)
+	// GrantAgrement records a centre's agrément for a title version and a
+	// site (R8–R11). Ministry only. The agrément must end no later than the
+	// title version (R9, FAILED_PRECONDITION AGREMENT_BEYOND_TITLE).
+	// Granting the same id again with the same content returns it unchanged;
+	// with other content it is ALREADY_EXISTS.
+	GrantAgrement(ctx context.Context, in *GrantAgrementRequest, opts ...grpc.CallOption) (*GrantAgrementResponse, error)
+	// GetAgrement returns one agrément: the ministry and admin read any, a
+	// centre its own (PERMISSION_DENIED otherwise, whether or not it exists).
+	GetAgrement(ctx context.Context, in *GetAgrementRequest, opts ...grpc.CallOption) (*GetAgrementResponse, error)
+	// ListAgrements lists agréments by id: every one for the ministry and
+	// admin, a centre its own.
+	ListAgrements(ctx context.Context, in *ListAgrementsRequest, opts ...grpc.CallOption) (*ListAgrementsResponse, error)
+	// WithdrawAgrement withdraws an agrément, with a reason. Ministry only.
+	// The centre can no longer plan a session under it; sessions planned
+	// before stay.
+	WithdrawAgrement(ctx context.Context, in *WithdrawAgrementRequest, opts ...grpc.CallOption) (*WithdrawAgrementResponse, error)
+	// GrantHabilitation records a juror's habilitation for a title in the
+	// juror register (R16–R18, R20). Ministry only. Granting the same number
+	// again with the same content returns it unchanged; with other content it
+	// is ALREADY_EXISTS.
+	GrantHabilitation(ctx context.Context, in *GrantHabilitationRequest, opts ...grpc.CallOption) (*GrantHabilitationResponse, error)
+	// GetHabilitation returns one habilitation: the ministry and admin read
+	// any, a centre any (without the juror's e-mail and experience), a juror
+	// their own.
+	GetHabilitation(ctx context.Context, in *GetHabilitationRequest, opts ...grpc.CallOption) (*GetHabilitationResponse, error)
+	// ListHabilitations lists the juror register by number: the ministry,
+	// admin and centres (to choose jurors) every entry, a juror their own.
+	ListHabilitations(ctx context.Context, in *ListHabilitationsRequest, opts ...grpc.CallOption) (*ListHabilitationsResponse, error)
+	// WithdrawHabilitation withdraws a habilitation, with a reason. Ministry
+	// only. The juror can no longer be assigned under it; juries composed
+	// before stay.
+	WithdrawHabilitation(ctx context.Context, in *WithdrawHabilitationRequest, opts ...grpc.CallOption) (*WithdrawHabilitationResponse, error)
+	// AcceptCharter records that the calling juror accepts the charte de
+	// déontologie (R23), required before their first assignment. Juror
+	// only, for themselves ("me" or their own subject). Accepting again
+	// returns the first acceptance of that version.
+	AcceptCharter(ctx context.Context, in *AcceptCharterRequest, opts ...grpc.CallOption) (*AcceptCharterResponse, error)
+	// GetJurorCharter tells a juror which version of the charte de
+	// déontologie is current and whether they accepted it (R23). The juror
+	// themselves ("me" or their own subject), ministry and admin.
+	GetJurorCharter(ctx context.Context, in *GetJurorCharterRequest, opts ...grpc.CallOption) (*GetJurorCharterResponse, error)
 }
 
 type certificationServiceClient struct {
@@ -249,6 +300,106 @@ func (c *certificationServiceClient) ListCertificates(ctx context.Context, in *L
 	return out, nil
 }
 
+func (c *certificationServiceClient) GrantAgrement(ctx context.Context, in *GrantAgrementRequest, opts ...grpc.CallOption) (*GrantAgrementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GrantAgrementResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GrantAgrement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetAgrement(ctx context.Context, in *GetAgrementRequest, opts ...grpc.CallOption) (*GetAgrementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetAgrementResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetAgrement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListAgrements(ctx context.Context, in *ListAgrementsRequest, opts ...grpc.CallOption) (*ListAgrementsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAgrementsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListAgrements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) WithdrawAgrement(ctx context.Context, in *WithdrawAgrementRequest, opts ...grpc.CallOption) (*WithdrawAgrementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawAgrementResponse)
+	err := c.cc.Invoke(ctx, CertificationService_WithdrawAgrement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GrantHabilitation(ctx context.Context, in *GrantHabilitationRequest, opts ...grpc.CallOption) (*GrantHabilitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GrantHabilitationResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GrantHabilitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetHabilitation(ctx context.Context, in *GetHabilitationRequest, opts ...grpc.CallOption) (*GetHabilitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetHabilitationResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetHabilitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListHabilitations(ctx context.Context, in *ListHabilitationsRequest, opts ...grpc.CallOption) (*ListHabilitationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListHabilitationsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListHabilitations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) WithdrawHabilitation(ctx context.Context, in *WithdrawHabilitationRequest, opts ...grpc.CallOption) (*WithdrawHabilitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawHabilitationResponse)
+	err := c.cc.Invoke(ctx, CertificationService_WithdrawHabilitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) AcceptCharter(ctx context.Context, in *AcceptCharterRequest, opts ...grpc.CallOption) (*AcceptCharterResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AcceptCharterResponse)
+	err := c.cc.Invoke(ctx, CertificationService_AcceptCharter_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetJurorCharter(ctx context.Context, in *GetJurorCharterRequest, opts ...grpc.CallOption) (*GetJurorCharterResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetJurorCharterResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetJurorCharter_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CertificationServiceServer is the server API for CertificationService service.
 // All implementations must embed UnimplementedCertificationServiceServer
 // for forward compatibility.
@@ -324,6 +475,47 @@ type CertificationServiceServer interface {
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
 	ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error)
+	// GrantAgrement records a centre's agrément for a title version and a
+	// site (R8–R11). Ministry only. The agrément must end no later than the
+	// title version (R9, FAILED_PRECONDITION AGREMENT_BEYOND_TITLE).
+	// Granting the same id again with the same content returns it unchanged;
+	// with other content it is ALREADY_EXISTS.
+	GrantAgrement(context.Context, *GrantAgrementRequest) (*GrantAgrementResponse, error)
+	// GetAgrement returns one agrément: the ministry and admin read any, a
+	// centre its own (PERMISSION_DENIED otherwise, whether or not it exists).
+	GetAgrement(context.Context, *GetAgrementRequest) (*GetAgrementResponse, error)
+	// ListAgrements lists agréments by id: every one for the ministry and
+	// admin, a centre its own.
+	ListAgrements(context.Context, *ListAgrementsRequest) (*ListAgrementsResponse, error)
+	// WithdrawAgrement withdraws an agrément, with a reason. Ministry only.
+	// The centre can no longer plan a session under it; sessions planned
+	// before stay.
+	WithdrawAgrement(context.Context, *WithdrawAgrementRequest) (*WithdrawAgrementResponse, error)
+	// GrantHabilitation records a juror's habilitation for a title in the
+	// juror register (R16–R18, R20). Ministry only. Granting the same number
+	// again with the same content returns it unchanged; with other content it
+	// is ALREADY_EXISTS.
+	GrantHabilitation(context.Context, *GrantHabilitationRequest) (*GrantHabilitationResponse, error)
+	// GetHabilitation returns one habilitation: the ministry and admin read
+	// any, a centre any (without the juror's e-mail and experience), a juror
+	// their own.
+	GetHabilitation(context.Context, *GetHabilitationRequest) (*GetHabilitationResponse, error)
+	// ListHabilitations lists the juror register by number: the ministry,
+	// admin and centres (to choose jurors) every entry, a juror their own.
+	ListHabilitations(context.Context, *ListHabilitationsRequest) (*ListHabilitationsResponse, error)
+	// WithdrawHabilitation withdraws a habilitation, with a reason. Ministry
+	// only. The juror can no longer be assigned under it; juries composed
+	// before stay.
+	WithdrawHabilitation(context.Context, *WithdrawHabilitationRequest) (*WithdrawHabilitationResponse, error)
+	// AcceptCharter records that the calling juror accepts the charte de
+	// déontologie (R23), required before their first assignment. Juror
+	// only, for themselves ("me" or their own subject). Accepting again
+	// returns the first acceptance of that version.
+	AcceptCharter(context.Context, *AcceptCharterRequest) (*AcceptCharterResponse, error)
+	// GetJurorCharter tells a juror which version of the charte de
+	// déontologie is current and whether they accepted it (R23). The juror
+	// themselves ("me" or their own subject), ministry and admin.
+	GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error)
 	mustEmbedUnimplementedCertificationServiceServer()
 }
 
@@ -372,6 +564,36 @@ func (UnimplementedCertificationServiceServer) GetCertificateKeys(context.Contex
 }
 func (UnimplementedCertificationServiceServer) ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCertificates not implemented")
+}
+func (UnimplementedCertificationServiceServer) GrantAgrement(context.Context, *GrantAgrementRequest) (*GrantAgrementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GrantAgrement not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetAgrement(context.Context, *GetAgrementRequest) (*GetAgrementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAgrement not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListAgrements(context.Context, *ListAgrementsRequest) (*ListAgrementsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAgrements not implemented")
+}
+func (UnimplementedCertificationServiceServer) WithdrawAgrement(context.Context, *WithdrawAgrementRequest) (*WithdrawAgrementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawAgrement not implemented")
+}
+func (UnimplementedCertificationServiceServer) GrantHabilitation(context.Context, *GrantHabilitationRequest) (*GrantHabilitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GrantHabilitation not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetHabilitation(context.Context, *GetHabilitationRequest) (*GetHabilitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetHabilitation not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListHabilitations(context.Context, *ListHabilitationsRequest) (*ListHabilitationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListHabilitations not implemented")
+}
+func (UnimplementedCertificationServiceServer) WithdrawHabilitation(context.Context, *WithdrawHabilitationRequest) (*WithdrawHabilitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawHabilitation not implemented")
+}
+func (UnimplementedCertificationServiceServer) AcceptCharter(context.Context, *AcceptCharterRequest) (*AcceptCharterResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AcceptCharter not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetJurorCharter not implemented")
 }
 func (UnimplementedCertificationServiceServer) mustEmbedUnimplementedCertificationServiceServer() {}
 func (UnimplementedCertificationServiceServer) testEmbeddedByValue()                              {}
@@ -628,6 +850,186 @@ func _CertificationService_ListCertificates_Handler(srv interface{}, ctx context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_GrantAgrement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GrantAgrementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GrantAgrement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GrantAgrement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GrantAgrement(ctx, req.(*GrantAgrementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetAgrement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAgrementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetAgrement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetAgrement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetAgrement(ctx, req.(*GetAgrementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListAgrements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAgrementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListAgrements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListAgrements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListAgrements(ctx, req.(*ListAgrementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_WithdrawAgrement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawAgrementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).WithdrawAgrement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_WithdrawAgrement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).WithdrawAgrement(ctx, req.(*WithdrawAgrementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GrantHabilitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GrantHabilitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GrantHabilitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GrantHabilitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GrantHabilitation(ctx, req.(*GrantHabilitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetHabilitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetHabilitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetHabilitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetHabilitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetHabilitation(ctx, req.(*GetHabilitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListHabilitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListHabilitationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListHabilitations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListHabilitations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListHabilitations(ctx, req.(*ListHabilitationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_WithdrawHabilitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawHabilitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).WithdrawHabilitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_WithdrawHabilitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).WithdrawHabilitation(ctx, req.(*WithdrawHabilitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_AcceptCharter_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AcceptCharterRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).AcceptCharter(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_AcceptCharter_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).AcceptCharter(ctx, req.(*AcceptCharterRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetJurorCharter_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetJurorCharterRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetJurorCharter(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetJurorCharter_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetJurorCharter(ctx, req.(*GetJurorCharterRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CertificationService_ServiceDesc is the grpc.ServiceDesc for CertificationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -686,6 +1088,46 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListCertificates",
 			Handler:    _CertificationService_ListCertificates_Handler,
+		},
+		{
+			MethodName: "GrantAgrement",
+			Handler:    _CertificationService_GrantAgrement_Handler,
+		},
+		{
+			MethodName: "GetAgrement",
+			Handler:    _CertificationService_GetAgrement_Handler,
+		},
+		{
+			MethodName: "ListAgrements",
+			Handler:    _CertificationService_ListAgrements_Handler,
+		},
+		{
+			MethodName: "WithdrawAgrement",
+			Handler:    _CertificationService_WithdrawAgrement_Handler,
+		},
+		{
+			MethodName: "GrantHabilitation",
+			Handler:    _CertificationService_GrantHabilitation_Handler,
+		},
+		{
+			MethodName: "GetHabilitation",
+			Handler:    _CertificationService_GetHabilitation_Handler,
+		},
+		{
+			MethodName: "ListHabilitations",
+			Handler:    _CertificationService_ListHabilitations_Handler,
+		},
+		{
+			MethodName: "WithdrawHabilitation",
+			Handler:    _CertificationService_WithdrawHabilitation_Handler,
+		},
+		{
+			MethodName: "AcceptCharter",
+			Handler:    _CertificationService_AcceptCharter_Handler,
+		},
+		{
+			MethodName: "GetJurorCharter",
+			Handler:    _CertificationService_GetJurorCharter_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

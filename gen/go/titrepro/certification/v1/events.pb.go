@@ -929,11 +929,351 @@ func (x *AwardsCorrected) GetRevokedCertificateNumbers() []string {
 	return nil
 }
 
+// AgrementGranted is published on titrepro.certification.v1.agrement_granted
+// when the ministry records a centre's agrément (R8–R11).
+type AgrementGranted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the grant was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The agrément, GRANTED, version 1.
+	Agrement      *Agrement `protobuf:"bytes,3,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AgrementGranted) Reset() {
+	*x = AgrementGranted{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgrementGranted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgrementGranted) ProtoMessage() {}
+
+func (x *AgrementGranted) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgrementGranted.ProtoReflect.Descriptor instead.
+func (*AgrementGranted) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *AgrementGranted) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AgrementGranted) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *AgrementGranted) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+// AgrementWithdrawn is published on
+// titrepro.certification.v1.agrement_withdrawn when the ministry withdraws
+// an agrément: no new session may be planned under it.
+type AgrementWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the withdrawal was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The agrément, WITHDRAWN, with its reason.
+	Agrement      *Agrement `protobuf:"bytes,3,opt,name=agrement,proto3" json:"agrement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AgrementWithdrawn) Reset() {
+	*x = AgrementWithdrawn{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgrementWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgrementWithdrawn) ProtoMessage() {}
+
+func (x *AgrementWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgrementWithdrawn.ProtoReflect.Descriptor instead.
+func (*AgrementWithdrawn) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *AgrementWithdrawn) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AgrementWithdrawn) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *AgrementWithdrawn) GetAgrement() *Agrement {
+	if x != nil {
+		return x.Agrement
+	}
+	return nil
+}
+
+// HabilitationGranted is published on
+// titrepro.certification.v1.habilitation_granted when the DREETS records a
+// juror's habilitation in the juror register (R16–R18, R20). It carries
+// the juror's e-mail address for convocations, not the details the DREETS
+// examined for R17 (experience, last day practised, derogation reason).
+type HabilitationGranted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the grant was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The habilitation, GRANTED, version 1.
+	Habilitation *Habilitation `protobuf:"bytes,3,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	// The juror's e-mail address (also in habilitation.juror_email).
+	JurorEmail    string `protobuf:"bytes,4,opt,name=juror_email,json=jurorEmail,proto3" json:"juror_email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HabilitationGranted) Reset() {
+	*x = HabilitationGranted{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HabilitationGranted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HabilitationGranted) ProtoMessage() {}
+
+func (x *HabilitationGranted) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HabilitationGranted.ProtoReflect.Descriptor instead.
+func (*HabilitationGranted) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *HabilitationGranted) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *HabilitationGranted) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *HabilitationGranted) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+func (x *HabilitationGranted) GetJurorEmail() string {
+	if x != nil {
+		return x.JurorEmail
+	}
+	return ""
+}
+
+// HabilitationWithdrawn is published on
+// titrepro.certification.v1.habilitation_withdrawn when the ministry
+// withdraws a habilitation: the juror can no longer be assigned under it.
+type HabilitationWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the withdrawal was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The habilitation, WITHDRAWN, with its reason.
+	Habilitation  *Habilitation `protobuf:"bytes,3,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HabilitationWithdrawn) Reset() {
+	*x = HabilitationWithdrawn{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HabilitationWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HabilitationWithdrawn) ProtoMessage() {}
+
+func (x *HabilitationWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HabilitationWithdrawn.ProtoReflect.Descriptor instead.
+func (*HabilitationWithdrawn) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *HabilitationWithdrawn) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *HabilitationWithdrawn) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *HabilitationWithdrawn) GetHabilitation() *Habilitation {
+	if x != nil {
+		return x.Habilitation
+	}
+	return nil
+}
+
+// JurorCharterAccepted is published on
+// titrepro.certification.v1.juror_charter_accepted when a juror accepts the
+// charte de déontologie (R23).
+type JurorCharterAccepted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the acceptance was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The acceptance.
+	Acceptance    *CharterAcceptance `protobuf:"bytes,3,opt,name=acceptance,proto3" json:"acceptance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JurorCharterAccepted) Reset() {
+	*x = JurorCharterAccepted{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JurorCharterAccepted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JurorCharterAccepted) ProtoMessage() {}
+
+func (x *JurorCharterAccepted) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JurorCharterAccepted.ProtoReflect.Descriptor instead.
+func (*JurorCharterAccepted) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *JurorCharterAccepted) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *JurorCharterAccepted) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *JurorCharterAccepted) GetAcceptance() *CharterAcceptance {
+	if x != nil {
+		return x.Acceptance
+	}
+	return nil
+}
+
 var File_titrepro_certification_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/events.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%titrepro/certification/v1/title.proto\"\xa5\x01\n" +
+	"&titrepro/certification/v1/events.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a(titrepro/certification/v1/register.proto\x1a%titrepro/certification/v1/title.proto\"\xa5\x01\n" +
 	"\x15TitleVersionPublished\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1033,7 +1373,36 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\fminutes_hash\x18\n" +
 	" \x01(\tR\vminutesHash\x12*\n" +
 	"\x11revoked_ccp_codes\x18\v \x03(\tR\x0frevokedCcpCodes\x12>\n" +
-	"\x1brevoked_certificate_numbers\x18\f \x03(\tR\x19revokedCertificateNumbersB\x81\x02\n" +
+	"\x1brevoked_certificate_numbers\x18\f \x03(\tR\x19revokedCertificateNumbers\"\xa8\x01\n" +
+	"\x0fAgrementGranted\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12?\n" +
+	"\bagrement\x18\x03 \x01(\v2#.titrepro.certification.v1.AgrementR\bagrement\"\xaa\x01\n" +
+	"\x11AgrementWithdrawn\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12?\n" +
+	"\bagrement\x18\x03 \x01(\v2#.titrepro.certification.v1.AgrementR\bagrement\"\xd9\x01\n" +
+	"\x13HabilitationGranted\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12K\n" +
+	"\fhabilitation\x18\x03 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\x12\x1f\n" +
+	"\vjuror_email\x18\x04 \x01(\tR\n" +
+	"jurorEmail\"\xba\x01\n" +
+	"\x15HabilitationWithdrawn\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12K\n" +
+	"\fhabilitation\x18\x03 \x01(\v2'.titrepro.certification.v1.HabilitationR\fhabilitation\"\xba\x01\n" +
+	"\x14JurorCharterAccepted\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12L\n" +
+	"\n" +
+	"acceptance\x18\x03 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
+	"acceptanceB\x81\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\vEventsProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -1048,7 +1417,7 @@ func file_titrepro_certification_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_events_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*TitleVersionPublished)(nil), // 0: titrepro.certification.v1.TitleVersionPublished
 	(*ResultsValidated)(nil),      // 1: titrepro.certification.v1.ResultsValidated
@@ -1057,23 +1426,41 @@ var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*LivretIssued)(nil),          // 4: titrepro.certification.v1.LivretIssued
 	(*MinutesReturned)(nil),       // 5: titrepro.certification.v1.MinutesReturned
 	(*AwardsCorrected)(nil),       // 6: titrepro.certification.v1.AwardsCorrected
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*Title)(nil),                 // 8: titrepro.certification.v1.Title
+	(*AgrementGranted)(nil),       // 7: titrepro.certification.v1.AgrementGranted
+	(*AgrementWithdrawn)(nil),     // 8: titrepro.certification.v1.AgrementWithdrawn
+	(*HabilitationGranted)(nil),   // 9: titrepro.certification.v1.HabilitationGranted
+	(*HabilitationWithdrawn)(nil), // 10: titrepro.certification.v1.HabilitationWithdrawn
+	(*JurorCharterAccepted)(nil),  // 11: titrepro.certification.v1.JurorCharterAccepted
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*Title)(nil),                 // 13: titrepro.certification.v1.Title
+	(*Agrement)(nil),              // 14: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),          // 15: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),     // 16: titrepro.certification.v1.CharterAcceptance
 }
 var file_titrepro_certification_v1_events_proto_depIdxs = []int32{
-	7, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
-	8, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
-	7, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
-	7, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	7, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	7, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
-	7, // 6: titrepro.certification.v1.MinutesReturned.occur_time:type_name -> google.protobuf.Timestamp
-	7, // 7: titrepro.certification.v1.AwardsCorrected.occur_time:type_name -> google.protobuf.Timestamp
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	12, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
+	13, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
+	12, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 6: titrepro.certification.v1.MinutesReturned.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 7: titrepro.certification.v1.AwardsCorrected.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 8: titrepro.certification.v1.AgrementGranted.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 9: titrepro.certification.v1.AgrementGranted.agrement:type_name -> titrepro.certification.v1.Agrement
+	12, // 10: titrepro.certification.v1.AgrementWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 11: titrepro.certification.v1.AgrementWithdrawn.agrement:type_name -> titrepro.certification.v1.Agrement
+	12, // 12: titrepro.certification.v1.HabilitationGranted.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 13: titrepro.certification.v1.HabilitationGranted.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	12, // 14: titrepro.certification.v1.HabilitationWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 15: titrepro.certification.v1.HabilitationWithdrawn.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	12, // 16: titrepro.certification.v1.JurorCharterAccepted.occur_time:type_name -> google.protobuf.Timestamp
+	16, // 17: titrepro.certification.v1.JurorCharterAccepted.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_events_proto_init() }
@@ -1081,6 +1468,7 @@ func file_titrepro_certification_v1_events_proto_init() {
 	if File_titrepro_certification_v1_events_proto != nil {
 		return
 	}
+	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1088,7 +1476,7 @@ func file_titrepro_certification_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_events_proto_rawDesc), len(file_titrepro_certification_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

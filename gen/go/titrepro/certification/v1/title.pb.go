@@ -256,9 +256,13 @@ type Title struct {
 	// Legacy ROME codes (pre-2010 nomenclature), e.g. "32311".
 	LegacyRomeCodes []string `protobuf:"bytes,17,rep,name=legacy_rome_codes,json=legacyRomeCodes,proto3" json:"legacy_rome_codes,omitempty"`
 	// Reference of the arrêté de spécialité.
-	ArreteRef     string `protobuf:"bytes,18,opt,name=arrete_ref,json=arreteRef,proto3" json:"arrete_ref,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ArreteRef string `protobuf:"bytes,18,opt,name=arrete_ref,json=arreteRef,proto3" json:"arrete_ref,omitempty"`
+	// Last day of the délai de prolongation after valid_to, "YYYY-MM-DD"
+	// (R6): sessions declared before valid_to may be held until then. Empty
+	// when the referential does not say: one year after valid_to.
+	ProlongationEnd string `protobuf:"bytes,19,opt,name=prolongation_end,json=prolongationEnd,proto3" json:"prolongation_end,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Title) Reset() {
@@ -413,6 +417,13 @@ func (x *Title) GetLegacyRomeCodes() []string {
 func (x *Title) GetArreteRef() string {
 	if x != nil {
 		return x.ArreteRef
+	}
+	return ""
+}
+
+func (x *Title) GetProlongationEnd() string {
+	if x != nil {
+		return x.ProlongationEnd
 	}
 	return ""
 }
@@ -622,7 +633,7 @@ var File_titrepro_certification_v1_title_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_title_proto_rawDesc = "" +
 	"\n" +
-	"%titrepro/certification/v1/title.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x05\n" +
+	"%titrepro/certification/v1/title.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc8\x05\n" +
 	"\x05Title\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\x1d\n" +
 	"\aversion\x18\x02 \x01(\tB\x03\xe0A\x03R\aversion\x12\x14\n" +
@@ -646,7 +657,8 @@ const file_titrepro_certification_v1_title_proto_rawDesc = "" +
 	"\fpublish_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vpublishTime\x12*\n" +
 	"\x11legacy_rome_codes\x18\x11 \x03(\tR\x0flegacyRomeCodes\x12\x1d\n" +
 	"\n" +
-	"arrete_ref\x18\x12 \x01(\tR\tarreteRef\"\x8e\x01\n" +
+	"arrete_ref\x18\x12 \x01(\tR\tarreteRef\x12)\n" +
+	"\x10prolongation_end\x18\x13 \x01(\tR\x0fprolongationEnd\"\x8e\x01\n" +
 	"\x03Ccp\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05order\x18\x02 \x01(\x05R\x05order\x12\x14\n" +

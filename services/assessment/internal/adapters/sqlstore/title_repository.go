@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
@@ -37,6 +38,11 @@ func NewTitleRepository(q querier, now func() time.Time) *TitleRepository {
 type titleDoc struct {
 	CCPs     []ccpDoc     `json:"ccps"`
 	Epreuves []epreuveDoc `json:"epreuves"`
+	// The validity (R6), absent from titles projected before it was
+	// announced: "YYYY-MM-DD" or empty.
+	ValidFrom       string `json:"valid_from,omitempty"`
+	ValidTo         string `json:"valid_to,omitempty"`
+	ProlongationEnd string `json:"prolongation_end,omitempty"`
 }
 
 type ccpDoc struct {
@@ -96,6 +102,17 @@ func (r *TitleRepository) read(ctx context.Context, id, version string) (title.T
 		return title.Title{}, fmt.Errorf("sqlstore: decode title %s %s: %w", id, version, err)
 	}
 	t := title.Title{ID: id, Version: version}
+	for _, f := range []struct {
+		s string
+		d *civildate.Date
+	}{{d.ValidFrom, &t.Validity.From}, {d.ValidTo, &t.Validity.To}, {d.ProlongationEnd, &t.Validity.ProlongationEnd}} {
+		if f.s == "" {
+			continue
+		}
+		if *f.d, err = civildate.Parse(f.s); err != nil {
+			return title.Title{}, fmt.Errorf("sqlstore: decode title %s %s: %w", id, version, err)
+		}
+	}
 	for _, c := range d.CCPs {
 		t.CCPs = append(t.CCPs, title.CCP{Code: c.Code, Competences: c.Competences})
 	}
@@ -113,7 +130,8 @@ func (r *TitleRepository) read(ctx context.Context, id, version string) (title.T
 // version already stored is left as it is (ON CONFLICT DO NOTHING also
 // makes a redelivered event harmless).
 func (r *TitleRepository) Save(ctx context.Context, t title.Title) (bool, error) {
-	d := titleDoc{CCPs: []ccpDoc{}, Epreuves: []epreuveDoc{}}
+	d := titleDoc{CCPs: []ccpDoc{}, Epreuves: []epreuveDoc{},
+		ValidFrom: t.Validity.From.String(), ValidTo: t.Validity.To.String(), ProlongationEnd: t.Validity.ProlongationEnd.String()}
 	for _, c := range t.CCPs {
 		d.CCPs = append(d.CCPs, ccpDoc{Code: c.Code, Competences: c.Competences})
 	}

@@ -18,17 +18,21 @@ type AddJuror struct {
 
 // AddJurorHandler handles AddJuror.
 type AddJurorHandler struct {
-	repo session.Repository
-	now  func() time.Time
+	repo      session.Repository
+	registers Registers
+	now       func() time.Time
 }
 
 // NewAddJurorHandler returns the handler.
-func NewAddJurorHandler(repo session.Repository, now func() time.Time) AddJurorHandler {
-	return AddJurorHandler{repo: repo, now: now}
+func NewAddJurorHandler(repo session.Repository, registers Registers, now func() time.Time) AddJurorHandler {
+	return AddJurorHandler{repo: repo, registers: registers, now: now}
 }
 
-// Handle assigns the juror (R16, R21) when the caller organises the
-// session, and returns the juror as stored.
+// Handle assigns the juror when the caller organises the session, and
+// returns the juror as stored. The juror is the one the juror register
+// knows under the habilitation number (R16, R20, R23: jurorFromRegister);
+// the session checks the habilitation's title and dates (R16) and the
+// declared links (R21).
 func (h AddJurorHandler) Handle(ctx context.Context, cmd AddJuror) (jury.Juror, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -39,7 +43,11 @@ func (h AddJurorHandler) Handle(ctx context.Context, cmd AddJuror) (jury.Juror, 
 		if err := authz.CanManage(p, s); err != nil {
 			return err
 		}
-		j, err := jury.New(cmd.Juror, h.now())
+		in, err := jurorFromRegister(ctx, h.registers, cmd.Juror, s.Type())
+		if err != nil {
+			return err
+		}
+		j, err := jury.New(in, h.now())
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
@@ -24,20 +25,23 @@ type CreateSession struct {
 
 // CreateSessionHandler handles CreateSession.
 type CreateSessionHandler struct {
-	repo   session.Repository
-	titles TitleCatalogue
-	now    func() time.Time
+	repo      session.Repository
+	titles    TitleCatalogue
+	registers Registers
+	now       func() time.Time
 }
 
 // NewCreateSessionHandler returns the handler.
-func NewCreateSessionHandler(repo session.Repository, titles TitleCatalogue, now func() time.Time) CreateSessionHandler {
-	return CreateSessionHandler{repo: repo, titles: titles, now: now}
+func NewCreateSessionHandler(repo session.Repository, titles TitleCatalogue, registers Registers, now func() time.Time) CreateSessionHandler {
+	return CreateSessionHandler{repo: repo, titles: titles, registers: registers, now: now}
 }
 
 // Handle creates the session for the caller's centre, or returns the one
 // an earlier call of the same caller with the same request id and content
 // created. The title version must be in the catalogue projection
-// (TITLE_UNKNOWN otherwise).
+// (TITLE_UNKNOWN otherwise), in force at the session dates (R6), and the
+// centre approved for it at the session's site and dates (R8, R11):
+// CheckSessionPlan.
 func (h CreateSessionHandler) Handle(ctx context.Context, cmd CreateSession) (*session.Session, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -47,7 +51,8 @@ func (h CreateSessionHandler) Handle(ctx context.Context, cmd CreateSession) (*s
 	if err != nil {
 		return nil, err
 	}
-	t, err := checkPlan(ctx, h.titles, centre, cmd.Draft)
+	now := h.now()
+	t, err := checkPlan(ctx, h.titles, h.registers, centre, cmd.Draft, civildate.Of(now))
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +68,7 @@ func (h CreateSessionHandler) Handle(ctx context.Context, cmd CreateSession) (*s
 		return nil, err
 	}
 	s, err := session.New(id.String(), centre, cmd.Draft, t,
-		session.RequestKey{CreatedBy: p.Subject, RequestID: cmd.RequestID, RequestHash: hash}, h.now())
+		session.RequestKey{CreatedBy: p.Subject, RequestID: cmd.RequestID, RequestHash: hash}, now)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
@@ -23,12 +24,13 @@ type PostponeSessionHandler struct {
 	repo       session.Repository
 	titles     TitleCatalogue
 	candidates CandidateDirectory
+	registers  Registers
 	now        func() time.Time
 }
 
 // NewPostponeSessionHandler returns the handler.
-func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) PostponeSessionHandler {
-	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, now: now}
+func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, now func() time.Time) PostponeSessionHandler {
+	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, now: now}
 }
 
 // Handle postpones the session (R19, R16, R40) when the caller organises
@@ -46,7 +48,7 @@ func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession)
 		d := s.Draft()
 		d.StartDate, d.EndDate, d.DossierDeadline = cmd.Postponement.StartDate, cmd.Postponement.EndDate, cmd.Postponement.DossierDeadline
 		if d.Check() == nil { // a bad draft is refused by Postpone, with every field
-			if _, err := checkPlan(ctx, h.titles, s.CentreID(), d); err != nil {
+			if _, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt())); err != nil {
 				return err
 			}
 			if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {

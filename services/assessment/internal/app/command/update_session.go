@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
@@ -24,12 +25,13 @@ type UpdateSessionHandler struct {
 	repo       session.Repository
 	titles     TitleCatalogue
 	candidates CandidateDirectory
+	registers  Registers
 	now        func() time.Time
 }
 
 // NewUpdateSessionHandler returns the handler.
-func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, now func() time.Time) UpdateSessionHandler {
-	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, now: now}
+func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, now func() time.Time) UpdateSessionHandler {
+	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, now: now}
 }
 
 // Handle updates the session when the caller organises it: the changed
@@ -52,7 +54,7 @@ func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*s
 		if err != nil {
 			return err
 		}
-		if _, err := checkPlan(ctx, h.titles, s.CentreID(), d); err != nil {
+		if _, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt())); err != nil {
 			return err
 		}
 		if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {

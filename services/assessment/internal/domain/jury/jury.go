@@ -133,6 +133,16 @@ func New(in Input, now time.Time) (Juror, error) {
 	}, nil
 }
 
+// CheckNamed validates what a centre sends to name a juror of the juror
+// register: the subject, the habilitation number and the declared links,
+// every bad field at once. The name, title and dates come from the
+// register, so they are not asked for (New checks them once filled in).
+func CheckNamed(in Input) error {
+	in.DisplayName, in.HabTitleID, in.HabValidFrom, in.HabValidTo = "register", "register", "2000-01-01", "2000-01-01"
+	_, err := New(in, time.Time{})
+	return err
+}
+
 // SameAs reports whether j and o describe the same assignment (everything
 // but the assignment time), so that adding a juror again is a no-op.
 func (j Juror) SameAs(o Juror) bool {

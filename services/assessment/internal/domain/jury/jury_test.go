@@ -147,3 +147,15 @@ func TestSameAs(t *testing.T) {
 		t.Fatal("other links: SameAs = true")
 	}
 }
+
+func TestCheckNamed(t *testing.T) {
+	t.Parallel()
+	if err := jury.CheckNamed(jury.Input{Subject: "juror-1", HabNumber: "HAB-1"}); err != nil {
+		t.Fatalf("a subject and a number: %v", err)
+	}
+	err := jury.CheckNamed(jury.Input{Subject: "", HabNumber: ""})
+	var e *apperr.Error
+	if !errors.As(err, &e) || len(e.Violations) != 2 || e.Violations[0].Field != "juror.subject" || e.Violations[1].Field != "juror.habilitation.number" {
+		t.Fatalf("nothing named = %v; want the subject and the number only", err)
+	}
+}

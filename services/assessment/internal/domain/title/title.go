@@ -67,6 +67,7 @@ type Title struct {
 	Version  string // millésime, e.g. "2008"
 	CCPs     []CCP  // in the title's order
 	Epreuves []Epreuve
+	Validity Validity // zero for titles projected before validity was announced: open
 }
 
 // ErrUnknown: the title version is not (yet) in the projection.

@@ -4,13 +4,16 @@
 //   - anyone, even without a token: the published catalogue of titles and
 //     the verification of a certificate by its number;
 //   - ministry: publishes title versions, validates the signed minutes
-//     (R51), reads every result, record and certificate;
+//     (R51), keeps the registers of agréments and habilitations, reads
+//     every result, record, certificate and register entry;
 //   - admin: an operator role: reads what the ministry reads, changes
 //     nothing;
 //   - candidate: reads its own record and certificates (those of the
 //     candidate records bound to its subject);
-//   - centre: its own sessions' results and result sheets;
-//   - juror: nothing here.
+//   - centre: its own sessions' results and result sheets, its own
+//     agréments, and the juror register without the jurors' private
+//     details (to compose its juries);
+//   - juror: their own habilitations, and accepts the charte (R23).
 package authz
 
 import (
@@ -32,9 +35,12 @@ var (
 	staffRead = auth.Grants(auth.All(auth.RoleMinistry, auth.RoleAdmin))
 	ownRead   = auth.Grants(auth.Own(auth.RoleCandidate), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 	ministry  = auth.Grants(auth.All(auth.RoleMinistry))
-	// centreRead: the ministry and admins read every result, a centre its
-	// own sessions' (issue 8 §7).
+	// centreRead: the ministry and admins read every result (or agrément),
+	// a centre its own sessions' (issue 8 §7) or its own agréments.
 	centreRead = auth.Grants(auth.Own(auth.RoleCentre), auth.All(auth.RoleMinistry, auth.RoleAdmin))
+	jurorOwn   = auth.Grants(auth.Own(auth.RoleJuror), auth.All(auth.RoleCentre, auth.RoleMinistry, auth.RoleAdmin))
+	jurorSelf  = auth.Grants(auth.Own(auth.RoleJuror))
+	jurorRead  = auth.Grants(auth.Own(auth.RoleJuror), auth.All(auth.RoleMinistry, auth.RoleAdmin))
 )
 
 // Table is the certification service's access table: for every RPC, the
@@ -58,5 +64,15 @@ var Table = auth.AccessTable{
 		{RPC: "VerifyCertificate", Public: true, Owner: "anyone holding a certificate number"},
 		{RPC: "GetCertificateKeys", Public: true, Owner: "anyone: the public keys that verify certificates offline"},
 		{RPC: "ListCertificates", Roles: ownRead, Owner: "narrowed to the caller's certificates"},
+		{RPC: "GrantAgrement", Roles: ministry, Owner: "ministry only (R8–R11)"},
+		{RPC: "GetAgrement", Roles: centreRead, Owner: "a centre its own agréments"},
+		{RPC: "ListAgrements", Roles: centreRead, Owner: "narrowed to the centre's own agréments"},
+		{RPC: "WithdrawAgrement", Roles: ministry, Owner: "ministry only"},
+		{RPC: "GrantHabilitation", Roles: ministry, Owner: "ministry only (R16–R18, R20)"},
+		{RPC: "GetHabilitation", Roles: jurorOwn, Owner: "a juror their own; centres read the register without the juror's private details"},
+		{RPC: "ListHabilitations", Roles: jurorOwn, Owner: "narrowed to the juror's own; centres read the register without the juror's private details"},
+		{RPC: "WithdrawHabilitation", Roles: ministry, Owner: "ministry only"},
+		{RPC: "AcceptCharter", Roles: jurorSelf, Owner: "the juror themselves (R23)"},
+		{RPC: "GetJurorCharter", Roles: jurorRead, Owner: "the juror themselves (R23)"},
 	},
 }

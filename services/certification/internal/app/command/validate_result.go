@@ -11,6 +11,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/certification/internal/app/authz"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
@@ -106,6 +107,9 @@ func (h ValidateResultHandler) Handle(ctx context.Context, cmd ValidateResult) (
 			return ErrTitleNotInCatalogue.WithMeta("title_id", r.TitleCode).WithMeta("title_version", r.TitleVersion)
 		}
 		if err != nil {
+			return err
+		}
+		if err := title.Title.CheckAwardable(civildate.Of(now)); err != nil {
 			return err
 		}
 		events := []award.Event{award.ResultsValidated{

@@ -11,9 +11,11 @@ import (
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/dbtest"
+	"github.com/titrepro/titrepro/internal/sqldb"
 
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
@@ -191,11 +193,32 @@ func TestValidateResultRefusals(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
+		setup      func(t *testing.T, db *sqldb.DB)
 		minutes    result.SessionResult
 		cmd        command.ValidateResult
 		wantReason string
 		wantRule   string
 	}{
+		{
+			name: "R4: nothing is awarded more than one year after the title version's end",
+			setup: func(t *testing.T, db *sqldb.DB) {
+				closed := strings.Replace(strings.Replace(threeCcpTitle, `version: "2024"`, `version: "2015"`, 1),
+					"valid_from: 2024-01-01", "valid_from: 2015-01-01\nvalid_to: 2025-06-09", 1)
+				tv, err := catalogue.Parse("tp-00003-2015.yaml", []byte(closed))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := titleRepo(db).Publish(context.Background(), fixedNow(), tv); err != nil {
+					t.Fatal(err)
+				}
+			},
+			minutes: func() result.SessionResult {
+				r := signedMinutes("s1", "2026-06-01", line("cand-a", []string{"CCP1"}))
+				r.TitleVersion = "2015" // ended 2025-06-09; the validation is on 2026-06-10
+				return r
+			}(),
+			cmd: command.ValidateResult{SessionID: "s1"}, wantReason: "TITLE_CLOSED", wantRule: "R4",
+		},
 		{
 			name:    "R51: the officer examined other minutes",
 			minutes: signedMinutes("s1", "2026-06-01", line("cand-a", []string{"CCP1"})),
@@ -234,6 +257,9 @@ func TestValidateResultRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			db := awardsDB(t, sqliteDB(t))
+			if tt.setup != nil {
+				tt.setup(t, db)
+			}
 			receive(t, db, tt.minutes)
 			_, err := validator(t, db, testSigner(t)).Handle(ministry(), tt.cmd)
 			if ae := requireKind(t, err, apperr.KindFailedPrecondition, tt.wantReason); ae.Rule != tt.wantRule {
