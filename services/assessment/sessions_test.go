@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 )
 
@@ -39,6 +40,19 @@ func TestService_SessionsThatChange(t *testing.T) {
 	got, err := e.client.GetSession(ctx, &assessmentv1.GetSessionRequest{SessionId: sessionID}, e.as(t, centre))
 	require.NoError(t, err)
 	etag := got.GetSession().GetEtag()
+
+	t.Run("update: R8 a site the centre is not approved for is refused", func(t *testing.T) {
+		_, err := e.client.UpdateSession(ctx, &assessmentv1.UpdateSessionRequest{
+			Session:    &assessmentv1.Session{Id: sessionID, Etag: etag, Site: "Lyon Gerland"},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"site"}}}, e.as(t, centre))
+		requireStatus(t, err, codes.FailedPrecondition, "AGREMENT_MISSING", "R8")
+	})
+	// The DREETS approves the centre at its second site.
+	granted := certificationv1.RegisterState_REGISTER_STATE_GRANTED
+	seq := e.send(t, "certification", "titrepro.certification.v1.agrement_granted", &certificationv1.AgrementGranted{EventId: "AGR-GERLAND",
+		Agrement: &certificationv1.Agrement{Id: "AGR-GERLAND", CentreId: centre.Centre, TitleId: "TP-00495", TitleVersion: "2008",
+			Site: "Lyon Gerland", ValidFrom: "2025-01-01", ValidTo: "2027-12-31", State: granted, Version: 1}}, "agrements/AGR-GERLAND")
+	e.waitConsumed(t, "certification", "assessment_registers", seq)
 
 	t.Run("update: a stale etag is refused", func(t *testing.T) {
 		_, err := e.client.UpdateSession(ctx, &assessmentv1.UpdateSessionRequest{
@@ -187,9 +201,8 @@ func TestService_JurorAbsentOnTheDay(t *testing.T) {
 	linked := jurorMsg("juror-3", &assessmentv1.DeclaredLink{Kind: assessmentv1.LinkKind_LINK_KIND_TRAINING_ORGANISATION, Value: "AFPA Lyon"})
 	_, err = e.client.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: sessionID, Juror: linked}, e.as(t, centre))
 	requireStatus(t, err, codes.FailedPrecondition, "JUROR_CONFLICT_OF_INTEREST", "R21")
-	short := jurorMsg("juror-3")
-	short.Habilitation.ValidTo = "2026-06-02"
-	_, err = e.client.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: sessionID, Juror: short}, e.as(t, centre))
+	// juror-4's habilitation in the register ends on 2026-06-02, before the session does.
+	_, err = e.client.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: sessionID, Juror: jurorMsg("juror-4")}, e.as(t, centre))
 	requireStatus(t, err, codes.FailedPrecondition, "HABILITATION_NOT_COVERING", "R16")
 	_, err = e.client.AddJuror(ctx, &assessmentv1.AddJurorRequest{SessionId: sessionID, Juror: jurorMsg("juror-3")}, e.as(t, centre))
 	require.NoError(t, err)
