@@ -40,11 +40,20 @@ func TestEndToEndNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conv := srv.WaitFor(t, 1, 30*time.Second)[0]
-	if conv.To[0] != "camille.durand@example.org" || !strings.HasPrefix(conv.Subject, "Convocation – titre professionnel") ||
-		!strings.Contains(conv.Text, "Bonjour Camille Durand,") || !strings.Contains(conv.Text, "Centre organisateur : "+w.centreID) ||
-		!strings.Contains(conv.Text, "Lieu : AFPA Lyon Vénissieux") {
-		t.Fatalf("convocation = %q to %v:\n%s", conv.Subject, conv.To, conv.Text)
+	const candidate = "camille.durand@example.org"
+	conv := waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, candidate)) == 1 })
+	if c := to(conv, candidate)[0]; !strings.HasPrefix(c.Subject, "Convocation – titre professionnel") ||
+		!strings.Contains(c.Text, "Bonjour Camille Durand,") || !strings.Contains(c.Text, "Centre organisateur : "+w.centreID) ||
+		!strings.Contains(c.Text, "Lieu : AFPA Lyon Vénissieux") {
+		t.Fatalf("convocation = %q to %v:\n%s", c.Subject, c.To, c.Text)
+	}
+	// Each juror of the jury, whose address the juror register gives, is
+	// convened once too.
+	jurors := waitMail(t, srv, func(all []smtptest.Received) bool { return len(all) == 3 })
+	for _, m := range jurors {
+		if m.To[0] != candidate && !strings.HasPrefix(m.Subject, "Convocation du jury") {
+			t.Errorf("juror message %q to %v", m.Subject, m.To)
+		}
 	}
 
 	// The session runs to its validated minutes: the results come after
@@ -68,13 +77,13 @@ func TestEndToEndNotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second) // MinutesSigned reaches the candidate service: still nothing to tell (R51)
-	if n := len(srv.Messages()); n != 1 {
-		t.Fatalf("%d messages before the validation, want only the convocation", n)
+	if n := len(to(srv.Messages(), candidate)); n != 1 {
+		t.Fatalf("%d messages to the candidate before the validation, want only the convocation", n)
 	}
 	if err := w.validate(ctx, sessionID, minutes.GetContentHash()); err != nil {
 		t.Fatal(err)
 	}
-	res := srv.WaitFor(t, 2, 30*time.Second)[1]
+	res := to(waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, candidate)) == 2 }), candidate)[1]
 	if !strings.HasPrefix(res.Subject, "Vos résultats") || !strings.Contains(res.Text, "Vous avez obtenu le titre professionnel") {
 		t.Fatalf("results = %q:\n%s", res.Subject, res.Text)
 	}
@@ -94,8 +103,36 @@ func TestEndToEndNotifications(t *testing.T) {
 			t.Errorf("Message-ID %s sent %d times", id, n)
 		}
 	}
-	if n := len(srv.Messages()); n != 2 {
-		t.Fatalf("%d messages after the restart, want 2", n)
+	if n := len(srv.Messages()); n != 4 {
+		t.Fatalf("%d messages after the restart, want 4 (two jurors' convocations, the candidate's and the results)", n)
+	}
+}
+
+// to returns the messages addressed to addr.
+func to(all []smtptest.Received, addr string) []smtptest.Received {
+	var out []smtptest.Received
+	for _, m := range all {
+		if len(m.To) > 0 && m.To[0] == addr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitMail waits until the messages the SMTP server received satisfy
+// done, and returns them.
+func waitMail(t *testing.T, srv *smtptest.Server, done func([]smtptest.Received) bool) []smtptest.Received {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		all := srv.Messages()
+		if done(all) {
+			return all
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the SMTP server received %d messages, not the ones expected", len(all))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -125,14 +162,13 @@ func TestEndToEndNotificationsWithoutSMTP(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		entries, _ := os.ReadDir(dir)
-		var eml []string
+		var eml, toCandidate []string
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".eml") && !strings.HasPrefix(e.Name(), ".") {
-				eml = append(eml, e.Name())
+			if !strings.HasSuffix(e.Name(), ".eml") || strings.HasPrefix(e.Name(), ".") {
+				continue
 			}
-		}
-		if len(eml) == 1 {
-			raw, err := os.ReadFile(filepath.Join(dir, eml[0]))
+			eml = append(eml, e.Name())
+			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,13 +176,19 @@ func TestEndToEndNotificationsWithoutSMTP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(m.Subject, "Convocation") || !strings.Contains(m.Header.Get("To"), "camille.durand@example.org") {
-				t.Fatalf("pickup file %s: %q to %q", eml[0], m.Subject, m.Header.Get("To"))
+			if !strings.HasPrefix(m.Subject, "Convocation") {
+				t.Fatalf("pickup file %s: %q to %q", e.Name(), m.Subject, m.Header.Get("To"))
 			}
+			if strings.Contains(m.Header.Get("To"), "camille.durand@example.org") {
+				toCandidate = append(toCandidate, e.Name())
+			}
+		}
+		// The candidate's convocation and the two jurors'.
+		if len(toCandidate) == 1 && len(eml) == 3 {
 			return
 		}
-		if len(eml) > 1 || time.Now().After(deadline) {
-			t.Fatalf("pickup folder holds %v, want one convocation", eml)
+		if len(toCandidate) > 1 || len(eml) > 3 || time.Now().After(deadline) {
+			t.Fatalf("pickup folder holds %v (to the candidate: %v), want three convocations, one to the candidate", eml, toCandidate)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -165,7 +207,6 @@ func TestMailCommandResendsFailedMessages(t *testing.T) {
 	s := startServer(t, cfg)
 	ctx := context.Background()
 	w := newTestWorkflow(t, s)
-	srv.Refuse(1, 550)
 	candidateID, err := w.registerCandidate(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -174,6 +215,10 @@ func TestMailCommandResendsFailedMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The jurors' convocations go first; the SMTP server then refuses the
+	// candidate's for good.
+	srv.WaitFor(t, 2, 30*time.Second)
+	srv.Refuse(1, 550)
 	if _, err := w.registerCandidacy(ctx, sessionID, candidateID, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +242,9 @@ func TestMailCommandResendsFailedMessages(t *testing.T) {
 	if err := mailCommand(ctx, cfg, []string{"resend", "--failed"}, &out); err != nil || out.String() != "1 messages to send again\n" {
 		t.Fatalf("mail resend --failed: %v, %q", err, out.String())
 	}
-	got := srv.WaitFor(t, 1, 30*time.Second)
-	if !strings.HasPrefix(got[0].Subject, "Convocation") {
-		t.Fatalf("resent: %q", got[0].Subject)
+	got := to(srv.WaitFor(t, 3, 30*time.Second), "camille.durand@example.org")
+	if len(got) != 1 || !strings.HasPrefix(got[0].Subject, "Convocation") {
+		t.Fatalf("resent: %v", got)
 	}
 	if err := mailCommand(ctx, cfg, []string{"resend", "nope@notifications.titrepro"}, &out); err == nil {
 		t.Fatal("resending an unknown message succeeded")

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/natsauth"
@@ -118,10 +119,25 @@ func TestE2E_SessionPostponedThenCancelled(t *testing.T) {
 	if err := w.call(ctx, asCentre, "GET", "/v1/sessions/"+sessionID, nil, read); err != nil {
 		t.Fatal(err)
 	}
+	// R8: not to a site the centre is not approved for.
 	updated := &assessmentv1.UpdateSessionResponse{}
-	if err := w.call(ctx, asCentre, "PATCH", "/v1/sessions/"+sessionID+"?update_mask=site", &assessmentv1.Session{
-		Etag: read.GetSession().GetEtag(), Site: "AFPA Lyon Gerland",
-	}, updated); err != nil {
+	err = w.call(ctx, asCentre, "PATCH", "/v1/sessions/"+sessionID+"?update_mask=site", &assessmentv1.Session{
+		Etag: read.GetSession().GetEtag(), Site: "AFPA Lyon Gerland"}, updated)
+	if reasonOf(err) != "AGREMENT_MISSING" {
+		t.Fatalf("update to a site without agrément = %v; want AGREMENT_MISSING", err)
+	}
+	// The DREETS approves the centre at that site too.
+	from, until := w.registerPeriod()
+	if err := w.call(ctx, asMinistry, "POST", "/v1/agrements", &certificationv1.Agrement{
+		Id: "AGR-69-GERLAND-" + w.run, CentreId: w.centreID, TitleId: w.title.GetId(), TitleVersion: w.title.GetVersion(),
+		Site: "AFPA Lyon Gerland", ValidFrom: from, ValidTo: until,
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := retryWhile(ctx, registerReasons, func() error {
+		return w.call(ctx, asCentre, "PATCH", "/v1/sessions/"+sessionID+"?update_mask=site", &assessmentv1.Session{
+			Etag: read.GetSession().GetEtag(), Site: "AFPA Lyon Gerland"}, updated)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got := updated.GetSession().GetSite(); got != "AFPA Lyon Gerland" {
@@ -263,11 +279,11 @@ func TestE2E_JurorAbsentReplacedAfterOpening(t *testing.T) {
 	// The replacement joins the opened session (R16, R21 checked) and
 	// takes juror 2's place in the workflow.
 	replacement := "demo-juror-3-" + randomSuffix()
-	if err := w.call(ctx, asCentre, "POST", "/v1/sessions/"+sessionID+"/jurors", &assessmentv1.Juror{
-		Subject: replacement, DisplayName: "Juré suppléant",
-		Habilitation: &assessmentv1.Habilitation{Number: "HAB-69-0003", TitleId: w.title.GetId(),
-			ValidFrom: parisDay(-365), ValidTo: parisDay(365)},
-	}, nil); err != nil {
+	replacementToken, number, err := w.enrolJuror(ctx, replacement, "Juré suppléant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.addJuror(ctx, sessionID, replacement, number, nil); err != nil {
 		t.Fatal(err)
 	}
 	var joined assessmentv1.JurorAssigned
@@ -275,7 +291,7 @@ func TestE2E_JurorAbsentReplacedAfterOpening(t *testing.T) {
 	if joined.GetJurorSubject() != replacement || !joined.GetAfterOpening() {
 		t.Fatalf("JurorAssigned = %v", &joined)
 	}
-	w.subjects[asJuror2], w.tokens[asJuror2] = replacement, s.mustToken(t, "juror", replacement, "")
+	w.subjects[asJuror2], w.tokens[asJuror2] = replacement, replacementToken
 
 	if err := w.evaluate(ctx, sessionID, candidacyID, scope, nil); err != nil {
 		t.Fatal(err)

@@ -45,6 +45,9 @@ func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession)
 		if err := authz.CanManage(p, s); err != nil {
 			return err
 		}
+		if err := s.Changeable(cmd.Etag); err != nil {
+			return err
+		}
 		d := s.Draft()
 		d.StartDate, d.EndDate, d.DossierDeadline = cmd.Postponement.StartDate, cmd.Postponement.EndDate, cmd.Postponement.DossierDeadline
 		if d.Check() == nil { // a bad draft is refused by Postpone, with every field

@@ -50,6 +50,9 @@ func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*s
 		if err := authz.CanManage(p, s); err != nil {
 			return err
 		}
+		if err := s.Changeable(cmd.Etag); err != nil {
+			return err
+		}
 		d, err := s.Amend(cmd.Patch, cmd.Paths)
 		if err != nil {
 			return err

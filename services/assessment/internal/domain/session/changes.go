@@ -212,6 +212,13 @@ func (s *Session) CheckAdmissibleOn(d Draft, person func(candidateID string) (ca
 
 // changeable checks what every change of the session itself needs: a
 // session not final, and the etag, when sent, current.
+// Changeable refuses a change of a closed or cancelled session, or one
+// asked with a stale etag (ErrVersionConflict). Update and Postpone check
+// it first; the application checks it too before the checks that read
+// other projections (the plan's agrément, R8), so that a stale request is
+// told it is stale rather than refused for what it read.
+func (s *Session) Changeable(etag string) error { return s.changeable(etag) }
+
 func (s *Session) changeable(etag string) error {
 	if err := s.writable(); err != nil {
 		return err
