@@ -1,13 +1,11 @@
 package minutes
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/minutesreturn"
 )
 
 // EncodingV3 is the RFC 8785 (JCS) encoding of the content of a minutes
@@ -17,14 +15,6 @@ import (
 // each version names the one before it. The first version of a session's
 // minutes stays in EncodingV2, whose hash is unchanged.
 const EncodingV3 Encoding = "titrepro-minutes/3"
-
-// Bounds of a return.
-const (
-	// MaxReturnReason bounds the reason of a return, in characters.
-	MaxReturnReason = 2000
-	// MaxReturnedCandidacies bounds the candidacies one return cites.
-	MaxReturnedCandidacies = 500
-)
 
 // EncodingFor returns the encoding of a minutes version with signatures
 // sigs: the first signature's (ForSignatures) once a juror signed, else
@@ -55,35 +45,11 @@ type Return struct {
 }
 
 // CheckReturn validates the fields of a return a person writes: a reason
-// and at least one candidacy, each once, within bounds. Every bad field is
-// reported at once.
+// and at least one candidacy, each once, within bounds (minutesreturn.Check,
+// the check the certification service made when the officer returned the
+// minutes). Every bad field is reported at once.
 func CheckReturn(reason string, candidacyIDs []string) error {
-	var v apperr.Violations
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		v.Add("reason", "required: say why the minutes are returned (R51)")
-	case utf8.RuneCountInString(reason) > MaxReturnReason:
-		v.Add("reason", fmt.Sprintf("at most %d characters", MaxReturnReason))
-	}
-	switch {
-	case len(candidacyIDs) == 0:
-		v.Add("candidacy_ids", "required: name the candidacies to deliberate again (R51)")
-	case len(candidacyIDs) > MaxReturnedCandidacies:
-		v.Add("candidacy_ids", fmt.Sprintf("at most %d candidacies", MaxReturnedCandidacies))
-	default:
-		seen := map[string]bool{}
-		for i, id := range candidacyIDs {
-			switch {
-			case strings.TrimSpace(id) == "":
-				v.Add(fmt.Sprintf("candidacy_ids[%d]", i), "required")
-			case seen[id]:
-				v.Add(fmt.Sprintf("candidacy_ids[%d]", i), "each candidacy once: "+id+" is repeated")
-			}
-			seen[id] = true
-		}
-	}
-	if len(v) > 0 {
+	if v := minutesreturn.Check(reason, candidacyIDs, nil); len(v) > 0 {
 		return apperr.Invalid(v...).WithRule("R51")
 	}
 	return nil

@@ -1,14 +1,13 @@
 package result
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/minutesreturn"
 )
 
 // Returned is the state of a result the ministry returned to its jury
@@ -21,12 +20,6 @@ const Returned State = "RETURNED"
 // Superseded is the state, in a result's history, of a validated version
 // that a later validated version corrected.
 const Superseded State = "SUPERSEDED"
-
-// Bounds of a return.
-const (
-	MaxReturnReason        = 2000
-	MaxReturnedCandidacies = 500
-)
 
 // Return is the ministry's return of a minutes version (R51).
 type Return struct {
@@ -98,31 +91,9 @@ func (r *SessionResult) MarkReturned(by string, at time.Time, expectedHash, reas
 	if strings.TrimSpace(expectedHash) == "" {
 		v.Add("minutes_hash", "required: the hash of the minutes you examined")
 	}
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		v.Add("reason", "required: say why the minutes are returned (R51)")
-	case utf8.RuneCountInString(reason) > MaxReturnReason:
-		v.Add("reason", fmt.Sprintf("at most %d characters", MaxReturnReason))
-	}
-	switch {
-	case len(candidacyIDs) == 0:
-		v.Add("candidacy_ids", "required: name the candidacies to deliberate again (R51)")
-	case len(candidacyIDs) > MaxReturnedCandidacies:
-		v.Add("candidacy_ids", fmt.Sprintf("at most %d candidacies", MaxReturnedCandidacies))
-	default:
-		seen := map[string]bool{}
-		for i, id := range candidacyIDs {
-			field := "candidacy_ids[" + strconv.Itoa(i) + "]"
-			switch {
-			case seen[id]:
-				v.Add(field, "each candidacy once: "+id+" is repeated")
-			case !slices.ContainsFunc(r.Lines, func(l Line) bool { return l.CandidacyID == id }):
-				v.Add(field, "not a candidacy of these minutes: "+id)
-			}
-			seen[id] = true
-		}
-	}
+	v = append(v, minutesreturn.Check(reason, candidacyIDs, func(id string) bool {
+		return slices.ContainsFunc(r.Lines, func(l Line) bool { return l.CandidacyID == id })
+	})...)
 	if len(v) > 0 {
 		return apperr.Invalid(v...).WithRule("R51")
 	}
