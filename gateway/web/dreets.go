@@ -147,8 +147,7 @@ func (a *App) dreetsFail(w http.ResponseWriter, r *http.Request, err error, back
 		a.fail(w, r, err)
 		return
 	}
-	switch st.Code() {
-	case codes.Unauthenticated, codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable, codes.DeadlineExceeded:
+	if failsThePage(err) {
 		a.fail(w, r, err)
 		return
 	}

@@ -163,12 +163,11 @@ func (a *App) dreetsRegistersAction(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/dreets/registres?fait="+done, http.StatusSeeOther)
 		return
 	}
-	st, _ := status.FromError(err)
-	switch st.Code() {
-	case codes.Unauthenticated, codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable, codes.DeadlineExceeded:
+	if failsThePage(err) {
 		a.fail(w, r, err)
 		return
 	}
+	st, _ := status.FromError(err)
 	m := describe(err)
 	var errs []Field
 	seen := map[string]bool{}

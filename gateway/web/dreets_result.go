@@ -182,23 +182,28 @@ func (a *App) dreetsValidate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, resultHref(id)+"?valide=1", http.StatusSeeOther)
 		return
 	}
-	st, _ := status.FromError(err)
-	switch st.Code() {
-	case codes.Unauthenticated, codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable, codes.DeadlineExceeded:
+	a.dreetsResultRefused(w, r, id, err, false)
+}
+
+// dreetsResultRefused answers a validation or a return (returned) the
+// service refused: the result page again, as it stands now (validated by
+// someone else, say), with the refusal above the form that was sent.
+// Without a result to show (no signed minutes received:
+// MINUTES_NOT_SIGNED), the error page; what the person cannot act on
+// (failsThePage), fail's page.
+func (a *App) dreetsResultRefused(w http.ResponseWriter, r *http.Request, id string, err error, returned bool) {
+	if failsThePage(err) {
 		a.fail(w, r, err)
 		return
 	}
-	// A refusal: the page again, as it stands now (validated by someone
-	// else, say), with the refusal above it. Without a result to show (no
-	// signed minutes received: MINUTES_NOT_SIGNED), the error page.
 	v, verr := a.resultView(r, id)
 	if verr != nil {
 		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
 		return
 	}
 	m := describe(err)
-	v.Refusal = &m
-	a.render(w, r, runtime.HTTPStatusFromCode(st.Code()), "dreets_result", Page{Title: resultTitle(v), Data: v})
+	v.Refusal, v.RefusedReturn = &m, returned
+	a.render(w, r, runtime.HTTPStatusFromCode(status.Code(err)), "dreets_result", Page{Title: resultTitle(v), Data: v})
 }
 
 // sessionIDParam returns the session id of the URL when it can be one.

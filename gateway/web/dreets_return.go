@@ -5,10 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -66,18 +62,5 @@ func (a *App) dreetsReturn(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, resultHref(id)+"?renvoye=1", http.StatusSeeOther)
 		return
 	}
-	st, _ := status.FromError(err)
-	switch st.Code() {
-	case codes.Unauthenticated, codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable, codes.DeadlineExceeded:
-		a.fail(w, r, err)
-		return
-	}
-	v, verr := a.resultView(r, id)
-	if verr != nil {
-		a.dreetsFail(w, r, err, &link{Label: "Procès-verbaux à valider", Href: "/dreets/a-valider"})
-		return
-	}
-	m := describe(err)
-	v.Refusal, v.RefusedReturn = &m, true
-	a.render(w, r, runtime.HTTPStatusFromCode(st.Code()), "dreets_result", Page{Title: resultTitle(v), Data: v})
+	a.dreetsResultRefused(w, r, id, err, true)
 }

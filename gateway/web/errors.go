@@ -46,6 +46,17 @@ func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 // the service no longer accepts goes through the login round trip again
 // (keeping the form, see askLogin); anything else is the error page with
 // the HTTP status of the gRPC code and the refusal in French.
+// failsThePage reports whether err is one a person cannot act on from the
+// form they sent (no session, an internal error, a service unavailable or
+// too slow): fail answers it, rather than the page with the refusal.
+func failsThePage(err error) bool {
+	switch status.Code(err) {
+	case codes.Unauthenticated, codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable, codes.DeadlineExceeded:
+		return true
+	}
+	return false
+}
+
 func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st, ok := status.FromError(err)
 	if !ok {
