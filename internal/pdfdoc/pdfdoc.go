@@ -128,3 +128,14 @@ func DateTimeFR(t time.Time) string { return t.In(paris).Format("02/01/2006 à 1
 
 // DateFR prints an instant's date in Europe/Paris: "03/06/2026".
 func DateFR(t time.Time) string { return t.In(paris).Format("02/01/2006") }
+
+// CivilDateFR prints a civil date "YYYY-MM-DD" as "03/06/2026"; anything
+// else is printed as it is, so that a document never hides a value it
+// could not read.
+func CivilDateFR(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("02/01/2006")
+}

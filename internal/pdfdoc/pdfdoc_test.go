@@ -34,3 +34,12 @@ func TestFrenchTextSurvivesExtraction(t *testing.T) {
 		}
 	}
 }
+
+func TestCivilDateFR(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"2026-06-03": "03/06/2026", "": "", "juin": "juin"} {
+		if got := pdfdoc.CivilDateFR(in); got != want {
+			t.Errorf("CivilDateFR(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ func (Printer) MinutesPDF(v query.MinutesView) ([]byte, error) {
 	if v.Site != "" {
 		d.Field("Lieu", v.Site)
 	}
-	d.Field("Date du jury", frDate(c.JuryDate))
+	d.Field("Date du jury", pdfdoc.CivilDateFR(c.JuryDate))
 	d.Field("Version du procès-verbal", fmt.Sprintf("%d — %s", v.Number, state(v)))
 	if r := v.ReopenedBy; r != nil {
 		d.Space(2)
@@ -126,14 +126,6 @@ func outcome(o deliberation.TitleOutcome) string {
 		return "absent"
 	}
 	return string(o)
-}
-
-func frDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("02/01/2006")
 }
 
 func frTime(t time.Time) string { return pdfdoc.DateTimeFR(t) }

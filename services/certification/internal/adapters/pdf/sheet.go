@@ -6,7 +6,6 @@ package pdf
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/titrepro/titrepro/internal/pdfdoc"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
@@ -29,7 +28,7 @@ func (Printer) ResultSheetPDF(s query.ResultSheet) ([]byte, error) {
 	}
 	d.Field("Candidat", name(s))
 	if hd.BirthDate != "" {
-		d.Field("Date de naissance", frDate(hd.BirthDate))
+		d.Field("Date de naissance", pdfdoc.CivilDateFR(hd.BirthDate))
 	}
 	d.Field("Candidature", l.CandidacyID)
 	kind := "session titre"
@@ -38,7 +37,7 @@ func (Printer) ResultSheetPDF(s query.ResultSheet) ([]byte, error) {
 	}
 	d.Field("Session", kind+" "+r.SessionID)
 	d.Field("Centre", r.CentreID)
-	d.Field("Date du jury", frDate(r.JuryDate))
+	d.Field("Date du jury", pdfdoc.CivilDateFR(r.JuryDate))
 	d.Field("Validation", "procès-verbal validé par la DREETS le "+pdfdoc.DateFR(r.ValidatedAt))
 
 	d.Heading("Décisions du jury")
@@ -96,12 +95,4 @@ func outcome(o result.TitleOutcome) string {
 		return "absent"
 	}
 	return string(o)
-}
-
-func frDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("02/01/2006")
 }
