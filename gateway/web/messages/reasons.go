@@ -106,6 +106,7 @@ var reasons = map[string]sentence{
 	"CCP_SESSION_NOT_ELIGIBLE":         {"Ce candidat ne peut pas se présenter à cette session CCP.", "Une session CCP est ouverte à qui a déjà obtenu des CCP du titre ou suivi une formation à ces CCP (règle R28)."},
 	"NEW_TRAINING_REQUIRED":            {"Plus d’un an après sa dernière session, le candidat doit avoir suivi une nouvelle formation.", "Renseignez une formation commencée après cette session (règle R31)."},
 	"TOO_MANY_ATTEMPTS":                {"Le candidat se présenterait à plus de trois sessions titre en douze mois.", "Choisissez une session plus tardive (règle R32)."},
+	"PROLONGATION_NOT_ELIGIBLE":        {"Cette session se tient pendant le délai de prolongation du titre : elle est réservée aux candidats ajournés, en réussite partielle ou déjà en formation.", "Seul un candidat ayant échoué ou obtenu une partie des CCP lors d’une session antérieure du titre, ou entré en formation au titre avant sa fin de validité, peut s’y présenter (règle R6)."},
 
 	// Evaluations and deliberation.
 	"EVALUATION_VERSION_CONFLICT": {"Votre évaluation a été modifiée entre-temps (dans un autre onglet ?).", "Rechargez la grille pour voir la version enregistrée, puis reprenez votre saisie."},

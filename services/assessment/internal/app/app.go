@@ -62,7 +62,7 @@ type Queries struct {
 type Deps struct {
 	Sessions   session.Repository
 	Pairs      session.PairRepository // transfers: two sessions in one transaction
-	History    eligibility.History    // a candidate's candidacies (R28, R31, R32)
+	History    eligibility.History    // a candidate's candidacies (R6, R28, R31, R32)
 	Titles     command.TitleCatalogue
 	Candidates command.CandidateDirectory
 	Registers  command.Registers
@@ -79,8 +79,8 @@ func New(d Deps) Application {
 		Commands: Commands{
 			CreateSession:       command.NewCreateSessionHandler(d.Sessions, d.Titles, d.Registers, d.Now),
 			OpenSession:         command.NewOpenSessionHandler(d.Sessions, d.Registers, d.Now),
-			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.Now),
-			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.Now),
+			UpdateSession:       command.NewUpdateSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.History, d.Now),
+			PostponeSession:     command.NewPostponeSessionHandler(d.Sessions, d.Titles, d.Candidates, d.Registers, d.History, d.Now),
 			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Registers, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),

@@ -18,7 +18,8 @@ import (
 )
 
 // checkEligibility checks that person may be registered to s with the
-// scope r asks for (R24, R28, R31–R33). A scope that does not resolve is
+// scope r asks for (R6 in the title's délai de prolongation, R24, R28,
+// R31–R33). A scope that does not resolve is
 // left for Register to report.
 func checkEligibility(ctx context.Context, history eligibility.History, s *session.Session, t title.Title, person candidate.Candidate, r candidacy.Registration) error {
 	sum := s.Summary()
@@ -30,7 +31,8 @@ func checkEligibility(ctx context.Context, history eligibility.History, s *sessi
 	if err != nil {
 		return err
 	}
-	return eligibility.Check(person, eligibility.Target{SessionID: sum.ID, Type: sum.Type, TitleID: sum.TitleID, Start: sum.Start, Scope: scope}, attempts)
+	return eligibility.Check(person, eligibility.Target{SessionID: sum.ID, Type: sum.Type, TitleID: sum.TitleID, Start: sum.Start,
+		End: sum.End, Validity: t.Validity, Scope: scope}, attempts)
 }
 
 // WithdrawCandidacy withdraws a candidacy before its deliberation.
@@ -99,8 +101,8 @@ func NewTransferCandidacyHandler(repo session.Repository, pairs session.PairRepo
 }
 
 // Handle transfers the candidacy when the caller organises both sessions:
-// the candidate is registered to the target (R21, R25, R24, R28, R31–R33
-// checked again) and the candidacy withdrawn from its session, atomically
+// the candidate is registered to the target (R21, R25, R6, R24, R28,
+// R31–R33 checked again) and the candidacy withdrawn from its session, atomically
 // (CandidacyTransferred, CandidacyRegistered).
 func (h TransferCandidacyHandler) Handle(ctx context.Context, cmd TransferCandidacy) (from, to candidacy.Candidacy, err error) {
 	p, err := auth.Require(ctx)

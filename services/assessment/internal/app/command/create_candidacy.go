@@ -36,7 +36,7 @@ func NewCreateCandidacyHandler(repo session.Repository, titles TitleCatalogue, c
 	return CreateCandidacyHandler{repo: repo, titles: titles, candidates: candidates, history: history, now: now}
 }
 
-// Handle registers the candidate (R21, R25; R24, R28, R31–R33 by
+// Handle registers the candidate (R21, R25; R6, R24, R28, R31–R33 by
 // checkEligibility) when the caller organises the
 // session. The candidate must be known from the candidate events and be
 // one the centre may register (authz.CanRegister): CANDIDATE_UNKNOWN

@@ -8,6 +8,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -25,17 +26,20 @@ type PostponeSessionHandler struct {
 	titles     TitleCatalogue
 	candidates CandidateDirectory
 	registers  Registers
+	history    eligibility.History
 	now        func() time.Time
 }
 
 // NewPostponeSessionHandler returns the handler.
-func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, now func() time.Time) PostponeSessionHandler {
-	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, now: now}
+func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, history eligibility.History, now func() time.Time) PostponeSessionHandler {
+	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, history: history, now: now}
 }
 
 // Handle postpones the session (R19, R16, R40) when the caller organises
-// it; the new plan passes the checks of a creation (checkPlan), and the
-// VAE candidates stay admissible on the new first day (R25).
+// it; the new plan passes the checks of a creation (checkPlan), the VAE
+// candidates stay admissible on the new first day (R25), and dates moving
+// the session into its title's délai de prolongation keep only candidates
+// such a session is for (R6).
 func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession) (*session.Session, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -51,10 +55,14 @@ func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession)
 		d := s.Draft()
 		d.StartDate, d.EndDate, d.DossierDeadline = cmd.Postponement.StartDate, cmd.Postponement.EndDate, cmd.Postponement.DossierDeadline
 		if d.Check() == nil { // a bad draft is refused by Postpone, with every field
-			if _, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt())); err != nil {
+			t, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt()))
+			if err != nil {
 				return err
 			}
 			if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
+				return err
+			}
+			if err := checkProlongationOn(ctx, h.history, h.candidates, s, t, d); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
 
@@ -26,18 +27,20 @@ type UpdateSessionHandler struct {
 	titles     TitleCatalogue
 	candidates CandidateDirectory
 	registers  Registers
+	history    eligibility.History
 	now        func() time.Time
 }
 
 // NewUpdateSessionHandler returns the handler.
-func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, now func() time.Time) UpdateSessionHandler {
-	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, now: now}
+func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, history eligibility.History, now func() time.Time) UpdateSessionHandler {
+	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, history: history, now: now}
 }
 
 // Handle updates the session when the caller organises it: the changed
 // plan passes the checks of a creation (checkPlan) and the domain's
-// (R16, R40), and the VAE candidates stay admissible on the first day
-// (R25). A malformed mask is refused before the session is read.
+// (R16, R40), the VAE candidates stay admissible on the first day
+// (R25), and dates moving the session into its title's délai de
+// prolongation keep only candidates such a session is for (R6). A malformed mask is refused before the session is read.
 func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*session.Session, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -57,10 +60,14 @@ func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*s
 		if err != nil {
 			return err
 		}
-		if _, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt())); err != nil {
+		t, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt()))
+		if err != nil {
 			return err
 		}
 		if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
+			return err
+		}
+		if err := checkProlongationOn(ctx, h.history, h.candidates, s, t, d); err != nil {
 			return err
 		}
 		return s.Update(cmd.Etag, d, h.now())

@@ -1,7 +1,7 @@
 // Package eligibility decides whether a candidate may be registered to a
 // session, given their record (the candidate projection) and their earlier
-// candidacies (the assessment service's own sessions): the training-route
-// rules R24 (training consistent with the title), R28 (who sits a CCP
+// candidacies (the assessment service's own sessions): who sits a session
+// in a title's délai de prolongation (R6), the training-route rules R24 (training consistent with the title), R28 (who sits a CCP
 // session), R31 (re-sitting after a year needs new training), R32 (three
 // session-titre attempts a year) and R33 (an absent candidate may sit
 // again, subject to R31). It is checked when the centre registers a
@@ -37,7 +37,9 @@ type Target struct {
 	Type      title.SessionType
 	TitleID   string
 	Start     civildate.Date
-	Scope     []string // the resolved scope of the candidacy
+	End       civildate.Date // the session's last day (R6)
+	Validity  title.Validity // the title version's (R6)
+	Scope     []string       // the resolved scope of the candidacy
 }
 
 // Attempt is one earlier candidacy of the candidate.
@@ -78,6 +80,12 @@ var (
 	// (R32).
 	ErrTooManyAttempts = apperr.New(apperr.KindFailedPrecondition, "TOO_MANY_ATTEMPTS",
 		"a candidate sits at most three sessions titre of a title within twelve months").WithRule("R32")
+	// ErrProlongationNotEligible: a session held in the title's délai de
+	// prolongation is only for candidates who failed or partially
+	// succeeded at an earlier session of the title, or who were already in
+	// training for it before its end of validity (R6).
+	ErrProlongationNotEligible = apperr.New(apperr.KindFailedPrecondition, "PROLONGATION_NOT_ELIGIBLE",
+		"a session in the title's délai de prolongation is only for candidates who failed or partially succeeded on the title, or already in training for it").WithRule("R6")
 )
 
 // Check returns nil when person may be registered to target given their
@@ -85,6 +93,9 @@ var (
 // first rule broken.
 func Check(person candidate.Candidate, target Target, history []Attempt) error {
 	history = slices.DeleteFunc(slices.Clone(history), func(a Attempt) bool { return a.SessionID == target.SessionID })
+	if err := CheckProlongation(person, target, history); err != nil {
+		return err
+	}
 	training := candidacy.TrainingRoute(person.AccessRoute)
 	if training && target.Type == title.SessionTitre {
 		if err := checkTraining(person, target); err != nil {
@@ -103,6 +114,46 @@ func Check(person candidate.Candidate, target Target, history []Attempt) error {
 	}
 	if target.Type == title.SessionTitre {
 		return checkAttempts(target, history)
+	}
+	return nil
+}
+
+// CheckProlongation enforces R6 for the candidate: a target session that
+// runs after its title version's end of validity (in the délai de
+// prolongation; title.Validity.CheckSession keeps it within) is only for
+// a candidate who failed or partially succeeded at an earlier session of
+// the title whose minutes are signed, or who is on the training route
+// with a training for the title that started no later than the last day
+// of validity. Other sessions are not concerned. The target session's own
+// candidacies in history are ignored.
+func CheckProlongation(person candidate.Candidate, target Target, history []Attempt) error {
+	if !target.Validity.InProlongation(target.End) {
+		return nil
+	}
+	for _, a := range history {
+		if a.SessionID != target.SessionID && a.Closed && !a.Withdrawn && a.TitleID == target.TitleID &&
+			(a.Outcome == deliberation.Failed || a.Outcome == deliberation.Partial) {
+			return nil
+		}
+	}
+	end := target.Validity.To
+	err := ErrProlongationNotEligible.WithMeta("candidate", person.ID).WithMeta("valid_to", end.String())
+	if !candidacy.TrainingRoute(person.AccessRoute) {
+		return err.WithMessage(fmt.Sprintf("the title version ended on %s and the session is held in its délai de prolongation: "+
+			"the candidate has neither failed nor partially succeeded at an earlier session of %s, and is not on the training route", end, target.TitleID))
+	}
+	if person.TrainingTitleID != target.TitleID {
+		return err.WithMessage(fmt.Sprintf("the title version ended on %s and the session is held in its délai de prolongation: "+
+			"the candidate has neither failed nor partially succeeded at an earlier session of %s, and their training does not prepare it", end, target.TitleID))
+	}
+	start, perr := civildate.Parse(person.TrainingStart)
+	switch {
+	case perr != nil:
+		return err.WithMessage(fmt.Sprintf("the title version ended on %s and the session is held in its délai de prolongation: "+
+			"the candidate record must give the start of the training to show it began before that date", end))
+	case start.After(end):
+		return err.WithMessage(fmt.Sprintf("the title version ended on %s and the session is held in its délai de prolongation: "+
+			"the candidate's training started on %s, after the end of validity", end, start))
 	}
 	return nil
 }
