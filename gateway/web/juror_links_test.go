@@ -51,4 +51,7 @@ func TestJurorDeclaresLinksOnTheSessionPage(t *testing.T) {
 	if p := get(t, b.browserAs(t, tJuror2), sessionURL); !strings.Contains(p.body, s.candidacy) {
 		t.Error("juror 2 no longer sees the candidacy")
 	}
+	// The centre reads the juror's declaration on the jury page.
+	wants(t, "the centre's jury page", get(t, b.browserAs(t, tCentre), b.srv.URL+"/centre/sessions/"+s.session+"/jury"), 200,
+		"Organisme de formation : afpa lyon", "Déclarés par le juré le")
 }
