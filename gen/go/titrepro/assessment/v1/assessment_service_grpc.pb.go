@@ -97,7 +97,9 @@ type AssessmentServiceClient interface {
 	// centre names the juror's subject and habilitation number; the name,
 	// title and dates come from the register (R16, R20, R23), and the
 	// declared links are checked against the candidacies (R21). Adding the
-	// same juror again with the same details returns it unchanged.
+	// same juror again with the same details returns it unchanged; once the
+	// juror declared their own links (DeclareJurorLinks), their declaration
+	// is the reference and the links sent are not compared.
 	AddJuror(ctx context.Context, in *AddJurorRequest, opts ...grpc.CallOption) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
@@ -516,7 +518,9 @@ type AssessmentServiceServer interface {
 	// centre names the juror's subject and habilitation number; the name,
 	// title and dates come from the register (R16, R20, R23), and the
 	// declared links are checked against the candidacies (R21). Adding the
-	// same juror again with the same details returns it unchanged.
+	// same juror again with the same details returns it unchanged; once the
+	// juror declared their own links (DeclareJurorLinks), their declaration
+	// is the reference and the links sent are not compared.
 	AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
