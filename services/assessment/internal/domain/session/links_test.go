@@ -161,6 +161,31 @@ func TestDeclareLinks(t *testing.T) {
 			},
 			juror: "j1", links: []jury.Link{{Kind: jury.LinkCandidate, Value: "cand-2"}},
 			wantRecusals: map[string][]string{"cy-2": {"j1"}}},
+		{name: "R21: after the ministry returns the minutes, a link with a cited candidate recuses before the new deliberation",
+			session: func(t *testing.T) *session.Session {
+				s := closedTwo(t)
+				if _, err := s.Reopen(returnOf(t, s, "cy-2"), hasher{}, now); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			},
+			juror: "j1", links: []jury.Link{{Kind: jury.LinkCandidate, Value: "cand-2"}},
+			wantRecusals: map[string][]string{"cy-2": {"j1"}},
+			check: func(t *testing.T, s *session.Session) {
+				// Two jurors: with j1 recused, the jury cannot deliberate again (R19).
+				_, err := s.Deliberate("cy-2", "j2", allObtained(), tsgeri(), later)
+				requireRule(t, err, session.ErrJuryTooSmall, apperr.KindFailedPrecondition, "R19")
+			}},
+		{name: "R21: after the ministry returns the minutes, a link with a candidate whose decision stands is refused",
+			session: func(t *testing.T) *session.Session {
+				s := closedTwo(t)
+				if _, err := s.Reopen(returnOf(t, s, "cy-2"), hasher{}, now); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			},
+			juror: "j1", links: []jury.Link{{Kind: jury.LinkCandidate, Value: "cand-1"}},
+			wantErr: session.ErrLinkAfterDeliberation, wantKind: apperr.KindFailedPrecondition, wantRule: "R21"},
 		{name: "a juror not on the jury declares nothing",
 			session: threeJurors, juror: "j9", links: nil,
 			wantErr: session.ErrJurorNotFound, wantKind: apperr.KindNotFound},
