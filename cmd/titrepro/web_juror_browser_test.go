@@ -82,6 +82,19 @@ func TestWebJurorInTheBrowser(t *testing.T) {
 	}
 	tab.Check("jury-session")
 
+	// The juror declares their links (R21): an employer none of the
+	// candidates declared, so the candidacy stays theirs.
+	tab.Eval(`(() => { document.getElementById("lien-1-nature").value = "employeur"; return true; })()`, nil)
+	tab.Fill("Organisme, employeur ou identifiant du lien 1", "Transports Rhône")
+	if status := tab.Follow("Déclarer mes liens"); status != http.StatusOK ||
+		!strings.Contains(tab.MainText(), "Vos liens sont enregistrés") || !strings.Contains(tab.MainText(), "Employeur : Transports Rhône") {
+		t.Fatalf("declaring a link: %d\n%s", status, tab.MainText())
+	}
+	if text := tab.MainText(); !strings.Contains(text, "Durand") {
+		t.Errorf("a link with another employer took the candidacy away: %s", text)
+	}
+	tab.Check("jury-liens-declares")
+
 	// The frozen dossier: the PDF in a frame, the image shown.
 	tab.Open(candidacyURL)
 	if text := tab.MainText(); !strings.Contains(text, "Exemple pour CCP1") || !strings.Contains(text, "procédure sauvegarde.pdf") {

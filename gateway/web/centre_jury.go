@@ -60,6 +60,7 @@ type centreJuror struct {
 	HabFrom, HabTo      string
 	Links               []string // "Employeur : Transports Rhône"
 	Assigned            time.Time
+	LinksDeclared       time.Time // when the juror declared their links themselves (R21); zero: the centre's
 }
 
 // centreJurorForm is the add form, as sent: the habilitation chosen in the
@@ -136,6 +137,9 @@ func (a *App) centreShowJury(w http.ResponseWriter, r *http.Request, status int,
 			HabNumber: j.GetHabilitation().GetNumber(), HabTitle: j.GetHabilitation().GetTitleId(),
 			HabFrom: j.GetHabilitation().GetValidFrom(), HabTo: j.GetHabilitation().GetValidTo(),
 			Assigned: j.GetAssignTime().AsTime(),
+		}
+		if t := j.GetLinksDeclareTime(); t != nil {
+			cj.LinksDeclared = t.AsTime()
 		}
 		for _, l := range j.GetDeclaredLinks() {
 			cj.Links = append(cj.Links, centreLinkKindLabel(l.GetKind())+" : "+l.GetValue())

@@ -108,6 +108,9 @@ type jurorSessionData struct {
 	// Reopened is the DREETS's return that reopened the session (R51),
 	// while the jury deliberates again; nil otherwise.
 	Reopened *juryReturn
+	// Links are the user's own declared links and the form « Déclarer
+	// mes liens » (R21, juror_links.go).
+	Links jurorLinksData
 }
 
 // jurorSession (GET /jury/sessions/{session}) shows the session and its
@@ -115,6 +118,12 @@ type jurorSessionData struct {
 // jury's decision. A candidacy the user is recused from (R21) is not
 // listed: the service does not show it to them.
 func (a *App) jurorSession(w http.ResponseWriter, r *http.Request) {
+	a.jurorShowSession(w, r, http.StatusOK, nil, nil, nil)
+}
+
+// jurorShowSession renders the session page; form nil shows the user's
+// links as declared, errs and refusal those of a declaration refused.
+func (a *App) jurorShowSession(w http.ResponseWriter, r *http.Request, code int, form []centreLinkRow, errs []Field, refusal *centreRefusal) {
 	id := r.PathValue("session")
 	token, ok := juryPageToken(r)
 	if !juryValidID(id) || !ok {
@@ -157,7 +166,8 @@ func (a *App) jurorSession(w http.ResponseWriter, r *http.Request) {
 	}
 	a.juryEvaluations(ctx, id, data.Rows)
 	data.Reopened = a.juryReopened(ctx, s.GetSession(), data.Rows)
-	a.render(w, r, http.StatusOK, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Data: data})
+	data.Links = a.jurorLinks(ctx, r, s.GetSession(), form, refusal)
+	a.render(w, r, code, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Errors: errs, Data: data})
 }
 
 // juryEvaluationCalls bounds the evaluations read at once for a session

@@ -20,6 +20,7 @@ var fields = []fieldSentence{
 	{"required when no extra time is given: say what is adjusted", "Sans temps supplémentaire, décrivez l’aménagement.", true},
 	{"required when the adjustment is exceptional (R46)", "Justifiez l’aménagement exceptionnel (règle R46).", true},
 	{"required when training.ccp_codes is set: the CCPs are those of a title", "Indiquez le titre préparé par la formation, dont relèvent ces CCP.", true},
+	{"required, 1 to 200 characters", "Saisissez de 1 à 200 caractères.", true},
 	{"required, 1 to", "Indiquez la durée prévue de l’épreuve en minutes : le titre ne la précise pas.", false},
 	{"required, at most", "Ce champ est obligatoire et limité en longueur.", false},
 	{"required, YYYY-MM-DD", "Saisissez une date valide (jj/mm/aaaa).", true},

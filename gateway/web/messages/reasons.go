@@ -24,13 +24,16 @@ var reasons = map[string]sentence{
 	"SERVICE_UNAVAILABLE":         {"Le service est momentanément indisponible.", "Réessayez dans quelques instants."},
 
 	// Access.
-	"PERMISSION_DENIED":          {"Vous n’avez pas accès à cet élément.", "Cette action est réservée à un autre rôle."},
-	"CANDIDATE_ACCESS_DENIED":    {"Vous n’avez pas accès à ce dossier de candidat.", "Un centre ne voit que les candidats qu’il a inscrits ; un candidat ne voit que son propre dossier."},
-	"DOSSIER_ACCESS_DENIED":      {"Vous n’avez pas accès à ce Dossier Professionnel.", "Seuls son auteur et le jury de la session où il est présenté peuvent le lire."},
-	"SESSION_ACCESS_DENIED":      {"Vous n’avez pas accès à cette session.", "Elle est gérée par un autre centre, ou vous n’en êtes pas membre du jury."},
-	"EVALUATION_ACCESS_DENIED":   {"Vous ne pouvez lire et modifier que vos propres évaluations.", ""},
-	"JUROR_NOT_ASSIGNED":         {"Vous n’êtes pas membre du jury de cette session.", "Le centre d’examen compose le jury avant l’ouverture de la session."},
-	"JUROR_CONFLICT_OF_INTEREST": {"Vous avez déclaré un lien avec ce candidat : vous ne pouvez ni l’évaluer ni délibérer à son sujet.", "Un juré ne peut pas évaluer un candidat avec lequel il a un lien (règle R21)."},
+	"PERMISSION_DENIED":             {"Vous n’avez pas accès à cet élément.", "Cette action est réservée à un autre rôle."},
+	"CANDIDATE_ACCESS_DENIED":       {"Vous n’avez pas accès à ce dossier de candidat.", "Un centre ne voit que les candidats qu’il a inscrits ; un candidat ne voit que son propre dossier."},
+	"DOSSIER_ACCESS_DENIED":         {"Vous n’avez pas accès à ce Dossier Professionnel.", "Seuls son auteur et le jury de la session où il est présenté peuvent le lire."},
+	"SESSION_ACCESS_DENIED":         {"Vous n’avez pas accès à cette session.", "Elle est gérée par un autre centre, ou vous n’en êtes pas membre du jury."},
+	"EVALUATION_ACCESS_DENIED":      {"Vous ne pouvez lire et modifier que vos propres évaluations.", ""},
+	"JUROR_NOT_ASSIGNED":            {"Vous n’êtes pas membre du jury de cette session.", "Le centre d’examen compose le jury avant l’ouverture de la session."},
+	"JUROR_LINKS_ACCESS_DENIED":     {"Chaque juré déclare lui-même ses liens : vous ne pouvez pas déclarer ceux d’un autre juré.", "Un juré ne doit ni interroger ni délibérer sur un candidat avec lequel il a un lien (règle R21)."},
+	"JUROR_LINKS_LOCKED":            {"Vos liens ne se déclarent que tant que la session est planifiée ou en cours.", "Toutes les candidatures sont délibérées : signalez tout lien au centre d’examen et à la DREETS."},
+	"JUROR_LINK_AFTER_DELIBERATION": {"Ce lien concerne une candidature sur laquelle le jury a déjà délibéré : sa décision demeure.", "Signalez-le au centre d’examen et à la DREETS, qui peut renvoyer le procès-verbal pour une nouvelle délibération (règle R51)."},
+	"JUROR_CONFLICT_OF_INTEREST":    {"Vous avez déclaré un lien avec ce candidat : vous ne pouvez ni l’évaluer ni délibérer à son sujet.", "Un juré ne peut pas évaluer un candidat avec lequel il a un lien (règle R21)."},
 
 	// Candidates.
 	"CANDIDATE_NOT_FOUND":          {"Candidat introuvable.", ""},

@@ -28,6 +28,7 @@ type Commands struct {
 	CancelSession       command.CancelSessionHandler
 	AddJuror            command.AddJurorHandler
 	RemoveJuror         command.RemoveJurorHandler
+	DeclareJurorLinks   command.DeclareLinksHandler
 	CreateCandidacy     command.CreateCandidacyHandler
 	UpdateEvaluation    command.UpdateEvaluationHandler
 	DeliberateCandidacy command.DeliberateCandidacyHandler
@@ -84,6 +85,7 @@ func New(d Deps) Application {
 			CancelSession:       command.NewCancelSessionHandler(d.Sessions, d.Now),
 			AddJuror:            command.NewAddJurorHandler(d.Sessions, d.Registers, d.Now),
 			RemoveJuror:         command.NewRemoveJurorHandler(d.Sessions, d.Now),
+			DeclareJurorLinks:   command.NewDeclareLinksHandler(d.Sessions, d.Now),
 			CreateCandidacy:     command.NewCreateCandidacyHandler(d.Sessions, d.Titles, d.Candidates, d.History, d.Now),
 			UpdateEvaluation:    command.NewUpdateEvaluationHandler(d.Sessions, d.Titles, d.Now),
 			DeliberateCandidacy: command.NewDeliberateCandidacyHandler(d.Sessions, d.Titles, d.Now),

@@ -45,6 +45,11 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			EventId: eventID, OccurTime: ts(e.At), SessionId: c.SessionID, CandidacyId: c.ID,
 			CandidateId: c.CandidateID, CcpCodes: c.Scope,
 		}, "sessions/" + c.SessionID + "/candidacies/" + c.ID, e.At}, nil
+	case session.JurorLinksDeclared:
+		return Event{&assessmentv1.JurorLinksDeclared{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, JurorSubject: e.Subject,
+			Links: LinksToProto(e.Links), RecusedCandidacyIds: e.Recused,
+		}, "sessions/" + e.SessionID + "/jurors/" + e.Subject, e.At}, nil
 	case session.CandidacyRecusalsChanged:
 		return Event{&assessmentv1.CandidacyRecusalsChanged{
 			EventId: eventID, OccurTime: ts(e.At), SessionId: e.SessionID, CandidacyId: e.CandidacyID,

@@ -34,10 +34,17 @@ func JurorFromProto(j *assessmentv1.Juror) jury.Input {
 		HabValidFrom: j.GetHabilitation().GetValidFrom(),
 		HabValidTo:   j.GetHabilitation().GetValidTo(),
 	}
-	for _, l := range j.GetDeclaredLinks() {
-		in.Links = append(in.Links, jury.Link{Kind: LinkKindFromProto(l.GetKind()), Value: l.GetValue()})
-	}
+	in.Links = LinksFromProto(j.GetDeclaredLinks())
 	return in
+}
+
+// LinksFromProto reads declared links.
+func LinksFromProto(links []*assessmentv1.DeclaredLink) []jury.Link {
+	var out []jury.Link
+	for _, l := range links {
+		out = append(out, jury.Link{Kind: LinkKindFromProto(l.GetKind()), Value: l.GetValue()})
+	}
+	return out
 }
 
 // RegistrationFromProto reads a candidacy to create.

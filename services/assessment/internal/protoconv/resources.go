@@ -55,10 +55,18 @@ func JurorToProto(j jury.Juror) *assessmentv1.Juror {
 			ValidFrom: j.Habilitation.ValidFrom.String(),
 			ValidTo:   j.Habilitation.ValidTo.String(),
 		},
-		AssignTime: ts(j.AssignedAt),
+		AssignTime:       ts(j.AssignedAt),
+		DeclaredLinks:    LinksToProto(j.Links),
+		LinksDeclareTime: ts(j.LinksDeclaredAt),
 	}
-	for _, l := range j.Links {
-		out.DeclaredLinks = append(out.DeclaredLinks, &assessmentv1.DeclaredLink{Kind: LinkKindToProto(l.Kind), Value: l.Value})
+	return out
+}
+
+// LinksToProto returns a juror's declared links.
+func LinksToProto(links []jury.Link) []*assessmentv1.DeclaredLink {
+	var out []*assessmentv1.DeclaredLink
+	for _, l := range links {
+		out = append(out, &assessmentv1.DeclaredLink{Kind: LinkKindToProto(l.Kind), Value: l.Value})
 	}
 	return out
 }

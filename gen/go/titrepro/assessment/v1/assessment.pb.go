@@ -91,63 +91,6 @@ func (SessionState) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{0}
 }
 
-// LinkKind is what a declared link names.
-type LinkKind int32
-
-const (
-	// Not set: refused.
-	LinkKind_LINK_KIND_UNSPECIFIED LinkKind = 0
-	// A training organisation: conflicts with candidates trained there.
-	LinkKind_LINK_KIND_TRAINING_ORGANISATION LinkKind = 1
-	// An employer: conflicts with candidacies declaring that employer.
-	LinkKind_LINK_KIND_EMPLOYER LinkKind = 2
-	// A candidate (candidate service id): conflicts with that candidate.
-	LinkKind_LINK_KIND_CANDIDATE LinkKind = 3
-)
-
-// Enum value maps for LinkKind.
-var (
-	LinkKind_name = map[int32]string{
-		0: "LINK_KIND_UNSPECIFIED",
-		1: "LINK_KIND_TRAINING_ORGANISATION",
-		2: "LINK_KIND_EMPLOYER",
-		3: "LINK_KIND_CANDIDATE",
-	}
-	LinkKind_value = map[string]int32{
-		"LINK_KIND_UNSPECIFIED":           0,
-		"LINK_KIND_TRAINING_ORGANISATION": 1,
-		"LINK_KIND_EMPLOYER":              2,
-		"LINK_KIND_CANDIDATE":             3,
-	}
-)
-
-func (x LinkKind) Enum() *LinkKind {
-	p := new(LinkKind)
-	*p = x
-	return p
-}
-
-func (x LinkKind) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (LinkKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_titrepro_assessment_v1_assessment_proto_enumTypes[1].Descriptor()
-}
-
-func (LinkKind) Type() protoreflect.EnumType {
-	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[1]
-}
-
-func (x LinkKind) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use LinkKind.Descriptor instead.
-func (LinkKind) EnumDescriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{1}
-}
-
 // Verdict is a juror's finding on one competence.
 type Verdict int32
 
@@ -189,11 +132,11 @@ func (x Verdict) String() string {
 }
 
 func (Verdict) Descriptor() protoreflect.EnumDescriptor {
-	return file_titrepro_assessment_v1_assessment_proto_enumTypes[2].Descriptor()
+	return file_titrepro_assessment_v1_assessment_proto_enumTypes[1].Descriptor()
 }
 
 func (Verdict) Type() protoreflect.EnumType {
-	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[2]
+	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[1]
 }
 
 func (x Verdict) Number() protoreflect.EnumNumber {
@@ -202,7 +145,7 @@ func (x Verdict) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Verdict.Descriptor instead.
 func (Verdict) EnumDescriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{2}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{1}
 }
 
 // JurorProgressState is where a juror's evaluation of a candidacy stands.
@@ -251,11 +194,11 @@ func (x JurorProgressState) String() string {
 }
 
 func (JurorProgressState) Descriptor() protoreflect.EnumDescriptor {
-	return file_titrepro_assessment_v1_assessment_proto_enumTypes[3].Descriptor()
+	return file_titrepro_assessment_v1_assessment_proto_enumTypes[2].Descriptor()
 }
 
 func (JurorProgressState) Type() protoreflect.EnumType {
-	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[3]
+	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[2]
 }
 
 func (x JurorProgressState) Number() protoreflect.EnumNumber {
@@ -264,7 +207,7 @@ func (x JurorProgressState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use JurorProgressState.Descriptor instead.
 func (JurorProgressState) EnumDescriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{2}
 }
 
 // MinutesVersionState is where a minutes version stands.
@@ -308,11 +251,11 @@ func (x MinutesVersionState) String() string {
 }
 
 func (MinutesVersionState) Descriptor() protoreflect.EnumDescriptor {
-	return file_titrepro_assessment_v1_assessment_proto_enumTypes[4].Descriptor()
+	return file_titrepro_assessment_v1_assessment_proto_enumTypes[3].Descriptor()
 }
 
 func (MinutesVersionState) Type() protoreflect.EnumType {
-	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[4]
+	return &file_titrepro_assessment_v1_assessment_proto_enumTypes[3]
 }
 
 func (x MinutesVersionState) Number() protoreflect.EnumNumber {
@@ -321,7 +264,7 @@ func (x MinutesVersionState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MinutesVersionState.Descriptor instead.
 func (MinutesVersionState) EnumDescriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{4}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
 }
 
 // Session is a validation session organised by an approved centre for one
@@ -532,14 +475,19 @@ type Juror struct {
 	// the whole session (R16); a trainer may not sit in a CCP session (R20);
 	// the juror must have accepted the charte de déontologie (R23).
 	Habilitation *Habilitation `protobuf:"bytes,3,opt,name=habilitation,proto3" json:"habilitation,omitempty"`
-	// Links the juror declares (R21). A link matching a candidacy of the
-	// session blocks the assignment, and a later candidacy matching it is
-	// refused.
+	// Links the juror declares (R21). Sent by the centre to AddJuror, a
+	// link matching a candidacy of the session blocks the assignment, and a
+	// later candidacy matching it is refused. The juror's own declaration
+	// (DeclareJurorLinks) is the reference: it replaces this list, and a link
+	// it declares recuses the juror from the candidacies it concerns.
 	DeclaredLinks []*DeclaredLink `protobuf:"bytes,4,rep,name=declared_links,json=declaredLinks,proto3" json:"declared_links,omitempty"`
 	// When the juror was assigned.
-	AssignTime    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=assign_time,json=assignTime,proto3" json:"assign_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	AssignTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=assign_time,json=assignTime,proto3" json:"assign_time,omitempty"`
+	// When the juror declared their links themselves (DeclareJurorLinks);
+	// unset while declared_links are the ones the centre passed to AddJuror.
+	LinksDeclareTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=links_declare_time,json=linksDeclareTime,proto3" json:"links_declare_time,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Juror) Reset() {
@@ -603,6 +551,13 @@ func (x *Juror) GetDeclaredLinks() []*DeclaredLink {
 func (x *Juror) GetAssignTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.AssignTime
+	}
+	return nil
+}
+
+func (x *Juror) GetLinksDeclareTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LinksDeclareTime
 	}
 	return nil
 }
@@ -684,62 +639,6 @@ func (x *Habilitation) GetValidTo() string {
 	return ""
 }
 
-// DeclaredLink is a personal or professional link a juror declares (R21).
-type DeclaredLink struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// What the value names.
-	Kind LinkKind `protobuf:"varint,1,opt,name=kind,proto3,enum=titrepro.assessment.v1.LinkKind" json:"kind,omitempty"`
-	// The organisation name or the candidate id, 1 to 200 characters.
-	// Organisation names match ignoring case and white space.
-	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *DeclaredLink) Reset() {
-	*x = DeclaredLink{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[3]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *DeclaredLink) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*DeclaredLink) ProtoMessage() {}
-
-func (x *DeclaredLink) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[3]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use DeclaredLink.ProtoReflect.Descriptor instead.
-func (*DeclaredLink) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
-}
-
-func (x *DeclaredLink) GetKind() LinkKind {
-	if x != nil {
-		return x.Kind
-	}
-	return LinkKind_LINK_KIND_UNSPECIFIED
-}
-
-func (x *DeclaredLink) GetValue() string {
-	if x != nil {
-		return x.Value
-	}
-	return ""
-}
-
 // Candidacy is a registered candidate sitting a session. Resource name:
 // sessions/{session_id}/candidacies/{candidacy_id}.
 type Candidacy struct {
@@ -803,7 +702,7 @@ type Candidacy struct {
 
 func (x *Candidacy) Reset() {
 	*x = Candidacy{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -815,7 +714,7 @@ func (x *Candidacy) String() string {
 func (*Candidacy) ProtoMessage() {}
 
 func (x *Candidacy) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[4]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -828,7 +727,7 @@ func (x *Candidacy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Candidacy.ProtoReflect.Descriptor instead.
 func (*Candidacy) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{4}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Candidacy) GetId() string {
@@ -993,7 +892,7 @@ type Deliberation struct {
 
 func (x *Deliberation) Reset() {
 	*x = Deliberation{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1005,7 +904,7 @@ func (x *Deliberation) String() string {
 func (*Deliberation) ProtoMessage() {}
 
 func (x *Deliberation) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[5]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1018,7 +917,7 @@ func (x *Deliberation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deliberation.ProtoReflect.Descriptor instead.
 func (*Deliberation) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{5}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Deliberation) GetAbsent() bool {
@@ -1087,7 +986,7 @@ type Evaluation struct {
 
 func (x *Evaluation) Reset() {
 	*x = Evaluation{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1099,7 +998,7 @@ func (x *Evaluation) String() string {
 func (*Evaluation) ProtoMessage() {}
 
 func (x *Evaluation) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[6]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1112,7 +1011,7 @@ func (x *Evaluation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evaluation.ProtoReflect.Descriptor instead.
 func (*Evaluation) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{6}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Evaluation) GetSessionId() string {
@@ -1190,7 +1089,7 @@ type EvaluationItem struct {
 
 func (x *EvaluationItem) Reset() {
 	*x = EvaluationItem{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1202,7 +1101,7 @@ func (x *EvaluationItem) String() string {
 func (*EvaluationItem) ProtoMessage() {}
 
 func (x *EvaluationItem) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[7]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1215,7 +1114,7 @@ func (x *EvaluationItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvaluationItem.ProtoReflect.Descriptor instead.
 func (*EvaluationItem) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{7}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *EvaluationItem) GetCompetenceCode() string {
@@ -1271,7 +1170,7 @@ type CandidacyProgress struct {
 
 func (x *CandidacyProgress) Reset() {
 	*x = CandidacyProgress{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1283,7 +1182,7 @@ func (x *CandidacyProgress) String() string {
 func (*CandidacyProgress) ProtoMessage() {}
 
 func (x *CandidacyProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1296,7 +1195,7 @@ func (x *CandidacyProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyProgress.ProtoReflect.Descriptor instead.
 func (*CandidacyProgress) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{8}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CandidacyProgress) GetCandidacyId() string {
@@ -1368,7 +1267,7 @@ type JurorProgress struct {
 
 func (x *JurorProgress) Reset() {
 	*x = JurorProgress{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1279,7 @@ func (x *JurorProgress) String() string {
 func (*JurorProgress) ProtoMessage() {}
 
 func (x *JurorProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1292,7 @@ func (x *JurorProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JurorProgress.ProtoReflect.Descriptor instead.
 func (*JurorProgress) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *JurorProgress) GetJurorSubject() string {
@@ -1468,7 +1367,7 @@ type DeliberationBlocker struct {
 
 func (x *DeliberationBlocker) Reset() {
 	*x = DeliberationBlocker{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1480,7 +1379,7 @@ func (x *DeliberationBlocker) String() string {
 func (*DeliberationBlocker) ProtoMessage() {}
 
 func (x *DeliberationBlocker) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1493,7 +1392,7 @@ func (x *DeliberationBlocker) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberationBlocker.ProtoReflect.Descriptor instead.
 func (*DeliberationBlocker) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{10}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DeliberationBlocker) GetReason() string {
@@ -1582,7 +1481,7 @@ type Minutes struct {
 
 func (x *Minutes) Reset() {
 	*x = Minutes{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1594,7 +1493,7 @@ func (x *Minutes) String() string {
 func (*Minutes) ProtoMessage() {}
 
 func (x *Minutes) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1607,7 +1506,7 @@ func (x *Minutes) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Minutes.ProtoReflect.Descriptor instead.
 func (*Minutes) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{11}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Minutes) GetSessionId() string {
@@ -1761,7 +1660,7 @@ type MinutesReturn struct {
 
 func (x *MinutesReturn) Reset() {
 	*x = MinutesReturn{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1773,7 +1672,7 @@ func (x *MinutesReturn) String() string {
 func (*MinutesReturn) ProtoMessage() {}
 
 func (x *MinutesReturn) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1786,7 +1685,7 @@ func (x *MinutesReturn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesReturn.ProtoReflect.Descriptor instead.
 func (*MinutesReturn) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{12}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *MinutesReturn) GetMinutesVersion() int32 {
@@ -1859,7 +1758,7 @@ type MinutesVersion struct {
 
 func (x *MinutesVersion) Reset() {
 	*x = MinutesVersion{}
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1871,7 +1770,7 @@ func (x *MinutesVersion) String() string {
 func (*MinutesVersion) ProtoMessage() {}
 
 func (x *MinutesVersion) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_assessment_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1884,7 +1783,7 @@ func (x *MinutesVersion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesVersion.ProtoReflect.Descriptor instead.
 func (*MinutesVersion) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{13}
+	return file_titrepro_assessment_v1_assessment_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *MinutesVersion) GetMinutesVersion() int32 {
@@ -1955,23 +1854,21 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
-	"\x04etag\x18\x10 \x01(\tB\x03\xe0A\x03R\x04etag\"\xaf\x02\n" +
+	"\x04etag\x18\x10 \x01(\tB\x03\xe0A\x03R\x04etag\"\xfe\x02\n" +
 	"\x05Juror\x12 \n" +
 	"\asubject\x18\x01 \x01(\tB\x06\xe0A\x02\xe0A\x05R\asubject\x12&\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x12M\n" +
 	"\fhabilitation\x18\x03 \x01(\v2$.titrepro.assessment.v1.HabilitationB\x03\xe0A\x02R\fhabilitation\x12K\n" +
 	"\x0edeclared_links\x18\x04 \x03(\v2$.titrepro.assessment.v1.DeclaredLinkR\rdeclaredLinks\x12@\n" +
 	"\vassign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"assignTime\"\x8f\x01\n" +
+	"assignTime\x12M\n" +
+	"\x12links_declare_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x10linksDeclareTime\"\x8f\x01\n" +
 	"\fHabilitation\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1e\n" +
 	"\btitle_id\x18\x02 \x01(\tB\x03\xe0A\x03R\atitleId\x12\"\n" +
 	"\n" +
 	"valid_from\x18\x03 \x01(\tB\x03\xe0A\x03R\tvalidFrom\x12\x1e\n" +
-	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x03R\avalidTo\"d\n" +
-	"\fDeclaredLink\x129\n" +
-	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\x92\t\n" +
+	"\bvalid_to\x18\x04 \x01(\tB\x03\xe0A\x03R\avalidTo\"\x92\t\n" +
 	"\tCandidacy\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\"\n" +
 	"\n" +
@@ -2092,12 +1989,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x19SESSION_STATE_IN_PROGRESS\x10\x02\x12\x1d\n" +
 	"\x19SESSION_STATE_DELIBERATED\x10\x03\x12\x18\n" +
 	"\x14SESSION_STATE_CLOSED\x10\x04\x12\x1b\n" +
-	"\x17SESSION_STATE_CANCELLED\x10\x05*{\n" +
-	"\bLinkKind\x12\x19\n" +
-	"\x15LINK_KIND_UNSPECIFIED\x10\x00\x12#\n" +
-	"\x1fLINK_KIND_TRAINING_ORGANISATION\x10\x01\x12\x16\n" +
-	"\x12LINK_KIND_EMPLOYER\x10\x02\x12\x17\n" +
-	"\x13LINK_KIND_CANDIDATE\x10\x03*l\n" +
+	"\x17SESSION_STATE_CANCELLED\x10\x05*l\n" +
 	"\aVerdict\x12\x17\n" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10VERDICT_MASTERED\x10\x01\x12\x18\n" +
@@ -2128,85 +2020,84 @@ func file_titrepro_assessment_v1_assessment_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_titrepro_assessment_v1_assessment_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_titrepro_assessment_v1_assessment_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(SessionState)(0),             // 0: titrepro.assessment.v1.SessionState
-	(LinkKind)(0),                 // 1: titrepro.assessment.v1.LinkKind
-	(Verdict)(0),                  // 2: titrepro.assessment.v1.Verdict
-	(JurorProgressState)(0),       // 3: titrepro.assessment.v1.JurorProgressState
-	(MinutesVersionState)(0),      // 4: titrepro.assessment.v1.MinutesVersionState
-	(*Session)(nil),               // 5: titrepro.assessment.v1.Session
-	(*Juror)(nil),                 // 6: titrepro.assessment.v1.Juror
-	(*Habilitation)(nil),          // 7: titrepro.assessment.v1.Habilitation
-	(*DeclaredLink)(nil),          // 8: titrepro.assessment.v1.DeclaredLink
-	(*Candidacy)(nil),             // 9: titrepro.assessment.v1.Candidacy
-	(*Deliberation)(nil),          // 10: titrepro.assessment.v1.Deliberation
-	(*Evaluation)(nil),            // 11: titrepro.assessment.v1.Evaluation
-	(*EvaluationItem)(nil),        // 12: titrepro.assessment.v1.EvaluationItem
-	(*CandidacyProgress)(nil),     // 13: titrepro.assessment.v1.CandidacyProgress
-	(*JurorProgress)(nil),         // 14: titrepro.assessment.v1.JurorProgress
-	(*DeliberationBlocker)(nil),   // 15: titrepro.assessment.v1.DeliberationBlocker
-	(*Minutes)(nil),               // 16: titrepro.assessment.v1.Minutes
-	(*MinutesReturn)(nil),         // 17: titrepro.assessment.v1.MinutesReturn
-	(*MinutesVersion)(nil),        // 18: titrepro.assessment.v1.MinutesVersion
-	(SessionType)(0),              // 19: titrepro.assessment.v1.SessionType
-	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
-	(v1.AccessRoute)(0),           // 21: titrepro.common.v1.AccessRoute
-	(*Withdrawal)(nil),            // 22: titrepro.assessment.v1.Withdrawal
-	(*CandidacyRef)(nil),          // 23: titrepro.assessment.v1.CandidacyRef
-	(*Attendance)(nil),            // 24: titrepro.assessment.v1.Attendance
-	(*Adjustment)(nil),            // 25: titrepro.assessment.v1.Adjustment
-	(*EcfResult)(nil),             // 26: titrepro.assessment.v1.EcfResult
-	(*CcpDecision)(nil),           // 27: titrepro.assessment.v1.CcpDecision
-	(TitleOutcome)(0),             // 28: titrepro.assessment.v1.TitleOutcome
-	(v11.EpreuveKind)(0),          // 29: titrepro.certification.v1.EpreuveKind
-	(*MinutesLine)(nil),           // 30: titrepro.assessment.v1.MinutesLine
-	(*MinutesSignature)(nil),      // 31: titrepro.assessment.v1.MinutesSignature
-	(*MinutesJuror)(nil),          // 32: titrepro.assessment.v1.MinutesJuror
+	(Verdict)(0),                  // 1: titrepro.assessment.v1.Verdict
+	(JurorProgressState)(0),       // 2: titrepro.assessment.v1.JurorProgressState
+	(MinutesVersionState)(0),      // 3: titrepro.assessment.v1.MinutesVersionState
+	(*Session)(nil),               // 4: titrepro.assessment.v1.Session
+	(*Juror)(nil),                 // 5: titrepro.assessment.v1.Juror
+	(*Habilitation)(nil),          // 6: titrepro.assessment.v1.Habilitation
+	(*Candidacy)(nil),             // 7: titrepro.assessment.v1.Candidacy
+	(*Deliberation)(nil),          // 8: titrepro.assessment.v1.Deliberation
+	(*Evaluation)(nil),            // 9: titrepro.assessment.v1.Evaluation
+	(*EvaluationItem)(nil),        // 10: titrepro.assessment.v1.EvaluationItem
+	(*CandidacyProgress)(nil),     // 11: titrepro.assessment.v1.CandidacyProgress
+	(*JurorProgress)(nil),         // 12: titrepro.assessment.v1.JurorProgress
+	(*DeliberationBlocker)(nil),   // 13: titrepro.assessment.v1.DeliberationBlocker
+	(*Minutes)(nil),               // 14: titrepro.assessment.v1.Minutes
+	(*MinutesReturn)(nil),         // 15: titrepro.assessment.v1.MinutesReturn
+	(*MinutesVersion)(nil),        // 16: titrepro.assessment.v1.MinutesVersion
+	(SessionType)(0),              // 17: titrepro.assessment.v1.SessionType
+	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(*DeclaredLink)(nil),          // 19: titrepro.assessment.v1.DeclaredLink
+	(v1.AccessRoute)(0),           // 20: titrepro.common.v1.AccessRoute
+	(*Withdrawal)(nil),            // 21: titrepro.assessment.v1.Withdrawal
+	(*CandidacyRef)(nil),          // 22: titrepro.assessment.v1.CandidacyRef
+	(*Attendance)(nil),            // 23: titrepro.assessment.v1.Attendance
+	(*Adjustment)(nil),            // 24: titrepro.assessment.v1.Adjustment
+	(*EcfResult)(nil),             // 25: titrepro.assessment.v1.EcfResult
+	(*CcpDecision)(nil),           // 26: titrepro.assessment.v1.CcpDecision
+	(TitleOutcome)(0),             // 27: titrepro.assessment.v1.TitleOutcome
+	(v11.EpreuveKind)(0),          // 28: titrepro.certification.v1.EpreuveKind
+	(*MinutesLine)(nil),           // 29: titrepro.assessment.v1.MinutesLine
+	(*MinutesSignature)(nil),      // 30: titrepro.assessment.v1.MinutesSignature
+	(*MinutesJuror)(nil),          // 31: titrepro.assessment.v1.MinutesJuror
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
-	19, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
+	17, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
 	0,  // 1: titrepro.assessment.v1.Session.state:type_name -> titrepro.assessment.v1.SessionState
-	20, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
-	20, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
-	8,  // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
-	20, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
-	1,  // 7: titrepro.assessment.v1.DeclaredLink.kind:type_name -> titrepro.assessment.v1.LinkKind
-	20, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
-	10, // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
-	20, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
-	20, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
-	20, // 12: titrepro.assessment.v1.Candidacy.release_time:type_name -> google.protobuf.Timestamp
-	21, // 13: titrepro.assessment.v1.Candidacy.access_route:type_name -> titrepro.common.v1.AccessRoute
-	22, // 14: titrepro.assessment.v1.Candidacy.withdrawal:type_name -> titrepro.assessment.v1.Withdrawal
-	23, // 15: titrepro.assessment.v1.Candidacy.transferred_from:type_name -> titrepro.assessment.v1.CandidacyRef
-	24, // 16: titrepro.assessment.v1.Candidacy.attendance:type_name -> titrepro.assessment.v1.Attendance
-	25, // 17: titrepro.assessment.v1.Candidacy.adjustments:type_name -> titrepro.assessment.v1.Adjustment
-	26, // 18: titrepro.assessment.v1.Candidacy.ecf_results:type_name -> titrepro.assessment.v1.EcfResult
-	27, // 19: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	28, // 20: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	20, // 21: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
-	12, // 22: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
-	20, // 23: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
-	29, // 24: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
-	2,  // 25: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
-	14, // 26: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
-	15, // 27: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
-	3,  // 28: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
+	18, // 2: titrepro.assessment.v1.Session.create_time:type_name -> google.protobuf.Timestamp
+	18, // 3: titrepro.assessment.v1.Session.update_time:type_name -> google.protobuf.Timestamp
+	6,  // 4: titrepro.assessment.v1.Juror.habilitation:type_name -> titrepro.assessment.v1.Habilitation
+	19, // 5: titrepro.assessment.v1.Juror.declared_links:type_name -> titrepro.assessment.v1.DeclaredLink
+	18, // 6: titrepro.assessment.v1.Juror.assign_time:type_name -> google.protobuf.Timestamp
+	18, // 7: titrepro.assessment.v1.Juror.links_declare_time:type_name -> google.protobuf.Timestamp
+	18, // 8: titrepro.assessment.v1.Candidacy.dossier_submit_time:type_name -> google.protobuf.Timestamp
+	8,  // 9: titrepro.assessment.v1.Candidacy.deliberation:type_name -> titrepro.assessment.v1.Deliberation
+	18, // 10: titrepro.assessment.v1.Candidacy.create_time:type_name -> google.protobuf.Timestamp
+	18, // 11: titrepro.assessment.v1.Candidacy.update_time:type_name -> google.protobuf.Timestamp
+	18, // 12: titrepro.assessment.v1.Candidacy.release_time:type_name -> google.protobuf.Timestamp
+	20, // 13: titrepro.assessment.v1.Candidacy.access_route:type_name -> titrepro.common.v1.AccessRoute
+	21, // 14: titrepro.assessment.v1.Candidacy.withdrawal:type_name -> titrepro.assessment.v1.Withdrawal
+	22, // 15: titrepro.assessment.v1.Candidacy.transferred_from:type_name -> titrepro.assessment.v1.CandidacyRef
+	23, // 16: titrepro.assessment.v1.Candidacy.attendance:type_name -> titrepro.assessment.v1.Attendance
+	24, // 17: titrepro.assessment.v1.Candidacy.adjustments:type_name -> titrepro.assessment.v1.Adjustment
+	25, // 18: titrepro.assessment.v1.Candidacy.ecf_results:type_name -> titrepro.assessment.v1.EcfResult
+	26, // 19: titrepro.assessment.v1.Deliberation.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	27, // 20: titrepro.assessment.v1.Deliberation.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	18, // 21: titrepro.assessment.v1.Deliberation.deliberate_time:type_name -> google.protobuf.Timestamp
+	10, // 22: titrepro.assessment.v1.Evaluation.items:type_name -> titrepro.assessment.v1.EvaluationItem
+	18, // 23: titrepro.assessment.v1.Evaluation.update_time:type_name -> google.protobuf.Timestamp
+	28, // 24: titrepro.assessment.v1.EvaluationItem.epreuve:type_name -> titrepro.certification.v1.EpreuveKind
+	1,  // 25: titrepro.assessment.v1.EvaluationItem.verdict:type_name -> titrepro.assessment.v1.Verdict
+	12, // 26: titrepro.assessment.v1.CandidacyProgress.jurors:type_name -> titrepro.assessment.v1.JurorProgress
+	13, // 27: titrepro.assessment.v1.CandidacyProgress.blockers:type_name -> titrepro.assessment.v1.DeliberationBlocker
+	2,  // 28: titrepro.assessment.v1.JurorProgress.state:type_name -> titrepro.assessment.v1.JurorProgressState
 	0,  // 29: titrepro.assessment.v1.Minutes.session_state:type_name -> titrepro.assessment.v1.SessionState
-	30, // 30: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	31, // 31: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	19, // 32: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
-	32, // 33: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	17, // 34: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
-	4,  // 35: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	17, // 36: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	20, // 37: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
-	4,  // 38: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	20, // 39: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
-	17, // 40: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	29, // 30: titrepro.assessment.v1.Minutes.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	30, // 31: titrepro.assessment.v1.Minutes.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	17, // 32: titrepro.assessment.v1.Minutes.type:type_name -> titrepro.assessment.v1.SessionType
+	31, // 33: titrepro.assessment.v1.Minutes.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	15, // 34: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
+	3,  // 35: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	15, // 36: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	18, // 37: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
+	3,  // 38: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	18, // 39: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
+	15, // 40: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
 	41, // [41:41] is the sub-list for method output_type
 	41, // [41:41] is the sub-list for method input_type
 	41, // [41:41] is the sub-list for extension type_name
@@ -2226,8 +2117,8 @@ func file_titrepro_assessment_v1_assessment_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   14,
+			NumEnums:      4,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1014,6 +1014,127 @@ func (x *ListJurorsResponse) GetJurors() []*Juror {
 	return nil
 }
 
+// DeclareJurorLinksRequest declares a juror's links on a session.
+type DeclareJurorLinksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session's id.
+	SessionId string `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The juror's subject: the caller's own, or "me".
+	JurorSubject string `protobuf:"bytes,2,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// Every link the juror declares, at most 50; empty declares none. The
+	// list replaces the one declared before.
+	Links         []*DeclaredLink `protobuf:"bytes,3,rep,name=links,proto3" json:"links,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeclareJurorLinksRequest) Reset() {
+	*x = DeclareJurorLinksRequest{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeclareJurorLinksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeclareJurorLinksRequest) ProtoMessage() {}
+
+func (x *DeclareJurorLinksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeclareJurorLinksRequest.ProtoReflect.Descriptor instead.
+func (*DeclareJurorLinksRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *DeclareJurorLinksRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *DeclareJurorLinksRequest) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+func (x *DeclareJurorLinksRequest) GetLinks() []*DeclaredLink {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+// DeclareJurorLinksResponse carries the juror with their declared links.
+type DeclareJurorLinksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The juror as stored, links_declare_time set.
+	Juror *Juror `protobuf:"bytes,1,opt,name=juror,proto3" json:"juror,omitempty"`
+	// The candidacies of the session the links recuse the juror from, by
+	// id; empty when none.
+	RecusedCandidacyIds []string `protobuf:"bytes,2,rep,name=recused_candidacy_ids,json=recusedCandidacyIds,proto3" json:"recused_candidacy_ids,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DeclareJurorLinksResponse) Reset() {
+	*x = DeclareJurorLinksResponse{}
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeclareJurorLinksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeclareJurorLinksResponse) ProtoMessage() {}
+
+func (x *DeclareJurorLinksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeclareJurorLinksResponse.ProtoReflect.Descriptor instead.
+func (*DeclareJurorLinksResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *DeclareJurorLinksResponse) GetJuror() *Juror {
+	if x != nil {
+		return x.Juror
+	}
+	return nil
+}
+
+func (x *DeclareJurorLinksResponse) GetRecusedCandidacyIds() []string {
+	if x != nil {
+		return x.RecusedCandidacyIds
+	}
+	return nil
+}
+
 // RemoveJurorRequest withdraws a juror.
 type RemoveJurorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1030,7 +1151,7 @@ type RemoveJurorRequest struct {
 
 func (x *RemoveJurorRequest) Reset() {
 	*x = RemoveJurorRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1042,7 +1163,7 @@ func (x *RemoveJurorRequest) String() string {
 func (*RemoveJurorRequest) ProtoMessage() {}
 
 func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1055,7 +1176,7 @@ func (x *RemoveJurorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorRequest.ProtoReflect.Descriptor instead.
 func (*RemoveJurorRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RemoveJurorRequest) GetSessionId() string {
@@ -1088,7 +1209,7 @@ type RemoveJurorResponse struct {
 
 func (x *RemoveJurorResponse) Reset() {
 	*x = RemoveJurorResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1100,7 +1221,7 @@ func (x *RemoveJurorResponse) String() string {
 func (*RemoveJurorResponse) ProtoMessage() {}
 
 func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[19]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1113,7 +1234,7 @@ func (x *RemoveJurorResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveJurorResponse.ProtoReflect.Descriptor instead.
 func (*RemoveJurorResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
 }
 
 // CreateCandidacyRequest registers a candidate to a session.
@@ -1131,7 +1252,7 @@ type CreateCandidacyRequest struct {
 
 func (x *CreateCandidacyRequest) Reset() {
 	*x = CreateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1143,7 +1264,7 @@ func (x *CreateCandidacyRequest) String() string {
 func (*CreateCandidacyRequest) ProtoMessage() {}
 
 func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[20]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1156,7 +1277,7 @@ func (x *CreateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CreateCandidacyRequest) GetSessionId() string {
@@ -1191,7 +1312,7 @@ type CreateCandidacyResponse struct {
 
 func (x *CreateCandidacyResponse) Reset() {
 	*x = CreateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1203,7 +1324,7 @@ func (x *CreateCandidacyResponse) String() string {
 func (*CreateCandidacyResponse) ProtoMessage() {}
 
 func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[21]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1216,7 +1337,7 @@ func (x *CreateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*CreateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CreateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1239,7 +1360,7 @@ type GetCandidacyRequest struct {
 
 func (x *GetCandidacyRequest) Reset() {
 	*x = GetCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1251,7 +1372,7 @@ func (x *GetCandidacyRequest) String() string {
 func (*GetCandidacyRequest) ProtoMessage() {}
 
 func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[22]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1264,7 +1385,7 @@ func (x *GetCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*GetCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetCandidacyRequest) GetSessionId() string {
@@ -1292,7 +1413,7 @@ type GetCandidacyResponse struct {
 
 func (x *GetCandidacyResponse) Reset() {
 	*x = GetCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1304,7 +1425,7 @@ func (x *GetCandidacyResponse) String() string {
 func (*GetCandidacyResponse) ProtoMessage() {}
 
 func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[23]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1317,7 +1438,7 @@ func (x *GetCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*GetCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1343,7 +1464,7 @@ type ListCandidaciesRequest struct {
 
 func (x *ListCandidaciesRequest) Reset() {
 	*x = ListCandidaciesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1355,7 +1476,7 @@ func (x *ListCandidaciesRequest) String() string {
 func (*ListCandidaciesRequest) ProtoMessage() {}
 
 func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[24]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1368,7 +1489,7 @@ func (x *ListCandidaciesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesRequest.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListCandidaciesRequest) GetSessionId() string {
@@ -1405,7 +1526,7 @@ type ListCandidaciesResponse struct {
 
 func (x *ListCandidaciesResponse) Reset() {
 	*x = ListCandidaciesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1417,7 +1538,7 @@ func (x *ListCandidaciesResponse) String() string {
 func (*ListCandidaciesResponse) ProtoMessage() {}
 
 func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[25]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1430,7 +1551,7 @@ func (x *ListCandidaciesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandidaciesResponse.ProtoReflect.Descriptor instead.
 func (*ListCandidaciesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListCandidaciesResponse) GetCandidacies() []*Candidacy {
@@ -1463,7 +1584,7 @@ type GetSessionProgressRequest struct {
 
 func (x *GetSessionProgressRequest) Reset() {
 	*x = GetSessionProgressRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1596,7 @@ func (x *GetSessionProgressRequest) String() string {
 func (*GetSessionProgressRequest) ProtoMessage() {}
 
 func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[26]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1609,7 @@ func (x *GetSessionProgressRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressRequest.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetSessionProgressRequest) GetSessionId() string {
@@ -1527,7 +1648,7 @@ type GetSessionProgressResponse struct {
 
 func (x *GetSessionProgressResponse) Reset() {
 	*x = GetSessionProgressResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1539,7 +1660,7 @@ func (x *GetSessionProgressResponse) String() string {
 func (*GetSessionProgressResponse) ProtoMessage() {}
 
 func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[27]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1552,7 +1673,7 @@ func (x *GetSessionProgressResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSessionProgressResponse.ProtoReflect.Descriptor instead.
 func (*GetSessionProgressResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetSessionProgressResponse) GetSessionState() SessionState {
@@ -1591,7 +1712,7 @@ type GetEvaluationRequest struct {
 
 func (x *GetEvaluationRequest) Reset() {
 	*x = GetEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1603,7 +1724,7 @@ func (x *GetEvaluationRequest) String() string {
 func (*GetEvaluationRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[28]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1616,7 +1737,7 @@ func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetEvaluationRequest) GetSessionId() string {
@@ -1651,7 +1772,7 @@ type GetEvaluationResponse struct {
 
 func (x *GetEvaluationResponse) Reset() {
 	*x = GetEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1663,7 +1784,7 @@ func (x *GetEvaluationResponse) String() string {
 func (*GetEvaluationResponse) ProtoMessage() {}
 
 func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[29]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1676,7 +1797,7 @@ func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*GetEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1703,7 +1824,7 @@ type UpdateEvaluationRequest struct {
 
 func (x *UpdateEvaluationRequest) Reset() {
 	*x = UpdateEvaluationRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1715,7 +1836,7 @@ func (x *UpdateEvaluationRequest) String() string {
 func (*UpdateEvaluationRequest) ProtoMessage() {}
 
 func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[30]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1728,7 +1849,7 @@ func (x *UpdateEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *UpdateEvaluationRequest) GetSessionId() string {
@@ -1770,7 +1891,7 @@ type UpdateEvaluationResponse struct {
 
 func (x *UpdateEvaluationResponse) Reset() {
 	*x = UpdateEvaluationResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1782,7 +1903,7 @@ func (x *UpdateEvaluationResponse) String() string {
 func (*UpdateEvaluationResponse) ProtoMessage() {}
 
 func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[31]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1795,7 +1916,7 @@ func (x *UpdateEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *UpdateEvaluationResponse) GetEvaluation() *Evaluation {
@@ -1824,7 +1945,7 @@ type DeliberateCandidacyRequest struct {
 
 func (x *DeliberateCandidacyRequest) Reset() {
 	*x = DeliberateCandidacyRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1836,7 +1957,7 @@ func (x *DeliberateCandidacyRequest) String() string {
 func (*DeliberateCandidacyRequest) ProtoMessage() {}
 
 func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[32]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1849,7 +1970,7 @@ func (x *DeliberateCandidacyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyRequest.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{32}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *DeliberateCandidacyRequest) GetSessionId() string {
@@ -1891,7 +2012,7 @@ type DeliberateCandidacyResponse struct {
 
 func (x *DeliberateCandidacyResponse) Reset() {
 	*x = DeliberateCandidacyResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1903,7 +2024,7 @@ func (x *DeliberateCandidacyResponse) String() string {
 func (*DeliberateCandidacyResponse) ProtoMessage() {}
 
 func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[33]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1916,7 +2037,7 @@ func (x *DeliberateCandidacyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeliberateCandidacyResponse.ProtoReflect.Descriptor instead.
 func (*DeliberateCandidacyResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{33}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *DeliberateCandidacyResponse) GetCandidacy() *Candidacy {
@@ -1941,7 +2062,7 @@ type GetMinutesRequest struct {
 
 func (x *GetMinutesRequest) Reset() {
 	*x = GetMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1953,7 +2074,7 @@ func (x *GetMinutesRequest) String() string {
 func (*GetMinutesRequest) ProtoMessage() {}
 
 func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[34]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1966,7 +2087,7 @@ func (x *GetMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{34}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetMinutesRequest) GetSessionId() string {
@@ -1994,7 +2115,7 @@ type ListMinutesVersionsRequest struct {
 
 func (x *ListMinutesVersionsRequest) Reset() {
 	*x = ListMinutesVersionsRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2006,7 +2127,7 @@ func (x *ListMinutesVersionsRequest) String() string {
 func (*ListMinutesVersionsRequest) ProtoMessage() {}
 
 func (x *ListMinutesVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[35]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,7 +2140,7 @@ func (x *ListMinutesVersionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesVersionsRequest.ProtoReflect.Descriptor instead.
 func (*ListMinutesVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{35}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ListMinutesVersionsRequest) GetSessionId() string {
@@ -2040,7 +2161,7 @@ type ListMinutesVersionsResponse struct {
 
 func (x *ListMinutesVersionsResponse) Reset() {
 	*x = ListMinutesVersionsResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2052,7 +2173,7 @@ func (x *ListMinutesVersionsResponse) String() string {
 func (*ListMinutesVersionsResponse) ProtoMessage() {}
 
 func (x *ListMinutesVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[36]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2065,7 +2186,7 @@ func (x *ListMinutesVersionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMinutesVersionsResponse.ProtoReflect.Descriptor instead.
 func (*ListMinutesVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{36}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListMinutesVersionsResponse) GetVersions() []*MinutesVersion {
@@ -2088,7 +2209,7 @@ type GetMinutesPdfRequest struct {
 
 func (x *GetMinutesPdfRequest) Reset() {
 	*x = GetMinutesPdfRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2100,7 +2221,7 @@ func (x *GetMinutesPdfRequest) String() string {
 func (*GetMinutesPdfRequest) ProtoMessage() {}
 
 func (x *GetMinutesPdfRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[37]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2113,7 +2234,7 @@ func (x *GetMinutesPdfRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesPdfRequest.ProtoReflect.Descriptor instead.
 func (*GetMinutesPdfRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{37}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetMinutesPdfRequest) GetSessionId() string {
@@ -2142,7 +2263,7 @@ type GetMinutesPdfResponse struct {
 
 func (x *GetMinutesPdfResponse) Reset() {
 	*x = GetMinutesPdfResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2154,7 +2275,7 @@ func (x *GetMinutesPdfResponse) String() string {
 func (*GetMinutesPdfResponse) ProtoMessage() {}
 
 func (x *GetMinutesPdfResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[38]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2167,7 +2288,7 @@ func (x *GetMinutesPdfResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesPdfResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesPdfResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{38}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetMinutesPdfResponse) GetDocument() *httpbody.HttpBody {
@@ -2188,7 +2309,7 @@ type GetMinutesResponse struct {
 
 func (x *GetMinutesResponse) Reset() {
 	*x = GetMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2321,7 @@ func (x *GetMinutesResponse) String() string {
 func (*GetMinutesResponse) ProtoMessage() {}
 
 func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[39]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2213,7 +2334,7 @@ func (x *GetMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMinutesResponse.ProtoReflect.Descriptor instead.
 func (*GetMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{39}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetMinutesResponse) GetMinutes() *Minutes {
@@ -2237,7 +2358,7 @@ type SignMinutesRequest struct {
 
 func (x *SignMinutesRequest) Reset() {
 	*x = SignMinutesRequest{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2249,7 +2370,7 @@ func (x *SignMinutesRequest) String() string {
 func (*SignMinutesRequest) ProtoMessage() {}
 
 func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[40]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2262,7 +2383,7 @@ func (x *SignMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SignMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{40}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SignMinutesRequest) GetSessionId() string {
@@ -2290,7 +2411,7 @@ type SignMinutesResponse struct {
 
 func (x *SignMinutesResponse) Reset() {
 	*x = SignMinutesResponse{}
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2302,7 +2423,7 @@ func (x *SignMinutesResponse) String() string {
 func (*SignMinutesResponse) ProtoMessage() {}
 
 func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[41]
+	mi := &file_titrepro_assessment_v1_assessment_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2315,7 +2436,7 @@ func (x *SignMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SignMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{41}
+	return file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SignMinutesResponse) GetMinutes() *Minutes {
@@ -2392,7 +2513,15 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\"K\n" +
 	"\x12ListJurorsResponse\x125\n" +
-	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"z\n" +
+	"\x06jurors\x18\x01 \x03(\v2\x1d.titrepro.assessment.v1.JurorR\x06jurors\"\xa4\x01\n" +
+	"\x18DeclareJurorLinksRequest\x12\"\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12(\n" +
+	"\rjuror_subject\x18\x02 \x01(\tB\x03\xe0A\x02R\fjurorSubject\x12:\n" +
+	"\x05links\x18\x03 \x03(\v2$.titrepro.assessment.v1.DeclaredLinkR\x05links\"\x84\x01\n" +
+	"\x19DeclareJurorLinksResponse\x123\n" +
+	"\x05juror\x18\x01 \x01(\v2\x1d.titrepro.assessment.v1.JurorR\x05juror\x122\n" +
+	"\x15recused_candidacy_ids\x18\x02 \x03(\tR\x13recusedCandidacyIds\"z\n" +
 	"\x12RemoveJurorRequest\x12\"\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12(\n" +
@@ -2483,7 +2612,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\x8e#\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xd3$\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -2496,7 +2625,8 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\bAddJuror\x12'.titrepro.assessment.v1.AddJurorRequest\x1a(.titrepro.assessment.v1.AddJurorResponse\"/\x82\xd3\xe4\x93\x02):\x05juror\" /v1/sessions/{session_id}/jurors\x12\x90\x01\n" +
 	"\n" +
 	"ListJurors\x12).titrepro.assessment.v1.ListJurorsRequest\x1a*.titrepro.assessment.v1.ListJurorsResponse\"+\x82\xd3\xe4\x93\x02\"\x12 /v1/sessions/{session_id}/jurors\x90\x02\x01\x12\xa0\x01\n" +
-	"\vRemoveJuror\x12*.titrepro.assessment.v1.RemoveJurorRequest\x1a+.titrepro.assessment.v1.RemoveJurorResponse\"8\x82\xd3\xe4\x93\x022*0/v1/sessions/{session_id}/jurors/{juror_subject}\x12\xac\x01\n" +
+	"\vRemoveJuror\x12*.titrepro.assessment.v1.RemoveJurorRequest\x1a+.titrepro.assessment.v1.RemoveJurorResponse\"8\x82\xd3\xe4\x93\x022*0/v1/sessions/{session_id}/jurors/{juror_subject}\x12\xc2\x01\n" +
+	"\x11DeclareJurorLinks\x120.titrepro.assessment.v1.DeclareJurorLinksRequest\x1a1.titrepro.assessment.v1.DeclareJurorLinksResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/jurors/{juror_subject}:declareLinks\x12\xac\x01\n" +
 	"\x0fCreateCandidacy\x12..titrepro.assessment.v1.CreateCandidacyRequest\x1a/.titrepro.assessment.v1.CreateCandidacyResponse\"8\x82\xd3\xe4\x93\x022:\tcandidacy\"%/v1/sessions/{session_id}/candidacies\x12\xaa\x01\n" +
 	"\fGetCandidacy\x12+.titrepro.assessment.v1.GetCandidacyRequest\x1a,.titrepro.assessment.v1.GetCandidacyResponse\"?\x82\xd3\xe4\x93\x026\x124/v1/sessions/{session_id}/candidacies/{candidacy_id}\x90\x02\x01\x12\xa4\x01\n" +
 	"\x0fListCandidacies\x12..titrepro.assessment.v1.ListCandidaciesRequest\x1a/.titrepro.assessment.v1.ListCandidaciesResponse\"0\x82\xd3\xe4\x93\x02'\x12%/v1/sessions/{session_id}/candidacies\x90\x02\x01\x12\xaa\x01\n" +
@@ -2530,7 +2660,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_assessment_service_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_titrepro_assessment_v1_assessment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*CreateSessionRequest)(nil),        // 0: titrepro.assessment.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil),       // 1: titrepro.assessment.v1.CreateSessionResponse
@@ -2550,138 +2680,145 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*AddJurorResponse)(nil),            // 15: titrepro.assessment.v1.AddJurorResponse
 	(*ListJurorsRequest)(nil),           // 16: titrepro.assessment.v1.ListJurorsRequest
 	(*ListJurorsResponse)(nil),          // 17: titrepro.assessment.v1.ListJurorsResponse
-	(*RemoveJurorRequest)(nil),          // 18: titrepro.assessment.v1.RemoveJurorRequest
-	(*RemoveJurorResponse)(nil),         // 19: titrepro.assessment.v1.RemoveJurorResponse
-	(*CreateCandidacyRequest)(nil),      // 20: titrepro.assessment.v1.CreateCandidacyRequest
-	(*CreateCandidacyResponse)(nil),     // 21: titrepro.assessment.v1.CreateCandidacyResponse
-	(*GetCandidacyRequest)(nil),         // 22: titrepro.assessment.v1.GetCandidacyRequest
-	(*GetCandidacyResponse)(nil),        // 23: titrepro.assessment.v1.GetCandidacyResponse
-	(*ListCandidaciesRequest)(nil),      // 24: titrepro.assessment.v1.ListCandidaciesRequest
-	(*ListCandidaciesResponse)(nil),     // 25: titrepro.assessment.v1.ListCandidaciesResponse
-	(*GetSessionProgressRequest)(nil),   // 26: titrepro.assessment.v1.GetSessionProgressRequest
-	(*GetSessionProgressResponse)(nil),  // 27: titrepro.assessment.v1.GetSessionProgressResponse
-	(*GetEvaluationRequest)(nil),        // 28: titrepro.assessment.v1.GetEvaluationRequest
-	(*GetEvaluationResponse)(nil),       // 29: titrepro.assessment.v1.GetEvaluationResponse
-	(*UpdateEvaluationRequest)(nil),     // 30: titrepro.assessment.v1.UpdateEvaluationRequest
-	(*UpdateEvaluationResponse)(nil),    // 31: titrepro.assessment.v1.UpdateEvaluationResponse
-	(*DeliberateCandidacyRequest)(nil),  // 32: titrepro.assessment.v1.DeliberateCandidacyRequest
-	(*DeliberateCandidacyResponse)(nil), // 33: titrepro.assessment.v1.DeliberateCandidacyResponse
-	(*GetMinutesRequest)(nil),           // 34: titrepro.assessment.v1.GetMinutesRequest
-	(*ListMinutesVersionsRequest)(nil),  // 35: titrepro.assessment.v1.ListMinutesVersionsRequest
-	(*ListMinutesVersionsResponse)(nil), // 36: titrepro.assessment.v1.ListMinutesVersionsResponse
-	(*GetMinutesPdfRequest)(nil),        // 37: titrepro.assessment.v1.GetMinutesPdfRequest
-	(*GetMinutesPdfResponse)(nil),       // 38: titrepro.assessment.v1.GetMinutesPdfResponse
-	(*GetMinutesResponse)(nil),          // 39: titrepro.assessment.v1.GetMinutesResponse
-	(*SignMinutesRequest)(nil),          // 40: titrepro.assessment.v1.SignMinutesRequest
-	(*SignMinutesResponse)(nil),         // 41: titrepro.assessment.v1.SignMinutesResponse
-	(*Session)(nil),                     // 42: titrepro.assessment.v1.Session
-	(*fieldmaskpb.FieldMask)(nil),       // 43: google.protobuf.FieldMask
-	(*Juror)(nil),                       // 44: titrepro.assessment.v1.Juror
-	(*Candidacy)(nil),                   // 45: titrepro.assessment.v1.Candidacy
-	(SessionState)(0),                   // 46: titrepro.assessment.v1.SessionState
-	(*CandidacyProgress)(nil),           // 47: titrepro.assessment.v1.CandidacyProgress
-	(*Evaluation)(nil),                  // 48: titrepro.assessment.v1.Evaluation
-	(*CcpDecision)(nil),                 // 49: titrepro.assessment.v1.CcpDecision
-	(*MinutesVersion)(nil),              // 50: titrepro.assessment.v1.MinutesVersion
-	(*httpbody.HttpBody)(nil),           // 51: google.api.HttpBody
-	(*Minutes)(nil),                     // 52: titrepro.assessment.v1.Minutes
-	(*WithdrawCandidacyRequest)(nil),    // 53: titrepro.assessment.v1.WithdrawCandidacyRequest
-	(*TransferCandidacyRequest)(nil),    // 54: titrepro.assessment.v1.TransferCandidacyRequest
-	(*RecordAttendanceRequest)(nil),     // 55: titrepro.assessment.v1.RecordAttendanceRequest
-	(*RecordAdjustmentRequest)(nil),     // 56: titrepro.assessment.v1.RecordAdjustmentRequest
-	(*RecordEcfResultsRequest)(nil),     // 57: titrepro.assessment.v1.RecordEcfResultsRequest
-	(*WithdrawCandidacyResponse)(nil),   // 58: titrepro.assessment.v1.WithdrawCandidacyResponse
-	(*TransferCandidacyResponse)(nil),   // 59: titrepro.assessment.v1.TransferCandidacyResponse
-	(*RecordAttendanceResponse)(nil),    // 60: titrepro.assessment.v1.RecordAttendanceResponse
-	(*RecordAdjustmentResponse)(nil),    // 61: titrepro.assessment.v1.RecordAdjustmentResponse
-	(*RecordEcfResultsResponse)(nil),    // 62: titrepro.assessment.v1.RecordEcfResultsResponse
+	(*DeclareJurorLinksRequest)(nil),    // 18: titrepro.assessment.v1.DeclareJurorLinksRequest
+	(*DeclareJurorLinksResponse)(nil),   // 19: titrepro.assessment.v1.DeclareJurorLinksResponse
+	(*RemoveJurorRequest)(nil),          // 20: titrepro.assessment.v1.RemoveJurorRequest
+	(*RemoveJurorResponse)(nil),         // 21: titrepro.assessment.v1.RemoveJurorResponse
+	(*CreateCandidacyRequest)(nil),      // 22: titrepro.assessment.v1.CreateCandidacyRequest
+	(*CreateCandidacyResponse)(nil),     // 23: titrepro.assessment.v1.CreateCandidacyResponse
+	(*GetCandidacyRequest)(nil),         // 24: titrepro.assessment.v1.GetCandidacyRequest
+	(*GetCandidacyResponse)(nil),        // 25: titrepro.assessment.v1.GetCandidacyResponse
+	(*ListCandidaciesRequest)(nil),      // 26: titrepro.assessment.v1.ListCandidaciesRequest
+	(*ListCandidaciesResponse)(nil),     // 27: titrepro.assessment.v1.ListCandidaciesResponse
+	(*GetSessionProgressRequest)(nil),   // 28: titrepro.assessment.v1.GetSessionProgressRequest
+	(*GetSessionProgressResponse)(nil),  // 29: titrepro.assessment.v1.GetSessionProgressResponse
+	(*GetEvaluationRequest)(nil),        // 30: titrepro.assessment.v1.GetEvaluationRequest
+	(*GetEvaluationResponse)(nil),       // 31: titrepro.assessment.v1.GetEvaluationResponse
+	(*UpdateEvaluationRequest)(nil),     // 32: titrepro.assessment.v1.UpdateEvaluationRequest
+	(*UpdateEvaluationResponse)(nil),    // 33: titrepro.assessment.v1.UpdateEvaluationResponse
+	(*DeliberateCandidacyRequest)(nil),  // 34: titrepro.assessment.v1.DeliberateCandidacyRequest
+	(*DeliberateCandidacyResponse)(nil), // 35: titrepro.assessment.v1.DeliberateCandidacyResponse
+	(*GetMinutesRequest)(nil),           // 36: titrepro.assessment.v1.GetMinutesRequest
+	(*ListMinutesVersionsRequest)(nil),  // 37: titrepro.assessment.v1.ListMinutesVersionsRequest
+	(*ListMinutesVersionsResponse)(nil), // 38: titrepro.assessment.v1.ListMinutesVersionsResponse
+	(*GetMinutesPdfRequest)(nil),        // 39: titrepro.assessment.v1.GetMinutesPdfRequest
+	(*GetMinutesPdfResponse)(nil),       // 40: titrepro.assessment.v1.GetMinutesPdfResponse
+	(*GetMinutesResponse)(nil),          // 41: titrepro.assessment.v1.GetMinutesResponse
+	(*SignMinutesRequest)(nil),          // 42: titrepro.assessment.v1.SignMinutesRequest
+	(*SignMinutesResponse)(nil),         // 43: titrepro.assessment.v1.SignMinutesResponse
+	(*Session)(nil),                     // 44: titrepro.assessment.v1.Session
+	(*fieldmaskpb.FieldMask)(nil),       // 45: google.protobuf.FieldMask
+	(*Juror)(nil),                       // 46: titrepro.assessment.v1.Juror
+	(*DeclaredLink)(nil),                // 47: titrepro.assessment.v1.DeclaredLink
+	(*Candidacy)(nil),                   // 48: titrepro.assessment.v1.Candidacy
+	(SessionState)(0),                   // 49: titrepro.assessment.v1.SessionState
+	(*CandidacyProgress)(nil),           // 50: titrepro.assessment.v1.CandidacyProgress
+	(*Evaluation)(nil),                  // 51: titrepro.assessment.v1.Evaluation
+	(*CcpDecision)(nil),                 // 52: titrepro.assessment.v1.CcpDecision
+	(*MinutesVersion)(nil),              // 53: titrepro.assessment.v1.MinutesVersion
+	(*httpbody.HttpBody)(nil),           // 54: google.api.HttpBody
+	(*Minutes)(nil),                     // 55: titrepro.assessment.v1.Minutes
+	(*WithdrawCandidacyRequest)(nil),    // 56: titrepro.assessment.v1.WithdrawCandidacyRequest
+	(*TransferCandidacyRequest)(nil),    // 57: titrepro.assessment.v1.TransferCandidacyRequest
+	(*RecordAttendanceRequest)(nil),     // 58: titrepro.assessment.v1.RecordAttendanceRequest
+	(*RecordAdjustmentRequest)(nil),     // 59: titrepro.assessment.v1.RecordAdjustmentRequest
+	(*RecordEcfResultsRequest)(nil),     // 60: titrepro.assessment.v1.RecordEcfResultsRequest
+	(*WithdrawCandidacyResponse)(nil),   // 61: titrepro.assessment.v1.WithdrawCandidacyResponse
+	(*TransferCandidacyResponse)(nil),   // 62: titrepro.assessment.v1.TransferCandidacyResponse
+	(*RecordAttendanceResponse)(nil),    // 63: titrepro.assessment.v1.RecordAttendanceResponse
+	(*RecordAdjustmentResponse)(nil),    // 64: titrepro.assessment.v1.RecordAdjustmentResponse
+	(*RecordEcfResultsResponse)(nil),    // 65: titrepro.assessment.v1.RecordEcfResultsResponse
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
-	42, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	42, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	42, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	42, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
-	42, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	42, // 5: titrepro.assessment.v1.UpdateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
-	43, // 6: titrepro.assessment.v1.UpdateSessionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	42, // 7: titrepro.assessment.v1.UpdateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	42, // 8: titrepro.assessment.v1.PostponeSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	42, // 9: titrepro.assessment.v1.CancelSessionResponse.session:type_name -> titrepro.assessment.v1.Session
-	44, // 10: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
-	44, // 11: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
-	44, // 12: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
-	45, // 13: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	45, // 14: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	45, // 15: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	45, // 16: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
-	46, // 17: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
-	47, // 18: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
-	48, // 19: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	48, // 20: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	48, // 21: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
-	49, // 22: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	45, // 23: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
-	50, // 24: titrepro.assessment.v1.ListMinutesVersionsResponse.versions:type_name -> titrepro.assessment.v1.MinutesVersion
-	51, // 25: titrepro.assessment.v1.GetMinutesPdfResponse.document:type_name -> google.api.HttpBody
-	52, // 26: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	52, // 27: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
-	0,  // 28: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
-	2,  // 29: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
-	4,  // 30: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
-	6,  // 31: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
-	8,  // 32: titrepro.assessment.v1.AssessmentService.UpdateSession:input_type -> titrepro.assessment.v1.UpdateSessionRequest
-	10, // 33: titrepro.assessment.v1.AssessmentService.PostponeSession:input_type -> titrepro.assessment.v1.PostponeSessionRequest
-	12, // 34: titrepro.assessment.v1.AssessmentService.CancelSession:input_type -> titrepro.assessment.v1.CancelSessionRequest
-	14, // 35: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
-	16, // 36: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
-	18, // 37: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
-	20, // 38: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
-	22, // 39: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
-	24, // 40: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
-	26, // 41: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
-	28, // 42: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
-	30, // 43: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
-	32, // 44: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
-	34, // 45: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
-	40, // 46: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
-	35, // 47: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
-	37, // 48: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
-	53, // 49: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:input_type -> titrepro.assessment.v1.WithdrawCandidacyRequest
-	54, // 50: titrepro.assessment.v1.AssessmentService.TransferCandidacy:input_type -> titrepro.assessment.v1.TransferCandidacyRequest
-	55, // 51: titrepro.assessment.v1.AssessmentService.RecordAttendance:input_type -> titrepro.assessment.v1.RecordAttendanceRequest
-	56, // 52: titrepro.assessment.v1.AssessmentService.RecordAdjustment:input_type -> titrepro.assessment.v1.RecordAdjustmentRequest
-	57, // 53: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
-	1,  // 54: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 55: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 56: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 57: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 58: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
-	11, // 59: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
-	13, // 60: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
-	15, // 61: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	17, // 62: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	19, // 63: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	21, // 64: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	23, // 65: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	25, // 66: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	27, // 67: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	29, // 68: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	31, // 69: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	33, // 70: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	39, // 71: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	41, // 72: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	36, // 73: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
-	38, // 74: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
-	58, // 75: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
-	59, // 76: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
-	60, // 77: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
-	61, // 78: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
-	62, // 79: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
-	54, // [54:80] is the sub-list for method output_type
-	28, // [28:54] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	44, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	44, // 1: titrepro.assessment.v1.CreateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 2: titrepro.assessment.v1.GetSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 3: titrepro.assessment.v1.ListSessionsResponse.sessions:type_name -> titrepro.assessment.v1.Session
+	44, // 4: titrepro.assessment.v1.OpenSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 5: titrepro.assessment.v1.UpdateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
+	45, // 6: titrepro.assessment.v1.UpdateSessionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	44, // 7: titrepro.assessment.v1.UpdateSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 8: titrepro.assessment.v1.PostponeSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	44, // 9: titrepro.assessment.v1.CancelSessionResponse.session:type_name -> titrepro.assessment.v1.Session
+	46, // 10: titrepro.assessment.v1.AddJurorRequest.juror:type_name -> titrepro.assessment.v1.Juror
+	46, // 11: titrepro.assessment.v1.AddJurorResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	46, // 12: titrepro.assessment.v1.ListJurorsResponse.jurors:type_name -> titrepro.assessment.v1.Juror
+	47, // 13: titrepro.assessment.v1.DeclareJurorLinksRequest.links:type_name -> titrepro.assessment.v1.DeclaredLink
+	46, // 14: titrepro.assessment.v1.DeclareJurorLinksResponse.juror:type_name -> titrepro.assessment.v1.Juror
+	48, // 15: titrepro.assessment.v1.CreateCandidacyRequest.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	48, // 16: titrepro.assessment.v1.CreateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	48, // 17: titrepro.assessment.v1.GetCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	48, // 18: titrepro.assessment.v1.ListCandidaciesResponse.candidacies:type_name -> titrepro.assessment.v1.Candidacy
+	49, // 19: titrepro.assessment.v1.GetSessionProgressResponse.session_state:type_name -> titrepro.assessment.v1.SessionState
+	50, // 20: titrepro.assessment.v1.GetSessionProgressResponse.candidacies:type_name -> titrepro.assessment.v1.CandidacyProgress
+	51, // 21: titrepro.assessment.v1.GetEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	51, // 22: titrepro.assessment.v1.UpdateEvaluationRequest.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	51, // 23: titrepro.assessment.v1.UpdateEvaluationResponse.evaluation:type_name -> titrepro.assessment.v1.Evaluation
+	52, // 24: titrepro.assessment.v1.DeliberateCandidacyRequest.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	48, // 25: titrepro.assessment.v1.DeliberateCandidacyResponse.candidacy:type_name -> titrepro.assessment.v1.Candidacy
+	53, // 26: titrepro.assessment.v1.ListMinutesVersionsResponse.versions:type_name -> titrepro.assessment.v1.MinutesVersion
+	54, // 27: titrepro.assessment.v1.GetMinutesPdfResponse.document:type_name -> google.api.HttpBody
+	55, // 28: titrepro.assessment.v1.GetMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	55, // 29: titrepro.assessment.v1.SignMinutesResponse.minutes:type_name -> titrepro.assessment.v1.Minutes
+	0,  // 30: titrepro.assessment.v1.AssessmentService.CreateSession:input_type -> titrepro.assessment.v1.CreateSessionRequest
+	2,  // 31: titrepro.assessment.v1.AssessmentService.GetSession:input_type -> titrepro.assessment.v1.GetSessionRequest
+	4,  // 32: titrepro.assessment.v1.AssessmentService.ListSessions:input_type -> titrepro.assessment.v1.ListSessionsRequest
+	6,  // 33: titrepro.assessment.v1.AssessmentService.OpenSession:input_type -> titrepro.assessment.v1.OpenSessionRequest
+	8,  // 34: titrepro.assessment.v1.AssessmentService.UpdateSession:input_type -> titrepro.assessment.v1.UpdateSessionRequest
+	10, // 35: titrepro.assessment.v1.AssessmentService.PostponeSession:input_type -> titrepro.assessment.v1.PostponeSessionRequest
+	12, // 36: titrepro.assessment.v1.AssessmentService.CancelSession:input_type -> titrepro.assessment.v1.CancelSessionRequest
+	14, // 37: titrepro.assessment.v1.AssessmentService.AddJuror:input_type -> titrepro.assessment.v1.AddJurorRequest
+	16, // 38: titrepro.assessment.v1.AssessmentService.ListJurors:input_type -> titrepro.assessment.v1.ListJurorsRequest
+	20, // 39: titrepro.assessment.v1.AssessmentService.RemoveJuror:input_type -> titrepro.assessment.v1.RemoveJurorRequest
+	18, // 40: titrepro.assessment.v1.AssessmentService.DeclareJurorLinks:input_type -> titrepro.assessment.v1.DeclareJurorLinksRequest
+	22, // 41: titrepro.assessment.v1.AssessmentService.CreateCandidacy:input_type -> titrepro.assessment.v1.CreateCandidacyRequest
+	24, // 42: titrepro.assessment.v1.AssessmentService.GetCandidacy:input_type -> titrepro.assessment.v1.GetCandidacyRequest
+	26, // 43: titrepro.assessment.v1.AssessmentService.ListCandidacies:input_type -> titrepro.assessment.v1.ListCandidaciesRequest
+	28, // 44: titrepro.assessment.v1.AssessmentService.GetSessionProgress:input_type -> titrepro.assessment.v1.GetSessionProgressRequest
+	30, // 45: titrepro.assessment.v1.AssessmentService.GetEvaluation:input_type -> titrepro.assessment.v1.GetEvaluationRequest
+	32, // 46: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:input_type -> titrepro.assessment.v1.UpdateEvaluationRequest
+	34, // 47: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:input_type -> titrepro.assessment.v1.DeliberateCandidacyRequest
+	36, // 48: titrepro.assessment.v1.AssessmentService.GetMinutes:input_type -> titrepro.assessment.v1.GetMinutesRequest
+	42, // 49: titrepro.assessment.v1.AssessmentService.SignMinutes:input_type -> titrepro.assessment.v1.SignMinutesRequest
+	37, // 50: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:input_type -> titrepro.assessment.v1.ListMinutesVersionsRequest
+	39, // 51: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:input_type -> titrepro.assessment.v1.GetMinutesPdfRequest
+	56, // 52: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:input_type -> titrepro.assessment.v1.WithdrawCandidacyRequest
+	57, // 53: titrepro.assessment.v1.AssessmentService.TransferCandidacy:input_type -> titrepro.assessment.v1.TransferCandidacyRequest
+	58, // 54: titrepro.assessment.v1.AssessmentService.RecordAttendance:input_type -> titrepro.assessment.v1.RecordAttendanceRequest
+	59, // 55: titrepro.assessment.v1.AssessmentService.RecordAdjustment:input_type -> titrepro.assessment.v1.RecordAdjustmentRequest
+	60, // 56: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
+	1,  // 57: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 58: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 59: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 60: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 61: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
+	11, // 62: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
+	13, // 63: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
+	15, // 64: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	17, // 65: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	21, // 66: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	19, // 67: titrepro.assessment.v1.AssessmentService.DeclareJurorLinks:output_type -> titrepro.assessment.v1.DeclareJurorLinksResponse
+	23, // 68: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	25, // 69: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	27, // 70: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	29, // 71: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	31, // 72: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	33, // 73: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	35, // 74: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	41, // 75: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	43, // 76: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	38, // 77: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
+	40, // 78: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
+	61, // 79: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
+	62, // 80: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
+	63, // 81: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
+	64, // 82: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
+	65, // 83: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
+	57, // [57:84] is the sub-list for method output_type
+	30, // [30:57] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_service_proto_init() }
@@ -2698,7 +2835,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_assessment_service_proto_rawDesc), len(file_titrepro_assessment_v1_assessment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   42,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

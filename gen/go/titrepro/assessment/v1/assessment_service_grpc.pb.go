@@ -29,6 +29,7 @@ const (
 	AssessmentService_AddJuror_FullMethodName            = "/titrepro.assessment.v1.AssessmentService/AddJuror"
 	AssessmentService_ListJurors_FullMethodName          = "/titrepro.assessment.v1.AssessmentService/ListJurors"
 	AssessmentService_RemoveJuror_FullMethodName         = "/titrepro.assessment.v1.AssessmentService/RemoveJuror"
+	AssessmentService_DeclareJurorLinks_FullMethodName   = "/titrepro.assessment.v1.AssessmentService/DeclareJurorLinks"
 	AssessmentService_CreateCandidacy_FullMethodName     = "/titrepro.assessment.v1.AssessmentService/CreateCandidacy"
 	AssessmentService_GetCandidacy_FullMethodName        = "/titrepro.assessment.v1.AssessmentService/GetCandidacy"
 	AssessmentService_ListCandidacies_FullMethodName     = "/titrepro.assessment.v1.AssessmentService/ListCandidacies"
@@ -96,7 +97,9 @@ type AssessmentServiceClient interface {
 	// centre names the juror's subject and habilitation number; the name,
 	// title and dates come from the register (R16, R20, R23), and the
 	// declared links are checked against the candidacies (R21). Adding the
-	// same juror again with the same details returns it unchanged.
+	// same juror again with the same details returns it unchanged; once the
+	// juror declared their own links (DeclareJurorLinks), their declaration
+	// is the reference and the links sent are not compared.
 	AddJuror(ctx context.Context, in *AddJurorRequest, opts ...grpc.CallOption) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
@@ -106,6 +109,22 @@ type AssessmentServiceClient interface {
 	// their evaluations no longer count, and a deliberation still needs two
 	// jurors free of links with the candidate (R19, R21).
 	RemoveJuror(ctx context.Context, in *RemoveJurorRequest, opts ...grpc.CallOption) (*RemoveJurorResponse, error)
+	// DeclareJurorLinks replaces the links a juror of the session declares
+	// (R21), while the session is PLANNED or IN_PROGRESS. Only the juror
+	// declares their own links ("me" names the caller): not the centre, not
+	// another juror. The declaration is the reference: it replaces the list
+	// the centre passed to AddJuror. A link concerning a candidacy recuses the
+	// juror from it: they no longer read, evaluate or deliberate on it; an
+	// evaluation they already wrote is kept but no longer counts (R49), and
+	// the deliberation needs two other jurors free of links (R19). A
+	// declaration that would change who is recused from a candidacy already
+	// deliberated is refused (FAILED_PRECONDITION
+	// JUROR_LINK_AFTER_DELIBERATION): the decision stands unless the ministry
+	// returns the minutes for it (R51). Declaring the same links again
+	// changes nothing. Publishes JurorLinksDeclared, and
+	// CandidacyRecusalsChanged for every candidacy whose recused jurors
+	// change.
+	DeclareJurorLinks(ctx context.Context, in *DeclareJurorLinksRequest, opts ...grpc.CallOption) (*DeclareJurorLinksResponse, error)
 	// CreateCandidacy registers a known candidate to a PLANNED session (R21,
 	// R25). Retrying with the same request_id returns the first candidacy.
 	CreateCandidacy(ctx context.Context, in *CreateCandidacyRequest, opts ...grpc.CallOption) (*CreateCandidacyResponse, error)
@@ -274,6 +293,16 @@ func (c *assessmentServiceClient) RemoveJuror(ctx context.Context, in *RemoveJur
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RemoveJurorResponse)
 	err := c.cc.Invoke(ctx, AssessmentService_RemoveJuror_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) DeclareJurorLinks(ctx context.Context, in *DeclareJurorLinksRequest, opts ...grpc.CallOption) (*DeclareJurorLinksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeclareJurorLinksResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_DeclareJurorLinks_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +518,9 @@ type AssessmentServiceServer interface {
 	// centre names the juror's subject and habilitation number; the name,
 	// title and dates come from the register (R16, R20, R23), and the
 	// declared links are checked against the candidacies (R21). Adding the
-	// same juror again with the same details returns it unchanged.
+	// same juror again with the same details returns it unchanged; once the
+	// juror declared their own links (DeclareJurorLinks), their declaration
+	// is the reference and the links sent are not compared.
 	AddJuror(context.Context, *AddJurorRequest) (*AddJurorResponse, error)
 	// ListJurors lists a session's jury, by subject. A jury is small: no
 	// paging.
@@ -499,6 +530,22 @@ type AssessmentServiceServer interface {
 	// their evaluations no longer count, and a deliberation still needs two
 	// jurors free of links with the candidate (R19, R21).
 	RemoveJuror(context.Context, *RemoveJurorRequest) (*RemoveJurorResponse, error)
+	// DeclareJurorLinks replaces the links a juror of the session declares
+	// (R21), while the session is PLANNED or IN_PROGRESS. Only the juror
+	// declares their own links ("me" names the caller): not the centre, not
+	// another juror. The declaration is the reference: it replaces the list
+	// the centre passed to AddJuror. A link concerning a candidacy recuses the
+	// juror from it: they no longer read, evaluate or deliberate on it; an
+	// evaluation they already wrote is kept but no longer counts (R49), and
+	// the deliberation needs two other jurors free of links (R19). A
+	// declaration that would change who is recused from a candidacy already
+	// deliberated is refused (FAILED_PRECONDITION
+	// JUROR_LINK_AFTER_DELIBERATION): the decision stands unless the ministry
+	// returns the minutes for it (R51). Declaring the same links again
+	// changes nothing. Publishes JurorLinksDeclared, and
+	// CandidacyRecusalsChanged for every candidacy whose recused jurors
+	// change.
+	DeclareJurorLinks(context.Context, *DeclareJurorLinksRequest) (*DeclareJurorLinksResponse, error)
 	// CreateCandidacy registers a known candidate to a PLANNED session (R21,
 	// R25). Retrying with the same request_id returns the first candidacy.
 	CreateCandidacy(context.Context, *CreateCandidacyRequest) (*CreateCandidacyResponse, error)
@@ -602,6 +649,9 @@ func (UnimplementedAssessmentServiceServer) ListJurors(context.Context, *ListJur
 }
 func (UnimplementedAssessmentServiceServer) RemoveJuror(context.Context, *RemoveJurorRequest) (*RemoveJurorResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RemoveJuror not implemented")
+}
+func (UnimplementedAssessmentServiceServer) DeclareJurorLinks(context.Context, *DeclareJurorLinksRequest) (*DeclareJurorLinksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeclareJurorLinks not implemented")
 }
 func (UnimplementedAssessmentServiceServer) CreateCandidacy(context.Context, *CreateCandidacyRequest) (*CreateCandidacyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateCandidacy not implemented")
@@ -848,6 +898,24 @@ func _AssessmentService_RemoveJuror_Handler(srv interface{}, ctx context.Context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AssessmentServiceServer).RemoveJuror(ctx, req.(*RemoveJurorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_DeclareJurorLinks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeclareJurorLinksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).DeclareJurorLinks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_DeclareJurorLinks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).DeclareJurorLinks(ctx, req.(*DeclareJurorLinksRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1186,6 +1254,10 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RemoveJuror",
 			Handler:    _AssessmentService_RemoveJuror_Handler,
+		},
+		{
+			MethodName: "DeclareJurorLinks",
+			Handler:    _AssessmentService_DeclareJurorLinks_Handler,
 		},
 		{
 			MethodName: "CreateCandidacy",

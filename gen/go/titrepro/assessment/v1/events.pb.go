@@ -7,6 +7,7 @@
 package assessmentv1
 
 import (
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -187,6 +188,63 @@ func (x TitleOutcome) Number() protoreflect.EnumNumber {
 // Deprecated: Use TitleOutcome.Descriptor instead.
 func (TitleOutcome) EnumDescriptor() ([]byte, []int) {
 	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+// LinkKind is what a declared link names.
+type LinkKind int32
+
+const (
+	// Not set: refused.
+	LinkKind_LINK_KIND_UNSPECIFIED LinkKind = 0
+	// A training organisation: conflicts with candidates trained there.
+	LinkKind_LINK_KIND_TRAINING_ORGANISATION LinkKind = 1
+	// An employer: conflicts with candidacies declaring that employer.
+	LinkKind_LINK_KIND_EMPLOYER LinkKind = 2
+	// A candidate (candidate service id): conflicts with that candidate.
+	LinkKind_LINK_KIND_CANDIDATE LinkKind = 3
+)
+
+// Enum value maps for LinkKind.
+var (
+	LinkKind_name = map[int32]string{
+		0: "LINK_KIND_UNSPECIFIED",
+		1: "LINK_KIND_TRAINING_ORGANISATION",
+		2: "LINK_KIND_EMPLOYER",
+		3: "LINK_KIND_CANDIDATE",
+	}
+	LinkKind_value = map[string]int32{
+		"LINK_KIND_UNSPECIFIED":           0,
+		"LINK_KIND_TRAINING_ORGANISATION": 1,
+		"LINK_KIND_EMPLOYER":              2,
+		"LINK_KIND_CANDIDATE":             3,
+	}
+)
+
+func (x LinkKind) Enum() *LinkKind {
+	p := new(LinkKind)
+	*p = x
+	return p
+}
+
+func (x LinkKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LinkKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_titrepro_assessment_v1_events_proto_enumTypes[3].Descriptor()
+}
+
+func (LinkKind) Type() protoreflect.EnumType {
+	return &file_titrepro_assessment_v1_events_proto_enumTypes[3]
+}
+
+func (x LinkKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LinkKind.Descriptor instead.
+func (LinkKind) EnumDescriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{3}
 }
 
 // SessionPlanned is published on titrepro.assessment.v1.session_planned when
@@ -1331,6 +1389,159 @@ func (x *CandidacyRecusalsChanged) GetJurorSubjects() []string {
 	return nil
 }
 
+// JurorLinksDeclared is published on
+// titrepro.assessment.v1.juror_links_declared when a juror of a session
+// declares their links (R21), replacing the list they or the centre
+// declared before: the juror's declaration is the reference. occur_time is
+// when the declaration was committed. Every candidacy whose recused jurors
+// it changes gets its CandidacyRecusalsChanged in the same transaction.
+type JurorLinksDeclared struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the declaration was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The juror's identity-provider subject.
+	JurorSubject string `protobuf:"bytes,4,opt,name=juror_subject,json=jurorSubject,proto3" json:"juror_subject,omitempty"`
+	// Every link the juror declares; empty when none.
+	Links []*DeclaredLink `protobuf:"bytes,5,rep,name=links,proto3" json:"links,omitempty"`
+	// The candidacies of the session these links recuse the juror from, by
+	// id; empty when none.
+	RecusedCandidacyIds []string `protobuf:"bytes,6,rep,name=recused_candidacy_ids,json=recusedCandidacyIds,proto3" json:"recused_candidacy_ids,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *JurorLinksDeclared) Reset() {
+	*x = JurorLinksDeclared{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JurorLinksDeclared) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JurorLinksDeclared) ProtoMessage() {}
+
+func (x *JurorLinksDeclared) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JurorLinksDeclared.ProtoReflect.Descriptor instead.
+func (*JurorLinksDeclared) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *JurorLinksDeclared) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *JurorLinksDeclared) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *JurorLinksDeclared) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *JurorLinksDeclared) GetJurorSubject() string {
+	if x != nil {
+		return x.JurorSubject
+	}
+	return ""
+}
+
+func (x *JurorLinksDeclared) GetLinks() []*DeclaredLink {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+func (x *JurorLinksDeclared) GetRecusedCandidacyIds() []string {
+	if x != nil {
+		return x.RecusedCandidacyIds
+	}
+	return nil
+}
+
+// DeclaredLink is a personal or professional link a juror declares (R21).
+type DeclaredLink struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the value names.
+	Kind LinkKind `protobuf:"varint,1,opt,name=kind,proto3,enum=titrepro.assessment.v1.LinkKind" json:"kind,omitempty"`
+	// The organisation name or the candidate id, 1 to 200 characters.
+	// Organisation names match ignoring case and white space.
+	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeclaredLink) Reset() {
+	*x = DeclaredLink{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeclaredLink) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeclaredLink) ProtoMessage() {}
+
+func (x *DeclaredLink) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeclaredLink.ProtoReflect.Descriptor instead.
+func (*DeclaredLink) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DeclaredLink) GetKind() LinkKind {
+	if x != nil {
+		return x.Kind
+	}
+	return LinkKind_LINK_KIND_UNSPECIFIED
+}
+
+func (x *DeclaredLink) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
 // MinutesSigned is published on titrepro.assessment.v1.minutes_signed when
 // the last juror signs a session's minutes (procès-verbal, R50): the
 // session is closed and its decisions are final, awaiting the ministry's
@@ -1380,7 +1591,7 @@ type MinutesSigned struct {
 
 func (x *MinutesSigned) Reset() {
 	*x = MinutesSigned{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1392,7 +1603,7 @@ func (x *MinutesSigned) String() string {
 func (*MinutesSigned) ProtoMessage() {}
 
 func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[9]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1405,7 +1616,7 @@ func (x *MinutesSigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSigned.ProtoReflect.Descriptor instead.
 func (*MinutesSigned) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *MinutesSigned) GetEventId() string {
@@ -1525,7 +1736,7 @@ type MinutesLine struct {
 
 func (x *MinutesLine) Reset() {
 	*x = MinutesLine{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1537,7 +1748,7 @@ func (x *MinutesLine) String() string {
 func (*MinutesLine) ProtoMessage() {}
 
 func (x *MinutesLine) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[10]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1550,7 +1761,7 @@ func (x *MinutesLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesLine.ProtoReflect.Descriptor instead.
 func (*MinutesLine) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *MinutesLine) GetCandidacyId() string {
@@ -1603,7 +1814,7 @@ type CcpDecision struct {
 
 func (x *CcpDecision) Reset() {
 	*x = CcpDecision{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1615,7 +1826,7 @@ func (x *CcpDecision) String() string {
 func (*CcpDecision) ProtoMessage() {}
 
 func (x *CcpDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[11]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1628,7 +1839,7 @@ func (x *CcpDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CcpDecision.ProtoReflect.Descriptor instead.
 func (*CcpDecision) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CcpDecision) GetCcpCode() string {
@@ -1669,7 +1880,7 @@ type MinutesSignature struct {
 
 func (x *MinutesSignature) Reset() {
 	*x = MinutesSignature{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +1892,7 @@ func (x *MinutesSignature) String() string {
 func (*MinutesSignature) ProtoMessage() {}
 
 func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[12]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1694,7 +1905,7 @@ func (x *MinutesSignature) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesSignature.ProtoReflect.Descriptor instead.
 func (*MinutesSignature) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *MinutesSignature) GetJurorSubject() string {
@@ -1759,7 +1970,7 @@ type MinutesContent struct {
 
 func (x *MinutesContent) Reset() {
 	*x = MinutesContent{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1771,7 +1982,7 @@ func (x *MinutesContent) String() string {
 func (*MinutesContent) ProtoMessage() {}
 
 func (x *MinutesContent) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[13]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1784,7 +1995,7 @@ func (x *MinutesContent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesContent.ProtoReflect.Descriptor instead.
 func (*MinutesContent) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *MinutesContent) GetSessionId() string {
@@ -1856,7 +2067,7 @@ type MinutesJuror struct {
 
 func (x *MinutesJuror) Reset() {
 	*x = MinutesJuror{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1868,7 +2079,7 @@ func (x *MinutesJuror) String() string {
 func (*MinutesJuror) ProtoMessage() {}
 
 func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[14]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1881,7 +2092,7 @@ func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesJuror.ProtoReflect.Descriptor instead.
 func (*MinutesJuror) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *MinutesJuror) GetJurorSubject() string {
@@ -1926,7 +2137,7 @@ type CandidacyWithdrawn struct {
 
 func (x *CandidacyWithdrawn) Reset() {
 	*x = CandidacyWithdrawn{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1938,7 +2149,7 @@ func (x *CandidacyWithdrawn) String() string {
 func (*CandidacyWithdrawn) ProtoMessage() {}
 
 func (x *CandidacyWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[15]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1951,7 +2162,7 @@ func (x *CandidacyWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyWithdrawn.ProtoReflect.Descriptor instead.
 func (*CandidacyWithdrawn) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CandidacyWithdrawn) GetEventId() string {
@@ -2041,7 +2252,7 @@ type CandidacyTransferred struct {
 
 func (x *CandidacyTransferred) Reset() {
 	*x = CandidacyTransferred{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2053,7 +2264,7 @@ func (x *CandidacyTransferred) String() string {
 func (*CandidacyTransferred) ProtoMessage() {}
 
 func (x *CandidacyTransferred) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2066,7 +2277,7 @@ func (x *CandidacyTransferred) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyTransferred.ProtoReflect.Descriptor instead.
 func (*CandidacyTransferred) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CandidacyTransferred) GetEventId() string {
@@ -2136,7 +2347,7 @@ var File_titrepro_assessment_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x03\n" +
+	"#titrepro/assessment/v1/events.proto\x12\x16titrepro.assessment.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x03\n" +
 	"\x0eSessionPlanned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -2257,7 +2468,19 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"session_id\x18\x03 \x01(\tR\tsessionId\x12!\n" +
 	"\fcandidacy_id\x18\x04 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12%\n" +
-	"\x0ejuror_subjects\x18\x06 \x03(\tR\rjurorSubjects\"\xe7\x04\n" +
+	"\x0ejuror_subjects\x18\x06 \x03(\tR\rjurorSubjects\"\x9e\x02\n" +
+	"\x12JurorLinksDeclared\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12#\n" +
+	"\rjuror_subject\x18\x04 \x01(\tR\fjurorSubject\x12:\n" +
+	"\x05links\x18\x05 \x03(\v2$.titrepro.assessment.v1.DeclaredLinkR\x05links\x122\n" +
+	"\x15recused_candidacy_ids\x18\x06 \x03(\tR\x13recusedCandidacyIds\"d\n" +
+	"\fDeclaredLink\x129\n" +
+	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
+	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\xe7\x04\n" +
 	"\rMinutesSigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -2346,7 +2569,12 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\x15TITLE_OUTCOME_AWARDED\x10\x01\x12\x19\n" +
 	"\x15TITLE_OUTCOME_PARTIAL\x10\x02\x12\x18\n" +
 	"\x14TITLE_OUTCOME_FAILED\x10\x03\x12\x18\n" +
-	"\x14TITLE_OUTCOME_ABSENT\x10\x04B\xec\x01\n" +
+	"\x14TITLE_OUTCOME_ABSENT\x10\x04*{\n" +
+	"\bLinkKind\x12\x19\n" +
+	"\x15LINK_KIND_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fLINK_KIND_TRAINING_ORGANISATION\x10\x01\x12\x16\n" +
+	"\x12LINK_KIND_EMPLOYER\x10\x02\x12\x17\n" +
+	"\x13LINK_KIND_CANDIDATE\x10\x03B\xec\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\vEventsProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
 var (
@@ -2361,65 +2589,71 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_assessment_v1_events_proto_rawDescData
 }
 
-var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(SessionType)(0),                 // 0: titrepro.assessment.v1.SessionType
 	(CcpOutcome)(0),                  // 1: titrepro.assessment.v1.CcpOutcome
 	(TitleOutcome)(0),                // 2: titrepro.assessment.v1.TitleOutcome
-	(*SessionPlanned)(nil),           // 3: titrepro.assessment.v1.SessionPlanned
-	(*JurorAssigned)(nil),            // 4: titrepro.assessment.v1.JurorAssigned
-	(*JurorUnassigned)(nil),          // 5: titrepro.assessment.v1.JurorUnassigned
-	(*SessionCandidacy)(nil),         // 6: titrepro.assessment.v1.SessionCandidacy
-	(*SessionUpdated)(nil),           // 7: titrepro.assessment.v1.SessionUpdated
-	(*SessionPostponed)(nil),         // 8: titrepro.assessment.v1.SessionPostponed
-	(*SessionCancelled)(nil),         // 9: titrepro.assessment.v1.SessionCancelled
-	(*CandidacyRegistered)(nil),      // 10: titrepro.assessment.v1.CandidacyRegistered
-	(*CandidacyRecusalsChanged)(nil), // 11: titrepro.assessment.v1.CandidacyRecusalsChanged
-	(*MinutesSigned)(nil),            // 12: titrepro.assessment.v1.MinutesSigned
-	(*MinutesLine)(nil),              // 13: titrepro.assessment.v1.MinutesLine
-	(*CcpDecision)(nil),              // 14: titrepro.assessment.v1.CcpDecision
-	(*MinutesSignature)(nil),         // 15: titrepro.assessment.v1.MinutesSignature
-	(*MinutesContent)(nil),           // 16: titrepro.assessment.v1.MinutesContent
-	(*MinutesJuror)(nil),             // 17: titrepro.assessment.v1.MinutesJuror
-	(*CandidacyWithdrawn)(nil),       // 18: titrepro.assessment.v1.CandidacyWithdrawn
-	(*CandidacyTransferred)(nil),     // 19: titrepro.assessment.v1.CandidacyTransferred
-	(*timestamppb.Timestamp)(nil),    // 20: google.protobuf.Timestamp
+	(LinkKind)(0),                    // 3: titrepro.assessment.v1.LinkKind
+	(*SessionPlanned)(nil),           // 4: titrepro.assessment.v1.SessionPlanned
+	(*JurorAssigned)(nil),            // 5: titrepro.assessment.v1.JurorAssigned
+	(*JurorUnassigned)(nil),          // 6: titrepro.assessment.v1.JurorUnassigned
+	(*SessionCandidacy)(nil),         // 7: titrepro.assessment.v1.SessionCandidacy
+	(*SessionUpdated)(nil),           // 8: titrepro.assessment.v1.SessionUpdated
+	(*SessionPostponed)(nil),         // 9: titrepro.assessment.v1.SessionPostponed
+	(*SessionCancelled)(nil),         // 10: titrepro.assessment.v1.SessionCancelled
+	(*CandidacyRegistered)(nil),      // 11: titrepro.assessment.v1.CandidacyRegistered
+	(*CandidacyRecusalsChanged)(nil), // 12: titrepro.assessment.v1.CandidacyRecusalsChanged
+	(*JurorLinksDeclared)(nil),       // 13: titrepro.assessment.v1.JurorLinksDeclared
+	(*DeclaredLink)(nil),             // 14: titrepro.assessment.v1.DeclaredLink
+	(*MinutesSigned)(nil),            // 15: titrepro.assessment.v1.MinutesSigned
+	(*MinutesLine)(nil),              // 16: titrepro.assessment.v1.MinutesLine
+	(*CcpDecision)(nil),              // 17: titrepro.assessment.v1.CcpDecision
+	(*MinutesSignature)(nil),         // 18: titrepro.assessment.v1.MinutesSignature
+	(*MinutesContent)(nil),           // 19: titrepro.assessment.v1.MinutesContent
+	(*MinutesJuror)(nil),             // 20: titrepro.assessment.v1.MinutesJuror
+	(*CandidacyWithdrawn)(nil),       // 21: titrepro.assessment.v1.CandidacyWithdrawn
+	(*CandidacyTransferred)(nil),     // 22: titrepro.assessment.v1.CandidacyTransferred
+	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	20, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	20, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	20, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	20, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 5: titrepro.assessment.v1.SessionUpdated.type:type_name -> titrepro.assessment.v1.SessionType
-	6,  // 6: titrepro.assessment.v1.SessionUpdated.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	20, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
+	7,  // 6: titrepro.assessment.v1.SessionUpdated.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	23, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 8: titrepro.assessment.v1.SessionPostponed.type:type_name -> titrepro.assessment.v1.SessionType
-	6,  // 9: titrepro.assessment.v1.SessionPostponed.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	20, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
+	7,  // 9: titrepro.assessment.v1.SessionPostponed.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	23, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 11: titrepro.assessment.v1.SessionCancelled.type:type_name -> titrepro.assessment.v1.SessionType
-	6,  // 12: titrepro.assessment.v1.SessionCancelled.released_candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	20, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	20, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
-	20, // 15: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 16: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
-	13, // 17: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	15, // 18: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	14, // 19: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	2,  // 20: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	1,  // 21: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	20, // 22: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
-	0,  // 23: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
-	13, // 24: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	17, // 25: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	20, // 26: titrepro.assessment.v1.CandidacyWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
-	20, // 27: titrepro.assessment.v1.CandidacyTransferred.occur_time:type_name -> google.protobuf.Timestamp
-	28, // [28:28] is the sub-list for method output_type
-	28, // [28:28] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	7,  // 12: titrepro.assessment.v1.SessionCancelled.released_candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
+	23, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 15: titrepro.assessment.v1.JurorLinksDeclared.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 16: titrepro.assessment.v1.JurorLinksDeclared.links:type_name -> titrepro.assessment.v1.DeclaredLink
+	3,  // 17: titrepro.assessment.v1.DeclaredLink.kind:type_name -> titrepro.assessment.v1.LinkKind
+	23, // 18: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 19: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
+	16, // 20: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	18, // 21: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
+	17, // 22: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	2,  // 23: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	1,  // 24: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
+	23, // 25: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	0,  // 26: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
+	16, // 27: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	20, // 28: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	23, // 29: titrepro.assessment.v1.CandidacyWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	23, // 30: titrepro.assessment.v1.CandidacyTransferred.occur_time:type_name -> google.protobuf.Timestamp
+	31, // [31:31] is the sub-list for method output_type
+	31, // [31:31] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -2432,8 +2666,8 @@ func file_titrepro_assessment_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   17,
+			NumEnums:      4,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

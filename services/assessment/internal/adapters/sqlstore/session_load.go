@@ -100,12 +100,15 @@ func loadRow(ctx context.Context, q querier, id, lock string) (sessionRow, error
 func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Part) (*session.Session, error) {
 	id := row.id
 	jurors, err := queryRows(ctx, q, `SELECT subject, display_name, habilitation_number, habilitation_title_id,
-			habilitation_valid_from, habilitation_valid_to, declared_links, assigned_at
+			habilitation_valid_from, habilitation_valid_to, declared_links, assigned_at, links_declared_at
 		FROM session_jurors WHERE session_id = $1 ORDER BY subject`,
 		func(sc scanner) (jurorRow, error) {
 			var j jurorRow
-			err := sc.Scan(&j.subject, &j.name, &j.habNumber, &j.habTitle, &j.habFrom, &j.habTo, &j.links, &j.assignedAt)
+			err := sc.Scan(&j.subject, &j.name, &j.habNumber, &j.habTitle, &j.habFrom, &j.habTo, &j.links, &j.assignedAt, &j.linksDeclaredAt)
 			j.assignedAt = dbTime(j.assignedAt)
+			if j.linksDeclaredAt.Valid {
+				j.linksDeclaredAt.Time = dbTime(j.linksDeclaredAt.Time)
+			}
 			return j, err
 		}, id)
 	if err != nil {

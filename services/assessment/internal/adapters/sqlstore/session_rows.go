@@ -39,6 +39,7 @@ type sessionRow struct {
 type jurorRow struct {
 	subject, name, habNumber, habTitle, habFrom, habTo, links string
 	assignedAt                                                time.Time
+	linksDeclaredAt                                           sql.NullTime // the juror's own declaration (R21)
 }
 
 type candidacyRow struct {
@@ -130,6 +131,7 @@ func jurorRowOf(j jury.Juror) (jurorRow, error) {
 	return jurorRow{
 		subject: j.Subject, name: j.DisplayName, habNumber: h.Number, habTitle: h.TitleID,
 		habFrom: h.ValidFrom.String(), habTo: h.ValidTo.String(), links: links, assignedAt: dbTime(j.AssignedAt),
+		linksDeclaredAt: sql.NullTime{Time: dbTime(j.LinksDeclaredAt), Valid: !j.LinksDeclaredAt.IsZero()},
 	}, nil
 }
 
@@ -218,10 +220,14 @@ func jurorOf(j jurorRow) (jury.Juror, error) {
 	if err != nil {
 		return jury.Juror{}, err
 	}
-	return jury.Juror{
+	out := jury.Juror{
 		Subject: j.subject, DisplayName: j.name, Links: links, AssignedAt: j.assignedAt,
 		Habilitation: jury.Habilitation{Number: j.habNumber, TitleID: j.habTitle, ValidFrom: from, ValidTo: to},
-	}, nil
+	}
+	if j.linksDeclaredAt.Valid {
+		out.LinksDeclaredAt = j.linksDeclaredAt.Time
+	}
+	return out, nil
 }
 
 func candidacyOf(sessionID string, c candidacyRow) (candidacy.Candidacy, error) {

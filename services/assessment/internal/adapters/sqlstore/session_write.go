@@ -91,13 +91,14 @@ func writeParts(ctx context.Context, tx *sqldb.Tx, before, after image) error {
 
 func upsertJuror(ctx context.Context, tx *sqldb.Tx, sessionID string, j jurorRow) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO session_jurors (session_id, subject, display_name, habilitation_number,
-			habilitation_title_id, habilitation_valid_from, habilitation_valid_to, declared_links, assigned_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			habilitation_title_id, habilitation_valid_from, habilitation_valid_to, declared_links, assigned_at, links_declared_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (session_id, subject) DO UPDATE SET display_name = excluded.display_name,
 			habilitation_number = excluded.habilitation_number, habilitation_title_id = excluded.habilitation_title_id,
 			habilitation_valid_from = excluded.habilitation_valid_from, habilitation_valid_to = excluded.habilitation_valid_to,
-			declared_links = excluded.declared_links, assigned_at = excluded.assigned_at`,
-		sessionID, j.subject, j.name, j.habNumber, j.habTitle, j.habFrom, j.habTo, j.links, j.assignedAt)
+			declared_links = excluded.declared_links, assigned_at = excluded.assigned_at,
+			links_declared_at = excluded.links_declared_at`,
+		sessionID, j.subject, j.name, j.habNumber, j.habTitle, j.habFrom, j.habTo, j.links, j.assignedAt, j.linksDeclaredAt)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write juror %s: %w", j.subject, err)
 	}

@@ -27,6 +27,8 @@ var Table = auth.AccessTable{
 		{RPC: "AddJuror", Roles: organiser, Owner: "the centre's sessions"},
 		{RPC: "ListJurors", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
 		{RPC: "RemoveJuror", Roles: organiser, Owner: "the centre's sessions"},
+		{RPC: "DeclareJurorLinks", Roles: juror,
+			Owner: "the juror's own links on the sessions it sits on; not another juror's, not the centre (ListJurors shows them to the centre, ministry and admin)"},
 		{RPC: "CreateCandidacy", Roles: organiser,
 			Owner: "the centre's sessions, for a candidate record the centre registered or one that registered itself"},
 		{RPC: "GetCandidacy", Roles: sessionRead, Owner: ownCandidacy},

@@ -58,6 +58,11 @@ type Juror struct {
 	Habilitation Habilitation
 	Links        []Link
 	AssignedAt   time.Time
+	// LinksDeclaredAt is when the juror declared their links themselves
+	// (Session.DeclareLinks); zero while Links are those the centre passed
+	// when assigning the juror. The juror's declaration is the reference:
+	// it replaces the centre's list.
+	LinksDeclaredAt time.Time
 }
 
 // Input is a juror as a request describes it.
@@ -104,25 +109,9 @@ func New(in Input, now time.Time) (Juror, error) {
 	if errFrom == nil && errTo == nil && to.Before(from) {
 		bad("habilitation.valid_to", "not before valid_from")
 	}
-	if len(in.Links) > maxLinks {
-		bad("declared_links", fmt.Sprintf("at most %d links", maxLinks))
-	}
-	for i, l := range in.Links {
-		switch l.Kind {
-		case LinkTrainingOrganisation, LinkEmployer, LinkCandidate:
-		default:
-			bad(fmt.Sprintf("declared_links[%d].kind", i), "TRAINING_ORGANISATION, EMPLOYER or CANDIDATE")
-		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(l.Value)); n == 0 || n > maxValue {
-			bad(fmt.Sprintf("declared_links[%d].value", i), fmt.Sprintf("required, 1 to %d characters", maxValue))
-		}
-	}
+	links := checkLinks(&v, "juror.declared_links", in.Links)
 	if err := v.Err(); err != nil {
 		return Juror{}, err
-	}
-	links := make([]Link, len(in.Links))
-	for i, l := range in.Links {
-		links[i] = Link{Kind: l.Kind, Value: strings.TrimSpace(l.Value)}
 	}
 	return Juror{
 		Subject:      in.Subject,
@@ -131,6 +120,42 @@ func New(in Input, now time.Time) (Juror, error) {
 		Links:        links,
 		AssignedAt:   now,
 	}, nil
+}
+
+// NewLinks validates the links a juror declares (DeclareJurorLinks, field
+// "links"): at most 50, each of a known kind with a value of 1 to 200
+// characters, every bad field reported at once. It returns them with their
+// values trimmed.
+func NewLinks(in []Link) ([]Link, error) {
+	var v apperr.Violations
+	links := checkLinks(&v, "links", in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return links, nil
+}
+
+// checkLinks adds to v the violations of links, under field, and returns
+// them with their values trimmed.
+func checkLinks(v *apperr.Violations, field string, in []Link) []Link {
+	if len(in) > maxLinks {
+		v.Add(field, fmt.Sprintf("at most %d links", maxLinks))
+	}
+	for i, l := range in {
+		switch l.Kind {
+		case LinkTrainingOrganisation, LinkEmployer, LinkCandidate:
+		default:
+			v.Add(fmt.Sprintf("%s[%d].kind", field, i), "TRAINING_ORGANISATION, EMPLOYER or CANDIDATE")
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(l.Value)); n == 0 || n > maxValue {
+			v.Add(fmt.Sprintf("%s[%d].value", field, i), fmt.Sprintf("required, 1 to %d characters", maxValue))
+		}
+	}
+	links := make([]Link, len(in))
+	for i, l := range in {
+		links[i] = Link{Kind: l.Kind, Value: strings.TrimSpace(l.Value)}
+	}
+	return links
 }
 
 // CheckNamed validates what a centre sends to name a juror of the juror
@@ -144,9 +169,18 @@ func CheckNamed(in Input) error {
 }
 
 // SameAs reports whether j and o describe the same assignment (everything
-// but the assignment time), so that adding a juror again is a no-op.
+// but the assignment time), so that adding a juror again is a no-op. Once
+// j's links are the juror's own declaration (LinksDeclaredAt set), they
+// are the reference and o's links are not compared: the centre repeating
+// its AddJuror request still gets the juror as stored.
 func (j Juror) SameAs(o Juror) bool {
-	if j.Subject != o.Subject || j.DisplayName != o.DisplayName || j.Habilitation != o.Habilitation || len(j.Links) != len(o.Links) {
+	if j.Subject != o.Subject || j.DisplayName != o.DisplayName || j.Habilitation != o.Habilitation {
+		return false
+	}
+	if !j.LinksDeclaredAt.IsZero() {
+		return true
+	}
+	if len(j.Links) != len(o.Links) {
 		return false
 	}
 	for i := range j.Links {
