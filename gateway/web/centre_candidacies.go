@@ -38,7 +38,8 @@ type centreCandidaciesData struct {
 	// épreuves of the session's type (nil when the catalogue did not
 	// answer: no adjustment nor attendance form), whether one lacks its
 	// duration in the title, the sessions a candidacy may move to, and
-	// the change just recorded ("amenagement", "transfert", "presence").
+	// the change just recorded ("amenagement", "transfert", "presence",
+	// "retrait").
 	Epreuves      []centreEpreuve
 	NeedsDuration bool
 	Targets       []centreTarget
@@ -69,6 +70,7 @@ type centreCandidacy struct {
 	Err        map[string]string
 	Adjust     centreAdjustForm
 	Transfer   centreTransferForm
+	Withdraw   centreWithdrawForm
 	Marks      []centreMark
 }
 
@@ -151,7 +153,7 @@ func (a *App) centreShowCandidaciesWith(w http.ResponseWriter, r *http.Request, 
 		Done: r.URL.Query().Get("fait") == "inscrit", ECFDone: r.URL.Query().Get("fait") == "ecf",
 	}
 	switch done := r.URL.Query().Get("fait"); done {
-	case "amenagement", "transfert", "presence":
+	case "amenagement", "transfert", "presence", "retrait":
 		data.Changed = done
 	}
 	if t != nil {

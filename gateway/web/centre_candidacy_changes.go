@@ -26,9 +26,11 @@ import (
 //     POST …/candidatures/{candidacy}/transfert (TransferCandidacy);
 //   - the attendance at each épreuve, while the session is in progress:
 //     POST …/candidatures/{candidacy}/presence (RecordAttendance).
+//   - a withdrawal with its reason, while the session is planned or in
+//     progress: POST …/candidatures/{candidacy}/retrait (WithdrawCandidacy).
 //
 // The service decides; its field violations go next to the fields (ids
-// "am-", "tr-", "pr-" followed by the candidacy's id), its other refusals
+// "am-", "tr-", "pr-", "re-" followed by the candidacy's id), its other refusals
 // in the alert at the top of the page, naming the rule.
 
 // centreEpreuve is an épreuve the title holds for the session's type, as
@@ -81,6 +83,7 @@ type centreChange struct {
 	Candidacy string
 	Adjust    centreAdjustForm
 	Transfer  centreTransferForm
+	Withdraw  centreWithdrawForm
 	Marks     map[string]string // épreuve value → "present", "absent"; nil unless the attendance form was sent
 }
 
@@ -92,6 +95,9 @@ type centreAdjustForm struct {
 
 // centreTransferForm is the transfer form as typed.
 type centreTransferForm struct{ Target, Reason string }
+
+// centreWithdrawForm is the withdrawal form as typed.
+type centreWithdrawForm struct{ Reason string }
 
 // centreMark is one épreuve of the attendance form.
 type centreMark struct {
@@ -297,6 +303,26 @@ func (a *App) centreRecordAttendance(w http.ResponseWriter, r *http.Request) {
 	a.centreChangeRefused(w, r, err, []centreFormField{{"attendance", first}}, change)
 }
 
+// centreWithdraw (POST /centre/sessions/{id}/candidatures/{candidacy}/retrait)
+// withdraws the candidacy before its deliberation, with the reason the
+// centre gives (optional): it will not be deliberated.
+func (a *App) centreWithdraw(w http.ResponseWriter, r *http.Request) {
+	id, candidacy, ok := centreChangePaths(r)
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	f := centreWithdrawForm{Reason: strings.TrimSpace(r.PostFormValue("motif"))}
+	ctx, cancel := callContext(r)
+	defer cancel()
+	_, err := a.svc.assessment.WithdrawCandidacy(ctx, &assessmentv1.WithdrawCandidacyRequest{SessionId: id, CandidacyId: candidacy, Reason: f.Reason})
+	if err == nil {
+		centreChanged(w, r, id, "retrait", candidacy)
+		return
+	}
+	a.centreChangeRefused(w, r, err, []centreFormField{{"reason", "re-" + candidacy + "-motif"}}, &centreChange{Candidacy: candidacy, Withdraw: f})
+}
+
 // centreMarkID is the id of the "present" radio of the i-th épreuve of a
 // candidacy's attendance form.
 func centreMarkID(candidacy string, i int) string {
@@ -371,7 +397,7 @@ func centreChangeFormsOf(cv *centreCandidacy, c *assessmentv1.Candidacy, epreuve
 	}
 	mine := change != nil && change.Candidacy == cv.ID
 	if mine {
-		cv.Open, cv.Adjust, cv.Transfer = true, change.Adjust, change.Transfer
+		cv.Open, cv.Adjust, cv.Transfer, cv.Withdraw = true, change.Adjust, change.Transfer, change.Withdraw
 		if change.Marks != nil {
 			recorded = change.Marks
 		}
@@ -380,7 +406,7 @@ func centreChangeFormsOf(cv *centreCandidacy, c *assessmentv1.Candidacy, epreuve
 		cv.Marks = append(cv.Marks, centreMark{Epreuve: e, ID: centreMarkID(cv.ID, i), Value: recorded[e.Value]})
 	}
 	for _, f := range errs {
-		for _, prefix := range []string{"am-", "tr-", "pr-"} {
+		for _, prefix := range []string{"am-", "tr-", "pr-", "re-"} {
 			if strings.HasPrefix(f.ID, prefix+cv.ID+"-") {
 				if cv.Err == nil {
 					cv.Err = map[string]string{}

@@ -13,7 +13,8 @@ import (
 // field violation next to its field, an authorisation not before the
 // session refused in the alert naming the rule), transfers a candidacy to
 // another planned session of the centre (a target elsewhere refused), and
-// once the session is open records the attendance per épreuve.
+// once the session is open records the attendance per épreuve and
+// withdraws a candidacy (but not the last one).
 func TestCentreChangesCandidacies(t *testing.T) {
 	t.Parallel()
 	b := startLiveBackend(t)
@@ -26,13 +27,15 @@ func TestCentreChangesCandidacies(t *testing.T) {
 	bernard := b.selfRegistered(t, "dominique@idp", "Bernard", "Greta Lyon")
 	b.register(t, c, id, durand, "")
 	b.register(t, c, id, bernard, "")
+	morel := b.selfRegistered(t, "eli@idp", "Morel", "Greta Lyon")
+	b.register(t, c, id, morel, "")
 	durandC := b.candidacyOf(t, centre, id, durand)
 	bernardC := b.candidacyOf(t, centre, id, bernard)
 	today := time.Now().In(paris)
 	yesterday := today.AddDate(0, 0, -1).Format(time.DateOnly)
 
 	p := get(t, c, b.srv.URL+path)
-	centreMust(t, "planned", p, http.StatusOK, "Aménagements et transferts", `data-changes="`+durandC+`"`,
+	centreMust(t, "planned", p, http.StatusOK, "Aménagements, transferts et retraits", `data-changes="`+durandC+`"`,
 		"Épreuve aménagée — Durand Camille", `action="`+path+`/`+durandC+`/amenagement"`,
 		`action="`+path+`/`+durandC+`/transfert"`, `<option value="`+other+`">Session titre du `+CivilDateFR(today.Format(time.DateOnly)))
 	centreMustNot(t, "planned", p, "Présence aux épreuves", `value="`+id+`">`)
@@ -86,7 +89,7 @@ func TestCentreChangesCandidacies(t *testing.T) {
 		t.Fatalf("open: %d\n%s", p.status, centreExcerpt(p.body))
 	}
 	p = get(t, c, b.srv.URL+path)
-	centreMust(t, "in progress", p, http.StatusOK, "Présence et transferts", "Présence aux épreuves", `action="`+attend+`"`)
+	centreMust(t, "in progress", p, http.StatusOK, "Présence, transferts et retraits", "Présence aux épreuves", `action="`+attend+`"`)
 	centreMustNot(t, "in progress", p, "Aménagement lié au handicap")
 	centreMust(t, "nothing marked", centreSubmit(t, c, b.srv.URL, path, attend, url.Values{"epreuve": {epreuve}}),
 		http.StatusUnprocessableEntity, `href="#pr-`+durandC+`-0"`, "Indiquez si le candidat était présent ou absent")
@@ -96,6 +99,20 @@ func TestCentreChangesCandidacies(t *testing.T) {
 	}
 	centreMust(t, "present", get(t, c, b.srv.URL+path+"?fait=presence"), http.StatusOK, "La présence du candidat est enregistrée",
 		" : présent</span>", `id="pr-`+durandC+`-0" name="presence:`+epreuve+`" value="present" checked`)
+
+	// A withdrawal by the centre; the last candidacy of an open session
+	// is not withdrawn (the centre cancels the session instead).
+	morelC := b.candidacyOf(t, centre, id, morel)
+	p = centreSubmit(t, c, b.srv.URL, path, path+"/"+morelC+"/retrait", url.Values{"motif": {"Abandon de la formation."}})
+	if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "?fait=retrait") {
+		t.Fatalf("withdraw: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
+	}
+	p = get(t, c, b.srv.URL+path+"?fait=retrait")
+	centreMust(t, "withdrawn", p, http.StatusOK, "La candidature est retirée", "Retirée par le centre le ", "Abandon de la formation.")
+	centreMustNot(t, "withdrawn", p, `data-changes="`+morelC+`"`)
+	p = centreSubmit(t, c, b.srv.URL, path, path+"/"+durandC+"/retrait", url.Values{"motif": {"Déménagement"}})
+	centreMustRefuse(t, "the last candidacy", p, http.StatusBadRequest, "c’est sa dernière candidature", "Annulez plutôt la session")
+	centreMust(t, "the last candidacy", p, http.StatusBadRequest, ">Déménagement</textarea>")
 }
 
 // centreFirstOption returns the value of the first option of the select
