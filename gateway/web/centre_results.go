@@ -34,7 +34,7 @@ type centreResultsData struct {
 	Received, Validated bool
 	Awaiting            bool // the current version awaits the DREETS's validation
 	Returned            bool // the current version was returned to the jury
-	Correcting          bool // a later version than the validated one is under way
+	Correcting          bool // the validated version was returned: a correction is under way
 	Version             int  // the minutes version shown
 	CurrentVersion      int
 	JuryDate            string
@@ -94,8 +94,8 @@ func (a *App) centreResults(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusOK, "centre_results", Page{Title: title, Data: data})
 		return
 	}
+	data.Correcting = data.Returned || validated != res.GetMinutesVersion()
 	if validated != res.GetMinutesVersion() {
-		data.Correcting = true
 		older, err := a.svc.certification.GetResult(ctx, &certificationv1.GetResultRequest{SessionId: id, MinutesVersion: validated})
 		if err != nil {
 			a.fail(w, r, err)

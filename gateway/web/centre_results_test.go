@@ -83,6 +83,33 @@ func TestCentreSeesTheResultsOnceValidated(t *testing.T) {
 		}
 	}
 
+	// The DREETS returns the validated minutes to correct a material
+	// error: the validated decisions stand, the page says a correction is
+	// under way.
+	if _, err := b.cert.ReturnResult(t.Context(), &certificationv1.ReturnResultRequest{SessionId: id, MinutesHash: res.GetResult().GetMinutesHash(),
+		Reason: "Erreur matérielle sur le CCP2.", CandidacyIds: []string{readyC}}, b.as(t, ministry)); err != nil {
+		t.Fatal(err)
+	}
+	p = get(t, c, b.srv.URL+results)
+	centreMust(t, "correcting", p, http.StatusOK, `data-results="correction"`, "Correction en cours", "celles de la version 1, validée",
+		html.EscapeString(motivation), `href="`+sheet+`"`)
+
+	// The jury deliberates again and signs version 2: until the DREETS
+	// validates it, the page shows version 1's decisions.
+	waitUntil(t, "the return reaches the session", func() bool {
+		_, err := b.assess.DeliberateCandidacy(t.Context(), &assessmentv1.DeliberateCandidacyRequest{SessionId: id, CandidacyId: readyC,
+			CcpDecisions: centreDecisions(codes, codes[1], "Motivation corrigée.")}, b.as(t, jurors[0]))
+		return err == nil
+	})
+	b.sign(t, id, jurors...)
+	waitUntil(t, "version 2 reaches the certification service", func() bool {
+		return strings.Contains(get(t, c, b.srv.URL+results).body, "la version 2 est en cours")
+	})
+	p = get(t, c, b.srv.URL+results)
+	centreMust(t, "version 2 awaiting", p, http.StatusOK, "Correction en cours", "celles de la version 1, validée", html.EscapeString(motivation),
+		`href="`+results+`/proces-verbal.pdf?version=1"`)
+	centreMustNot(t, "version 2 awaiting", p, "Motivation corrigée.")
+
 	// Another centre reads neither the page nor a fiche.
 	other := b.centreClient(t, "CENTRE-75-002")
 	if p := get(t, other, b.srv.URL+results); p.status == http.StatusOK || strings.Contains(p.body, motivation) {
@@ -91,4 +118,18 @@ func TestCentreSeesTheResultsOnceValidated(t *testing.T) {
 	if p := get(t, other, b.srv.URL+sheet); p.status == http.StatusOK || strings.HasPrefix(p.body, "%PDF-") {
 		t.Errorf("another centre's fiche: %d", p.status)
 	}
+}
+
+// centreDecisions are the decisions on codes: every CCP obtained but
+// failed, not obtained with motivation.
+func centreDecisions(codes []string, failed, motivation string) []*assessmentv1.CcpDecision {
+	var out []*assessmentv1.CcpDecision
+	for _, code := range codes {
+		d := &assessmentv1.CcpDecision{CcpCode: code, Outcome: assessmentv1.CcpOutcome_CCP_OUTCOME_OBTAINED}
+		if code == failed {
+			d.Outcome, d.Motivation = assessmentv1.CcpOutcome_CCP_OUTCOME_NOT_OBTAINED, motivation
+		}
+		out = append(out, d)
+	}
+	return out
 }
