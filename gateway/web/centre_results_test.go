@@ -75,7 +75,7 @@ func TestCentreSeesTheResultsOnceValidated(t *testing.T) {
 		`fr-badge--error">Non obtenu</span></td>`, html.EscapeString(motivation),
 		`href="`+sheet+`"`, `href="`+results+`/`+absentC+`/fiche.pdf"`, `href="`+results+`/proces-verbal.pdf?version=1"`)
 
-	for _, doc := range []string{sheet, results + "/proces-verbal.pdf?version=1"} {
+	for _, doc := range []string{sheet, results + "/" + absentC + "/fiche.pdf", results + "/proces-verbal.pdf?version=1"} {
 		pdf := get(t, c, b.srv.URL+doc)
 		if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-") ||
 			!strings.HasPrefix(pdf.header.Get("Content-Disposition"), "attachment") {
