@@ -64,10 +64,9 @@ type centreCandidacy struct {
 	Attendance            []string // the attendance recorded, one sentence per épreuve
 	// Changeable: neither withdrawn nor deliberated, the forms of
 	// centre_candidacy_changes.go apply; Open shows them unfolded (a form
-	// of theirs was refused); Err holds their fields' errors by id.
+	// of theirs was refused).
 	Changeable bool
 	Open       bool
-	Err        map[string]string
 	Adjust     centreAdjustForm
 	Transfer   centreTransferForm
 	Withdraw   centreWithdrawForm

@@ -381,8 +381,9 @@ func centreNewRegisterForm() centreRegisterForm {
 }
 
 // centreChangeFormsOf fills the change forms of candidacy cv (c): the
-// attendance recorded per épreuve, what was typed in a refused form of
-// its (change) and the errors of its fields.
+// attendance recorded per épreuve and what was typed in a refused form of
+// its (change), unfolded when it was refused or one of its fields has an
+// error.
 func centreChangeFormsOf(cv *centreCandidacy, c *assessmentv1.Candidacy, epreuves []centreEpreuve, change *centreChange, errs []Field) {
 	recorded := map[string]string{}
 	for _, m := range c.GetAttendance() {
@@ -407,13 +408,7 @@ func centreChangeFormsOf(cv *centreCandidacy, c *assessmentv1.Candidacy, epreuve
 	}
 	for _, f := range errs {
 		for _, prefix := range []string{"am-", "tr-", "pr-", "re-"} {
-			if strings.HasPrefix(f.ID, prefix+cv.ID+"-") {
-				if cv.Err == nil {
-					cv.Err = map[string]string{}
-				}
-				cv.Err[f.ID] = f.Message
-				cv.Open = true
-			}
+			cv.Open = cv.Open || strings.HasPrefix(f.ID, prefix+cv.ID+"-")
 		}
 	}
 }
