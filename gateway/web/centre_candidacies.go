@@ -26,7 +26,8 @@ type centreCandidaciesData struct {
 	Session     centreSession
 	Nav         centreNav
 	Candidacies []centreCandidacy
-	Submitted   int // candidacies with a dossier
+	Submitted   int // candidacies in the session with a dossier
+	InSession   int // candidacies neither withdrawn nor transferred
 	Offer       []centreCandidateOption
 	More        bool // the centre has more records than offered
 	Form        centreRegisterForm
@@ -166,8 +167,11 @@ func (a *App) centreShowCandidaciesWith(w http.ResponseWriter, r *http.Request, 
 	for _, c := range candidacies {
 		cv := newCentreCandidacy(c)
 		registered[cv.CandidateID] = true
-		if cv.Dossier {
-			data.Submitted++
+		if cv.Withdrawn == "" {
+			data.InSession++
+			if cv.Dossier {
+				data.Submitted++
+			}
 		}
 		centreChangeFormsOf(&cv, c, data.Epreuves, change, errs)
 		changeable = changeable || cv.Changeable

@@ -74,7 +74,8 @@ func TestCentreChangesCandidacies(t *testing.T) {
 		t.Fatalf("transfer: %d %q\n%s", p.status, p.header.Get("Location"), centreExcerpt(p.body))
 	}
 	p = get(t, c, b.srv.URL+path+"?fait=transfert")
-	centreMust(t, "transferred", p, http.StatusOK, "La candidature est transférée", "Transférée vers une autre session le ", "Stage en entreprise")
+	centreMust(t, "transferred", p, http.StatusOK, "La candidature est transférée", "Transférée vers une autre session le ", "Stage en entreprise",
+		"Dossiers professionnels déposés : <strong>0 sur 2</strong> (candidatures retirées ou transférées non comptées)")
 	centreMustNot(t, "transferred", p, `data-changes="`+bernardC+`"`)
 	centreMust(t, "in the other session", get(t, c, b.srv.URL+"/centre/sessions/"+other+"/candidatures"), http.StatusOK, "Bernard Camille")
 
