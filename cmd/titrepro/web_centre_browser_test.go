@@ -126,6 +126,9 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 	centreMustSee(t, tab, "Dossiers professionnels déposés : 1 sur 2")
 	// Both train for the title: the centre records their ECF results (R30).
 	flowRecordECF(t, tab, 2)
+	// R46: a disability adjustment for the self-registered candidate,
+	// refused when exceptional without a justification, then recorded.
+	centreAdjustInTheBrowser(t, tab, candidacyID)
 
 	// Open the session.
 	tab.Follow("La session")
@@ -205,6 +208,87 @@ func TestWebCentreInTheBrowser(t *testing.T) {
 		t.Error("the first juror's evaluation is not shown complete after the refresh")
 	}
 	tab.Check("centre-suivi-delibere")
+
+	// The other candidate: present at the first épreuve, then transferred
+	// to another planned session of the centre; the session is then
+	// deliberated, signed and validated, and the centre reads its results.
+	other, err := w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Open(sessionURL + "/candidatures")
+	bernardID := tab.String(fmt.Sprintf(`Array.from(document.querySelectorAll("tr[data-candidacy]")).find(r => !r.textContent.includes(%q)).dataset.candidacy`, selfID))
+	name := centreOpenChanges(tab, bernardID)
+	tab.ClickCSS("#pr-" + bernardID + "-0")
+	if status := tab.Follow("Enregistrer la présence de " + name); status != http.StatusOK {
+		t.Fatalf("attendance: %d at %s", status, tab.URL())
+	}
+	centreMustSee(t, tab, "La présence du candidat est enregistrée.", "Présence : ")
+	tab.Check("centre-presence")
+	centreOpenChanges(tab, bernardID)
+	tab.Eval(fmt.Sprintf(`document.getElementById(%q).value = %q`, "tr-"+bernardID+"-session", other), nil) // a select: as the person picks it
+	tab.Fill("Motif du transfert (facultatif) — "+name, "Stage en entreprise")
+	tab.Check("centre-transfert-formulaire")
+	if status := tab.Follow("Transférer la candidature de " + name); status != http.StatusOK {
+		t.Fatalf("transfer: %d at %s", status, tab.URL())
+	}
+	centreMustSee(t, tab, "La candidature est transférée")
+	// The badge's text is shown in capitals: read it as written.
+	if got := tab.String(`document.querySelector(` + strconv.Quote(fmt.Sprintf(`tr[data-candidacy=%q] [data-withdrawn]`, bernardID)) + `).textContent`); !strings.HasPrefix(got, "Transférée vers une autre session le ") ||
+		!strings.HasSuffix(got, " : Stage en entreprise") {
+		t.Errorf("the transferred candidacy reads %q", got)
+	}
+	tab.Check("centre-transfert")
+
+	minutes, err := w.signMinutes(ctx, sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.validate(ctx, sessionID, minutes.GetContentHash()); err != nil {
+		t.Fatal(err)
+	}
+	tab.Follow("Résultats")
+	centreMustSee(t, tab, "Version 1, validée par la DREETS", minutes.GetContentHash(), "Décisions du jury (1)", "Décisions pour ",
+		"Fiche individuelle de résultats de ", "Télécharger le procès-verbal")
+	if !tab.Has(fmt.Sprintf(`a[href="/centre/sessions/%s/resultats/%s/fiche.pdf"]`, sessionID, candidacyID)) {
+		t.Error("the results page does not link the candidate's fiche individuelle")
+	}
+	tab.Check("centre-resultats")
+}
+
+// centreOpenChanges unfolds the changes of candidacy id on the candidacies
+// page and returns the candidate's name, as its summary says it.
+func centreOpenChanges(tab *browsertest.Tab, id string) string {
+	sel := fmt.Sprintf(`details[data-changes=%q]`, id)
+	tab.Eval(`document.querySelector(`+strconv.Quote(sel)+`).open = true`, nil)
+	return strings.TrimSpace(tab.String(`document.querySelector(` + strconv.Quote(sel+" summary") + `).textContent`))
+}
+
+// centreAdjustInTheBrowser records an adjustment (R46) of candidacy id
+// through its form: exceptional without a justification first (refused
+// next to the field), then justified.
+func centreAdjustInTheBrowser(t *testing.T, tab *browsertest.Tab, id string) {
+	t.Helper()
+	name := centreOpenChanges(tab, id)
+	tab.Check("centre-amenagement-formulaire")
+	tab.Fill("Temps supplémentaire en minutes — "+name, "20")
+	if tab.Has("#am-" + id + "-duree") {
+		tab.Fill("Durée prévue de l’épreuve en minutes — "+name, "120")
+	}
+	tab.Fill("Référence de l’autorisation — "+name, "MDPH-69-0042")
+	centreSetDate(tab, "am-"+id+"-date", time.Now().AddDate(0, 0, -1))
+	tab.Choose("Aménagement exceptionnel : plus du tiers de la durée de l’épreuve — " + name)
+	if status := tab.Follow("Enregistrer l’aménagement de " + name); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an exceptional adjustment without a justification: %d at %s", status, tab.URL())
+	}
+	centreMustSee(t, tab, "Justifiez l’aménagement exceptionnel (règle R46).")
+	tab.Check("centre-amenagement-refus")
+	tab.Fill("Justification de l’aménagement exceptionnel — "+name, "Avis du médecin agréé : fatigabilité importante.")
+	if status := tab.Follow("Enregistrer l’aménagement de " + name); status != http.StatusOK {
+		t.Fatalf("adjustment: %d at %s: %s", status, tab.URL(), tab.MainText())
+	}
+	centreMustSee(t, tab, "L’aménagement est enregistré.", "MDPH-69-0042", "à titre exceptionnel")
+	tab.Check("centre-amenagement")
 }
 
 // centreDevLogin reports whether the server's discovery document names an

@@ -7,8 +7,6 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/titrepro/titrepro/gateway/internal/docstream"
-
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -177,7 +175,9 @@ func sheetHref(sessionID, candidacyID string) string {
 // myResultSheet (GET /candidat/resultats/{session}/{candidacy}/fiche.pdf)
 // hands the person the fiche individuelle de résultats of one of their
 // candidacies, as the certification service prints it (PDF, R51: once
-// validated). The service decides whether it is theirs.
+// validated). The service decides whether it is theirs. The centre's
+// results page links the same handler for its sessions' candidacies
+// (GET /centre/sessions/{session}/resultats/{candidacy}/fiche.pdf).
 func (a *App) myResultSheet(w http.ResponseWriter, r *http.Request) {
 	sessionID, candidacyID := r.PathValue("session"), r.PathValue("candidacy")
 	if _, ok := sessionIDParam(r); !ok || candidacyID == "" || len(candidacyID) > maxSessionID {
@@ -191,11 +191,5 @@ func (a *App) myResultSheet(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	doc := resp.GetDocument()
-	h := w.Header()
-	h.Set("Content-Type", doc.GetContentType())
-	h.Set("Content-Disposition", docstream.Disposition("attachment", "fiche-individuelle-de-resultats.pdf"))
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(doc.GetData())
+	writePDF(w, resp.GetDocument(), "fiche-individuelle-de-resultats.pdf")
 }

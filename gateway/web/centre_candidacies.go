@@ -26,7 +26,8 @@ type centreCandidaciesData struct {
 	Session     centreSession
 	Nav         centreNav
 	Candidacies []centreCandidacy
-	Submitted   int // candidacies with a dossier
+	Submitted   int // candidacies in the session with a dossier
+	InSession   int // candidacies neither withdrawn nor transferred
 	Offer       []centreCandidateOption
 	More        bool // the centre has more records than offered
 	Form        centreRegisterForm
@@ -34,6 +35,16 @@ type centreCandidaciesData struct {
 	Refusal     *centreRefusal
 	Done        bool // a candidate was just registered
 	ECFDone     bool // ECF results were just recorded
+	// The changes of a candidacy (centre_candidacy_changes.go): the
+	// épreuves of the session's type (nil when the catalogue did not
+	// answer: no adjustment nor attendance form), whether one lacks its
+	// duration in the title, the sessions a candidacy may move to, and
+	// the change just recorded ("amenagement", "transfert", "presence",
+	// "retrait").
+	Epreuves      []centreEpreuve
+	NeedsDuration bool
+	Targets       []centreTarget
+	Changed       string
 }
 
 // centreCandidacy is a candidacy as the table shows it.
@@ -51,6 +62,16 @@ type centreCandidacy struct {
 	Adjustments           []string // the disability adjustments authorised (R46), one sentence each
 	ECF                   []string // the ECF results recorded (R30), one per CCP
 	ECFForm               bool     // a training-route candidacy still awaiting its deliberation: its ECF may be recorded
+	Attendance            []string // the attendance recorded, one sentence per épreuve
+	// Changeable: neither withdrawn nor deliberated, the forms of
+	// centre_candidacy_changes.go apply; Open shows them unfolded (a form
+	// of theirs was refused).
+	Changeable bool
+	Open       bool
+	Adjust     centreAdjustForm
+	Transfer   centreTransferForm
+	Withdraw   centreWithdrawForm
+	Marks      []centreMark
 }
 
 func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
@@ -75,6 +96,8 @@ func newCentreCandidacy(c *assessmentv1.Candidacy) centreCandidacy {
 	v.Withdrawn, v.Adjustments = candidacyChangesFR(c)
 	v.ECF = ecfResultsFR(c)
 	v.ECFForm = c.GetAccessRoute() != commonv1.AccessRoute_ACCESS_ROUTE_VAE && c.GetWithdrawal() == nil && c.GetDeliberation() == nil
+	v.Attendance = centreAttendanceFR(c)
+	v.Changeable = c.GetWithdrawal() == nil && c.GetDeliberation() == nil
 	return v
 }
 
@@ -101,6 +124,12 @@ func (a *App) centreCandidacies(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) centreShowCandidacies(w http.ResponseWriter, r *http.Request, status int, form centreRegisterForm, errs []Field, refusal *centreRefusal) {
+	a.centreShowCandidaciesWith(w, r, status, form, nil, errs, refusal)
+}
+
+// centreShowCandidaciesWith shows the page with a candidacy's change form
+// as typed (change, nil for none).
+func (a *App) centreShowCandidaciesWith(w http.ResponseWriter, r *http.Request, status int, form centreRegisterForm, change *centreChange, errs []Field, refusal *centreRefusal) {
 	id, ok := centreSessionID(r)
 	if !ok {
 		a.notFound(w, r)
@@ -123,14 +152,36 @@ func (a *App) centreShowCandidacies(w http.ResponseWriter, r *http.Request, stat
 		Session: v, Nav: newCentreNav(v, "candidatures"), Form: form, Refusal: refusal,
 		Done: r.URL.Query().Get("fait") == "inscrit", ECFDone: r.URL.Query().Get("fait") == "ecf",
 	}
+	switch done := r.URL.Query().Get("fait"); done {
+	case "amenagement", "transfert", "presence", "retrait":
+		data.Changed = done
+	}
+	if t != nil {
+		data.Epreuves = centreEpreuvesFor(t, v.CCP)
+		for _, e := range data.Epreuves {
+			data.NeedsDuration = data.NeedsDuration || e.Minutes == 0
+		}
+	}
 	registered := map[string]bool{}
+	changeable := false
 	for _, c := range candidacies {
 		cv := newCentreCandidacy(c)
 		registered[cv.CandidateID] = true
-		if cv.Dossier {
-			data.Submitted++
+		if cv.Withdrawn == "" {
+			data.InSession++
+			if cv.Dossier {
+				data.Submitted++
+			}
 		}
+		centreChangeFormsOf(&cv, c, data.Epreuves, change, errs)
+		changeable = changeable || cv.Changeable
 		data.Candidacies = append(data.Candidacies, cv)
+	}
+	if changeable && (v.Planned || v.InProgress) {
+		if data.Targets, err = a.centreTransferTargets(ctx, r, v); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
 	if v.Planned {
 		data.CCPs = centreCCPOptions(v.CCPs, form.CCPs)
