@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/titrepro/titrepro/internal/civildate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
@@ -33,4 +35,29 @@ func checkPlan(ctx context.Context, titles TitleCatalogue, registers Registers, 
 		return title.Title{}, err
 	}
 	return t, nil
+}
+
+// replan checks a new plan d of the planned session s — its site or dates
+// changed by UpdateSession or PostponeSession — as a creation is
+// (checkPlan, with the session's creation day as its declaration), then
+// against the candidacies the session holds: the VAE candidates stay
+// admissible on the new first day (R25), and dates moving the session into
+// its title's délai de prolongation keep only candidates such a session is
+// for (R6).
+type replan struct {
+	titles     TitleCatalogue
+	candidates CandidateDirectory
+	registers  Registers
+	history    eligibility.History
+}
+
+func (r replan) check(ctx context.Context, s *session.Session, d session.Draft) error {
+	t, err := checkPlan(ctx, r.titles, r.registers, s.CentreID(), d, civildate.Of(s.CreatedAt()))
+	if err != nil {
+		return err
+	}
+	if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return r.candidates.Get(ctx, id) }); err != nil {
+		return err
+	}
+	return checkProlongationOn(ctx, r.history, r.candidates, s, t, d)
 }

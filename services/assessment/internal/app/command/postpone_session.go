@@ -5,9 +5,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
-	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
@@ -22,17 +20,14 @@ type PostponeSession struct {
 
 // PostponeSessionHandler handles PostponeSession.
 type PostponeSessionHandler struct {
-	repo       session.Repository
-	titles     TitleCatalogue
-	candidates CandidateDirectory
-	registers  Registers
-	history    eligibility.History
-	now        func() time.Time
+	repo   session.Repository
+	replan replan
+	now    func() time.Time
 }
 
 // NewPostponeSessionHandler returns the handler.
 func NewPostponeSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, history eligibility.History, now func() time.Time) PostponeSessionHandler {
-	return PostponeSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, history: history, now: now}
+	return PostponeSessionHandler{repo: repo, replan: replan{titles, candidates, registers, history}, now: now}
 }
 
 // Handle postpones the session (R19, R16, R40) when the caller organises
@@ -55,14 +50,7 @@ func (h PostponeSessionHandler) Handle(ctx context.Context, cmd PostponeSession)
 		d := s.Draft()
 		d.StartDate, d.EndDate, d.DossierDeadline = cmd.Postponement.StartDate, cmd.Postponement.EndDate, cmd.Postponement.DossierDeadline
 		if d.Check() == nil { // a bad draft is refused by Postpone, with every field
-			t, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt()))
-			if err != nil {
-				return err
-			}
-			if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
-				return err
-			}
-			if err := checkProlongationOn(ctx, h.history, h.candidates, s, t, d); err != nil {
+			if err := h.replan.check(ctx, s, d); err != nil {
 				return err
 			}
 		}

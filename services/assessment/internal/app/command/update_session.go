@@ -5,9 +5,7 @@ import (
 	"time"
 
 	"github.com/titrepro/titrepro/internal/auth"
-	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
-	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
@@ -23,24 +21,20 @@ type UpdateSession struct {
 
 // UpdateSessionHandler handles UpdateSession.
 type UpdateSessionHandler struct {
-	repo       session.Repository
-	titles     TitleCatalogue
-	candidates CandidateDirectory
-	registers  Registers
-	history    eligibility.History
-	now        func() time.Time
+	repo   session.Repository
+	replan replan
+	now    func() time.Time
 }
 
 // NewUpdateSessionHandler returns the handler.
 func NewUpdateSessionHandler(repo session.Repository, titles TitleCatalogue, candidates CandidateDirectory, registers Registers, history eligibility.History, now func() time.Time) UpdateSessionHandler {
-	return UpdateSessionHandler{repo: repo, titles: titles, candidates: candidates, registers: registers, history: history, now: now}
+	return UpdateSessionHandler{repo: repo, replan: replan{titles, candidates, registers, history}, now: now}
 }
 
 // Handle updates the session when the caller organises it: the changed
-// plan passes the checks of a creation (checkPlan) and the domain's
-// (R16, R40), the VAE candidates stay admissible on the first day
-// (R25), and dates moving the session into its title's délai de
-// prolongation keep only candidates such a session is for (R6). A malformed mask is refused before the session is read.
+// plan passes replan's checks (a creation's: R6, R8; the candidacies':
+// R25, R6) and the domain's (R16, R40). A malformed mask is refused
+// before the session is read; a stale etag before the plan is checked.
 func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*session.Session, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -60,14 +54,7 @@ func (h UpdateSessionHandler) Handle(ctx context.Context, cmd UpdateSession) (*s
 		if err != nil {
 			return err
 		}
-		t, err := checkPlan(ctx, h.titles, h.registers, s.CentreID(), d, civildate.Of(s.CreatedAt()))
-		if err != nil {
-			return err
-		}
-		if err := s.CheckAdmissibleOn(d, func(id string) (candidate.Candidate, error) { return h.candidates.Get(ctx, id) }); err != nil {
-			return err
-		}
-		if err := checkProlongationOn(ctx, h.history, h.candidates, s, t, d); err != nil {
+		if err := h.replan.check(ctx, s, d); err != nil {
 			return err
 		}
 		return s.Update(cmd.Etag, d, h.now())
