@@ -156,8 +156,13 @@ func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Par
 		return nil, fmt.Errorf("sqlstore: decode session %s: %w", id, err)
 	}
 	snap.Part = part != nil
-	if err := loadReopened(ctx, q, &snap); err != nil {
-		return nil, err
+	// A part serves the scoring and the candidacy reads, which never look
+	// at the minutes versions: the query is spared on that hot path (a
+	// part is never saved, and reads as minutes version 1).
+	if part == nil {
+		if err := loadReopened(ctx, q, &snap); err != nil {
+			return nil, err
+		}
 	}
 	s, err := session.UnmarshalFromDatabase(snap)
 	if err != nil {
