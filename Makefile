@@ -63,7 +63,7 @@ lint: ## buf lint and format, gofmt, go vet, layering rules
 	scripts/check-layering.sh
 
 build: ## Build the binaries into bin/
-	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification
+	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification ./services/assessment/cmd/assessment ./services/portfolio/cmd/portfolio
 
 tidy: ## go mod tidy in every module
 	@for m in $(MODULE_DIRS) tools; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
