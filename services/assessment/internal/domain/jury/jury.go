@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/civildate"
+	"github.com/titrepro/titrepro/internal/label"
 )
 
 // Me is the alias a juror may use for their own subject in resource names;
@@ -229,9 +229,9 @@ func (j Juror) ConflictWith(p Party) (Link, bool) {
 		var hit bool
 		switch l.Kind {
 		case LinkTrainingOrganisation:
-			hit = sameName(l.Value, p.TrainingOrganisation)
+			hit = label.Same(l.Value, p.TrainingOrganisation)
 		case LinkEmployer:
-			hit = sameName(l.Value, p.Employer)
+			hit = label.Same(l.Value, p.Employer)
 		case LinkCandidate:
 			hit = l.Value != "" && l.Value == p.CandidateID
 		}
@@ -253,20 +253,4 @@ func ConflictError(j Juror, p Party, l Link) error {
 	return ErrConflictOfInterest.
 		WithMessage(fmt.Sprintf("juror %s declared a link (%s) with the candidate of candidacy %s", j.Subject, l.Kind, p.CandidacyID)).
 		WithMeta("juror", j.Subject).WithMeta("candidacy", p.CandidacyID).WithMeta("link_kind", string(l.Kind))
-}
-
-// sameName compares organisation names ignoring case and white space, so
-// that "AFPA  Lyon" and "afpa lyon" match. Empty names never match.
-func sameName(a, b string) bool {
-	a, b = squeeze(a), squeeze(b)
-	return a != "" && strings.EqualFold(a, b)
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

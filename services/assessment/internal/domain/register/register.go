@@ -10,12 +10,11 @@ package register
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/civildate"
+	"github.com/titrepro/titrepro/internal/label"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
@@ -105,7 +104,7 @@ func CheckAgrement(agrements []Agrement, v title.Validity, centre, titleID, titl
 			to = v.LastSessionDay()
 		}
 		if a.Granted && a.CentreID == centre && a.TitleID == titleID && a.TitleVersion == titleVersion &&
-			SameSite(a.Site, site) && !a.ValidFrom.After(start) && !to.Before(end) {
+			label.Same(a.Site, site) && !a.ValidFrom.After(start) && !to.Before(end) {
 			return nil
 		}
 	}
@@ -132,21 +131,4 @@ func CheckJuror(h Habilitation, subject string, charterAccepted bool, typ title.
 		return ErrCharterNotAccepted.WithMeta("juror", subject)
 	}
 	return nil
-}
-
-// SameSite compares site labels ignoring case and white space, so that
-// "AFPA Lyon  Vénissieux" names "afpa lyon vénissieux". Empty labels never
-// match.
-func SameSite(a, b string) bool {
-	a, b = squeeze(a), squeeze(b)
-	return a != "" && strings.EqualFold(a, b)
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

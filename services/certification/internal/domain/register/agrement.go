@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/titrepro/titrepro/internal/apperr"
 	"github.com/titrepro/titrepro/internal/civildate"
@@ -73,21 +72,4 @@ func (a Agrement) SameGrant(o Agrement) bool {
 // another reason with ErrAlreadyWithdrawn.
 func (a *Agrement) Withdraw(reason, by string, now time.Time) (bool, error) {
 	return withdraw(&a.State, &a.WithdrawalReason, &a.WithdrawnAt, &a.WithdrawnBy, &a.Version, reason, by, now)
-}
-
-// SameSite compares site labels ignoring case and white space, so that
-// "AFPA Lyon  Vénissieux" names "afpa lyon vénissieux". Empty labels never
-// match.
-func SameSite(a, b string) bool {
-	a, b = squeeze(a), squeeze(b)
-	return a != "" && strings.EqualFold(a, b)
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

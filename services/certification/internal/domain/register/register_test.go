@@ -161,10 +161,3 @@ func TestAcceptCharter(t *testing.T) {
 		}
 	}
 }
-
-func TestSameSite(t *testing.T) {
-	t.Parallel()
-	if !SameSite("AFPA Lyon  Vénissieux", "afpa lyon vénissieux") || SameSite("", "") || SameSite("AFPA Lyon", "AFPA Grenoble") {
-		t.Fatal("SameSite")
-	}
-}
