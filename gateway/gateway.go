@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,9 @@ import (
 
 // Options configures the gateway.
 type Options struct {
-	// gRPC addresses of the services (host:port).
+	// gRPC addresses of the services: host:port, a grpc-go target, or a
+	// comma-separated list of host:port, balanced round robin (the
+	// replicas of a service, without a load balancer in front).
 	CandidateAddr     string
 	CertificationAddr string
 	AssessmentAddr    string
@@ -123,7 +126,8 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 			g.Close()
 			return nil, fmt.Errorf("gateway: no address for the %s service", svc.name)
 		}
-		conn, err := grpc.NewClient(svc.addr, dial...)
+		to, extra := target(svc.name, svc.addr)
+		conn, err := grpc.NewClient(to, append(slices.Clip(dial), extra...)...)
 		if err != nil {
 			g.Close()
 			return nil, fmt.Errorf("gateway: dial %s at %s: %w", svc.name, svc.addr, err)

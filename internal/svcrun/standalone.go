@@ -31,8 +31,8 @@ func (s *Standalone) Close() { s.conn.Close() }
 // LoadStandalone reads LOG_LEVEL (info), AUTH_ISSUER (required),
 // AUTH_AUDIENCE (titrepro), AUTH_JWKS_URL (default: the issuer's
 // /.well-known/jwks.json), AUTH_MAX_TOKEN_LIFETIME (12h: longest exp − iat
-// accepted) and the NATS settings (LoadNATS), and connects to NATS as the
-// service's identity.
+// accepted), the NATS settings (LoadNATS) and NATS_STREAM_REPLICAS
+// (LoadStreamReplicas), and connects to NATS as the service's identity.
 func LoadStandalone(ctx context.Context, name string, getenv func(string) string) (*Standalone, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
@@ -65,6 +65,10 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 	if err != nil {
 		return nil, err
 	}
+	replicas, err := LoadStreamReplicas(getenv)
+	if err != nil {
+		return nil, err
+	}
 	auth, err := natsCfg.Options(name)
 	if err != nil {
 		return nil, err
@@ -78,5 +82,5 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	return &Standalone{Log: log, Verifier: verifier, JetStream: js, conn: nc}, nil
+	return &Standalone{Log: log, Verifier: verifier, JetStream: withReplicas(js, replicas), conn: nc}, nil
 }

@@ -48,6 +48,10 @@ func TestLoadStandaloneRefusesBadSettings(t *testing.T) {
 		{"no NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL()}, "NATS credentials are required"},
 		{"wrong NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_USER": "candidate", "NATS_PASSWORD": "guess"}, "Authorization Violation"},
+		{"bad stream replicas", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
+			"NATS_NKEY_SEED_FILE": seed, "NATS_STREAM_REPLICAS": "three"}, "NATS_STREAM_REPLICAS"},
+		{"too many stream replicas", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
+			"NATS_NKEY_SEED_FILE": seed, "NATS_STREAM_REPLICAS": "6"}, "NATS_STREAM_REPLICAS"},
 		{"unreadable seed file", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_NKEY_SEED_FILE": filepath.Join(t.TempDir(), "none.nk")}, "NATS_NKEY_SEED_FILE"},
 	}
@@ -111,6 +115,28 @@ func connectsAs(t *testing.T, identity string, env map[string]string) {
 	defer cancel()
 	if err := eventbus.EnsureStream(ctx, got.JetStream, eventbus.ContextStream(identity)); err != nil {
 		t.Fatalf("JetStream not usable as %s: %v", identity, err)
+	}
+}
+
+// TestLoadStandaloneStreamReplicas checks that NATS_STREAM_REPLICAS reaches
+// JetStream: a single server refuses three replicas, so the creation of a
+// stream fails where it succeeds with the default. (The cluster fault
+// suite, make test-cluster, checks three replicas on a real cluster.)
+func TestLoadStandaloneStreamReplicas(t *testing.T) {
+	t.Parallel()
+	s := natstest.RunJetStream(t)
+	env := map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
+		"NATS_NKEY_SEED_FILE": seedFile(t, s, "candidate"), "NATS_STREAM_REPLICAS": "3"}
+	got, err := svcrun.LoadStandalone(t.Context(), "candidate", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	err = eventbus.EnsureStream(ctx, got.JetStream, eventbus.ContextStream("candidate"))
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "replica") {
+		t.Fatalf("EnsureStream with 3 replicas on one server: error = %v; want a refusal naming the replicas", err)
 	}
 }
 

@@ -1,7 +1,8 @@
 // Command gateway runs the REST gateway alone, in front of services running
 // elsewhere. Configuration: HTTP_ADDR (default :8080),
 // CANDIDATE_SERVICE_ADDR, CERTIFICATION_SERVICE_ADDR, ASSESSMENT_SERVICE_ADDR,
-// PORTFOLIO_SERVICE_ADDR (host:port, required),
+// PORTFOLIO_SERVICE_ADDR (host:port, required; a comma-separated list of
+// host:port balances the calls round robin over a service's replicas),
 // SHUTDOWN_TIMEOUT (default 15s), MAX_DOCUMENT_BYTES (the portfolio
 // service's, default 25 MiB) and the limits of gateway.LoadLimits
 // (HTTP_MAX_BODY_BYTES, HTTP_BODY_TIMEOUT, RATE_LIMIT_ANONYMOUS…).
