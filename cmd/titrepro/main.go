@@ -20,6 +20,7 @@ Usage:
   titrepro token --role ROLE --subject SUB [--centre ID] [--ttl 8h]
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
+  titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro nats-credentials IDENTITY [--seed]      how IDENTITY (ministry, admin, a service) connects to the event bus
   titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return token(cfg, args[1:], os.Stdout)
 	case "referentiel":
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
+	case "issuer":
+		return issuerCommand(ctx, cfg, args[1:], os.Stdout)
 	case "demo":
 		return demo(ctx, cfg, args[1:], os.Stdout)
 	case "nats-credentials":
