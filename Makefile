@@ -16,6 +16,13 @@ run: ## Run everything in one process: embedded NATS, SQLite files under ./var, 
 	go build -o bin/titrepro ./cmd/titrepro
 	bin/titrepro serve
 
+run-cluster: ## Run the distributed topology on this machine: PostgreSQL schemas, 3-node NATS JetStream, issuer, every service (assessment ×2), gateway on :8080 (deploy/README.md)
+	go build -o bin/titrepro ./cmd/titrepro
+	bin/titrepro cluster $(CLUSTER_FLAGS)
+
+test-cluster: ## Fault suite on the distributed topology (NATS node killed, replica SIGKILLed, PostgreSQL restarted, NATS cut off 60 s)
+	go test -tags cluster -count=1 -timeout 15m -run '^TestClusterFaults$$' -v ./cmd/titrepro
+
 test: web/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
 
@@ -71,4 +78,4 @@ tidy: ## go mod tidy in every module
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run test web-vendor bench fuzz generate check-generated lint build tidy clean
+.PHONY: help run run-cluster test-cluster test web-vendor bench fuzz generate check-generated lint build tidy clean

@@ -21,6 +21,8 @@ Usage:
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
   titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
+  titrepro cluster [--database-url URL|own] [--port-offset N] [--no-build]
+                                                   run the distributed topology on this machine (make run-cluster)
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro nats-credentials IDENTITY [--seed]      how IDENTITY (ministry, admin, a service) connects to the event bus
   titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
@@ -45,6 +47,10 @@ func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Print(usage)
 		return nil
+	}
+	if args[0] == "cluster" {
+		// The launcher configures its processes itself: no TITREPRO_* setting applies.
+		return clusterCommand(ctx, args[1:], os.Stdout)
 	}
 	cfg, err := loadConfig(os.Getenv)
 	if err != nil {

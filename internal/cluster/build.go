@@ -1,0 +1,35 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+)
+
+// Programs are the binaries the topology runs, built from the repository
+// by Build: the five titrepro programs (`titrepro` serves the issuer) and
+// nats-server, at the version internal/go.mod requires.
+var Programs = []string{
+	"./cmd/titrepro", "./gateway/cmd/gateway",
+	"./services/candidate/cmd/candidate", "./services/portfolio/cmd/portfolio",
+	"./services/assessment/cmd/assessment", "./services/certification/cmd/certification",
+}
+
+// Build builds the programs into binDir (go build in the workspace at
+// root; Go's build cache makes a second build quick).
+func Build(ctx context.Context, root, binDir string, log io.Writer) error {
+	run := func(args ...string) error {
+		fmt.Fprintf(log, "cluster: go %v\n", args)
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, log, log
+		return cmd.Run()
+	}
+	if err := run(append([]string{"build", "-o", binDir + "/"}, Programs...)...); err != nil {
+		return fmt.Errorf("cluster: build: %w", err)
+	}
+	if err := run("build", "-o", binDir+"/nats-server", "github.com/nats-io/nats-server/v2"); err != nil {
+		return fmt.Errorf("cluster: build nats-server: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// poll calls cond every 200 ms until it holds, fails, or deadline passes.
+func poll(ctx context.Context, deadline time.Time, what string, cond func() (bool, error)) error {
+	for {
+		ok, err := cond()
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cluster: timed out waiting for %s", what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// waitHTTP waits until url answers 200; it fails early when the process
+// called name has exited.
+func (c *Cluster) waitHTTP(ctx context.Context, name, url string, timeout time.Duration) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	return poll(ctx, time.Now().Add(timeout), name+" at "+url, func() (bool, error) {
+		if p := c.Process(name); p != nil && !p.Running() {
+			return false, fmt.Errorf("cluster: %s exited while starting; see %s", name, c.LogFile(name))
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			return false, nil
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, nil
+	})
+}
+
+// WaitService waits until a service's replica reports SERVING on the gRPC
+// health service (after its migrations, streams and consumers).
+func (c *Cluster) WaitService(ctx context.Context, svc string, replica int, timeout time.Duration) error {
+	name := c.ProcessName(svc, replica)
+	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", c.ports.GRPC(svc, replica)), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
+	return poll(ctx, time.Now().Add(timeout), name+" SERVING", func() (bool, error) {
+		if p := c.Process(name); p != nil && !p.Running() {
+			return false, fmt.Errorf("cluster: %s exited while starting; see %s", name, c.LogFile(name))
+		}
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		resp, err := health.Check(cctx, &healthpb.HealthCheckRequest{})
+		return err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING, nil
+	})
+}
+
+// WaitGateway waits until the gateway's /readyz answers 200.
+func (c *Cluster) WaitGateway(ctx context.Context, timeout time.Duration) error {
+	return c.waitHTTP(ctx, "gateway", c.GatewayURL()+"/readyz", timeout)
+}
