@@ -135,11 +135,17 @@ func decodeAPIError(code int, body []byte) error {
 	return ae
 }
 
+// eventualTimeout bounds how long retryWhile and waitFor wait for an event
+// to reach the service that needs it: a few milliseconds normally; the
+// cluster fault suite raises it to cover a broker outage and the relays'
+// backoff after it.
+var eventualTimeout = 20 * time.Second
+
 // retryWhile repeats call while it fails with one of the given reasons: the
 // services learn about each other through events, a few milliseconds after
 // the write that caused them.
 func retryWhile(ctx context.Context, reasons []string, call func() error) error {
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(eventualTimeout)
 	for {
 		err := call()
 		if err == nil || time.Now().After(deadline) {
@@ -164,7 +170,7 @@ func retryWhile(ctx context.Context, reasons []string, call func() error) error 
 
 // waitFor polls cond until it holds.
 func waitFor(ctx context.Context, what string, cond func() (bool, error)) error {
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(eventualTimeout)
 	for {
 		ok, err := cond()
 		if err != nil {
