@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,12 +57,18 @@ func TestClusterFaults(t *testing.T) {
 
 	// (a) A NATS node dies (SIGKILL) mid-flow and comes back: the streams
 	// have three replicas, the two others keep a quorum.
+	// The node killed is the leader of TITREPRO_CERTIFICATION, the stream
+	// of the awards.
 	awards = append(awards, h.phase(t, "NATS node killed and restarted", 2, func() error {
-		if err := h.c.Kill("nats-2"); err != nil {
+		node, err := h.streamLeader(ctx, eventbus.ContextStream("certification").Name)
+		if err != nil {
+			return err
+		}
+		if err := h.c.Kill(node); err != nil {
 			return err
 		}
 		time.Sleep(5 * time.Second)
-		if err := h.c.StartProcess("nats-2"); err != nil {
+		if err := h.c.StartProcess(node); err != nil {
 			return err
 		}
 		return h.c.WaitNATS(ctx, recovery)
@@ -85,6 +92,7 @@ func TestClusterFaults(t *testing.T) {
 
 	// (c) PostgreSQL restarts: calls fail while it is down (retried by the
 	// client), the services' pools reconnect, relays resume.
+	retriedBefore := h.retries.Load()
 	awards = append(awards, h.phase(t, "PostgreSQL restarted", 2, func() error {
 		err := h.quiesced(func() error { return h.c.StopProcess("postgres") })
 		if err != nil {
@@ -96,6 +104,9 @@ func TestClusterFaults(t *testing.T) {
 		}
 		return h.c.WaitPostgres(ctx, recovery)
 	})...)
+	if h.retries.Load() == retriedBefore {
+		t.Error("no REST call failed while PostgreSQL was down: the fault did not happen mid-flow")
+	}
 
 	// (d) NATS unreachable for 60 s while writes continue.
 	awards = append(awards, h.natsOutage(t, 60*time.Second)...)
@@ -112,10 +123,11 @@ func TestClusterFaults(t *testing.T) {
 
 // harness is the running topology and the REST client the workflows use.
 type harness struct {
-	c      *cluster.Cluster
-	issuer *auth.LocalIssuer
-	rest   *restClient
-	calls  sync.RWMutex // held for reading during each REST call; quiesced takes it
+	retries atomic.Int64 // REST calls retried because the topology could not serve them
+	c       *cluster.Cluster
+	issuer  *auth.LocalIssuer
+	rest    *restClient
+	calls   sync.RWMutex // held for reading during each REST call; quiesced takes it
 }
 
 // award is one candidate taken through a session who must end up with
@@ -229,6 +241,7 @@ func (rt *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		if !retry {
 			return resp, nil
 		}
+		rt.h.retries.Add(1)
 		if time.Now().After(deadline) || req.Context().Err() != nil {
 			if resp != nil {
 				return resp, nil
@@ -244,31 +257,41 @@ func (rt *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error
 }
 
 // phase runs n sessions at once, each with its own centre, jurors and
-// candidate, and the fault one second in; then waits for the system to be
-// whole again.
+// candidate, and injects the fault when every session is open with its
+// dossier: the jurors' work, the minutes' way to the certification
+// service, the validation and the awards happen during the fault or right
+// after it. Then it waits for the system to be whole again.
 func (h *harness) phase(t *testing.T, name string, n int, fault func() error) []award {
 	t.Helper()
-	began := time.Now()
+	began, retried := time.Now(), h.retries.Load()
 	ctx := t.Context()
 	results := make([]award, n)
 	errs := make([]error, n+1)
-	var wg sync.WaitGroup
+	var wg, halfway sync.WaitGroup
+	halfway.Add(n)
 	for i := range n {
 		wg.Go(func() {
+			once := sync.OnceFunc(halfway.Done)
+			defer once()
 			w, err := newWorkflow(ctx, h.rest, h.issuer, nil)
 			if err != nil {
 				errs[i] = fmt.Errorf("session %d: set-up: %w", i, err)
 				return
 			}
-			r, err := runFullSession(ctx, w)
+			r, err := openSession(ctx, w)
 			if err != nil {
+				errs[i] = fmt.Errorf("session %d: %w", i, err)
+				return
+			}
+			once()
+			if r, err = finishSession(ctx, w, r); err != nil {
 				errs[i] = fmt.Errorf("session %d: %w", i, err)
 			}
 			results[i] = award{w: w, result: r}
 		})
 	}
 	wg.Go(func() {
-		time.Sleep(time.Second)
+		halfway.Wait()
 		if err := fault(); err != nil {
 			errs[n] = fmt.Errorf("injecting the fault: %w", err)
 		}
@@ -278,7 +301,8 @@ func (h *harness) phase(t *testing.T, name string, n int, fault func() error) []
 		t.Fatalf("%s: %v", name, err)
 	}
 	h.waitWhole(t, name)
-	t.Logf("%s: %d sessions through, system whole again, in %s", name, n, time.Since(began).Round(100*time.Millisecond))
+	t.Logf("%s: %d sessions through (%d REST calls retried), system whole again, in %s",
+		name, n, h.retries.Load()-retried, time.Since(began).Round(100*time.Millisecond))
 	return results
 }
 
@@ -362,6 +386,12 @@ func (h *harness) natsOutage(t *testing.T, d time.Duration) []award {
 	if time.Since(paused) > d {
 		t.Fatalf("%s: the writes took %s, longer than the outage", name, time.Since(paused).Round(time.Second))
 	}
+	// The outage is real: the events of those writes wait in the outboxes.
+	if n := h.unpublished(t); n == 0 {
+		t.Fatalf("%s: no event waits in any outbox while NATS is frozen", name)
+	} else {
+		t.Logf("%s: %d events wait in the outboxes", name, n)
+	}
 	t.Logf("%s: %d writes acknowledged in %s with NATS frozen", name, len(before)*5+len(during)*6, time.Since(paused).Round(time.Second))
 	time.Sleep(d - time.Since(paused))
 	resume()
@@ -386,6 +416,9 @@ func (h *harness) natsOutage(t *testing.T, d time.Duration) []award {
 		awards = append(awards, award{w: o.w, result: r})
 	}
 	h.waitWhole(t, name)
+	if n := h.unpublished(t); n != 0 {
+		t.Fatalf("%s: %d events still unpublished after the outage", name, n)
+	}
 	t.Logf("%s: %d sessions through, system whole again, in %s", name, len(awards), time.Since(began).Round(100*time.Millisecond))
 	return awards
 }
@@ -422,6 +455,12 @@ func continueSession(ctx context.Context, w *workflow, candidateID string) (sess
 	if err != nil {
 		return r, err
 	}
+	return finishSession(ctx, w, r)
+}
+
+// finishSession takes an open session from the jurors' verdicts to the
+// candidate's certificate.
+func finishSession(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
 	scope := w.ccpCodes()
 	if err := w.evaluate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
 		return r, err
@@ -521,6 +560,37 @@ func (h *harness) checkAwards(t *testing.T, awards []award) {
 			t.Errorf("session %s lost: %v", r.sessionID, err)
 		}
 	}
+}
+
+// unpublished counts the events waiting in the four services' outboxes.
+func (h *harness) unpublished(t *testing.T) int {
+	t.Helper()
+	n, err := h.c.UnpublishedEvents(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// streamLeader names the node leading stream.
+func (h *harness) streamLeader(ctx context.Context, stream string) (string, error) {
+	nc, err := h.c.Connect(natsauth.Admin)
+	if err != nil {
+		return "", err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return "", err
+	}
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		return "", err
+	}
+	if cl := s.CachedInfo().Cluster; cl != nil && cl.Leader != "" {
+		return cl.Leader, nil
+	}
+	return "", fmt.Errorf("stream %s has no leader", stream)
 }
 
 // checkStreams: every stream kept its three replicas.

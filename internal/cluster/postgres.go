@@ -152,3 +152,23 @@ func (c *Cluster) createSchemas(ctx context.Context) error {
 	}
 	return nil
 }
+
+// UnpublishedEvents counts the events waiting in the services' outboxes
+// (rows their relays have not published yet).
+func (c *Cluster) UnpublishedEvents(ctx context.Context) (int, error) {
+	conn, err := pgx.Connect(ctx, c.databaseURL())
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	total := 0
+	for _, svc := range Services {
+		var n int
+		q := "select count(*) from " + pgx.Identifier{svc, "outbox"}.Sanitize() + " where published_at is null"
+		if err := conn.QueryRow(ctx, q).Scan(&n); err != nil {
+			return 0, fmt.Errorf("cluster: outbox of %s: %w", svc, err)
+		}
+		total += n
+	}
+	return total, nil
+}
