@@ -44,9 +44,34 @@ func clusterCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	printClusterBanner(stdout, c, time.Since(start))
-	<-ctx.Done()
+	watchCluster(ctx, c, stdout)
 	fmt.Fprintln(stdout, "\ncluster: stopping every process")
 	return c.Stop()
+}
+
+// watchCluster says when a process exits on its own, until ctx ends: the
+// launcher does not restart it (a supervisor would); the operator reads its
+// log and starts the topology again.
+func watchCluster(ctx context.Context, c *cluster.Cluster, w io.Writer) {
+	reported := map[string]bool{}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for _, name := range c.Names() {
+			if running := c.Process(name).Running(); !running && !reported[name] {
+				fmt.Fprintf(w, "cluster: %s exited on its own; see %s\n", name, c.LogFile(name))
+			} else if running {
+				reported[name] = false
+				continue
+			}
+			reported[name] = true
+		}
+	}
 }
 
 func printClusterBanner(w io.Writer, c *cluster.Cluster, took time.Duration) {

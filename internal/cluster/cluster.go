@@ -211,7 +211,7 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	for _, svc := range Services {
 		for r := 1; r <= c.ReplicaCount(svc); r++ {
-			if err := c.WaitService(ctx, svc, r, 90*time.Second); err != nil {
+			if err := c.waitServiceRestarting(ctx, svc, r); err != nil {
 				return err
 			}
 		}
@@ -222,6 +222,23 @@ func (c *Cluster) start(ctx context.Context) error {
 		return err
 	}
 	return c.waitHTTP(ctx, "gateway", c.GatewayURL()+"/readyz", 60*time.Second)
+}
+
+// waitServiceRestarting waits for a service's replica as a process
+// supervisor would: a replica that exits while starting (e.g. its streams
+// not yet led after the NATS nodes restarted) is started again, twice at
+// most.
+func (c *Cluster) waitServiceRestarting(ctx context.Context, svc string, replica int) error {
+	for attempt := 1; ; attempt++ {
+		err := c.WaitService(ctx, svc, replica, 90*time.Second)
+		if err == nil || !errors.Is(err, errExited) || attempt == 3 {
+			return err
+		}
+		c.logf("%v: starting it again", err)
+		if err := c.StartProcess(c.ProcessName(svc, replica)); err != nil {
+			return err
+		}
+	}
 }
 
 // add starts p and remembers it.

@@ -106,11 +106,31 @@ func (c *Cluster) WaitNATS(ctx context.Context, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	return poll(ctx, deadline, "a JetStream meta leader", func() (bool, error) {
+	err = poll(ctx, deadline, "a JetStream meta leader", func() (bool, error) {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
 		_, err := js.AccountInfo(cctx)
 		return err == nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	// After a restart the streams of the stores come back one by one:
+	// each answers once it has a leader again.
+	return poll(ctx, deadline, "every stream led", func() (bool, error) {
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		names := js.StreamNames(cctx)
+		for name := range names.Name() {
+			s, err := js.Stream(cctx, name)
+			if err != nil {
+				return false, nil
+			}
+			if cl := s.CachedInfo().Cluster; cl != nil && cl.Leader == "" {
+				return false, nil
+			}
+		}
+		return names.Err() == nil, nil
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -68,8 +69,7 @@ func (c *Cluster) startPostgres(ctx context.Context) error {
 		return err
 	}
 	if cred != nil {
-		// The postgres user must reach its folder through DataDir.
-		if err := os.Chmod(c.opts.DataDir, 0o755); err != nil {
+		if err := c.letPostgresIn(); err != nil {
 			return err
 		}
 		if err := os.Chown(dir, uid, gid); err != nil {
@@ -112,6 +112,33 @@ func (c *Cluster) startPostgres(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// letPostgresIn makes sure the postgres user can reach DataDir/postgres:
+// DataDir and its parents inside the repository (var/, 0700 when `make
+// run` created it) get the search permission for others (o+x: reach a
+// known path, never list; the files keep their own modes). A parent
+// outside the repository is left alone, and refused when closed.
+func (c *Cluster) letPostgresIn() error {
+	for dir := c.opts.DataDir; ; dir = filepath.Dir(dir) {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o001 == 0 {
+			inside := dir == c.opts.DataDir || strings.HasPrefix(dir, c.opts.Root+string(filepath.Separator))
+			if !inside {
+				return fmt.Errorf("cluster: PostgreSQL runs as the postgres user and cannot reach %s through %s (mode %s): chmod o+x it, or choose another data folder",
+					c.opts.DataDir, dir, info.Mode().Perm())
+			}
+			if err := os.Chmod(dir, info.Mode().Perm()|0o001); err != nil {
+				return err
+			}
+		}
+		if dir == filepath.Dir(dir) {
+			return nil
+		}
+	}
 }
 
 // WaitPostgres waits until the database answers a query.

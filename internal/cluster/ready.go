@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,6 +11,9 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
+
+// errExited: a process exited while the launcher waited for it.
+var errExited = errors.New("exited while starting")
 
 // poll calls cond every 200 ms until it holds, fails, or deadline passes.
 func poll(ctx context.Context, deadline time.Time, what string, cond func() (bool, error)) error {
@@ -61,7 +65,7 @@ func (c *Cluster) WaitService(ctx context.Context, svc string, replica int, time
 	health := healthpb.NewHealthClient(conn)
 	return poll(ctx, time.Now().Add(timeout), name+" SERVING", func() (bool, error) {
 		if p := c.Process(name); p != nil && !p.Running() {
-			return false, fmt.Errorf("cluster: %s exited while starting; see %s", name, c.LogFile(name))
+			return false, fmt.Errorf("cluster: %s %w; see %s", name, errExited, c.LogFile(name))
 		}
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
