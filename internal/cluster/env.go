@@ -75,6 +75,12 @@ func (c *Cluster) serviceEnv(svc string, replica int) map[string]string {
 		env["MAIL_PICKUP_DIR"] = filepath.Join(c.opts.DataDir, "mail", "outgoing")
 	case "portfolio":
 		env["BLOB_URL"] = c.opts.BlobURL
+		// An s3:// BLOB_URL authenticates with the launcher's credentials.
+		for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"} {
+			if v := os.Getenv(k); v != "" {
+				env[k] = v
+			}
+		}
 	case "certification":
 		env["REFERENTIELS_DIR"] = filepath.Join(c.opts.Root, "referentiels")
 		env["CERTIFICATE_KEY_FILE"] = filepath.Join(c.opts.DataDir, "certification", "certificate-ed25519.pem")
