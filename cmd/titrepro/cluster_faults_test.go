@@ -59,7 +59,9 @@ func TestClusterFaults(t *testing.T) {
 	// have three replicas, the two others keep a quorum.
 	// The node killed is the leader of TITREPRO_CERTIFICATION, the stream
 	// of the awards.
-	awards = append(awards, h.phase(t, "NATS node killed and restarted", 2, func() error {
+	// The sessions must end, awards included, with the node down: two
+	// nodes of three keep the quorum.
+	awards = append(awards, h.phase(t, "NATS node killed and restarted", 2, func(sessionsDone <-chan struct{}) error {
 		node, err := h.streamLeader(ctx, eventbus.ContextStream("certification").Name)
 		if err != nil {
 			return err
@@ -67,7 +69,10 @@ func TestClusterFaults(t *testing.T) {
 		if err := h.c.Kill(node); err != nil {
 			return err
 		}
-		time.Sleep(5 * time.Second)
+		if err := waitOrFail(sessionsDone, recovery, "the sessions to end with "+node+" down"); err != nil {
+			return err
+		}
+		time.Sleep(2 * time.Second)
 		if err := h.c.StartProcess(node); err != nil {
 			return err
 		}
@@ -78,12 +83,15 @@ func TestClusterFaults(t *testing.T) {
 	// and consumers in the middle of their work: the gateway sends the
 	// calls to the other replica; events the dead one had not acknowledged
 	// are redelivered.
-	awards = append(awards, h.phase(t, "assessment replica SIGKILLed", 2, func() error {
+	// The sessions must end with the replica dead: the other one serves.
+	awards = append(awards, h.phase(t, "assessment replica SIGKILLed", 2, func(sessionsDone <-chan struct{}) error {
 		err := h.quiesced(func() error { return h.c.Kill("assessment-1") })
 		if err != nil {
 			return err
 		}
-		time.Sleep(3 * time.Second)
+		if err := waitOrFail(sessionsDone, recovery, "the sessions to end with assessment-1 dead"); err != nil {
+			return err
+		}
 		if err := h.c.StartProcess("assessment-1"); err != nil {
 			return err
 		}
@@ -93,7 +101,7 @@ func TestClusterFaults(t *testing.T) {
 	// (c) PostgreSQL restarts: calls fail while it is down (retried by the
 	// client), the services' pools reconnect, relays resume.
 	retriedBefore := h.retries.Load()
-	awards = append(awards, h.phase(t, "PostgreSQL restarted", 2, func() error {
+	awards = append(awards, h.phase(t, "PostgreSQL restarted", 2, func(<-chan struct{}) error {
 		err := h.quiesced(func() error { return h.c.StopProcess("postgres") })
 		if err != nil {
 			return err
@@ -196,6 +204,16 @@ func startCluster(t *testing.T) *harness {
 	return h
 }
 
+// waitOrFail waits for done, or fails after d.
+func waitOrFail(done <-chan struct{}, d time.Duration, what string) error {
+	select {
+	case <-done:
+		return nil
+	case <-time.After(d):
+		return fmt.Errorf("timed out after %s waiting for %s", d, what)
+	}
+}
+
 // quiesced runs fault between two REST calls: no call is in flight, so
 // that no call's outcome is unknown to the client (a client cannot tell
 // whether a call cut off by a crash was committed; the workflow's
@@ -258,19 +276,19 @@ func (rt *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error
 
 // phase runs n sessions at once, each with its own centre, jurors and
 // candidate, and injects the fault when every session is open with its
-// dossier: the jurors' work, the minutes' way to the certification
+// dossier (the fault may wait for the sessions to end, sessionsDone): the jurors' work, the minutes' way to the certification
 // service, the validation and the awards happen during the fault or right
 // after it. Then it waits for the system to be whole again.
-func (h *harness) phase(t *testing.T, name string, n int, fault func() error) []award {
+func (h *harness) phase(t *testing.T, name string, n int, fault func(sessionsDone <-chan struct{}) error) []award {
 	t.Helper()
 	began, retried := time.Now(), h.retries.Load()
 	ctx := t.Context()
 	results := make([]award, n)
 	errs := make([]error, n+1)
-	var wg, halfway sync.WaitGroup
+	var wg, sessions, halfway sync.WaitGroup
 	halfway.Add(n)
 	for i := range n {
-		wg.Go(func() {
+		sessions.Go(func() {
 			once := sync.OnceFunc(halfway.Done)
 			defer once()
 			w, err := newWorkflow(ctx, h.rest, h.issuer, nil)
@@ -290,9 +308,14 @@ func (h *harness) phase(t *testing.T, name string, n int, fault func() error) []
 			results[i] = award{w: w, result: r}
 		})
 	}
+	sessionsDone := make(chan struct{})
+	wg.Go(func() {
+		sessions.Wait()
+		close(sessionsDone)
+	})
 	wg.Go(func() {
 		halfway.Wait()
-		if err := fault(); err != nil {
+		if err := fault(sessionsDone); err != nil {
 			errs[n] = fmt.Errorf("injecting the fault: %w", err)
 		}
 	})
