@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -106,6 +107,7 @@ type (
 				} `json:"from"`
 			} `json:"ingress"`
 			Ports []struct {
+				Port       int `json:"port"`
 				TargetPort any `json:"targetPort"`
 			} `json:"ports"`
 		} `json:"spec"`
@@ -341,6 +343,26 @@ func TestKubernetesWorkloads(t *testing.T) {
 				t.Errorf("deployed programs %v, want %v", deployed, want)
 			}
 			checkGatewayOnly(t, objs)
+			gatewayEnv, grpc, ports := map[string]string{}, map[string]string{}, map[string][]string{}
+			for _, o := range objs {
+				switch o.Kind {
+				case "Deployment":
+					for _, c := range o.Spec.Template.Spec.Containers {
+						for _, e := range c.Env {
+							if o.Metadata.Name == "gateway" {
+								gatewayEnv[e.Name] = e.Value
+							} else if e.Name == "GRPC_ADDR" {
+								grpc[o.Metadata.Name] = e.Value
+							}
+						}
+					}
+				case "Service":
+					for _, p := range o.Spec.Ports {
+						ports[o.Metadata.Name] = append(ports[o.Metadata.Name], fmt.Sprint(p.Port))
+					}
+				}
+			}
+			checkGatewayReachesServices(t, dir, gatewayEnv, grpc, ports)
 		})
 	}
 }
