@@ -40,7 +40,7 @@ fi
 
 if [ ! -f "$out/s3_credentials" ]; then
   key=$(random | head -c 20) secret=$(random)
-  printf 'ROOT_ACCESS_KEY_ID=%s\nROOT_SECRET_ACCESS_KEY=%s\n' "$key" "$secret" > "$out/s3-root.env"
+  printf 'ROOT_ACCESS_KEY=%s\nROOT_SECRET_KEY=%s\n' "$key" "$secret" > "$out/s3-root.env"
   printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$key" "$secret" > "$out/s3_credentials"
 fi
 
