@@ -291,6 +291,7 @@ func TestKubernetesWorkloads(t *testing.T) {
 					}
 					slices.Sort(env)
 					checkProgramEnv(t, dir+" Deployment "+name, prog, env)
+					checkServiceSettings(t, dir+" Deployment "+name, prog, envValues(c, configMaps))
 
 					// The probes' port: METRICS_ADDR's for a service, the
 					// HTTP address for the gateway.
@@ -417,4 +418,29 @@ func containerPort(c container, port any) int {
 		}
 	}
 	return 0
+}
+
+// envValues are a container's variables as the kubelet sets them: the
+// ConfigMaps of envFrom first, then env (which wins); a Secret's value is
+// secretValue.
+func envValues(c container, configMaps map[string]map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, from := range c.EnvFrom {
+		if from.ConfigMapRef != nil {
+			for k, v := range configMaps[from.ConfigMapRef.Name] {
+				out[k] = v
+			}
+		}
+	}
+	for _, e := range c.Env {
+		switch {
+		case e.ValueFrom == nil:
+			out[e.Name] = e.Value
+		case e.ValueFrom.SecretKeyRef != nil:
+			out[e.Name] = secretValue
+		case e.ValueFrom.ConfigMapKeyRef != nil:
+			out[e.Name] = configMaps[e.ValueFrom.ConfigMapKeyRef.Name][e.ValueFrom.ConfigMapKeyRef.Key]
+		}
+	}
+	return out
 }
