@@ -2,20 +2,38 @@ package deploy
 
 import (
 	"net"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // secretValue stands for a variable whose value comes from a Secret: set,
 // but unknown to the tests.
 const secretValue = "<secret>"
 
-// imageEnv are the variables the Dockerfile sets in each image.
-var imageEnv = map[string]map[string]string{
-	"candidate":     {"GRPC_ADDR": ":9091"},
-	"portfolio":     {"GRPC_ADDR": ":9092"},
-	"assessment":    {"GRPC_ADDR": ":9093"},
-	"certification": {"GRPC_ADDR": ":9094"},
+// services are the standalone services among the programs.
+var services = []string{"candidate", "portfolio", "assessment", "certification"}
+
+// defaults are the services' defaults that hold in a container too
+// (internal/svcrun: metrics on every interface).
+var defaults = map[string]string{"METRICS_ADDR": ":9464"}
+
+// imageEnv are the variables the Dockerfile sets in a target's image.
+func imageEnv(t *testing.T, target string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	if s := stageNamed(parseDockerfile(t), target); s != nil {
+		for _, c := range s.Commands {
+			if c, ok := c.(*instructions.EnvCommand); ok {
+				for _, kv := range c.Env {
+					out[kv.Key] = kv.Value
+				}
+			}
+		}
+	}
+	return out
 }
 
 // checkServiceSettings: a standalone service in a container needs what its
@@ -26,14 +44,18 @@ var imageEnv = map[string]map[string]string{
 // than a folder of the container.
 func checkServiceSettings(t *testing.T, where, program string, env map[string]string) {
 	t.Helper()
-	if _, ok := imageEnv[program]; !ok {
-		return // not a standalone service
+	if !slices.Contains(services, program) {
+		return
 	}
+	image := imageEnv(t, program)
 	get := func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
 		}
-		return imageEnv[program][k]
+		if v, ok := image[k]; ok {
+			return v
+		}
+		return defaults[k]
 	}
 	if v := get("DATABASE_URL"); v != secretValue && !strings.HasPrefix(v, "postgres://") {
 		t.Errorf("%s: %s: DATABASE_URL %q, want postgres://…", where, program, v)
