@@ -18,6 +18,7 @@ run: ## Run everything in one process: embedded NATS, SQLite files under ./var, 
 
 test: web/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
+	cd deploy && GOWORK=off go test $(TEST_FLAGS) ./...
 
 # The browser tests load axe-core from web/node_modules; a fresh clone gets
 # it (and the design system's sources) from the versions pinned in
@@ -60,13 +61,14 @@ lint: ## buf lint and format, gofmt, go vet, layering rules
 	$(TOOL) buf format --diff --exit-code
 	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' | grep -v '^gen/')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	go vet $(PACKAGES)
+	cd deploy && GOWORK=off go vet ./...
 	scripts/check-layering.sh
 
 build: ## Build the binaries into bin/
 	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification ./services/assessment/cmd/assessment ./services/portfolio/cmd/portfolio
 
 tidy: ## go mod tidy in every module
-	@for m in $(MODULE_DIRS) tools; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+	@for m in $(MODULE_DIRS) tools deploy; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
