@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
@@ -76,6 +77,20 @@ type Deps struct {
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
 	Now      func() time.Time // default time.Now
+	// Metrics is where the service registers its own metrics
+	// (titrepro_blob_errors_total); nil registers nothing, the counters
+	// still count.
+	Metrics prometheus.Registerer
+}
+
+// NewBlobErrors returns the counter of failed blob store operations,
+// titrepro_blob_errors_total{operation}: write, read, commit, delete, list,
+// exists, and verify for a content found missing or different.
+func NewBlobErrors() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "titrepro_blob_errors_total",
+		Help: "Failed operations of the portfolio blob store (document contents), by operation; verify counts contents found missing or different.",
+	}, []string{"operation"})
 }
 
 // Service is a built portfolio service, ready to Run.
@@ -100,7 +115,13 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blobstore.Open(cfg.BlobURL)
+	blobErrors := NewBlobErrors()
+	if deps.Metrics != nil {
+		if err := deps.Metrics.Register(blobErrors); err != nil {
+			return nil, errors.Join(fmt.Errorf("portfolio: register metrics: %w", err), in.Close())
+		}
+	}
+	blobs, err := blobstore.Open(ctx, cfg.BlobURL, blobstore.Options{Errors: blobErrors})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), in.Close())
 	}

@@ -22,7 +22,7 @@ import (
 func openFile(t *testing.T) (*blobstore.Store, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "blobs")
-	s, err := blobstore.Open("file://" + dir)
+	s, err := blobstore.Open(context.Background(), "file://"+dir, blobstore.Options{})
 	if err != nil {
 		t.Fatalf("Open() = %v", err)
 	}
@@ -33,7 +33,7 @@ func openFile(t *testing.T) (*blobstore.Store, string) {
 func stores(t *testing.T) map[string]*blobstore.Store {
 	t.Helper()
 	file, _ := openFile(t)
-	mem, err := blobstore.Open("mem://")
+	mem, err := blobstore.Open(context.Background(), "mem://", blobstore.Options{})
 	if err != nil {
 		t.Fatalf("Open(mem) = %v", err)
 	}
@@ -223,8 +223,8 @@ func TestFileStoreKeepsEverythingInsideItsFolder(t *testing.T) {
 
 func TestOpenRefusesBadURLsAndKeys(t *testing.T) {
 	t.Parallel()
-	for _, u := range []string{"s3://bucket", "file://", "file:///x?create_dir=1", "::"} {
-		if _, err := blobstore.Open(u); err == nil {
+	for _, u := range []string{"gs://bucket", "s3://", "s3://bucket?unknown=1", "file://", "file:///x?create_dir=1", "::"} {
+		if _, err := blobstore.Open(context.Background(), u, blobstore.Options{}); err == nil {
 			t.Errorf("Open(%q) = nil error", u)
 		}
 	}
