@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -295,6 +296,20 @@ func (s *Server) Stop() {
 			<-s.exited
 		}
 	})
+}
+
+// buckets numbers the buckets NewBucket creates.
+var buckets atomic.Int64
+
+// NewBucket creates another bucket of the server and returns its BLOB_URL:
+// tests that need a bucket each share one server.
+func (s *Server) NewBucket(t testing.TB) string {
+	t.Helper()
+	name := fmt.Sprintf("bucket-%d", buckets.Add(1))
+	if err := CreateBucket(s.Dir, name); err != nil {
+		t.Fatal(err)
+	}
+	return BlobURL(s.Addr, name)
 }
 
 // Output returns what the server printed so far.
