@@ -69,7 +69,7 @@ build: ## Build the binaries into bin/
 # the distributed topology: versitygw, Apache-2.0, pinned in tools/go.mod
 # (ADR 0019). Serve a folder with bin/versitygw --access K --secret S
 # --port :7070 posix DIR (every subfolder of DIR is a bucket).
-s3-server: ## Build the S3-compatible server (versitygw, pinned in tools/go.mod) into bin/
+versitygw: ## Build the S3-compatible server (versitygw, pinned in tools/go.mod) into bin/
 	cd tools && GOWORK=off go build -o $(CURDIR)/bin/versitygw github.com/versity/versitygw/cmd/versitygw
 
 tidy: ## go mod tidy in every module
@@ -78,4 +78,4 @@ tidy: ## go mod tidy in every module
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run test web-vendor bench fuzz generate check-generated lint build s3-server tidy clean
+.PHONY: help run test web-vendor bench fuzz generate check-generated lint build versitygw tidy clean
