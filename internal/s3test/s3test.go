@@ -148,8 +148,10 @@ func binary() (string, error) {
 
 // cachedBuild builds the server into the user cache directory, named after
 // the hash of tools/go.mod and go.sum: the same pins reuse the binary, new
-// pins build a new one. The binary is written under a temporary name and
-// renamed, so that test processes building at once never run a partial one.
+// pins build a new one. go test runs the test processes of several packages
+// at once: a lock file makes one of them build while the others wait, and
+// the binary is written under a temporary name and renamed, so that none
+// ever runs a partial one.
 func cachedBuild(repo string) (string, error) {
 	h := sha256.New()
 	for _, f := range []string{"go.mod", "go.sum"} {
@@ -170,6 +172,17 @@ func cachedBuild(repo string) (string, error) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "build.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close() // releases the lock
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path, nil // built by another process while this one waited
 	}
 	tmp, err := os.MkdirTemp(dir, "build-")
 	if err != nil {
