@@ -13,8 +13,8 @@
 // of the test. Without a server it skips the test with the reason, or fails
 // it when CI=true: CI must not silently lose the object store coverage.
 //
-// Build and Command are for programs that run the server themselves (the
-// cluster launcher).
+// Binary, Build, Command, CreateBucket, BlobURL and Env are for programs
+// that run the server themselves (the cluster launcher).
 package s3test
 
 import (
@@ -128,8 +128,10 @@ var built struct {
 	err  error
 }
 
-// binary returns the server binary, building it the first time.
-func binary() (string, error) {
+// Binary returns the path of the server binary, built the first time it is
+// called in the process (repository found from the working directory) and
+// cached across processes: see cachedBuild.
+func Binary() (string, error) {
 	built.once.Do(func() {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -210,7 +212,7 @@ var setEnv sync.Once
 // blob.OpenBucket finds them as it would in production.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, err := binary()
+	bin, err := Binary()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("S3 server required in CI: %v", err)
