@@ -29,9 +29,10 @@
 //   - Documents: uploads stream (gRPC client streaming, or REST through
 //     the gateway's DocumentRoutes), are sniffed for an allowed type (PDF,
 //     PNG, JPEG, OpenDocument, Office Open XML), limited per file and per
-//     dossier, and stored once per SHA-256 in the blob store (BLOB_URL). A
-//     refused upload leaves nothing stored; an accepted one is on disk
-//     before its row commits. A download whose stored content no longer
+//     dossier, and stored once per SHA-256 in the blob store (BLOB_URL: a
+//     folder, or an S3-compatible object store shared by the replicas). A
+//     refused upload leaves nothing stored; an accepted one is on disk, or
+//     acknowledged by the object store, before its row commits. A download whose stored content no longer
 //     matches its size and SHA-256 fails with DATA_LOSS, reason
 //     BLOB_INTEGRITY, and is never served as content. Deleting a document from the
 //     draft keeps its content: snapshots may name it, and contents are
