@@ -67,10 +67,17 @@ lint: ## buf lint and format, gofmt, go vet, layering rules
 build: ## Build the binaries into bin/
 	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification ./services/assessment/cmd/assessment ./services/portfolio/cmd/portfolio
 
+# The S3 server of the tests (internal/s3test builds it on its own) and of
+# the distributed topology: versitygw, Apache-2.0, pinned in tools/go.mod
+# (ADR 0019). Serve a folder with bin/versitygw --access K --secret S
+# --port :7070 posix DIR (every subfolder of DIR is a bucket).
+versitygw: ## Build the S3-compatible server (versitygw, pinned in tools/go.mod) into bin/
+	cd tools && GOWORK=off go build -o $(CURDIR)/bin/versitygw github.com/versity/versitygw/cmd/versitygw
+
 tidy: ## go mod tidy in every module
 	@for m in $(MODULE_DIRS) tools deploy; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run test web-vendor bench fuzz generate check-generated lint build tidy clean
+.PHONY: help run test web-vendor bench fuzz generate check-generated lint build versitygw tidy clean

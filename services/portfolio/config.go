@@ -36,7 +36,10 @@ type Config struct {
 	// BlobURL is where document contents are stored (BLOB_URL):
 	// "file://var/blobs" is a folder relative to the working directory,
 	// "file:///srv/blobs" an absolute one (created when missing, mode
-	// 0700); "mem://" keeps them in memory (tests).
+	// 0700); "s3://BUCKET?endpoint=http://HOST:PORT&use_path_style=true&region=R"
+	// an S3-compatible object store (credentials from AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY, ADR 0019); "mem://" keeps them in memory
+	// (tests).
 	BlobURL string
 	// MaxDocumentBytes bounds one file (MAX_DOCUMENT_BYTES). A larger
 	// upload is cut while streaming: RESOURCE_EXHAUSTED, HTTP 413.
@@ -68,9 +71,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxDocuments:     DefaultMaxDocuments,
 		MaxUnpackedBytes: DefaultMaxUnpackedBytes,
 	}
-	if u, err := url.Parse(cfg.BlobURL); err != nil || (u.Scheme != "file" && u.Scheme != "mem") {
-		errs = append(errs, fmt.Errorf("BLOB_URL: want file://<folder> or mem://, got %q", cfg.BlobURL))
-	}
+	errs = append(errs, checkBlobURL(cfg.BlobURL))
 	positive := func(name string, dst *int64) {
 		v := getenv(name)
 		if v == "" {
@@ -98,6 +99,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("MAX_DOSSIER_BYTES (%d) is below MAX_DOCUMENT_BYTES (%d)", cfg.MaxDossierBytes, cfg.MaxDocumentBytes))
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// checkBlobURL refuses a BLOB_URL whose scheme the blob store does not
+// know, or an s3 URL without a bucket; the blob store checks the rest
+// when it opens.
+func checkBlobURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("BLOB_URL: want file://<folder>, s3://<bucket>?endpoint=...&region=... or mem://, got %q (%v)", raw, err)
+	}
+	switch {
+	case u.Scheme == "s3" && u.Host == "":
+		return fmt.Errorf("BLOB_URL: %q names no bucket: want s3://<bucket>?endpoint=http://HOST:PORT&use_path_style=true&region=R", u.Redacted())
+	case u.Scheme == "file", u.Scheme == "mem", u.Scheme == "s3":
+		return nil
+	}
+	return fmt.Errorf("BLOB_URL: scheme %q is not supported: want file://<folder>, s3://<bucket>?endpoint=...&region=... or mem://, got %q", u.Scheme, u.Redacted())
 }
 
 // base returns the settings every service has.

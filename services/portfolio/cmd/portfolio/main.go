@@ -1,8 +1,9 @@
 // Command portfolio runs the portfolio service alone. Configuration is read
 // from the environment: GRPC_ADDR, DATABASE_URL, SHUTDOWN_TIMEOUT, BLOB_URL,
 // MAX_DOCUMENT_BYTES, MAX_DOSSIER_BYTES, MAX_DOCUMENTS (see
-// portfolio.LoadConfig), and NATS_URL, AUTH_ISSUER, AUTH_AUDIENCE,
-// AUTH_JWKS_URL, LOG_LEVEL (see svcrun.LoadStandalone).
+// portfolio.LoadConfig), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with
+// BLOB_URL=s3://… (read by the AWS SDK), and NATS_URL, AUTH_ISSUER,
+// AUTH_AUDIENCE, AUTH_JWKS_URL, LOG_LEVEL (see svcrun.LoadStandalone).
 package main
 
 import (
