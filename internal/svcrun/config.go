@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
@@ -21,6 +22,10 @@ type BaseConfig struct {
 	GRPCAddr        string        // GRPC_ADDR; used when no listener is given
 	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// GRPCTLS serves gRPC over TLS when set: GRPC_TLS_CERT_FILE and
+	// GRPC_TLS_KEY_FILE (CertFile, KeyFile), and GRPC_TLS_CLIENT_CA_FILE
+	// (CAFile): client certificates required and verified against it.
+	GRPCTLS grpcx.TLSFiles
 }
 
 // LoadBase reads GRPC_ADDR (host:port, default defaultGRPCAddr),
@@ -49,7 +54,28 @@ func LoadBase(getenv func(string) string, defaultGRPCAddr, defaultDatabaseURL st
 			cfg.ShutdownTimeout = d
 		}
 	}
+	var tlsErr error
+	cfg.GRPCTLS, tlsErr = loadGRPCTLS(getenv)
+	errs = append(errs, tlsErr)
 	return cfg, errors.Join(errs...)
+}
+
+// loadGRPCTLS reads GRPC_TLS_CERT_FILE, GRPC_TLS_KEY_FILE (both or neither)
+// and GRPC_TLS_CLIENT_CA_FILE (only with them: a service cannot verify
+// clients without serving TLS itself).
+func loadGRPCTLS(getenv func(string) string) (grpcx.TLSFiles, error) {
+	f := grpcx.TLSFiles{
+		CertFile: getenv("GRPC_TLS_CERT_FILE"),
+		KeyFile:  getenv("GRPC_TLS_KEY_FILE"),
+		CAFile:   getenv("GRPC_TLS_CLIENT_CA_FILE"),
+	}
+	switch {
+	case (f.CertFile == "") != (f.KeyFile == ""):
+		return f, errors.New("GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: set both or neither")
+	case f.CAFile != "" && f.CertFile == "":
+		return f, errors.New("GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: clients are verified over TLS only")
+	}
+	return f, nil
 }
 
 // NATSConfig is where a standalone service finds the bus and who it is

@@ -3,6 +3,7 @@ package svcrun
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -108,7 +109,15 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 		return nil, err
 	}
 	log := cmp.Or(o.Logger, slog.Default()).With("service", o.Name)
+	var tlsCfg *tls.Config
+	if !o.Config.GRPCTLS.IsZero() {
+		var err error
+		if tlsCfg, err = grpcx.ServerTLS(o.Config.GRPCTLS); err != nil {
+			return nil, fmt.Errorf("GRPC_TLS_*: %w", err)
+		}
+	}
 	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		TLS:           tlsCfg,
 		Domain:        o.ErrorDomain,
 		Logger:        log,
 		Verifier:      o.Verifier,
