@@ -13,11 +13,13 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +40,7 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/grpcx"
 )
 
 // Options configures the gateway.
@@ -63,6 +66,10 @@ type Options struct {
 	Extra map[string]http.Handler
 	// DialOptions replace the default (plaintext on loopback) dial options.
 	DialOptions []grpc.DialOption
+	// ServicesTLS, when not nil, dials the services over TLS with it
+	// (grpcx.ClientTLS: their authority and the gateway's client
+	// certificate), whatever DialOptions say about transport.
+	ServicesTLS *tls.Config
 	// Web configures the web application served at "/"; its zero value
 	// serves the public pages with login switched off.
 	Web web.Config
@@ -95,6 +102,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	dial := opts.DialOptions
 	if dial == nil {
 		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	}
+	if opts.ServicesTLS != nil { // the last transport option wins
+		dial = append(slices.Clip(dial), grpcx.TransportCredentials(opts.ServicesTLS))
 	}
 
 	mux := runtime.NewServeMux(
