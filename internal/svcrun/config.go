@@ -89,11 +89,19 @@ type NATSConfig struct {
 	NkeySeedFile string // NATS_NKEY_SEED_FILE: a file holding the identity's nkey seed ("SU...")
 	User         string // NATS_USER, with NATS_PASSWORD
 	Password     string // NATS_PASSWORD
+	// TLS: the servers are verified against TLSCAFile (NATS_TLS_CA_FILE),
+	// and the client certificate of TLSCertFile and TLSKeyFile
+	// (NATS_TLS_CERT_FILE, NATS_TLS_KEY_FILE) is presented when the servers
+	// ask for one. TLS adds to the identity above, never replaces it.
+	TLSCAFile   string
+	TLSCertFile string
+	TLSKeyFile  string
 }
 
-// LoadNATS reads NATS_URL (default nats://127.0.0.1:4222) and one of
-// NATS_CREDS_FILE, NATS_NKEY_SEED_FILE or NATS_USER with NATS_PASSWORD.
-// The error joins every problem.
+// LoadNATS reads NATS_URL (default nats://127.0.0.1:4222), one of
+// NATS_CREDS_FILE, NATS_NKEY_SEED_FILE or NATS_USER with NATS_PASSWORD, and
+// NATS_TLS_CA_FILE with the optional NATS_TLS_CERT_FILE and
+// NATS_TLS_KEY_FILE (both or neither). The error joins every problem.
 func LoadNATS(getenv func(string) string) (NATSConfig, error) {
 	c := NATSConfig{
 		URL:          cmp.Or(getenv("NATS_URL"), nats.DefaultURL),
@@ -101,6 +109,9 @@ func LoadNATS(getenv func(string) string) (NATSConfig, error) {
 		NkeySeedFile: getenv("NATS_NKEY_SEED_FILE"),
 		User:         getenv("NATS_USER"),
 		Password:     getenv("NATS_PASSWORD"),
+		TLSCAFile:    getenv("NATS_TLS_CA_FILE"),
+		TLSCertFile:  getenv("NATS_TLS_CERT_FILE"),
+		TLSKeyFile:   getenv("NATS_TLS_KEY_FILE"),
 	}
 	var errs []error
 	methods := 0
@@ -116,6 +127,12 @@ func LoadNATS(getenv func(string) string) (NATSConfig, error) {
 		errs = append(errs, errors.New("NATS credentials: set only one of NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_USER/NATS_PASSWORD"))
 	case (c.User == "") != (c.Password == ""):
 		errs = append(errs, errors.New("NATS_USER and NATS_PASSWORD go together"))
+	}
+	switch {
+	case (c.TLSCertFile == "") != (c.TLSKeyFile == ""):
+		errs = append(errs, errors.New("NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together: set both or neither"))
+	case c.TLSCertFile != "" && c.TLSCAFile == "":
+		errs = append(errs, errors.New("NATS_TLS_CERT_FILE needs NATS_TLS_CA_FILE: the authority the NATS servers' certificates are verified against"))
 	}
 	return c, errors.Join(errs...)
 }
@@ -136,6 +153,14 @@ func (c NATSConfig) Options(name string) ([]nats.Option, error) {
 		opts = append(opts, o)
 	default:
 		opts = append(opts, nats.UserInfo(c.User, c.Password))
+	}
+	if c.TLSCAFile != "" {
+		// nats.go then insists on TLS with every server of NATS_URL,
+		// whether the URL says nats:// or tls://.
+		opts = append(opts, nats.RootCAs(c.TLSCAFile))
+	}
+	if c.TLSCertFile != "" {
+		opts = append(opts, nats.ClientCert(c.TLSCertFile, c.TLSKeyFile))
 	}
 	return opts, nil
 }
