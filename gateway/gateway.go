@@ -277,10 +277,17 @@ func (g *Gateway) NewServer(addr string) *http.Server {
 var ErrServerClosed = http.ErrServerClosed
 
 // Serve runs an HTTP server for h until ctx is done, then shuts it down,
-// letting requests in flight finish within drain.
+// letting requests in flight finish within drain. With srv.TLSConfig set
+// it serves HTTPS.
 func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() {
+		if srv.TLSConfig != nil { // its GetCertificate or Certificates serve
+			errc <- srv.ListenAndServeTLS("", "")
+			return
+		}
+		errc <- srv.ListenAndServe()
+	}()
 	select {
 	case err := <-errc:
 		return err

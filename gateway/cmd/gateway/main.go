@@ -83,8 +83,12 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer gw.Close()
-	log.Info("gateway listening", "addr", addr)
-	return gateway.Serve(ctx, gw.NewServer(addr), drain)
+	srv := gw.NewServer(addr)
+	if srv.TLSConfig, err = httpTLS(os.Getenv); err != nil {
+		return err
+	}
+	log.Info("gateway listening", "addr", addr, "https", srv.TLSConfig != nil)
+	return gateway.Serve(ctx, srv, drain)
 }
 
 // webConfig reads the web application's settings (see the package comment).
@@ -140,6 +144,27 @@ func servicesTLS(getenv func(string) string) (*tls.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SERVICES_TLS_*: %w", err)
 	}
+	return cfg, nil
+}
+
+// httpTLS reads HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE (both or
+// neither): nil serves plain HTTP. The certificate is read again when its
+// files change, like the services'.
+func httpTLS(getenv func(string) string) (*tls.Config, error) {
+	f := grpcx.TLSFiles{CertFile: getenv("HTTP_TLS_CERT_FILE"), KeyFile: getenv("HTTP_TLS_KEY_FILE")}
+	switch {
+	case f.IsZero():
+		return nil, nil
+	case f.CertFile == "" || f.KeyFile == "":
+		return nil, errors.New("HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE go together: set both or neither")
+	}
+	cfg, err := grpcx.ServerTLS(f)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP_TLS_*: %w", err)
+	}
+	// Browsers and probes at the edge may not all speak TLS 1.3 yet; 1.2
+	// with Go's default cipher suites is still sound (ANSSI guide TLS).
+	cfg.MinVersion = tls.VersionTLS12
 	return cfg, nil
 }
 

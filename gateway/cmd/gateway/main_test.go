@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,6 +93,15 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 	t.Cleanup(srv.Stop)
 
 	get := func(t *testing.T, env map[string]string) (int, string) {
+		scheme, client := "http", http.DefaultClient
+		if env["HTTP_TLS_CERT_FILE"] != "" {
+			roots := x509.NewCertPool()
+			pem, err := os.ReadFile(file("ca.crt"))
+			if err != nil || !roots.AppendCertsFromPEM(pem) {
+				t.Fatalf("ca.crt: %v", err)
+			}
+			scheme, client = "https", &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+		}
 		for _, name := range []string{"CANDIDATE_SERVICE_ADDR", "CERTIFICATION_SERVICE_ADDR", "ASSESSMENT_SERVICE_ADDR", "PORTFOLIO_SERVICE_ADDR"} {
 			t.Setenv(name, lis.Addr().String())
 		}
@@ -114,7 +126,7 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 		}()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			resp, err := http.Get("http://" + addr + "/v1/titles/TP-00495")
+			resp, err := client.Get(scheme + "://" + addr + "/v1/titles/TP-00495")
 			if err == nil {
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
@@ -132,6 +144,14 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 			"SERVICES_TLS_CERT_FILE": file("gateway-client.crt"), "SERVICES_TLS_KEY_FILE": file("gateway-client.key")})
 		if code != http.StatusOK || !strings.Contains(body, "served over mTLS") {
 			t.Fatalf("GET title = %d %s; want 200 from the service", code, body)
+		}
+	})
+	t.Run("over HTTPS", func(t *testing.T) {
+		code, body := get(t, map[string]string{"SERVICES_TLS_CA_FILE": file("ca.crt"),
+			"SERVICES_TLS_CERT_FILE": file("gateway-client.crt"), "SERVICES_TLS_KEY_FILE": file("gateway-client.key"),
+			"HTTP_TLS_CERT_FILE": file("gateway.crt"), "HTTP_TLS_KEY_FILE": file("gateway.key")})
+		if code != http.StatusOK || !strings.Contains(body, "served over mTLS") {
+			t.Fatalf("GET title over HTTPS = %d %s; want 200 from the service", code, body)
 		}
 	})
 	t.Run("without a client certificate", func(t *testing.T) {
@@ -166,6 +186,24 @@ func TestServicesTLSFromTheEnvironment(t *testing.T) {
 		if _, err := servicesTLS(env(m)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func TestHTTPTLSFromTheEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := devcerts.Generate(dir, devcerts.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if cfg, err := httpTLS(env(nil)); cfg != nil || err != nil {
+		t.Fatalf("nothing set: %v, %v; want plain HTTP", cfg, err)
+	}
+	cfg, err := httpTLS(env(map[string]string{"HTTP_TLS_CERT_FILE": dir + "/gateway.crt", "HTTP_TLS_KEY_FILE": dir + "/gateway.key"}))
+	if err != nil || cfg.MinVersion != tls.VersionTLS12 {
+		t.Fatalf("HTTPS: %v, %v; want TLS 1.2 at least", cfg, err)
+	}
+	if _, err := httpTLS(env(map[string]string{"HTTP_TLS_CERT_FILE": dir + "/gateway.crt"})); err == nil {
+		t.Error("certificate without key: no error")
 	}
 }
 
