@@ -115,7 +115,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithIncomingHeaderMatcher(incomingHeaders),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
-		runtime.WithErrorHandler(errorHandler),
+		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
 	)
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}

@@ -78,7 +78,7 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		grpc.ChainStreamInterceptor(ic.stream()...),
 	}
 	if opts.TLS != nil {
-		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(opts.TLS)))
+		serverOpts = append(serverOpts, grpc.Creds(handshakeLog{credentials.NewTLS(opts.TLS), log}))
 	}
 	srv := grpc.NewServer(append(serverOpts, opts.GRPCOptions...)...)
 	hs := health.NewServer()

@@ -5,6 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"os"
 	"sync"
 	"time"
@@ -157,4 +160,25 @@ func (r *certReloader) reload() error {
 	}
 	r.cert, r.certMod, r.keyMod = &pair, c.ModTime(), k.ModTime()
 	return nil
+}
+
+// handshakeLog logs the TLS handshakes a server refuses, which grpc-go
+// otherwise reports only to its own logger, off by default: without it an
+// expired or foreign client certificate leaves no trace in the service's
+// log. A connection closed before any byte (a TCP probe) is not logged.
+type handshakeLog struct {
+	credentials.TransportCredentials
+	log *slog.Logger
+}
+
+func (h handshakeLog) ServerHandshake(conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
+	c, info, err := h.TransportCredentials.ServerHandshake(conn)
+	if err != nil && !errors.Is(err, io.EOF) {
+		h.log.Warn("TLS handshake refused", "remote", conn.RemoteAddr().String(), "err", err)
+	}
+	return c, info, err
+}
+
+func (h handshakeLog) Clone() credentials.TransportCredentials {
+	return handshakeLog{TransportCredentials: h.TransportCredentials.Clone(), log: h.log}
 }

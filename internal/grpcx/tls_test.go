@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,9 +26,12 @@ import (
 
 // serveTLS serves a grpcx server with cfg on a real loopback listener and
 // returns its address.
-func serveTLS(t *testing.T, cfg *tls.Config) string {
+func serveTLS(t *testing.T, cfg *tls.Config, log *slog.Logger) string {
 	t.Helper()
-	srv, hs := grpcx.NewServer(grpcx.ServerOptions{Domain: testDomain, TLS: cfg})
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	srv, hs := grpcx.NewServer(grpcx.ServerOptions{Domain: testDomain, TLS: cfg, Logger: log})
 	hs.SetServingStatus("", healthgrpc.HealthCheckResponse_SERVING)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -63,7 +68,8 @@ func TestMutualTLSAcceptsOnlyClientsOfTheAuthority(t *testing.T) {
 	file := func(name string) string { return filepath.Join(dir, name) }
 	serverCfg, err := grpcx.ServerTLS(grpcx.TLSFiles{CertFile: file("candidate.crt"), KeyFile: file("candidate.key"), CAFile: file("ca.crt")})
 	require.NoError(t, err)
-	addr := serveTLS(t, serverCfg)
+	var logs syncBuffer
+	addr := serveTLS(t, serverCfg, slog.New(slog.NewTextHandler(&logs, nil)))
 
 	gateway, err := grpcx.ClientTLS(grpcx.TLSFiles{CAFile: file("ca.crt"), CertFile: file("gateway-client.crt"), KeyFile: file("gateway-client.key")})
 	require.NoError(t, err)
@@ -86,6 +92,29 @@ func TestMutualTLSAcceptsOnlyClientsOfTheAuthority(t *testing.T) {
 	require.NoError(t, err)
 	_, err = check(t, addr, stranger)
 	require.Equal(t, codes.Unavailable, status.Code(err), "another authority's certificate: %v", err)
+	require.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), `msg="TLS handshake refused"`) && strings.Contains(logs.String(), "certificate signed by unknown authority")
+	}, 5*time.Second, 10*time.Millisecond, "the service logs the refused handshake: %s", logs.String())
+
+	// An expired client certificate of the right authority: the service's
+	// log says so (docs/operations.md, "Certificates").
+	ca, err := devcerts.LoadCA(file("ca.crt"), file("ca.key"))
+	require.NoError(t, err)
+	crt, key, err := ca.Issue("gateway-client", nil, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, time.Now().AddDate(-1, 0, 0), time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	expiredDir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(expiredDir, "c.crt"), crt, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(expiredDir, "c.key"), key, 0o600))
+	expired, err := grpcx.ClientTLS(grpcx.TLSFiles{CAFile: file("ca.crt"), CertFile: filepath.Join(expiredDir, "c.crt"), KeyFile: filepath.Join(expiredDir, "c.key")})
+	require.NoError(t, err)
+	_, err = check(t, addr, expired)
+	// The client reads "remote error: tls: expired certificate" or, when
+	// the server closed first, a broken pipe: TLS 1.3 verifies client
+	// certificates after the client thinks the handshake is over.
+	require.Equal(t, codes.Unavailable, status.Code(err), "expired client certificate: %v", err)
+	require.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), "x509: certificate has expired or is not yet valid")
+	}, 5*time.Second, 10*time.Millisecond, "the service logs the expired certificate: %s", logs.String())
 
 	// Plaintext against a TLS server.
 	_, err = check(t, addr, nil)
@@ -107,7 +136,7 @@ func TestServerCertificateIsReloadedWhenItsFilesChange(t *testing.T) {
 	file := func(name string) string { return filepath.Join(dir, name) }
 	serverCfg, err := grpcx.ServerTLS(grpcx.TLSFiles{CertFile: file("portfolio.crt"), KeyFile: file("portfolio.key"), CAFile: file("ca.crt")})
 	require.NoError(t, err)
-	addr := serveTLS(t, serverCfg)
+	addr := serveTLS(t, serverCfg, nil)
 	client, err := grpcx.ClientTLS(grpcx.TLSFiles{CAFile: file("ca.crt"), CertFile: file("gateway-client.crt"), KeyFile: file("gateway-client.key")})
 	require.NoError(t, err)
 	before, err := check(t, addr, client)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,6 +94,7 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 
+	var logs syncBuffer
 	get := func(t *testing.T, env map[string]string) (int, string) {
 		scheme, client := "http", http.DefaultClient
 		if env["HTTP_TLS_CERT_FILE"] != "" {
@@ -117,7 +120,7 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 		t.Setenv("HTTP_ADDR", addr)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- run(ctx, slog.New(slog.DiscardHandler)) }()
+		go func() { done <- run(ctx, slog.New(slog.NewTextHandler(&logs, nil))) }()
 		defer func() {
 			cancel()
 			if err := <-done; err != nil {
@@ -158,6 +161,9 @@ func TestRESTCallsReachServicesOverMutualTLS(t *testing.T) {
 		code, body := get(t, map[string]string{"SERVICES_TLS_CA_FILE": file("ca.crt")})
 		if code != http.StatusServiceUnavailable {
 			t.Fatalf("GET title = %d %s; want 503: the service refuses the handshake", code, body)
+		}
+		if !strings.Contains(logs.String(), `msg="service unreachable" path=/v1/titles/TP-00495`) {
+			t.Errorf("the gateway did not log why: %s", logs.String())
 		}
 	})
 	t.Run("in plaintext", func(t *testing.T) {
@@ -212,4 +218,22 @@ func TestRemoteAddrsAreTheOnesOffThisMachine(t *testing.T) {
 	if strings.Join(got, " ") != "certification:9094 dns:///10.0.0.5:9090" {
 		t.Fatalf("remoteAddrs = %v", got)
 	}
+}
+
+// syncBuffer is a log sink safe for the gateway's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
