@@ -29,8 +29,10 @@ type BaseConfig struct {
 }
 
 // LoadBase reads GRPC_ADDR (host:port, default defaultGRPCAddr),
-// DATABASE_URL (default defaultDatabaseURL) and SHUTDOWN_TIMEOUT (a positive
-// duration, default DefaultShutdownTimeout) through getenv. The error joins
+// DATABASE_URL (default defaultDatabaseURL), SHUTDOWN_TIMEOUT (a positive
+// duration, default DefaultShutdownTimeout) and GRPC_TLS_CERT_FILE,
+// GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE (gRPC over mutual TLS; unset:
+// plaintext) through getenv. The error joins
 // every problem, so that a service's LoadConfig can join it with its own
 // and report them all at once.
 func LoadBase(getenv func(string) string, defaultGRPCAddr, defaultDatabaseURL string) (BaseConfig, error) {
