@@ -280,7 +280,8 @@ func TestLoadStandaloneConnectsOverTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := func(extra map[string]string) map[string]string {
-		m := map[string]string{"NATS_URL": s.ClientURL(), "NATS_NKEY_SEED_FILE": seedPath}
+		// METRICS_ADDR=off: no metrics listener, which parallel tests would share.
+		m := map[string]string{"NATS_URL": s.ClientURL(), "NATS_NKEY_SEED_FILE": seedPath, "METRICS_ADDR": "off"}
 		for k, v := range extra {
 			m[k] = v
 		}

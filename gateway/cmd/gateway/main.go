@@ -173,7 +173,12 @@ func httpTLS(getenv func(string) string) (*tls.Config, error) {
 // counts as remote; the warning is then a false alarm, not a silent leak.
 func remoteAddrs(addrs ...string) []string {
 	var remote []string
+	var each []string // a service's replicas may be a comma-separated list
 	for _, a := range addrs {
+		each = append(each, strings.Split(a, ",")...)
+	}
+	for _, a := range each {
+		a = strings.TrimSpace(a)
 		host, _, err := net.SplitHostPort(strings.TrimPrefix(a, "dns:///"))
 		if err != nil {
 			host = a

@@ -214,7 +214,7 @@ func TestHTTPTLSFromTheEnvironment(t *testing.T) {
 }
 
 func TestRemoteAddrsAreTheOnesOffThisMachine(t *testing.T) {
-	got := remoteAddrs("127.0.0.1:9091", "[::1]:9092", "localhost:9093", "certification:9094", "dns:///10.0.0.5:9090")
+	got := remoteAddrs("127.0.0.1:9091", "[::1]:9092", "localhost:9093", "certification:9094", "dns:///10.0.0.5:9090", "127.0.0.1:9093,127.0.0.1:9193")
 	if strings.Join(got, " ") != "certification:9094 dns:///10.0.0.5:9090" {
 		t.Fatalf("remoteAddrs = %v", got)
 	}
