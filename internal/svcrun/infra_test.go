@@ -288,3 +288,18 @@ func TestInfraServesMutualTLS(t *testing.T) {
 	err = call(grpcx.TLSFiles{CAFile: file("ca.crt")})
 	require.Equal(t, codes.Unavailable, status.Code(err), "a client without certificate: %v", err)
 }
+
+func TestInfraWarnsWhenServingPlaintextBeyondLoopback(t *testing.T) {
+	t.Parallel()
+	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	for addr, warns := range map[string]bool{"127.0.0.1:0": false, "0.0.0.0:0": true} {
+		var logs strings.Builder
+		opts := options(t, js, &migrateThings{})
+		opts.Config.GRPCAddr = addr
+		opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		in, err := svcrun.NewInfra(t.Context(), opts)
+		require.NoError(t, err)
+		require.NoError(t, in.Close())
+		require.Equal(t, warns, strings.Contains(logs.String(), "gRPC served in plaintext beyond this machine"), "%s: %s", addr, logs.String())
+	}
+}
