@@ -13,11 +13,13 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +40,7 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/grpcx"
 )
 
 // Options configures the gateway.
@@ -63,6 +66,10 @@ type Options struct {
 	Extra map[string]http.Handler
 	// DialOptions replace the default (plaintext on loopback) dial options.
 	DialOptions []grpc.DialOption
+	// ServicesTLS, when not nil, dials the services over TLS with it
+	// (grpcx.ClientTLS: their authority and the gateway's client
+	// certificate), whatever DialOptions say about transport.
+	ServicesTLS *tls.Config
 	// Web configures the web application served at "/"; its zero value
 	// serves the public pages with login switched off.
 	Web web.Config
@@ -96,6 +103,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if dial == nil {
 		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
 	}
+	if opts.ServicesTLS != nil { // the last transport option wins
+		dial = append(slices.Clip(dial), grpcx.TransportCredentials(opts.ServicesTLS))
+	}
 
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
@@ -105,7 +115,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithIncomingHeaderMatcher(incomingHeaders),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
-		runtime.WithErrorHandler(errorHandler),
+		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
 	)
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
@@ -267,10 +277,17 @@ func (g *Gateway) NewServer(addr string) *http.Server {
 var ErrServerClosed = http.ErrServerClosed
 
 // Serve runs an HTTP server for h until ctx is done, then shuts it down,
-// letting requests in flight finish within drain.
+// letting requests in flight finish within drain. With srv.TLSConfig set
+// it serves HTTPS.
 func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() {
+		if srv.TLSConfig != nil { // its GetCertificate or Certificates serve
+			errc <- srv.ListenAndServeTLS("", "")
+			return
+		}
+		errc <- srv.ListenAndServe()
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -2,6 +2,7 @@ package grpcx
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -32,8 +34,11 @@ type ServerOptions struct {
 	MaxRecvMsgSize int      // default DefaultMaxMsgSize
 	MaxSendMsgSize int      // default DefaultMaxMsgSize
 	Metrics        *Metrics // optional
-	// GRPCOptions are appended to the server options, e.g. grpc.Creds for TLS.
+	// GRPCOptions are appended to the server options.
 	GRPCOptions []grpc.ServerOption
+	// TLS, when not nil, serves over TLS with it (ServerTLS); nil serves
+	// plaintext.
+	TLS *tls.Config
 }
 
 // NewServer returns a gRPC server whose unary and stream calls go through, in
@@ -71,6 +76,9 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		grpc.MaxSendMsgSize(orDefault(opts.MaxSendMsgSize, DefaultMaxMsgSize)),
 		grpc.ChainUnaryInterceptor(ic.unary()...),
 		grpc.ChainStreamInterceptor(ic.stream()...),
+	}
+	if opts.TLS != nil {
+		serverOpts = append(serverOpts, grpc.Creds(handshakeLog{credentials.NewTLS(opts.TLS), log}))
 	}
 	srv := grpc.NewServer(append(serverOpts, opts.GRPCOptions...)...)
 	hs := health.NewServer()

@@ -3,6 +3,7 @@ package svcrun
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -108,7 +109,15 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 		return nil, err
 	}
 	log := cmp.Or(o.Logger, slog.Default()).With("service", o.Name)
+	var tlsCfg *tls.Config
+	if !o.Config.GRPCTLS.IsZero() {
+		var err error
+		if tlsCfg, err = grpcx.ServerTLS(o.Config.GRPCTLS); err != nil {
+			return nil, fmt.Errorf("GRPC_TLS_*: %w", err)
+		}
+	}
 	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		TLS:           tlsCfg,
 		Domain:        o.ErrorDomain,
 		Logger:        log,
 		Verifier:      o.Verifier,
@@ -121,11 +130,22 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 			return nil, fmt.Errorf("listen on %s: %w", o.Config.GRPCAddr, err)
 		}
 	}
+	if tlsCfg == nil && !isLoopback(lis.Addr()) {
+		log.Warn("gRPC served in plaintext beyond this machine: set GRPC_TLS_CERT_FILE, GRPC_TLS_KEY_FILE and GRPC_TLS_CLIENT_CA_FILE (docs/tls.md)",
+			"addr", lis.Addr().String())
+	}
 	return &Infra{
 		Name: o.Name, Log: log, JetStream: o.JetStream, DB: db, Outbox: outbox.New(db),
 		GRPC: srv, Health: hs, Listener: lis,
 		serviceNames: o.ServiceNames, stream: o.Stream.Name, shutdownTimeout: o.Config.ShutdownTimeout,
 	}, nil
+}
+
+// isLoopback reports whether addr accepts connections from this machine
+// only.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // Addr returns the address the gRPC server listens on, e.g.

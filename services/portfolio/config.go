@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/filetype"
 )
@@ -27,12 +28,15 @@ const (
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig. Its first three fields are the settings every service has
+// LoadConfig. Its first four fields are the settings every service has
 // (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// GRPCTLS serves gRPC over mutual TLS: GRPC_TLS_CERT_FILE,
+	// GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE (svcrun.LoadBase).
+	GRPCTLS grpcx.TLSFiles
 	// BlobURL is where document contents are stored (BLOB_URL):
 	// "file://var/blobs" is a folder relative to the working directory,
 	// "file:///srv/blobs" an absolute one (created when missing, mode
@@ -65,6 +69,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		GRPCAddr:         base.GRPCAddr,
 		DatabaseURL:      base.DatabaseURL,
 		ShutdownTimeout:  base.ShutdownTimeout,
+		GRPCTLS:          base.GRPCTLS,
 		BlobURL:          cmp.Or(getenv("BLOB_URL"), DefaultBlobURL),
 		MaxDocumentBytes: DefaultMaxDocumentBytes,
 		MaxDossierBytes:  DefaultMaxDossierBytes,
@@ -120,5 +125,5 @@ func checkBlobURL(raw string) error {
 
 // base returns the settings every service has.
 func (c Config) base() svcrun.BaseConfig {
-	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout, GRPCTLS: c.GRPCTLS}
 }
