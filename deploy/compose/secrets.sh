@@ -28,6 +28,11 @@ if [ ! -f "$out/nats-nkeys.env" ]; then
     pub=$(TITREPRO_DATA_DIR=$out/nats-keyring titrepro nats-credentials "$id" | awk '$1 == "nkey:" {print $2}')
     echo "TITREPRO_${id^^}_NKEY=$pub" >> "$env_file"
   done
+  # The nodes open routes to each other only with the route password
+  # (deploy/nats/nats-server.conf reads both variables).
+  route_pw=$(random)
+  echo "TITREPRO_NATS_ROUTE_PASSWORD=$route_pw" >> "$env_file"
+  echo "TITREPRO_NATS_ROUTES=[nats-route://route:$route_pw@nats-1:6222, nats-route://route:$route_pw@nats-2:6222, nats-route://route:$route_pw@nats-3:6222]" >> "$env_file"
   mv "$env_file" "$out/nats-nkeys.env"
 fi
 
