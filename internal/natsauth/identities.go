@@ -144,13 +144,15 @@ func streamSubjects(stream string, ops ...string) []string {
 
 // consumerSubjects are what reading through one durable pull consumer
 // takes: create or update it (the client appends the filter subject when
-// there is one), pull, and acknowledge.
+// there is one), pull, and acknowledge; and read its info, which the
+// consumer lag metric reports (svcrun).
 func consumerSubjects(stream, durable string) []string {
 	sd := stream + "." + durable
 	return []string{
 		"$JS.API.CONSUMER.CREATE." + sd,
 		"$JS.API.CONSUMER.CREATE." + sd + ".>",
 		"$JS.API.CONSUMER.MSG.NEXT." + sd,
+		"$JS.API.CONSUMER.INFO." + sd,
 		"$JS.ACK." + sd + ".>",
 	}
 }
