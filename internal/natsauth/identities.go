@@ -103,12 +103,11 @@ func PermissionsFor(name string) (*Permissions, error) {
 		p := &Permissions{Subscribe: []string{InboxPrefix(name) + ".>"}}
 		cert := eventbus.ContextStream("certification").Name
 		p.Publish = append(p.Publish, consumerSubjects(cert, MinistryDurable)...)
-		// Beyond what a service needs: the stream's and its consumer's
-		// state (how far behind it is; the nats CLI looks them up), and
-		// deleting its own durable to start again from the first event.
+		// Beyond what a service needs: the stream's state (the nats CLI
+		// looks it up), and deleting its own durable to start again from
+		// the first event.
 		p.Publish = append(p.Publish,
 			"$JS.API.STREAM.INFO."+cert,
-			"$JS.API.CONSUMER.INFO."+cert+"."+MinistryDurable,
 			"$JS.API.CONSUMER.DELETE."+cert+"."+MinistryDurable)
 		return p, nil
 	}
