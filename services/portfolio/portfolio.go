@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
@@ -75,7 +76,10 @@ type Deps struct {
 	JetStream jetstream.JetStream // required: the relay publishes and the consumers read through it
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
-	Now      func() time.Time // default time.Now
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag); nil means none.
+	Metrics prometheus.Registerer
+	Now     func() time.Time // default time.Now
 }
 
 // Service is a built portfolio service, ready to Run.
@@ -92,6 +96,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "portfolio", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{portfoliov1.PortfolioService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,
@@ -105,6 +110,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), in.Close())
 	}
 	in.Own(blobs)
+	if err := blobs.CountErrors(in.Metrics); err != nil {
+		return nil, errors.Join(fmt.Errorf("portfolio: metrics: %w", err), in.Close())
+	}
 	now := deps.Now
 	if now == nil {
 		now = time.Now

@@ -13,6 +13,6 @@ import (
 
 func main() {
 	svcrun.Main("assessment", assessment.LoadConfig, func(ctx context.Context, cfg assessment.Config, env *svcrun.Standalone) (*assessment.Service, error) {
-		return assessment.New(ctx, cfg, assessment.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+		return assessment.New(ctx, cfg, assessment.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream, Metrics: env.Metrics})
 	})
 }

@@ -13,6 +13,6 @@ import (
 
 func main() {
 	svcrun.Main("candidate", candidate.LoadConfig, func(ctx context.Context, cfg candidate.Config, env *svcrun.Standalone) (*candidate.Service, error) {
-		return candidate.New(ctx, cfg, candidate.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+		return candidate.New(ctx, cfg, candidate.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream, Metrics: env.Metrics})
 	})
 }

@@ -13,6 +13,6 @@ import (
 
 func main() {
 	svcrun.Main("certification", certification.LoadConfig, func(ctx context.Context, cfg certification.Config, env *svcrun.Standalone) (*certification.Service, error) {
-		return certification.New(ctx, cfg, certification.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+		return certification.New(ctx, cfg, certification.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream, Metrics: env.Metrics})
 	})
 }

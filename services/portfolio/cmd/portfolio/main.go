@@ -14,6 +14,6 @@ import (
 
 func main() {
 	svcrun.Main("portfolio", portfolio.LoadConfig, func(ctx context.Context, cfg portfolio.Config, env *svcrun.Standalone) (*portfolio.Service, error) {
-		return portfolio.New(ctx, cfg, portfolio.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream})
+		return portfolio.New(ctx, cfg, portfolio.Deps{Logger: env.Log, Verifier: env.Verifier, JetStream: env.JetStream, Metrics: env.Metrics})
 	})
 }

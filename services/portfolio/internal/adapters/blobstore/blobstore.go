@@ -39,6 +39,7 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
 	"gocloud.dev/blob/memblob"
@@ -54,6 +55,8 @@ type Store struct {
 	dir string
 	// sync flushes a file or folder to disk; tests record the calls.
 	sync func(*os.File) error
+	// errors counts failed operations (CountErrors); nil counts nothing.
+	errors *prometheus.CounterVec
 }
 
 var _ dossier.Contents = (*Store)(nil)
@@ -157,7 +160,7 @@ func (s *Store) Exists(ctx context.Context, sha256 string) (bool, error) {
 	}
 	ok, err := s.bucket.Exists(ctx, key)
 	if err != nil {
-		return false, fmt.Errorf("blobstore: look up %s: %w", key, err)
+		return false, s.failed(OpRead, fmt.Errorf("blobstore: look up %s: %w", key, err))
 	}
 	return ok, nil
 }
@@ -173,7 +176,7 @@ func (s *Store) Keys(ctx context.Context) ([]string, error) {
 			return keys, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("blobstore: list: %w", err)
+			return nil, s.failed(OpList, fmt.Errorf("blobstore: list: %w", err))
 		}
 		keys = append(keys, obj.Key)
 	}

@@ -43,7 +43,7 @@ func (s *Store) NewUpload(ctx context.Context) (dossier.PendingContent, error) {
 	w, err := s.bucket.NewWriter(wctx, key, &blob.WriterOptions{ContentType: "application/octet-stream"})
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("blobstore: write %s: %w", key, err)
+		return nil, s.failed(OpWrite, fmt.Errorf("blobstore: write %s: %w", key, err))
 	}
 	return &Upload{store: s, key: key, w: w, cancel: cancel, hash: sha256.New()}, nil
 }
@@ -57,7 +57,7 @@ func (u *Upload) Write(p []byte) (int, error) {
 	u.hash.Write(p[:n])
 	u.size += int64(n)
 	if err != nil {
-		return n, fmt.Errorf("blobstore: write %s: %w", u.key, err)
+		return n, u.store.failed(OpWrite, fmt.Errorf("blobstore: write %s: %w", u.key, err))
 	}
 	return n, nil
 }
@@ -76,7 +76,7 @@ func (u *Upload) Finish() error {
 	err := u.w.Close()
 	u.cancel()
 	if err != nil {
-		return fmt.Errorf("blobstore: finish %s: %w", u.key, err)
+		return u.store.failed(OpWrite, fmt.Errorf("blobstore: finish %s: %w", u.key, err))
 	}
 	u.done = true
 	return nil
@@ -103,23 +103,23 @@ func (u *Upload) Commit(ctx context.Context) error {
 	}
 	if u.store.dir != "" {
 		if err := u.store.promote(u.key, key); err != nil {
-			return err
+			return u.store.failed(OpWrite, err)
 		}
 		u.closed = true
 		return nil
 	}
 	exists, err := u.store.bucket.Exists(ctx, key)
 	if err != nil {
-		return fmt.Errorf("blobstore: look up %s: %w", key, err)
+		return u.store.failed(OpRead, fmt.Errorf("blobstore: look up %s: %w", key, err))
 	}
 	if !exists {
 		if err := u.store.bucket.Copy(ctx, key, u.key, nil); err != nil {
-			return fmt.Errorf("blobstore: store %s: %w", key, err)
+			return u.store.failed(OpWrite, fmt.Errorf("blobstore: store %s: %w", key, err))
 		}
 	}
 	u.closed = true
 	if err := u.store.bucket.Delete(ctx, u.key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("blobstore: remove %s: %w", u.key, err)
+		return u.store.failed(OpDelete, fmt.Errorf("blobstore: remove %s: %w", u.key, err))
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (u *Upload) Abort(ctx context.Context) error {
 		return nil
 	}
 	if err := u.store.bucket.Delete(ctx, u.key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("blobstore: remove %s: %w", u.key, err)
+		return u.store.failed(OpDelete, fmt.Errorf("blobstore: remove %s: %w", u.key, err))
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (s *Store) Open(ctx context.Context, sum string, size int64) (io.ReadCloser
 		return nil, damaged(sum, ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("blobstore: open %s: %w", key, err)
+		return nil, s.failed(OpRead, fmt.Errorf("blobstore: open %s: %w", key, err))
 	}
 	if r.Size() != size {
 		_ = r.Close()
