@@ -66,7 +66,7 @@ build: ## Build the binaries into bin/
 	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification ./services/assessment/cmd/assessment ./services/portfolio/cmd/portfolio
 
 tidy: ## go mod tidy in every module
-	@for m in $(MODULE_DIRS) tools; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+	@for m in $(MODULE_DIRS) tools tools/promtool; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
