@@ -23,7 +23,6 @@ const lagTimeout = 2 * time.Second
 // than by the relay or the consumers themselves, a stuck relay or a dead
 // consumer still shows a growing backlog.
 type lagCollector struct {
-	service string
 	outbox  *outbox.Outbox
 	js      jetstream.JetStream
 	timeout time.Duration
@@ -43,7 +42,7 @@ type consumerRef struct{ stream, durable string }
 func newLagCollector(service string, ob *outbox.Outbox, js jetstream.JetStream) *lagCollector {
 	constLabels := prometheus.Labels{"service": service}
 	return &lagCollector{
-		service: service, outbox: ob, js: js, timeout: lagTimeout,
+		outbox: ob, js: js, timeout: lagTimeout,
 		outboxPending: prometheus.NewDesc("titrepro_outbox_pending_events",
 			"Events committed to the service's outbox and not yet published to JetStream.", nil, constLabels),
 		outboxOldest: prometheus.NewDesc("titrepro_outbox_oldest_pending_age_seconds",

@@ -2,7 +2,7 @@
 // from the environment: GRPC_ADDR, DATABASE_URL, SHUTDOWN_TIMEOUT, BLOB_URL,
 // MAX_DOCUMENT_BYTES, MAX_DOSSIER_BYTES, MAX_DOCUMENTS (see
 // portfolio.LoadConfig), and NATS_URL, AUTH_ISSUER, AUTH_AUDIENCE,
-// AUTH_JWKS_URL, LOG_LEVEL (see svcrun.LoadStandalone).
+// AUTH_JWKS_URL, LOG_LEVEL, METRICS_ADDR (see svcrun.LoadStandalone).
 package main
 
 import (
