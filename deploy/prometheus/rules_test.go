@@ -121,3 +121,21 @@ func read(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestEveryProcessIsScraped: prometheus.yml scrapes the gateway and the
+// four services under the job names TitreproTargetDown watches.
+func TestEveryProcessIsScraped(t *testing.T) {
+	if !strings.Contains(read(t, "alerts.yml"), `up{job=~"titrepro-.*"} == 0`) {
+		t.Fatal(`TitreproTargetDown no longer watches up{job=~"titrepro-.*"}: update this test`)
+	}
+	jobs := regexp.MustCompile(`job_name: (\S+)`).FindAllStringSubmatch(read(t, "prometheus.yml"), -1)
+	var names []string
+	for _, j := range jobs {
+		names = append(names, j[1])
+	}
+	for _, process := range []string{"gateway", "candidate", "portfolio", "assessment", "certification"} {
+		if !slices.Contains(names, "titrepro-"+process) {
+			t.Errorf("prometheus.yml has no job titrepro-%s (jobs: %v)", process, names)
+		}
+	}
+}
