@@ -75,7 +75,7 @@ versitygw: ## Build the S3-compatible server (versitygw, pinned in tools/go.mod)
 	cd tools && GOWORK=off go build -o $(CURDIR)/bin/versitygw github.com/versity/versitygw/cmd/versitygw
 
 tidy: ## go mod tidy in every module
-	@for m in $(MODULE_DIRS) tools deploy; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+	@for m in $(MODULE_DIRS) tools tools/promtool deploy; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var

@@ -54,17 +54,6 @@ var (
 // source.
 var libraryVars = concat(otelVars, awsVars)
 
-// pendingVars are the names fixed for issue 9 whose loaders were being
-// written on other branches when these tests were: they may be missing from
-// the source until those branches are merged (the test logs them), then
-// this list should be emptied.
-var pendingVars = []string{
-	"METRICS_ADDR",
-	"GRPC_TLS_CERT_FILE", "GRPC_TLS_KEY_FILE", "GRPC_TLS_CLIENT_CA_FILE",
-	"NATS_TLS_CA_FILE", "NATS_TLS_CERT_FILE", "NATS_TLS_KEY_FILE",
-	"SERVICES_TLS_CA_FILE", "SERVICES_TLS_CERT_FILE", "SERVICES_TLS_KEY_FILE",
-}
-
 // programVars are the variables each program (a Dockerfile target) reads.
 var programVars = map[string][]string{
 	"candidate":     concat(serviceVars, otelVars, mailVars),
@@ -158,7 +147,6 @@ func literalsInSource(t *testing.T) map[string]bool {
 // prefixed ones unprefixed), except those a library reads.
 func TestProgramVariablesAreInTheSource(t *testing.T) {
 	literals := literalsInSource(t)
-	var pending []string
 	for program, names := range programVars {
 		for _, name := range names {
 			if slices.Contains(libraryVars, name) {
@@ -169,19 +157,9 @@ func TestProgramVariablesAreInTheSource(t *testing.T) {
 				slices.Contains(limitVars, strings.TrimPrefix(name, "TITREPRO_"))) {
 				bare = strings.TrimPrefix(name, "TITREPRO_")
 			}
-			switch {
-			case literals[bare]:
-			case slices.Contains(pendingVars, bare):
-				if !slices.Contains(pending, bare) {
-					pending = append(pending, bare)
-				}
-			default:
+			if !literals[bare] {
 				t.Errorf("%s: %s is not named anywhere in the Go source: no loader reads it", program, bare)
 			}
 		}
-	}
-	if len(pending) > 0 {
-		slices.Sort(pending)
-		t.Logf("not read by this branch's code yet (issue 9, other branches): %s", strings.Join(pending, " "))
 	}
 }

@@ -5,34 +5,48 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
 )
 
 // Standalone is what a service needs when it runs as its own process: a
-// logger, a token verifier for the identity provider, and JetStream.
+// logger, a token verifier for the identity provider, JetStream, and the
+// registry of its metrics.
 type Standalone struct {
 	Log       *slog.Logger
 	Verifier  auth.Verifier
 	JetStream jetstream.JetStream
-	conn      *nats.Conn
+	// Metrics holds the Go and process collectors; the service registers
+	// its own on it (Deps.Metrics) and Main serves it on METRICS_ADDR.
+	Metrics *prometheus.Registry
+	conn    *nats.Conn
+	// metricsListener listens on METRICS_ADDR; nil when it is "off".
+	metricsListener net.Listener
 }
 
-// Close closes the NATS connection.
-func (s *Standalone) Close() { s.conn.Close() }
+// Close closes the NATS connection and the metrics listener.
+func (s *Standalone) Close() {
+	s.conn.Close()
+	if s.metricsListener != nil {
+		_ = s.metricsListener.Close() // already closed once served
+	}
+}
 
 // LoadStandalone reads LOG_LEVEL (info), AUTH_ISSUER (required),
 // AUTH_AUDIENCE (titrepro), AUTH_JWKS_URL (default: the issuer's
 // /.well-known/jwks.json), AUTH_MAX_TOKEN_LIFETIME (12h: longest exp − iat
-// accepted) and the NATS settings (LoadNATS), and connects to NATS as the
-// service's identity.
+// accepted), METRICS_ADDR (DefaultMetricsAddr; "off": no metrics server)
+// and the NATS settings (LoadNATS), listens on METRICS_ADDR, and connects to
+// NATS as the service's identity.
 func LoadStandalone(ctx context.Context, name string, getenv func(string) string) (*Standalone, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
@@ -61,6 +75,12 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
+	metricsAddr := cmp.Or(getenv("METRICS_ADDR"), DefaultMetricsAddr)
+	if metricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(metricsAddr); err != nil {
+			return nil, fmt.Errorf("METRICS_ADDR: want host:port or off: %w", err)
+		}
+	}
 	natsCfg, err := LoadNATS(getenv)
 	if err != nil {
 		return nil, err
@@ -69,14 +89,30 @@ func LoadStandalone(ctx context.Context, name string, getenv func(string) string
 	if err != nil {
 		return nil, err
 	}
+	var metricsLis net.Listener
+	if metricsAddr != "off" {
+		if metricsLis, err = net.Listen("tcp", metricsAddr); err != nil {
+			return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+	}
 	nc, err := nats.Connect(natsCfg.URL, append(eventbus.ConnectOptions(name, log), auth...)...)
 	if err != nil {
+		closeListener(metricsLis)
 		return nil, fmt.Errorf("nats: %w", err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
+		closeListener(metricsLis)
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	return &Standalone{Log: log, Verifier: verifier, JetStream: js, conn: nc}, nil
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return &Standalone{Log: log, Verifier: verifier, JetStream: js, Metrics: reg, conn: nc, metricsListener: metricsLis}, nil
+}
+
+func closeListener(lis net.Listener) {
+	if lis != nil {
+		_ = lis.Close()
+	}
 }

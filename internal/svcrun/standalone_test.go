@@ -2,6 +2,7 @@ package svcrun_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,16 +46,23 @@ func TestLoadStandaloneRefusesBadSettings(t *testing.T) {
 	}{
 		{"no issuer", map[string]string{}, "AUTH_ISSUER is required"},
 		{"bad log level", map[string]string{"AUTH_ISSUER": "https://idp", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
-		{"no NATS", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": "nats://127.0.0.1:1", "NATS_NKEY_SEED_FILE": seed}, "nats:"},
+		{"no NATS", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": "nats://127.0.0.1:1", "NATS_NKEY_SEED_FILE": seed,
+			"METRICS_ADDR": "127.0.0.1:0"}, "nats:"},
 		{"no NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL()}, "NATS credentials are required"},
 		{"wrong NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_USER": "candidate", "NATS_PASSWORD": "guess"}, "Authorization Violation"},
+		{"bad metrics address", map[string]string{"AUTH_ISSUER": "https://idp", "METRICS_ADDR": "9464"}, "METRICS_ADDR: want host:port or off"},
+		{"metrics address taken", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(), "NATS_NKEY_SEED_FILE": seed,
+			"METRICS_ADDR": takenAddr(t)}, "METRICS_ADDR:"},
 		{"unreadable seed file", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_NKEY_SEED_FILE": filepath.Join(t.TempDir(), "none.nk")}, "NATS_NKEY_SEED_FILE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			if _, ok := tt.env["METRICS_ADDR"]; !ok {
+				tt.env["METRICS_ADDR"] = "off" // parallel tests would all take :9464
+			}
 			_, err := svcrun.LoadStandalone(context.Background(), "test", func(k string) string { return tt.env[k] })
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("LoadStandalone() error = %v; want it to mention %q", err, tt.want)
@@ -107,11 +115,23 @@ func TestLoadNATS(t *testing.T) {
 	}
 }
 
+// takenAddr is the address of a listener open until the end of the test.
+func takenAddr(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lis.Close() })
+	return lis.Addr().String()
+}
+
 // connectsAs checks that a standalone service connected as identity can do
 // its first job on the bus: make sure its stream exists.
 func connectsAs(t *testing.T, identity string, env map[string]string) {
 	t.Helper()
 	env["AUTH_ISSUER"] = "https://idp.example/"
+	env["METRICS_ADDR"] = "off" // parallel tests would all take :9464
 	got, err := svcrun.LoadStandalone(context.Background(), identity, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

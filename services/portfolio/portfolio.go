@@ -78,20 +78,26 @@ type Deps struct {
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
 	Now      func() time.Time // default time.Now
-	// Metrics is where the service registers its own metrics
-	// (titrepro_blob_errors_total); nil registers nothing, the counters
-	// still count.
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag, titrepro_blob_errors_total); nil registers
+	// nothing, the counters still count.
 	Metrics prometheus.Registerer
 }
 
 // NewBlobErrors returns the counter of failed blob store operations,
 // titrepro_blob_errors_total{operation}: write, read, commit, delete, list,
-// exists, and verify for a content found missing or different.
+// exists, and verify for a content found missing or different. Every
+// operation starts at 0, so that the series exist before the first failure
+// (an alert on their increase needs them).
 func NewBlobErrors() *prometheus.CounterVec {
-	return prometheus.NewCounterVec(prometheus.CounterOpts{
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "titrepro_blob_errors_total",
 		Help: "Failed operations of the portfolio blob store (document contents), by operation; verify counts contents found missing or different.",
 	}, []string{"operation"})
+	for _, op := range blobstore.Operations() {
+		c.WithLabelValues(op)
+	}
+	return c
 }
 
 // Service is a built portfolio service, ready to Run.
@@ -108,6 +114,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "portfolio", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{portfoliov1.PortfolioService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,
@@ -119,7 +126,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	blobErrors := NewBlobErrors()
 	if deps.Metrics != nil {
 		if err := deps.Metrics.Register(blobErrors); err != nil {
-			return nil, errors.Join(fmt.Errorf("portfolio: register metrics: %w", err), in.Close())
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, errors.Join(fmt.Errorf("portfolio: register metrics: %w", err), in.Close())
+			}
+			blobErrors = are.ExistingCollector.(*prometheus.CounterVec)
 		}
 	}
 	blobs, err := blobstore.Open(ctx, cfg.BlobURL, blobstore.Options{Errors: blobErrors})

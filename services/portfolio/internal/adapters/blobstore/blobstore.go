@@ -170,6 +170,11 @@ const (
 	opVerify = "verify"
 )
 
+// Operations are the values of the "operation" label of the error counter.
+func Operations() []string {
+	return []string{opWrite, opRead, opCommit, opDelete, opList, opExists, opVerify}
+}
+
 // FileDir returns the absolute folder of a "file://" URL. The host part,
 // when present, is the first element of a relative path
 // ("file://var/blobs" is "./var/blobs"); "file:///srv/blobs" and
