@@ -34,6 +34,9 @@ type ServerOptions struct {
 	Metrics        *Metrics // optional
 	// GRPCOptions are appended to the server options, e.g. grpc.Creds for TLS.
 	GRPCOptions []grpc.ServerOption
+	// Tracing adds TracingServerOption: a span per call, continuing the
+	// caller's trace.
+	Tracing bool
 }
 
 // NewServer returns a gRPC server whose unary and stream calls go through, in
@@ -71,6 +74,9 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		grpc.MaxSendMsgSize(orDefault(opts.MaxSendMsgSize, DefaultMaxMsgSize)),
 		grpc.ChainUnaryInterceptor(ic.unary()...),
 		grpc.ChainStreamInterceptor(ic.stream()...),
+	}
+	if opts.Tracing {
+		serverOpts = append(serverOpts, TracingServerOption())
 	}
 	srv := grpc.NewServer(append(serverOpts, opts.GRPCOptions...)...)
 	hs := health.NewServer()

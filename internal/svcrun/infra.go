@@ -113,6 +113,7 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 		Logger:        log,
 		Verifier:      o.Verifier,
 		PublicMethods: o.PublicMethods,
+		Tracing:       true,
 	})
 	lis := o.Listener
 	if lis == nil {
