@@ -24,6 +24,8 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
 	// The services put ErrorInfo, BadRequest and PreconditionFailure in their
 	// statuses; the gateway must know these types to render them as JSON.
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -38,6 +40,7 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/grpcx"
 )
 
 // Options configures the gateway.
@@ -96,6 +99,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if dial == nil {
 		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
 	}
+	// A client span per call to a service, its context sent as traceparent
+	// metadata: the request's trace continues in the service.
+	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOption())
 
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
@@ -180,7 +186,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	// as the REST upload does.
 	root.Handle(web.CandidateUploadRoute, app)
 	root.Handle("/", limitBody(limits.MaxBodyBytes, app))
-	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
+	g.handler = traced(newEdge(log, newHTTPMetrics(reg), limits, root))
 	g.limits = limits
 	return g, nil
 }
@@ -285,4 +291,21 @@ func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 		return err
 	}
 	return nil
+}
+
+// traced opens a server span per request, child of the caller's W3C
+// traceparent if any, around everything else so that the request log line
+// carries its trace id. Probes and metrics scrapes are not traced: they
+// would drown the traces.
+func traced(h http.Handler) http.Handler {
+	return otelhttp.NewHandler(h, "gateway",
+		otelhttp.WithPropagators(propagation.TraceContext{}),
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			switch r.URL.Path {
+			case "/healthz", "/readyz", "/metrics":
+				return false
+			}
+			return true
+		}),
+	)
 }
