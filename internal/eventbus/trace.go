@@ -16,7 +16,6 @@ import (
 // global propagator.
 var (
 	tracePropagator = propagation.TraceContext{}
-	tracer          = otel.Tracer("github.com/titrepro/titrepro/internal/eventbus")
 )
 
 // startConsumeSpan continues the producer's trace from the message
@@ -26,7 +25,7 @@ var (
 // producer's trace id to the logs and the outbox.
 func startConsumeSpan(ctx context.Context, h nats.Header, msg Message, durable string) (context.Context, func(error)) {
 	ctx = tracePropagator.Extract(ctx, HeaderCarrier(h))
-	ctx, span := tracer.Start(ctx, "consume "+msg.Subject, trace.WithSpanKind(trace.SpanKindConsumer),
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "consume "+msg.Subject, trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(
 			attribute.String("messaging.system", "nats"),
 			attribute.String("messaging.operation.type", "process"),
@@ -42,3 +41,9 @@ func startConsumeSpan(ctx context.Context, h nats.Header, msg Message, durable s
 		span.End()
 	}
 }
+
+// tracerName names this package's spans. The tracer is looked up at each
+// span from the global provider, not kept: a tracer taken before
+// telemetry.Setup (or a test's provider) would stay bound to the first
+// provider ever set.
+const tracerName = "github.com/titrepro/titrepro/internal/eventbus"

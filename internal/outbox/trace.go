@@ -18,7 +18,6 @@ import (
 // W3C trace context whatever the process's global propagator.
 var (
 	propagator = propagation.TraceContext{}
-	tracer     = otel.Tracer("github.com/titrepro/titrepro/internal/outbox")
 )
 
 // traceOf returns the W3C traceparent and tracestate of the trace the
@@ -51,7 +50,7 @@ func startPublishSpan(ctx context.Context, e Event, h nats.Header) (context.Cont
 		eventbus.HeaderTraceParent: e.TraceParent,
 		eventbus.HeaderTraceState:  e.TraceState,
 	})
-	ctx, span := tracer.Start(ctx, "publish "+e.Subject, trace.WithSpanKind(trace.SpanKindProducer),
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "publish "+e.Subject, trace.WithSpanKind(trace.SpanKindProducer),
 		trace.WithAttributes(
 			attribute.String("messaging.system", "nats"),
 			attribute.String("messaging.operation.type", "send"),
@@ -72,3 +71,9 @@ func startPublishSpan(ctx context.Context, e Event, h nats.Header) (context.Cont
 		span.End()
 	}
 }
+
+// tracerName names this package's spans. The tracer is looked up at each
+// span from the global provider, not kept: a tracer taken before
+// telemetry.Setup (or a test's provider) would stay bound to the first
+// provider ever set.
+const tracerName = "github.com/titrepro/titrepro/internal/outbox"

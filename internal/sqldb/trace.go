@@ -9,10 +9,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// tracer names the spans of this package; the global provider is resolved
-// at each Start, so telemetry.Setup may run after this package is loaded.
-var tracer = otel.Tracer("github.com/titrepro/titrepro/internal/sqldb")
-
 // startTxSpan starts the "db.tx" span of one InTx call, only when the
 // caller's span records: without an exporter, or outside any traced call,
 // a transaction costs no span at all. end records err and ends the span.
@@ -20,7 +16,7 @@ func (db *DB) startTxSpan(ctx context.Context) (context.Context, func(err error,
 	if !trace.SpanFromContext(ctx).IsRecording() {
 		return ctx, func(error, int) {}
 	}
-	ctx, span := tracer.Start(ctx, "db.tx", trace.WithSpanKind(trace.SpanKindClient),
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "db.tx", trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(attribute.String("db.system.name", db.Dialect.systemName())))
 	return ctx, func(err error, attempts int) {
 		if attempts > 1 {
@@ -47,3 +43,9 @@ func (d Dialect) systemName() string {
 // parent carried without recording). The outbox stores it with the events
 // the transaction writes, so that their consumers join the same trace.
 func (tx *Tx) SpanContext() trace.SpanContext { return tx.spanContext }
+
+// tracerName names this package's spans. The tracer is looked up at each
+// span from the global provider, not kept: a tracer taken before
+// telemetry.Setup (or a test's provider) would stay bound to the first
+// provider ever set.
+const tracerName = "github.com/titrepro/titrepro/internal/sqldb"
