@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	// The services put ErrorInfo, BadRequest and PreconditionFailure in their
 	// statuses; the gateway must know these types to render them as JSON.
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -112,6 +113,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithErrorHandler(errorHandler),
+		runtime.WithMiddlewares(nameSpanByRoute),
 	)
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
@@ -291,6 +293,20 @@ func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 		return err
 	}
 	return nil
+}
+
+// nameSpanByRoute names the request's span after its route, e.g. "GET
+// /v1/candidates/{candidate_id=*}", which only grpc-gateway knows: the
+// outer span only knows the method, and the path holds ids.
+func nameSpanByRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
+			if pattern, ok := runtime.HTTPPattern(r.Context()); ok {
+				span.SetName(r.Method + " " + pattern.String())
+			}
+		}
+		next(w, r, params)
+	}
 }
 
 // traced opens a server span per request, child of the caller's W3C
