@@ -70,9 +70,10 @@ func TestTraceFollowsTheEventRecording(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			rec := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-			prev := otel.GetTracerProvider()
 			otel.SetTracerProvider(tp)
-			t.Cleanup(func() { otel.SetTracerProvider(prev) })
+			// Not the previous provider back: before any was set, that is
+			// the global delegate, now bound to tp for good.
+			t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
 
 			e := newEnv(t, eng)
 			ctx, root := tp.Tracer("test").Start(context.Background(), "request")
@@ -120,9 +121,7 @@ func TestTraceFollowsTheEventRecording(t *testing.T) {
 // caller's trace context still reaches the consumer and its own events,
 // unchanged: the trace id stays in the logs of every service.
 func TestTraceFollowsTheEventWithoutProvider(t *testing.T) {
-	prev := otel.GetTracerProvider()
 	otel.SetTracerProvider(noop.NewTracerProvider())
-	t.Cleanup(func() { otel.SetTracerProvider(prev) })
 	const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	for _, eng := range dbtest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {

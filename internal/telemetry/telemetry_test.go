@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 func TestLogHandlerAddsTraceIDInsideASpan(t *testing.T) {
@@ -91,12 +92,11 @@ func TestSetupExportsToTheOTLPEndpoint(t *testing.T) {
 	}))
 	defer srv.Close()
 	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": srv.URL, "OTEL_SERVICE_NAME": "candidate-eu"}
-	prev := otel.GetTracerProvider()
-	defer otel.SetTracerProvider(prev)
 	shutdown, err := Setup(context.Background(), "candidate", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
 	_, span := otel.Tracer("test").Start(context.Background(), "exported-span")
 	if !span.IsRecording() {
 		t.Fatal("span does not record with an exporter")
