@@ -42,6 +42,7 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // Options configures the gateway.
@@ -100,9 +101,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if dial == nil {
 		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
 	}
-	// A client span per call to a service, its context sent as traceparent
-	// metadata: the request's trace continues in the service.
-	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOption())
+	// The request's trace continues in the services: traceparent metadata,
+	// and a client span per call when tracing is on.
+	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOptions()...)
 
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
@@ -309,13 +310,22 @@ func nameSpanByRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
 	}
 }
 
-// traced opens a server span per request, child of the caller's W3C
-// traceparent if any, around everything else so that the request log line
-// carries its trace id. Probes and metrics scrapes are not traced: they
-// would drown the traces.
+// traced continues the caller's W3C trace around everything else, so that
+// the request log line carries its trace id. When tracing is on
+// (telemetry.Active, when the gateway is built) it opens a server span per
+// request (otelhttp), except for probes and metrics scrapes, which would
+// drown the traces; otherwise it only reads the traceparent header.
 func traced(h http.Handler) http.Handler {
+	if !telemetry.Active() {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Traceparent") != "" {
+				r = r.WithContext(traceContext.Extract(r.Context(), propagation.HeaderCarrier(r.Header)))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 	return otelhttp.NewHandler(h, "gateway",
-		otelhttp.WithPropagators(propagation.TraceContext{}),
+		otelhttp.WithPropagators(traceContext),
 		otelhttp.WithFilter(func(r *http.Request) bool {
 			switch r.URL.Path {
 			case "/healthz", "/readyz", "/metrics":
@@ -325,3 +335,5 @@ func traced(h http.Handler) http.Handler {
 		}),
 	)
 }
+
+var traceContext = propagation.TraceContext{}

@@ -2,16 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // A REST call that registers a candidate is one trace, from the caller's
@@ -21,8 +24,8 @@ import (
 // Not parallel: the tracer provider is the process's.
 func TestEndToEndTraceFromGatewayToConsumer(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
-	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)))
-	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
+	telemetry.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)))
+	t.Cleanup(func() { telemetry.SetTracerProvider(nil) })
 
 	s := startServer(t, testConfig(t, t.TempDir()))
 	centre := s.mustToken(t, "centre", "centre-user-1", "CENTRE-69-001")
@@ -120,4 +123,50 @@ func attr(sp sdktrace.ReadOnlySpan, key string) string {
 		}
 	}
 	return ""
+}
+
+// Without tracing configured nothing records, but the caller's trace
+// context still goes from the gateway through the candidate service to the
+// event it writes, so that the consumers' log lines carry the same trace
+// id.
+func TestEndToEndTraceContextWithoutExporter(t *testing.T) {
+	telemetry.SetTracerProvider(nil)
+	dataDir := t.TempDir()
+	s := startServer(t, testConfig(t, dataDir))
+	centre := s.mustToken(t, "centre", "centre-user-1", "CENTRE-69-001")
+
+	const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+	raw, err := json.Marshal(validCandidate("Carried", "carried@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", s.base+"/v1/candidates", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+centre)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("traceparent", traceparent)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("create candidate = HTTP %d", resp.StatusCode)
+	}
+
+	db, err := sqldb.Open(context.Background(), "sqlite://"+filepath.Join(dataDir, "candidate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var stored string
+	if err := db.QueryRowContext(context.Background(),
+		`SELECT trace_parent FROM outbox WHERE subject = 'titrepro.candidate.v1.candidate_registered'`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != traceparent {
+		t.Errorf("the event's trace_parent = %q, want the caller's %q", stored, traceparent)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // The traceparent and tracestate headers are part of the event contract
@@ -21,10 +23,13 @@ var (
 // startConsumeSpan continues the producer's trace from the message
 // headers: the handler, its transaction and the events it writes in turn
 // run in a "consume <subject>" span, child of the relay's publish span.
-// Without a tracer provider the span does not record but still carries the
-// producer's trace id to the logs and the outbox.
+// When tracing is not Active, the producer's trace context alone is put in
+// ctx: it still reaches the logs and the outbox.
 func startConsumeSpan(ctx context.Context, h nats.Header, msg Message, durable string) (context.Context, func(error)) {
 	ctx = tracePropagator.Extract(ctx, HeaderCarrier(h))
+	if !telemetry.Active() {
+		return ctx, func(error) {}
+	}
 	ctx, span := otel.Tracer(tracerName).Start(ctx, "consume "+msg.Subject, trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(
 			attribute.String("messaging.system", "nats"),

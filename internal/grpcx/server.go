@@ -34,8 +34,9 @@ type ServerOptions struct {
 	Metrics        *Metrics // optional
 	// GRPCOptions are appended to the server options, e.g. grpc.Creds for TLS.
 	GRPCOptions []grpc.ServerOption
-	// Tracing adds TracingServerOption: a span per call, continuing the
-	// caller's trace.
+	// Tracing continues the caller's trace (W3C traceparent metadata): a
+	// span per call when tracing is Active, else the trace context alone,
+	// so that log lines carry the trace id (see serverTracing).
 	Tracing bool
 }
 
@@ -69,15 +70,15 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		public:   public,
 		metrics:  opts.Metrics,
 	}
+	var tracingOpts []grpc.ServerOption
+	ic.carryTrace, tracingOpts = serverTracing(opts.Tracing)
 	serverOpts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(orDefault(opts.MaxRecvMsgSize, DefaultMaxMsgSize)),
 		grpc.MaxSendMsgSize(orDefault(opts.MaxSendMsgSize, DefaultMaxMsgSize)),
 		grpc.ChainUnaryInterceptor(ic.unary()...),
 		grpc.ChainStreamInterceptor(ic.stream()...),
 	}
-	if opts.Tracing {
-		serverOpts = append(serverOpts, TracingServerOption())
-	}
+	serverOpts = append(serverOpts, tracingOpts...)
 	srv := grpc.NewServer(append(serverOpts, opts.GRPCOptions...)...)
 	hs := health.NewServer()
 	healthgrpc.RegisterHealthServer(srv, hs)

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
@@ -66,4 +68,41 @@ func TestTracingServerLogsTheCallersTraceID(t *testing.T) {
 	}
 	require.Equal(t, 1, traced, "logs: %s", logs.String())
 	require.Equal(t, 1, untraced, "logs: %s", logs.String())
+}
+
+// BenchmarkTracingOverhead measures a public unary call with and without
+// the tracing stats handler, no tracer provider installed (no exporter):
+// the cost every call pays when tracing is not configured.
+func BenchmarkTracingOverhead(b *testing.B) {
+	for _, tracing := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[tracing], func(b *testing.B) {
+			srv, _ := grpcx.NewServer(grpcx.ServerOptions{
+				Domain:        testDomain,
+				Logger:        slog.New(telemetry.LogHandler(slog.DiscardHandler)),
+				PublicMethods: []string{whoamiMethod},
+				Tracing:       tracing,
+			})
+			srv.RegisterService(&probeDesc, &probe{started: make(chan struct{}, 8), release: make(chan struct{})})
+			lis, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(b, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- grpcx.Serve(ctx, srv, lis, 5*time.Second) }()
+			defer func() { cancel(); <-done }()
+			dial := []grpc.DialOption{}
+			if tracing && os.Getenv("BENCH_CLIENT_TRACING") != "" {
+				dial = append(dial, grpcx.TracingDialOptions()...)
+			}
+			conn, err := grpcx.Dial(lis.Addr().String(), dial...)
+			require.NoError(b, err)
+			defer conn.Close()
+			in, out := wrapperspb.String(""), new(wrapperspb.StringValue)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := conn.Invoke(context.Background(), whoamiMethod, in, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

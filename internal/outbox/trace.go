@@ -12,6 +12,7 @@ import (
 
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // The event headers are a contract with every consumer (docs/events.md):
@@ -38,12 +39,18 @@ func traceOf(ctx context.Context, tx *sqldb.Tx) (parent, state string) {
 
 // startPublishSpan continues the trace stored with e: a "publish <subject>"
 // producer span, child of the writing transaction, whose context becomes
-// the message's traceparent and tracestate headers. Without a tracer
-// provider the span does not record and the stored context passes through
-// unchanged. An event written outside any trace gets neither span nor
-// headers.
+// the message's traceparent and tracestate headers. When tracing is not
+// Active the stored context passes through unchanged. An event written
+// outside any trace gets neither span nor headers.
 func startPublishSpan(ctx context.Context, e Event, h nats.Header) (context.Context, func(error)) {
 	if e.TraceParent == "" {
+		return ctx, func(error) {}
+	}
+	if !telemetry.Active() {
+		h.Set(eventbus.HeaderTraceParent, e.TraceParent)
+		if e.TraceState != "" {
+			h.Set(eventbus.HeaderTraceState, e.TraceState)
+		}
 		return ctx, func(error) {}
 	}
 	ctx = propagator.Extract(ctx, propagation.MapCarrier{

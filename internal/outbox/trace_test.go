@@ -6,17 +6,16 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/titrepro/titrepro/internal/dbtest"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 const followSubject = "titrepro.test.v1.thing_followed"
@@ -70,10 +69,8 @@ func TestTraceFollowsTheEventRecording(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			rec := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-			otel.SetTracerProvider(tp)
-			// Not the previous provider back: before any was set, that is
-			// the global delegate, now bound to tp for good.
-			t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
+			telemetry.SetTracerProvider(tp)
+			t.Cleanup(func() { telemetry.SetTracerProvider(nil) })
 
 			e := newEnv(t, eng)
 			ctx, root := tp.Tracer("test").Start(context.Background(), "request")
@@ -121,7 +118,7 @@ func TestTraceFollowsTheEventRecording(t *testing.T) {
 // caller's trace context still reaches the consumer and its own events,
 // unchanged: the trace id stays in the logs of every service.
 func TestTraceFollowsTheEventWithoutProvider(t *testing.T) {
-	otel.SetTracerProvider(noop.NewTracerProvider())
+	telemetry.SetTracerProvider(nil)
 	const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	for _, eng := range dbtest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {

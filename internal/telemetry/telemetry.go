@@ -5,10 +5,11 @@
 // lines (LogHandler).
 //
 // Without OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) nothing is
-// exported and no SDK is installed: spans are the API's non-recording ones,
-// which cost almost nothing but still carry an incoming traceparent through
-// gRPC metadata and event headers, so a caller's trace id reaches the logs
-// of every service it touches (docs/adr/0017-tracing.md).
+// exported and no SDK is installed (Active is false): the instrumentation
+// then only carries an incoming traceparent through gRPC metadata, the
+// transaction and event headers, so that a caller's trace id still reaches
+// the logs of every service it touches, at the cost of a header lookup
+// (docs/adr/0017-tracing.md).
 package telemetry
 
 import (
@@ -25,7 +26,10 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
+
+var noopProvider = noop.NewTracerProvider()
 
 // Propagator is the one propagation format of titrepro: W3C traceparent
 // and tracestate, in HTTP headers, gRPC metadata and event headers alike.
@@ -69,7 +73,7 @@ func Setup(ctx context.Context, service string, getenv func(string) string) (shu
 		res, _ = resource.Merge(res, resource.NewSchemaless(attribute.String("service.name", name)))
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
-	otel.SetTracerProvider(tp)
+	SetTracerProvider(tp)
 	return tp.Shutdown, nil
 }
 
