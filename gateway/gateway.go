@@ -26,6 +26,9 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	// The services put ErrorInfo, BadRequest and PreconditionFailure in their
 	// statuses; the gateway must know these types to render them as JSON.
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -41,6 +44,7 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // Options configures the gateway.
@@ -106,6 +110,9 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if opts.ServicesTLS != nil { // the last transport option wins
 		dial = append(slices.Clip(dial), grpcx.TransportCredentials(opts.ServicesTLS))
 	}
+	// The request's trace continues in the services: traceparent metadata,
+	// and a client span per call when tracing is on.
+	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOptions()...)
 
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
@@ -116,6 +123,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
+		runtime.WithMiddlewares(nameSpanByRoute),
 	)
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
@@ -190,7 +198,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	// as the REST upload does.
 	root.Handle(web.CandidateUploadRoute, app)
 	root.Handle("/", limitBody(limits.MaxBodyBytes, app))
-	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
+	g.handler = traced(newEdge(log, newHTTPMetrics(reg), limits, root))
 	g.limits = limits
 	return g, nil
 }
@@ -303,3 +311,45 @@ func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 	}
 	return nil
 }
+
+// nameSpanByRoute names the request's span after its route, e.g. "GET
+// /v1/candidates/{candidate_id=*}", which only grpc-gateway knows: the
+// outer span only knows the method, and the path holds ids.
+func nameSpanByRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
+			if pattern, ok := runtime.HTTPPattern(r.Context()); ok {
+				span.SetName(r.Method + " " + pattern.String())
+			}
+		}
+		next(w, r, params)
+	}
+}
+
+// traced continues the caller's W3C trace around everything else, so that
+// the request log line carries its trace id. When tracing is on
+// (telemetry.Active, when the gateway is built) it opens a server span per
+// request (otelhttp), except for probes and metrics scrapes, which would
+// drown the traces; otherwise it only reads the traceparent header.
+func traced(h http.Handler) http.Handler {
+	if !telemetry.Active() {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Traceparent") != "" {
+				r = r.WithContext(traceContext.Extract(r.Context(), propagation.HeaderCarrier(r.Header)))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	return otelhttp.NewHandler(h, "gateway",
+		otelhttp.WithPropagators(traceContext),
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			switch r.URL.Path {
+			case "/healthz", "/readyz", "/metrics":
+				return false
+			}
+			return true
+		}),
+	)
+}
+
+var traceContext = propagation.TraceContext{}

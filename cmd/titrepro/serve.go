@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/telemetry"
 	"github.com/titrepro/titrepro/referentiels"
 	"github.com/titrepro/titrepro/services/assessment"
 	"github.com/titrepro/titrepro/services/candidate"
@@ -37,6 +39,21 @@ type runner interface {
 // consumers finish the message in hand), then NATS.
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := cfg.logger()
+	if cfg.otelEnv != nil {
+		// One TracerProvider for the whole process: every span has
+		// service.name titrepro (OTEL_SERVICE_NAME to change it).
+		shutdownTracing, err := telemetry.Setup(ctx, "titrepro", cfg.otelEnv)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := shutdownTracing(fctx); err != nil {
+				log.Warn("traces: flush on exit failed", "err", err)
+			}
+		}()
+	}
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return err

@@ -39,6 +39,10 @@ type ServerOptions struct {
 	// TLS, when not nil, serves over TLS with it (ServerTLS); nil serves
 	// plaintext.
 	TLS *tls.Config
+	// Tracing continues the caller's trace (W3C traceparent metadata): a
+	// span per call when tracing is Active, else the trace context alone,
+	// so that log lines carry the trace id (see serverTracing).
+	Tracing bool
 }
 
 // NewServer returns a gRPC server whose unary and stream calls go through, in
@@ -71,6 +75,8 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		public:   public,
 		metrics:  opts.Metrics,
 	}
+	var tracingOpts []grpc.ServerOption
+	ic.carryTrace, tracingOpts = serverTracing(opts.Tracing)
 	serverOpts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(orDefault(opts.MaxRecvMsgSize, DefaultMaxMsgSize)),
 		grpc.MaxSendMsgSize(orDefault(opts.MaxSendMsgSize, DefaultMaxMsgSize)),
@@ -80,6 +86,7 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 	if opts.TLS != nil {
 		serverOpts = append(serverOpts, grpc.Creds(handshakeLog{credentials.NewTLS(opts.TLS), log}))
 	}
+	serverOpts = append(serverOpts, tracingOpts...)
 	srv := grpc.NewServer(append(serverOpts, opts.GRPCOptions...)...)
 	hs := health.NewServer()
 	healthgrpc.RegisterHealthServer(srv, hs)

@@ -146,6 +146,7 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 		Verifier:      o.Verifier,
 		PublicMethods: o.PublicMethods,
 		Metrics:       grpcMetrics,
+		Tracing:       true,
 	})
 	// Not ready until Run has started the consumers (readiness, /readyz).
 	hs.SetServingStatus("", healthgrpc.HealthCheckResponse_NOT_SERVING)

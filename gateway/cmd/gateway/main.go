@@ -12,6 +12,10 @@
 // reach the gateway; required with OIDC_ISSUER) and WEB_COOKIE_KEY_FILE (the
 // session cookie key, created 0600 when missing; every replica must share
 // it). WEB_MARIANNE=true uses the Marianne font if it was vendored.
+//
+// Traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, with the other
+// standard OTEL_* variables (service.name: OTEL_SERVICE_NAME, default
+// gateway); see internal/telemetry.
 package main
 
 import (
@@ -31,12 +35,13 @@ import (
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/gateway/web"
 	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := slog.New(telemetry.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
 	if err := run(ctx, log); err != nil {
 		log.Error("gateway stopped", "err", err)
 		os.Exit(1)
@@ -78,6 +83,18 @@ func run(ctx context.Context, log *slog.Logger) error {
 			log.Warn("services dialled in plaintext over the network: set SERVICES_TLS_CA_FILE, SERVICES_TLS_CERT_FILE and SERVICES_TLS_KEY_FILE (docs/tls.md)", "addrs", remote)
 		}
 	}
+	shutdownTracing, err := telemetry.Setup(ctx, "gateway", os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// After the HTTP drain: flush what the last requests traced.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(fctx); err != nil {
+			log.Warn("traces: flush on exit failed", "err", err)
+		}
+	}()
 	gw, err := gateway.New(ctx, opts)
 	if err != nil {
 		return err
