@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,14 +24,33 @@ import (
 // where the load generator's CPU is not counted.
 const benchServeEnv = "TITREPRO_BENCH_SERVE"
 
+// benchProfileEnv names a file where that server writes its CPU profile
+// (go tool pprof), the benchmark's -cpuprofile being the client's:
+//
+//	TITREPRO_BENCH_SERVER_CPUPROFILE=/tmp/server.prof go test -run '^$' \
+//	  -bench 'ServerCPU/GetCandidate/rest' ./cmd/titrepro
+const benchProfileEnv = "TITREPRO_BENCH_SERVER_CPUPROFILE"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(benchServeEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		if path := os.Getenv(benchProfileEnv); path != "" {
+			f, err := os.Create(path)
+			if err == nil {
+				err = pprof.StartCPUProfile(f)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench server: profile:", err)
+				os.Exit(1)
+			}
+			defer pprof.StopCPUProfile() // os.Exit below skips it: stopped there too
+		}
 		cfg, err := loadConfig(os.Getenv)
 		if err == nil {
 			err = serve(ctx, cfg, io.Discard)
 		}
 		stop()
+		pprof.StopCPUProfile()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench server:", err)
 			os.Exit(1)

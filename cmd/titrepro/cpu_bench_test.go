@@ -196,8 +196,10 @@ func (t *benchTarget) dial(b *testing.B, addr string) *grpc.ClientConn {
 }
 
 // idleRate returns the servers' CPU seconds per second with no request,
-// over two seconds.
+// over two seconds, after a second for the events of the preparation to
+// be published and consumed.
 func (t *benchTarget) idleRate(b *testing.B) float64 {
+	time.Sleep(time.Second)
 	before := t.read(b)
 	start := time.Now()
 	time.Sleep(2 * time.Second)
