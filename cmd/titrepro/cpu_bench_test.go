@@ -172,7 +172,9 @@ func newBenchTarget(b *testing.B) *benchTarget {
 		t.cpu = metricsCPU(urls)
 		return t
 	}
-	cfg, pid := startServerProcess(b, testEnv(b, b.TempDir(), nil))
+	// Production's log level: one line per call at the gateway and at the
+	// service is part of the cost.
+	cfg, pid := startServerProcess(b, testEnv(b, b.TempDir(), map[string]string{"TITREPRO_LOG_LEVEL": "info"}))
 	return &benchTarget{cfg: cfg, gateway: cfg.PublicURL,
 		candidate: cfg.CandidateAddr, certification: cfg.CertificationAddr, assessment: cfg.AssessmentAddr,
 		cpu: procCPU(pid)}
