@@ -72,6 +72,7 @@ func startServerProcess(b *testing.B, env map[string]string) (config, int) {
 		b.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.SysProcAttr = benchServerAttr()
 	cmd.Env = append(os.Environ(), benchServeEnv+"=1")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
