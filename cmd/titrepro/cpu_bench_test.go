@@ -29,7 +29,7 @@ import (
 //
 //   - server-us/op is the CPU time (user + system) of the server processes
 //     during the run, less their idle rate (relays and consumers polling,
-//     measured for a second before), divided by the requests. The load
+//     measured for two seconds before), divided by the requests. The load
 //     comes from this process and the server runs in another one (this
 //     test binary re-executed as `titrepro serve`, TestMain), so none of
 //     the client's CPU is counted; client-us/op is the client's, from
@@ -42,6 +42,8 @@ import (
 //
 // Targets: REST/gRPC ≤ 1.25 on every read; a point read (GetCandidate)
 // ≤ 3 × the health check. The targets sub-benchmark prints the ratios.
+// Compare figures of one run only: CPU per request moves with the
+// machine's load (docs/performance.md).
 //
 // Against servers started elsewhere (the cluster topology), set
 // TITREPRO_BENCH_GATEWAY_URL, TITREPRO_BENCH_CANDIDATE_ADDR,
