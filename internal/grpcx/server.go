@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"time"
 
 	"google.golang.org/grpc"
@@ -82,6 +83,11 @@ func NewServer(opts ServerOptions) (*grpc.Server, *health.Server) {
 		grpc.MaxSendMsgSize(orDefault(opts.MaxSendMsgSize, DefaultMaxMsgSize)),
 		grpc.ChainUnaryInterceptor(ic.unary()...),
 		grpc.ChainStreamInterceptor(ic.stream()...),
+		// Calls run on long-lived workers rather than a new goroutine
+		// each: a call's stack grows deep (interceptors, the SQLite
+		// engine), and on a fresh goroutine every call paid for copying
+		// it as it grew (runtime.copystack, 5 % of a point read's CPU).
+		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 	}
 	if opts.TLS != nil {
 		serverOpts = append(serverOpts, grpc.Creds(handshakeLog{credentials.NewTLS(opts.TLS), log}))
