@@ -25,6 +25,7 @@ test-cluster: ## Fault suite on the distributed topology (NATS node killed, repl
 
 test: web/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
+	cd deploy && GOWORK=off go test $(TEST_FLAGS) ./...
 
 # The browser tests load axe-core from web/node_modules; a fresh clone gets
 # it (and the design system's sources) from the versions pinned in
@@ -67,15 +68,23 @@ lint: ## buf lint and format, gofmt, go vet, layering rules
 	$(TOOL) buf format --diff --exit-code
 	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' | grep -v '^gen/')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	go vet $(PACKAGES)
+	cd deploy && GOWORK=off go vet ./...
 	scripts/check-layering.sh
 
 build: ## Build the binaries into bin/
 	go build -o bin/ ./cmd/titrepro ./gateway/cmd/gateway ./services/candidate/cmd/candidate ./services/certification/cmd/certification ./services/assessment/cmd/assessment ./services/portfolio/cmd/portfolio
 
+# The S3 server of the tests (internal/s3test builds it on its own) and of
+# the distributed topology: versitygw, Apache-2.0, pinned in tools/go.mod
+# (ADR 0019). Serve a folder with bin/versitygw --access K --secret S
+# --port :7070 posix DIR (every subfolder of DIR is a bucket).
+versitygw: ## Build the S3-compatible server (versitygw, pinned in tools/go.mod) into bin/
+	cd tools && GOWORK=off go build -o $(CURDIR)/bin/versitygw github.com/versity/versitygw/cmd/versitygw
+
 tidy: ## go mod tidy in every module
-	@for m in $(MODULE_DIRS) tools; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+	@for m in $(MODULE_DIRS) tools tools/promtool deploy; do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run run-cluster test-cluster test web-vendor bench fuzz generate check-generated lint build tidy clean
+.PHONY: help run run-cluster test-cluster test web-vendor bench fuzz generate check-generated lint build versitygw tidy clean

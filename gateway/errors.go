@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -26,6 +27,19 @@ var bodyTooSlow = gatewayStatus(codes.DeadlineExceeded, "REQUEST_TOO_SLOW",
 // answers, then whatever a service answered, with what clients may see.
 func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, publicError(r, err))
+}
+
+// logUnavailable logs why a service could not be reached before the
+// client gets its plain 503: the reason (a refused TLS handshake, an
+// expired certificate, a refused connection) is for operators only. A
+// service's own UNAVAILABLE carries details and is its to log.
+func logUnavailable(log *slog.Logger, next runtime.ErrorHandlerFunc) runtime.ErrorHandlerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+		if st := status.Convert(err); st.Code() == codes.Unavailable && len(st.Details()) == 0 {
+			log.WarnContext(ctx, "service unreachable", "path", r.URL.Path, "err", st.Message())
+		}
+		next(ctx, mux, m, w, r, err)
+	}
 }
 
 // publicError returns the error a REST client gets for err. A body cut

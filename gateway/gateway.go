@@ -13,6 +13,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,9 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	// The services put ErrorInfo, BadRequest and PreconditionFailure in their
 	// statuses; the gateway must know these types to render them as JSON.
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -39,6 +43,8 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
+	"github.com/titrepro/titrepro/internal/grpcx"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // Options configures the gateway.
@@ -66,6 +72,10 @@ type Options struct {
 	Extra map[string]http.Handler
 	// DialOptions replace the default (plaintext on loopback) dial options.
 	DialOptions []grpc.DialOption
+	// ServicesTLS, when not nil, dials the services over TLS with it
+	// (grpcx.ClientTLS: their authority and the gateway's client
+	// certificate), whatever DialOptions say about transport.
+	ServicesTLS *tls.Config
 	// Web configures the web application served at "/"; its zero value
 	// serves the public pages with login switched off.
 	Web web.Config
@@ -99,6 +109,12 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	if dial == nil {
 		dial = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
 	}
+	if opts.ServicesTLS != nil { // the last transport option wins
+		dial = append(slices.Clip(dial), grpcx.TransportCredentials(opts.ServicesTLS))
+	}
+	// The request's trace continues in the services: traceparent metadata,
+	// and a client span per call when tracing is on.
+	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOptions()...)
 
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
@@ -108,7 +124,8 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithIncomingHeaderMatcher(incomingHeaders),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
-		runtime.WithErrorHandler(errorHandler),
+		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
+		runtime.WithMiddlewares(nameSpanByRoute),
 	)
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
@@ -184,7 +201,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	// as the REST upload does.
 	root.Handle(web.CandidateUploadRoute, app)
 	root.Handle("/", limitBody(limits.MaxBodyBytes, app))
-	g.handler = newEdge(log, newHTTPMetrics(reg), limits, root)
+	g.handler = traced(newEdge(log, newHTTPMetrics(reg), limits, root))
 	g.limits = limits
 	return g, nil
 }
@@ -271,10 +288,17 @@ func (g *Gateway) NewServer(addr string) *http.Server {
 var ErrServerClosed = http.ErrServerClosed
 
 // Serve runs an HTTP server for h until ctx is done, then shuts it down,
-// letting requests in flight finish within drain.
+// letting requests in flight finish within drain. With srv.TLSConfig set
+// it serves HTTPS.
 func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() {
+		if srv.TLSConfig != nil { // its GetCertificate or Certificates serve
+			errc <- srv.ListenAndServeTLS("", "")
+			return
+		}
+		errc <- srv.ListenAndServe()
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -290,3 +314,45 @@ func Serve(ctx context.Context, srv *http.Server, drain time.Duration) error {
 	}
 	return nil
 }
+
+// nameSpanByRoute names the request's span after its route, e.g. "GET
+// /v1/candidates/{candidate_id=*}", which only grpc-gateway knows: the
+// outer span only knows the method, and the path holds ids.
+func nameSpanByRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
+			if pattern, ok := runtime.HTTPPattern(r.Context()); ok {
+				span.SetName(r.Method + " " + pattern.String())
+			}
+		}
+		next(w, r, params)
+	}
+}
+
+// traced continues the caller's W3C trace around everything else, so that
+// the request log line carries its trace id. When tracing is on
+// (telemetry.Active, when the gateway is built) it opens a server span per
+// request (otelhttp), except for probes and metrics scrapes, which would
+// drown the traces; otherwise it only reads the traceparent header.
+func traced(h http.Handler) http.Handler {
+	if !telemetry.Active() {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Traceparent") != "" {
+				r = r.WithContext(traceContext.Extract(r.Context(), propagation.HeaderCarrier(r.Header)))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	return otelhttp.NewHandler(h, "gateway",
+		otelhttp.WithPropagators(traceContext),
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			switch r.URL.Path {
+			case "/healthz", "/readyz", "/metrics":
+				return false
+			}
+			return true
+		}),
+	)
+}
+
+var traceContext = propagation.TraceContext{}

@@ -15,6 +15,7 @@ import (
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/mail"
+	"github.com/titrepro/titrepro/internal/telemetry"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -47,6 +48,9 @@ type config struct {
 	// TITREPRO_SMTP_HOST, .eml files in TITREPRO_MAIL_PICKUP_DIR (default
 	// <data>/mail/outgoing) — mail.LoadConfig, prefixed.
 	Mail mail.Config
+	// otelEnv reads the standard OTEL_* variables of tracing (not
+	// prefixed: they are the OpenTelemetry SDK's), for telemetry.Setup.
+	otelEnv func(string) string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -57,6 +61,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
+		otelEnv:           getenv,
 		DataDir:           or("TITREPRO_DATA_DIR", "var"),
 		HTTPAddr:          or("TITREPRO_HTTP_ADDR", ":8080"),
 		Audience:          or("TITREPRO_AUDIENCE", "titrepro"),
@@ -218,7 +223,7 @@ func portSuffix(addr string) string {
 func (c config) logger() *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+		return slog.New(telemetry.LogHandler(slog.NewTextHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	return slog.New(telemetry.LogHandler(slog.NewJSONHandler(os.Stderr, opts)))
 }

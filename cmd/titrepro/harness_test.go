@@ -90,6 +90,18 @@ func testConfig(t testing.TB, dataDir string) config {
 // testConfigEnv is testConfig with more variables, or other values.
 func testConfigEnv(t testing.TB, dataDir string, extra map[string]string) config {
 	t.Helper()
+	env := testEnv(t, dataDir, extra)
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// testEnv returns the TITREPRO_* variables of testConfigEnv, for a server
+// started in another process (benchServer).
+func testEnv(t testing.TB, dataDir string, extra map[string]string) map[string]string {
+	t.Helper()
 	httpAddr := freeAddr(t)
 	env := map[string]string{
 		"TITREPRO_DATA_DIR":           dataDir,
@@ -108,11 +120,7 @@ func testConfigEnv(t testing.TB, dataDir string, extra map[string]string) config
 		"TITREPRO_RATE_LIMIT_AUTH_FAILURES": "0",
 	}
 	maps.Copy(env, extra)
-	cfg, err := loadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return env
 }
 
 // startServer runs `titrepro serve` in this process and waits for /readyz.

@@ -29,6 +29,9 @@ Usage:
   titrepro backup DIR                              copy the data folder consistently, while serve runs
   titrepro restore DIR                             restore a backup into an empty TITREPRO_DATA_DIR
   titrepro mail status | resend (--failed | ID...) the e-mail notifications waiting or failed; send failed ones again
+  titrepro dev-certs DIR [--hosts h1,h2] [--days N] [--force]
+                                                   DEVELOPMENT ONLY: a CA and the TLS certificates of the
+                                                   distributed topology (production: your PKI, docs/tls.md)
   titrepro help                                    this text
 
 Configuration comes from TITREPRO_* environment variables (see README.md).
@@ -51,6 +54,9 @@ func run(ctx context.Context, args []string) error {
 	if args[0] == "cluster" {
 		// The launcher configures its processes itself: no TITREPRO_* setting applies.
 		return clusterCommand(ctx, args[1:], os.Stdout)
+	}
+	if args[0] == "dev-certs" { // writes to DIR only: needs no TITREPRO_* configuration
+		return devCerts(args[1:], os.Stdout)
 	}
 	cfg, err := loadConfig(os.Getenv)
 	if err != nil {

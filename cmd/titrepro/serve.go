@@ -11,11 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/titrepro/titrepro/gateway"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/telemetry"
 	"github.com/titrepro/titrepro/referentiels"
 	"github.com/titrepro/titrepro/services/assessment"
 	"github.com/titrepro/titrepro/services/candidate"
@@ -36,6 +39,21 @@ type runner interface {
 // consumers finish the message in hand), then NATS.
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := cfg.logger()
+	if cfg.otelEnv != nil {
+		// One TracerProvider for the whole process: every span has
+		// service.name titrepro (OTEL_SERVICE_NAME to change it).
+		shutdownTracing, err := telemetry.Setup(ctx, "titrepro", cfg.otelEnv)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := shutdownTracing(fctx); err != nil {
+				log.Warn("traces: flush on exit failed", "err", err)
+			}
+		}()
+	}
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return err
@@ -58,9 +76,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	defer bus.close()
 	ns := bus.server
 
+	// One registry, served by the gateway on /metrics: its HTTP metrics and
+	// the four services' gRPC, outbox and consumer metrics.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServices()
-	services, err := newServices(svcCtx, cfg, dataDir, log, ident.verifier, bus.js)
+	services, err := newServices(svcCtx, cfg, dataDir, log, ident.verifier, bus.js, reg)
 	if err != nil {
 		return err
 	}
@@ -76,6 +99,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		PortfolioAddr:     services["portfolio"].Addr(),
 		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
+		Registry:          reg,
 		// The identity provider's routes: the local issuer's documents and
 		// the development login, or 404 on /oauth/ with an external issuer.
 		Extra: ident.routes,
@@ -136,8 +160,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 }
 
 // newServices builds the four services, each with its own JetStream
-// connection from js (by service name).
-func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier, js map[string]jetstream.JetStream) (map[string]runner, error) {
+// connection from js (by service name), their metrics registered on reg.
+func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier,
+	js map[string]jetstream.JetStream, reg prometheus.Registerer) (map[string]runner, error) {
 	sqlite := func(name string) string { return "sqlite://" + filepath.Join(dataDir, name+".db") }
 
 	candCfg, err := candidate.LoadConfig(func(string) string { return "" })
@@ -147,7 +172,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
 	candCfg.Mail = cfg.Mail
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
-		Logger: log, Verifier: verifier, JetStream: js["candidate"],
+		Logger: log, Verifier: verifier, JetStream: js["candidate"], Metrics: reg,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidate service: %w", err)
@@ -160,7 +185,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
 	certCfg.SigningKeyFile, certCfg.RetiredKeysFile = certificateKeyFiles(dataDir)
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
-		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS,
+		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS, Metrics: reg,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certification service: %w", err)
@@ -170,7 +195,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	assessCfg.GRPCAddr, assessCfg.DatabaseURL, assessCfg.ShutdownTimeout = cfg.AssessmentAddr, sqlite("assessment"), cfg.ShutdownTimeout
-	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js["assessment"]})
+	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js["assessment"], Metrics: reg})
 	if err != nil {
 		return nil, fmt.Errorf("assessment service: %w", err)
 	}
@@ -180,7 +205,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	portCfg.GRPCAddr, portCfg.DatabaseURL, portCfg.ShutdownTimeout = cfg.PortfolioAddr, sqlite("portfolio"), cfg.ShutdownTimeout
 	portCfg.BlobURL = "file://" + filepath.Join(dataDir, "blobs")
-	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js["portfolio"]})
+	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js["portfolio"], Metrics: reg})
 	if err != nil {
 		return nil, fmt.Errorf("portfolio service: %w", err)
 	}

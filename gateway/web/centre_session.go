@@ -99,7 +99,7 @@ func (a *App) centreLoadSession(ctx context.Context, id string) (*assessmentv1.S
 	s := resp.GetSession()
 	t, err := a.svc.certification.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: s.GetTitleId(), Version: s.GetTitleVersion()})
 	if err != nil {
-		a.log.Warn("web: title of a session", "title", s.GetTitleId(), "version", s.GetTitleVersion(), "err", err)
+		a.log.WarnContext(ctx, "web: title of a session", "title", s.GetTitleId(), "version", s.GetTitleVersion(), "err", err)
 		return s, nil, nil
 	}
 	return s, t.GetTitle(), nil

@@ -47,7 +47,7 @@ func (a *App) centreSessions(w http.ResponseWriter, r *http.Request) {
 	// Title labels from the catalogue; the list stands without them.
 	titles, err := a.centreCatalogue(ctx)
 	if err != nil {
-		a.log.Warn("web: catalogue for the sessions list", "err", err)
+		a.log.WarnContext(r.Context(), "web: catalogue for the sessions list", "err", err)
 	}
 	labels := map[string]string{}
 	for _, t := range titles {

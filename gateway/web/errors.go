@@ -30,7 +30,7 @@ func (a *App) renderError(w http.ResponseWriter, r *http.Request, status int, e 
 // serverError logs err and shows the generic error page: internal text
 // never reaches a page.
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("web: request failed", "path", r.URL.Path, "err", err)
+	a.log.ErrorContext(r.Context(), "web: request failed", "path", r.URL.Path, "err", err)
 	a.renderError(w, r, http.StatusInternalServerError, errorPage{Title: "Erreur du serveur", Detail: internalErrorDetail})
 }
 
@@ -71,7 +71,7 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 		a.serverError(w, r, err)
 		return
 	case codes.Unavailable, codes.DeadlineExceeded:
-		a.log.Warn("web: service unavailable", "path", r.URL.Path, "err", err)
+		a.log.WarnContext(r.Context(), "web: service unavailable", "path", r.URL.Path, "err", err)
 	}
 	m := describe(err)
 	a.renderError(w, r, runtime.HTTPStatusFromCode(st.Code()), errorPage{Title: m.Title, Detail: m.Detail, Rule: m.Rule, Fields: m.Fields, Reason: m.Reason})

@@ -299,7 +299,7 @@ func (a *App) jurorDocument(w http.ResponseWriter, r *http.Request) {
 			// The status line is sent: returning short of Content-Length
 			// makes net/http close the connection, so the browser sees a
 			// broken download rather than a complete-looking one.
-			a.log.Warn("web: document download cut", "document", document, "err", err)
+			a.log.WarnContext(r.Context(), "web: document download cut", "document", document, "err", err)
 			return
 		}
 		if _, err := w.Write(msg.GetChunk()); err != nil {

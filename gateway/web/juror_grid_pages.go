@@ -201,7 +201,7 @@ func (a *App) juryJSONError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	st, ok := status.FromError(err)
 	if !ok || st.Code() == codes.Internal || st.Code() == codes.Unknown || st.Code() == codes.DataLoss {
-		a.log.Error("web: request failed", "path", r.URL.Path, "err", err)
+		a.log.ErrorContext(r.Context(), "web: request failed", "path", r.URL.Path, "err", err)
 	}
 	if !ok {
 		juryJSON(w, http.StatusInternalServerError, juryAutosaveReply{Title: "Erreur du serveur", Detail: internalErrorDetail, Status: "Non enregistré : erreur du serveur."})

@@ -148,7 +148,7 @@ func (a *App) jurorFail(w http.ResponseWriter, r *http.Request, err error, back 
 		return
 	}
 	if st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded {
-		a.log.Warn("web: service unavailable", "path", r.URL.Path, "err", err)
+		a.log.WarnContext(r.Context(), "web: service unavailable", "path", r.URL.Path, "err", err)
 	}
 	m := jurorMessage(err)
 	if back == nil {

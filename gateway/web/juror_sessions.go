@@ -242,7 +242,7 @@ func (c juryTitles) get(ctx context.Context, a *App, id, version string) *certif
 	}
 	resp, err := a.svc.certification.GetTitle(ctx, &certificationv1.GetTitleRequest{TitleId: id, Version: version})
 	if err != nil {
-		a.log.Warn("web: title not found for a session", "title", id, "version", version, "err", err)
+		a.log.WarnContext(ctx, "web: title not found for a session", "title", id, "version", version, "err", err)
 	}
 	c[key] = resp.GetTitle()
 	return resp.GetTitle()

@@ -57,7 +57,7 @@ func (a *App) loginStart(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := a.login.discover(r.Context())
 	if err != nil {
-		a.log.Warn("web: login unavailable", "err", err)
+		a.log.WarnContext(r.Context(), "web: login unavailable", "err", err)
 		a.renderError(w, r, http.StatusServiceUnavailable, errorPage{
 			Title:  "Connexion indisponible",
 			Detail: "Le service d’identification ne répond pas pour le moment. Réessayez dans quelques minutes.",
@@ -121,7 +121,7 @@ func (a *App) loginCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := a.exchange(r.Context(), q.Get("code"), st)
 	if err != nil {
-		a.log.Warn("web: login failed", "err", err)
+		a.log.WarnContext(r.Context(), "web: login failed", "err", err)
 		a.renderError(w, r, http.StatusBadGateway, errorPage{
 			Title:  "Connexion impossible",
 			Detail: "La réponse du service d’identification n’a pas pu être validée. Recommencez la connexion ; si le problème persiste, contactez l’assistance.",

@@ -101,7 +101,7 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
-		a.log.Error("web: render", "page", name, "err", err)
+		a.log.ErrorContext(r.Context(), "web: render", "page", name, "err", err)
 		if name != "error" {
 			a.renderError(w, r, http.StatusInternalServerError, errorPage{Title: "Erreur du serveur", Detail: internalErrorDetail})
 		}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -83,6 +84,7 @@ type JWKSVerifier struct {
 	maxLifetime time.Duration
 	leeway      time.Duration
 	now         func() time.Time
+	verified    verifiedTokens
 }
 
 // NewJWKSVerifier checks opts and returns a verifier. It does not fetch keys:
@@ -183,9 +185,20 @@ func (v *JWKSVerifier) Verify(ctx context.Context, rawToken string) (Principal, 
 	if len(rawToken) > maxTokenSize {
 		return Principal{}, ErrTokenInvalid.WithCause(fmt.Errorf("token longer than %d bytes", maxTokenSize))
 	}
+	sum := sha256.Sum256([]byte(rawToken))
+	if p, ok := v.lookup(ctx, sum); ok {
+		return p, nil
+	}
 	var claims tokenClaims
+	var kid, alg string
+	var key any
 	_, err := v.parser.ParseWithClaims(rawToken, &claims, func(t *jwt.Token) (any, error) {
-		return v.keyFor(ctx, t)
+		k, err := v.keyFor(ctx, t)
+		if err == nil {
+			kid, _ = t.Header["kid"].(string)
+			alg, key = t.Method.Alg(), k
+		}
+		return k, err
 	})
 	switch {
 	case err == nil:
@@ -208,6 +221,7 @@ func (v *JWKSVerifier) Verify(ctx context.Context, rawToken string) (Principal, 
 	if err != nil {
 		return Principal{}, ErrTokenInvalid.WithCause(err)
 	}
+	v.remember(sum, p, claims.ExpiresAt.Time, kid, alg, key)
 	return p, nil
 }
 

@@ -18,6 +18,7 @@ type Message struct {
 	Time        time.Time
 	Data        []byte // proto-encoded event
 	TraceParent string // W3C traceparent, when the producer had one
+	TraceState  string // W3C tracestate that goes with it
 }
 
 // parseMessage decodes m. An error means the message can never be handled
@@ -32,6 +33,7 @@ func parseMessage(m jetstream.Msg) (Message, error) {
 		Subject:     m.Subject(),
 		Data:        m.Data(),
 		TraceParent: h.Get(HeaderTraceParent),
+		TraceState:  h.Get(HeaderTraceState),
 	}
 	if msg.ID == "" || msg.Type == "" {
 		return Message{}, fmt.Errorf("eventbus: message on %s lacks %s or %s", m.Subject(), HeaderID, HeaderType)

@@ -200,6 +200,7 @@ func (s *Subscription) handle(m jetstream.Msg) {
 
 	ctx, cancel := context.WithTimeout(s.base, s.cfg.HandlerTimeout)
 	defer cancel()
+	ctx, endSpan := startConsumeSpan(ctx, m.Headers(), msg, s.cfg.Durable)
 	stopKeepAlive := s.keepAlive(m)
 	duplicate := false
 	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
@@ -214,11 +215,12 @@ func (s *Subscription) handle(m jetstream.Msg) {
 		return s.h(ctx, tx, msg)
 	})
 	stopKeepAlive()
+	endSpan(err)
 
 	switch {
 	case err == nil:
 		if duplicate {
-			log.Debug("eventbus: duplicate acknowledged without applying")
+			log.DebugContext(ctx, "eventbus: duplicate acknowledged without applying")
 		}
 		// Only now that the transaction committed: acking earlier could
 		// lose the event if the commit failed. DoubleAck waits for the
@@ -227,20 +229,20 @@ func (s *Subscription) handle(m jetstream.Msg) {
 		defer acancel()
 		if err := m.DoubleAck(actx); err != nil {
 			// Applied and recorded: a redelivery will find it in the inbox.
-			log.Warn("eventbus: ack failed, the inbox will absorb the redelivery", "err", err)
+			log.WarnContext(ctx, "eventbus: ack failed, the inbox will absorb the redelivery", "err", err)
 		}
 	case apperr.IsRetryable(err):
 		delay, attempt := s.retryDelay(m)
 		if s.cfg.MaxDeliver > 0 && attempt >= s.cfg.MaxDeliver {
-			log.Error("eventbus: last delivery failed; left to the dead-letter process", "attempt", attempt, "err", err)
+			log.ErrorContext(ctx, "eventbus: last delivery failed; left to the dead-letter process", "attempt", attempt, "err", err)
 		} else {
-			log.Warn("eventbus: handler failed, will retry", "attempt", attempt, "retry_in", delay, "err", err)
+			log.WarnContext(ctx, "eventbus: handler failed, will retry", "attempt", attempt, "retry_in", delay, "err", err)
 		}
 		if nerr := m.NakWithDelay(delay); nerr != nil {
-			log.Warn("eventbus: nak failed, the server redelivers after the ack wait", "err", nerr)
+			log.WarnContext(ctx, "eventbus: nak failed, the server redelivers after the ack wait", "err", nerr)
 		}
 	default:
-		log.Error("eventbus: handler rejected the event, terminated", "kind", apperr.KindOf(err), "err", err)
+		log.ErrorContext(ctx, "eventbus: handler rejected the event, terminated", "kind", apperr.KindOf(err), "err", err)
 		reason := "handler rejected the event"
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Reason != "" {

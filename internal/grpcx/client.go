@@ -11,7 +11,7 @@ import (
 // Dial returns a client connection to target (a grpc-go target such as
 // "dns:///certification:9090" or "127.0.0.1:9090"). It uses plaintext
 // transport unless opts carry other credentials (grpc.WithTransportCredentials
-// in opts wins); mTLS between services is the deployment's next step (S9).
+// in opts wins; TransportCredentials(ClientTLS(...)) for mutual TLS).
 // Like grpc.NewClient, it connects lazily on the first call.
 func Dial(target string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	all := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, opts...)

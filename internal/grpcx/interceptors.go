@@ -27,6 +27,9 @@ type interceptors struct {
 	verifier auth.Verifier
 	public   map[string]bool
 	metrics  *Metrics
+	// carryTrace: the request id interceptor puts the caller's trace
+	// context in the call's context (serverTracing).
+	carryTrace bool
 }
 
 func (ic *interceptors) unary() []grpc.UnaryServerInterceptor {
@@ -78,6 +81,9 @@ func (ic *interceptors) recovered(ctx context.Context, method string, r any) err
 // --- request id: every call has one, in the logs and in the response headers.
 
 func (ic *interceptors) requestIDUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if ic.carryTrace {
+		ctx = extractTrace(ctx)
+	}
 	ctx, call := withCallInfo(ctx)
 	// SetHeader only fails once headers are sent, which cannot have happened yet.
 	_ = grpc.SetHeader(ctx, metadata.Pairs(RequestIDHeader, call.requestID))
@@ -85,7 +91,11 @@ func (ic *interceptors) requestIDUnary(ctx context.Context, req any, info *grpc.
 }
 
 func (ic *interceptors) requestIDStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	ctx, call := withCallInfo(ss.Context())
+	ctx := ss.Context()
+	if ic.carryTrace {
+		ctx = extractTrace(ctx)
+	}
+	ctx, call := withCallInfo(ctx)
 	_ = ss.SetHeader(metadata.Pairs(RequestIDHeader, call.requestID))
 	return handler(srv, &serverStream{ServerStream: ss, ctx: ctx})
 }

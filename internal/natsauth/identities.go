@@ -103,12 +103,11 @@ func PermissionsFor(name string) (*Permissions, error) {
 		p := &Permissions{Subscribe: []string{InboxPrefix(name) + ".>"}}
 		cert := eventbus.ContextStream("certification").Name
 		p.Publish = append(p.Publish, consumerSubjects(cert, MinistryDurable)...)
-		// Beyond what a service needs: the stream's and its consumer's
-		// state (how far behind it is; the nats CLI looks them up), and
-		// deleting its own durable to start again from the first event.
+		// Beyond what a service needs: the stream's state (the nats CLI
+		// looks it up), and deleting its own durable to start again from
+		// the first event.
 		p.Publish = append(p.Publish,
 			"$JS.API.STREAM.INFO."+cert,
-			"$JS.API.CONSUMER.INFO."+cert+"."+MinistryDurable,
 			"$JS.API.CONSUMER.DELETE."+cert+"."+MinistryDurable)
 		return p, nil
 	}
@@ -144,13 +143,15 @@ func streamSubjects(stream string, ops ...string) []string {
 
 // consumerSubjects are what reading through one durable pull consumer
 // takes: create or update it (the client appends the filter subject when
-// there is one), pull, and acknowledge.
+// there is one), pull, and acknowledge; and read its info, which the
+// consumer lag metric reports (svcrun).
 func consumerSubjects(stream, durable string) []string {
 	sd := stream + "." + durable
 	return []string{
 		"$JS.API.CONSUMER.CREATE." + sd,
 		"$JS.API.CONSUMER.CREATE." + sd + ".>",
 		"$JS.API.CONSUMER.MSG.NEXT." + sd,
+		"$JS.API.CONSUMER.INFO." + sd,
 		"$JS.ACK." + sd + ".>",
 	}
 }

@@ -40,14 +40,17 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 // Event is one event waiting in the outbox. Its fields become the CloudEvents
 // headers of the NATS message (docs/architecture.md §3).
 type Event struct {
-	ID          string    // UUID (v7); becomes ce-id and Nats-Msg-Id
-	Subject     string    // NATS subject titrepro.<context>.v1.<event_snake_case>
-	Type        string    // full proto message name -> ce-type
-	Source      string    // ce-source, e.g. "titrepro/candidate"
-	Resource    string    // ce-subject, the resource name, e.g. "candidates/01J..."
-	Time        time.Time // ce-time; stored to the microsecond (PostgreSQL precision), in UTC
-	Payload     []byte    // proto-encoded message
-	TraceParent string    // optional W3C traceparent
+	ID       string    // UUID (v7); becomes ce-id and Nats-Msg-Id
+	Subject  string    // NATS subject titrepro.<context>.v1.<event_snake_case>
+	Type     string    // full proto message name -> ce-type
+	Source   string    // ce-source, e.g. "titrepro/candidate"
+	Resource string    // ce-subject, the resource name, e.g. "candidates/01J..."
+	Time     time.Time // ce-time; stored to the microsecond (PostgreSQL precision), in UTC
+	Payload  []byte    // proto-encoded message
+	// TraceParent and TraceState are the W3C trace context the event was
+	// written in; Write fills them from the transaction when empty.
+	TraceParent string
+	TraceState  string
 }
 
 // NewEvent builds an event from a proto message: a fresh UUIDv7 id (time
@@ -108,14 +111,19 @@ func (o *Outbox) Write(ctx context.Context, tx *sqldb.Tx, events ...Event) error
 		return nil
 	}
 	now := time.Now().UTC()
+	parent, state := traceOf(ctx, tx)
 	for _, e := range events {
 		if err := e.validate(); err != nil {
 			return err
 		}
+		if e.TraceParent == "" {
+			e.TraceParent, e.TraceState = parent, state
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO outbox
-			(id, subject, type, source, resource, occurred_at, payload, trace_parent, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			e.ID, e.Subject, e.Type, e.Source, e.Resource, e.Time.UTC().Truncate(time.Microsecond), e.Payload, e.TraceParent, now)
+			(id, subject, type, source, resource, occurred_at, payload, trace_parent, trace_state, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			e.ID, e.Subject, e.Type, e.Source, e.Resource, e.Time.UTC().Truncate(time.Microsecond), e.Payload,
+			e.TraceParent, e.TraceState, now)
 		if err != nil {
 			return fmt.Errorf("outbox: write event %s: %w", e.ID, err)
 		}

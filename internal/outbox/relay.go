@@ -250,9 +250,14 @@ func (r *Relay) publish(ctx context.Context, e Event) error {
 	}
 	h.Set(eventbus.HeaderTime, e.Time.UTC().Format(time.RFC3339Nano))
 	h.Set(eventbus.HeaderContentType, eventbus.ContentTypeProtobuf)
-	if e.TraceParent != "" {
-		h.Set(eventbus.HeaderTraceParent, e.TraceParent)
-	}
+	ctx, endSpan := startPublishSpan(ctx, e, h)
+	err := r.send(ctx, e, h)
+	endSpan(err)
+	return err
+}
+
+// send publishes e with headers h and checks the acknowledgement.
+func (r *Relay) send(ctx context.Context, e Event, h nats.Header) error {
 	msg := &nats.Msg{Subject: e.Subject, Header: h, Data: e.Payload}
 
 	pctx, cancel := context.WithTimeout(ctx, r.opts.PublishTimeout)

@@ -27,7 +27,7 @@ type row struct {
 	Event
 }
 
-const selectColumns = `SELECT seq, id, subject, type, source, resource, occurred_at, payload, trace_parent FROM outbox`
+const selectColumns = `SELECT seq, id, subject, type, source, resource, occurred_at, payload, trace_parent, trace_state FROM outbox`
 
 // fetchSQLite reads in seq order: SQLite has one writer at a time and
 // AUTOINCREMENT never reuses ids, so seq order is commit order.
@@ -63,7 +63,7 @@ func fetch(ctx context.Context, q querier, d sqldb.Dialect, limit int) ([]row, e
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.seq, &r.ID, &r.Subject, &r.Type, &r.Source, &r.Resource,
-			&r.Time, &r.Payload, &r.TraceParent); err != nil {
+			&r.Time, &r.Payload, &r.TraceParent, &r.TraceState); err != nil {
 			return nil, fmt.Errorf("outbox: fetch: %w", err)
 		}
 		out = append(out, r)

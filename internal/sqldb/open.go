@@ -78,7 +78,9 @@ const sqliteParams = "_pragma=busy_timeout(10000)" +
 //     behaves exactly like production (WAL, BEGIN IMMEDIATE with busy_timeout;
 //     shared-cache locks fail with SQLITE_LOCKED instead of waiting);
 //   - "postgres://..." or "postgresql://...": PostgreSQL through pgx. Extra
-//     query parameters such as search_path are sent as run-time parameters.
+//     query parameters such as search_path are sent as run-time parameters;
+//     pgx's own, such as sslmode, sslrootcert, sslcert and sslkey (TLS,
+//     docs/tls.md), configure the connection.
 //
 // The parent folder of a SQLite file is created if missing. Errors name the
 // scheme and never contain a password.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Tx is a transaction plus the dialect it speaks. Get one from DB.InTx.
@@ -16,6 +18,7 @@ type Tx struct {
 
 	db          *DB // its statement cache
 	afterCommit []func()
+	spanContext trace.SpanContext // see SpanContext
 }
 
 // AfterCommit registers fn to run after the transaction commits, in
@@ -42,14 +45,18 @@ const maxConflictRetries = 3
 // Tx and the hooks of the failed attempt are dropped. fn must therefore keep
 // its side effects to the database and AfterCommit.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	ctx, endSpan := db.startTxSpan(ctx)
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = db.inTxOnce(ctx, fn)
 		if err == nil || !IsConflict(err) || attempt == maxConflictRetries {
+			endSpan(err, attempt+1)
 			return err
 		}
 		if werr := sleepCtx(ctx, conflictBackoff(attempt)); werr != nil {
-			return errors.Join(err, werr)
+			err = errors.Join(err, werr)
+			endSpan(err, attempt+1)
+			return err
 		}
 	}
 }
@@ -83,7 +90,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, db: db}
+	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, db: db, spanContext: trace.SpanContextFromContext(ctx)}
 	committed := false
 	defer func() {
 		if committed {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
 )
 
@@ -26,6 +27,16 @@ func TestLoadBase(t *testing.T) {
 			wantErr: []string{"GRPC_ADDR", "SHUTDOWN_TIMEOUT"}},
 		{name: "shutdown timeout must be positive", env: map[string]string{"SHUTDOWN_TIMEOUT": "-1s"},
 			wantErr: []string{"SHUTDOWN_TIMEOUT: must be positive"}},
+		{name: "TLS with client certificates", env: map[string]string{
+			"GRPC_TLS_CERT_FILE": "/c/svc.crt", "GRPC_TLS_KEY_FILE": "/c/svc.key", "GRPC_TLS_CLIENT_CA_FILE": "/c/ca.crt",
+		}, want: svcrun.BaseConfig{GRPCAddr: "127.0.0.1:9000", DatabaseURL: "sqlite://var/test.db", ShutdownTimeout: svcrun.DefaultShutdownTimeout,
+			GRPCTLS: grpcx.TLSFiles{CertFile: "/c/svc.crt", KeyFile: "/c/svc.key", CAFile: "/c/ca.crt"}}},
+		{name: "TLS certificate without key", env: map[string]string{"GRPC_TLS_CERT_FILE": "/c/svc.crt"},
+			wantErr: []string{"GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together"}},
+		{name: "TLS key without certificate", env: map[string]string{"GRPC_TLS_KEY_FILE": "/c/svc.key"},
+			wantErr: []string{"GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together"}},
+		{name: "client authority without TLS", env: map[string]string{"GRPC_TLS_CLIENT_CA_FILE": "/c/ca.crt"},
+			wantErr: []string{"GRPC_TLS_CLIENT_CA_FILE needs GRPC_TLS_CERT_FILE"}},
 		{name: "zero shutdown timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "0s"},
 			wantErr: []string{"SHUTDOWN_TIMEOUT: must be positive"}},
 	}

@@ -3,6 +3,7 @@ package svcrun
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,8 +13,10 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
+	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/eventbus"
@@ -48,6 +51,10 @@ type InfraOptions struct {
 	// Stream is the service's own stream: NewInfra makes sure it exists,
 	// and the outbox relay publishes to it.
 	Stream eventbus.StreamConfig
+	// Metrics is where the service's metrics are registered: its gRPC
+	// calls (titrepro_grpc_*), its outbox and consumer lag (lag.go). Nil
+	// means no metrics. Services of one process may share one registry.
+	Metrics prometheus.Registerer
 }
 
 // Infra is what every service runs on: its database and outbox, its gRPC
@@ -63,7 +70,11 @@ type Infra struct {
 	GRPC      *grpc.Server
 	Health    *health.Server
 	Listener  net.Listener
+	// Metrics is InfraOptions.Metrics, for the service's own metrics
+	// (the portfolio's blob store errors); nil when there are none.
+	Metrics prometheus.Registerer
 
+	lag             *lagCollector // nil without metrics
 	serviceNames    []string
 	stream          string
 	shutdownTimeout time.Duration
@@ -108,24 +119,63 @@ func newInfra(ctx context.Context, o InfraOptions, db *sqldb.DB) (*Infra, error)
 		return nil, err
 	}
 	log := cmp.Or(o.Logger, slog.Default()).With("service", o.Name)
+	var tlsCfg *tls.Config
+	if !o.Config.GRPCTLS.IsZero() {
+		var err error
+		if tlsCfg, err = grpcx.ServerTLS(o.Config.GRPCTLS); err != nil {
+			return nil, fmt.Errorf("GRPC_TLS_*: %w", err)
+		}
+	}
+	ob := outbox.New(db)
+	var grpcMetrics *grpcx.Metrics
+	var lag *lagCollector
+	if o.Metrics != nil {
+		var err error
+		if grpcMetrics, err = grpcx.NewMetrics(o.Metrics); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+		lag = newLagCollector(o.Name, ob, o.JetStream)
+		if err := o.Metrics.Register(lag); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+	}
 	srv, hs := grpcx.NewServer(grpcx.ServerOptions{
+		TLS:           tlsCfg,
 		Domain:        o.ErrorDomain,
 		Logger:        log,
 		Verifier:      o.Verifier,
 		PublicMethods: o.PublicMethods,
+		Metrics:       grpcMetrics,
+		Tracing:       true,
 	})
+	// Not ready until Run has started the consumers (readiness, /readyz).
+	hs.SetServingStatus("", healthgrpc.HealthCheckResponse_NOT_SERVING)
 	lis := o.Listener
 	if lis == nil {
 		var err error
 		if lis, err = net.Listen("tcp", o.Config.GRPCAddr); err != nil {
+			if lag != nil {
+				o.Metrics.Unregister(lag)
+			}
 			return nil, fmt.Errorf("listen on %s: %w", o.Config.GRPCAddr, err)
 		}
 	}
+	if tlsCfg == nil && !isLoopback(lis.Addr()) {
+		log.Warn("gRPC served in plaintext beyond this machine: set GRPC_TLS_CERT_FILE, GRPC_TLS_KEY_FILE and GRPC_TLS_CLIENT_CA_FILE (docs/tls.md)",
+			"addr", lis.Addr().String())
+	}
 	return &Infra{
-		Name: o.Name, Log: log, JetStream: o.JetStream, DB: db, Outbox: outbox.New(db),
-		GRPC: srv, Health: hs, Listener: lis,
+		Name: o.Name, Log: log, JetStream: o.JetStream, DB: db, Outbox: ob,
+		GRPC: srv, Health: hs, Listener: lis, Metrics: o.Metrics, lag: lag,
 		serviceNames: o.ServiceNames, stream: o.Stream.Name, shutdownTimeout: o.Config.ShutdownTimeout,
 	}, nil
+}
+
+// isLoopback reports whether addr accepts connections from this machine
+// only.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // Addr returns the address the gRPC server listens on, e.g.
@@ -142,6 +192,14 @@ func (in *Infra) Own(c io.Closer) { in.closers = append(in.closers, c) }
 // when not nil, starts the service's consumers. Then it closes in. It
 // returns nil after a clean shutdown. Call it once.
 func (in *Infra) Run(ctx context.Context, subscribe func(ctx context.Context) ([]*eventbus.Subscription, error)) error {
+	if subscribe != nil && in.lag != nil {
+		start := subscribe
+		subscribe = func(ctx context.Context) ([]*eventbus.Subscription, error) {
+			subs, err := start(ctx)
+			in.lag.watch(subs) // their backlog is now on /metrics
+			return subs, err
+		}
+	}
 	err := Run(ctx, Options{
 		Name: in.Name, Log: in.Log, GRPC: in.GRPC, Health: in.Health, Listener: in.Listener,
 		ServiceNames:    in.serviceNames,
@@ -164,6 +222,9 @@ func (in *Infra) Close() error {
 		}
 		for _, c := range in.closers {
 			in.closeErr = errors.Join(in.closeErr, c.Close())
+		}
+		if in.lag != nil { // it would query a closed database
+			in.Metrics.Unregister(in.lag)
 		}
 		in.closeErr = errors.Join(in.closeErr, in.DB.Close())
 	})

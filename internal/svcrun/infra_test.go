@@ -12,9 +12,13 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	healthgrpc "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/titrepro/titrepro/internal/devcerts"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/natstest"
@@ -221,6 +225,9 @@ func TestNewInfraFailsLeavingNothingOpen(t *testing.T) {
 			want: "infratest: migration 0002 failed", opensDB: true, wantWrap: errMigrate},
 		{name: "bad stream", mutate: func(o *svcrun.InfraOptions, _ *migrateThings) { o.Stream = eventbus.StreamConfig{} },
 			want: "infratest: eventbus:", opensDB: true},
+		{name: "missing certificate", mutate: func(o *svcrun.InfraOptions, _ *migrateThings) {
+			o.Config.GRPCTLS = grpcx.TLSFiles{CertFile: "/nonexistent/svc.crt", KeyFile: "/nonexistent/svc.key"}
+		}, want: "infratest: GRPC_TLS_*: grpcx: certificate", opensDB: true},
 		{name: "address in use", mutate: func(o *svcrun.InfraOptions, _ *migrateThings) { o.Config.GRPCAddr = busy.Addr().String() },
 			want: "infratest: listen on " + busy.Addr().String(), opensDB: true},
 	}
@@ -245,5 +252,54 @@ func TestNewInfraFailsLeavingNothingOpen(t *testing.T) {
 				require.Error(t, m.db.PingContext(context.Background()), "database left open")
 			}
 		})
+	}
+}
+
+func TestInfraServesMutualTLS(t *testing.T) {
+	t.Parallel()
+	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	dir := t.TempDir()
+	_, err := devcerts.Generate(dir, devcerts.Options{})
+	require.NoError(t, err)
+	file := func(name string) string { return filepath.Join(dir, name) }
+	opts := options(t, js, &migrateThings{})
+	opts.Config.GRPCTLS = grpcx.TLSFiles{CertFile: file("candidate.crt"), KeyFile: file("candidate.key"), CAFile: file("ca.crt")}
+	in, err := svcrun.NewInfra(t.Context(), opts)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- in.Run(ctx, nil) }()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+
+	call := func(files grpcx.TLSFiles) error {
+		cfg, err := grpcx.ClientTLS(files)
+		require.NoError(t, err)
+		conn, err := grpcx.Dial(in.Addr(), grpcx.TransportCredentials(cfg))
+		require.NoError(t, err)
+		defer conn.Close()
+		callCtx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		_, err = healthgrpc.NewHealthClient(conn).Check(callCtx, &healthgrpc.HealthCheckRequest{}, grpc.WaitForReady(false))
+		return err
+	}
+	eventually(t, "health over mutual TLS", func() error {
+		return call(grpcx.TLSFiles{CAFile: file("ca.crt"), CertFile: file("gateway-client.crt"), KeyFile: file("gateway-client.key")})
+	})
+	err = call(grpcx.TLSFiles{CAFile: file("ca.crt")})
+	require.Equal(t, codes.Unavailable, status.Code(err), "a client without certificate: %v", err)
+}
+
+func TestInfraWarnsWhenServingPlaintextBeyondLoopback(t *testing.T) {
+	t.Parallel()
+	_, js := natstest.Connect(t, natstest.RunJetStream(t))
+	for addr, warns := range map[string]bool{"127.0.0.1:0": false, "0.0.0.0:0": true} {
+		var logs strings.Builder
+		opts := options(t, js, &migrateThings{})
+		opts.Config.GRPCAddr = addr
+		opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		in, err := svcrun.NewInfra(t.Context(), opts)
+		require.NoError(t, err)
+		require.NoError(t, in.Close())
+		require.Equal(t, warns, strings.Contains(logs.String(), "gRPC served in plaintext beyond this machine"), "%s: %s", addr, logs.String())
 	}
 }

@@ -2,23 +2,31 @@ package svcrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"google.golang.org/grpc/health"
 )
 
 // Service is what a service's New returns, as far as Main needs.
 type Service interface {
 	// Run serves until ctx ends and returns nil after a clean shutdown.
 	Run(ctx context.Context) error
+	// Health is the service's gRPC health server: /readyz of the metrics
+	// server reports it.
+	Health() *health.Server
 }
 
 // Main is the whole main function of cmd/<name>: it runs the service until
 // SIGINT or SIGTERM, then lets it drain. load reads the service's
 // configuration from the environment (its LoadConfig); build makes the
-// service from it and from the Standalone parts (LoadStandalone). Main
+// service from it and from the Standalone parts (LoadStandalone). Beside
+// the service, Main serves /metrics, /healthz and /readyz on METRICS_ADDR
+// (MetricsHandler) until the service has drained. Main
 // logs why the service stopped and exits with status 1 when it failed;
 // after a clean shutdown it returns.
 //
@@ -55,5 +63,11 @@ func runMain[C any, S Service](ctx context.Context, name string, getenv func(str
 	if err != nil {
 		return err
 	}
-	return svc.Run(ctx)
+	if env.metricsListener == nil {
+		return svc.Run(ctx)
+	}
+	env.Log.Info(name+" metrics", "addr", env.metricsListener.Addr().String())
+	stop := serveMetrics(env.metricsListener, MetricsHandler(env.Metrics, svc.Health()))
+	err = svc.Run(ctx)
+	return errors.Join(err, stop())
 }

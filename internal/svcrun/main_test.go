@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"google.golang.org/grpc/health"
 
 	"github.com/titrepro/titrepro/internal/natsauth"
 	"github.com/titrepro/titrepro/internal/natstest"
@@ -40,6 +41,8 @@ func (s *fakeService) Run(ctx context.Context) error {
 	return s.err
 }
 
+func (s *fakeService) Health() *health.Server { return health.NewServer() }
+
 type fakeConfig struct{ addr string }
 
 func TestRunMain(t *testing.T) {
@@ -67,6 +70,7 @@ func TestRunMain(t *testing.T) {
 			t.Parallel()
 			ns := natstest.RunJetStream(t)
 			env := map[string]string{"AUTH_ISSUER": tt.issuer, "NATS_URL": ns.ClientURL(), "GRPC_ADDR": "127.0.0.1:1",
+				"METRICS_ADDR":        "127.0.0.1:0",
 				"NATS_NKEY_SEED_FILE": adminSeedFile(t, ns)}
 			getenv := func(k string) string { return env[k] }
 			load := func(getenv func(string) string) (fakeConfig, error) {

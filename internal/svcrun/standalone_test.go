@@ -2,6 +2,7 @@ package svcrun_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/nats-io/nkeys"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/titrepro/titrepro/internal/devcerts"
 	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/natsauth"
 	"github.com/titrepro/titrepro/internal/natstest"
@@ -44,7 +46,8 @@ func TestLoadStandaloneRefusesBadSettings(t *testing.T) {
 	}{
 		{"no issuer", map[string]string{}, "AUTH_ISSUER is required"},
 		{"bad log level", map[string]string{"AUTH_ISSUER": "https://idp", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
-		{"no NATS", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": "nats://127.0.0.1:1", "NATS_NKEY_SEED_FILE": seed}, "nats:"},
+		{"no NATS", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": "nats://127.0.0.1:1", "NATS_NKEY_SEED_FILE": seed,
+			"METRICS_ADDR": "127.0.0.1:0"}, "nats:"},
 		{"no NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL()}, "NATS credentials are required"},
 		{"wrong NATS credentials", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_USER": "candidate", "NATS_PASSWORD": "guess"}, "Authorization Violation"},
@@ -52,12 +55,18 @@ func TestLoadStandaloneRefusesBadSettings(t *testing.T) {
 			"NATS_NKEY_SEED_FILE": seed, "NATS_STREAM_REPLICAS": "three"}, "NATS_STREAM_REPLICAS"},
 		{"too many stream replicas", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_NKEY_SEED_FILE": seed, "NATS_STREAM_REPLICAS": "6"}, "NATS_STREAM_REPLICAS"},
+		{"bad metrics address", map[string]string{"AUTH_ISSUER": "https://idp", "METRICS_ADDR": "9464"}, "METRICS_ADDR: want host:port or off"},
+		{"metrics address taken", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(), "NATS_NKEY_SEED_FILE": seed,
+			"METRICS_ADDR": takenAddr(t)}, "METRICS_ADDR:"},
 		{"unreadable seed file", map[string]string{"AUTH_ISSUER": "https://idp", "NATS_URL": s.ClientURL(),
 			"NATS_NKEY_SEED_FILE": filepath.Join(t.TempDir(), "none.nk")}, "NATS_NKEY_SEED_FILE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			if _, ok := tt.env["METRICS_ADDR"]; !ok {
+				tt.env["METRICS_ADDR"] = "off" // parallel tests would all take :9464
+			}
 			_, err := svcrun.LoadStandalone(context.Background(), "test", func(k string) string { return tt.env[k] })
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("LoadStandalone() error = %v; want it to mention %q", err, tt.want)
@@ -83,6 +92,15 @@ func TestLoadNATS(t *testing.T) {
 		{name: "none", env: map[string]string{}, wantErr: "NATS credentials are required"},
 		{name: "two ways", env: map[string]string{"NATS_NKEY_SEED_FILE": "a", "NATS_USER": "candidate", "NATS_PASSWORD": "p"}, wantErr: "set only one"},
 		{name: "user without password", env: map[string]string{"NATS_USER": "candidate"}, wantErr: "go together"},
+		{name: "TLS with a client certificate", env: map[string]string{"NATS_NKEY_SEED_FILE": "/s/c.nk",
+			"NATS_TLS_CA_FILE": "/c/ca.crt", "NATS_TLS_CERT_FILE": "/c/candidate.crt", "NATS_TLS_KEY_FILE": "/c/candidate.key"},
+			want: svcrun.NATSConfig{URL: "nats://127.0.0.1:4222", NkeySeedFile: "/s/c.nk",
+				TLSCAFile: "/c/ca.crt", TLSCertFile: "/c/candidate.crt", TLSKeyFile: "/c/candidate.key"}},
+		{name: "TLS certificate without key", env: map[string]string{"NATS_NKEY_SEED_FILE": "a", "NATS_TLS_CA_FILE": "/c/ca.crt", "NATS_TLS_CERT_FILE": "/c/candidate.crt"},
+			wantErr: "NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together"},
+		{name: "TLS certificate without authority", env: map[string]string{"NATS_NKEY_SEED_FILE": "a", "NATS_TLS_CERT_FILE": "/c/candidate.crt", "NATS_TLS_KEY_FILE": "/c/candidate.key"},
+			wantErr: "NATS_TLS_CERT_FILE needs NATS_TLS_CA_FILE"},
+		{name: "TLS is no identity", env: map[string]string{"NATS_TLS_CA_FILE": "/c/ca.crt"}, wantErr: "NATS credentials are required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,11 +119,23 @@ func TestLoadNATS(t *testing.T) {
 	}
 }
 
+// takenAddr is the address of a listener open until the end of the test.
+func takenAddr(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lis.Close() })
+	return lis.Addr().String()
+}
+
 // connectsAs checks that a standalone service connected as identity can do
 // its first job on the bus: make sure its stream exists.
 func connectsAs(t *testing.T, identity string, env map[string]string) {
 	t.Helper()
 	env["AUTH_ISSUER"] = "https://idp.example/"
+	env["METRICS_ADDR"] = "off" // parallel tests would all take :9464
 	got, err := svcrun.LoadStandalone(context.Background(), identity, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -243,4 +273,96 @@ func TestLoadStandaloneConnectsWithACredsFile(t *testing.T) {
 		t.Fatal("server not ready")
 	}
 	connectsAs(t, "certification", map[string]string{"NATS_URL": s.ClientURL(), "NATS_CREDS_FILE": credsFile})
+}
+
+// TestLoadStandaloneConnectsOverTLS runs a JetStream server that requires
+// TLS with client certificates of the development authority on top of the
+// services' nkeys (deploy/nats/nats-server.conf's tls block): a service
+// connects with the authority and its certificate, and not without them.
+func TestLoadStandaloneConnectsOverTLS(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if _, err := devcerts.Generate(dir, devcerts.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	file := func(name string) string { return filepath.Join(dir, name) }
+	tlsConfig, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: file("nats.crt"), KeyFile: file("nats.key"), CaFile: file("ca.crt"), Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := natsauth.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := creds.PublicKey("candidate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms, err := natsauth.PermissionsFor("candidate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.NewServer(&server.Options{
+		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
+		TLS: true, TLSVerify: true, TLSConfig: tlsConfig, TLSTimeout: 5,
+		Nkeys: []*server.NkeyUser{{Nkey: pub, Permissions: &server.Permissions{
+			Publish: &server.SubjectPermission{Allow: perms.Publish}, Subscribe: &server.SubjectPermission{Allow: perms.Subscribe},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server not ready")
+	}
+	seed, err := creds.Seed("candidate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedPath := filepath.Join(t.TempDir(), "candidate.nk")
+	if err := os.WriteFile(seedPath, []byte(seed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(extra map[string]string) map[string]string {
+		// METRICS_ADDR=off: no metrics listener, which parallel tests would share.
+		m := map[string]string{"NATS_URL": s.ClientURL(), "NATS_NKEY_SEED_FILE": seedPath, "METRICS_ADDR": "off"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+
+	connectsAs(t, "candidate", env(map[string]string{
+		"NATS_TLS_CA_FILE": file("ca.crt"), "NATS_TLS_CERT_FILE": file("candidate.crt"), "NATS_TLS_KEY_FILE": file("candidate.key"),
+	}))
+
+	other := t.TempDir()
+	if _, err := devcerts.Generate(other, devcerts.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, tt := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"without TLS":                  {env(nil), "certificate signed by unknown authority"},
+		"without a client certificate": {env(map[string]string{"NATS_TLS_CA_FILE": file("ca.crt")}), "tls"}, // "certificate required" or the connection closed, as TLS 1.3 goes
+		"trusting another authority": {env(map[string]string{"NATS_TLS_CA_FILE": filepath.Join(other, "ca.crt"),
+			"NATS_TLS_CERT_FILE": file("candidate.crt"), "NATS_TLS_KEY_FILE": file("candidate.key")}), "certificate signed by unknown authority"},
+		"with another authority's certificate": {env(map[string]string{"NATS_TLS_CA_FILE": file("ca.crt"),
+			"NATS_TLS_CERT_FILE": filepath.Join(other, "candidate.crt"), "NATS_TLS_KEY_FILE": filepath.Join(other, "candidate.key")}), "tls"},
+	} {
+		tt.env["AUTH_ISSUER"] = "https://idp.example/"
+		got, err := svcrun.LoadStandalone(context.Background(), "candidate", func(k string) string { return tt.env[k] })
+		if err == nil {
+			got.Close()
+			t.Errorf("%s: connected", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %q; want it to mention %q", name, err, tt.want)
+		}
+		t.Logf("%s: %v", name, err)
+	}
 }

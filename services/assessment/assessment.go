@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
@@ -68,7 +69,10 @@ type Deps struct {
 	JetStream jetstream.JetStream // required: the relay publishes through it and the consumers read from it
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
-	Now      func() time.Time // default time.Now
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag); nil means none.
+	Metrics prometheus.Registerer
+	Now     func() time.Time // default time.Now
 }
 
 // Service is a built assessment service, ready to Run.
@@ -85,6 +89,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "assessment", Config: svcrun.BaseConfig(cfg),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{assessmentv1.AssessmentService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,

@@ -11,7 +11,8 @@ const (
 
 // Config is the service's configuration, read from the environment by
 // LoadConfig: GRPCAddr (GRPC_ADDR, used when Deps.Listener is nil),
-// DatabaseURL (DATABASE_URL) and ShutdownTimeout (SHUTDOWN_TIMEOUT), the
+// DatabaseURL (DATABASE_URL), ShutdownTimeout (SHUTDOWN_TIMEOUT) and GRPCTLS
+// (GRPC_TLS_CERT_FILE, GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE), the
 // settings every service has (svcrun.BaseConfig).
 type Config svcrun.BaseConfig
 

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
@@ -67,7 +68,10 @@ type Deps struct {
 	JetStream jetstream.JetStream // required: the relay publishes the events through it
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
-	Now      func() time.Time // default time.Now
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag); nil means none.
+	Metrics prometheus.Registerer
+	Now     func() time.Time // default time.Now
 	// MailFirstRetry is the wait after a first failed sending attempt,
 	// doubling at each attempt; 0 means 30s. Tests shorten it.
 	MailFirstRetry time.Duration
@@ -86,6 +90,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "candidate", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{candidatev1.CandidateService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,

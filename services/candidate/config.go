@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/mail"
 	"github.com/titrepro/titrepro/internal/svcrun"
 )
@@ -19,12 +20,15 @@ const (
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig. Its first three fields are the settings every service has
+// LoadConfig. Its first four fields are the settings every service has
 // (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// GRPCTLS serves gRPC over mutual TLS: GRPC_TLS_CERT_FILE,
+	// GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE (svcrun.LoadBase).
+	GRPCTLS grpcx.TLSFiles
 	// Mail is where the notifications go: SMTP_HOST, SMTP_PORT,
 	// SMTP_USERNAME, SMTP_PASSWORD or SMTP_PASSWORD_FILE, SMTP_TLS,
 	// SMTP_FROM, SMTP_TIMEOUT, or without SMTP_HOST the pickup folder
@@ -33,7 +37,7 @@ type Config struct {
 }
 
 func (c Config) base() svcrun.BaseConfig {
-	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout, GRPCTLS: c.GRPCTLS}
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main),
@@ -42,6 +46,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
 	m, mailErr := mail.LoadConfig("", getenv, DefaultMailPickupDir)
 	return Config{
-		GRPCAddr: base.GRPCAddr, DatabaseURL: base.DatabaseURL, ShutdownTimeout: base.ShutdownTimeout, Mail: m,
+		GRPCAddr: base.GRPCAddr, DatabaseURL: base.DatabaseURL, ShutdownTimeout: base.ShutdownTimeout, GRPCTLS: base.GRPCTLS, Mail: m,
 	}, errors.Join(err, mailErr)
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
@@ -53,6 +54,9 @@ type Deps struct {
 	JetStream jetstream.JetStream // required
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag); nil means none.
+	Metrics prometheus.Registerer
 	// Referentiels holds the title files loaded at start; nil reads
 	// Config.ReferentielsDir. The all-in-one passes an embedded copy.
 	Referentiels fs.FS
@@ -78,6 +82,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "certification", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{certificationv1.CertificationService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,

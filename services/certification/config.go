@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
 )
 
@@ -18,12 +19,15 @@ const (
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig. Its first three fields are the settings every service has
+// LoadConfig. Its first four fields are the settings every service has
 // (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path or postgres://...
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// GRPCTLS serves gRPC over mutual TLS: GRPC_TLS_CERT_FILE,
+	// GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE (svcrun.LoadBase).
+	GRPCTLS grpcx.TLSFiles
 	// ReferentielsDir is the folder of the title files loaded at start
 	// (REFERENTIELS_DIR). Deps.Referentiels, when set, is used instead.
 	ReferentielsDir string
@@ -47,6 +51,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		GRPCAddr:        base.GRPCAddr,
 		DatabaseURL:     base.DatabaseURL,
 		ShutdownTimeout: base.ShutdownTimeout,
+		GRPCTLS:         base.GRPCTLS,
 		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
 		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
 		RetiredKeysFile: cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
@@ -55,5 +60,5 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 // base returns the settings every service has.
 func (c Config) base() svcrun.BaseConfig {
-	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout, GRPCTLS: c.GRPCTLS}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/filetype"
 )
@@ -27,16 +28,22 @@ const (
 )
 
 // Config is the service's configuration, read from the environment by
-// LoadConfig. Its first three fields are the settings every service has
+// LoadConfig. Its first four fields are the settings every service has
 // (svcrun.BaseConfig).
 type Config struct {
 	GRPCAddr        string        // GRPC_ADDR; used when Deps.Listener is nil
 	DatabaseURL     string        // DATABASE_URL: sqlite://path, sqlite::memory: or postgres://...
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: drain period of gRPC calls in flight
+	// GRPCTLS serves gRPC over mutual TLS: GRPC_TLS_CERT_FILE,
+	// GRPC_TLS_KEY_FILE, GRPC_TLS_CLIENT_CA_FILE (svcrun.LoadBase).
+	GRPCTLS grpcx.TLSFiles
 	// BlobURL is where document contents are stored (BLOB_URL):
 	// "file://var/blobs" is a folder relative to the working directory,
 	// "file:///srv/blobs" an absolute one (created when missing, mode
-	// 0700); "mem://" keeps them in memory (tests).
+	// 0700); "s3://BUCKET?endpoint=http://HOST:PORT&use_path_style=true&region=R"
+	// an S3-compatible object store (credentials from AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY, ADR 0019); "mem://" keeps them in memory
+	// (tests).
 	BlobURL string
 	// MaxDocumentBytes bounds one file (MAX_DOCUMENT_BYTES). A larger
 	// upload is cut while streaming: RESOURCE_EXHAUSTED, HTTP 413.
@@ -62,15 +69,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		GRPCAddr:         base.GRPCAddr,
 		DatabaseURL:      base.DatabaseURL,
 		ShutdownTimeout:  base.ShutdownTimeout,
+		GRPCTLS:          base.GRPCTLS,
 		BlobURL:          cmp.Or(getenv("BLOB_URL"), DefaultBlobURL),
 		MaxDocumentBytes: DefaultMaxDocumentBytes,
 		MaxDossierBytes:  DefaultMaxDossierBytes,
 		MaxDocuments:     DefaultMaxDocuments,
 		MaxUnpackedBytes: DefaultMaxUnpackedBytes,
 	}
-	if u, err := url.Parse(cfg.BlobURL); err != nil || (u.Scheme != "file" && u.Scheme != "mem") {
-		errs = append(errs, fmt.Errorf("BLOB_URL: want file://<folder> or mem://, got %q", cfg.BlobURL))
-	}
+	errs = append(errs, checkBlobURL(cfg.BlobURL))
 	positive := func(name string, dst *int64) {
 		v := getenv(name)
 		if v == "" {
@@ -100,7 +106,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
+// checkBlobURL refuses a BLOB_URL whose scheme the blob store does not
+// know, or an s3 URL without a bucket; the blob store checks the rest
+// when it opens.
+func checkBlobURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("BLOB_URL: want file://<folder>, s3://<bucket>?endpoint=...&region=... or mem://, got %q (%v)", raw, err)
+	}
+	switch {
+	case u.Scheme == "s3" && u.Host == "":
+		return fmt.Errorf("BLOB_URL: %q names no bucket: want s3://<bucket>?endpoint=http://HOST:PORT&use_path_style=true&region=R", u.Redacted())
+	case u.Scheme == "file", u.Scheme == "mem", u.Scheme == "s3":
+		return nil
+	}
+	return fmt.Errorf("BLOB_URL: scheme %q is not supported: want file://<folder>, s3://<bucket>?endpoint=...&region=... or mem://, got %q", u.Scheme, u.Redacted())
+}
+
 // base returns the settings every service has.
 func (c Config) base() svcrun.BaseConfig {
-	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout}
+	return svcrun.BaseConfig{GRPCAddr: c.GRPCAddr, DatabaseURL: c.DatabaseURL, ShutdownTimeout: c.ShutdownTimeout, GRPCTLS: c.GRPCTLS}
 }

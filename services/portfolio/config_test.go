@@ -32,10 +32,21 @@ func TestLoadConfig(t *testing.T) {
 			MaxUnpackedBytes: 9000,
 		}},
 		{name: "every problem is reported", env: map[string]string{
-			"GRPC_ADDR": "no-port", "SHUTDOWN_TIMEOUT": "soon", "BLOB_URL": "s3://bucket",
+			"GRPC_ADDR": "no-port", "SHUTDOWN_TIMEOUT": "soon", "BLOB_URL": "gs://bucket",
 			"MAX_DOCUMENT_BYTES": "-1", "MAX_DOSSIER_BYTES": "lots", "MAX_DOCUMENTS": "0",
 			"MAX_UNPACKED_BYTES": "0",
 		}, wantErr: []string{"GRPC_ADDR", "SHUTDOWN_TIMEOUT", "BLOB_URL", "MAX_DOCUMENT_BYTES", "MAX_DOSSIER_BYTES", "MAX_DOCUMENTS", "MAX_UNPACKED_BYTES"}},
+		{name: "an object store", env: map[string]string{
+			"BLOB_URL": "s3://evidence?endpoint=http://127.0.0.1:7070&use_path_style=true&region=us-east-1",
+		}, want: func() portfolio.Config {
+			c := defaults
+			c.BlobURL = "s3://evidence?endpoint=http://127.0.0.1:7070&use_path_style=true&region=us-east-1"
+			return c
+		}()},
+		{name: "an unknown scheme is named", env: map[string]string{"BLOB_URL": "gs://evidence"},
+			wantErr: []string{`BLOB_URL: scheme "gs" is not supported: want file://<folder>, s3://<bucket>`}},
+		{name: "an object store names its bucket", env: map[string]string{"BLOB_URL": "s3://?region=us-east-1"},
+			wantErr: []string{"BLOB_URL", "names no bucket"}},
 		{name: "the dossier limit holds at least one file", env: map[string]string{
 			"MAX_DOCUMENT_BYTES": "2000", "MAX_DOSSIER_BYTES": "1000",
 		}, wantErr: []string{"MAX_DOSSIER_BYTES (1000) is below MAX_DOCUMENT_BYTES (2000)"}},

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
@@ -36,6 +37,7 @@ type env struct {
 	client  portfoliov1.PortfolioServiceClient
 	conn    *grpc.ClientConn
 	blobDir string
+	metrics *prometheus.Registry // the service's own metrics
 }
 
 // start runs a portfolio service on 127.0.0.1:0 with a SQLite file, a
@@ -56,17 +58,19 @@ func start(t testing.TB, edit func(*portfolio.Config)) *env {
 	if edit != nil {
 		edit(&cfg)
 	}
+	metrics := prometheus.NewRegistry()
 	svc, err := portfolio.New(context.Background(), cfg, portfolio.Deps{
 		Logger:    h.Logger,
 		Verifier:  h.Verifier,
 		JetStream: h.JetStreamAs(t, "portfolio"),
 		Listener:  svctest.Listen(t),
+		Metrics:   metrics,
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	conn := svctest.Start(t, svc).Conn
-	return &env{harness: h, js: h.JetStream, client: portfoliov1.NewPortfolioServiceClient(conn), conn: conn, blobDir: filepath.Join(dir, "blobs")}
+	return &env{harness: h, js: h.JetStream, client: portfoliov1.NewPortfolioServiceClient(conn), conn: conn, blobDir: filepath.Join(dir, "blobs"), metrics: metrics}
 }
 
 // as returns a call option carrying a token for p.

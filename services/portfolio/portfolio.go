@@ -29,9 +29,10 @@
 //   - Documents: uploads stream (gRPC client streaming, or REST through
 //     the gateway's DocumentRoutes), are sniffed for an allowed type (PDF,
 //     PNG, JPEG, OpenDocument, Office Open XML), limited per file and per
-//     dossier, and stored once per SHA-256 in the blob store (BLOB_URL). A
-//     refused upload leaves nothing stored; an accepted one is on disk
-//     before its row commits. A download whose stored content no longer
+//     dossier, and stored once per SHA-256 in the blob store (BLOB_URL: a
+//     folder, or an S3-compatible object store shared by the replicas). A
+//     refused upload leaves nothing stored; an accepted one is on disk, or
+//     acknowledged by the object store, before its row commits. A download whose stored content no longer
 //     matches its size and SHA-256 fails with DATA_LOSS, reason
 //     BLOB_INTEGRITY, and is never served as content. Deleting a document from the
 //     draft keeps its content: snapshots may name it, and contents are
@@ -48,6 +49,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
 
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
@@ -76,6 +78,26 @@ type Deps struct {
 	// Listener is where gRPC is served; nil listens on Config.GRPCAddr.
 	Listener net.Listener
 	Now      func() time.Time // default time.Now
+	// Metrics is where the service registers its metrics (gRPC calls,
+	// outbox and consumer lag, titrepro_blob_errors_total); nil registers
+	// nothing, the counters still count.
+	Metrics prometheus.Registerer
+}
+
+// NewBlobErrors returns the counter of failed blob store operations,
+// titrepro_blob_errors_total{operation}: write, read, commit, delete, list,
+// exists, and verify for a content found missing or different. Every
+// operation starts at 0, so that the series exist before the first failure
+// (an alert on their increase needs them).
+func NewBlobErrors() *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "titrepro_blob_errors_total",
+		Help: "Failed operations of the portfolio blob store (document contents), by operation; verify counts contents found missing or different.",
+	}, []string{"operation"})
+	for _, op := range blobstore.Operations() {
+		c.WithLabelValues(op)
+	}
+	return c
 }
 
 // Service is a built portfolio service, ready to Run.
@@ -92,6 +114,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	in, err := svcrun.NewInfra(ctx, svcrun.InfraOptions{
 		Name: "portfolio", Config: cfg.base(),
 		Logger: deps.Logger, Verifier: deps.Verifier, JetStream: deps.JetStream, Listener: deps.Listener,
+		Metrics:     deps.Metrics,
 		ErrorDomain: errorDomain, PublicMethods: ports.PublicMethods,
 		ServiceNames: []string{portfoliov1.PortfolioService_ServiceDesc.ServiceName},
 		Migrate:      sqlstore.Migrate,
@@ -100,7 +123,17 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blobstore.Open(cfg.BlobURL)
+	blobErrors := NewBlobErrors()
+	if deps.Metrics != nil {
+		if err := deps.Metrics.Register(blobErrors); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, errors.Join(fmt.Errorf("portfolio: register metrics: %w", err), in.Close())
+			}
+			blobErrors = are.ExistingCollector.(*prometheus.CounterVec)
+		}
+	}
+	blobs, err := blobstore.Open(ctx, cfg.BlobURL, blobstore.Options{Errors: blobErrors})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("portfolio: %w", err), in.Close())
 	}

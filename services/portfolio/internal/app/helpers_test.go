@@ -65,7 +65,7 @@ func newEnv(t testing.TB) *env {
 			t.Fatalf("migrate: %v", err)
 		}
 	}
-	blobs, err := blobstore.Open("file://" + filepath.Join(t.TempDir(), "blobs"))
+	blobs, err := blobstore.Open(context.Background(), "file://"+filepath.Join(t.TempDir(), "blobs"), blobstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

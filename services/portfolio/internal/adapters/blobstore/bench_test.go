@@ -18,7 +18,7 @@ func BenchmarkFileCommit(b *testing.B) {
 		flush bool
 	}{{"fsync", true}, {"no-fsync", false}} {
 		b.Run(mode.name, func(b *testing.B) {
-			s, err := blobstore.Open("file://" + b.TempDir())
+			s, err := blobstore.Open(context.Background(), "file://"+b.TempDir(), blobstore.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

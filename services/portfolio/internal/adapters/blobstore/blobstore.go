@@ -11,17 +11,32 @@
 // storage (ASVS 5.3.2).
 //
 // Buckets: "file://" URLs (a folder, created if missing; "file://var/blobs"
-// is relative to the working directory, "file:///srv/blobs" absolute) and
-// "mem://" (tests). On the file system, temporary files stay inside the
-// folder (no spill to /tmp) and no metadata side files are written.
+// is relative to the working directory, "file:///srv/blobs" absolute),
+// "s3://" URLs (an S3-compatible object store, ADR 0019:
+// "s3://BUCKET?endpoint=http://HOST:PORT&use_path_style=true&region=R",
+// credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the other
+// sources of the AWS SDK) and "mem://" (tests). On the file system,
+// temporary files stay inside the folder (no spill to /tmp) and no metadata
+// side files are written. In an object store the temporary objects are
+// ordinary keys under "tmp/"; an upload cut short by a crash may leave one
+// behind, which no row names.
 //
 // Durability (ADR 0009): on the file system a committed content is on disk
 // before Commit returns — the temporary file is fsynced, renamed under its
 // hash and the folder fsynced — and the upload commits the document's row
 // only after that, so a power cut never leaves a row naming a truncated
 // file. gocloud's fileblob renames without fsync, so the file store does
-// these steps itself around the bucket; an object store's PUT is durable
-// when it returns, and a future s3:// bucket needs nothing more.
+// these steps itself around the bucket. In an object store Commit returns
+// after the server acknowledged the copy under the hash, and S3 acknowledges
+// a PUT or a copy once the object is stored durably: the row commits after
+// that, so the same guarantee holds with nothing more to do here — as long
+// as the server keeps S3's promise (a server that acknowledges before
+// flushing, such as a test gateway on a single disk, does not; ADR 0019).
+//
+// Errors: every failed bucket operation increments Options.Errors with its
+// operation ("write", "read", "commit", "delete", "list", "exists"), and a
+// content found missing or different increments it with "verify"; a
+// caller's cancellation is not counted.
 //
 // Integrity: Open checks the size and the SHA-256 of what it reads and
 // reports a content found missing or different as
@@ -39,9 +54,11 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
 	"gocloud.dev/blob/memblob"
+	"gocloud.dev/blob/s3blob"
 
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
 )
@@ -54,12 +71,32 @@ type Store struct {
 	dir string
 	// sync flushes a file or folder to disk; tests record the calls.
 	sync func(*os.File) error
+	// errors counts failed operations by operation; nil counts nothing.
+	errCount *prometheus.CounterVec
+}
+
+// Options are the optional settings of Open.
+type Options struct {
+	// Errors counts failed blob operations, labelled by "operation"
+	// (titrepro_blob_errors_total); nil counts nothing.
+	Errors *prometheus.CounterVec
 }
 
 var _ dossier.Contents = (*Store)(nil)
 
-// Open opens the bucket at rawURL: "file://<folder>" or "mem://".
-func Open(rawURL string) (*Store, error) {
+// Open opens the bucket at rawURL: "file://<folder>", "s3://<bucket>?..."
+// or "mem://". Opening an s3 bucket does not contact the server: a wrong
+// endpoint, bucket or credential shows on the first operation.
+func Open(ctx context.Context, rawURL string, o Options) (*Store, error) {
+	s, err := open(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	s.errCount = o.Errors
+	return s, nil
+}
+
+func open(ctx context.Context, rawURL string) (*Store, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: BLOB_URL: %w", err)
@@ -97,11 +134,45 @@ func Open(rawURL string) (*Store, error) {
 		}
 		s.bucket = b
 		return s, nil
+	case "s3":
+		if u.Host == "" {
+			return nil, fmt.Errorf("blobstore: BLOB_URL %q names no bucket (s3://BUCKET?endpoint=...)", u.Redacted())
+		}
+		b, err := (&s3blob.URLOpener{}).OpenBucketURL(ctx, u)
+		if err != nil {
+			return nil, fmt.Errorf("blobstore: BLOB_URL %q: %w", u.Redacted(), err)
+		}
+		return &Store{bucket: b, sync: (*os.File).Sync}, nil
 	case "mem":
 		return &Store{bucket: memblob.OpenBucket(nil), sync: (*os.File).Sync}, nil
 	default:
-		return nil, fmt.Errorf("blobstore: BLOB_URL scheme %q is not supported: use file:// or mem://", u.Scheme)
+		return nil, fmt.Errorf("blobstore: BLOB_URL scheme %q is not supported: use file://, s3:// or mem://", u.Scheme)
 	}
+}
+
+// fail counts err under op, unless it is the caller's cancellation, and
+// returns it.
+func (s *Store) fail(op string, err error) error {
+	if s.errCount != nil && !errors.Is(err, context.Canceled) {
+		s.errCount.WithLabelValues(op).Inc()
+	}
+	return err
+}
+
+// Blob operations, the values of the "operation" label.
+const (
+	opWrite  = "write"
+	opRead   = "read"
+	opCommit = "commit"
+	opDelete = "delete"
+	opList   = "list"
+	opExists = "exists"
+	opVerify = "verify"
+)
+
+// Operations are the values of the "operation" label of the error counter.
+func Operations() []string {
+	return []string{opWrite, opRead, opCommit, opDelete, opList, opExists, opVerify}
 }
 
 // FileDir returns the absolute folder of a "file://" URL. The host part,
@@ -157,7 +228,7 @@ func (s *Store) Exists(ctx context.Context, sha256 string) (bool, error) {
 	}
 	ok, err := s.bucket.Exists(ctx, key)
 	if err != nil {
-		return false, fmt.Errorf("blobstore: look up %s: %w", key, err)
+		return false, s.fail(opExists, fmt.Errorf("blobstore: look up %s: %w", key, err))
 	}
 	return ok, nil
 }
@@ -173,7 +244,7 @@ func (s *Store) Keys(ctx context.Context) ([]string, error) {
 			return keys, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("blobstore: list: %w", err)
+			return nil, s.fail(opList, fmt.Errorf("blobstore: list: %w", err))
 		}
 		keys = append(keys, obj.Key)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/titrepro/titrepro/internal/s3test"
 	"github.com/titrepro/titrepro/services/portfolio/internal/adapters/blobstore"
 	"github.com/titrepro/titrepro/services/portfolio/internal/domain/dossier"
 )
@@ -22,7 +23,7 @@ import (
 func openFile(t *testing.T) (*blobstore.Store, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "blobs")
-	s, err := blobstore.Open("file://" + dir)
+	s, err := blobstore.Open(context.Background(), "file://"+dir, blobstore.Options{})
 	if err != nil {
 		t.Fatalf("Open() = %v", err)
 	}
@@ -30,15 +31,30 @@ func openFile(t *testing.T) (*blobstore.Store, string) {
 	return s, dir
 }
 
+// openS3 opens a store on a fresh bucket of an S3 server (versitygw,
+// internal/s3test) started for the test.
+func openS3(t *testing.T, o blobstore.Options) (*blobstore.Store, *s3test.Server) {
+	t.Helper()
+	srv := s3test.Start(t)
+	s, err := blobstore.Open(context.Background(), srv.BlobURL, o)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v", srv.BlobURL, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s, srv
+}
+
+// stores returns a store of each kind: the same contract holds for all.
 func stores(t *testing.T) map[string]*blobstore.Store {
 	t.Helper()
 	file, _ := openFile(t)
-	mem, err := blobstore.Open("mem://")
+	mem, err := blobstore.Open(context.Background(), "mem://", blobstore.Options{})
 	if err != nil {
 		t.Fatalf("Open(mem) = %v", err)
 	}
 	t.Cleanup(func() { _ = mem.Close() })
-	return map[string]*blobstore.Store{"file": file, "mem": mem}
+	s3, _ := openS3(t, blobstore.Options{})
+	return map[string]*blobstore.Store{"file": file, "mem": mem, "s3": s3}
 }
 
 func hexSum(b []byte) string {
@@ -223,8 +239,8 @@ func TestFileStoreKeepsEverythingInsideItsFolder(t *testing.T) {
 
 func TestOpenRefusesBadURLsAndKeys(t *testing.T) {
 	t.Parallel()
-	for _, u := range []string{"s3://bucket", "file://", "file:///x?create_dir=1", "::"} {
-		if _, err := blobstore.Open(u); err == nil {
+	for _, u := range []string{"gs://bucket", "s3://", "s3://bucket?unknown=1", "file://", "file:///x?create_dir=1", "::"} {
+		if _, err := blobstore.Open(context.Background(), u, blobstore.Options{}); err == nil {
 			t.Errorf("Open(%q) = nil error", u)
 		}
 	}

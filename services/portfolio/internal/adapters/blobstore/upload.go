@@ -43,7 +43,7 @@ func (s *Store) NewUpload(ctx context.Context) (dossier.PendingContent, error) {
 	w, err := s.bucket.NewWriter(wctx, key, &blob.WriterOptions{ContentType: "application/octet-stream"})
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("blobstore: write %s: %w", key, err)
+		return nil, s.fail(opWrite, fmt.Errorf("blobstore: write %s: %w", key, err))
 	}
 	return &Upload{store: s, key: key, w: w, cancel: cancel, hash: sha256.New()}, nil
 }
@@ -57,7 +57,7 @@ func (u *Upload) Write(p []byte) (int, error) {
 	u.hash.Write(p[:n])
 	u.size += int64(n)
 	if err != nil {
-		return n, fmt.Errorf("blobstore: write %s: %w", u.key, err)
+		return n, u.store.fail(opWrite, fmt.Errorf("blobstore: write %s: %w", u.key, err))
 	}
 	return n, nil
 }
@@ -76,7 +76,7 @@ func (u *Upload) Finish() error {
 	err := u.w.Close()
 	u.cancel()
 	if err != nil {
-		return fmt.Errorf("blobstore: finish %s: %w", u.key, err)
+		return u.store.fail(opWrite, fmt.Errorf("blobstore: finish %s: %w", u.key, err))
 	}
 	u.done = true
 	return nil
@@ -84,14 +84,16 @@ func (u *Upload) Finish() error {
 
 // ReaderAt reads the finished temporary blob.
 func (u *Upload) ReaderAt(ctx context.Context) io.ReaderAt {
-	return &blockReader{ctx: ctx, bucket: u.store.bucket, key: u.key, size: u.size}
+	return &blockReader{ctx: ctx, store: u.store, key: u.key, size: u.size}
 }
 
 // Commit makes the finished content permanent under its hash and removes
 // the temporary blob. In a file store the content is on disk when Commit
-// returns (see promote); the caller commits the rows naming it only then.
-// In other buckets a content stored already is not copied again: it is the
-// same bytes.
+// returns (see promote); in an object store the server acknowledged the
+// copy under the hash. The caller commits the rows naming it only then.
+// The content is written under its hash even when it is stored already: in
+// an object store one copy costs no more than a look-up followed by a copy,
+// and, as in the file store, it repairs a damaged copy.
 func (u *Upload) Commit(ctx context.Context) error {
 	if !u.done || u.closed {
 		return errors.New("blobstore: commit of an unfinished or closed upload")
@@ -103,23 +105,17 @@ func (u *Upload) Commit(ctx context.Context) error {
 	}
 	if u.store.dir != "" {
 		if err := u.store.promote(u.key, key); err != nil {
-			return err
+			return u.store.fail(opCommit, err)
 		}
 		u.closed = true
 		return nil
 	}
-	exists, err := u.store.bucket.Exists(ctx, key)
-	if err != nil {
-		return fmt.Errorf("blobstore: look up %s: %w", key, err)
-	}
-	if !exists {
-		if err := u.store.bucket.Copy(ctx, key, u.key, nil); err != nil {
-			return fmt.Errorf("blobstore: store %s: %w", key, err)
-		}
+	if err := u.store.bucket.Copy(ctx, key, u.key, nil); err != nil {
+		return u.store.fail(opCommit, fmt.Errorf("blobstore: store %s: %w", key, err))
 	}
 	u.closed = true
 	if err := u.store.bucket.Delete(ctx, u.key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("blobstore: remove %s: %w", u.key, err)
+		return u.store.fail(opDelete, fmt.Errorf("blobstore: remove %s: %w", u.key, err))
 	}
 	return nil
 }
@@ -137,7 +133,7 @@ func (u *Upload) Abort(ctx context.Context) error {
 		return nil
 	}
 	if err := u.store.bucket.Delete(ctx, u.key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("blobstore: remove %s: %w", u.key, err)
+		return u.store.fail(opDelete, fmt.Errorf("blobstore: remove %s: %w", u.key, err))
 	}
 	return nil
 }
@@ -149,10 +145,10 @@ const blockSize = 64 << 10
 
 // blockReader is an io.ReaderAt over a blob that keeps the last block read.
 type blockReader struct {
-	ctx    context.Context
-	bucket *blob.Bucket
-	key    string
-	size   int64
+	ctx   context.Context
+	store *Store
+	key   string
+	size  int64
 
 	blockOff int64
 	block    []byte
@@ -180,9 +176,9 @@ func (r *blockReader) ReadAt(p []byte, off int64) (int, error) {
 
 func (r *blockReader) load(off int64) error {
 	length := min(int64(blockSize), r.size-off)
-	rr, err := r.bucket.NewRangeReader(r.ctx, r.key, off, length, nil)
+	rr, err := r.store.bucket.NewRangeReader(r.ctx, r.key, off, length, nil)
 	if err != nil {
-		return fmt.Errorf("blobstore: read %s: %w", r.key, err)
+		return r.store.fail(opRead, fmt.Errorf("blobstore: read %s: %w", r.key, err))
 	}
 	defer rr.Close()
 	if cap(r.block) < int(length) {
@@ -191,7 +187,7 @@ func (r *blockReader) load(off int64) error {
 	r.block = r.block[:length]
 	if _, err := io.ReadFull(rr, r.block); err != nil {
 		r.block = nil
-		return fmt.Errorf("blobstore: read %s: %w", r.key, err)
+		return r.store.fail(opRead, fmt.Errorf("blobstore: read %s: %w", r.key, err))
 	}
 	r.blockOff = off
 	return nil

@@ -42,16 +42,16 @@ func (s *Store) Open(ctx context.Context, sum string, size int64) (io.ReadCloser
 	}
 	r, err := s.bucket.NewReader(ctx, key, nil)
 	if gcerrors.Code(err) == gcerrors.NotFound {
-		return nil, damaged(sum, ErrNotFound)
+		return nil, s.fail(opVerify, damaged(sum, ErrNotFound))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("blobstore: open %s: %w", key, err)
+		return nil, s.fail(opRead, fmt.Errorf("blobstore: open %s: %w", key, err))
 	}
 	if r.Size() != size {
 		_ = r.Close()
-		return nil, damaged(sum, fmt.Errorf("blobstore: %s holds %d bytes, want %d", key, r.Size(), size))
+		return nil, s.fail(opVerify, damaged(sum, fmt.Errorf("blobstore: %s holds %d bytes, want %d", key, r.Size(), size)))
 	}
-	v := &verifier{r: r, key: key, want: sum, remaining: size, hash: sha256.New()}
+	v := &verifier{store: s, r: r, key: key, want: sum, remaining: size, hash: sha256.New()}
 	if size > verifyWholeMax {
 		return v, nil
 	}
@@ -71,6 +71,7 @@ func damaged(sum string, cause error) error {
 // verifier reads a content, hashing it, and returns its last byte only
 // once the whole content matched its size and SHA-256.
 type verifier struct {
+	store     *Store
 	r         *blob.Reader
 	key, want string
 	remaining int64 // bytes still to return
@@ -95,7 +96,7 @@ func (v *verifier) Read(p []byte) (int, error) {
 			return n, v.fail(fmt.Errorf("blobstore: %s ended %d bytes early", v.key, v.remaining))
 		}
 		if err != nil {
-			return n, fmt.Errorf("blobstore: read %s: %w", v.key, err)
+			return n, v.store.fail(opRead, fmt.Errorf("blobstore: read %s: %w", v.key, err))
 		}
 		return n, nil
 	}
@@ -106,7 +107,7 @@ func (v *verifier) Read(p []byte) (int, error) {
 		if errors.Is(err, io.EOF) {
 			return 0, v.fail(fmt.Errorf("blobstore: %s ended 1 byte early", v.key))
 		}
-		return 0, fmt.Errorf("blobstore: read %s: %w", v.key, err)
+		return 0, v.store.fail(opRead, fmt.Errorf("blobstore: read %s: %w", v.key, err))
 	}
 	v.hash.Write(last[:])
 	if n, _ := io.ReadFull(v.r, extra[:]); n > 0 {
@@ -121,7 +122,7 @@ func (v *verifier) Read(p []byte) (int, error) {
 }
 
 func (v *verifier) fail(cause error) error {
-	v.err = damaged(v.want, cause)
+	v.err = v.store.fail(opVerify, damaged(v.want, cause))
 	return v.err
 }
 
