@@ -21,14 +21,15 @@ func clusterCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	data := fs.String("data", "", "data folder (default ROOT/var/cluster); reused at the next start")
 	db := fs.String("database-url", envOrDefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"),
 		`PostgreSQL database (a schema per service is created in it); "own" runs an instance of the topology's own under the data folder`)
-	blobURL := fs.String("blob-url", "", "portfolio BLOB_URL for the evidence files (default file://DATA/blobs)")
+	blobURL := fs.String("blob-url", "", "portfolio BLOB_URL for the evidence files (default: the topology's own S3 store, versitygw over DATA/s3)")
+	plainText := fs.Bool("plaintext", false, "no TLS between the parts (default: gRPC mutual TLS and NATS over TLS, development certificates in DATA/tls)")
 	offset := fs.Int("port-offset", 0, "added to every port (gateway 8080, issuer 8090, NATS 4251-4253, services 9091-9094…)")
 	assessment := fs.Int("assessment-replicas", 2, "processes of the assessment service")
 	noBuild := fs.Bool("no-build", false, "use the binaries already in ROOT/bin")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opts := cluster.Options{Root: *root, DataDir: *data, BlobURL: *blobURL, PortOffset: *offset,
+	opts := cluster.Options{Root: *root, DataDir: *data, BlobURL: *blobURL, PlainText: *plainText, PortOffset: *offset,
 		Replicas: map[string]int{"assessment": *assessment}, Log: stdout}
 	if *db != "own" {
 		opts.DatabaseURL = *db
@@ -81,6 +82,12 @@ func printClusterBanner(w io.Writer, c *cluster.Cluster, took time.Duration) {
 	fmt.Fprintf(w, "  OIDC issuer        %s   (keys %s/.well-known/jwks.json)\n", c.IssuerURL(), c.IssuerURL())
 	fmt.Fprintf(w, "  NATS JetStream     %s   (monitoring :%d :%d :%d)\n", c.NATSURLs(), p.NATSMonitor[0], p.NATSMonitor[1], p.NATSMonitor[2])
 	fmt.Fprintf(w, "  PostgreSQL         %s   (schemas candidate, portfolio, assessment, certification)\n", c.DatabaseURL())
+	fmt.Fprintf(w, "  evidence           %s\n", c.BlobURL())
+	if c.TLS() {
+		fmt.Fprintf(w, "  TLS                gRPC gateway→services with client certificates, NATS clients; certificates in %s\n", c.TLSDir())
+	} else {
+		fmt.Fprintf(w, "  TLS                off (--plaintext)\n")
+	}
 	for _, svc := range cluster.Services {
 		for r := 1; r <= c.ReplicaCount(svc); r++ {
 			fmt.Fprintf(w, "  %-18s gRPC 127.0.0.1:%d   metrics 127.0.0.1:%d\n", c.ProcessName(svc, r), p.GRPC(svc, r), p.Metrics(svc, r))
@@ -88,7 +95,11 @@ func printClusterBanner(w io.Writer, c *cluster.Cluster, took time.Duration) {
 	}
 	fmt.Fprintf(w, "\n  data and logs      %s   (logs/<process>.log)\n", c.DataDir())
 	fmt.Fprintf(w, "  a token            TITREPRO_DATA_DIR=%s TITREPRO_PUBLIC_URL=%s bin/titrepro token --role ministry --subject me\n", c.IssuerDataDir(), c.IssuerURL())
-	fmt.Fprintf(w, "  the event bus      nats --server %s --nkey %s/nkeys/admin.nk stream ls\n", c.NATSURLs(), c.DataDir())
+	if c.TLS() {
+		fmt.Fprintf(w, "  the event bus      nats --server %s --nkey %s/nkeys/admin.nk --tlsca %s/ca.crt stream ls\n", c.NATSURLs(), c.DataDir(), c.TLSDir())
+	} else {
+		fmt.Fprintf(w, "  the event bus      nats --server %s --nkey %s/nkeys/admin.nk stream ls\n", c.NATSURLs(), c.DataDir())
+	}
 	fmt.Fprintf(w, "  the jury workflow  TITREPRO_DATA_DIR=%s TITREPRO_PUBLIC_URL=%s bin/titrepro demo --url %s\n\n", c.IssuerDataDir(), c.IssuerURL(), c.GatewayURL())
 }
 

@@ -31,6 +31,10 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/proto"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
@@ -39,6 +43,7 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/cluster"
 	"github.com/titrepro/titrepro/internal/eventbus"
+	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
@@ -51,6 +56,7 @@ func TestClusterFaults(t *testing.T) {
 	ctx := t.Context()
 	h := startCluster(t)
 	t.Logf("topology up after %s (build included)", time.Since(began).Round(time.Second))
+	checkPartsUseTLS(t, h.c)
 
 	ministry := startMinistry(t, h.c)
 	var awards []award
@@ -122,6 +128,7 @@ func TestClusterFaults(t *testing.T) {
 	h.checkAwards(t, awards)
 	ministry.check(t, awards)
 	h.checkStreams(t)
+	checkEvidenceInObjectStore(t, h.c, len(awards))
 	took := time.Since(began).Round(time.Second)
 	t.Logf("fault suite: %d awards over 4 faults in %s", len(awards), took)
 	if took > 8*time.Minute {
@@ -740,4 +747,59 @@ func dumpLogs(t *testing.T, dataDir string) {
 		}
 		t.Logf("--- %s (end) ---\n%s", filepath.Base(path), raw)
 	}
+}
+
+// checkPartsUseTLS: a service refuses a gRPC client without the gateway's
+// certificate and answers one with it — the topology the suite breaks runs
+// with mutual TLS, as production does.
+func checkPartsUseTLS(t *testing.T, c *cluster.Cluster) {
+	t.Helper()
+	if !c.TLS() {
+		t.Fatal("the fault suite must run with TLS between the parts")
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", c.Ports().GRPC("candidate", 1))
+	check := func(creds credentials.TransportCredentials) error {
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		_, err = healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
+		return err
+	}
+	if err := check(insecure.NewCredentials()); err == nil {
+		t.Error("candidate answered a plaintext gRPC call")
+	}
+	clientTLS, err := grpcx.ClientTLS(grpcx.TLSFiles{
+		CAFile:   filepath.Join(c.TLSDir(), "ca.crt"),
+		CertFile: filepath.Join(c.TLSDir(), "gateway-client.crt"),
+		KeyFile:  filepath.Join(c.TLSDir(), "gateway-client.key"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := check(credentials.NewTLS(clientTLS)); err != nil {
+		t.Errorf("candidate refused the gateway's certificate: %v", err)
+	}
+}
+
+// checkEvidenceInObjectStore: the dossiers' evidence went to the S3 store,
+// stored once per content under sha256/ in the evidence bucket.
+func checkEvidenceInObjectStore(t *testing.T, c *cluster.Cluster, dossiers int) {
+	t.Helper()
+	if !strings.HasPrefix(c.BlobURL(), "s3://") {
+		t.Fatalf("evidence in %s; want the topology's S3 store", c.BlobURL())
+	}
+	resp, err := http.Get("http://" + c.S3Addr() + "/")
+	if err != nil {
+		t.Fatalf("S3 store: %v", err)
+	}
+	resp.Body.Close()
+	entries, err := os.ReadDir(filepath.Join(c.DataDir(), "s3", "data", "evidence", "sha256"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no evidence content in the S3 store after %d dossiers: %v", dossiers, err)
+	}
+	t.Logf("S3 store: %d evidence contents for %d dossiers", len(entries), dossiers)
 }

@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
+
+	"github.com/titrepro/titrepro/internal/s3server"
 )
 
 // Programs are the binaries the topology runs, built from the repository
-// by Build: the five titrepro programs (`titrepro` serves the issuer) and
-// nats-server, at the version internal/go.mod requires.
+// by Build: the five titrepro programs (`titrepro` serves the issuer),
+// besides nats-server at the version internal/go.mod requires and the S3
+// server (versitygw) at the version tools/go.mod pins.
 var Programs = []string{
 	"./cmd/titrepro", "./gateway/cmd/gateway",
 	"./services/candidate/cmd/candidate", "./services/portfolio/cmd/portfolio",
@@ -31,5 +35,6 @@ func Build(ctx context.Context, root, binDir string, log io.Writer) error {
 	if err := run("build", "-o", binDir+"/nats-server", "github.com/nats-io/nats-server/v2"); err != nil {
 		return fmt.Errorf("cluster: build nats-server: %w", err)
 	}
-	return nil
+	fmt.Fprintf(log, "cluster: go build %s (tools/go.mod)\n", s3server.Package)
+	return s3server.Build(ctx, root, filepath.Join(binDir, "versitygw"))
 }

@@ -56,10 +56,16 @@ type Options struct {
 	// Replicas is the number of processes per service; a service not
 	// listed runs one. Default: assessment 2.
 	Replicas map[string]int
-	// BlobURL is the portfolio service's BLOB_URL (evidence files); default
-	// file:// DataDir/blobs, shared by its replicas. An s3:// URL puts them
-	// in an S3-compatible store (see ExtraEnv for its credentials).
+	// BlobURL is the portfolio service's BLOB_URL (evidence files). Empty:
+	// the topology runs its own S3-compatible store (versitygw, built by
+	// Build) over DataDir/s3. A file:// URL shared by the replicas, or the
+	// s3:// URL of another store (credentials from the launcher's AWS_*
+	// environment, or ExtraEnv), replaces it.
 	BlobURL string
+	// PlainText turns TLS off between the parts (gRPC between the gateway
+	// and the services, the services' NATS connections). By default they
+	// use development certificates made in DataDir/tls.
+	PlainText bool
 	// ExtraEnv, when set, adds to or changes the environment of each
 	// process before it starts (e.g. TLS files, S3 credentials, OTel).
 	ExtraEnv func(process string, env map[string]string)
@@ -79,7 +85,7 @@ type Cluster struct {
 
 // Ports is where each part listens (on 127.0.0.1).
 type Ports struct {
-	Gateway, Issuer, Postgres      int
+	Gateway, Issuer, Postgres, S3  int
 	NATS, NATSCluster, NATSMonitor [3]int
 	offset                         int
 }
@@ -96,7 +102,7 @@ func (p Ports) GRPC(service string, replica int) int {
 func (p Ports) Metrics(service string, replica int) int { return p.GRPC(service, replica) + 400 }
 
 func layout(offset int) Ports {
-	p := Ports{Gateway: 8080 + offset, Issuer: 8090 + offset, Postgres: 5433 + offset, offset: offset}
+	p := Ports{Gateway: 8080 + offset, Issuer: 8090 + offset, Postgres: 5433 + offset, S3: 7070 + offset, offset: offset}
 	for i := range 3 {
 		// Not 4222: a machine may run a nats-server of its own there.
 		p.NATS[i], p.NATSCluster[i], p.NATSMonitor[i] = 4251+i+offset, 6251+i+offset, 8251+i+offset
@@ -123,7 +129,6 @@ func (o *Options) defaults() error {
 	if o.Replicas == nil {
 		o.Replicas = map[string]int{"assessment": 2}
 	}
-	o.BlobURL = cmp.Or(o.BlobURL, "file://"+filepath.Join(o.DataDir, "blobs"))
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
@@ -157,7 +162,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 }
 
 func (c *Cluster) start(ctx context.Context) error {
-	for _, dir := range []string{"logs", "nkeys", "issuer", "certification", "blobs", "mail", "gateway"} {
+	for _, dir := range []string{"logs", "nkeys", "issuer", "certification", "s3", "mail", "gateway"} {
 		if err := os.MkdirAll(filepath.Join(c.opts.DataDir, dir), 0o700); err != nil {
 			return err
 		}
@@ -172,6 +177,9 @@ func (c *Cluster) start(ctx context.Context) error {
 	if err := c.writeSeeds(); err != nil {
 		return err
 	}
+	if err := c.prepareTLS(); err != nil {
+		return err
+	}
 
 	c.logf("PostgreSQL")
 	if c.opts.DatabaseURL == "" {
@@ -181,6 +189,13 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	if err := c.createSchemas(ctx); err != nil {
 		return err
+	}
+
+	if c.ownS3() {
+		c.logf("S3 object store")
+		if err := c.startS3(ctx); err != nil {
+			return err
+		}
 	}
 
 	c.logf("NATS JetStream cluster (3 nodes)")
@@ -338,7 +353,7 @@ func (c *Cluster) Stop() error {
 	var errs []error
 	// Reverse start order, one layer at a time in parallel.
 	slices.Reverse(procs)
-	layers := map[string]int{"gateway": 0, "issuer": 2, "nats": 3, "postgres": 4}
+	layers := map[string]int{"gateway": 0, "issuer": 2, "nats": 3, "s3": 3, "postgres": 4}
 	layerOf := func(p *Process) int {
 		for prefix, l := range layers {
 			if strings.HasPrefix(p.Name, prefix) {
@@ -412,6 +427,9 @@ func (c *Cluster) checkPortsFree() error {
 	ports = append(ports, c.ports.NATSMonitor[:]...)
 	if c.opts.DatabaseURL == "" {
 		ports = append(ports, c.ports.Postgres)
+	}
+	if c.ownS3() {
+		ports = append(ports, c.ports.S3)
 	}
 	for _, svc := range Services {
 		for r := 1; r <= c.ReplicaCount(svc); r++ {

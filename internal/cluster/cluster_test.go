@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"crypto/tls"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +17,8 @@ import (
 
 // TestNATSConfig checks a generated node configuration as nats-server
 // reads it: the node's ports, fsync on every write, routes to the two
-// other nodes, and exactly natsauth's identities and permissions.
+// other nodes, TLS for clients with the topology's certificates, and
+// exactly natsauth's identities and permissions.
 func TestNATSConfig(t *testing.T) {
 	opts := Options{Root: t.TempDir(), DataDir: t.TempDir(), PortOffset: 100}
 	if err := opts.defaults(); err != nil {
@@ -27,6 +29,9 @@ func TestNATSConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &Cluster{opts: opts, ports: layout(opts.PortOffset), creds: creds}
+	if err := c.prepareTLS(); err != nil {
+		t.Fatal(err)
+	}
 	conf, err := c.natsConfig(1)
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +46,9 @@ func TestNATSConfig(t *testing.T) {
 	}
 	if got.ServerName != "nats-2" || got.Port != 4352 || got.Cluster.Port != 6352 || got.HTTPPort != 8352 {
 		t.Errorf("name %s, ports %d %d %d; want nats-2 on 4352, 6352, 8352", got.ServerName, got.Port, got.Cluster.Port, got.HTTPPort)
+	}
+	if got.TLSConfig == nil || got.TLSConfig.MinVersion < tls.VersionTLS12 || len(got.TLSConfig.Certificates) != 1 {
+		t.Errorf("client TLS %+v; want the node's certificate", got.TLSConfig)
 	}
 	if !got.JetStream || !got.SyncAlways || got.StoreDir != filepath.Join(opts.DataDir, "nats", "nats-2") {
 		t.Errorf("jetstream %t, sync always %t, store %s", got.JetStream, got.SyncAlways, got.StoreDir)

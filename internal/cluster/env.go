@@ -69,13 +69,21 @@ func (c *Cluster) serviceEnv(svc string, replica int) map[string]string {
 		"LOG_LEVEL":            "info",
 		"OTEL_SERVICE_NAME":    svc,
 	}
+	c.serviceTLSEnv(svc, env)
 	switch svc {
 	case "candidate":
 		// No SMTP server here: the notifications are .eml files.
 		env["MAIL_PICKUP_DIR"] = filepath.Join(c.opts.DataDir, "mail", "outgoing")
 	case "portfolio":
-		env["BLOB_URL"] = c.opts.BlobURL
-		// An s3:// BLOB_URL authenticates with the launcher's credentials.
+		env["BLOB_URL"] = c.BlobURL()
+		if c.ownS3() {
+			// The keys are made at the first start (s3Keys): reading them
+			// cannot fail once startS3 has run.
+			_ = c.s3Env(env)
+			break
+		}
+		// Another store's s3:// BLOB_URL authenticates with the launcher's
+		// credentials.
 		for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"} {
 			if v := os.Getenv(k); v != "" {
 				env[k] = v
@@ -104,7 +112,7 @@ func (c *Cluster) ServiceAddr(svc string) string {
 }
 
 func (c *Cluster) gatewayProcess() *Process {
-	return c.newProcess("gateway", c.bin("gateway"), nil, map[string]string{
+	env := map[string]string{
 		"HTTP_ADDR":                  fmt.Sprintf("127.0.0.1:%d", c.ports.Gateway),
 		"CANDIDATE_SERVICE_ADDR":     c.ServiceAddr("candidate"),
 		"PORTFOLIO_SERVICE_ADDR":     c.ServiceAddr("portfolio"),
@@ -115,7 +123,9 @@ func (c *Cluster) gatewayProcess() *Process {
 		"PUBLIC_URL":                 c.GatewayURL(),
 		"WEB_COOKIE_KEY_FILE":        filepath.Join(c.opts.DataDir, "gateway", "cookie.key"),
 		"OTEL_SERVICE_NAME":          "gateway",
-	})
+	}
+	c.gatewayTLSEnv(env)
+	return c.newProcess("gateway", c.bin("gateway"), nil, env)
 }
 
 // schemaURL is the database URL of svc: its own schema (search_path).

@@ -33,6 +33,12 @@ func (c *Cluster) natsConfig(i int) (string, error) {
 		}
 	}
 	b.WriteString("  ]\n}\n")
+	if !c.opts.PlainText {
+		// Clients over TLS (the services verify the node against the
+		// authority); they still authenticate with their nkeys.
+		fmt.Fprintf(&b, "tls {\n  cert_file: %s\n  key_file: %s\n  ca_file: %s\n}\n",
+			strconv.Quote(c.tlsFile("nats.crt")), strconv.Quote(c.tlsFile("nats.key")), strconv.Quote(c.tlsFile("ca.crt")))
+	}
 	users, err := c.creds.Users()
 	if err != nil {
 		return "", err
@@ -84,6 +90,9 @@ func (c *Cluster) Connect(identity string) (*nats.Conn, error) {
 		return nil, err
 	}
 	opts = append(opts, nats.Name("cluster-"+identity), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+	if !c.opts.PlainText {
+		opts = append(opts, nats.RootCAs(c.tlsFile("ca.crt")))
+	}
 	return nats.Connect(c.NATSURLs(), opts...)
 }
 

@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
 // errExited: a process exited while the launcher waited for it.
@@ -53,24 +49,40 @@ func (c *Cluster) waitHTTP(ctx context.Context, name, url string, timeout time.D
 	})
 }
 
-// WaitService waits until a service's replica reports SERVING on the gRPC
-// health service (after its migrations, streams and consumers).
+// WaitService waits until a service's replica is ready: its /readyz
+// (METRICS_ADDR) answers 200 once gRPC health reports SERVING, after its
+// migrations, streams and consumers. Over HTTP, so that it needs none of
+// the gRPC client certificates.
 func (c *Cluster) WaitService(ctx context.Context, svc string, replica int, timeout time.Duration) error {
 	name := c.ProcessName(svc, replica)
-	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", c.ports.GRPC(svc, replica)), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	health := healthpb.NewHealthClient(conn)
-	return poll(ctx, time.Now().Add(timeout), name+" SERVING", func() (bool, error) {
+	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", c.ports.Metrics(svc, replica))
+	client := &http.Client{Timeout: 2 * time.Second}
+	return poll(ctx, time.Now().Add(timeout), name+" ready", func() (bool, error) {
 		if p := c.Process(name); p != nil && !p.Running() {
 			return false, fmt.Errorf("cluster: %s %w; see %s", name, errExited, c.LogFile(name))
 		}
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		resp, err := health.Check(cctx, &healthpb.HealthCheckRequest{})
-		return err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING, nil
+		resp, err := client.Get(url)
+		if err != nil {
+			return false, nil
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, nil
+	})
+}
+
+// waitHTTPAnswer waits until url answers HTTP at all, whatever the status.
+func (c *Cluster) waitHTTPAnswer(ctx context.Context, name, url string, timeout time.Duration) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	return poll(ctx, time.Now().Add(timeout), name+" at "+url, func() (bool, error) {
+		if p := c.Process(name); p != nil && !p.Running() {
+			return false, fmt.Errorf("cluster: %s exited while starting; see %s", name, c.LogFile(name))
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			return false, nil
+		}
+		resp.Body.Close()
+		return true, nil
 	})
 }
 

@@ -35,17 +35,19 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/titrepro/titrepro/internal/s3server"
 )
 
 // Package is the server's main package, pinned as a tool in tools/go.mod.
-const Package = "github.com/versity/versitygw/cmd/versitygw"
+const Package = s3server.Package
 
 // The server's root credentials, region and the bucket Start creates.
 // They are test values: the server listens on the loopback only.
 const (
 	AccessKey = "titrepro-test"
 	SecretKey = "titrepro-test-secret"
-	Region    = "us-east-1"
+	Region    = s3server.Region
 	Bucket    = "evidence"
 )
 
@@ -66,34 +68,18 @@ func RepoRoot(dir string) (string, error) {
 	}
 }
 
-// Build builds the server binary to path from the version pinned in
-// repo's tools/go.mod (go build -modfile=tools/go.mod, outside the
-// workspace), as `go tool -modfile=tools/go.mod versitygw` would.
-func Build(ctx context.Context, repo, path string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-modfile="+filepath.Join(repo, "tools", "go.mod"), "-o", path, Package)
-	cmd.Dir = filepath.Join(repo, "tools")
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("s3test: build %s: %w\n%s", Package, err, out)
-	}
-	return nil
-}
+// Build builds the server binary to path (s3server.Build).
+func Build(ctx context.Context, repo, path string) error { return s3server.Build(ctx, repo, path) }
 
 // Command returns the command line that serves dataDir on addr (host:port):
 // every subfolder of dataDir is a bucket, and the root credentials are
 // AccessKey and SecretKey.
 func Command(bin, addr, dataDir string) []string {
-	return []string{bin,
-		"--access", AccessKey, "--secret", SecretKey, "--region", Region,
-		"--port", addr, "--quiet",
-		"posix", dataDir}
+	return append([]string{bin}, s3server.Args(addr, dataDir, AccessKey, SecretKey)...)
 }
 
 // BlobURL returns the BLOB_URL of a bucket of the server on addr.
-func BlobURL(addr, bucket string) string {
-	return "s3://" + bucket + "?endpoint=http://" + addr + "&use_path_style=true&region=" + Region
-}
+func BlobURL(addr, bucket string) string { return s3server.BlobURL(addr, bucket) }
 
 // Env returns the environment a client of the server needs, as KEY=VALUE.
 func Env() []string {
@@ -104,11 +90,8 @@ func Env() []string {
 	}
 }
 
-// CreateBucket creates a bucket of a server serving dataDir, before or
-// while it runs: with the posix backend a bucket is a folder.
-func CreateBucket(dataDir, bucket string) error {
-	return os.MkdirAll(filepath.Join(dataDir, bucket), 0o700)
-}
+// CreateBucket creates a bucket of a server serving dataDir.
+func CreateBucket(dataDir, bucket string) error { return s3server.CreateBucket(dataDir, bucket) }
 
 // Server is a running server.
 type Server struct {
