@@ -488,31 +488,6 @@ func continueSession(ctx context.Context, w *workflow, candidateID string) (sess
 	return finishSession(ctx, w, r)
 }
 
-// finishSession takes an open session from the jurors' verdicts to the
-// candidate's certificate.
-func finishSession(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
-	scope := w.ccpCodes()
-	if err := w.evaluate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
-		return r, err
-	}
-	if _, err := w.deliberate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
-		return r, err
-	}
-	m, err := w.signMinutes(ctx, r.sessionID)
-	if err != nil {
-		return r, err
-	}
-	if err := w.validate(ctx, r.sessionID, m.GetContentHash()); err != nil {
-		return r, err
-	}
-	certs, err := w.certificates(ctx, r.candidateID, 1)
-	if err != nil {
-		return r, err
-	}
-	r.certificate = certs[0].GetNumber()
-	return r, nil
-}
-
 // waitWhole waits until every process runs, the gateway is ready, every
 // service replica is SERVING and every durable consumer has caught up
 // with its stream: the system recovered by itself.

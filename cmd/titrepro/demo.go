@@ -58,6 +58,31 @@ type sessionResult struct {
 	signatureValid                      bool
 }
 
+// finishSession takes an open session from the jurors' verdicts to the
+// candidate's certificate.
+func finishSession(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
+	scope := w.ccpCodes()
+	if err := w.evaluate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
+		return r, err
+	}
+	if _, err := w.deliberate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
+		return r, err
+	}
+	m, err := w.signMinutes(ctx, r.sessionID)
+	if err != nil {
+		return r, err
+	}
+	if err := w.validate(ctx, r.sessionID, m.GetContentHash()); err != nil {
+		return r, err
+	}
+	certs, err := w.certificates(ctx, r.candidateID, 1)
+	if err != nil {
+		return r, err
+	}
+	r.certificate = certs[0].GetNumber()
+	return r, nil
+}
+
 // runFullSession takes one candidate through a session titre where every
 // CCP is obtained, up to the verified certificate.
 func runFullSession(ctx context.Context, w *workflow) (sessionResult, error) {
@@ -66,7 +91,6 @@ func runFullSession(ctx context.Context, w *workflow) (sessionResult, error) {
 	if r.candidateID, err = w.registerCandidate(ctx); err != nil {
 		return r, err
 	}
-	scope := w.ccpCodes()
 	if r.sessionID, err = w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil); err != nil {
 		return r, err
 	}
@@ -79,24 +103,9 @@ func runFullSession(ctx context.Context, w *workflow) (sessionResult, error) {
 	if err := w.open(ctx, r.sessionID); err != nil {
 		return r, err
 	}
-	if err := w.evaluate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
+	if r, err = finishSession(ctx, w, r); err != nil {
 		return r, err
 	}
-	if _, err := w.deliberate(ctx, r.sessionID, r.candidacyID, scope, nil); err != nil {
-		return r, err
-	}
-	minutes, err := w.signMinutes(ctx, r.sessionID)
-	if err != nil {
-		return r, err
-	}
-	if err := w.validate(ctx, r.sessionID, minutes.GetContentHash()); err != nil {
-		return r, err
-	}
-	certs, err := w.certificates(ctx, r.candidateID, 1)
-	if err != nil {
-		return r, err
-	}
-	r.certificate = certs[0].GetNumber()
 	v, err := w.verify(ctx, r.certificate)
 	if err != nil {
 		return r, err

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,13 +45,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		defer func() {
-			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := shutdownTracing(fctx); err != nil {
-				log.Warn("traces: flush on exit failed", "err", err)
-			}
-		}()
+		defer telemetry.Flush(shutdownTracing, log)
 	}
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {

@@ -212,7 +212,7 @@ func (c *Cluster) start(ctx context.Context) error {
 	if err := c.add(ctx, c.issuerProcess()); err != nil {
 		return err
 	}
-	if err := c.waitHTTP(ctx, "issuer", c.IssuerURL()+"/.well-known/jwks.json", 30*time.Second); err != nil {
+	if err := c.waitHTTP(ctx, "issuer", c.IssuerURL()+"/.well-known/jwks.json", 30*time.Second, statusOK); err != nil {
 		return err
 	}
 
@@ -236,7 +236,7 @@ func (c *Cluster) start(ctx context.Context) error {
 	if err := c.add(ctx, c.gatewayProcess()); err != nil {
 		return err
 	}
-	return c.waitHTTP(ctx, "gateway", c.GatewayURL()+"/readyz", 60*time.Second)
+	return c.waitHTTP(ctx, "gateway", c.GatewayURL()+"/readyz", 60*time.Second, statusOK)
 }
 
 // waitServiceRestarting waits for a service's replica as a process

@@ -102,7 +102,7 @@ func (c *Cluster) WaitNATS(ctx context.Context, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for i := range 3 {
 		url := fmt.Sprintf("http://127.0.0.1:%d/healthz", c.ports.NATSMonitor[i])
-		if err := c.waitHTTP(ctx, NATSName(i), url, time.Until(deadline)); err != nil {
+		if err := c.waitHTTP(ctx, NATSName(i), url, time.Until(deadline), statusOK); err != nil {
 			return err
 		}
 	}

@@ -74,7 +74,7 @@ func (c *Cluster) startS3(ctx context.Context) error {
 		return err
 	}
 	// Any HTTP answer will do (an unsigned request is refused with 403).
-	return c.waitHTTPAnswer(ctx, "s3", "http://"+c.S3Addr()+"/", 30*time.Second)
+	return c.waitHTTP(ctx, "s3", "http://"+c.S3Addr()+"/", 30*time.Second, anyStatus)
 }
 
 // s3Env is what the portfolio service needs to reach the topology's

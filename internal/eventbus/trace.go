@@ -6,7 +6,6 @@ import (
 	"github.com/nats-io/nats.go"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -38,13 +37,7 @@ func startConsumeSpan(ctx context.Context, h nats.Header, msg Message, durable s
 			attribute.String("messaging.consumer.group.name", durable),
 			attribute.String("messaging.message.id", msg.ID),
 		))
-	return ctx, func(err error) {
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, "handler failed")
-		}
-		span.End()
-	}
+	return ctx, telemetry.EndSpan(span, "handler failed")
 }
 
 // tracerName names this package's spans. The tracer is looked up at each

@@ -6,7 +6,6 @@ import (
 	"github.com/nats-io/nats.go"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -70,13 +69,7 @@ func startPublishSpan(ctx context.Context, e Event, h nats.Header) (context.Cont
 		// was: the consumer may understand it.
 		h.Set(eventbus.HeaderTraceParent, e.TraceParent)
 	}
-	return ctx, func(err error) {
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, "publish failed")
-		}
-		span.End()
-	}
+	return ctx, telemetry.EndSpan(span, "publish failed")
 }
 
 // tracerName names this package's spans. The tracer is looked up at each

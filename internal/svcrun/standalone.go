@@ -36,10 +36,6 @@ type Standalone struct {
 	shutdownTracing func(context.Context) error
 }
 
-// tracingFlushTimeout bounds the last export of spans on Close: a collector
-// that is down must not hold the process's exit.
-const tracingFlushTimeout = 5 * time.Second
-
 // Close closes the NATS connection and the metrics listener, and flushes
 // the traces.
 func (s *Standalone) Close() {
@@ -48,11 +44,7 @@ func (s *Standalone) Close() {
 		_ = s.metricsListener.Close() // already closed once served
 	}
 	if s.shutdownTracing != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), tracingFlushTimeout)
-		defer cancel()
-		if err := s.shutdownTracing(ctx); err != nil {
-			s.Log.Warn("traces: flush on exit failed", "err", err)
-		}
+		telemetry.Flush(s.shutdownTracing, s.Log)
 	}
 }
 

@@ -88,14 +88,8 @@ func run(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		// After the HTTP drain: flush what the last requests traced.
-		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := shutdownTracing(fctx); err != nil {
-			log.Warn("traces: flush on exit failed", "err", err)
-		}
-	}()
+	// After the HTTP drain: flush what the last requests traced.
+	defer telemetry.Flush(shutdownTracing, log)
 	gw, err := gateway.New(ctx, opts)
 	if err != nil {
 		return err
