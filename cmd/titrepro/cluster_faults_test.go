@@ -453,31 +453,6 @@ func (h *harness) natsOutage(t *testing.T, d time.Duration) []award {
 	return awards
 }
 
-// openSession takes a new candidate up to an open session with the
-// dossier submitted: everything before the jurors' work.
-func openSession(ctx context.Context, w *workflow) (sessionResult, error) {
-	var r sessionResult
-	var err error
-	if r.candidateID, err = w.registerCandidate(ctx); err != nil {
-		return r, err
-	}
-	return openSessionFor(ctx, w, r)
-}
-
-func openSessionFor(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
-	var err error
-	if r.sessionID, err = w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil); err != nil {
-		return r, err
-	}
-	if r.candidacyID, err = w.registerCandidacy(ctx, r.sessionID, r.candidateID, nil); err != nil {
-		return r, err
-	}
-	if err := w.dossierFor(ctx, r); err != nil {
-		return r, err
-	}
-	return r, w.open(ctx, r.sessionID)
-}
-
 // continueSession takes an already registered candidate through a whole
 // session to the certificate.
 func continueSession(ctx context.Context, w *workflow, candidateID string) (sessionResult, error) {

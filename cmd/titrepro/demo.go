@@ -58,6 +58,31 @@ type sessionResult struct {
 	signatureValid                      bool
 }
 
+// openSession takes a new candidate up to an open session with the
+// dossier submitted: everything before the jurors' work.
+func openSession(ctx context.Context, w *workflow) (sessionResult, error) {
+	var r sessionResult
+	var err error
+	if r.candidateID, err = w.registerCandidate(ctx); err != nil {
+		return r, err
+	}
+	return openSessionFor(ctx, w, r)
+}
+
+func openSessionFor(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
+	var err error
+	if r.sessionID, err = w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil); err != nil {
+		return r, err
+	}
+	if r.candidacyID, err = w.registerCandidacy(ctx, r.sessionID, r.candidateID, nil); err != nil {
+		return r, err
+	}
+	if err := w.dossierFor(ctx, r); err != nil {
+		return r, err
+	}
+	return r, w.open(ctx, r.sessionID)
+}
+
 // finishSession takes an open session from the jurors' verdicts to the
 // candidate's certificate.
 func finishSession(ctx context.Context, w *workflow, r sessionResult) (sessionResult, error) {
@@ -86,21 +111,8 @@ func finishSession(ctx context.Context, w *workflow, r sessionResult) (sessionRe
 // runFullSession takes one candidate through a session titre where every
 // CCP is obtained, up to the verified certificate.
 func runFullSession(ctx context.Context, w *workflow) (sessionResult, error) {
-	var r sessionResult
-	var err error
-	if r.candidateID, err = w.registerCandidate(ctx); err != nil {
-		return r, err
-	}
-	if r.sessionID, err = w.planSession(ctx, assessmentv1.SessionType_SESSION_TYPE_TITRE, nil); err != nil {
-		return r, err
-	}
-	if r.candidacyID, err = w.registerCandidacy(ctx, r.sessionID, r.candidateID, nil); err != nil {
-		return r, err
-	}
-	if err := w.dossierFor(ctx, r); err != nil {
-		return r, err
-	}
-	if err := w.open(ctx, r.sessionID); err != nil {
+	r, err := openSession(ctx, w)
+	if err != nil {
 		return r, err
 	}
 	if r, err = finishSession(ctx, w, r); err != nil {
