@@ -13,14 +13,17 @@ import (
 const roundRobin = `{"loadBalancingConfig":[{"round_robin":{}}]}`
 
 // target turns a service address into a grpc-go target and the dial
-// options it needs. One address ("host:port", or any grpc-go target such
-// as "dns:///assessment:9093") is used as is; a comma-separated list
-// ("127.0.0.1:9093,127.0.0.1:9193": the replicas of a service run without
-// a DNS name or load balancer in front) gets a fixed resolver of those
-// addresses and round-robin balancing.
+// options it needs. Calls are always balanced round robin over the
+// addresses the target resolves to: one name ("assessment:9093", or any
+// grpc-go target such as "dns:///assessment:9093") goes through DNS, which
+// gives every replica behind a name with several addresses (compose
+// replicas, a Kubernetes headless Service); a comma-separated list
+// ("127.0.0.1:9093,127.0.0.1:9193": replicas without a DNS name) gets a
+// fixed resolver of those addresses.
 func target(name, addr string) (string, []grpc.DialOption) {
+	balance := grpc.WithDefaultServiceConfig(roundRobin)
 	if !strings.Contains(addr, ",") {
-		return addr, nil
+		return addr, []grpc.DialOption{balance}
 	}
 	var state resolver.State
 	for _, a := range strings.Split(addr, ",") {
@@ -30,5 +33,5 @@ func target(name, addr string) (string, []grpc.DialOption) {
 	}
 	r := manual.NewBuilderWithScheme("titrepro-" + name)
 	r.InitialState(state)
-	return r.Scheme() + ":///" + name, []grpc.DialOption{grpc.WithResolvers(r), grpc.WithDefaultServiceConfig(roundRobin)}
+	return r.Scheme() + ":///" + name, []grpc.DialOption{grpc.WithResolvers(r), balance}
 }
