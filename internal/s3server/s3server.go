@@ -24,6 +24,15 @@ const Region = "us-east-1"
 // repo's tools/go.mod (go build -modfile=tools/go.mod, outside the
 // workspace), as `go tool -modfile=tools/go.mod versitygw` would.
 func Build(ctx context.Context, repo, path string) error {
+	// Absolute: the command runs in tools/, where a relative repo or path
+	// would mean something else.
+	repo, err := filepath.Abs(repo)
+	if err != nil {
+		return err
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		return err
+	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-modfile="+filepath.Join(repo, "tools", "go.mod"), "-o", path, Package)
 	cmd.Dir = filepath.Join(repo, "tools")
 	cmd.Env = append(os.Environ(), "GOWORK=off")
