@@ -7,8 +7,11 @@
 // forwards the caller's Authorization header, and every service verifies the
 // token again and applies its own resource rules (defence in depth). It talks
 // to the services over real gRPC connections (RegisterXxxHandler with a
-// client connection), never in-process, so that every interceptor — auth,
-// errors, logging — runs for REST calls exactly as for gRPC calls.
+// client connection), never by calling their implementations in-process, so
+// that every interceptor — auth, errors, logging — runs for REST calls
+// exactly as for gRPC calls. (The all-in-one gives it a dialer that connects
+// in memory to the services' gRPC servers: still their transport and
+// interceptors, without the loopback sockets.)
 package gateway
 
 import (
