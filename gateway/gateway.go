@@ -244,13 +244,20 @@ func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 	writePlain(w, http.StatusOK, "ready")
 }
 
-// incomingHeaders forwards the request id besides grpc-gateway's defaults
-// (Authorization is always forwarded as "authorization").
+// incomingHeaders forwards the request id and nothing else: grpc-gateway
+// always forwards Authorization as "authorization" and sets
+// x-forwarded-for and x-forwarded-host itself, and the trace context goes
+// as traceparent metadata from the request's context (TracingDialOptions).
+// Its default matcher would also send the "permanent" HTTP headers
+// (User-Agent, Accept, Cookie, Referer…) as grpcgateway-* metadata, which
+// no service reads: a browser's session cookie has no business in a
+// service's metadata, and each header is encoded, sent, decoded and copied
+// on every call.
 func incomingHeaders(key string) (string, bool) {
 	if textproto.CanonicalMIMEHeaderKey(key) == "X-Request-Id" {
 		return "x-request-id", true
 	}
-	return runtime.DefaultHeaderMatcher(key)
+	return "", false
 }
 
 // outgoingHeaders returns the services' request id to REST clients as

@@ -42,7 +42,7 @@ func (backend) GetTitle(_ context.Context, req *certificationv1.GetTitleRequest)
 	return &certificationv1.GetTitleResponse{Title: &certificationv1.Title{Id: req.GetTitleId(), Label: "ok"}}, nil
 }
 
-func startBackend(t *testing.T) string {
+func startBackend(t testing.TB) string {
 	t.Helper()
 	srv, _ := grpcx.NewServer(grpcx.ServerOptions{
 		Domain:        "certification.titrepro",
