@@ -117,7 +117,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	// and a client span per call when tracing is on.
 	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOptions()...)
 
-	mux := runtime.NewServeMux(
+	muxOptions := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
@@ -127,7 +127,15 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
 		runtime.WithMiddlewares(nameSpanByRoute),
-	)
+	}
+	// Each service's routes on a mux of their own and all of them on mux
+	// (byService).
+	mux := runtime.NewServeMux(muxOptions...)
+	owners, err := segmentOwners(openapi.Document())
+	if err != nil {
+		return nil, err
+	}
+	api := byService{owner: map[string]http.Handler{}, all: mux}
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
 	for _, svc := range []struct {
@@ -150,9 +158,17 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 			return nil, fmt.Errorf("gateway: dial %s at %s: %w", svc.name, svc.addr, err)
 		}
 		g.backends = append(g.backends, backend{name: svc.name, conn: conn})
-		if err := svc.register(ctx, mux, conn); err != nil {
-			g.Close()
-			return nil, fmt.Errorf("gateway: register %s: %w", svc.name, err)
+		own := runtime.NewServeMux(muxOptions...)
+		for _, m := range []*runtime.ServeMux{mux, own} {
+			if err := svc.register(ctx, m, conn); err != nil {
+				g.Close()
+				return nil, fmt.Errorf("gateway: register %s: %w", svc.name, err)
+			}
+		}
+		for seg, name := range owners {
+			if name == svc.name {
+				api.owner[seg] = own
+			}
 		}
 	}
 
@@ -180,7 +196,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	for pattern, h := range opts.Extra {
 		root.Handle(pattern, limitBody(limits.MaxBodyBytes, h))
 	}
-	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, mux))
+	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, api))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
 	if opts.Web.Logger == nil {
 		opts.Web.Logger = log

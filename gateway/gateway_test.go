@@ -179,3 +179,30 @@ func TestExtraRoutesKeepTheirOwnChallenge(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutesOutsideTheServiceMuxes: a path whose first segment no service
+// owns, or written percent-encoded, goes to the mux of every service and
+// gets the same answers as before byService.
+func TestRoutesOutsideTheServiceMuxes(t *testing.T) {
+	t.Parallel()
+	ts := newGateway(t, startBackend(t))
+	for path, want := range map[string]int{
+		"/v1/titles/not-found":   http.StatusNotFound, // the service's own 404
+		"/v1/%74itles/not-found": http.StatusNotFound,
+		"/v1/%74itles/TP-1":      http.StatusOK,
+		"/v1/no-such-thing":      http.StatusNotFound,
+	} {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d: %s", path, resp.StatusCode, want, body)
+		}
+		if !json.Valid(body) {
+			t.Errorf("GET %s: the answer is not JSON: %s", path, body)
+		}
+	}
+}
