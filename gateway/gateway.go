@@ -7,8 +7,11 @@
 // forwards the caller's Authorization header, and every service verifies the
 // token again and applies its own resource rules (defence in depth). It talks
 // to the services over real gRPC connections (RegisterXxxHandler with a
-// client connection), never in-process, so that every interceptor — auth,
-// errors, logging — runs for REST calls exactly as for gRPC calls.
+// client connection), never by calling their implementations in-process, so
+// that every interceptor — auth, errors, logging — runs for REST calls
+// exactly as for gRPC calls. (The all-in-one gives it a dialer that connects
+// in memory to the services' gRPC servers: still their transport and
+// interceptors, without the loopback sockets.)
 package gateway
 
 import (
@@ -116,7 +119,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	// and a client span per call when tracing is on.
 	dial = append(dial[:len(dial):len(dial)], grpcx.TracingDialOptions()...)
 
-	mux := runtime.NewServeMux(
+	muxOptions := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &documentMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
@@ -126,7 +129,15 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithErrorHandler(logUnavailable(log, errorHandler)),
 		runtime.WithMiddlewares(nameSpanByRoute),
-	)
+	}
+	// Each service's routes on a mux of their own and all of them on mux
+	// (byService).
+	mux := runtime.NewServeMux(muxOptions...)
+	owners, err := segmentOwners(openapi.Document())
+	if err != nil {
+		return nil, err
+	}
+	api := byService{owner: map[string]http.Handler{}, all: mux}
 	limits := opts.Limits.WithDefaults()
 	g := &Gateway{}
 	for _, svc := range []struct {
@@ -150,9 +161,17 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 			return nil, fmt.Errorf("gateway: dial %s at %s: %w", svc.name, svc.addr, err)
 		}
 		g.backends = append(g.backends, backend{name: svc.name, conn: conn})
-		if err := svc.register(ctx, mux, conn); err != nil {
-			g.Close()
-			return nil, fmt.Errorf("gateway: register %s: %w", svc.name, err)
+		own := runtime.NewServeMux(muxOptions...)
+		for _, m := range []*runtime.ServeMux{mux, own} {
+			if err := svc.register(ctx, m, conn); err != nil {
+				g.Close()
+				return nil, fmt.Errorf("gateway: register %s: %w", svc.name, err)
+			}
+		}
+		for seg, name := range owners {
+			if name == svc.name {
+				api.owner[seg] = own
+			}
 		}
 	}
 
@@ -180,7 +199,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	for pattern, h := range opts.Extra {
 		root.Handle(pattern, limitBody(limits.MaxBodyBytes, h))
 	}
-	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, mux))
+	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, api))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
 	if opts.Web.Logger == nil {
 		opts.Web.Logger = log
@@ -244,13 +263,20 @@ func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 	writePlain(w, http.StatusOK, "ready")
 }
 
-// incomingHeaders forwards the request id besides grpc-gateway's defaults
-// (Authorization is always forwarded as "authorization").
+// incomingHeaders forwards the request id and nothing else: grpc-gateway
+// always forwards Authorization as "authorization" and sets
+// x-forwarded-for and x-forwarded-host itself, and the trace context goes
+// as traceparent metadata from the request's context (TracingDialOptions).
+// Its default matcher would also send the "permanent" HTTP headers
+// (User-Agent, Accept, Cookie, Referer…) as grpcgateway-* metadata, which
+// no service reads: a browser's session cookie has no business in a
+// service's metadata, and each header is encoded, sent, decoded and copied
+// on every call.
 func incomingHeaders(key string) (string, bool) {
 	if textproto.CanonicalMIMEHeaderKey(key) == "X-Request-Id" {
 		return "x-request-id", true
 	}
-	return runtime.DefaultHeaderMatcher(key)
+	return "", false
 }
 
 // outgoingHeaders returns the services' request id to REST clients as

@@ -42,7 +42,7 @@ func (backend) GetTitle(_ context.Context, req *certificationv1.GetTitleRequest)
 	return &certificationv1.GetTitleResponse{Title: &certificationv1.Title{Id: req.GetTitleId(), Label: "ok"}}, nil
 }
 
-func startBackend(t *testing.T) string {
+func startBackend(t testing.TB) string {
 	t.Helper()
 	srv, _ := grpcx.NewServer(grpcx.ServerOptions{
 		Domain:        "certification.titrepro",
@@ -176,6 +176,33 @@ func TestExtraRoutesKeepTheirOwnChallenge(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != tt.want {
 			t.Errorf("%s %s = %d, WWW-Authenticate %q; want 401, %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), tt.want)
+		}
+	}
+}
+
+// TestRoutesOutsideTheServiceMuxes: a path whose first segment no service
+// owns, or written percent-encoded, goes to the mux of every service and
+// gets the same answers as before byService.
+func TestRoutesOutsideTheServiceMuxes(t *testing.T) {
+	t.Parallel()
+	ts := newGateway(t, startBackend(t))
+	for path, want := range map[string]int{
+		"/v1/titles/not-found":   http.StatusNotFound, // the service's own 404
+		"/v1/%74itles/not-found": http.StatusNotFound,
+		"/v1/%74itles/TP-1":      http.StatusOK,
+		"/v1/no-such-thing":      http.StatusNotFound,
+	} {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d: %s", path, resp.StatusCode, want, body)
+		}
+		if !json.Valid(body) {
+			t.Errorf("GET %s: the answer is not JSON: %s", path, body)
 		}
 	}
 }

@@ -76,8 +76,24 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	svcCtx, stopServices := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServices()
-	services, err := newServices(svcCtx, cfg, dataDir, log, ident.verifier, bus.js, reg)
+	// Each service listens on its TCP address and, for the gateway, in
+	// memory (inproc.go).
+	var hops inprocHops
+	listeners := map[string]net.Listener{}
+	for name, addr := range map[string]string{
+		"candidate": cfg.CandidateAddr, "certification": cfg.CertificationAddr,
+		"assessment": cfg.AssessmentAddr, "portfolio": cfg.PortfolioAddr,
+	} {
+		tcp, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeListeners(listeners)
+			return fmt.Errorf("%s service: listen on %s: %w", name, addr, err)
+		}
+		listeners[name] = hops.listen(inprocTarget(tcp.Addr().String()), tcp)
+	}
+	services, err := newServices(svcCtx, cfg, dataDir, log, ident.verifier, bus.js, reg, listeners)
 	if err != nil {
+		closeListeners(listeners)
 		return err
 	}
 
@@ -86,10 +102,11 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	gw, err := gateway.New(svcCtx, gateway.Options{
-		CandidateAddr:     services["candidate"].Addr(),
-		CertificationAddr: services["certification"].Addr(),
-		AssessmentAddr:    services["assessment"].Addr(),
-		PortfolioAddr:     services["portfolio"].Addr(),
+		CandidateAddr:     inprocTarget(services["candidate"].Addr()),
+		CertificationAddr: inprocTarget(services["certification"].Addr()),
+		AssessmentAddr:    inprocTarget(services["assessment"].Addr()),
+		PortfolioAddr:     inprocTarget(services["portfolio"].Addr()),
+		DialOptions:       hops.dialOptions(),
 		Limits:            cfg.Gateway,
 		Logger:            log.With("component", "gateway"),
 		Registry:          reg,
@@ -152,10 +169,19 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	return runErr
 }
 
+// closeListeners closes the services' listeners when serve stops before
+// the services own them.
+func closeListeners(listeners map[string]net.Listener) {
+	for _, l := range listeners {
+		_ = l.Close()
+	}
+}
+
 // newServices builds the four services, each with its own JetStream
-// connection from js (by service name), their metrics registered on reg.
+// connection from js and its gRPC listener (by service name), their metrics
+// registered on reg.
 func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logger, verifier auth.Verifier,
-	js map[string]jetstream.JetStream, reg prometheus.Registerer) (map[string]runner, error) {
+	js map[string]jetstream.JetStream, reg prometheus.Registerer, listeners map[string]net.Listener) (map[string]runner, error) {
 	sqlite := func(name string) string { return "sqlite://" + filepath.Join(dataDir, name+".db") }
 
 	candCfg, err := candidate.LoadConfig(func(string) string { return "" })
@@ -165,7 +191,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
 	candCfg.Mail = cfg.Mail
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
-		Logger: log, Verifier: verifier, JetStream: js["candidate"], Metrics: reg,
+		Logger: log, Verifier: verifier, JetStream: js["candidate"], Metrics: reg, Listener: listeners["candidate"],
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidate service: %w", err)
@@ -179,6 +205,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	certCfg.SigningKeyFile, certCfg.RetiredKeysFile = certificateKeyFiles(dataDir)
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
 		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS, Metrics: reg,
+		Listener: listeners["certification"],
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certification service: %w", err)
@@ -188,7 +215,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	assessCfg.GRPCAddr, assessCfg.DatabaseURL, assessCfg.ShutdownTimeout = cfg.AssessmentAddr, sqlite("assessment"), cfg.ShutdownTimeout
-	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js["assessment"], Metrics: reg})
+	assess, err := assessment.New(ctx, assessCfg, assessment.Deps{Logger: log, Verifier: verifier, JetStream: js["assessment"], Metrics: reg, Listener: listeners["assessment"]})
 	if err != nil {
 		return nil, fmt.Errorf("assessment service: %w", err)
 	}
@@ -198,7 +225,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	portCfg.GRPCAddr, portCfg.DatabaseURL, portCfg.ShutdownTimeout = cfg.PortfolioAddr, sqlite("portfolio"), cfg.ShutdownTimeout
 	portCfg.BlobURL = "file://" + filepath.Join(dataDir, "blobs")
-	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js["portfolio"], Metrics: reg})
+	port, err := portfolio.New(ctx, portCfg, portfolio.Deps{Logger: log, Verifier: verifier, JetStream: js["portfolio"], Metrics: reg, Listener: listeners["portfolio"]})
 	if err != nil {
 		return nil, fmt.Errorf("portfolio service: %w", err)
 	}

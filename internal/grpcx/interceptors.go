@@ -202,8 +202,7 @@ func (ic *interceptors) verify(ctx context.Context, token string) (auth.Principa
 // bearerToken returns the token of the authorization metadata, "" when there
 // is none, or an error when the metadata is not a single Bearer credential.
 func bearerToken(ctx context.Context) (string, error) {
-	md, _ := metadata.FromIncomingContext(ctx)
-	values := md.Get("authorization")
+	values := metadata.ValueFromIncomingContext(ctx, "authorization") // not a copy of every key
 	switch len(values) {
 	case 0:
 		return "", nil

@@ -41,8 +41,9 @@ func RequestID(ctx context.Context) string { return callInfoFrom(ctx).requestID 
 // request can be followed from the gateway through every service, and makes a
 // new one otherwise: a hostile id must not forge log lines.
 func incomingRequestID(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
-	if ids := md.Get(RequestIDHeader); len(ids) == 1 && validRequestID(ids[0]) {
+	// ValueFromIncomingContext copies the one key's values, where
+	// FromIncomingContext copies the whole metadata.
+	if ids := metadata.ValueFromIncomingContext(ctx, RequestIDHeader); len(ids) == 1 && validRequestID(ids[0]) {
 		return ids[0]
 	}
 	return uuid.NewString()
