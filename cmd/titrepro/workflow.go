@@ -349,7 +349,12 @@ func (w *workflow) validate(ctx context.Context, sessionID, minutesHash string) 
 	if err != nil {
 		return err
 	}
-	return w.call(ctx, asMinistry, "POST", "/v1/results/"+sessionID+":validate", &certificationv1.ValidateResultRequest{MinutesHash: minutesHash}, nil)
+	// The certification service also needs the candidate's identity
+	// (CandidateRegistered) before it awards: a candidate registered while
+	// the bus was away arrives a little after the minutes.
+	return retryWhile(ctx, []string{"HOLDER_UNKNOWN"}, func() error {
+		return w.call(ctx, asMinistry, "POST", "/v1/results/"+sessionID+":validate", &certificationv1.ValidateResultRequest{MinutesHash: minutesHash}, nil)
+	})
 }
 
 // certificates waits until the candidate holds n certificates and returns them.
