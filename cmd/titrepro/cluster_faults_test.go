@@ -152,7 +152,9 @@ type award struct {
 	result sessionResult
 }
 
-func startCluster(t *testing.T) *harness {
+// startCluster builds and starts the topology at the first port offset
+// whose ports are all free (default: 20000, 21000, 22000, 17000).
+func startCluster(t testing.TB, offsets ...int) *harness {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -183,7 +185,10 @@ func startCluster(t *testing.T) *harness {
 	var c *cluster.Cluster
 	// Ports of the default layout shifted below Linux's ephemeral range;
 	// the first layout whose ports are all free.
-	for _, offset := range []int{20000, 21000, 22000, 17000} {
+	if len(offsets) == 0 {
+		offsets = []int{20000, 21000, 22000, 17000}
+	}
+	for _, offset := range offsets {
 		opts.PortOffset = offset
 		if c, err = cluster.Start(t.Context(), opts); err == nil || !strings.Contains(err.Error(), "is taken") {
 			break
@@ -727,7 +732,7 @@ func (m *ministry) check(t *testing.T, awards []award) {
 }
 
 // testLog writes the launcher's lines to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
@@ -735,7 +740,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 }
 
 // dumpLogs prints the end of every process's log.
-func dumpLogs(t *testing.T, dataDir string) {
+func dumpLogs(t testing.TB, dataDir string) {
 	logs, _ := filepath.Glob(filepath.Join(dataDir, "logs", "*.log"))
 	for _, path := range logs {
 		raw, err := os.ReadFile(path)
