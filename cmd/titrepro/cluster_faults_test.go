@@ -54,7 +54,7 @@ func TestClusterFaults(t *testing.T) {
 	began := time.Now()
 	eventualTimeout = recovery
 	ctx := t.Context()
-	h := startCluster(t)
+	h := startCluster(t, nil)
 	t.Logf("topology up after %s (build included)", time.Since(began).Round(time.Second))
 	checkPartsUseTLS(t, h.c)
 
@@ -153,8 +153,9 @@ type award struct {
 }
 
 // startCluster builds and starts the topology at the first port offset
-// whose ports are all free (default: 20000, 21000, 22000, 17000).
-func startCluster(t testing.TB, offsets ...int) *harness {
+// whose ports are all free (default: 20000, 21000, 22000, 17000);
+// extraEnv, when not nil, is cluster.Options.ExtraEnv.
+func startCluster(t testing.TB, extraEnv func(process string, env map[string]string), offsets ...int) *harness {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -181,7 +182,7 @@ func startCluster(t testing.TB, offsets ...int) *harness {
 	if err := cluster.Build(t.Context(), root, bin, log); err != nil {
 		t.Fatal(err)
 	}
-	opts := cluster.Options{Root: root, BinDir: bin, DataDir: filepath.Join(data, "cluster"), Log: log}
+	opts := cluster.Options{Root: root, BinDir: bin, DataDir: filepath.Join(data, "cluster"), Log: log, ExtraEnv: extraEnv}
 	var c *cluster.Cluster
 	// Ports of the default layout shifted below Linux's ephemeral range;
 	// the first layout whose ports are all free.
