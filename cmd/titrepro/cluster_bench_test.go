@@ -4,8 +4,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -41,15 +43,22 @@ import (
 //
 // Figures printed, never asserted.
 func BenchmarkCluster(b *testing.B) {
-	// Every request comes from 127.0.0.1: the gateway's limit on anonymous
-	// requests (GetTitle) off, as in BenchmarkServerCPU's all-in-one.
-	h := startCluster(b, func(process string, env map[string]string) {
-		if process == "gateway" {
-			env["RATE_LIMIT_ANONYMOUS"] = "0"
+	// TITREPRO_BENCH_PLAINTEXT=1 turns TLS off between the parts, to see
+	// its share of the figures; by default they run as in production.
+	plain := os.Getenv("TITREPRO_BENCH_PLAINTEXT") == "1"
+	h := startCluster(b, func(o *cluster.Options) {
+		o.PlainText = plain
+		// Every request comes from 127.0.0.1: the gateway's limit on
+		// anonymous requests (GetTitle) off, as in BenchmarkServerCPU's
+		// all-in-one.
+		o.ExtraEnv = func(process string, env map[string]string) {
+			if process == "gateway" {
+				env["RATE_LIMIT_ANONYMOUS"] = "0"
+			}
 		}
 	}, 21000, 22000, 17000)
-	if !h.c.TLS() {
-		b.Fatal("the topology must run with TLS between its parts")
+	if h.c.TLS() == plain {
+		b.Fatalf("TLS between the parts is %v; want %v", h.c.TLS(), !plain)
 	}
 	b.Run("ServerCPU", func(b *testing.B) { benchServerCPU(b, clusterBenchTarget(b, h)) })
 	b.Run("Award", func(b *testing.B) {
@@ -68,9 +77,12 @@ func BenchmarkCluster(b *testing.B) {
 // the issuer's, NATS's and PostgreSQL's (the same in both paths).
 func clusterBenchTarget(b *testing.B, h *harness) *benchTarget {
 	c := h.c
-	tlsConf, err := gatewayClientTLS(c.TLSDir())
-	if err != nil {
-		b.Fatal(err)
+	var tlsConf *tls.Config
+	if c.TLS() {
+		var err error
+		if tlsConf, err = gatewayClientTLS(c.TLSDir()); err != nil {
+			b.Fatal(err)
+		}
 	}
 	addr := func(svc string) string { return fmt.Sprintf("127.0.0.1:%d", c.Ports().GRPC(svc, 1)) }
 	urls := []string{c.GatewayURL() + "/metrics"}

@@ -154,8 +154,8 @@ type award struct {
 
 // startCluster builds and starts the topology at the first port offset
 // whose ports are all free (default: 20000, 21000, 22000, 17000);
-// extraEnv, when not nil, is cluster.Options.ExtraEnv.
-func startCluster(t testing.TB, extraEnv func(process string, env map[string]string), offsets ...int) *harness {
+// configure, when not nil, changes the options first.
+func startCluster(t testing.TB, configure func(*cluster.Options), offsets ...int) *harness {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -182,7 +182,10 @@ func startCluster(t testing.TB, extraEnv func(process string, env map[string]str
 	if err := cluster.Build(t.Context(), root, bin, log); err != nil {
 		t.Fatal(err)
 	}
-	opts := cluster.Options{Root: root, BinDir: bin, DataDir: filepath.Join(data, "cluster"), Log: log, ExtraEnv: extraEnv}
+	opts := cluster.Options{Root: root, BinDir: bin, DataDir: filepath.Join(data, "cluster"), Log: log}
+	if configure != nil {
+		configure(&opts)
+	}
 	var c *cluster.Cluster
 	// Ports of the default layout shifted below Linux's ephemeral range;
 	// the first layout whose ports are all free.
