@@ -40,6 +40,9 @@ web-vendor: web/node_modules ## Copy the design system files the web application
 bench: ## Benchmarks (figures printed, never asserted)
 	@source scripts/postgres-env.sh && go test -run '^$$' -bench . -benchmem -count=1 $(PACKAGES)
 
+bench-cluster: ## Benchmarks of make bench on the distributed topology (ports +21000): server CPU REST÷gRPC over mutual TLS, validation→TitleAwarded p50/p99, relay ÷ raw publish on 3-replica streams (docs/performance.md)
+	go test -tags cluster -count=1 -timeout 30m -run '^$$' -bench '^BenchmarkCluster$$' -benchtime 3s ./cmd/titrepro
+
 # Fuzz targets of the decoders of untrusted input: package folder and target.
 FUZZ_TARGETS := \
 	services/portfolio/internal/domain/filetype:FuzzInspect \
@@ -87,4 +90,4 @@ tidy: ## go mod tidy in every module
 clean: ## Remove binaries and the local data folder (./var)
 	rm -rf bin var
 
-.PHONY: help run run-cluster test-cluster test web-vendor bench fuzz generate check-generated lint build versitygw tidy clean
+.PHONY: help run run-cluster test-cluster test web-vendor bench bench-cluster fuzz generate check-generated lint build versitygw tidy clean

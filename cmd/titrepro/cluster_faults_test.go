@@ -54,7 +54,7 @@ func TestClusterFaults(t *testing.T) {
 	began := time.Now()
 	eventualTimeout = recovery
 	ctx := t.Context()
-	h := startCluster(t)
+	h := startCluster(t, nil)
 	t.Logf("topology up after %s (build included)", time.Since(began).Round(time.Second))
 	checkPartsUseTLS(t, h.c)
 
@@ -152,7 +152,10 @@ type award struct {
 	result sessionResult
 }
 
-func startCluster(t *testing.T) *harness {
+// startCluster builds and starts the topology at the first port offset
+// whose ports are all free (default: 20000, 21000, 22000, 17000);
+// configure, when not nil, changes the options first.
+func startCluster(t testing.TB, configure func(*cluster.Options), offsets ...int) *harness {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -180,10 +183,16 @@ func startCluster(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	opts := cluster.Options{Root: root, BinDir: bin, DataDir: filepath.Join(data, "cluster"), Log: log}
+	if configure != nil {
+		configure(&opts)
+	}
 	var c *cluster.Cluster
 	// Ports of the default layout shifted below Linux's ephemeral range;
 	// the first layout whose ports are all free.
-	for _, offset := range []int{20000, 21000, 22000, 17000} {
+	if len(offsets) == 0 {
+		offsets = []int{20000, 21000, 22000, 17000}
+	}
+	for _, offset := range offsets {
 		opts.PortOffset = offset
 		if c, err = cluster.Start(t.Context(), opts); err == nil || !strings.Contains(err.Error(), "is taken") {
 			break
@@ -677,7 +686,7 @@ func (m *ministry) check(t *testing.T, awards []award) {
 }
 
 // testLog writes the launcher's lines to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
@@ -685,7 +694,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 }
 
 // dumpLogs prints the end of every process's log.
-func dumpLogs(t *testing.T, dataDir string) {
+func dumpLogs(t testing.TB, dataDir string) {
 	logs, _ := filepath.Glob(filepath.Join(dataDir, "logs", "*.log"))
 	for _, path := range logs {
 		raw, err := os.ReadFile(path)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -21,6 +24,8 @@ import (
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/devcerts"
+	"github.com/titrepro/titrepro/internal/grpcx"
 )
 
 // BenchmarkServerCPU measures the server's CPU time per request (issue 9,
@@ -51,9 +56,14 @@ import (
 // TITREPRO_BENCH_METRICS_URLS (the /metrics pages of the gateway and the
 // services, comma-separated, whose process_cpu_seconds_total are summed);
 // tokens come from the local issuer of TITREPRO_DATA_DIR, which those
-// servers must trust.
-func BenchmarkServerCPU(b *testing.B) {
-	tgt := newBenchTarget(b)
+// servers must trust; TITREPRO_BENCH_TLS_DIR, when set, holds the ca.crt
+// and the gateway-client certificate for gRPC over mutual TLS (a dev-certs
+// folder). The cluster topology's run is BenchmarkCluster (make
+// bench-cluster).
+func BenchmarkServerCPU(b *testing.B) { benchServerCPU(b, newBenchTarget(b)) }
+
+// benchServerCPU runs BenchmarkServerCPU's reads against tgt.
+func benchServerCPU(b *testing.B, tgt *benchTarget) {
 	ctx := context.Background()
 	w, err := newWorkflow(ctx, newRESTClient(tgt.gateway, nil), tgt.issuer(b), nil)
 	if err != nil {
@@ -152,6 +162,8 @@ type benchTarget struct {
 	gateway                              string
 	candidate, certification, assessment string
 	cpu                                  cpuMeter
+	tls                                  *tls.Config       // nil: plaintext gRPC
+	iss                                  *auth.LocalIssuer // nil: the issuer of cfg
 }
 
 // newBenchTarget starts the all-in-one in a child process, or takes the
@@ -172,6 +184,11 @@ func newBenchTarget(b *testing.B) *benchTarget {
 			b.Fatal("TITREPRO_BENCH_GATEWAY_URL needs TITREPRO_BENCH_CANDIDATE_ADDR, TITREPRO_BENCH_CERTIFICATION_ADDR, TITREPRO_BENCH_ASSESSMENT_ADDR and TITREPRO_BENCH_METRICS_URLS")
 		}
 		t.cpu = metricsCPU(urls)
+		if dir := os.Getenv("TITREPRO_BENCH_TLS_DIR"); dir != "" {
+			if t.tls, err = gatewayClientTLS(dir); err != nil {
+				b.Fatal(err)
+			}
+		}
 		return t
 	}
 	// Production's log level: one line per call at the gateway and at the
@@ -182,7 +199,21 @@ func newBenchTarget(b *testing.B) *benchTarget {
 		cpu: procCPU(pid)}
 }
 
+// gatewayClientTLS is the gateway's client side of mutual TLS from a
+// dev-certs folder: the services' authority and the gateway-client
+// certificate they require.
+func gatewayClientTLS(dir string) (*tls.Config, error) {
+	return grpcx.ClientTLS(grpcx.TLSFiles{
+		CAFile:   filepath.Join(dir, "ca.crt"),
+		CertFile: filepath.Join(dir, devcerts.GatewayClient+".crt"),
+		KeyFile:  filepath.Join(dir, devcerts.GatewayClient+".key"),
+	})
+}
+
 func (t *benchTarget) issuer(b *testing.B) *auth.LocalIssuer {
+	if t.iss != nil {
+		return t.iss
+	}
 	iss, err := localIssuer(t.cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -191,7 +222,11 @@ func (t *benchTarget) issuer(b *testing.B) *auth.LocalIssuer {
 }
 
 func (t *benchTarget) dial(b *testing.B, addr string) *grpc.ClientConn {
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	creds := insecure.NewCredentials()
+	if t.tls != nil {
+		creds = credentials.NewTLS(t.tls)
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
 	if err != nil {
 		b.Fatal(err)
 	}

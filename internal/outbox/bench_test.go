@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/titrepro/titrepro/internal/dbtest"
-	"github.com/titrepro/titrepro/internal/eventbus"
 	"github.com/titrepro/titrepro/internal/sqldb"
 )
 
@@ -34,7 +32,7 @@ func BenchmarkRelay(b *testing.B) {
 		b.Run(engine.Name, func(b *testing.B) {
 			e := newEnv(b, engine)
 			r := NewRelay(e.ob, e.js, testLogger(b), RelayOptions{Stream: e.stream})
-			b.Cleanup(func() { require.NoError(b, r.session.release()) })
+			b.Cleanup(func() { require.NoError(b, r.Release()) })
 			ctx := context.Background()
 			var relayTime, rawTime time.Duration
 			before := e.streamCount(b)
@@ -49,13 +47,7 @@ func BenchmarkRelay(b *testing.B) {
 					return e.ob.Write(ctx, tx, batch...)
 				}))
 				start := time.Now()
-				for {
-					st, err := r.round(ctx)
-					require.NoError(b, err)
-					if st == roundIdle {
-						break
-					}
-				}
+				require.NoError(b, r.Drain(ctx))
 				relayTime += time.Since(start)
 			}
 			raw := func(i, t int) {
@@ -97,15 +89,5 @@ func BenchmarkRelay(b *testing.B) {
 // rawMessage is the message the relay publishes for e (Relay.publish),
 // built beforehand.
 func rawMessage(e Event, stream string) *nats.Msg {
-	h := nats.Header{}
-	h.Set(jetstream.MsgIDHeader, e.ID)
-	h.Set(jetstream.ExpectedStreamHeader, stream)
-	h.Set(eventbus.HeaderSpecVersion, eventbus.SpecVersion)
-	h.Set(eventbus.HeaderID, e.ID)
-	h.Set(eventbus.HeaderSource, e.Source)
-	h.Set(eventbus.HeaderType, e.Type)
-	h.Set(eventbus.HeaderSubject, e.Resource)
-	h.Set(eventbus.HeaderTime, e.Time.UTC().Format(time.RFC3339Nano))
-	h.Set(eventbus.HeaderContentType, eventbus.ContentTypeProtobuf)
-	return &nats.Msg{Subject: e.Subject, Header: h, Data: e.Payload}
+	return &nats.Msg{Subject: e.Subject, Header: Headers(e, stream), Data: e.Payload}
 }
