@@ -21,8 +21,9 @@ Usage:
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
   titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
-  titrepro cluster [--database-url URL|own] [--port-offset N] [--no-build]
-                                                   run the distributed topology on this machine (make run-cluster)
+  titrepro cluster [--database-url URL|own] [--port-offset N] [--plaintext] [--no-build]
+                                                   run the distributed topology on this machine (make run-cluster;
+                                                   S3 store and mutual TLS included; --help lists every option)
   titrepro demo [--url URL]                        run the whole jury workflow against a running server
   titrepro nats-credentials IDENTITY [--seed]      how IDENTITY (ministry, admin, a service) connects to the event bus
   titrepro certificate-key rotate                  new certificate signing key; old certificates still verify
