@@ -57,10 +57,15 @@ fuzz: ## Fuzz every decoder of untrusted input for FUZZTIME each (seed corpora i
 		echo "fuzz $$name ($$dir, $(FUZZTIME))"; \
 		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; done
 
-generate: ## Regenerate gen/go and the OpenAPI document from proto/ (offline, pinned tools)
+generate: ## Regenerate gen/go, the OpenAPI document and the events' descriptor set from proto/ (offline, pinned tools)
 	find gen/go -name '*.pb.go' -o -name '*.pb.gw.go' | xargs -r rm -f
 	rm -f gateway/internal/openapi/spec/titrepro.swagger.json
 	$(TOOL) buf generate
+	$(TOOL) buf build --as-file-descriptor-set --exclude-source-info $(addprefix --path ,$(EVENT_PROTOS)) -o gen/go/descriptors/titrepro-events.binpb
+
+# The descriptor set served to event consumers (docs/consumers.md): the
+# events of every context with their imports.
+EVENT_PROTOS := $(wildcard proto/titrepro/*/v1/events.proto)
 
 check-generated: generate ## Fail when the committed generated code differs from proto/
 	@git diff --exit-code -- gen gateway/internal/openapi/spec || { echo "generated code is stale: run make generate and commit"; exit 1; }

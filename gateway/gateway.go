@@ -201,6 +201,7 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 	}
 	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, api))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
+	root.HandleFunc("GET "+EventDescriptorsPath, eventDescriptors)
 	if opts.Web.Logger == nil {
 		opts.Web.Logger = log
 	}

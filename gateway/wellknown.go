@@ -1,6 +1,12 @@
 package gateway
 
-import "net/http"
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/titrepro/titrepro/gen/go/descriptors"
+)
 
 // CertificateKeysPath is where anyone fetches the public keys that verify
 // certificates, by key id, as a JWK Set (docs/signatures.md): the
@@ -20,4 +26,19 @@ func certificateKeys(v1 http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		v1.ServeHTTP(w, r2)
 	})
+}
+
+// EventDescriptorsPath is where a consumer in any language fetches the
+// protobuf descriptor set of every event titrepro publishes
+// (docs/consumers.md): a serialised google.protobuf.FileDescriptorSet, the
+// events.proto files with their imports, built by make generate.
+const EventDescriptorsPath = "/.well-known/titrepro/events.binpb"
+
+// eventDescriptors serves the descriptor set embedded at build time; it
+// changes only with the binary.
+func eventDescriptors(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+descriptors.EventsFile+`"`)
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.ServeContent(w, r, descriptors.EventsFile, time.Time{}, bytes.NewReader(descriptors.Events))
 }
