@@ -23,7 +23,7 @@ run-cluster: ## Run the distributed topology on this machine: PostgreSQL schemas
 test-cluster: ## Fault suite on the distributed topology (NATS node killed, replica SIGKILLed, PostgreSQL restarted, NATS cut off 60 s)
 	go test -tags cluster -count=1 -timeout 15m -run '^TestClusterFaults$$' -v ./cmd/titrepro
 
-test: web/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
+test: web/node_modules tools/asyncapi/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
 	cd deploy && GOWORK=off go test $(TEST_FLAGS) ./...
 
@@ -33,6 +33,12 @@ test: web/node_modules ## All tests: unit, storage contracts on SQLite and Postg
 web/node_modules: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch web/node_modules
+
+# docs/asyncapi_test.go validates docs/asyncapi.yaml with the official AsyncAPI
+# parser, pinned in tools/asyncapi/package-lock.json (install scripts off).
+tools/asyncapi/node_modules: tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	npm ci --prefix tools/asyncapi --no-audit --no-fund
+	@touch tools/asyncapi/node_modules
 
 web-vendor: web/node_modules ## Copy the design system files the web application uses into gateway/web/static/vendor (WEB_MARIANNE=1 adds the Marianne font)
 	scripts/web-vendor.sh

@@ -16,9 +16,10 @@ import (
 	"github.com/titrepro/titrepro/internal/eventbus"
 )
 
-// channel matches a channel of docs/asyncapi.yaml and the message it
-// carries: "  titrepro.x.v1.some_event:" … "$ref: '#/components/messages/SomeEvent'".
-var channel = regexp.MustCompile(`(?m)^  (titrepro\.([a-z]+)\.v1\.[a-z_]+):\n(?:    .*\n)*?\s+\$ref: '#/components/messages/([A-Za-z]+)'`)
+// channel matches a channel of docs/asyncapi.yaml (AsyncAPI 3.0) and the
+// message it carries: "    address: titrepro.x.v1.some_event" then
+// "    messages:" and "      SomeEvent:".
+var channel = regexp.MustCompile(`(?m)^    address: (titrepro\.([a-z]+)\.v1\.[a-z_]+)\n    messages:\n      ([A-Za-z]+):`)
 
 // TestAsyncAPIMatchesTheEvents fails when a channel documented for
 // consumers is not the subject titrepro publishes its event on: subjects
@@ -33,7 +34,7 @@ func TestAsyncAPIMatchesTheEvents(t *testing.T) {
 	if len(found) == 0 {
 		t.Fatal("no channel found in docs/asyncapi.yaml")
 	}
-	if want := regexp.MustCompile(`(?m)^  titrepro\.`).FindAllStringIndex(string(raw), -1); len(found) != len(want) {
+	if want := regexp.MustCompile(`(?m)^    address: `).FindAllStringIndex(string(raw), -1); len(found) != len(want) {
 		t.Fatalf("read %d of the %d channels of docs/asyncapi.yaml", len(found), len(want))
 	}
 	for _, m := range found {
