@@ -23,7 +23,7 @@ run-cluster: ## Run the distributed topology on this machine: PostgreSQL schemas
 test-cluster: ## Fault suite on the distributed topology (NATS node killed, replica SIGKILLed, PostgreSQL restarted, NATS cut off 60 s)
 	go test -tags cluster -count=1 -timeout 15m -run '^TestClusterFaults$$' -v ./cmd/titrepro
 
-test: web/node_modules tools/asyncapi/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
+test: web/node_modules tools/asyncapi/node_modules examples/ministry-consumer-node/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
 	cd deploy && GOWORK=off go test $(TEST_FLAGS) ./...
 
@@ -39,6 +39,12 @@ web/node_modules: web/package.json web/package-lock.json
 tools/asyncapi/node_modules: tools/asyncapi/package.json tools/asyncapi/package-lock.json
 	npm ci --prefix tools/asyncapi --no-audit --no-fund
 	@touch tools/asyncapi/node_modules
+
+# cmd/titrepro's TestMinistryConsumerInNode runs the Node.js example of a
+# ministry consumer (docs/consumers.md) with its pinned packages.
+examples/ministry-consumer-node/node_modules: examples/ministry-consumer-node/package.json examples/ministry-consumer-node/package-lock.json
+	npm ci --prefix examples/ministry-consumer-node --no-audit --no-fund
+	@touch examples/ministry-consumer-node/node_modules
 
 web-vendor: web/node_modules ## Copy the design system files the web application uses into gateway/web/static/vendor (WEB_MARIANNE=1 adds the Marianne font)
 	scripts/web-vendor.sh
