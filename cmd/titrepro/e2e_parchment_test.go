@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"image"
 	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +70,26 @@ func TestEndToEndParchmentDownloadedAfterAward(t *testing.T) {
 	forged := base64.RawURLEncoding.EncodeToString(bytes.Replace(raw, []byte(`"kind":"TITRE"`), []byte(`"kind":"LIVRE"`), 1))
 	if _, ok := verifyProofOffline(t, keys, forged+"."+sig); ok {
 		t.Error("a tampered proof verifies")
+	}
+
+	// The same check by a verifier written from docs/signatures.md alone,
+	// in JavaScript (testdata/verifier/verify.mjs).
+	if node, err := exec.LookPath("node"); err == nil {
+		dir := t.TempDir()
+		keysFile := filepath.Join(dir, "keys.json")
+		if err := os.WriteFile(keysFile, keys, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		script := filepath.Join("testdata", "verifier", "verify.mjs")
+		if got := runVerifier(t, node, []string{script, "--proof", url, "--keys", keysFile}); !got["proof"].OK {
+			t.Errorf("node did not verify the QR proof: %+v", got["proof"])
+		}
+		if got := runVerifier(t, node, []string{script, "--proof", prefix + forged + "." + sig, "--keys", keysFile}); got["proof"].OK ||
+			got["proof"].Reason != "SIGNATURE_INVALID" {
+			t.Errorf("node verified a tampered QR proof: %+v", got["proof"])
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("node is not installed")
 	}
 
 	dup := pdfText(t, s, path+"?duplicate=true", w.tokens[asMinistry])
