@@ -59,7 +59,7 @@ var programVars = map[string][]string{
 	"candidate":     concat(serviceVars, otelVars, mailVars),
 	"portfolio":     concat(serviceVars, otelVars, awsVars, []string{"BLOB_URL", "MAX_DOCUMENT_BYTES", "MAX_DOSSIER_BYTES", "MAX_DOCUMENTS", "MAX_UNPACKED_BYTES"}),
 	"assessment":    concat(serviceVars, otelVars),
-	"certification": concat(serviceVars, otelVars, []string{"REFERENTIELS_DIR", "CERTIFICATE_KEY_FILE", "CERTIFICATE_RETIRED_KEYS_FILE"}),
+	"certification": concat(serviceVars, otelVars, []string{"REFERENTIELS_DIR", "CERTIFICATE_KEY_FILE", "CERTIFICATE_RETIRED_KEYS_FILE", "PUBLIC_URL"}),
 	// gateway/cmd/gateway/main.go.
 	"gateway": concat(otelVars, limitVars, []string{"HTTP_ADDR", "SHUTDOWN_TIMEOUT", "MAX_DOCUMENT_BYTES",
 		"CANDIDATE_SERVICE_ADDR", "CERTIFICATION_SERVICE_ADDR", "ASSESSMENT_SERVICE_ADDR", "PORTFOLIO_SERVICE_ADDR",

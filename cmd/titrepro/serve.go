@@ -203,6 +203,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 	}
 	certCfg.GRPCAddr, certCfg.DatabaseURL, certCfg.ShutdownTimeout = cfg.CertificationAddr, sqlite("certification"), cfg.ShutdownTimeout
 	certCfg.SigningKeyFile, certCfg.RetiredKeysFile = certificateKeyFiles(dataDir)
+	certCfg.PublicURL = cfg.PublicURL
 	cert, err := certification.New(ctx, certCfg, certification.Deps{
 		Logger: log, Verifier: verifier, JetStream: js["certification"], Referentiels: referentiels.FS, Metrics: reg,
 		Listener: listeners["certification"],

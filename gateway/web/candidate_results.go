@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 
@@ -57,6 +58,7 @@ type certificateRow struct {
 	Ccps                                            []string
 	ByCapitalisation                                bool
 	VerifyPath, VerifyURL                           string
+	ParchmentHref                                   string // the titre or livret as PDF, with its QR code
 }
 
 // myResults (GET /candidat/resultats) shows the results and certificates.
@@ -134,6 +136,7 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 			Level: IntFR(int64(c.GetTitleLevel())), JuryDate: CivilDateFR(c.GetJuryDate()), IssueDate: CivilDateFR(c.GetIssueDate()),
 			ByCapitalisation: c.GetByCapitalisation(),
 			VerifyPath:       verifyPath(c.GetNumber()),
+			ParchmentHref:    parchmentHref(c.GetNumber()),
 		}
 		row.VerifyURL = a.cfg.PublicURL + row.VerifyPath
 		for _, ccp := range c.GetCcps() {
@@ -192,4 +195,30 @@ func (a *App) myResultSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePDF(w, resp.GetDocument(), "fiche-individuelle-de-resultats.pdf")
+}
+
+// parchmentHref is the address of a certificate's parchment.
+func parchmentHref(number string) string {
+	return candidateHome + "/certificats/" + strings.ReplaceAll(url.PathEscape(number), "%2A", "*") + "/parchemin.pdf"
+}
+
+// myParchment (GET /candidat/certificats/{number}/parchemin.pdf) hands the
+// person the parchment of one of their certificates, the titre or the
+// livret de certification as the certification service prints it (PDF,
+// with the QR code of its verification). The service decides whether it is
+// theirs.
+func (a *App) myParchment(w http.ResponseWriter, r *http.Request) {
+	number := normaliseNumber(r.PathValue("number"))
+	if number == "" || len(number) > 64 {
+		a.notFound(w, r)
+		return
+	}
+	ctx, cancel := callContext(r)
+	defer cancel()
+	resp, err := a.svc.certification.GetParchment(ctx, &certificationv1.GetParchmentRequest{Number: number})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writePDF(w, resp.GetDocument(), "certificat-"+number+".pdf")
 }

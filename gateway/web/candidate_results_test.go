@@ -108,4 +108,19 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 	if got := get(t, other, s.srv.URL+sheet); got.status != http.StatusForbidden {
 		t.Errorf("another candidate's result sheet: %d", got.status)
 	}
+	// The livret as a parchment (PDF, with its QR code), theirs only.
+	parchment := "/candidat/certificats/" + number + "/parchemin.pdf"
+	if !strings.Contains(p.body, `href="`+parchment+`">Télécharger le livret de certification`) {
+		t.Fatalf("results page lacks the link to the parchment %s", parchment)
+	}
+	doc := get(t, c, s.srv.URL+parchment)
+	if doc.status != 200 || doc.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("parchment: %d %s", doc.status, doc.header.Get("Content-Type"))
+	}
+	if text := pdftext.Extract(t, []byte(doc.body)); !strings.Contains(text, "Livret de certification") || !strings.Contains(text, "Numéro : "+number) {
+		t.Errorf("the parchment lacks its kind or number:\n%s", text)
+	}
+	if got := get(t, other, s.srv.URL+parchment); got.status != http.StatusForbidden {
+		t.Errorf("another candidate's parchment: %d", got.status)
+	}
 }

@@ -93,6 +93,7 @@ func (c *Cluster) serviceEnv(svc string, replica int) map[string]string {
 		env["REFERENTIELS_DIR"] = filepath.Join(c.opts.Root, "referentiels")
 		env["CERTIFICATE_KEY_FILE"] = filepath.Join(c.opts.DataDir, "certification", "certificate-ed25519.pem")
 		env["CERTIFICATE_RETIRED_KEYS_FILE"] = filepath.Join(c.opts.DataDir, "certification", "certificate-keys-retired.json")
+		env["PUBLIC_URL"] = c.GatewayURL() // the parchments' QR codes open its /verifier page
 	}
 	return env
 }

@@ -98,6 +98,26 @@ func (d *Doc) Fingerprint(label, value string) {
 	d.pdf.MultiCell(0, lineHeight, value, "", "L", false)
 }
 
+// PNG draws a PNG image (e.g. a QR code) of size×size millimetres,
+// centred, below the current line, registered under name (one name per
+// image of the document).
+func (d *Doc) PNG(name string, png []byte, size float64) {
+	opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+	d.pdf.RegisterImageOptionsReader(name, opt, bytes.NewReader(png))
+	w, _ := d.pdf.GetPageSize()
+	d.pdf.ImageOptions(name, (w-size)/2, d.pdf.GetY(), size, size, true, opt, 0, "")
+}
+
+// Centred writes a centred paragraph in size points, bold when bold.
+func (d *Doc) Centred(s string, size float64, bold bool) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	d.pdf.SetFont("Helvetica", style, size)
+	d.pdf.MultiCell(0, size*0.5, d.tr(s), "", "C", false)
+}
+
 // Space leaves a blank of h millimetres.
 func (d *Doc) Space(h float64) { d.pdf.Ln(h) }
 

@@ -141,7 +141,9 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
 			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
 			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
-			Registers:         query.NewRegistersHandler(registers),
+			Parchment: query.NewParchmentHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
+				cfg.PublicURL, pdf.Printer{}, now),
+			Registers: query.NewRegistersHandler(registers),
 		},
 	}
 

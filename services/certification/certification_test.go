@@ -296,15 +296,18 @@ func TestLoadConfig(t *testing.T) {
 	}
 	want := certification.Config{GRPCAddr: "127.0.0.1:9094", DatabaseURL: "sqlite://var/certification.db",
 		ShutdownTimeout: certification.DefaultShutdownTimeout, ReferentielsDir: "referentiels",
-		SigningKeyFile: "var/certificate-ed25519.pem", RetiredKeysFile: "var/certificate-keys-retired.json"}
+		SigningKeyFile: "var/certificate-ed25519.pem", RetiredKeysFile: "var/certificate-keys-retired.json",
+		PublicURL: "http://localhost:8080"}
 	if cfg != want {
 		t.Fatalf("LoadConfig(defaults) = %+v; want %+v", cfg, want)
 	}
 	cfg, err = certification.LoadConfig(env(map[string]string{
 		"GRPC_ADDR": ":1", "DATABASE_URL": "postgres://x", "SHUTDOWN_TIMEOUT": "3s", "REFERENTIELS_DIR": "/srv/refs",
-		"CERTIFICATE_KEY_FILE": "/srv/keys/cert.pem", "CERTIFICATE_RETIRED_KEYS_FILE": "/srv/keys/retired.json"}))
+		"CERTIFICATE_KEY_FILE": "/srv/keys/cert.pem", "CERTIFICATE_RETIRED_KEYS_FILE": "/srv/keys/retired.json",
+		"PUBLIC_URL": "https://titrepro.example.fr/"}))
 	if err != nil || cfg.GRPCAddr != ":1" || cfg.DatabaseURL != "postgres://x" || cfg.ShutdownTimeout.String() != "3s" ||
-		cfg.ReferentielsDir != "/srv/refs" || cfg.SigningKeyFile != "/srv/keys/cert.pem" || cfg.RetiredKeysFile != "/srv/keys/retired.json" {
+		cfg.ReferentielsDir != "/srv/refs" || cfg.SigningKeyFile != "/srv/keys/cert.pem" || cfg.RetiredKeysFile != "/srv/keys/retired.json" ||
+		cfg.PublicURL != "https://titrepro.example.fr" {
 		t.Fatalf("LoadConfig(set) = %+v, %v", cfg, err)
 	}
 	_, err = certification.LoadConfig(env(map[string]string{"SHUTDOWN_TIMEOUT": "soon"}))

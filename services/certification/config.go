@@ -2,6 +2,7 @@ package certification
 
 import (
 	"cmp"
+	"strings"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/grpcx"
@@ -16,6 +17,7 @@ const (
 	DefaultReferentielsDir = "referentiels"
 	DefaultSigningKeyFile  = "var/certificate-ed25519.pem"
 	DefaultRetiredKeysFile = "var/certificate-keys-retired.json"
+	DefaultPublicURL       = "http://localhost:8080"
 )
 
 // Config is the service's configuration, read from the environment by
@@ -41,6 +43,10 @@ type Config struct {
 	// rotation (CERTIFICATE_RETIRED_KEYS_FILE): they verify the certificates
 	// they signed. Missing until the first rotation.
 	RetiredKeysFile string
+	// PublicURL is the address of the public web application
+	// (PUBLIC_URL, default http://localhost:8080): a parchment's QR code
+	// opens its verification page, PublicURL/verifier/{number}.
+	PublicURL string
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
@@ -55,6 +61,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
 		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
 		RetiredKeysFile: cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
+		PublicURL:       strings.TrimRight(cmp.Or(getenv("PUBLIC_URL"), DefaultPublicURL), "/"),
 	}, err
 }
 

@@ -141,6 +141,7 @@ var reasons = map[string]sentence{
 	"RECORD_CHANGED":                {"Le parcours de certification a changé pendant la validation.", "Recommencez."},
 	"AWARD_EXISTS":                  {"Cette attribution a déjà été faite par une validation simultanée.", "Rechargez la page."},
 	"CERTIFICATE_NOT_FOUND":         {"Aucun certificat ne porte ce numéro.", "Vérifiez le numéro saisi."},
+	"CERTIFICATE_REVOKED":           {"Ce certificat a été révoqué : son parchemin ne peut plus être délivré.", "Le procès-verbal dont il est issu a été corrigé après sa validation (règle R51)."},
 	"NUMBER_MALFORMED":              {"Ce numéro de certificat n’est pas valide.", "Un numéro a la forme TP-AAAA-XXXX-XXXX-C ; vérifiez chaque caractère."},
 	"TITLE_NOT_FOUND":               {"Titre introuvable.", ""},
 	"TITLE_UNKNOWN":                 {"Cette version du titre n’est pas au catalogue.", ""},

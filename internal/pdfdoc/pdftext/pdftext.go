@@ -5,7 +5,10 @@ package pdftext
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -28,4 +31,38 @@ func Extract(t testing.TB, pdf []byte) string {
 		t.Fatalf("pdftotext: %v: %s", err, errOut.String())
 	}
 	return strings.Join(strings.Fields(out.String()), " ")
+}
+
+// Images returns the images embedded in pdf as PNG files, in page order,
+// extracted with pdfimages from poppler-utils. It fails t when pdfimages
+// is missing or fails.
+func Images(t testing.TB, pdf []byte) [][]byte {
+	t.Helper()
+	path, err := exec.LookPath("pdfimages")
+	if err != nil {
+		t.Fatalf("pdfimages (poppler-utils) is required to check the PDF documents' images: %v", err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(path, "-png", in, filepath.Join(dir, "img")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v: %s", err, out)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	imgs := make([][]byte, 0, len(names))
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs = append(imgs, b)
+	}
+	return imgs
 }

@@ -5,9 +5,11 @@
 // prove the published encodings are reproducible outside Go.
 //
 // Usage: node verify.mjs [--event FILE] [--minutes FILE] [--certificate FILE --keys FILE]
+//                        [--proof URL --keys FILE]
 //   --event        a MinutesSigned event as JSON (protobuf JSON, proto names)
 //   --minutes      the body of GET /v1/sessions/{id}/minutes
 //   --certificate  the body of GET /v1/certificates/{number}
+//   --proof        what a parchment's QR code holds: <PUBLIC_URL>/verifier/<number>#<proof>
 //   --keys         the body of GET /.well-known/titrepro/certificate-keys.json
 // It prints one JSON object with a verdict per input and exits 1 when any
 // check fails.
@@ -142,13 +144,43 @@ function verifyCertificate(body, jwks) {
   return { kid: c.key_id, ok, reason: ok ? "" : "SIGNATURE_INVALID" };
 }
 
+// verifyProof checks the proof of a parchment's QR code
+// ("titrepro-parchment-proof/1"): Ed25519 over the payload bytes as
+// printed, with the key its key_id names; the number in the address must be
+// the payload's.
+function verifyProof(url, jwks) {
+  const hash = url.indexOf("#");
+  const [payloadB64, sigB64] = url.slice(hash + 1).split(".");
+  const payload = Buffer.from(payloadB64 ?? "", "base64url");
+  let claims;
+  try {
+    claims = JSON.parse(payload.toString("utf8"));
+  } catch {
+    return { ok: false, reason: "PROOF_MALFORMED" };
+  }
+  if (hash < 0 || claims.format !== "titrepro-parchment-proof/1" || !url.slice(0, hash).endsWith("/verifier/" + claims.number)) {
+    return { ok: false, reason: "PROOF_MALFORMED" };
+  }
+  const jwk = list(jwks.keys).find((k) => k.kid === claims.key_id);
+  if (!jwk) {
+    return { kid: claims.key_id, ok: false, reason: "SIGNING_KEY_UNKNOWN" };
+  }
+  const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: "jwk" });
+  const ok = verify(null, payload, key, Buffer.from(sigB64 ?? "", "base64url"));
+  return { kid: claims.key_id, ok, reason: ok ? "" : "SIGNATURE_INVALID", claims };
+}
+
 const { values } = parseArgs({
-  options: { event: { type: "string" }, minutes: { type: "string" }, certificate: { type: "string" }, keys: { type: "string" } },
+  options: {
+    event: { type: "string" }, minutes: { type: "string" }, certificate: { type: "string" }, proof: { type: "string" },
+    keys: { type: "string" },
+  },
 });
 const readJSON = (path) => JSON.parse(readFileSync(path, "utf8"));
 const out = {};
 if (values.event) out.event = verifyEvent(readJSON(values.event));
 if (values.minutes) out.minutes = verifyMinutes(readJSON(values.minutes));
 if (values.certificate) out.certificate = verifyCertificate(readJSON(values.certificate), readJSON(values.keys));
+if (values.proof) out.proof = verifyProof(values.proof, readJSON(values.keys));
 console.log(JSON.stringify(out));
 process.exitCode = Object.values(out).every((r) => r.ok) ? 0 : 1;

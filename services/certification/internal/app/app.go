@@ -39,5 +39,6 @@ type Queries struct {
 	VerifyCertificate query.VerifyCertificateHandler
 	CertificateKeys   query.CertificateKeysHandler
 	ResultSheet       query.ResultSheetHandler
+	Parchment         query.ParchmentHandler
 	Registers         query.RegistersHandler
 }

@@ -134,3 +134,12 @@ func (s *GRPCServer) GetResultSheetPdf(ctx context.Context, req *certificationv1
 	}
 	return &certificationv1.GetResultSheetPdfResponse{Document: &httpbody.HttpBody{ContentType: pdfdoc.ContentType, Data: b}}, nil
 }
+
+// GetParchment implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetParchment(ctx context.Context, req *certificationv1.GetParchmentRequest) (*certificationv1.GetParchmentResponse, error) {
+	b, err := s.app.Queries.Parchment.PDF(ctx, query.GetParchment{Number: req.GetNumber(), Duplicate: req.GetDuplicate()})
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetParchmentResponse{Document: &httpbody.HttpBody{ContentType: pdfdoc.ContentType, Data: b}}, nil
+}

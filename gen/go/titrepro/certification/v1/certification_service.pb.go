@@ -996,6 +996,108 @@ func (x *ValidateResultResponse) GetCertificates() []*Certificate {
 	return nil
 }
 
+// GetParchmentRequest names the certificate whose parchment to print.
+type GetParchmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate number, as GetCertificateRequest.number.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// Print a duplicate, marked DUPLICATA with its date of issue.
+	Duplicate     bool `protobuf:"varint,2,opt,name=duplicate,proto3" json:"duplicate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetParchmentRequest) Reset() {
+	*x = GetParchmentRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetParchmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetParchmentRequest) ProtoMessage() {}
+
+func (x *GetParchmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetParchmentRequest.ProtoReflect.Descriptor instead.
+func (*GetParchmentRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *GetParchmentRequest) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *GetParchmentRequest) GetDuplicate() bool {
+	if x != nil {
+		return x.Duplicate
+	}
+	return false
+}
+
+// GetParchmentResponse carries the PDF document; through REST it is the
+// whole response body, of type application/pdf.
+type GetParchmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The PDF document, content_type "application/pdf".
+	Document      *httpbody.HttpBody `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetParchmentResponse) Reset() {
+	*x = GetParchmentResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetParchmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetParchmentResponse) ProtoMessage() {}
+
+func (x *GetParchmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetParchmentResponse.ProtoReflect.Descriptor instead.
+func (*GetParchmentResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *GetParchmentResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // GetCertificateRequest names a certificate.
 type GetCertificateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1008,7 +1110,7 @@ type GetCertificateRequest struct {
 
 func (x *GetCertificateRequest) Reset() {
 	*x = GetCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1020,7 +1122,7 @@ func (x *GetCertificateRequest) String() string {
 func (*GetCertificateRequest) ProtoMessage() {}
 
 func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[18]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1033,7 +1135,7 @@ func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetCertificateRequest) GetNumber() string {
@@ -1054,7 +1156,7 @@ type GetCertificateResponse struct {
 
 func (x *GetCertificateResponse) Reset() {
 	*x = GetCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1066,7 +1168,7 @@ func (x *GetCertificateResponse) String() string {
 func (*GetCertificateResponse) ProtoMessage() {}
 
 func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[19]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1079,7 +1181,7 @@ func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{19}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetCertificateResponse) GetCertificate() *Certificate {
@@ -1100,7 +1202,7 @@ type VerifyCertificateRequest struct {
 
 func (x *VerifyCertificateRequest) Reset() {
 	*x = VerifyCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1112,7 +1214,7 @@ func (x *VerifyCertificateRequest) String() string {
 func (*VerifyCertificateRequest) ProtoMessage() {}
 
 func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1125,7 +1227,7 @@ func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *VerifyCertificateRequest) GetNumber() string {
@@ -1167,7 +1269,7 @@ type VerifyCertificateResponse struct {
 
 func (x *VerifyCertificateResponse) Reset() {
 	*x = VerifyCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1179,7 +1281,7 @@ func (x *VerifyCertificateResponse) String() string {
 func (*VerifyCertificateResponse) ProtoMessage() {}
 
 func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1192,7 +1294,7 @@ func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *VerifyCertificateResponse) GetValid() bool {
@@ -1260,7 +1362,7 @@ type GetCertificateKeysRequest struct {
 
 func (x *GetCertificateKeysRequest) Reset() {
 	*x = GetCertificateKeysRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1272,7 +1374,7 @@ func (x *GetCertificateKeysRequest) String() string {
 func (*GetCertificateKeysRequest) ProtoMessage() {}
 
 func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1285,7 +1387,7 @@ func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{24}
 }
 
 // GetCertificateKeysResponse is the set of certificate verification keys:
@@ -1300,7 +1402,7 @@ type GetCertificateKeysResponse struct {
 
 func (x *GetCertificateKeysResponse) Reset() {
 	*x = GetCertificateKeysResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1312,7 +1414,7 @@ func (x *GetCertificateKeysResponse) String() string {
 func (*GetCertificateKeysResponse) ProtoMessage() {}
 
 func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1325,7 +1427,7 @@ func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetCertificateKeysResponse) GetKeys() []*CertificateKey {
@@ -1351,7 +1453,7 @@ type ListCertificatesRequest struct {
 
 func (x *ListCertificatesRequest) Reset() {
 	*x = ListCertificatesRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1363,7 +1465,7 @@ func (x *ListCertificatesRequest) String() string {
 func (*ListCertificatesRequest) ProtoMessage() {}
 
 func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1376,7 +1478,7 @@ func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListCertificatesRequest) GetPageSize() int32 {
@@ -1413,7 +1515,7 @@ type ListCertificatesResponse struct {
 
 func (x *ListCertificatesResponse) Reset() {
 	*x = ListCertificatesResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1425,7 +1527,7 @@ func (x *ListCertificatesResponse) String() string {
 func (*ListCertificatesResponse) ProtoMessage() {}
 
 func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1438,7 +1540,7 @@ func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
@@ -1466,7 +1568,7 @@ type GrantAgrementRequest struct {
 
 func (x *GrantAgrementRequest) Reset() {
 	*x = GrantAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1580,7 @@ func (x *GrantAgrementRequest) String() string {
 func (*GrantAgrementRequest) ProtoMessage() {}
 
 func (x *GrantAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1593,7 @@ func (x *GrantAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantAgrementRequest.ProtoReflect.Descriptor instead.
 func (*GrantAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GrantAgrementRequest) GetAgrement() *Agrement {
@@ -1514,7 +1616,7 @@ type GrantAgrementResponse struct {
 
 func (x *GrantAgrementResponse) Reset() {
 	*x = GrantAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1526,7 +1628,7 @@ func (x *GrantAgrementResponse) String() string {
 func (*GrantAgrementResponse) ProtoMessage() {}
 
 func (x *GrantAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1539,7 +1641,7 @@ func (x *GrantAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantAgrementResponse.ProtoReflect.Descriptor instead.
 func (*GrantAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GrantAgrementResponse) GetAgrement() *Agrement {
@@ -1567,7 +1669,7 @@ type GetAgrementRequest struct {
 
 func (x *GetAgrementRequest) Reset() {
 	*x = GetAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1579,7 +1681,7 @@ func (x *GetAgrementRequest) String() string {
 func (*GetAgrementRequest) ProtoMessage() {}
 
 func (x *GetAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1592,7 +1694,7 @@ func (x *GetAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgrementRequest.ProtoReflect.Descriptor instead.
 func (*GetAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetAgrementRequest) GetAgrementId() string {
@@ -1613,7 +1715,7 @@ type GetAgrementResponse struct {
 
 func (x *GetAgrementResponse) Reset() {
 	*x = GetAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1625,7 +1727,7 @@ func (x *GetAgrementResponse) String() string {
 func (*GetAgrementResponse) ProtoMessage() {}
 
 func (x *GetAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1638,7 +1740,7 @@ func (x *GetAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgrementResponse.ProtoReflect.Descriptor instead.
 func (*GetAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetAgrementResponse) GetAgrement() *Agrement {
@@ -1666,7 +1768,7 @@ type ListAgrementsRequest struct {
 
 func (x *ListAgrementsRequest) Reset() {
 	*x = ListAgrementsRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1678,7 +1780,7 @@ func (x *ListAgrementsRequest) String() string {
 func (*ListAgrementsRequest) ProtoMessage() {}
 
 func (x *ListAgrementsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1691,7 +1793,7 @@ func (x *ListAgrementsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAgrementsRequest.ProtoReflect.Descriptor instead.
 func (*ListAgrementsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListAgrementsRequest) GetPageSize() int32 {
@@ -1735,7 +1837,7 @@ type ListAgrementsResponse struct {
 
 func (x *ListAgrementsResponse) Reset() {
 	*x = ListAgrementsResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1747,7 +1849,7 @@ func (x *ListAgrementsResponse) String() string {
 func (*ListAgrementsResponse) ProtoMessage() {}
 
 func (x *ListAgrementsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1760,7 +1862,7 @@ func (x *ListAgrementsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAgrementsResponse.ProtoReflect.Descriptor instead.
 func (*ListAgrementsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListAgrementsResponse) GetAgrements() []*Agrement {
@@ -1790,7 +1892,7 @@ type WithdrawAgrementRequest struct {
 
 func (x *WithdrawAgrementRequest) Reset() {
 	*x = WithdrawAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1802,7 +1904,7 @@ func (x *WithdrawAgrementRequest) String() string {
 func (*WithdrawAgrementRequest) ProtoMessage() {}
 
 func (x *WithdrawAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1815,7 +1917,7 @@ func (x *WithdrawAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawAgrementRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *WithdrawAgrementRequest) GetAgrementId() string {
@@ -1843,7 +1945,7 @@ type WithdrawAgrementResponse struct {
 
 func (x *WithdrawAgrementResponse) Reset() {
 	*x = WithdrawAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1855,7 +1957,7 @@ func (x *WithdrawAgrementResponse) String() string {
 func (*WithdrawAgrementResponse) ProtoMessage() {}
 
 func (x *WithdrawAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1868,7 +1970,7 @@ func (x *WithdrawAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawAgrementResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{33}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WithdrawAgrementResponse) GetAgrement() *Agrement {
@@ -1889,7 +1991,7 @@ type GrantHabilitationRequest struct {
 
 func (x *GrantHabilitationRequest) Reset() {
 	*x = GrantHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2003,7 @@ func (x *GrantHabilitationRequest) String() string {
 func (*GrantHabilitationRequest) ProtoMessage() {}
 
 func (x *GrantHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2016,7 @@ func (x *GrantHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*GrantHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{34}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GrantHabilitationRequest) GetHabilitation() *Habilitation {
@@ -1937,7 +2039,7 @@ type GrantHabilitationResponse struct {
 
 func (x *GrantHabilitationResponse) Reset() {
 	*x = GrantHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1949,7 +2051,7 @@ func (x *GrantHabilitationResponse) String() string {
 func (*GrantHabilitationResponse) ProtoMessage() {}
 
 func (x *GrantHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1962,7 +2064,7 @@ func (x *GrantHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*GrantHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{35}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GrantHabilitationResponse) GetHabilitation() *Habilitation {
@@ -1990,7 +2092,7 @@ type GetHabilitationRequest struct {
 
 func (x *GetHabilitationRequest) Reset() {
 	*x = GetHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2002,7 +2104,7 @@ func (x *GetHabilitationRequest) String() string {
 func (*GetHabilitationRequest) ProtoMessage() {}
 
 func (x *GetHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2015,7 +2117,7 @@ func (x *GetHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*GetHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetHabilitationRequest) GetHabilitationNumber() string {
@@ -2036,7 +2138,7 @@ type GetHabilitationResponse struct {
 
 func (x *GetHabilitationResponse) Reset() {
 	*x = GetHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2048,7 +2150,7 @@ func (x *GetHabilitationResponse) String() string {
 func (*GetHabilitationResponse) ProtoMessage() {}
 
 func (x *GetHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2061,7 +2163,7 @@ func (x *GetHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*GetHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{37}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetHabilitationResponse) GetHabilitation() *Habilitation {
@@ -2094,7 +2196,7 @@ type ListHabilitationsRequest struct {
 
 func (x *ListHabilitationsRequest) Reset() {
 	*x = ListHabilitationsRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2106,7 +2208,7 @@ func (x *ListHabilitationsRequest) String() string {
 func (*ListHabilitationsRequest) ProtoMessage() {}
 
 func (x *ListHabilitationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2119,7 +2221,7 @@ func (x *ListHabilitationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHabilitationsRequest.ProtoReflect.Descriptor instead.
 func (*ListHabilitationsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{38}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListHabilitationsRequest) GetPageSize() int32 {
@@ -2177,7 +2279,7 @@ type ListHabilitationsResponse struct {
 
 func (x *ListHabilitationsResponse) Reset() {
 	*x = ListHabilitationsResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +2291,7 @@ func (x *ListHabilitationsResponse) String() string {
 func (*ListHabilitationsResponse) ProtoMessage() {}
 
 func (x *ListHabilitationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +2304,7 @@ func (x *ListHabilitationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHabilitationsResponse.ProtoReflect.Descriptor instead.
 func (*ListHabilitationsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{39}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListHabilitationsResponse) GetHabilitations() []*Habilitation {
@@ -2232,7 +2334,7 @@ type WithdrawHabilitationRequest struct {
 
 func (x *WithdrawHabilitationRequest) Reset() {
 	*x = WithdrawHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2346,7 @@ func (x *WithdrawHabilitationRequest) String() string {
 func (*WithdrawHabilitationRequest) ProtoMessage() {}
 
 func (x *WithdrawHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2359,7 @@ func (x *WithdrawHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *WithdrawHabilitationRequest) GetHabilitationNumber() string {
@@ -2285,7 +2387,7 @@ type WithdrawHabilitationResponse struct {
 
 func (x *WithdrawHabilitationResponse) Reset() {
 	*x = WithdrawHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2297,7 +2399,7 @@ func (x *WithdrawHabilitationResponse) String() string {
 func (*WithdrawHabilitationResponse) ProtoMessage() {}
 
 func (x *WithdrawHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2310,7 +2412,7 @@ func (x *WithdrawHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *WithdrawHabilitationResponse) GetHabilitation() *Habilitation {
@@ -2335,7 +2437,7 @@ type AcceptCharterRequest struct {
 
 func (x *AcceptCharterRequest) Reset() {
 	*x = AcceptCharterRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2347,7 +2449,7 @@ func (x *AcceptCharterRequest) String() string {
 func (*AcceptCharterRequest) ProtoMessage() {}
 
 func (x *AcceptCharterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2360,7 +2462,7 @@ func (x *AcceptCharterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptCharterRequest.ProtoReflect.Descriptor instead.
 func (*AcceptCharterRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{42}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *AcceptCharterRequest) GetJurorSubject() string {
@@ -2388,7 +2490,7 @@ type AcceptCharterResponse struct {
 
 func (x *AcceptCharterResponse) Reset() {
 	*x = AcceptCharterResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2400,7 +2502,7 @@ func (x *AcceptCharterResponse) String() string {
 func (*AcceptCharterResponse) ProtoMessage() {}
 
 func (x *AcceptCharterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2413,7 +2515,7 @@ func (x *AcceptCharterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptCharterResponse.ProtoReflect.Descriptor instead.
 func (*AcceptCharterResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{43}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *AcceptCharterResponse) GetAcceptance() *CharterAcceptance {
@@ -2434,7 +2536,7 @@ type GetJurorCharterRequest struct {
 
 func (x *GetJurorCharterRequest) Reset() {
 	*x = GetJurorCharterRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2446,7 +2548,7 @@ func (x *GetJurorCharterRequest) String() string {
 func (*GetJurorCharterRequest) ProtoMessage() {}
 
 func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2459,7 +2561,7 @@ func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJurorCharterRequest.ProtoReflect.Descriptor instead.
 func (*GetJurorCharterRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{44}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetJurorCharterRequest) GetJurorSubject() string {
@@ -2483,7 +2585,7 @@ type GetJurorCharterResponse struct {
 
 func (x *GetJurorCharterResponse) Reset() {
 	*x = GetJurorCharterResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2495,7 +2597,7 @@ func (x *GetJurorCharterResponse) String() string {
 func (*GetJurorCharterResponse) ProtoMessage() {}
 
 func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2508,7 +2610,7 @@ func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJurorCharterResponse.ProtoReflect.Descriptor instead.
 func (*GetJurorCharterResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{45}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetJurorCharterResponse) GetCurrentVersion() string {
@@ -2587,7 +2689,12 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"\xa6\x01\n" +
 	"\x16ValidateResultResponse\x12@\n" +
 	"\x06result\x18\x01 \x01(\v2(.titrepro.certification.v1.SessionResultR\x06result\x12J\n" +
-	"\fcertificates\x18\x02 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\"4\n" +
+	"\fcertificates\x18\x02 \x03(\v2&.titrepro.certification.v1.CertificateR\fcertificates\"P\n" +
+	"\x13GetParchmentRequest\x12\x1b\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1c\n" +
+	"\tduplicate\x18\x02 \x01(\bR\tduplicate\"H\n" +
+	"\x14GetParchmentResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"4\n" +
 	"\x15GetCertificateRequest\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"b\n" +
 	"\x16GetCertificateResponse\x12H\n" +
@@ -2678,7 +2785,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
 	"\n" +
 	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\x84\x1d\n" +
+	"acceptance2\xb0\x1e\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2693,7 +2800,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x11GetResultSheetPdf\x123.titrepro.certification.v1.GetResultSheetPdfRequest\x1a4.titrepro.certification.v1.GetResultSheetPdfResponse\"L\x82\xd3\xe4\x93\x02Cb\bdocument\x127/v1/results/{session_id}/candidacies/{candidacy_id}:pdf\x90\x02\x01\x12\x9b\x01\n" +
 	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
 	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\xa7\x01\n" +
-	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\x98\x01\n" +
+	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\xa9\x01\n" +
+	"\fGetParchment\x12..titrepro.certification.v1.GetParchmentRequest\x1a/.titrepro.certification.v1.GetParchmentResponse\"8\x82\xd3\xe4\x93\x02/b\bdocument\x12#/v1/certificates/{number}/parchment\x90\x02\x01\x12\x98\x01\n" +
 	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01\x12\x93\x01\n" +
 	"\rGrantAgrement\x12/.titrepro.certification.v1.GrantAgrementRequest\x1a0.titrepro.certification.v1.GrantAgrementResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\bagrement\"\r/v1/agrements\x12\x94\x01\n" +
 	"\vGetAgrement\x12-.titrepro.certification.v1.GetAgrementRequest\x1a..titrepro.certification.v1.GetAgrementResponse\"&\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/agrements/{agrement_id}\x90\x02\x01\x12\x8c\x01\n" +
@@ -2719,7 +2827,7 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*ListTitlesRequest)(nil),            // 0: titrepro.certification.v1.ListTitlesRequest
 	(*ListTitlesResponse)(nil),           // 1: titrepro.certification.v1.ListTitlesResponse
@@ -2739,127 +2847,132 @@ var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*GetResultSheetPdfRequest)(nil),     // 15: titrepro.certification.v1.GetResultSheetPdfRequest
 	(*GetResultSheetPdfResponse)(nil),    // 16: titrepro.certification.v1.GetResultSheetPdfResponse
 	(*ValidateResultResponse)(nil),       // 17: titrepro.certification.v1.ValidateResultResponse
-	(*GetCertificateRequest)(nil),        // 18: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),       // 19: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),     // 20: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil),    // 21: titrepro.certification.v1.VerifyCertificateResponse
-	(*GetCertificateKeysRequest)(nil),    // 22: titrepro.certification.v1.GetCertificateKeysRequest
-	(*GetCertificateKeysResponse)(nil),   // 23: titrepro.certification.v1.GetCertificateKeysResponse
-	(*ListCertificatesRequest)(nil),      // 24: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),     // 25: titrepro.certification.v1.ListCertificatesResponse
-	(*GrantAgrementRequest)(nil),         // 26: titrepro.certification.v1.GrantAgrementRequest
-	(*GrantAgrementResponse)(nil),        // 27: titrepro.certification.v1.GrantAgrementResponse
-	(*GetAgrementRequest)(nil),           // 28: titrepro.certification.v1.GetAgrementRequest
-	(*GetAgrementResponse)(nil),          // 29: titrepro.certification.v1.GetAgrementResponse
-	(*ListAgrementsRequest)(nil),         // 30: titrepro.certification.v1.ListAgrementsRequest
-	(*ListAgrementsResponse)(nil),        // 31: titrepro.certification.v1.ListAgrementsResponse
-	(*WithdrawAgrementRequest)(nil),      // 32: titrepro.certification.v1.WithdrawAgrementRequest
-	(*WithdrawAgrementResponse)(nil),     // 33: titrepro.certification.v1.WithdrawAgrementResponse
-	(*GrantHabilitationRequest)(nil),     // 34: titrepro.certification.v1.GrantHabilitationRequest
-	(*GrantHabilitationResponse)(nil),    // 35: titrepro.certification.v1.GrantHabilitationResponse
-	(*GetHabilitationRequest)(nil),       // 36: titrepro.certification.v1.GetHabilitationRequest
-	(*GetHabilitationResponse)(nil),      // 37: titrepro.certification.v1.GetHabilitationResponse
-	(*ListHabilitationsRequest)(nil),     // 38: titrepro.certification.v1.ListHabilitationsRequest
-	(*ListHabilitationsResponse)(nil),    // 39: titrepro.certification.v1.ListHabilitationsResponse
-	(*WithdrawHabilitationRequest)(nil),  // 40: titrepro.certification.v1.WithdrawHabilitationRequest
-	(*WithdrawHabilitationResponse)(nil), // 41: titrepro.certification.v1.WithdrawHabilitationResponse
-	(*AcceptCharterRequest)(nil),         // 42: titrepro.certification.v1.AcceptCharterRequest
-	(*AcceptCharterResponse)(nil),        // 43: titrepro.certification.v1.AcceptCharterResponse
-	(*GetJurorCharterRequest)(nil),       // 44: titrepro.certification.v1.GetJurorCharterRequest
-	(*GetJurorCharterResponse)(nil),      // 45: titrepro.certification.v1.GetJurorCharterResponse
-	(*Title)(nil),                        // 46: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),          // 47: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                     // 48: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),                // 49: titrepro.certification.v1.SessionResult
-	(*httpbody.HttpBody)(nil),            // 50: google.api.HttpBody
-	(*Certificate)(nil),                  // 51: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),               // 52: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),            // 53: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),               // 54: titrepro.certification.v1.CertificateKey
-	(*Agrement)(nil),                     // 55: titrepro.certification.v1.Agrement
-	(*Habilitation)(nil),                 // 56: titrepro.certification.v1.Habilitation
-	(*CharterAcceptance)(nil),            // 57: titrepro.certification.v1.CharterAcceptance
+	(*GetParchmentRequest)(nil),          // 18: titrepro.certification.v1.GetParchmentRequest
+	(*GetParchmentResponse)(nil),         // 19: titrepro.certification.v1.GetParchmentResponse
+	(*GetCertificateRequest)(nil),        // 20: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),       // 21: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),     // 22: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),    // 23: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),    // 24: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil),   // 25: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),      // 26: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),     // 27: titrepro.certification.v1.ListCertificatesResponse
+	(*GrantAgrementRequest)(nil),         // 28: titrepro.certification.v1.GrantAgrementRequest
+	(*GrantAgrementResponse)(nil),        // 29: titrepro.certification.v1.GrantAgrementResponse
+	(*GetAgrementRequest)(nil),           // 30: titrepro.certification.v1.GetAgrementRequest
+	(*GetAgrementResponse)(nil),          // 31: titrepro.certification.v1.GetAgrementResponse
+	(*ListAgrementsRequest)(nil),         // 32: titrepro.certification.v1.ListAgrementsRequest
+	(*ListAgrementsResponse)(nil),        // 33: titrepro.certification.v1.ListAgrementsResponse
+	(*WithdrawAgrementRequest)(nil),      // 34: titrepro.certification.v1.WithdrawAgrementRequest
+	(*WithdrawAgrementResponse)(nil),     // 35: titrepro.certification.v1.WithdrawAgrementResponse
+	(*GrantHabilitationRequest)(nil),     // 36: titrepro.certification.v1.GrantHabilitationRequest
+	(*GrantHabilitationResponse)(nil),    // 37: titrepro.certification.v1.GrantHabilitationResponse
+	(*GetHabilitationRequest)(nil),       // 38: titrepro.certification.v1.GetHabilitationRequest
+	(*GetHabilitationResponse)(nil),      // 39: titrepro.certification.v1.GetHabilitationResponse
+	(*ListHabilitationsRequest)(nil),     // 40: titrepro.certification.v1.ListHabilitationsRequest
+	(*ListHabilitationsResponse)(nil),    // 41: titrepro.certification.v1.ListHabilitationsResponse
+	(*WithdrawHabilitationRequest)(nil),  // 42: titrepro.certification.v1.WithdrawHabilitationRequest
+	(*WithdrawHabilitationResponse)(nil), // 43: titrepro.certification.v1.WithdrawHabilitationResponse
+	(*AcceptCharterRequest)(nil),         // 44: titrepro.certification.v1.AcceptCharterRequest
+	(*AcceptCharterResponse)(nil),        // 45: titrepro.certification.v1.AcceptCharterResponse
+	(*GetJurorCharterRequest)(nil),       // 46: titrepro.certification.v1.GetJurorCharterRequest
+	(*GetJurorCharterResponse)(nil),      // 47: titrepro.certification.v1.GetJurorCharterResponse
+	(*Title)(nil),                        // 48: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),          // 49: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                     // 50: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),                // 51: titrepro.certification.v1.SessionResult
+	(*httpbody.HttpBody)(nil),            // 52: google.api.HttpBody
+	(*Certificate)(nil),                  // 53: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),               // 54: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),            // 55: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),               // 56: titrepro.certification.v1.CertificateKey
+	(*Agrement)(nil),                     // 57: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),                 // 58: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),            // 59: titrepro.certification.v1.CharterAcceptance
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	46, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	46, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	46, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	47, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	48, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	49, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	49, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	49, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	50, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
-	49, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	51, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	51, // 11: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	52, // 12: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	53, // 13: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	54, // 14: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
-	51, // 15: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	55, // 16: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
-	55, // 17: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	55, // 18: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	55, // 19: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
-	55, // 20: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	56, // 21: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	56, // 22: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	56, // 23: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	56, // 24: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
-	56, // 25: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	57, // 26: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	57, // 27: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	0,  // 28: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 29: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 30: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 31: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 32: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 33: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 34: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	13, // 35: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
-	15, // 36: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
-	18, // 37: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	20, // 38: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	22, // 39: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
-	24, // 40: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	26, // 41: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
-	28, // 42: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
-	30, // 43: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
-	32, // 44: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
-	34, // 45: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
-	36, // 46: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
-	38, // 47: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
-	40, // 48: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
-	42, // 49: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
-	44, // 50: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
-	1,  // 51: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 52: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 53: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 54: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 55: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 56: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 57: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 58: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 59: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	19, // 60: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	21, // 61: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	23, // 62: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	25, // 63: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	27, // 64: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	29, // 65: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	31, // 66: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	33, // 67: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	35, // 68: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	37, // 69: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	39, // 70: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	41, // 71: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	43, // 72: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	45, // 73: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
-	51, // [51:74] is the sub-list for method output_type
-	28, // [28:51] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	48, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	48, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	48, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	49, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	50, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	51, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	51, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	51, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	52, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
+	51, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	53, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	52, // 11: titrepro.certification.v1.GetParchmentResponse.document:type_name -> google.api.HttpBody
+	53, // 12: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	54, // 13: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	55, // 14: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	56, // 15: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	53, // 16: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	57, // 17: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
+	57, // 18: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	57, // 19: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	57, // 20: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
+	57, // 21: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	58, // 22: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	58, // 23: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	58, // 24: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	58, // 25: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
+	58, // 26: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	59, // 27: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	59, // 28: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	0,  // 29: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 30: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 31: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 32: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 33: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 34: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 35: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	13, // 36: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
+	15, // 37: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
+	20, // 38: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	22, // 39: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	24, // 40: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	18, // 41: titrepro.certification.v1.CertificationService.GetParchment:input_type -> titrepro.certification.v1.GetParchmentRequest
+	26, // 42: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	28, // 43: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
+	30, // 44: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
+	32, // 45: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
+	34, // 46: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
+	36, // 47: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
+	38, // 48: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
+	40, // 49: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
+	42, // 50: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
+	44, // 51: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
+	46, // 52: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
+	1,  // 53: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 54: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 55: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 56: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 57: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 58: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 59: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 60: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 61: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	21, // 62: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	23, // 63: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	25, // 64: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	19, // 65: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
+	27, // 66: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	29, // 67: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	31, // 68: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	33, // 69: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	35, // 70: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	37, // 71: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	39, // 72: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	41, // 73: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	43, // 74: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	45, // 75: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	47, // 76: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	53, // [53:77] is the sub-list for method output_type
+	29, // [29:53] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -2878,7 +2991,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   46,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

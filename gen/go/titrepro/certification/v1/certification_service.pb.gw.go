@@ -521,6 +521,59 @@ func local_request_CertificationService_GetCertificateKeys_0(ctx context.Context
 	return msg, metadata, err
 }
 
+var filter_CertificationService_GetParchment_0 = &utilities.DoubleArray{Encoding: map[string]int{"number": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_CertificationService_GetParchment_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetParchmentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CertificationService_GetParchment_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetParchment(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_GetParchment_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetParchmentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_CertificationService_GetParchment_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetParchment(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_CertificationService_ListCertificates_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_CertificationService_ListCertificates_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1178,6 +1231,26 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetCertificateKeys_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetParchment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetParchment", runtime.WithHTTPPathPattern("/v1/certificates/{number}/parchment"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_GetParchment_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetParchment_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetParchment_0{resp.(*GetParchmentResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1642,6 +1715,23 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetCertificateKeys_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetParchment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetParchment", runtime.WithHTTPPathPattern("/v1/certificates/{number}/parchment"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_GetParchment_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetParchment_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetParchment_0{resp.(*GetParchmentResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1841,6 +1931,15 @@ func (m response_CertificationService_GetResultSheetPdf_0) XXX_ResponseBody() in
 	return response.Document
 }
 
+type response_CertificationService_GetParchment_0 struct {
+	*GetParchmentResponse
+}
+
+func (m response_CertificationService_GetParchment_0) XXX_ResponseBody() interface{} {
+	response := m.GetParchmentResponse
+	return response.Document
+}
+
 var (
 	pattern_CertificationService_ListTitles_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
 	pattern_CertificationService_GetTitle_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
@@ -1854,6 +1953,7 @@ var (
 	pattern_CertificationService_GetCertificate_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
 	pattern_CertificationService_VerifyCertificate_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
 	pattern_CertificationService_GetCertificateKeys_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
+	pattern_CertificationService_GetParchment_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "parchment"}, ""))
 	pattern_CertificationService_ListCertificates_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
 	pattern_CertificationService_GrantAgrement_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
 	pattern_CertificationService_GetAgrement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, ""))
@@ -1880,6 +1980,7 @@ var (
 	forward_CertificationService_GetCertificate_0       = runtime.ForwardResponseMessage
 	forward_CertificationService_VerifyCertificate_0    = runtime.ForwardResponseMessage
 	forward_CertificationService_GetCertificateKeys_0   = runtime.ForwardResponseMessage
+	forward_CertificationService_GetParchment_0         = runtime.ForwardResponseMessage
 	forward_CertificationService_ListCertificates_0     = runtime.ForwardResponseMessage
 	forward_CertificationService_GrantAgrement_0        = runtime.ForwardResponseMessage
 	forward_CertificationService_GetAgrement_0          = runtime.ForwardResponseMessage

@@ -31,6 +31,7 @@ const (
 	CertificationService_GetCertificate_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetCertificate"
 	CertificationService_VerifyCertificate_FullMethodName    = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
 	CertificationService_GetCertificateKeys_FullMethodName   = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
+	CertificationService_GetParchment_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetParchment"
 	CertificationService_ListCertificates_FullMethodName     = "/titrepro.certification.v1.CertificationService/ListCertificates"
 	CertificationService_GrantAgrement_FullMethodName        = "/titrepro.certification.v1.CertificationService/GrantAgrement"
 	CertificationService_GetAgrement_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetAgrement"
@@ -115,6 +116,16 @@ type CertificationServiceClient interface {
 	// Public: no token needed. The gateway also serves it at
 	// /.well-known/titrepro/certificate-keys.json.
 	GetCertificateKeys(ctx context.Context, in *GetCertificateKeysRequest, opts ...grpc.CallOption) (*GetCertificateKeysResponse, error)
+	// GetParchment returns the parchment of a certificate as a PDF document
+	// in French: the titre professionnel, or the livret de certification of
+	// a partial award (the CCPs held with their session and jury date), with
+	// the number and a QR code that opens the public verification page and
+	// carries a signed proof anyone verifies offline with the published keys
+	// (docs/signatures.md). duplicate=true prints a duplicate, marked
+	// DUPLICATA with its date of issue. Readable by the holder (their own),
+	// the ministry and admins; a revoked certificate is not printed
+	// (FAILED_PRECONDITION CERTIFICATE_REVOKED).
+	GetParchment(ctx context.Context, in *GetParchmentRequest, opts ...grpc.CallOption) (*GetParchmentResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -284,6 +295,16 @@ func (c *certificationServiceClient) GetCertificateKeys(ctx context.Context, in 
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetCertificateKeysResponse)
 	err := c.cc.Invoke(ctx, CertificationService_GetCertificateKeys_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetParchment(ctx context.Context, in *GetParchmentRequest, opts ...grpc.CallOption) (*GetParchmentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetParchmentResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetParchment_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -471,6 +492,16 @@ type CertificationServiceServer interface {
 	// Public: no token needed. The gateway also serves it at
 	// /.well-known/titrepro/certificate-keys.json.
 	GetCertificateKeys(context.Context, *GetCertificateKeysRequest) (*GetCertificateKeysResponse, error)
+	// GetParchment returns the parchment of a certificate as a PDF document
+	// in French: the titre professionnel, or the livret de certification of
+	// a partial award (the CCPs held with their session and jury date), with
+	// the number and a QR code that opens the public verification page and
+	// carries a signed proof anyone verifies offline with the published keys
+	// (docs/signatures.md). duplicate=true prints a duplicate, marked
+	// DUPLICATA with its date of issue. Readable by the holder (their own),
+	// the ministry and admins; a revoked certificate is not printed
+	// (FAILED_PRECONDITION CERTIFICATE_REVOKED).
+	GetParchment(context.Context, *GetParchmentRequest) (*GetParchmentResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -561,6 +592,9 @@ func (UnimplementedCertificationServiceServer) VerifyCertificate(context.Context
 }
 func (UnimplementedCertificationServiceServer) GetCertificateKeys(context.Context, *GetCertificateKeysRequest) (*GetCertificateKeysResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCertificateKeys not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetParchment(context.Context, *GetParchmentRequest) (*GetParchmentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetParchment not implemented")
 }
 func (UnimplementedCertificationServiceServer) ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCertificates not implemented")
@@ -832,6 +866,24 @@ func _CertificationService_GetCertificateKeys_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_GetParchment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetParchmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetParchment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetParchment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetParchment(ctx, req.(*GetParchmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CertificationService_ListCertificates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListCertificatesRequest)
 	if err := dec(in); err != nil {
@@ -1084,6 +1136,10 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetCertificateKeys",
 			Handler:    _CertificationService_GetCertificateKeys_Handler,
+		},
+		{
+			MethodName: "GetParchment",
+			Handler:    _CertificationService_GetParchment_Handler,
 		},
 		{
 			MethodName: "ListCertificates",

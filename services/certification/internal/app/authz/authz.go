@@ -61,6 +61,7 @@ var Table = auth.AccessTable{
 		{RPC: "GetResultSheetPdf", Roles: auth.Grants(auth.Own(auth.RoleCandidate), auth.Own(auth.RoleCentre), auth.All(auth.RoleMinistry, auth.RoleAdmin)),
 			Owner: "the candidate's own candidacies; the candidacies of the centre's sessions; once validated (R51)"},
 		{RPC: "GetCertificate", Roles: ownRead, Owner: "the certificates of the candidate records bound to the caller's subject"},
+		{RPC: "GetParchment", Roles: ownRead, Owner: "the parchment of the caller's own certificates; a revoked certificate is not printed"},
 		{RPC: "VerifyCertificate", Public: true, Owner: "anyone holding a certificate number"},
 		{RPC: "GetCertificateKeys", Public: true, Owner: "anyone: the public keys that verify certificates offline"},
 		{RPC: "ListCertificates", Roles: ownRead, Owner: "narrowed to the caller's certificates"},
