@@ -132,7 +132,10 @@ func IDTechnique(awardID string) string { return idTechniquePrefix + awardID }
 // not made by IDTechnique.
 func AwardID(idTechnique string) (string, bool) {
 	id, ok := strings.CutPrefix(idTechnique, idTechniquePrefix)
-	return id, ok && id != ""
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
 }
 
 var (
