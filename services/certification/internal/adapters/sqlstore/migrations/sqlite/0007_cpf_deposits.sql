@@ -14,5 +14,13 @@ CREATE TABLE cpf_deposits (
 );
 CREATE INDEX cpf_deposits_award_date ON cpf_deposits (award_date, award_id);
 
+-- The holder's fields the deposit needs besides, projected from the
+-- candidate events: sex ("M" or "F") and the birth commune's INSEE code;
+-- empty when the candidate record has none.
+ALTER TABLE holders ADD COLUMN sex TEXT NOT NULL DEFAULT '';
+ALTER TABLE holders ADD COLUMN birth_insee_code TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE holders DROP COLUMN birth_insee_code;
+ALTER TABLE holders DROP COLUMN sex;
 DROP TABLE cpf_deposits;
