@@ -28,20 +28,32 @@ func (r *CpfDepositRepository) Track(ctx context.Context, awards []cpfdeposit.St
 	err := r.db.InTx(ctx, func(tx *sqldb.Tx) error {
 		added = 0
 		for _, a := range awards {
-			res, err := tx.ExecContext(ctx, `INSERT INTO cpf_deposits (award_id, award_date, updated_at)
-				VALUES ($1, $2, $3) ON CONFLICT (award_id) DO NOTHING`, a.AwardID, a.AwardDate, dbTime(at))
+			ok, err := trackCpfDeposit(ctx, tx, a, at)
 			if err != nil {
-				return fmt.Errorf("sqlstore: track cpf deposit of %s: %w", a.AwardID, err)
+				return err
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("sqlstore: track cpf deposit of %s: %w", a.AwardID, err)
+			if ok {
+				added++
 			}
-			added += int(n)
 		}
 		return nil
 	})
 	return added, err
+}
+
+// trackCpfDeposit adds one award, never deposited, unless tracked already,
+// and reports whether it did.
+func trackCpfDeposit(ctx context.Context, tx *sqldb.Tx, a cpfdeposit.State, at time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO cpf_deposits (award_id, award_date, updated_at)
+		VALUES ($1, $2, $3) ON CONFLICT (award_id) DO NOTHING`, a.AwardID, a.AwardDate, dbTime(at))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: track cpf deposit of %s: %w", a.AwardID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: track cpf deposit of %s: %w", a.AwardID, err)
+	}
+	return n == 1, nil
 }
 
 // States returns every tracked award, by award date then award id.
