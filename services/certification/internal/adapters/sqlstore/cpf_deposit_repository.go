@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,23 +90,52 @@ func (r *CpfDepositRepository) States(ctx context.Context) ([]cpfdeposit.State, 
 // award, nothing here may forget it. An award not tracked is an error and
 // nothing is written.
 func (r *CpfDepositRepository) Save(ctx context.Context, states []cpfdeposit.State, at time.Time) error {
+	return r.db.InTx(ctx, func(tx *sqldb.Tx) error { return saveStates(ctx, tx, states, at) })
+}
+
+// SaveExport records a deposit file as exported, with the new states of the
+// awards it carries (cpfdeposit.Exported), in one transaction: the file is
+// kept only if the states are, and the other way round.
+func (r *CpfDepositRepository) SaveExport(ctx context.Context, f cpfdeposit.File, states []cpfdeposit.State) error {
 	return r.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		for _, s := range states {
-			if _, err := tx.ExecContext(ctx, `UPDATE cpf_deposits
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cpf_deposit_files (flux_id, content, awards, exported_by, exported_at)
+			VALUES ($1, $2, $3, $4, $5)`, f.FluxID, f.Content, f.Awards, f.ExportedBy, dbTime(f.ExportedAt)); err != nil {
+			return fmt.Errorf("sqlstore: record cpf deposit file %s: %w", f.FluxID, err)
+		}
+		return saveStates(ctx, tx, states, f.ExportedAt)
+	})
+}
+
+// File returns the content of an exported deposit file, and false when no
+// file has that idFlux.
+func (r *CpfDepositRepository) File(ctx context.Context, fluxID string) ([]byte, bool, error) {
+	var content []byte
+	err := r.db.QueryRowContext(ctx, `SELECT content FROM cpf_deposit_files WHERE flux_id = $1`, fluxID).Scan(&content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: read cpf deposit file %s: %w", fluxID, err)
+	}
+	return content, true, nil
+}
+
+func saveStates(ctx context.Context, tx *sqldb.Tx, states []cpfdeposit.State, at time.Time) error {
+	for _, s := range states {
+		if _, err := tx.ExecContext(ctx, `UPDATE cpf_deposits
 				SET flux_id = $2, outcome = $3, message = $4, updated_at = $5
 				WHERE award_id = $1 AND outcome NOT IN ($6, $7)`,
-				s.AwardID, s.FluxID, string(s.Outcome), s.Message, dbTime(at),
-				string(cpfdeposit.Accepted), string(cpfdeposit.AlreadyKnown)); err != nil {
-				return fmt.Errorf("sqlstore: save cpf deposit of %s: %w", s.AwardID, err)
-			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cpf_deposits WHERE award_id = $1`, s.AwardID).Scan(&n); err != nil {
-				return fmt.Errorf("sqlstore: save cpf deposit of %s: %w", s.AwardID, err)
-			}
-			if n == 0 {
-				return fmt.Errorf("sqlstore: save cpf deposit: award %s is not tracked", s.AwardID)
-			}
+			s.AwardID, s.FluxID, string(s.Outcome), s.Message, dbTime(at),
+			string(cpfdeposit.Accepted), string(cpfdeposit.AlreadyKnown)); err != nil {
+			return fmt.Errorf("sqlstore: save cpf deposit of %s: %w", s.AwardID, err)
 		}
-		return nil
-	})
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cpf_deposits WHERE award_id = $1`, s.AwardID).Scan(&n); err != nil {
+			return fmt.Errorf("sqlstore: save cpf deposit of %s: %w", s.AwardID, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("sqlstore: save cpf deposit: award %s is not tracked", s.AwardID)
+		}
+	}
+	return nil
 }

@@ -83,3 +83,43 @@ func TestR56_CpfDepositStateIsKept(t *testing.T) {
 		})
 	}
 }
+
+// TestR56_ExportedFileIsKeptWithItsStates: a deposit file is recorded with
+// the states of its awards, both or neither, on both engines.
+func TestR56_ExportedFileIsKeptWithItsStates(t *testing.T) {
+	t.Parallel()
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			repo := sqlstore.NewCpfDepositRepository(openDB(t, e))
+			at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+			if _, err := repo.Track(ctx, []cpfdeposit.State{{AwardID: "a", AwardDate: "2026-10-02"}}, at); err != nil {
+				t.Fatal(err)
+			}
+			states, err := repo.States(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := cpfdeposit.File{FluxID: "f1", Content: []byte("<flux/>"), Awards: 1, ExportedBy: "officer", ExportedAt: at}
+			if err := repo.SaveExport(ctx, f, cpfdeposit.Exported(states, "f1", []string{"a"})); err != nil {
+				t.Fatalf("SaveExport: %v", err)
+			}
+			content, ok, err := repo.File(ctx, "f1")
+			if err != nil || !ok || string(content) != "<flux/>" {
+				t.Fatalf("File = %q, %v, %v", content, ok, err)
+			}
+			if got, _ := repo.States(ctx); got[0].FluxID != "f1" {
+				t.Fatalf("state after export = %+v", got[0])
+			}
+			// An untracked award refuses the whole export: no file is kept.
+			f.FluxID = "f2"
+			if err := repo.SaveExport(ctx, f, []cpfdeposit.State{{AwardID: "zz", FluxID: "f2"}}); err == nil {
+				t.Fatal("SaveExport of an untracked award accepted")
+			}
+			if _, ok, _ := repo.File(ctx, "f2"); ok {
+				t.Fatal("file f2 kept though its states were refused")
+			}
+		})
+	}
+}

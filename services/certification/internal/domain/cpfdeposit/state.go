@@ -1,5 +1,7 @@
 package cpfdeposit
 
+import "time"
+
 // State is where one award stands in its deposit: the unit a store keeps
 // per award (docs/cpf-deposit.md). The zero Outcome means "not
 // acknowledged yet".
@@ -92,4 +94,14 @@ func Tracking(states []State) []Tracked {
 		out[i] = Tracked{AwardID: s.AwardID, AwardDate: s.AwardDate, Acknowledged: s.Deposited()}
 	}
 	return out
+}
+
+// File is a deposit file as exported: what the Caisse receives, kept for
+// the record.
+type File struct {
+	FluxID     string
+	Content    []byte
+	Awards     int // passages in the file
+	ExportedBy string
+	ExportedAt time.Time
 }

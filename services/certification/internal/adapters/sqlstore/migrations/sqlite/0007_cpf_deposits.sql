@@ -14,6 +14,15 @@ CREATE TABLE cpf_deposits (
 );
 CREATE INDEX cpf_deposits_award_date ON cpf_deposits (award_date, award_id);
 
+-- Every deposit file exported, as sent: what the Caisse received.
+CREATE TABLE cpf_deposit_files (
+    flux_id     TEXT NOT NULL PRIMARY KEY,
+    content     BLOB NOT NULL,
+    awards      INTEGER NOT NULL,
+    exported_by TEXT NOT NULL,
+    exported_at TIMESTAMP NOT NULL
+);
+
 -- The holder's fields the deposit needs besides, projected from the
 -- candidate events: sex ("M" or "F") and the birth commune's INSEE code;
 -- empty when the candidate record has none.
@@ -23,4 +32,5 @@ ALTER TABLE holders ADD COLUMN birth_insee_code TEXT NOT NULL DEFAULT '';
 -- +goose Down
 ALTER TABLE holders DROP COLUMN birth_insee_code;
 ALTER TABLE holders DROP COLUMN sex;
+DROP TABLE cpf_deposit_files;
 DROP TABLE cpf_deposits;
