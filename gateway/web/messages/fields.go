@@ -11,6 +11,7 @@ type fieldSentence struct {
 }
 
 var fields = []fieldSentence{
+	{"must be a processing report of the Caisse des dépôts (XML)", "Déposez l’accusé de traitement de la Caisse des dépôts, au format XML.", true},
 	{"must be M or F", "Indiquez le sexe tel qu’il figure à l’état civil : M ou F.", true},
 	{"must be an INSEE code of 5 characters, e.g. 75056, 2A004, or 99134 for a country abroad", "Saisissez le code INSEE de la commune de naissance, 5 caractères (par exemple 75056 ou 2A004), ou celui du pays pour une naissance à l’étranger (99134 pour l’Espagne).", true},
 	{"must be the code of a commune for a person born in France, not of a country (99xxx)", "Pour une naissance en France, saisissez le code INSEE de la commune, pas celui d’un pays (99xxx).", true},
