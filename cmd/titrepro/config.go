@@ -51,6 +51,11 @@ type config struct {
 	// otelEnv reads the standard OTEL_* variables of tracing (not
 	// prefixed: they are the OpenTelemetry SDK's), for telemetry.Setup.
 	otelEnv func(string) string
+	// cpfEnv reads the certifier's identifiers for the CPF deposit,
+	// CPF_EMITTER_CLIENT_ID, CPF_CERTIFIER_CLIENT_ID, CPF_CONTRACT_ID and
+	// CPF_DEPOSITOR (not prefixed: the certification service's own names,
+	// as the cluster passes them on).
+	cpfEnv func(string) string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -62,6 +67,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c := config{
 		otelEnv:           getenv,
+		cpfEnv:            getenv,
 		DataDir:           or("TITREPRO_DATA_DIR", "var"),
 		HTTPAddr:          or("TITREPRO_HTTP_ADDR", ":8080"),
 		Audience:          or("TITREPRO_AUDIENCE", "titrepro"),

@@ -2,6 +2,7 @@
 // tools: `serve` runs every service, the gateway and an embedded NATS
 // JetStream in one process on SQLite files; `token` prints a bearer token from
 // the local issuer; `referentiel import` publishes a title referential;
+// `cpf` exports the CPF deposit file and records the Caisse's report;
 // `backup` and `restore` copy the data folder and put it back.
 package main
 
@@ -20,6 +21,9 @@ Usage:
   titrepro token --role ROLE --subject SUB [--centre ID] [--ttl 8h]
                                                    print a bearer token from the local issuer
   titrepro referentiel import FILE [--token T]     publish a title referential (ministry)
+  titrepro cpf export FILE | ack FILE | late [--token T]
+                                                   CPF deposit (R56): write the next file, record the
+                                                   Caisse's report, list titres past day 80 (ministry)
   titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
   titrepro cluster [--database-url URL|own] [--port-offset N] [--plaintext] [--no-build]
                                                    run the distributed topology on this machine (make run-cluster;
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string) error {
 		return token(cfg, args[1:], os.Stdout)
 	case "referentiel":
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
+	case "cpf":
+		return cpf(ctx, cfg, args[1:], os.Stdout)
 	case "issuer":
 		return issuerCommand(ctx, cfg, args[1:], os.Stdout)
 	case "demo":

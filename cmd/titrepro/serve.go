@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -197,7 +198,12 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, fmt.Errorf("candidate service: %w", err)
 	}
 
-	certCfg, err := certification.LoadConfig(func(string) string { return "" })
+	certCfg, err := certification.LoadConfig(func(k string) string {
+		if strings.HasPrefix(k, "CPF_") && cfg.cpfEnv != nil {
+			return cfg.cpfEnv(k)
+		}
+		return ""
+	})
 	if err != nil {
 		return nil, err
 	}

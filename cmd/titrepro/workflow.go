@@ -111,8 +111,10 @@ func (w *workflow) registerCandidate(ctx context.Context) (string, error) {
 	resp := &candidatev1.CreateCandidateResponse{}
 	err := w.call(ctx, asCandidate, "POST", "/v1/candidates?request_id="+newUUID(), &candidatev1.Candidate{
 		BirthName: "Durand", GivenNames: []string{"Camille"}, BirthDate: "1994-03-12",
-		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
-		Email:      "camille.durand@example.org", Phone: "+33612345678",
+		// Sex and the birth commune's INSEE code: what the CPF deposit of
+		// the titre needs besides (R56).
+		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"}, Sex: "F",
+		Email: "camille.durand@example.org", Phone: "+33612345678",
 		PostalAddress: &commonv1.PostalAddress{
 			Lines: []string{"12 rue des Lilas"}, PostalCode: "69003", Locality: "Lyon", CountryCode: "FR",
 		},

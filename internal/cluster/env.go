@@ -94,6 +94,13 @@ func (c *Cluster) serviceEnv(svc string, replica int) map[string]string {
 		env["CERTIFICATE_KEY_FILE"] = filepath.Join(c.opts.DataDir, "certification", "certificate-ed25519.pem")
 		env["CERTIFICATE_RETIRED_KEYS_FILE"] = filepath.Join(c.opts.DataDir, "certification", "certificate-keys-retired.json")
 		env["PUBLIC_URL"] = c.GatewayURL() // the parchments' QR codes open its /verifier page
+		// The certifier's identifiers at the Caisse des dépôts (R56) are
+		// the operator's: passed on as the launcher has them.
+		for _, k := range []string{"CPF_EMITTER_CLIENT_ID", "CPF_CERTIFIER_CLIENT_ID", "CPF_CONTRACT_ID", "CPF_DEPOSITOR"} {
+			if v := os.Getenv(k); v != "" {
+				env[k] = v
+			}
+		}
 	}
 	return env
 }

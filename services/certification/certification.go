@@ -24,6 +24,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/health"
@@ -129,6 +130,8 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			ValidateResult: command.NewValidateResultHandler(sqlstore.NewValidationStore(db, ob), signer, now, rand.Reader),
 			ReturnResult:   command.NewReturnResultHandler(sqlstore.NewValidationStore(db, ob), now),
 			Registers:      command.NewRegistersHandler(registers, titles, now),
+			CpfDeposit: command.NewCpfDepositHandler(sqlstore.NewCpfDepositRepository(db), certificates, holders, titles,
+				cfg.CpfDeposit, now, newFluxID),
 		},
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
@@ -232,3 +235,13 @@ func (s *Service) Run(ctx context.Context) error {
 // out; call it yourself only for a Service that will never Run. It is safe
 // to call more than once.
 func (s *Service) Close() error { return s.infra.Close() }
+
+// newFluxID makes the idFlux of a CPF deposit file: a UUID (36 characters,
+// within the schema's 50).
+func newFluxID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	return id.String(), nil
+}

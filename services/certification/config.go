@@ -7,6 +7,8 @@ import (
 
 	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
+
+	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 )
 
 // Defaults of Config.
@@ -47,6 +49,12 @@ type Config struct {
 	// (PUBLIC_URL, default http://localhost:8080): a parchment's QR code
 	// opens its verification page, PublicURL/verifier/{number}.
 	PublicURL string
+	// CpfDeposit are the certifier's identifiers at the Caisse des dépôts
+	// for the CPF deposit (R56): CPF_EMITTER_CLIENT_ID,
+	// CPF_CERTIFIER_CLIENT_ID, CPF_CONTRACT_ID and CPF_DEPOSITOR
+	// (CERTIFICATEUR or TIERS_CONFIANCE, optional). Unset, the service
+	// runs, and an export is refused naming the missing setting.
+	CpfDeposit cpfdeposit.Config
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
@@ -62,6 +70,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
 		RetiredKeysFile: cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
 		PublicURL:       strings.TrimRight(cmp.Or(getenv("PUBLIC_URL"), DefaultPublicURL), "/"),
+		CpfDeposit: cpfdeposit.Config{
+			EmitterClientID:   getenv("CPF_EMITTER_CLIENT_ID"),
+			CertifierClientID: getenv("CPF_CERTIFIER_CLIENT_ID"),
+			ContractID:        getenv("CPF_CONTRACT_ID"),
+			Depositor:         getenv("CPF_DEPOSITOR"),
+		},
 	}, err
 }
 

@@ -11,6 +11,12 @@ type fieldSentence struct {
 }
 
 var fields = []fieldSentence{
+	{"must be a processing report of the Caisse des dépôts (XML)", "Déposez l’accusé de traitement de la Caisse des dépôts, au format XML.", true},
+	{"must be M or F", "Indiquez le sexe tel qu’il figure à l’état civil : M ou F.", true},
+	{"must be an INSEE code of 5 characters, e.g. 75056, 2A004, or 99134 for a country abroad", "Saisissez le code INSEE de la commune de naissance, 5 caractères (par exemple 75056 ou 2A004), ou celui du pays pour une naissance à l’étranger (99134 pour l’Espagne).", true},
+	{"must be the code of a commune for a person born in France, not of a country (99xxx)", "Pour une naissance en France, saisissez le code INSEE de la commune, pas celui d’un pays (99xxx).", true},
+	{"a deposit needs at least one award", "Le dépôt doit comporter au moins une certification délivrée.", true},
+	{"must be CERTIFICATEUR or TIERS_CONFIANCE", "Choisissez la nature du déposant : le certificateur lui-même ou un tiers de confiance.", true},
 	{"0 (the current version) or a version number", "Indiquez 0 pour la version en cours, ou un numéro de version.", true},
 	{"each candidacy once:", "Chaque candidature ne doit être citée qu’une fois.", false},
 	{"not a candidacy of these minutes:", "Cette candidature ne figure pas dans ce procès-verbal.", false},

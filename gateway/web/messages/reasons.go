@@ -136,6 +136,7 @@ var reasons = map[string]sentence{
 
 	// Certification.
 	"RESULT_NOT_FOUND":              {"Aucun procès-verbal signé n’a été reçu pour cette session.", ""},
+	"NOTHING_TO_DEPOSIT":            {"Aucun titre à déposer auprès de la Caisse des dépôts.", "Chaque titre délivré est déposé ou attend l’accusé de traitement de son fichier."},
 	"RESULTS_ALREADY_VALIDATED":     {"Les résultats de cette session sont déjà validés.", "Les attributions ont été faites lors de la validation."},
 	"RECORD_NOT_FOUND":              {"Aucun parcours de certification n’est enregistré pour ce candidat.", ""},
 	"RECORD_CHANGED":                {"Le parcours de certification a changé pendant la validation.", "Recommencez."},

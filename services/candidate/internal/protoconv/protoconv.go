@@ -26,13 +26,15 @@ func CandidateToProto(c *candidate.Candidate) *candidatev1.Candidate {
 func candidateWithoutEtag(c *candidate.Candidate) *candidatev1.Candidate {
 	d := c.Details()
 	pc := &candidatev1.Candidate{
-		Id:          c.ID(),
-		Subject:     d.Subject,
-		BirthName:   d.BirthName,
-		UsageName:   d.UsageName,
-		GivenNames:  slices.Clone(d.GivenNames),
-		BirthDate:   d.BirthDate,
-		BirthPlace:  &candidatev1.BirthPlace{Commune: d.BirthPlace.Commune, CountryCode: d.BirthPlace.CountryCode},
+		Id:         c.ID(),
+		Subject:    d.Subject,
+		BirthName:  d.BirthName,
+		UsageName:  d.UsageName,
+		GivenNames: slices.Clone(d.GivenNames),
+		BirthDate:  d.BirthDate,
+		BirthPlace: &candidatev1.BirthPlace{Commune: d.BirthPlace.Commune, CountryCode: d.BirthPlace.CountryCode,
+			InseeCode: d.BirthPlace.InseeCode},
+		Sex:         d.Sex,
 		Email:       d.Email,
 		Phone:       d.Phone,
 		AccessRoute: accessRouteToProto(d.AccessRoute),
@@ -63,12 +65,14 @@ func candidateWithoutEtag(c *candidate.Candidate) *candidatev1.Candidate {
 // fields (id, centre_id, times, valid_until) and the etag are not read.
 func DetailsFromProto(pc *candidatev1.Candidate) candidate.Details {
 	d := candidate.Details{
-		Subject:     pc.GetSubject(),
-		BirthName:   pc.GetBirthName(),
-		UsageName:   pc.GetUsageName(),
-		GivenNames:  slices.Clone(pc.GetGivenNames()),
-		BirthDate:   pc.GetBirthDate(),
-		BirthPlace:  candidate.BirthPlace{Commune: pc.GetBirthPlace().GetCommune(), CountryCode: pc.GetBirthPlace().GetCountryCode()},
+		Subject:    pc.GetSubject(),
+		BirthName:  pc.GetBirthName(),
+		UsageName:  pc.GetUsageName(),
+		GivenNames: slices.Clone(pc.GetGivenNames()),
+		BirthDate:  pc.GetBirthDate(),
+		BirthPlace: candidate.BirthPlace{Commune: pc.GetBirthPlace().GetCommune(), CountryCode: pc.GetBirthPlace().GetCountryCode(),
+			InseeCode: pc.GetBirthPlace().GetInseeCode()},
+		Sex:         pc.GetSex(),
 		Email:       pc.GetEmail(),
 		Phone:       pc.GetPhone(),
 		AccessRoute: accessRouteFromProto(pc.GetAccessRoute()),

@@ -22,7 +22,7 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{name: "training route with every field", d: candidate.Details{
 			Subject: "user-1", BirthName: "Martin", UsageName: "Durand", GivenNames: []string{"Camille", "Marie"},
-			BirthDate: "1990-06-01", BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
+			BirthDate: "1990-06-01", BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"}, Sex: "F",
 			Email: "c@example.org", Phone: "+33612345678",
 			PostalAddress: &candidate.PostalAddress{Lines: []string{"1 rue A"}, PostalCode: "75002", Locality: "Paris", CountryCode: "FR"},
 			AccessRoute:   candidate.RouteApprenticeship,

@@ -25,6 +25,7 @@ type Commands struct {
 	ValidateResult command.ValidateResultHandler
 	ReturnResult   command.ReturnResultHandler
 	Registers      command.RegistersHandler
+	CpfDeposit     command.CpfDepositHandler
 }
 
 // Queries read state.

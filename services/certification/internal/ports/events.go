@@ -110,6 +110,8 @@ func (c *Consumers) decodeHolder(msg eventbus.Message) (holder.Holder, error) {
 		BirthDate:        cand.GetBirthDate(),
 		BirthCommune:     cand.GetBirthPlace().GetCommune(),
 		BirthCountryCode: cand.GetBirthPlace().GetCountryCode(),
+		Sex:              cand.GetSex(),
+		BirthInseeCode:   cand.GetBirthPlace().GetInseeCode(),
 		SourceVersion:    version,
 		UpdatedAt:        c.changeTime(occur, msg.Time),
 	}, nil

@@ -61,7 +61,7 @@ func TestHolderConsumerDecodes(t *testing.T) {
 	ceTime := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
 	cand := &candidatev1.Candidate{Id: "c1", Subject: "s1", BirthName: "Martin", UsageName: "Usage",
 		GivenNames: []string{"Anne"}, BirthDate: "1990-05-17",
-		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR"}}
+		BirthPlace: &candidatev1.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"}, Sex: "F"}
 	tests := []struct {
 		name        string
 		ev          proto.Message
@@ -86,9 +86,10 @@ func TestHolderConsumerDecodes(t *testing.T) {
 			}
 			want := holder.Holder{CandidateID: "c1", Subject: "s1", BirthName: "Martin", UsageName: "Usage",
 				GivenNames: []string{"Anne"}, BirthDate: "1990-05-17", BirthCommune: "Lyon", BirthCountryCode: "FR",
-				SourceVersion: tt.wantVersion, UpdatedAt: tt.wantTime}
+				Sex: "F", BirthInseeCode: "69123", SourceVersion: tt.wantVersion, UpdatedAt: tt.wantTime}
 			if got.SourceVersion != want.SourceVersion || !got.UpdatedAt.Equal(want.UpdatedAt) ||
-				got.BirthCommune != want.BirthCommune || got.BirthCountryCode != want.BirthCountryCode || got.Subject != want.Subject {
+				got.BirthCommune != want.BirthCommune || got.BirthCountryCode != want.BirthCountryCode || got.Subject != want.Subject ||
+				got.Sex != want.Sex || got.BirthInseeCode != want.BirthInseeCode {
 				t.Fatalf("stored %+v; want %+v", got, want)
 			}
 		})

@@ -66,7 +66,11 @@ type Candidate struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Opaque version tag (AIP-154). Send it back on update; a stale value is
 	// refused with ABORTED (HTTP 409).
-	Etag          string `protobuf:"bytes,17,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,17,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Sex as recorded in civil status, coded as the CPF deposit codes it:
+	// "M" or "F". Optional on the record; the CPF deposit of a titre (R56)
+	// requires it.
+	Sex           string `protobuf:"bytes,18,opt,name=sex,proto3" json:"sex,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -220,13 +224,26 @@ func (x *Candidate) GetEtag() string {
 	return ""
 }
 
+func (x *Candidate) GetSex() string {
+	if x != nil {
+		return x.Sex
+	}
+	return ""
+}
+
 // BirthPlace is where a person was born.
 type BirthPlace struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Commune (or city abroad), 1 to 100 characters.
 	Commune string `protobuf:"bytes,1,opt,name=commune,proto3" json:"commune,omitempty"`
 	// ISO 3166-1 alpha-2 country code, upper case, e.g. "FR".
-	CountryCode   string `protobuf:"bytes,2,opt,name=country_code,json=countryCode,proto3" json:"country_code,omitempty"`
+	CountryCode string `protobuf:"bytes,2,opt,name=country_code,json=countryCode,proto3" json:"country_code,omitempty"`
+	// INSEE code of the birth commune (Code officiel géographique), 5
+	// characters: the department ("01" to "95", "2A", "2B", "97x") then the
+	// commune, e.g. "75056"; for a person born abroad, the INSEE code of the
+	// country, "99" then 3 digits (e.g. "99134" for Spain). Optional on the
+	// record; the CPF deposit of a titre (R56) requires it.
+	InseeCode     string `protobuf:"bytes,3,opt,name=insee_code,json=inseeCode,proto3" json:"insee_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,6 +288,13 @@ func (x *BirthPlace) GetCommune() string {
 func (x *BirthPlace) GetCountryCode() string {
 	if x != nil {
 		return x.CountryCode
+	}
+	return ""
+}
+
+func (x *BirthPlace) GetInseeCode() string {
+	if x != nil {
+		return x.InseeCode
 	}
 	return ""
 }
@@ -448,7 +472,7 @@ var File_titrepro_candidate_v1_candidate_proto protoreflect.FileDescriptor
 
 const file_titrepro_candidate_v1_candidate_proto_rawDesc = "" +
 	"\n" +
-	"%titrepro/candidate/v1/candidate.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xaf\x06\n" +
+	"%titrepro/candidate/v1/candidate.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xc1\x06\n" +
 	"\tCandidate\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\x1d\n" +
 	"\asubject\x18\x02 \x01(\tB\x03\xe0A\x05R\asubject\x12\"\n" +
@@ -474,11 +498,14 @@ const file_titrepro_candidate_v1_candidate_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x11 \x01(\tR\x04etag\"S\n" +
+	"\x04etag\x18\x11 \x01(\tR\x04etag\x12\x10\n" +
+	"\x03sex\x18\x12 \x01(\tR\x03sex\"r\n" +
 	"\n" +
 	"BirthPlace\x12\x1d\n" +
 	"\acommune\x18\x01 \x01(\tB\x03\xe0A\x02R\acommune\x12&\n" +
-	"\fcountry_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcountryCode\"\xdd\x01\n" +
+	"\fcountry_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcountryCode\x12\x1d\n" +
+	"\n" +
+	"insee_code\x18\x03 \x01(\tR\tinseeCode\"\xdd\x01\n" +
 	"\x11TrainingEnrolment\x12'\n" +
 	"\forganisation\x18\x01 \x01(\tB\x03\xe0A\x02R\forganisation\x12-\n" +
 	"\x12organisation_siret\x18\x02 \x01(\tR\x11organisationSiret\x12\x1d\n" +

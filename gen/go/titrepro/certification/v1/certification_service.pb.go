@@ -2631,7 +2631,7 @@ var File_titrepro_certification_v1_certification_service_proto protoreflect.File
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2785,7 +2785,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
 	"\n" +
 	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xb0\x1e\n" +
+	"acceptance2\xb8\"\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2812,7 +2812,10 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x11ListHabilitations\x123.titrepro.certification.v1.ListHabilitationsRequest\x1a4.titrepro.certification.v1.ListHabilitationsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/habilitations\x90\x02\x01\x12\xc4\x01\n" +
 	"\x14WithdrawHabilitation\x126.titrepro.certification.v1.WithdrawHabilitationRequest\x1a7.titrepro.certification.v1.WithdrawHabilitationResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/habilitations/{habilitation_number}:withdraw\x12\xa7\x01\n" +
 	"\rAcceptCharter\x12/.titrepro.certification.v1.AcceptCharterRequest\x1a0.titrepro.certification.v1.AcceptCharterResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/jurors/{juror_subject}:acceptCharter\x12\xa7\x01\n" +
-	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01B\x8f\x02\n" +
+	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01\x12\xa8\x01\n" +
+	"\x10ExportCpfDeposit\x122.titrepro.certification.v1.ExportCpfDepositRequest\x1a3.titrepro.certification.v1.ExportCpfDepositResponse\"+\x82\xd3\xe4\x93\x02%:\x01*b\bdocument\"\x16/v1/cpfDeposits:export\x12\xb2\x01\n" +
+	"\x15AcknowledgeCpfDeposit\x127.titrepro.certification.v1.AcknowledgeCpfDepositRequest\x1a8.titrepro.certification.v1.AcknowledgeCpfDepositResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/cpfDeposits:acknowledge\x12\xa5\x01\n" +
+	"\x13ListLateCpfDeposits\x125.titrepro.certification.v1.ListLateCpfDepositsRequest\x1a6.titrepro.certification.v1.ListLateCpfDepositsResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/cpfDeposits:late\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -2829,66 +2832,72 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 
 var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
-	(*ListTitlesRequest)(nil),            // 0: titrepro.certification.v1.ListTitlesRequest
-	(*ListTitlesResponse)(nil),           // 1: titrepro.certification.v1.ListTitlesResponse
-	(*GetTitleRequest)(nil),              // 2: titrepro.certification.v1.GetTitleRequest
-	(*GetTitleResponse)(nil),             // 3: titrepro.certification.v1.GetTitleResponse
-	(*ImportTitleRequest)(nil),           // 4: titrepro.certification.v1.ImportTitleRequest
-	(*ImportTitleResponse)(nil),          // 5: titrepro.certification.v1.ImportTitleResponse
-	(*GetRecordRequest)(nil),             // 6: titrepro.certification.v1.GetRecordRequest
-	(*GetRecordResponse)(nil),            // 7: titrepro.certification.v1.GetRecordResponse
-	(*ListResultsRequest)(nil),           // 8: titrepro.certification.v1.ListResultsRequest
-	(*ListResultsResponse)(nil),          // 9: titrepro.certification.v1.ListResultsResponse
-	(*GetResultRequest)(nil),             // 10: titrepro.certification.v1.GetResultRequest
-	(*GetResultResponse)(nil),            // 11: titrepro.certification.v1.GetResultResponse
-	(*ValidateResultRequest)(nil),        // 12: titrepro.certification.v1.ValidateResultRequest
-	(*ReturnResultRequest)(nil),          // 13: titrepro.certification.v1.ReturnResultRequest
-	(*ReturnResultResponse)(nil),         // 14: titrepro.certification.v1.ReturnResultResponse
-	(*GetResultSheetPdfRequest)(nil),     // 15: titrepro.certification.v1.GetResultSheetPdfRequest
-	(*GetResultSheetPdfResponse)(nil),    // 16: titrepro.certification.v1.GetResultSheetPdfResponse
-	(*ValidateResultResponse)(nil),       // 17: titrepro.certification.v1.ValidateResultResponse
-	(*GetParchmentRequest)(nil),          // 18: titrepro.certification.v1.GetParchmentRequest
-	(*GetParchmentResponse)(nil),         // 19: titrepro.certification.v1.GetParchmentResponse
-	(*GetCertificateRequest)(nil),        // 20: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),       // 21: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),     // 22: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil),    // 23: titrepro.certification.v1.VerifyCertificateResponse
-	(*GetCertificateKeysRequest)(nil),    // 24: titrepro.certification.v1.GetCertificateKeysRequest
-	(*GetCertificateKeysResponse)(nil),   // 25: titrepro.certification.v1.GetCertificateKeysResponse
-	(*ListCertificatesRequest)(nil),      // 26: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),     // 27: titrepro.certification.v1.ListCertificatesResponse
-	(*GrantAgrementRequest)(nil),         // 28: titrepro.certification.v1.GrantAgrementRequest
-	(*GrantAgrementResponse)(nil),        // 29: titrepro.certification.v1.GrantAgrementResponse
-	(*GetAgrementRequest)(nil),           // 30: titrepro.certification.v1.GetAgrementRequest
-	(*GetAgrementResponse)(nil),          // 31: titrepro.certification.v1.GetAgrementResponse
-	(*ListAgrementsRequest)(nil),         // 32: titrepro.certification.v1.ListAgrementsRequest
-	(*ListAgrementsResponse)(nil),        // 33: titrepro.certification.v1.ListAgrementsResponse
-	(*WithdrawAgrementRequest)(nil),      // 34: titrepro.certification.v1.WithdrawAgrementRequest
-	(*WithdrawAgrementResponse)(nil),     // 35: titrepro.certification.v1.WithdrawAgrementResponse
-	(*GrantHabilitationRequest)(nil),     // 36: titrepro.certification.v1.GrantHabilitationRequest
-	(*GrantHabilitationResponse)(nil),    // 37: titrepro.certification.v1.GrantHabilitationResponse
-	(*GetHabilitationRequest)(nil),       // 38: titrepro.certification.v1.GetHabilitationRequest
-	(*GetHabilitationResponse)(nil),      // 39: titrepro.certification.v1.GetHabilitationResponse
-	(*ListHabilitationsRequest)(nil),     // 40: titrepro.certification.v1.ListHabilitationsRequest
-	(*ListHabilitationsResponse)(nil),    // 41: titrepro.certification.v1.ListHabilitationsResponse
-	(*WithdrawHabilitationRequest)(nil),  // 42: titrepro.certification.v1.WithdrawHabilitationRequest
-	(*WithdrawHabilitationResponse)(nil), // 43: titrepro.certification.v1.WithdrawHabilitationResponse
-	(*AcceptCharterRequest)(nil),         // 44: titrepro.certification.v1.AcceptCharterRequest
-	(*AcceptCharterResponse)(nil),        // 45: titrepro.certification.v1.AcceptCharterResponse
-	(*GetJurorCharterRequest)(nil),       // 46: titrepro.certification.v1.GetJurorCharterRequest
-	(*GetJurorCharterResponse)(nil),      // 47: titrepro.certification.v1.GetJurorCharterResponse
-	(*Title)(nil),                        // 48: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),          // 49: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                     // 50: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),                // 51: titrepro.certification.v1.SessionResult
-	(*httpbody.HttpBody)(nil),            // 52: google.api.HttpBody
-	(*Certificate)(nil),                  // 53: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),               // 54: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),            // 55: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),               // 56: titrepro.certification.v1.CertificateKey
-	(*Agrement)(nil),                     // 57: titrepro.certification.v1.Agrement
-	(*Habilitation)(nil),                 // 58: titrepro.certification.v1.Habilitation
-	(*CharterAcceptance)(nil),            // 59: titrepro.certification.v1.CharterAcceptance
+	(*ListTitlesRequest)(nil),             // 0: titrepro.certification.v1.ListTitlesRequest
+	(*ListTitlesResponse)(nil),            // 1: titrepro.certification.v1.ListTitlesResponse
+	(*GetTitleRequest)(nil),               // 2: titrepro.certification.v1.GetTitleRequest
+	(*GetTitleResponse)(nil),              // 3: titrepro.certification.v1.GetTitleResponse
+	(*ImportTitleRequest)(nil),            // 4: titrepro.certification.v1.ImportTitleRequest
+	(*ImportTitleResponse)(nil),           // 5: titrepro.certification.v1.ImportTitleResponse
+	(*GetRecordRequest)(nil),              // 6: titrepro.certification.v1.GetRecordRequest
+	(*GetRecordResponse)(nil),             // 7: titrepro.certification.v1.GetRecordResponse
+	(*ListResultsRequest)(nil),            // 8: titrepro.certification.v1.ListResultsRequest
+	(*ListResultsResponse)(nil),           // 9: titrepro.certification.v1.ListResultsResponse
+	(*GetResultRequest)(nil),              // 10: titrepro.certification.v1.GetResultRequest
+	(*GetResultResponse)(nil),             // 11: titrepro.certification.v1.GetResultResponse
+	(*ValidateResultRequest)(nil),         // 12: titrepro.certification.v1.ValidateResultRequest
+	(*ReturnResultRequest)(nil),           // 13: titrepro.certification.v1.ReturnResultRequest
+	(*ReturnResultResponse)(nil),          // 14: titrepro.certification.v1.ReturnResultResponse
+	(*GetResultSheetPdfRequest)(nil),      // 15: titrepro.certification.v1.GetResultSheetPdfRequest
+	(*GetResultSheetPdfResponse)(nil),     // 16: titrepro.certification.v1.GetResultSheetPdfResponse
+	(*ValidateResultResponse)(nil),        // 17: titrepro.certification.v1.ValidateResultResponse
+	(*GetParchmentRequest)(nil),           // 18: titrepro.certification.v1.GetParchmentRequest
+	(*GetParchmentResponse)(nil),          // 19: titrepro.certification.v1.GetParchmentResponse
+	(*GetCertificateRequest)(nil),         // 20: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),        // 21: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),      // 22: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),     // 23: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),     // 24: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil),    // 25: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),       // 26: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),      // 27: titrepro.certification.v1.ListCertificatesResponse
+	(*GrantAgrementRequest)(nil),          // 28: titrepro.certification.v1.GrantAgrementRequest
+	(*GrantAgrementResponse)(nil),         // 29: titrepro.certification.v1.GrantAgrementResponse
+	(*GetAgrementRequest)(nil),            // 30: titrepro.certification.v1.GetAgrementRequest
+	(*GetAgrementResponse)(nil),           // 31: titrepro.certification.v1.GetAgrementResponse
+	(*ListAgrementsRequest)(nil),          // 32: titrepro.certification.v1.ListAgrementsRequest
+	(*ListAgrementsResponse)(nil),         // 33: titrepro.certification.v1.ListAgrementsResponse
+	(*WithdrawAgrementRequest)(nil),       // 34: titrepro.certification.v1.WithdrawAgrementRequest
+	(*WithdrawAgrementResponse)(nil),      // 35: titrepro.certification.v1.WithdrawAgrementResponse
+	(*GrantHabilitationRequest)(nil),      // 36: titrepro.certification.v1.GrantHabilitationRequest
+	(*GrantHabilitationResponse)(nil),     // 37: titrepro.certification.v1.GrantHabilitationResponse
+	(*GetHabilitationRequest)(nil),        // 38: titrepro.certification.v1.GetHabilitationRequest
+	(*GetHabilitationResponse)(nil),       // 39: titrepro.certification.v1.GetHabilitationResponse
+	(*ListHabilitationsRequest)(nil),      // 40: titrepro.certification.v1.ListHabilitationsRequest
+	(*ListHabilitationsResponse)(nil),     // 41: titrepro.certification.v1.ListHabilitationsResponse
+	(*WithdrawHabilitationRequest)(nil),   // 42: titrepro.certification.v1.WithdrawHabilitationRequest
+	(*WithdrawHabilitationResponse)(nil),  // 43: titrepro.certification.v1.WithdrawHabilitationResponse
+	(*AcceptCharterRequest)(nil),          // 44: titrepro.certification.v1.AcceptCharterRequest
+	(*AcceptCharterResponse)(nil),         // 45: titrepro.certification.v1.AcceptCharterResponse
+	(*GetJurorCharterRequest)(nil),        // 46: titrepro.certification.v1.GetJurorCharterRequest
+	(*GetJurorCharterResponse)(nil),       // 47: titrepro.certification.v1.GetJurorCharterResponse
+	(*Title)(nil),                         // 48: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),           // 49: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                      // 50: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),                 // 51: titrepro.certification.v1.SessionResult
+	(*httpbody.HttpBody)(nil),             // 52: google.api.HttpBody
+	(*Certificate)(nil),                   // 53: titrepro.certification.v1.Certificate
+	(CertificateStatus)(0),                // 54: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),             // 55: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),                // 56: titrepro.certification.v1.CertificateKey
+	(*Agrement)(nil),                      // 57: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),                  // 58: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),             // 59: titrepro.certification.v1.CharterAcceptance
+	(*ExportCpfDepositRequest)(nil),       // 60: titrepro.certification.v1.ExportCpfDepositRequest
+	(*AcknowledgeCpfDepositRequest)(nil),  // 61: titrepro.certification.v1.AcknowledgeCpfDepositRequest
+	(*ListLateCpfDepositsRequest)(nil),    // 62: titrepro.certification.v1.ListLateCpfDepositsRequest
+	(*ExportCpfDepositResponse)(nil),      // 63: titrepro.certification.v1.ExportCpfDepositResponse
+	(*AcknowledgeCpfDepositResponse)(nil), // 64: titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	(*ListLateCpfDepositsResponse)(nil),   // 65: titrepro.certification.v1.ListLateCpfDepositsResponse
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
 	48, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
@@ -2944,32 +2953,38 @@ var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32
 	42, // 50: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
 	44, // 51: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
 	46, // 52: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
-	1,  // 53: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 54: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 55: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 56: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 57: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 58: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 59: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 60: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 61: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	21, // 62: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	23, // 63: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	25, // 64: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	19, // 65: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
-	27, // 66: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	29, // 67: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	31, // 68: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	33, // 69: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	35, // 70: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	37, // 71: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	39, // 72: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	41, // 73: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	43, // 74: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	45, // 75: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	47, // 76: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
-	53, // [53:77] is the sub-list for method output_type
-	29, // [29:53] is the sub-list for method input_type
+	60, // 53: titrepro.certification.v1.CertificationService.ExportCpfDeposit:input_type -> titrepro.certification.v1.ExportCpfDepositRequest
+	61, // 54: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:input_type -> titrepro.certification.v1.AcknowledgeCpfDepositRequest
+	62, // 55: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:input_type -> titrepro.certification.v1.ListLateCpfDepositsRequest
+	1,  // 56: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 57: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 58: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 59: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 60: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 61: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 62: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 63: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 64: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	21, // 65: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	23, // 66: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	25, // 67: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	19, // 68: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
+	27, // 69: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	29, // 70: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	31, // 71: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	33, // 72: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	35, // 73: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	37, // 74: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	39, // 75: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	41, // 76: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	43, // 77: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	45, // 78: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	47, // 79: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	63, // 80: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
+	64, // 81: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	65, // 82: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
+	56, // [56:83] is the sub-list for method output_type
+	29, // [29:56] is the sub-list for method input_type
 	29, // [29:29] is the sub-list for extension type_name
 	29, // [29:29] is the sub-list for extension extendee
 	0,  // [0:29] is the sub-list for field type_name
@@ -2981,6 +2996,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 		return
 	}
 	file_titrepro_certification_v1_certificate_proto_init()
+	file_titrepro_certification_v1_cpf_deposit_proto_init()
 	file_titrepro_certification_v1_record_proto_init()
 	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_result_proto_init()

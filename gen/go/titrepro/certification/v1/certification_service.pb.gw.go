@@ -985,6 +985,81 @@ func local_request_CertificationService_GetJurorCharter_0(ctx context.Context, m
 	return msg, metadata, err
 }
 
+func request_CertificationService_ExportCpfDeposit_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportCpfDepositRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ExportCpfDeposit(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_ExportCpfDeposit_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportCpfDepositRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ExportCpfDeposit(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_CertificationService_AcknowledgeCpfDeposit_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq AcknowledgeCpfDepositRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.AcknowledgeCpfDeposit(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_AcknowledgeCpfDeposit_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq AcknowledgeCpfDepositRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.AcknowledgeCpfDeposit(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_CertificationService_ListLateCpfDeposits_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListLateCpfDepositsRequest
+		metadata runtime.ServerMetadata
+	)
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListLateCpfDeposits(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_ListLateCpfDeposits_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListLateCpfDepositsRequest
+		metadata runtime.ServerMetadata
+	)
+	msg, err := server.ListLateCpfDeposits(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterCertificationServiceHandlerServer registers the http handlers for service CertificationService to "mux".
 // UnaryRPC     :call CertificationServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -1471,6 +1546,66 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetJurorCharter_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_CertificationService_ExportCpfDeposit_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ExportCpfDeposit", runtime.WithHTTPPathPattern("/v1/cpfDeposits:export"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_ExportCpfDeposit_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ExportCpfDeposit_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_ExportCpfDeposit_0{resp.(*ExportCpfDepositResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_CertificationService_AcknowledgeCpfDeposit_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit", runtime.WithHTTPPathPattern("/v1/cpfDeposits:acknowledge"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_AcknowledgeCpfDeposit_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_AcknowledgeCpfDeposit_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_ListLateCpfDeposits_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits", runtime.WithHTTPPathPattern("/v1/cpfDeposits:late"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_ListLateCpfDeposits_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ListLateCpfDeposits_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 
 	return nil
 }
@@ -1919,6 +2054,57 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetJurorCharter_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_CertificationService_ExportCpfDeposit_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ExportCpfDeposit", runtime.WithHTTPPathPattern("/v1/cpfDeposits:export"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_ExportCpfDeposit_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ExportCpfDeposit_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_ExportCpfDeposit_0{resp.(*ExportCpfDepositResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_CertificationService_AcknowledgeCpfDeposit_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit", runtime.WithHTTPPathPattern("/v1/cpfDeposits:acknowledge"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_AcknowledgeCpfDeposit_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_AcknowledgeCpfDeposit_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_ListLateCpfDeposits_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits", runtime.WithHTTPPathPattern("/v1/cpfDeposits:late"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_ListLateCpfDeposits_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ListLateCpfDeposits_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
@@ -1940,56 +2126,71 @@ func (m response_CertificationService_GetParchment_0) XXX_ResponseBody() interfa
 	return response.Document
 }
 
+type response_CertificationService_ExportCpfDeposit_0 struct {
+	*ExportCpfDepositResponse
+}
+
+func (m response_CertificationService_ExportCpfDeposit_0) XXX_ResponseBody() interface{} {
+	response := m.ExportCpfDepositResponse
+	return response.Document
+}
+
 var (
-	pattern_CertificationService_ListTitles_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
-	pattern_CertificationService_GetTitle_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
-	pattern_CertificationService_ImportTitle_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
-	pattern_CertificationService_GetRecord_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
-	pattern_CertificationService_ListResults_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
-	pattern_CertificationService_GetResult_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
-	pattern_CertificationService_ValidateResult_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
-	pattern_CertificationService_ReturnResult_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "return"))
-	pattern_CertificationService_GetResultSheetPdf_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "results", "session_id", "candidacies", "candidacy_id"}, "pdf"))
-	pattern_CertificationService_GetCertificate_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
-	pattern_CertificationService_VerifyCertificate_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
-	pattern_CertificationService_GetCertificateKeys_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
-	pattern_CertificationService_GetParchment_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "parchment"}, ""))
-	pattern_CertificationService_ListCertificates_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
-	pattern_CertificationService_GrantAgrement_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
-	pattern_CertificationService_GetAgrement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, ""))
-	pattern_CertificationService_ListAgrements_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
-	pattern_CertificationService_WithdrawAgrement_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, "withdraw"))
-	pattern_CertificationService_GrantHabilitation_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_GetHabilitation_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, ""))
-	pattern_CertificationService_ListHabilitations_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_WithdrawHabilitation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, "withdraw"))
-	pattern_CertificationService_AcceptCharter_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "jurors", "juror_subject"}, "acceptCharter"))
-	pattern_CertificationService_GetJurorCharter_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "jurors", "juror_subject", "charter"}, ""))
+	pattern_CertificationService_ListTitles_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
+	pattern_CertificationService_GetTitle_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
+	pattern_CertificationService_ImportTitle_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
+	pattern_CertificationService_GetRecord_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
+	pattern_CertificationService_ListResults_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
+	pattern_CertificationService_GetResult_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
+	pattern_CertificationService_ValidateResult_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
+	pattern_CertificationService_ReturnResult_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "return"))
+	pattern_CertificationService_GetResultSheetPdf_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "results", "session_id", "candidacies", "candidacy_id"}, "pdf"))
+	pattern_CertificationService_GetCertificate_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
+	pattern_CertificationService_VerifyCertificate_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
+	pattern_CertificationService_GetCertificateKeys_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
+	pattern_CertificationService_GetParchment_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "parchment"}, ""))
+	pattern_CertificationService_ListCertificates_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
+	pattern_CertificationService_GrantAgrement_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
+	pattern_CertificationService_GetAgrement_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, ""))
+	pattern_CertificationService_ListAgrements_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
+	pattern_CertificationService_WithdrawAgrement_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, "withdraw"))
+	pattern_CertificationService_GrantHabilitation_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
+	pattern_CertificationService_GetHabilitation_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, ""))
+	pattern_CertificationService_ListHabilitations_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
+	pattern_CertificationService_WithdrawHabilitation_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, "withdraw"))
+	pattern_CertificationService_AcceptCharter_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "jurors", "juror_subject"}, "acceptCharter"))
+	pattern_CertificationService_GetJurorCharter_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "jurors", "juror_subject", "charter"}, ""))
+	pattern_CertificationService_ExportCpfDeposit_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "export"))
+	pattern_CertificationService_AcknowledgeCpfDeposit_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "acknowledge"))
+	pattern_CertificationService_ListLateCpfDeposits_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "late"))
 )
 
 var (
-	forward_CertificationService_ListTitles_0           = runtime.ForwardResponseMessage
-	forward_CertificationService_GetTitle_0             = runtime.ForwardResponseMessage
-	forward_CertificationService_ImportTitle_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_GetRecord_0            = runtime.ForwardResponseMessage
-	forward_CertificationService_ListResults_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_GetResult_0            = runtime.ForwardResponseMessage
-	forward_CertificationService_ValidateResult_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_ReturnResult_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_GetResultSheetPdf_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_GetCertificate_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_VerifyCertificate_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_GetCertificateKeys_0   = runtime.ForwardResponseMessage
-	forward_CertificationService_GetParchment_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_ListCertificates_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_GrantAgrement_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_GetAgrement_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_ListAgrements_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_WithdrawAgrement_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_GrantHabilitation_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_GetHabilitation_0      = runtime.ForwardResponseMessage
-	forward_CertificationService_ListHabilitations_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_WithdrawHabilitation_0 = runtime.ForwardResponseMessage
-	forward_CertificationService_AcceptCharter_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_GetJurorCharter_0      = runtime.ForwardResponseMessage
+	forward_CertificationService_ListTitles_0            = runtime.ForwardResponseMessage
+	forward_CertificationService_GetTitle_0              = runtime.ForwardResponseMessage
+	forward_CertificationService_ImportTitle_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_GetRecord_0             = runtime.ForwardResponseMessage
+	forward_CertificationService_ListResults_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_GetResult_0             = runtime.ForwardResponseMessage
+	forward_CertificationService_ValidateResult_0        = runtime.ForwardResponseMessage
+	forward_CertificationService_ReturnResult_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_GetResultSheetPdf_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificate_0        = runtime.ForwardResponseMessage
+	forward_CertificationService_VerifyCertificate_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificateKeys_0    = runtime.ForwardResponseMessage
+	forward_CertificationService_GetParchment_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_ListCertificates_0      = runtime.ForwardResponseMessage
+	forward_CertificationService_GrantAgrement_0         = runtime.ForwardResponseMessage
+	forward_CertificationService_GetAgrement_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_ListAgrements_0         = runtime.ForwardResponseMessage
+	forward_CertificationService_WithdrawAgrement_0      = runtime.ForwardResponseMessage
+	forward_CertificationService_GrantHabilitation_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_GetHabilitation_0       = runtime.ForwardResponseMessage
+	forward_CertificationService_ListHabilitations_0     = runtime.ForwardResponseMessage
+	forward_CertificationService_WithdrawHabilitation_0  = runtime.ForwardResponseMessage
+	forward_CertificationService_AcceptCharter_0         = runtime.ForwardResponseMessage
+	forward_CertificationService_GetJurorCharter_0       = runtime.ForwardResponseMessage
+	forward_CertificationService_ExportCpfDeposit_0      = runtime.ForwardResponseMessage
+	forward_CertificationService_AcknowledgeCpfDeposit_0 = runtime.ForwardResponseMessage
+	forward_CertificationService_ListLateCpfDeposits_0   = runtime.ForwardResponseMessage
 )

@@ -19,30 +19,33 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CertificationService_ListTitles_FullMethodName           = "/titrepro.certification.v1.CertificationService/ListTitles"
-	CertificationService_GetTitle_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetTitle"
-	CertificationService_ImportTitle_FullMethodName          = "/titrepro.certification.v1.CertificationService/ImportTitle"
-	CertificationService_GetRecord_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetRecord"
-	CertificationService_ListResults_FullMethodName          = "/titrepro.certification.v1.CertificationService/ListResults"
-	CertificationService_GetResult_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetResult"
-	CertificationService_ValidateResult_FullMethodName       = "/titrepro.certification.v1.CertificationService/ValidateResult"
-	CertificationService_ReturnResult_FullMethodName         = "/titrepro.certification.v1.CertificationService/ReturnResult"
-	CertificationService_GetResultSheetPdf_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
-	CertificationService_GetCertificate_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetCertificate"
-	CertificationService_VerifyCertificate_FullMethodName    = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
-	CertificationService_GetCertificateKeys_FullMethodName   = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
-	CertificationService_GetParchment_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetParchment"
-	CertificationService_ListCertificates_FullMethodName     = "/titrepro.certification.v1.CertificationService/ListCertificates"
-	CertificationService_GrantAgrement_FullMethodName        = "/titrepro.certification.v1.CertificationService/GrantAgrement"
-	CertificationService_GetAgrement_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetAgrement"
-	CertificationService_ListAgrements_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListAgrements"
-	CertificationService_WithdrawAgrement_FullMethodName     = "/titrepro.certification.v1.CertificationService/WithdrawAgrement"
-	CertificationService_GrantHabilitation_FullMethodName    = "/titrepro.certification.v1.CertificationService/GrantHabilitation"
-	CertificationService_GetHabilitation_FullMethodName      = "/titrepro.certification.v1.CertificationService/GetHabilitation"
-	CertificationService_ListHabilitations_FullMethodName    = "/titrepro.certification.v1.CertificationService/ListHabilitations"
-	CertificationService_WithdrawHabilitation_FullMethodName = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
-	CertificationService_AcceptCharter_FullMethodName        = "/titrepro.certification.v1.CertificationService/AcceptCharter"
-	CertificationService_GetJurorCharter_FullMethodName      = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
+	CertificationService_ListTitles_FullMethodName            = "/titrepro.certification.v1.CertificationService/ListTitles"
+	CertificationService_GetTitle_FullMethodName              = "/titrepro.certification.v1.CertificationService/GetTitle"
+	CertificationService_ImportTitle_FullMethodName           = "/titrepro.certification.v1.CertificationService/ImportTitle"
+	CertificationService_GetRecord_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListResults_FullMethodName           = "/titrepro.certification.v1.CertificationService/ListResults"
+	CertificationService_GetResult_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetResult"
+	CertificationService_ValidateResult_FullMethodName        = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_ReturnResult_FullMethodName          = "/titrepro.certification.v1.CertificationService/ReturnResult"
+	CertificationService_GetResultSheetPdf_FullMethodName     = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
+	CertificationService_GetCertificate_FullMethodName        = "/titrepro.certification.v1.CertificationService/GetCertificate"
+	CertificationService_VerifyCertificate_FullMethodName     = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
+	CertificationService_GetCertificateKeys_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
+	CertificationService_GetParchment_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetParchment"
+	CertificationService_ListCertificates_FullMethodName      = "/titrepro.certification.v1.CertificationService/ListCertificates"
+	CertificationService_GrantAgrement_FullMethodName         = "/titrepro.certification.v1.CertificationService/GrantAgrement"
+	CertificationService_GetAgrement_FullMethodName           = "/titrepro.certification.v1.CertificationService/GetAgrement"
+	CertificationService_ListAgrements_FullMethodName         = "/titrepro.certification.v1.CertificationService/ListAgrements"
+	CertificationService_WithdrawAgrement_FullMethodName      = "/titrepro.certification.v1.CertificationService/WithdrawAgrement"
+	CertificationService_GrantHabilitation_FullMethodName     = "/titrepro.certification.v1.CertificationService/GrantHabilitation"
+	CertificationService_GetHabilitation_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetHabilitation"
+	CertificationService_ListHabilitations_FullMethodName     = "/titrepro.certification.v1.CertificationService/ListHabilitations"
+	CertificationService_WithdrawHabilitation_FullMethodName  = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
+	CertificationService_AcceptCharter_FullMethodName         = "/titrepro.certification.v1.CertificationService/AcceptCharter"
+	CertificationService_GetJurorCharter_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
+	CertificationService_ExportCpfDeposit_FullMethodName      = "/titrepro.certification.v1.CertificationService/ExportCpfDeposit"
+	CertificationService_AcknowledgeCpfDeposit_FullMethodName = "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit"
+	CertificationService_ListLateCpfDeposits_FullMethodName   = "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -171,6 +174,20 @@ type CertificationServiceClient interface {
 	// déontologie is current and whether they accepted it (R23). The juror
 	// themselves ("me" or their own subject), ministry and admin.
 	GetJurorCharter(ctx context.Context, in *GetJurorCharterRequest, opts ...grpc.CallOption) (*GetJurorCharterResponse, error)
+	// ExportCpfDeposit builds the next CPF deposit file (R56): every titre
+	// awarded and never deposited, and every titre the Caisse rejected; it
+	// records that they wait for this file's report. The XML file is the
+	// whole REST response. FAILED_PRECONDITION NOTHING_TO_DEPOSIT when there
+	// is nothing to send. Ministry only (admin is read-only).
+	ExportCpfDeposit(ctx context.Context, in *ExportCpfDepositRequest, opts ...grpc.CallOption) (*ExportCpfDepositResponse, error)
+	// AcknowledgeCpfDeposit reads the Caisse's processing report of a deposit
+	// file and records, award by award, whether it is deposited or rejected
+	// (R56). Ministry only (admin is read-only).
+	AcknowledgeCpfDeposit(ctx context.Context, in *AcknowledgeCpfDepositRequest, opts ...grpc.CallOption) (*AcknowledgeCpfDepositResponse, error)
+	// ListLateCpfDeposits lists the titres the Caisse does not hold 80 days
+	// or more after their award, with their deadline (R56). Ministry and
+	// admin.
+	ListLateCpfDeposits(ctx context.Context, in *ListLateCpfDepositsRequest, opts ...grpc.CallOption) (*ListLateCpfDepositsResponse, error)
 }
 
 type certificationServiceClient struct {
@@ -421,6 +438,36 @@ func (c *certificationServiceClient) GetJurorCharter(ctx context.Context, in *Ge
 	return out, nil
 }
 
+func (c *certificationServiceClient) ExportCpfDeposit(ctx context.Context, in *ExportCpfDepositRequest, opts ...grpc.CallOption) (*ExportCpfDepositResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportCpfDepositResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ExportCpfDeposit_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) AcknowledgeCpfDeposit(ctx context.Context, in *AcknowledgeCpfDepositRequest, opts ...grpc.CallOption) (*AcknowledgeCpfDepositResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AcknowledgeCpfDepositResponse)
+	err := c.cc.Invoke(ctx, CertificationService_AcknowledgeCpfDeposit_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListLateCpfDeposits(ctx context.Context, in *ListLateCpfDepositsRequest, opts ...grpc.CallOption) (*ListLateCpfDepositsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListLateCpfDepositsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListLateCpfDeposits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CertificationServiceServer is the server API for CertificationService service.
 // All implementations must embed UnimplementedCertificationServiceServer
 // for forward compatibility.
@@ -547,6 +594,20 @@ type CertificationServiceServer interface {
 	// déontologie is current and whether they accepted it (R23). The juror
 	// themselves ("me" or their own subject), ministry and admin.
 	GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error)
+	// ExportCpfDeposit builds the next CPF deposit file (R56): every titre
+	// awarded and never deposited, and every titre the Caisse rejected; it
+	// records that they wait for this file's report. The XML file is the
+	// whole REST response. FAILED_PRECONDITION NOTHING_TO_DEPOSIT when there
+	// is nothing to send. Ministry only (admin is read-only).
+	ExportCpfDeposit(context.Context, *ExportCpfDepositRequest) (*ExportCpfDepositResponse, error)
+	// AcknowledgeCpfDeposit reads the Caisse's processing report of a deposit
+	// file and records, award by award, whether it is deposited or rejected
+	// (R56). Ministry only (admin is read-only).
+	AcknowledgeCpfDeposit(context.Context, *AcknowledgeCpfDepositRequest) (*AcknowledgeCpfDepositResponse, error)
+	// ListLateCpfDeposits lists the titres the Caisse does not hold 80 days
+	// or more after their award, with their deadline (R56). Ministry and
+	// admin.
+	ListLateCpfDeposits(context.Context, *ListLateCpfDepositsRequest) (*ListLateCpfDepositsResponse, error)
 	mustEmbedUnimplementedCertificationServiceServer()
 }
 
@@ -628,6 +689,15 @@ func (UnimplementedCertificationServiceServer) AcceptCharter(context.Context, *A
 }
 func (UnimplementedCertificationServiceServer) GetJurorCharter(context.Context, *GetJurorCharterRequest) (*GetJurorCharterResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetJurorCharter not implemented")
+}
+func (UnimplementedCertificationServiceServer) ExportCpfDeposit(context.Context, *ExportCpfDepositRequest) (*ExportCpfDepositResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportCpfDeposit not implemented")
+}
+func (UnimplementedCertificationServiceServer) AcknowledgeCpfDeposit(context.Context, *AcknowledgeCpfDepositRequest) (*AcknowledgeCpfDepositResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AcknowledgeCpfDeposit not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListLateCpfDeposits(context.Context, *ListLateCpfDepositsRequest) (*ListLateCpfDepositsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListLateCpfDeposits not implemented")
 }
 func (UnimplementedCertificationServiceServer) mustEmbedUnimplementedCertificationServiceServer() {}
 func (UnimplementedCertificationServiceServer) testEmbeddedByValue()                              {}
@@ -1082,6 +1152,60 @@ func _CertificationService_GetJurorCharter_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_ExportCpfDeposit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportCpfDepositRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ExportCpfDeposit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ExportCpfDeposit_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ExportCpfDeposit(ctx, req.(*ExportCpfDepositRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_AcknowledgeCpfDeposit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AcknowledgeCpfDepositRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).AcknowledgeCpfDeposit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_AcknowledgeCpfDeposit_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).AcknowledgeCpfDeposit(ctx, req.(*AcknowledgeCpfDepositRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListLateCpfDeposits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListLateCpfDepositsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListLateCpfDeposits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListLateCpfDeposits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListLateCpfDeposits(ctx, req.(*ListLateCpfDepositsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CertificationService_ServiceDesc is the grpc.ServiceDesc for CertificationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1184,6 +1308,18 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetJurorCharter",
 			Handler:    _CertificationService_GetJurorCharter_Handler,
+		},
+		{
+			MethodName: "ExportCpfDeposit",
+			Handler:    _CertificationService_ExportCpfDeposit_Handler,
+		},
+		{
+			MethodName: "AcknowledgeCpfDeposit",
+			Handler:    _CertificationService_AcknowledgeCpfDeposit_Handler,
+		},
+		{
+			MethodName: "ListLateCpfDeposits",
+			Handler:    _CertificationService_ListLateCpfDeposits_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

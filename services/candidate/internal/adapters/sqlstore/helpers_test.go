@@ -43,7 +43,8 @@ func details(subject string) candidate.Details {
 		UsageName:  "Durand",
 		GivenNames: []string{"Camille", "Marie"},
 		BirthDate:  "1990-06-01",
-		BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR"},
+		BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"},
+		Sex:        "F",
 		Email:      "camille.martin@example.org",
 		Phone:      "+33612345678",
 		PostalAddress: &candidate.PostalAddress{

@@ -29,12 +29,15 @@ func (r AccessRoute) needsTraining() bool {
 // through update masks. Dates are "YYYY-MM-DD" strings; the zero value of an
 // optional part means "absent".
 type Details struct {
-	Subject       string   // identity-provider "sub"; empty until the person has an account
-	BirthName     string   // nom de naissance
-	UsageName     string   // nom d'usage, optional
-	GivenNames    []string // in civil-status order
-	BirthDate     string
-	BirthPlace    BirthPlace
+	Subject    string   // identity-provider "sub"; empty until the person has an account
+	BirthName  string   // nom de naissance
+	UsageName  string   // nom d'usage, optional
+	GivenNames []string // in civil-status order
+	BirthDate  string
+	BirthPlace BirthPlace
+	// Sex is the civil-status sex as the CPF deposit codes it, "M" or "F";
+	// optional (empty), required to deposit a titre (R56).
+	Sex           string
 	Email         string
 	Phone         string         // international form, optional
 	PostalAddress *PostalAddress // optional
@@ -47,6 +50,10 @@ type Details struct {
 type BirthPlace struct {
 	Commune     string
 	CountryCode string // ISO 3166-1 alpha-2
+	// InseeCode is the INSEE code of the birth commune ("99xxx", the
+	// country's code, for a person born abroad); optional, required to
+	// deposit a titre (R56).
+	InseeCode string
 }
 
 // PostalAddress follows the French postal norm NF Z10-011.
@@ -97,7 +104,7 @@ func (d Details) normalized() Details {
 	n := d.clone()
 	for _, s := range []*string{
 		&n.Subject, &n.BirthName, &n.UsageName, &n.BirthDate, &n.BirthPlace.Commune,
-		&n.BirthPlace.CountryCode, &n.Email, &n.Phone,
+		&n.BirthPlace.CountryCode, &n.BirthPlace.InseeCode, &n.Sex, &n.Email, &n.Phone,
 	} {
 		*s = strings.TrimSpace(*s)
 	}

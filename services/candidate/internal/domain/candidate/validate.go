@@ -53,6 +53,8 @@ func (d Details) validate(now time.Time, checks timeChecks) error {
 	v.birthDate(d.BirthDate, today, checks.age)
 	v.text(field("birth_place.commune"), d.BirthPlace.Commune, true, maxCommune)
 	v.countryCode(field("birth_place.country_code"), d.BirthPlace.CountryCode)
+	v.inseeCode(field("birth_place.insee_code"), d.BirthPlace.InseeCode, d.BirthPlace.CountryCode)
+	v.sex(field("sex"), d.Sex)
 	v.email(field("email"), d.Email)
 	v.phone(field("phone"), d.Phone)
 	if d.PostalAddress != nil {

@@ -50,6 +50,13 @@ func TestNew_Valid(t *testing.T) {
 			d.PostalAddress = &candidate.PostalAddress{Lines: []string{"10 Downing St"}, PostalCode: "SW1A 2AA", Locality: "London", CountryCode: "GB"}
 		}},
 		{name: "born in a country that no longer exists", mutate: func(d *candidate.Details) { d.BirthPlace.CountryCode = "SU" }},
+		{name: "R56: sex and birth commune INSEE code for the CPF deposit", mutate: func(d *candidate.Details) {
+			d.Sex, d.BirthPlace.InseeCode = "F", "75056"
+		}},
+		{name: "R56: born in Corsica", mutate: func(d *candidate.Details) { d.Sex, d.BirthPlace.InseeCode = "M", "2A004" }},
+		{name: "R56: born abroad, the INSEE code of the country", mutate: func(d *candidate.Details) {
+			d.BirthPlace.CountryCode, d.BirthPlace.InseeCode = "ES", "99134"
+		}},
 		{name: "SIRET of La Poste (digit sum rule)", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "35600000000010" }},
 		{name: "SIRET of La Poste's head office (Luhn)", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "35600000000048" }},
 		{name: "training ends the day it starts", mutate: func(d *candidate.Details) { d.Training.EndDate = d.Training.StartDate }},
@@ -106,6 +113,14 @@ func TestNew_Violations(t *testing.T) {
 			wantFields: []string{"candidate.birth_date"}},
 		{name: "birth date in the future", mutate: func(d *candidate.Details) { d.BirthDate = "2030-01-01" },
 			wantFields: []string{"candidate.birth_date"}},
+		{name: "R56: sex is M or F", mutate: func(d *candidate.Details) { d.Sex = "X" },
+			wantFields: []string{"candidate.sex"}},
+		{name: "R56: INSEE code of 5 characters", mutate: func(d *candidate.Details) { d.BirthPlace.InseeCode = "7505" },
+			wantFields: []string{"candidate.birth_place.insee_code"}},
+		{name: "R56: INSEE code's department is digits or 2A/2B", mutate: func(d *candidate.Details) { d.BirthPlace.InseeCode = "2C004" },
+			wantFields: []string{"candidate.birth_place.insee_code"}},
+		{name: "R56: born in France, not a country's INSEE code", mutate: func(d *candidate.Details) { d.BirthPlace.InseeCode = "99134" },
+			wantFields: []string{"candidate.birth_place.insee_code"}},
 		{name: "birth place required", mutate: func(d *candidate.Details) { d.BirthPlace = candidate.BirthPlace{} },
 			wantFields: []string{"candidate.birth_place.commune", "candidate.birth_place.country_code"}},
 		{name: "birth country code upper case", mutate: func(d *candidate.Details) { d.BirthPlace.CountryCode = "fr" },

@@ -47,6 +47,34 @@ func (v *violations) date(field, s string, required bool) (d civildate.Date, ok 
 	return d, true
 }
 
+// inseeCodeRE is the shape of a commune's code in INSEE's Code officiel
+// géographique: two characters of department (digits, or 2A/2B for
+// Corsica) then three digits; "99" then three digits is a foreign country.
+var inseeCodeRE = regexp.MustCompile(`^([0-9]{2}|2[AB])[0-9]{3}$`)
+
+// inseeCode checks the optional INSEE code of the birth commune (R56): its
+// shape, and that a person born in France has a commune's code, not a
+// foreign country's ("99xxx"). A country other than FR is not checked the
+// other way: territories with their own ISO code (PF, NC…) have INSEE
+// commune codes.
+func (v *violations) inseeCode(field, s, countryCode string) {
+	switch {
+	case s == "":
+	case !inseeCodeRE.MatchString(s):
+		v.Add(field, "must be an INSEE code of 5 characters, e.g. 75056, 2A004, or 99134 for a country abroad")
+	case countryCode == "FR" && strings.HasPrefix(s, "99"):
+		v.Add(field, "must be the code of a commune for a person born in France, not of a country (99xxx)")
+	}
+}
+
+// sex checks the optional civil-status sex, coded as the CPF deposit codes
+// it (R56).
+func (v *violations) sex(field, s string) {
+	if s != "" && s != "M" && s != "F" {
+		v.Add(field, "must be M or F")
+	}
+}
+
 var countryCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // countryCode checks the shape of an ISO 3166-1 alpha-2 code. It does not

@@ -42,10 +42,11 @@ func (r *HolderRepository) Get(ctx context.Context, candidateID string) (holder.
 		updatedAt  time.Time
 	)
 	err := r.q.QueryRowContext(ctx, `SELECT candidate_id, subject, birth_name, usage_name, given_names,
-		birth_date, birth_commune, birth_country_code, source_version, updated_at
+		birth_date, birth_commune, birth_country_code, source_version, updated_at, sex, birth_insee_code
 		FROM holders WHERE candidate_id = $1`, candidateID).Scan(
 		&h.CandidateID, &h.Subject, &h.BirthName, &h.UsageName, &givenNames,
-		&h.BirthDate, &h.BirthCommune, &h.BirthCountryCode, &h.SourceVersion, &updatedAt)
+		&h.BirthDate, &h.BirthCommune, &h.BirthCountryCode, &h.SourceVersion, &updatedAt,
+		&h.Sex, &h.BirthInseeCode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return holder.Holder{}, holder.ErrNotFound
 	}
@@ -68,8 +69,9 @@ func (r *HolderRepository) Upsert(ctx context.Context, h holder.Holder) (bool, e
 		return false, fmt.Errorf("sqlstore: holder %s: given_names: %w", h.CandidateID, err)
 	}
 	res, err := r.q.ExecContext(ctx, `INSERT INTO holders (candidate_id, subject, birth_name, usage_name,
-		given_names, birth_date, birth_commune, birth_country_code, source_version, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		given_names, birth_date, birth_commune, birth_country_code, source_version, updated_at,
+		sex, birth_insee_code)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (candidate_id) DO UPDATE SET
 			subject = excluded.subject,
 			birth_name = excluded.birth_name,
@@ -79,10 +81,13 @@ func (r *HolderRepository) Upsert(ctx context.Context, h holder.Holder) (bool, e
 			birth_commune = excluded.birth_commune,
 			birth_country_code = excluded.birth_country_code,
 			source_version = excluded.source_version,
-			updated_at = excluded.updated_at
+			updated_at = excluded.updated_at,
+			sex = excluded.sex,
+			birth_insee_code = excluded.birth_insee_code
 		WHERE holders.source_version < excluded.source_version`,
 		h.CandidateID, h.Subject, h.BirthName, h.UsageName, string(givenNames),
-		h.BirthDate, h.BirthCommune, h.BirthCountryCode, h.SourceVersion, dbTime(h.UpdatedAt))
+		h.BirthDate, h.BirthCommune, h.BirthCountryCode, h.SourceVersion, dbTime(h.UpdatedAt),
+		h.Sex, h.BirthInseeCode)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: upsert holder %s: %w", h.CandidateID, err)
 	}

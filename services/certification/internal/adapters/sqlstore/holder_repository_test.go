@@ -24,6 +24,8 @@ func identity(version int64, birthName string) holder.Holder {
 		BirthDate:        "1990-05-17",
 		BirthCommune:     "Lyon",
 		BirthCountryCode: "FR",
+		Sex:              "F",
+		BirthInseeCode:   "69123",
 		SourceVersion:    version,
 		UpdatedAt:        time.Date(2026, 1, 2, 3, 4, int(version), 0, time.UTC),
 	}

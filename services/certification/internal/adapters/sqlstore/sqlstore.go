@@ -1,7 +1,8 @@
 // Package sqlstore keeps the certification service's state in SQL, on
 // SQLite or PostgreSQL through sqldb: the catalogue of title versions (with
 // the outbox events of their publication), the holder projection, the
-// sessions' results, the CCPs each person holds and the certificates. A
+// sessions' results, the CCPs each person holds, the certificates and each
+// award's CPF deposit state (CpfDepositRepository). A
 // validation writes the last three and its events in one transaction
 // (ValidationStore).
 // Queries are written once with $n placeholders and run on both engines.

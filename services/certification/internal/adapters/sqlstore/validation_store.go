@@ -14,6 +14,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
@@ -106,6 +107,12 @@ func (u *validationUnit) NumberTaken(ctx context.Context, n certificate.Number) 
 
 func (u *validationUnit) Issue(ctx context.Context, c certificate.Certificate) error {
 	return insertCertificate(ctx, u.tx, c)
+}
+
+// TrackCpfDeposit implements command.ValidationUnit.
+func (u *validationUnit) TrackCpfDeposit(ctx context.Context, s cpfdeposit.State, at time.Time) error {
+	_, err := trackCpfDeposit(ctx, u.tx, s, at)
+	return err
 }
 
 func (u *validationUnit) Publish(ctx context.Context, events ...award.Event) error {

@@ -75,5 +75,8 @@ var Table = auth.AccessTable{
 		{RPC: "WithdrawHabilitation", Roles: ministry, Owner: "ministry only"},
 		{RPC: "AcceptCharter", Roles: jurorSelf, Owner: "the juror themselves (R23)"},
 		{RPC: "GetJurorCharter", Roles: jurorRead, Owner: "the juror themselves (R23)"},
+		{RPC: "ExportCpfDeposit", Roles: ministry, Owner: "ministry only (R56; admin is read-only)"},
+		{RPC: "AcknowledgeCpfDeposit", Roles: ministry, Owner: "ministry only (R56; admin is read-only)"},
+		{RPC: "ListLateCpfDeposits", Roles: staffRead, Owner: "every titre past the day-80 alert (R56)"},
 	},
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
@@ -227,6 +228,11 @@ func (h ValidateResultHandler) awardCandidate(ctx context.Context, u ValidationU
 		return nil, nil, err
 	}
 	if d.Document == certificate.Titre {
+		// R56: every titre is declared to the CPF; tracking starts with the
+		// award, in its transaction, so that no titre escapes the deposit.
+		if err := u.TrackCpfDeposit(ctx, cpfdeposit.State{AwardID: string(cert.Number), AwardDate: cert.IssueDate}, now); err != nil {
+			return nil, nil, err
+		}
 		events = append(events, award.TitleAwarded{Certificate: cert, RNCPID: t.RNCPID})
 	} else {
 		events = append(events, award.LivretIssued{Certificate: cert})

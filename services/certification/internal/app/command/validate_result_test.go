@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
 
@@ -351,5 +353,39 @@ func TestRecordResult(t *testing.T) {
 	bad.JuryDate = ""
 	if _, err := h.Handle(context.Background(), repo, bad); apperr.KindOf(err) != apperr.KindInvalidArgument {
 		t.Fatalf("minutes without a jury date = %v; want invalid argument", err)
+	}
+}
+
+func TestR56_EveryTitreAwardedIsTrackedForTheCpfDeposit(t *testing.T) {
+	t.Parallel()
+	db := awardsDB(t, sqliteDB(t))
+	v := validator(t, db, testSigner(t))
+	receive(t, db, signedMinutes("s1", "2026-03-01",
+		line("cand-a", []string{"CCP1", "CCP2"}, "CCP3"),  // livret: not deposited
+		line("cand-b", []string{"CCP1", "CCP2", "CCP3"}))) // titre
+	out, err := v.Handle(ministry(), command.ValidateResult{SessionID: "s1", MinutesHash: hash})
+	if err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	var titre certificate.Certificate
+	for _, c := range out.Certificates {
+		if c.Kind == certificate.Titre {
+			titre = c
+		}
+	}
+	want := []cpfdeposit.State{{AwardID: string(titre.Number), AwardDate: "2026-06-10"}}
+	repo := sqlstore.NewCpfDepositRepository(db)
+	got, err := repo.States(context.Background())
+	if err != nil {
+		t.Fatalf("States: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tracked %+v; want only the titre, never deposited: %+v", got, want)
+	}
+	if _, err := v.Handle(ministry(), command.ValidateResult{SessionID: "s1"}); err == nil {
+		t.Fatal("second validation accepted")
+	}
+	if got, _ := repo.States(context.Background()); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a refused second validation: %+v; want %+v", got, want)
 	}
 }

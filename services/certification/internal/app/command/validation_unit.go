@@ -7,6 +7,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/domain/award"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/catalogue"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/holder"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/result"
 )
@@ -61,6 +62,9 @@ type ValidationUnit interface {
 	NumberTaken(ctx context.Context, n certificate.Number) (bool, error)
 	// Issue stores a signed certificate.
 	Issue(ctx context.Context, c certificate.Certificate) error
+	// TrackCpfDeposit starts tracking the CPF deposit of an award (R56):
+	// never deposited yet. An award tracked already keeps its state.
+	TrackCpfDeposit(ctx context.Context, s cpfdeposit.State, at time.Time) error
 	// Publish writes events to the outbox, in order.
 	Publish(ctx context.Context, events ...award.Event) error
 }

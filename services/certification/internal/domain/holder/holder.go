@@ -29,6 +29,11 @@ type Holder struct {
 	BirthDate        string   // "YYYY-MM-DD", as the candidate service sent it
 	BirthCommune     string
 	BirthCountryCode string // ISO 3166-1 alpha-2
+	// Sex ("M" or "F") and BirthInseeCode (the birth commune's INSEE code,
+	// "99xxx" abroad) are what the CPF deposit needs besides (R56); empty
+	// when the candidate record does not hold them.
+	Sex            string
+	BirthInseeCode string
 	// SourceVersion is the version of the candidate record this identity
 	// comes from; only a newer one replaces it (Decide).
 	SourceVersion int64
