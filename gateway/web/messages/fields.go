@@ -11,6 +11,7 @@ type fieldSentence struct {
 }
 
 var fields = []fieldSentence{
+	{"must be a France VAE candidature id: a UUID in lower case", "Saisissez l’identifiant de la candidature France VAE tel qu’il y figure, par exemple 7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71.", true},
 	{"must be a processing report of the Caisse des dépôts (XML)", "Déposez l’accusé de traitement de la Caisse des dépôts, au format XML.", true},
 	{"must be M or F", "Indiquez le sexe tel qu’il figure à l’état civil : M ou F.", true},
 	{"must be an INSEE code of 5 characters, e.g. 75056, 2A004, or 99134 for a country abroad", "Saisissez le code INSEE de la commune de naissance, 5 caractères (par exemple 75056 ou 2A004), ou celui du pays pour une naissance à l’étranger (99134 pour l’Espagne).", true},

@@ -34,13 +34,14 @@ func candidateWithoutEtag(c *candidate.Candidate) *candidatev1.Candidate {
 		BirthDate:  d.BirthDate,
 		BirthPlace: &candidatev1.BirthPlace{Commune: d.BirthPlace.Commune, CountryCode: d.BirthPlace.CountryCode,
 			InseeCode: d.BirthPlace.InseeCode},
-		Sex:         d.Sex,
-		Email:       d.Email,
-		Phone:       d.Phone,
-		AccessRoute: accessRouteToProto(d.AccessRoute),
-		CentreId:    c.CentreID(),
-		CreateTime:  timestamppb.New(c.CreatedAt()),
-		UpdateTime:  timestamppb.New(c.UpdatedAt()),
+		Sex:                    d.Sex,
+		FranceVaeCandidatureId: d.FranceVaeCandidatureID,
+		Email:                  d.Email,
+		Phone:                  d.Phone,
+		AccessRoute:            accessRouteToProto(d.AccessRoute),
+		CentreId:               c.CentreID(),
+		CreateTime:             timestamppb.New(c.CreatedAt()),
+		UpdateTime:             timestamppb.New(c.UpdatedAt()),
 	}
 	if a := d.PostalAddress; a != nil {
 		pc.PostalAddress = &commonv1.PostalAddress{
@@ -72,10 +73,11 @@ func DetailsFromProto(pc *candidatev1.Candidate) candidate.Details {
 		BirthDate:  pc.GetBirthDate(),
 		BirthPlace: candidate.BirthPlace{Commune: pc.GetBirthPlace().GetCommune(), CountryCode: pc.GetBirthPlace().GetCountryCode(),
 			InseeCode: pc.GetBirthPlace().GetInseeCode()},
-		Sex:         pc.GetSex(),
-		Email:       pc.GetEmail(),
-		Phone:       pc.GetPhone(),
-		AccessRoute: accessRouteFromProto(pc.GetAccessRoute()),
+		Sex:                    pc.GetSex(),
+		FranceVaeCandidatureID: pc.GetFranceVaeCandidatureId(),
+		Email:                  pc.GetEmail(),
+		Phone:                  pc.GetPhone(),
+		AccessRoute:            accessRouteFromProto(pc.GetAccessRoute()),
 	}
 	if a := pc.GetPostalAddress(); a != nil {
 		d.PostalAddress = &candidate.PostalAddress{

@@ -23,7 +23,8 @@ func TestRoundTrip(t *testing.T) {
 		{name: "training route with every field", d: candidate.Details{
 			Subject: "user-1", BirthName: "Martin", UsageName: "Durand", GivenNames: []string{"Camille", "Marie"},
 			BirthDate: "1990-06-01", BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"}, Sex: "F",
-			Email: "c@example.org", Phone: "+33612345678",
+			FranceVaeCandidatureID: "7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71",
+			Email:                  "c@example.org", Phone: "+33612345678",
 			PostalAddress: &candidate.PostalAddress{Lines: []string{"1 rue A"}, PostalCode: "75002", Locality: "Paris", CountryCode: "FR"},
 			AccessRoute:   candidate.RouteApprenticeship,
 			Training: &candidate.TrainingEnrolment{Organisation: "CFA", OrganisationSIRET: "73282932000074", StartDate: "2025-09-01", EndDate: "2026-06-30",

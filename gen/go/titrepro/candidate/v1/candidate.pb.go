@@ -70,9 +70,14 @@ type Candidate struct {
 	// Sex as recorded in civil status, coded as the CPF deposit codes it:
 	// "M" or "F". Optional on the record; the CPF deposit of a titre (R56)
 	// requires it.
-	Sex           string `protobuf:"bytes,18,opt,name=sex,proto3" json:"sex,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Sex string `protobuf:"bytes,18,opt,name=sex,proto3" json:"sex,omitempty"`
+	// Id of the person's candidature on France VAE (a UUID, lower case, e.g.
+	// "7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71"), the key for pushing jury
+	// results to France VAE. Optional: empty for a candidate who did not come
+	// through France VAE.
+	FranceVaeCandidatureId string `protobuf:"bytes,19,opt,name=france_vae_candidature_id,json=franceVaeCandidatureId,proto3" json:"france_vae_candidature_id,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *Candidate) Reset() {
@@ -227,6 +232,13 @@ func (x *Candidate) GetEtag() string {
 func (x *Candidate) GetSex() string {
 	if x != nil {
 		return x.Sex
+	}
+	return ""
+}
+
+func (x *Candidate) GetFranceVaeCandidatureId() string {
+	if x != nil {
+		return x.FranceVaeCandidatureId
 	}
 	return ""
 }
@@ -472,7 +484,7 @@ var File_titrepro_candidate_v1_candidate_proto protoreflect.FileDescriptor
 
 const file_titrepro_candidate_v1_candidate_proto_rawDesc = "" +
 	"\n" +
-	"%titrepro/candidate/v1/candidate.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xc1\x06\n" +
+	"%titrepro/candidate/v1/candidate.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftitrepro/common/v1/common.proto\"\xfc\x06\n" +
 	"\tCandidate\x12\x13\n" +
 	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12\x1d\n" +
 	"\asubject\x18\x02 \x01(\tB\x03\xe0A\x05R\asubject\x12\"\n" +
@@ -499,7 +511,8 @@ const file_titrepro_candidate_v1_candidate_proto_rawDesc = "" +
 	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\x11 \x01(\tR\x04etag\x12\x10\n" +
-	"\x03sex\x18\x12 \x01(\tR\x03sex\"r\n" +
+	"\x03sex\x18\x12 \x01(\tR\x03sex\x129\n" +
+	"\x19france_vae_candidature_id\x18\x13 \x01(\tR\x16franceVaeCandidatureId\"r\n" +
 	"\n" +
 	"BirthPlace\x12\x1d\n" +
 	"\acommune\x18\x01 \x01(\tB\x03\xe0A\x02R\acommune\x12&\n" +

@@ -126,13 +126,14 @@ func insert(ctx context.Context, tx *sqldb.Tx, c *candidate.Candidate, key candi
 	_, err = tx.ExecContext(ctx, `INSERT INTO candidates (
 			id, subject, centre_id, birth_name, usage_name, given_names, birth_date, birth_commune,
 			birth_country_code, email, phone, postal_address, access_route, training, vae_admissibility,
-			version, created_by, request_id, request_hash, created_at, updated_at, sex, birth_insee_code)
+			version, created_by, request_id, request_hash, created_at, updated_at, sex, birth_insee_code,
+			france_vae_candidature_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-			$22, $23)`,
+			$22, $23, $24)`,
 		c.ID(), d.Subject, c.CentreID(), d.BirthName, d.UsageName, cols.givenNames, d.BirthDate, d.BirthPlace.Commune,
 		d.BirthPlace.CountryCode, d.Email, d.Phone, cols.postalAddress, string(d.AccessRoute), cols.training, cols.admissibility,
 		c.Version(), key.CreatedBy, key.RequestID, key.RequestHash, c.CreatedAt(), c.UpdatedAt(),
-		d.Sex, d.BirthPlace.InseeCode)
+		d.Sex, d.BirthPlace.InseeCode, d.FranceVaeCandidatureID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert candidate %s: %w", c.ID(), err)
 	}
@@ -235,13 +236,13 @@ func save(ctx context.Context, tx *sqldb.Tx, c *candidate.Candidate, readVersion
 			subject = $3, birth_name = $4, usage_name = $5, given_names = $6, birth_date = $7,
 			birth_commune = $8, birth_country_code = $9, email = $10, phone = $11, postal_address = $12,
 			access_route = $13, training = $14, vae_admissibility = $15, version = $16, updated_at = $17,
-			sex = $18, birth_insee_code = $19
+			sex = $18, birth_insee_code = $19, france_vae_candidature_id = $20
 		WHERE id = $1 AND version = $2`,
 		c.ID(), readVersion,
 		d.Subject, d.BirthName, d.UsageName, cols.givenNames, d.BirthDate,
 		d.BirthPlace.Commune, d.BirthPlace.CountryCode, d.Email, d.Phone, cols.postalAddress,
 		string(d.AccessRoute), cols.training, cols.admissibility, c.Version(), c.UpdatedAt(),
-		d.Sex, d.BirthPlace.InseeCode)
+		d.Sex, d.BirthPlace.InseeCode, d.FranceVaeCandidatureID)
 	if sqldb.IsUniqueViolation(err) { // the only unique column an update can change is subject
 		return candidate.ErrAlreadyRegistered.WithCause(err)
 	}

@@ -38,15 +38,16 @@ func forEachEngine(t *testing.T, test func(t *testing.T, db *sqldb.DB, repo *sql
 
 func details(subject string) candidate.Details {
 	return candidate.Details{
-		Subject:    subject,
-		BirthName:  "Martin",
-		UsageName:  "Durand",
-		GivenNames: []string{"Camille", "Marie"},
-		BirthDate:  "1990-06-01",
-		BirthPlace: candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"},
-		Sex:        "F",
-		Email:      "camille.martin@example.org",
-		Phone:      "+33612345678",
+		Subject:                subject,
+		BirthName:              "Martin",
+		UsageName:              "Durand",
+		GivenNames:             []string{"Camille", "Marie"},
+		BirthDate:              "1990-06-01",
+		BirthPlace:             candidate.BirthPlace{Commune: "Lyon", CountryCode: "FR", InseeCode: "69123"},
+		Sex:                    "F",
+		FranceVaeCandidatureID: "7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71",
+		Email:                  "camille.martin@example.org",
+		Phone:                  "+33612345678",
 		PostalAddress: &candidate.PostalAddress{
 			Lines: []string{"12 rue de la Paix", "Bâtiment B"}, PostalCode: "75002", Locality: "Paris", CountryCode: "FR",
 		},

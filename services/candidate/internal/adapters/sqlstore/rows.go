@@ -12,7 +12,7 @@ import (
 // candidateColumns are read by every query, in scanCandidate's order.
 const candidateColumns = `id, subject, centre_id, birth_name, usage_name, given_names, birth_date,
 	birth_commune, birth_country_code, email, phone, postal_address, access_route, training,
-	vae_admissibility, version, created_at, updated_at, sex, birth_insee_code`
+	vae_admissibility, version, created_at, updated_at, sex, birth_insee_code, france_vae_candidature_id`
 
 // The JSON documents have their own types with explicit keys, so that
 // renaming a domain field cannot silently change the stored format.
@@ -99,7 +99,7 @@ func scanCandidate(s scanner) (*candidate.Candidate, error) {
 	err := s.Scan(&id, &d.Subject, &centreID, &d.BirthName, &d.UsageName, &r.givenNames, &d.BirthDate,
 		&d.BirthPlace.Commune, &d.BirthPlace.CountryCode, &d.Email, &d.Phone, &r.postalAddress, &route,
 		&r.training, &r.admissibility, &version, &createdAt, &updatedAt,
-		&d.Sex, &d.BirthPlace.InseeCode)
+		&d.Sex, &d.BirthPlace.InseeCode, &d.FranceVaeCandidatureID)
 	if err != nil {
 		return nil, err
 	}

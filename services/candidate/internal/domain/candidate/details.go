@@ -37,13 +37,17 @@ type Details struct {
 	BirthPlace BirthPlace
 	// Sex is the civil-status sex as the CPF deposit codes it, "M" or "F";
 	// optional (empty), required to deposit a titre (R56).
-	Sex           string
-	Email         string
-	Phone         string         // international form, optional
-	PostalAddress *PostalAddress // optional
-	AccessRoute   AccessRoute
-	Training      *TrainingEnrolment // evidence of TRAINING and APPRENTICESHIP
-	VAE           *VAEAdmissibility  // evidence of VAE
+	Sex string
+	// FranceVaeCandidatureID is the id (a lower-case UUID) of the person's
+	// candidature on France VAE, the key its jury results are pushed
+	// under; optional (empty).
+	FranceVaeCandidatureID string
+	Email                  string
+	Phone                  string         // international form, optional
+	PostalAddress          *PostalAddress // optional
+	AccessRoute            AccessRoute
+	Training               *TrainingEnrolment // evidence of TRAINING and APPRENTICESHIP
+	VAE                    *VAEAdmissibility  // evidence of VAE
 }
 
 // BirthPlace is where the person was born.
@@ -104,7 +108,7 @@ func (d Details) normalized() Details {
 	n := d.clone()
 	for _, s := range []*string{
 		&n.Subject, &n.BirthName, &n.UsageName, &n.BirthDate, &n.BirthPlace.Commune,
-		&n.BirthPlace.CountryCode, &n.BirthPlace.InseeCode, &n.Sex, &n.Email, &n.Phone,
+		&n.BirthPlace.CountryCode, &n.BirthPlace.InseeCode, &n.Sex, &n.FranceVaeCandidatureID, &n.Email, &n.Phone,
 	} {
 		*s = strings.TrimSpace(*s)
 	}

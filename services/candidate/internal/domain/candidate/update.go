@@ -40,6 +40,8 @@ var updatablePaths = map[string]pathSpec{
 		func(d *Details, v string) { d.BirthPlace.CountryCode = v }),
 	"birth_place.insee_code": leaf(func(d *Details) string { return d.BirthPlace.InseeCode },
 		func(d *Details, v string) { d.BirthPlace.InseeCode = v }),
+	"france_vae_candidature_id": leaf(func(d *Details) string { return d.FranceVaeCandidatureID },
+		func(d *Details, v string) { d.FranceVaeCandidatureID = v }),
 	"sex":   leaf(func(d *Details) string { return d.Sex }, func(d *Details, v string) { d.Sex = v }),
 	"email": leaf(func(d *Details) string { return d.Email }, func(d *Details, v string) { d.Email = v }),
 	"phone": leaf(func(d *Details) string { return d.Phone }, func(d *Details, v string) { d.Phone = v }),

@@ -55,6 +55,7 @@ func (d Details) validate(now time.Time, checks timeChecks) error {
 	v.countryCode(field("birth_place.country_code"), d.BirthPlace.CountryCode)
 	v.inseeCode(field("birth_place.insee_code"), d.BirthPlace.InseeCode, d.BirthPlace.CountryCode)
 	v.sex(field("sex"), d.Sex)
+	v.franceVaeID(field("france_vae_candidature_id"), d.FranceVaeCandidatureID)
 	v.email(field("email"), d.Email)
 	v.phone(field("phone"), d.Phone)
 	if d.PostalAddress != nil {

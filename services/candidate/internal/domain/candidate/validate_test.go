@@ -57,6 +57,9 @@ func TestNew_Valid(t *testing.T) {
 		{name: "R56: born abroad, the INSEE code of the country", mutate: func(d *candidate.Details) {
 			d.BirthPlace.CountryCode, d.BirthPlace.InseeCode = "ES", "99134"
 		}},
+		{name: "France VAE candidature id", mutate: func(d *candidate.Details) {
+			d.FranceVaeCandidatureID = "7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71"
+		}},
 		{name: "SIRET of La Poste (digit sum rule)", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "35600000000010" }},
 		{name: "SIRET of La Poste's head office (Luhn)", mutate: func(d *candidate.Details) { d.Training.OrganisationSIRET = "35600000000048" }},
 		{name: "training ends the day it starts", mutate: func(d *candidate.Details) { d.Training.EndDate = d.Training.StartDate }},
@@ -121,6 +124,11 @@ func TestNew_Violations(t *testing.T) {
 			wantFields: []string{"candidate.birth_place.insee_code"}},
 		{name: "R56: born in France, not a country's INSEE code", mutate: func(d *candidate.Details) { d.BirthPlace.InseeCode = "99134" },
 			wantFields: []string{"candidate.birth_place.insee_code"}},
+		{name: "France VAE candidature id is a UUID", mutate: func(d *candidate.Details) { d.FranceVaeCandidatureID = "12345" },
+			wantFields: []string{"candidate.france_vae_candidature_id"}},
+		{name: "France VAE candidature id in lower case", mutate: func(d *candidate.Details) {
+			d.FranceVaeCandidatureID = "7E4BF4D6-1C5F-4F3C-9B3E-2D1A0C9E8F71"
+		}, wantFields: []string{"candidate.france_vae_candidature_id"}},
 		{name: "birth place required", mutate: func(d *candidate.Details) { d.BirthPlace = candidate.BirthPlace{} },
 			wantFields: []string{"candidate.birth_place.commune", "candidate.birth_place.country_code"}},
 		{name: "birth country code upper case", mutate: func(d *candidate.Details) { d.BirthPlace.CountryCode = "fr" },

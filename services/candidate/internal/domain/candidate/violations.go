@@ -75,6 +75,17 @@ func (v *violations) sex(field, s string) {
 	}
 }
 
+// franceVaeIDRE is the shape of a France VAE candidature id: a UUID as
+// France VAE writes it, lower case.
+var franceVaeIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// franceVaeID checks the optional France VAE candidature id.
+func (v *violations) franceVaeID(field, s string) {
+	if s != "" && !franceVaeIDRE.MatchString(s) {
+		v.Add(field, "must be a France VAE candidature id: a UUID in lower case")
+	}
+}
+
 var countryCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // countryCode checks the shape of an ISO 3166-1 alpha-2 code. It does not
