@@ -24,6 +24,9 @@ Usage:
   titrepro cpf export FILE | ack FILE | late [--token T]
                                                    CPF deposit (R56): write the next file, record the
                                                    Caisse's report, list titres past day 80 (ministry)
+  titrepro francevae push-results SESSION_ID [--token T]
+                                                   push a validated session's jury results to France VAE
+                                                   (FRANCEVAE_* settings; ministry)
   titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
   titrepro cluster [--database-url URL|own] [--port-offset N] [--plaintext] [--no-build]
                                                    run the distributed topology on this machine (make run-cluster;
@@ -76,6 +79,8 @@ func run(ctx context.Context, args []string) error {
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
 	case "cpf":
 		return cpf(ctx, cfg, args[1:], os.Stdout)
+	case "francevae":
+		return francevaeCommand(ctx, cfg, args[1:], os.Getenv, os.Stdout)
 	case "issuer":
 		return issuerCommand(ctx, cfg, args[1:], os.Stdout)
 	case "demo":
