@@ -27,6 +27,11 @@ Usage:
   titrepro francevae push-results SESSION_ID [--token T]
                                                    push a validated session's jury results to France VAE
                                                    (FRANCEVAE_* settings; ministry)
+  titrepro francevae push-session SESSION_ID [--token T]
+                                                   tell France VAE a session's jury date and site for
+                                                   its candidates with a France VAE candidature (ministry)
+  titrepro francevae dossiers                      list what France VAE holds: feasibility and validation
+                                                   dossiers, jury information (every page)
   titrepro issuer [--addr HOST:PORT] [--web-url URL] serve only the local issuer (keys, dev login) for standalone services
   titrepro cluster [--database-url URL|own] [--port-offset N] [--plaintext] [--no-build]
                                                    run the distributed topology on this machine (make run-cluster;

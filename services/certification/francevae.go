@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 
@@ -76,4 +77,100 @@ func pushFranceVAE(ctx context.Context, c *fvaeclient.Client, candidatureID stri
 	}
 	_, err = c.PushResultat(ctx, candidatureID, string(res.Code), res.Comment)
 	return string(res.Code), err
+}
+
+// FranceVAEItem is one row of a France VAE list: a feasibility dossier, a
+// validation dossier or a jury information.
+type FranceVAEItem struct {
+	List          string // "faisabilite", "validation" or "jury"
+	CandidatureID string
+	Statut        string
+	DateEnvoi     *time.Time // dossiers only
+	JuryDate      string     // jury information only: the session's date, when France VAE has one
+}
+
+// ListFranceVAE reads, page by page, the three lists France VAE holds for
+// the certifier (feasibility dossiers, validation dossiers, jury
+// information), every status, with the jury session's date of each jury
+// information. The settings are the FRANCEVAE_* variables
+// read with getenv.
+func ListFranceVAE(ctx context.Context, getenv func(string) string) ([]FranceVAEItem, error) {
+	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
+	}
+	c := fvaeclient.New(cfg)
+	var out []FranceVAEItem
+	df, err := c.DossiersDeFaisabilite(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("feasibility dossiers: %w", err)
+	}
+	for _, d := range df {
+		out = append(out, FranceVAEItem{List: "faisabilite", CandidatureID: d.CandidatureID, Statut: d.Statut, DateEnvoi: d.DateEnvoi})
+	}
+	dv, err := c.DossiersDeValidation(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("validation dossiers: %w", err)
+	}
+	for _, d := range dv {
+		out = append(out, FranceVAEItem{List: "validation", CandidatureID: d.CandidatureID, Statut: d.Statut, DateEnvoi: d.DateEnvoi})
+	}
+	ij, err := c.InformationsJury(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("jury information: %w", err)
+	}
+	for _, j := range ij {
+		it := FranceVAEItem{List: "jury", CandidatureID: j.CandidatureID, Statut: j.Statut}
+		s, err := c.SessionJury(ctx, j.CandidatureID)
+		switch {
+		case err == nil:
+			it.JuryDate = strings.TrimSpace(s.Date + " " + s.Heure)
+		case !errors.Is(err, fvaeclient.ErrNotFound):
+			return nil, fmt.Errorf("jury session of %s: %w", j.CandidatureID, err)
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// FranceVAEJurySession is the jury session told to France VAE: the jury
+// date ("YYYY-MM-DD"), the site and a free text.
+type FranceVAEJurySession struct {
+	Date, Site, Information string
+}
+
+// FranceVAECandidacy is a candidacy of a session and its candidate's
+// France VAE candidature id (empty when the candidate has none).
+type FranceVAECandidacy struct {
+	CandidacyID, CandidatureID string
+}
+
+// PushFranceVAESession tells France VAE the jury session s of every
+// candidacy whose candidate has a France VAE candidature; the others are
+// reported as skipped. A refusal for one candidature is reported on its
+// line and the others go on; a refused token stops everything.
+func PushFranceVAESession(ctx context.Context, getenv func(string) string, s FranceVAEJurySession, candidacies []FranceVAECandidacy) ([]FranceVAEPushed, error) {
+	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
+	}
+	c := fvaeclient.New(cfg)
+	var out []FranceVAEPushed
+	for _, cy := range candidacies {
+		p := FranceVAEPushed{CandidacyID: cy.CandidacyID, CandidatureID: cy.CandidatureID}
+		if p.CandidatureID != "" {
+			_, p.Err = c.PushSessionJury(ctx, p.CandidatureID, fvaeclient.SessionJury{Date: s.Date, AdresseSession: s.Site, InformationsSession: s.Information})
+		}
+		out = append(out, p)
+		if errors.Is(p.Err, fvaeclient.ErrUnauthorized) {
+			return out, p.Err
+		}
+	}
+	return out, nil
 }
