@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
-	"time"
-
-	"github.com/titrepro/titrepro/internal/auth"
 
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
@@ -28,37 +24,22 @@ func cpf(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 		return fmt.Errorf("%s", cpfUsage)
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("cpf "+verb, flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	tok := fs.String("token", "", "bearer token of a ministry user (default: minted by the local issuer)")
-	base := fs.String("url", cfg.PublicURL, "base URL of the titrepro gateway")
-	file, rest := splitFileArg(args[1:])
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	}
-	if (verb == "export" || verb == "ack") && file == "" || verb != "export" && verb != "ack" && verb != "late" {
+	if verb != "export" && verb != "ack" && verb != "late" {
 		return fmt.Errorf("%s", cpfUsage)
 	}
-	if *tok == "" {
-		issuer, err := localIssuer(cfg)
-		if err != nil {
-			return err
-		}
-		if *tok, err = issuer.Issue(auth.Principal{Subject: "titrepro-cli", Roles: []auth.Role{auth.RoleMinistry}}, 5*time.Minute); err != nil {
-			return err
-		}
+	call, err := parseMinistryCall(cfg, "cpf "+verb, args[1:], verb != "late", cpfUsage)
+	if err != nil {
+		return err
 	}
-	c := newRESTClient(*base, nil)
+	file := call.arg
+	c := newRESTClient(call.base, nil)
 	switch verb {
 	case "export":
-		return cpfExport(ctx, c, *tok, file, stdout)
+		return cpfExport(ctx, c, call.token, file, stdout)
 	case "ack":
-		return cpfAck(ctx, c, *tok, file, stdout)
+		return cpfAck(ctx, c, call.token, file, stdout)
 	}
-	return cpfLate(ctx, c, *tok, stdout)
+	return cpfLate(ctx, c, call.token, stdout)
 }
 
 // cpfExport writes the deposit file, the XML body of the answer, to file.

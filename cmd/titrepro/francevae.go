@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"time"
-
-	"github.com/titrepro/titrepro/internal/auth"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
@@ -35,35 +31,17 @@ func francevaeCommand(ctx context.Context, cfg config, args []string, getenv fun
 	if len(args) == 0 || (args[0] != "push-results" && args[0] != "push-session") {
 		return fmt.Errorf("%s", francevaeUsage)
 	}
-	fs := flag.NewFlagSet("francevae "+args[0], flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	tok := fs.String("token", "", "bearer token of a ministry user (default: minted by the local issuer)")
-	base := fs.String("url", cfg.PublicURL, "base URL of the titrepro gateway")
-	session, rest := splitFileArg(args[1:])
-	if err := fs.Parse(rest); err != nil {
+	call, err := parseMinistryCall(cfg, "francevae "+args[0], args[1:], true, francevaeUsage)
+	if err != nil {
 		return err
 	}
-	if session == "" && fs.NArg() == 1 {
-		session = fs.Arg(0)
-	}
-	if session == "" {
-		return fmt.Errorf("%s", francevaeUsage)
-	}
-	if *tok == "" {
-		issuer, err := localIssuer(cfg)
-		if err != nil {
-			return err
-		}
-		if *tok, err = issuer.Issue(auth.Principal{Subject: "titrepro-cli", Roles: []auth.Role{auth.RoleMinistry}}, 5*time.Minute); err != nil {
-			return err
-		}
-	}
-	c := newRESTClient(*base, nil)
+	session := call.arg
+	c := newRESTClient(call.base, nil)
 	if args[0] == "push-session" {
-		return francevaePushSession(ctx, c, *tok, session, getenv, stdout)
+		return francevaePushSession(ctx, c, call.token, session, getenv, stdout)
 	}
 	var res certificationv1.GetResultResponse
-	if err := c.call(ctx, "ministry", *tok, "GET", "/v1/results/"+url.PathEscape(session), nil, &res); err != nil {
+	if err := c.call(ctx, "ministry", call.token, "GET", "/v1/results/"+url.PathEscape(session), nil, &res); err != nil {
 		return fmt.Errorf("reading the result of session %s: %w", session, err)
 	}
 	candidatures := map[string]string{}
@@ -73,7 +51,7 @@ func francevaeCommand(ctx context.Context, cfg config, args []string, getenv fun
 			continue
 		}
 		var cand candidatev1.GetCandidateResponse
-		if err := c.call(ctx, "ministry", *tok, "GET", "/v1/candidates/"+url.PathEscape(id), nil, &cand); err != nil {
+		if err := c.call(ctx, "ministry", call.token, "GET", "/v1/candidates/"+url.PathEscape(id), nil, &cand); err != nil {
 			return fmt.Errorf("reading candidate %s: %w", id, err)
 		}
 		candidatures[id] = cand.GetCandidate().GetFranceVaeCandidatureId()

@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/titrepro/titrepro/internal/auth"
 )
 
 // referentiel handles `titrepro referentiel import FILE`: it sends the file
@@ -23,43 +20,25 @@ func referentiel(ctx context.Context, cfg config, args []string, stdout io.Write
 	if len(args) == 0 || args[0] != "import" {
 		return fmt.Errorf("usage: titrepro referentiel import FILE [--token T] [--url %s]", cfg.PublicURL)
 	}
-	fs := flag.NewFlagSet("referentiel import", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	tok := fs.String("token", "", "bearer token of a ministry user (default: minted by the local issuer)")
-	base := fs.String("url", cfg.PublicURL, "base URL of the titrepro gateway")
-	file, rest := splitFileArg(args[1:])
-	if err := fs.Parse(rest); err != nil {
+	call, err := parseMinistryCall(cfg, "referentiel import", args[1:], true, "usage: titrepro referentiel import FILE")
+	if err != nil {
 		return err
 	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	}
-	if file == "" {
-		return fmt.Errorf("usage: titrepro referentiel import FILE")
-	}
+	file := call.arg
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	if *tok == "" {
-		issuer, err := localIssuer(cfg)
-		if err != nil {
-			return err
-		}
-		if *tok, err = issuer.Issue(auth.Principal{Subject: "titrepro-cli", Roles: []auth.Role{auth.RoleMinistry}}, 5*time.Minute); err != nil {
-			return err
-		}
-	}
 	body, _ := json.Marshal(map[string]string{"referentiel_yaml": string(data), "source_name": filepath.Base(file)})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *base+"/v1/titles:import", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, call.base+"/v1/titles:import", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+*tok)
+	req.Header.Set("Authorization", "Bearer "+call.token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
-		return fmt.Errorf("is `titrepro serve` running at %s? %w", *base, err)
+		return fmt.Errorf("is `titrepro serve` running at %s? %w", call.base, err)
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
