@@ -29,17 +29,13 @@ type FranceVAEPushed struct {
 // candidature is reported on its line and the others go on; a refused
 // token stops everything.
 func PushFranceVAEResults(ctx context.Context, getenv func(string) string, r *certificationv1.SessionResult, candidatures map[string]string) ([]FranceVAEPushed, error) {
-	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	c, err := franceVAEClient(getenv)
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
 	}
 	if r.GetState() != certificationv1.ResultState_RESULT_STATE_VALIDATED {
 		return nil, fmt.Errorf("the result of session %s is %s: a result is pushed once the ministry validated it (R51)", r.GetSessionId(), r.GetState())
 	}
-	c := fvaeclient.New(cfg)
 	var out []FranceVAEPushed
 	for _, l := range r.GetLines() {
 		p := FranceVAEPushed{CandidacyID: l.GetCandidacyId(), CandidatureID: candidatures[l.GetCandidateId()]}
@@ -95,14 +91,10 @@ type FranceVAEItem struct {
 // information. The settings are the FRANCEVAE_* variables
 // read with getenv.
 func ListFranceVAE(ctx context.Context, getenv func(string) string) ([]FranceVAEItem, error) {
-	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	c, err := franceVAEClient(getenv)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
-	}
-	c := fvaeclient.New(cfg)
 	var out []FranceVAEItem
 	df, err := c.DossiersDeFaisabilite(ctx, "")
 	if err != nil {
@@ -153,14 +145,10 @@ type FranceVAECandidacy struct {
 // reported as skipped. A refusal for one candidature is reported on its
 // line and the others go on; a refused token stops everything.
 func PushFranceVAESession(ctx context.Context, getenv func(string) string, s FranceVAEJurySession, candidacies []FranceVAECandidacy) ([]FranceVAEPushed, error) {
-	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	c, err := franceVAEClient(getenv)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
-	}
-	c := fvaeclient.New(cfg)
 	var out []FranceVAEPushed
 	for _, cy := range candidacies {
 		p := FranceVAEPushed{CandidacyID: cy.CandidacyID, CandidatureID: cy.CandidatureID}
@@ -173,4 +161,17 @@ func PushFranceVAESession(ctx context.Context, getenv func(string) string, s Fra
 		}
 	}
 	return out, nil
+}
+
+// franceVAEClient is the client of the FRANCEVAE_* settings read with
+// getenv; an error when they are unset (France VAE off) or invalid.
+func franceVAEClient(getenv func(string) string) (*fvaeclient.Client, error) {
+	cfg, ok, err := fvaeclient.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("France VAE is off: set FRANCEVAE_BASE_URL and FRANCEVAE_TOKEN")
+	}
+	return fvaeclient.New(cfg), nil
 }
