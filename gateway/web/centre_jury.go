@@ -234,33 +234,11 @@ func (a *App) centreAddJuror(w http.ResponseWriter, r *http.Request, id string) 
 	if form.HabNumber == "" && r.PostFormValue("action") == "ajouter" {
 		errs = append(errs, Field{ID: "hab-numero", Message: "Choisissez un juré dans le registre des jurés habilités."})
 	}
-	for n := 1; n <= centreMaxLinkRows; n++ {
-		p := "lien-" + strconv.Itoa(n)
-		if !r.PostForm.Has(p + "-nature") {
-			break
-		}
-		row := centreLinkRow{N: n, Kind: r.PostFormValue(p + "-nature"), Value: strings.TrimSpace(r.PostFormValue(p + "-valeur"))}
-		form.Links = append(form.Links, row)
-		if row.Kind == "" && row.Value == "" {
-			continue
-		}
-		kind := assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED
-		for _, k := range centreLinkKinds {
-			if k.Value == row.Kind {
-				kind = k.Kind
-			}
-		}
-		if kind == assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED {
-			errs = append(errs, Field{ID: p + "-nature", Message: "Précisez la nature du lien " + strconv.Itoa(n) + ", ou videz sa valeur."})
-			continue
-		}
-		i := strconv.Itoa(len(juror.DeclaredLinks))
-		juror.DeclaredLinks = append(juror.DeclaredLinks, &assessmentv1.DeclaredLink{Kind: kind, Value: row.Value})
-		fields = append(fields,
-			centreFormField{"juror.declared_links[" + i + "].kind", p + "-nature"},
-			centreFormField{"juror.declared_links[" + i + "].value", p + "-valeur"},
-			centreFormField{"juror.declared_links[" + i + "]", p + "-valeur"})
-	}
+	var linkFields []centreFormField
+	var linkErrs []Field
+	form.Links, juror.DeclaredLinks, linkFields, linkErrs = parseLinkRows(r, "juror.declared_links")
+	fields = append(fields, linkFields...)
+	errs = append(errs, linkErrs...)
 	fields = append(fields, centreFormField{"juror.declared_links", "lien-1-nature"})
 	if r.PostFormValue("action") == "ligne" {
 		form.Links = centreMoreLinkRows(form.Links, 1)
@@ -330,4 +308,40 @@ func centreJuryHint(reason string, _ map[string]string) string {
 		return "Ce juré ne fait plus partie du jury : il a peut-être été retiré depuis un autre onglet."
 	}
 	return ""
+}
+
+// parseLinkRows reads the rows of declared links a form sent, in order (at
+// most centreMaxLinkRows): every row, to show them again; the links of the
+// rows with a kind or a value; where each link's field of the API request
+// (under field, e.g. "links") is on the form; and a row with a value but no
+// kind as a field error.
+func parseLinkRows(r *http.Request, field string) (rows []centreLinkRow, links []*assessmentv1.DeclaredLink, fields []centreFormField, errs []Field) {
+	for n := 1; n <= centreMaxLinkRows; n++ {
+		p := "lien-" + strconv.Itoa(n)
+		if !r.PostForm.Has(p + "-nature") {
+			break
+		}
+		row := centreLinkRow{N: n, Kind: r.PostFormValue(p + "-nature"), Value: strings.TrimSpace(r.PostFormValue(p + "-valeur"))}
+		rows = append(rows, row)
+		if row.Kind == "" && row.Value == "" {
+			continue
+		}
+		kind := assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED
+		for _, k := range centreLinkKinds {
+			if k.Value == row.Kind {
+				kind = k.Kind
+			}
+		}
+		if kind == assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED {
+			errs = append(errs, Field{ID: p + "-nature", Message: "Précisez la nature du lien " + strconv.Itoa(n) + ", ou videz sa valeur."})
+			continue
+		}
+		i := field + "[" + strconv.Itoa(len(links)) + "]"
+		links = append(links, &assessmentv1.DeclaredLink{Kind: kind, Value: row.Value})
+		fields = append(fields,
+			centreFormField{i + ".kind", p + "-nature"},
+			centreFormField{i + ".value", p + "-valeur"},
+			centreFormField{i, p + "-valeur"})
+	}
+	return rows, links, fields, errs
 }

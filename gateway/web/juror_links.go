@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 )
@@ -81,36 +79,8 @@ func (a *App) jurorDeclareLinks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &assessmentv1.DeclareJurorLinksRequest{SessionId: id, JurorSubject: "me"}
-	var rows []centreLinkRow
-	var errs []Field
-	var fields []centreFormField
-	for n := 1; n <= centreMaxLinkRows; n++ {
-		p := "lien-" + strconv.Itoa(n)
-		if !r.PostForm.Has(p + "-nature") {
-			break
-		}
-		row := centreLinkRow{N: n, Kind: r.PostFormValue(p + "-nature"), Value: strings.TrimSpace(r.PostFormValue(p + "-valeur"))}
-		rows = append(rows, row)
-		if row.Kind == "" && row.Value == "" {
-			continue
-		}
-		kind := assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED
-		for _, k := range centreLinkKinds {
-			if k.Value == row.Kind {
-				kind = k.Kind
-			}
-		}
-		if kind == assessmentv1.LinkKind_LINK_KIND_UNSPECIFIED {
-			errs = append(errs, Field{ID: p + "-nature", Message: "Précisez la nature du lien " + strconv.Itoa(n) + ", ou videz sa valeur."})
-			continue
-		}
-		i := strconv.Itoa(len(req.Links))
-		req.Links = append(req.Links, &assessmentv1.DeclaredLink{Kind: kind, Value: row.Value})
-		fields = append(fields,
-			centreFormField{"links[" + i + "].kind", p + "-nature"},
-			centreFormField{"links[" + i + "].value", p + "-valeur"},
-			centreFormField{"links[" + i + "]", p + "-valeur"})
-	}
+	rows, links, fields, errs := parseLinkRows(r, "links")
+	req.Links = links
 	fields = append(fields, centreFormField{"links", "lien-1-nature"})
 	if len(rows) == 0 {
 		rows = centreMoreLinkRows(nil, 1)
