@@ -6,16 +6,11 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
-	"image"
-	_ "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 )
@@ -47,11 +42,7 @@ func TestEndToEndParchmentDownloadedAfterAward(t *testing.T) {
 		t.Error("the original is marked DUPLICATA")
 	}
 
-	imgs := pdftext.Images(t, r.body)
-	if len(imgs) != 1 {
-		t.Fatalf("the parchment has %d images; want its QR code", len(imgs))
-	}
-	url := readQR(t, imgs[0])
+	url := pdftext.QRCode(t, r.body)
 	prefix := cfg.PublicURL + "/verifier/" + res.certificate + "#"
 	if !strings.HasPrefix(url, prefix) {
 		t.Fatalf("the QR code holds %q; want %s…", url, prefix)
@@ -125,21 +116,4 @@ func verifyProofOffline(t *testing.T, jwks []byte, proof string) (map[string]any
 		}
 	}
 	return claims, false
-}
-
-func readQR(t *testing.T, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("the QR code is unreadable: %v", err)
-	}
-	return res.GetText()
 }

@@ -17,6 +17,12 @@ var _ query.ParchmentPrinter = Printer{}
 // for a phone to read a code of some 500 characters at arm's length.
 const qrSize = 60.0
 
+// qrPixelsPerModule draws every module of the QR code as the same whole
+// number of pixels. A fixed image width would scale modules by a fraction
+// (some 6 pixels wide, others 7), which readers that measure one module
+// and count the rest then misjudge.
+const qrPixelsPerModule = 8
+
 // ParchmentPDF implements query.ParchmentPrinter: the titre professionnel,
 // or the livret de certification for a partial award (the CCPs held, each
 // with its session and jury date), with the QR code of its verification
@@ -90,7 +96,7 @@ func (Printer) ParchmentPDF(p query.Parchment) ([]byte, error) {
 	d.Heading("Certificat")
 	d.Field("Numéro", string(c.Number))
 	d.Field("Délivré le", pdfdoc.CivilDateFR(c.IssueDate))
-	png, err := qrcode.Encode(p.URL, qrcode.Medium, 512)
+	png, err := qrcode.Encode(p.URL, qrcode.Medium, -qrPixelsPerModule)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: QR code: %w", err)
 	}

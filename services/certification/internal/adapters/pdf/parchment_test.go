@@ -1,18 +1,12 @@
 package pdf_test
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
-	"image"
-	_ "image/png"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 	"github.com/titrepro/titrepro/services/certification/internal/adapters/pdf"
@@ -123,7 +117,7 @@ func TestParchmentDuplicateIsMarked(t *testing.T) {
 		}
 	}
 	orig, _ := pdf.Printer{}.ParchmentPDF(parchment(t, s, c, false))
-	if a, b := decodeQR(t, b), decodeQR(t, orig); a != b {
+	if a, b := pdftext.QRCode(t, b), pdftext.QRCode(t, orig); a != b {
 		t.Errorf("the duplicate's QR code %q differs from the original's %q", a, b)
 	}
 }
@@ -139,7 +133,7 @@ func TestParchmentQRCodeCarriesAVerifiableProof(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := decodeQR(t, b)
+	url := pdftext.QRCode(t, b)
 	if !strings.HasPrefix(url, "https://titrepro.example.fr/verifier/TP-2026-ABCD-EFGH-X#") {
 		t.Fatalf("QR code holds %q", url)
 	}
@@ -168,26 +162,4 @@ func flip(c byte) string {
 		return "B"
 	}
 	return "A"
-}
-
-// decodeQR extracts the PDF's one image (pdfimages) and reads its QR code.
-func decodeQR(t *testing.T, doc []byte) string {
-	t.Helper()
-	imgs := pdftext.Images(t, doc)
-	if len(imgs) != 1 {
-		t.Fatalf("the parchment has %d images, want the QR code alone", len(imgs))
-	}
-	img, _, err := image.Decode(bytes.NewReader(imgs[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("QR code unreadable: %v", err)
-	}
-	return res.GetText()
 }
