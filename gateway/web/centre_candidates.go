@@ -66,12 +66,14 @@ type centreCandidateForm struct {
 	RequestID, Session                              string
 	Subject, BirthName, UsageName, GivenNames       string
 	BirthDate, BirthCommune, BirthCountry           string
+	BirthInsee, Sex                                 string // for the CPF deposit (R56)
 	Email, Phone                                    string
 	Line1, Line2, PostalCode, Locality, Country     string
 	Route                                           string // "formation", "apprentissage", "vae"
 	Organisation, SIRET, TrainingStart, TrainingEnd string
 	TrainingTitle, TrainingCCPs                     string // the title prepared (R24), its CCPs covered
 	VAEDecision, VAEDecidedBy, VAEReference         string
+	FranceVAE                                       string // the France VAE candidature id
 }
 
 // centreNewCandidateData is the form page's data.
@@ -89,6 +91,8 @@ var centreCandidateFields = []centreFormField{
 	{"candidate.birth_date", "naissance"},
 	{"candidate.birth_place", "naissance-commune"},
 	{"candidate.birth_place.country_code", "naissance-pays"},
+	{"candidate.birth_place.insee_code", "naissance-insee"},
+	{"candidate.sex", "sexe"},
 	{"candidate.subject", "compte"},
 	{"candidate.email", "courriel"},
 	{"candidate.phone", "telephone"},
@@ -107,6 +111,7 @@ var centreCandidateFields = []centreFormField{
 	{"candidate.vae_admissibility", "vae-decision"},
 	{"candidate.vae_admissibility.decided_by", "vae-autorite"},
 	{"candidate.vae_admissibility.reference", "vae-reference"},
+	{"candidate.france_vae_candidature_id", "vae-francevae"},
 }
 
 func centreRouteOptions() []centreLinkKind {
@@ -139,6 +144,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		RequestID: v("request_id"), Subject: v("compte"),
 		BirthName: v("nom-naissance"), UsageName: v("nom-usage"), GivenNames: v("prenoms"),
 		BirthDate: v("naissance"), BirthCommune: v("naissance-commune"), BirthCountry: strings.ToUpper(v("naissance-pays")),
+		BirthInsee: strings.ToUpper(v("naissance-insee")), Sex: v("sexe"),
 		Email: v("courriel"), Phone: strings.ReplaceAll(v("telephone"), " ", ""),
 		Line1: v("adresse-ligne1"), Line2: v("adresse-ligne2"), PostalCode: v("code-postal"), Locality: v("localite"), Country: strings.ToUpper(v("adresse-pays")),
 		Route:        v("voie"),
@@ -146,6 +152,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 		TrainingStart: v("formation-debut"), TrainingEnd: v("formation-fin"),
 		TrainingTitle: strings.ToUpper(v("formation-titre")), TrainingCCPs: strings.ToUpper(v("formation-ccp")),
 		VAEDecision: v("vae-decision"), VAEDecidedBy: v("vae-autorite"), VAEReference: v("vae-reference"),
+		FranceVAE: strings.ToLower(v("vae-francevae")),
 	}
 	form.Session, _ = centreID(v("session"))
 	if uuid.Validate(form.RequestID) != nil {
@@ -154,7 +161,8 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 	c := &candidatev1.Candidate{
 		Subject: form.Subject, BirthName: form.BirthName, UsageName: form.UsageName,
 		BirthDate:  form.BirthDate,
-		BirthPlace: &candidatev1.BirthPlace{Commune: form.BirthCommune, CountryCode: form.BirthCountry},
+		BirthPlace: &candidatev1.BirthPlace{Commune: form.BirthCommune, CountryCode: form.BirthCountry, InseeCode: form.BirthInsee},
+		Sex:        form.Sex,
 		Email:      form.Email, Phone: form.Phone,
 	}
 	// Given names as typed, separated by commas; the service bounds them.
@@ -184,6 +192,7 @@ func (a *App) centreCreateCandidate(w http.ResponseWriter, r *http.Request) {
 			StartDate: form.TrainingStart, EndDate: form.TrainingEnd, TitleId: form.TrainingTitle, CcpCodes: codeList(form.TrainingCCPs)}
 	case commonv1.AccessRoute_ACCESS_ROUTE_VAE:
 		c.VaeAdmissibility = &candidatev1.VaeAdmissibility{DecisionDate: form.VAEDecision, DecidedBy: form.VAEDecidedBy, Reference: form.VAEReference}
+		c.FranceVaeCandidatureId = form.FranceVAE
 	default:
 		errs = append(errs, Field{ID: "voie-formation", Message: "Choisissez la voie d’accès du candidat."})
 	}

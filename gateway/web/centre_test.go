@@ -274,7 +274,8 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	newPath := "/centre/candidats/nouveau?session=" + id
 	form := url.Values{
 		"session": {id}, "nom-naissance": {"Durand"}, "prenoms": {"Camille, Marie"}, "naissance": {"1994-03-12"},
-		"naissance-commune": {"Lyon"}, "naissance-pays": {"fr"}, "courriel": {"camille.durand@example.org"},
+		"naissance-commune": {"Lyon"}, "naissance-pays": {"fr"}, "naissance-insee": {"69123"}, "sexe": {"F"},
+		"courriel": {"camille.durand@example.org"},
 		"telephone": {"+33 6 12 34 56 78"}, "adresse-ligne1": {"12 rue des Lilas"}, "code-postal": {"69003"},
 		"localite": {"Lyon"}, "adresse-pays": {"FR"}, "voie": {"formation"}, "formation-organisme": {"AFPA Lyon"},
 		"formation-titre": {"tp-00495"},
@@ -286,15 +287,20 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	bad.Set("courriel", "pas-une-adresse")
 	bad.Set("code-postal", "6900")
 	bad.Set("voie", "vae")
+	bad.Set("naissance-insee", "99134") // a country's code, for someone born in France
 	p = centreSubmit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", bad)
 	centreMust(t, "bad candidate", p, http.StatusUnprocessableEntity, `href="#courriel"`, `href="#code-postal"`, `href="#vae-decision"`,
-		`value="pas-une-adresse"`)
+		`value="pas-une-adresse"`, `href="#naissance-insee"`, `value="99134"`, `id="sexe-F" name="sexe" value="F" checked`)
 	p = centreSubmit(t, c, b.srv.URL, newPath, "/centre/candidats/nouveau", form)
 	loc := p.header.Get("Location")
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, path+"?candidat=") {
 		t.Fatalf("register a candidate record: %d %q\n%s", p.status, loc, centreExcerpt(p.body))
 	}
 	durand := strings.TrimPrefix(loc, path+"?candidat=")
+	saved, err := b.cand.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: durand}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
+	if err != nil || saved.GetCandidate().GetSex() != "F" || saved.GetCandidate().GetBirthPlace().GetInseeCode() != "69123" {
+		t.Errorf("the CPF deposit fields are not saved: sex %q, INSEE %q, %v", saved.GetCandidate().GetSex(), saved.GetCandidate().GetBirthPlace().GetInseeCode(), err)
+	}
 	p = get(t, c, b.srv.URL+loc)
 	centreMust(t, "the new record is chosen", p, http.StatusOK, `<option value="`+durand+`" selected>DURAND Camille Marie, né(e) le 12 mars 1994</option>`)
 	list := get(t, c, b.srv.URL+"/centre/candidats")
@@ -508,10 +514,14 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 		"nom-naissance": {"Morel"}, "prenoms": {"Eli"}, "naissance": {"1990-01-02"}, "naissance-commune": {"Lyon"},
 		"naissance-pays": {"FR"}, "courriel": {"eli.morel@example.org"}, "voie": {"vae"},
 		"vae-decision": {today.AddDate(-1, 0, -10).Format(time.DateOnly)}, "vae-autorite": {"DREETS Auvergne-Rhône-Alpes"},
-		"request_id": {"5d0e1f5c-2b3a-4c4d-8e9f-0a1b2c3d4e5f"},
+		"request_id": {"5d0e1f5c-2b3a-4c4d-8e9f-0a1b2c3d4e5f"}, "vae-francevae": {"pas-un-identifiant"},
 	}
-	// R25: a decision older than a year is refused on the record.
+	// A France VAE candidature id that is not one is refused on its field.
 	p := centreSubmit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
+	centreMust(t, "bad France VAE id", p, http.StatusUnprocessableEntity, `href="#vae-francevae"`, "tel qu’il y figure")
+	form.Set("vae-francevae", "7E4BF4D6-1C5F-4F3C-9B3E-2D1A0C9E8F71") // as copied, upper case
+	// R25: a decision older than a year is refused on the record.
+	p = centreSubmit(t, c, b.srv.URL, "/centre/candidats/nouveau", "/centre/candidats/nouveau", form)
 	centreMustRefuse(t, "expired admissibility", p, http.StatusBadRequest, "valable un an à partir de sa date (règle R25)")
 	centreMust(t, "expired admissibility keeps the form", p, http.StatusBadRequest, `value="DREETS Auvergne-Rhône-Alpes"`, `id="voie-vae" name="voie" value="vae" checked`)
 
@@ -529,6 +539,10 @@ func TestCentreVAEAdmissibility(t *testing.T) {
 	centreMust(t, "VAE record", list, http.StatusOK, "Le candidat est enregistré", "Validation des acquis de l’expérience (VAE)")
 	i := strings.Index(list.body, `data-candidate="`) + len(`data-candidate="`)
 	morel := list.body[i : i+36]
+	saved, err := b.cand.GetCandidate(t.Context(), &candidatev1.GetCandidateRequest{CandidateId: morel}, b.env.As(t, centrePrincipal("CENTRE-69-001")))
+	if err != nil || saved.GetCandidate().GetFranceVaeCandidatureId() != "7e4bf4d6-1c5f-4f3c-9b3e-2d1a0c9e8f71" {
+		t.Errorf("France VAE candidature id saved as %q, %v", saved.GetCandidate().GetFranceVaeCandidatureId(), err)
+	}
 
 	title := b.title(t)
 	start := today.AddDate(0, 2, 0).Format(time.DateOnly)
