@@ -34,7 +34,7 @@ var (
 	// ErrNothingToDeposit: every titre is deposited or waits for the report
 	// of the file it was put in.
 	ErrNothingToDeposit = apperr.New(apperr.KindFailedPrecondition, "NOTHING_TO_DEPOSIT",
-		"no titre to deposit: every titre awarded is deposited or waits for the report of its file")
+		"no titre to deposit: every titre in force is deposited or waits for the report of its file")
 )
 
 // CpfDepositStore keeps the deposit state of each titre and the files
@@ -67,7 +67,7 @@ func NewCpfDepositHandler(store CpfDepositStore, certificates certificate.Reposi
 }
 
 // Export builds the next deposit file: the titres never deposited and those
-// the Caisse rejected (cpfdeposit.ToExport), and records the file with the
+// the Caisse rejected (cpfdeposit.ToExport), still in force, and records the file with the
 // awards now waiting for its report. A titre whose holder lacks a field
 // the deposit needs refuses the whole file, naming the field
 // (cpfdeposit.Build): the Caisse would reject it.
@@ -92,12 +92,19 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 		byID[s.AwardID] = s
 	}
 	awards := make([]cpfdeposit.Award, 0, len(ids))
+	inForce := make([]string, 0, len(ids))
 	for _, id := range ids {
-		a, err := h.award(ctx, byID[id])
+		a, ok, err := h.award(ctx, byID[id])
 		if err != nil {
 			return cpfdeposit.File{}, err
 		}
-		awards = append(awards, a)
+		if ok {
+			awards = append(awards, a)
+			inForce = append(inForce, id)
+		}
+	}
+	if len(awards) == 0 {
+		return cpfdeposit.File{}, ErrNothingToDeposit
 	}
 	fluxID, err := h.newID()
 	if err != nil {
@@ -109,26 +116,31 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 		return cpfdeposit.File{}, err
 	}
 	f := cpfdeposit.File{FluxID: fluxID, Content: content, Awards: len(awards), ExportedBy: p.Subject, ExportedAt: at}
-	if err := h.store.SaveExport(ctx, f, cpfdeposit.Exported(states, fluxID, ids)); err != nil {
+	if err := h.store.SaveExport(ctx, f, cpfdeposit.Exported(states, fluxID, inForce)); err != nil {
 		return cpfdeposit.File{}, err
 	}
 	return f, nil
 }
 
 // award gathers what the deposit says of one titre: the certificate, its
-// title's RNCP code and the holder's identity as last registered.
-func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfdeposit.Award, error) {
+// title's RNCP code and the holder's identity as last registered. It
+// reports false for a titre no longer in force (revoked by a correction,
+// or withdrawn, R59): the Caisse must not be told of it.
+func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfdeposit.Award, bool, error) {
 	c, err := h.certificates.Get(ctx, certificate.Number(s.AwardID))
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+	}
+	if c.Status != certificate.Issued {
+		return cpfdeposit.Award{}, false, nil
 	}
 	t, err := h.titles.Get(ctx, catalogue.Key{Code: c.TitleCode, Version: c.TitleVersion})
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
 	}
 	hd, err := h.holders.Get(ctx, c.CandidateID)
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
 	}
 	return cpfdeposit.Award{
 		ID:        s.AwardID,
@@ -148,7 +160,7 @@ func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfde
 			BirthCommune:     hd.BirthCommune,
 			BirthCountryCode: cpfdeposit.CountryAlpha3(hd.BirthCountryCode),
 		},
-	}, nil
+	}, true, nil
 }
 
 // AcknowledgeResult is what a processing report said.
@@ -228,6 +240,14 @@ func (h CpfDepositHandler) Late(ctx context.Context) ([]LateDeposit, error) {
 	}
 	out := make([]LateDeposit, 0, len(alerts))
 	for _, a := range alerts {
+		// A titre no longer in force is not owed to the Caisse: no alert.
+		c, err := h.certificates.Get(ctx, certificate.Number(a.AwardID))
+		if err != nil {
+			return nil, fmt.Errorf("command: late cpf deposit %s: %w", a.AwardID, err)
+		}
+		if c.Status != certificate.Issued {
+			continue
+		}
 		s := byID[a.AwardID]
 		out = append(out, LateDeposit{Alert: a, FluxID: s.FluxID, Message: s.Message})
 	}

@@ -120,6 +120,39 @@ func TestR56_CpfDepositExportAcknowledgeLate(t *testing.T) {
 	}
 }
 
+// TestR56_TitreNoLongerInForceIsNotDeposited: a titre revoked by a
+// correction of its minutes (or withdrawn, R59) before its deposit is not
+// sent to the Caisse, and raises no day-80 alert.
+func TestR56_TitreNoLongerInForceIsNotDeposited(t *testing.T) {
+	t.Parallel()
+	db := awardsDB(t, sqliteDB(t))
+	receive(t, db, signedMinutes("s1", "2026-06-01", line("cand-b", []string{"CCP1", "CCP2", "CCP3"})))
+	out, err := validator(t, db, testSigner(t)).Handle(ministry(), command.ValidateResult{SessionID: "s1"})
+	if err != nil || len(out.Certificates) != 1 {
+		t.Fatalf("validate: %v", err)
+	}
+	number := string(out.Certificates[0].Number)
+	hd := holder.Holder{CandidateID: "cand-b", Subject: "sub-cand-b", BirthName: "Martin", GivenNames: []string{"Anne"},
+		BirthDate: "1990-05-17", BirthCommune: "Lyon", BirthCountryCode: "FR", Sex: "F", BirthInseeCode: "69123",
+		SourceVersion: 2, UpdatedAt: fixedNow()}
+	if _, err := sqlstore.NewHolderRepository(db).Upsert(context.Background(), hd); err != nil {
+		t.Fatal(err)
+	}
+	h := cpfHandler(db, time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC))
+	if late, err := h.Late(ministry()); err != nil || len(late) != 1 {
+		t.Fatalf("late while in force = %+v, %v; want the titre", late, err)
+	}
+	if _, err := db.ExecContext(context.Background(), `UPDATE certificates SET status = 'REVOKED' WHERE number = $1`, number); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := h.Export(ministry()); !errorsIs(err, command.ErrNothingToDeposit) {
+		t.Fatalf("export of a revoked titre = %s, %v; want NOTHING_TO_DEPOSIT", f.Content, err)
+	}
+	if late, err := h.Late(ministry()); err != nil || len(late) != 0 {
+		t.Fatalf("late once revoked = %+v, %v; want none", late, err)
+	}
+}
+
 func errorsAs(err error, target **apperr.Error) bool { return errors.As(err, target) }
 
 func errorsIs(err error, target error) bool { return errors.Is(err, target) }
