@@ -15,6 +15,7 @@ import (
 
 	"github.com/titrepro/titrepro/gateway/web/browsertest"
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 )
 
 // TestWebCandidateInTheBrowser walks the candidate's screens in Chromium
@@ -229,6 +230,55 @@ func TestWebCandidateInTheBrowser(t *testing.T) {
 		t.Errorf("verification of %s: %s", number, tab.MainText())
 	}
 	tab.Check("candidat-verification")
+
+	// The livret's QR code opens the same page with its signed proof after
+	// the "#": the page checks it in the browser with the published keys
+	// and shows what it asserts; a proof altered by one character is
+	// called forged, and a genuine proof of another number is told apart.
+	parchment := s.call(t, "GET", "/v1/certificates/"+number+"/parchment", w.tokens[asMinistry], nil)
+	if parchment.status != http.StatusOK {
+		t.Fatalf("parchment: HTTP %d %.200s", parchment.status, parchment.body)
+	}
+	qr := pdftext.QRCode(t, parchment.body)
+	_, proof, _ := strings.Cut(qr, "#")
+	page := s.base + "/verifier/" + number + "#"
+	openProof := func(url string) {
+		tab.Open(s.base + "/verifier") // changing the fragment alone would load nothing
+		tab.Open(url)
+	}
+	openProof(page + proof)
+	if got := waitForProof(t, tab); got != "authentique" || !strings.Contains(tab.MainText(), "Preuve authentique") ||
+		!strings.Contains(tab.MainText(), "Comparez ce que la preuve atteste") || !strings.Contains(tab.MainText(), "12 mars 1994") {
+		t.Errorf("the QR proof checked in the browser: %q\n%s", got, tab.MainText())
+	}
+	tab.Check("verification-preuve-qr")
+	payload, sig, _ := strings.Cut(proof, ".")
+	flipped := "A"
+	if sig[10] == 'A' {
+		flipped = "B"
+	}
+	openProof(page + payload + "." + sig[:10] + flipped + sig[11:]) // the signature no longer matches
+	if got := waitForProof(t, tab); got != "falsifiee" {
+		t.Errorf("a tampered proof in the browser: %q\n%s", got, tab.MainText())
+	}
+	openProof(s.base + "/verifier/TP-2026-0000-0000-6#" + proof)
+	if got := waitForProof(t, tab); got != "autre-numero" {
+		t.Errorf("another number's proof in the browser: %q\n%s", got, tab.MainText())
+	}
+}
+
+// waitForProof waits for the verification page's script to give its
+// verdict on the QR proof, and returns it.
+func waitForProof(t *testing.T, tab *browsertest.Tab) string {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if got := tab.String(`(document.querySelector("[data-proof]") || {getAttribute: () => ""}).getAttribute("data-proof") || ""`); got != "" {
+			return got
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the page gave no verdict on the QR proof: %s", tab.MainText())
+	return ""
 }
 
 // setValue sets a date input's value (typing into a date picker depends on

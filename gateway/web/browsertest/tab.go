@@ -114,6 +114,9 @@ func (p *Tab) Open(url string) int64 {
 	if err != nil {
 		p.t.Fatalf("browser: open %s: %v", url, err)
 	}
+	if resp == nil { // the same page with another fragment: nothing was loaded
+		p.t.Fatalf("browser: open %s: no page loaded (only the fragment changed)", url)
+	}
 	return resp.Status
 }
 
