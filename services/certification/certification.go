@@ -42,6 +42,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/credential"
 	"github.com/titrepro/titrepro/services/certification/internal/ports"
 )
 
@@ -116,6 +117,11 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 		return nil, err
 	}
 
+	issuer, err := credential.NewIssuer(cfg.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("PUBLIC_URL %q: %w", cfg.PublicURL, err)
+	}
+
 	titles := sqlstore.NewTitleRepository(db, ob)
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
@@ -146,6 +152,8 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
 			Parchment: query.NewParchmentHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
 				cfg.PublicURL, pdf.Printer{}, now),
+			Credentials: query.NewCredentialsHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
+				keys, issuer, certificates, now),
 			Registers: query.NewRegistersHandler(registers),
 		},
 	}
