@@ -266,3 +266,14 @@ func pick(doc map[string]any, key string) string {
 	b, _ := json.Marshal(doc[key])
 	return strings.ReplaceAll(string(b), `\u0026`, "&")
 }
+
+// keyOf returns the public key of a verification method id of i, as a
+// verifier finds it in the DID document.
+func keyOf(i Issuer, keys certificate.Keyring, kid string) (ed25519.PublicKey, bool) {
+	for id, pub := range keys {
+		if i.VerificationMethod(id) == kid {
+			return pub, true
+		}
+	}
+	return nil, false
+}

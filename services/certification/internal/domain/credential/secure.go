@@ -1,7 +1,6 @@
 package credential
 
 import (
-	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
 
@@ -54,15 +53,4 @@ func DIDDocument(i Issuer, keys certificate.Keyring) map[string]any {
 		"verificationMethod": methods,
 		"assertionMethod":    refs,
 	}
-}
-
-// keyOf returns the public key of a verification method id of i, for the
-// tests' verification.
-func keyOf(i Issuer, keys certificate.Keyring, kid string) (ed25519.PublicKey, bool) {
-	for id, pub := range keys {
-		if i.VerificationMethod(id) == kid {
-			return pub, true
-		}
-	}
-	return nil, false
 }
