@@ -103,24 +103,6 @@ func TestBuildTitreAndCcpsLinked(t *testing.T) {
 	}
 }
 
-func TestBuildLivretHasOneCredentialPerCcpHeld(t *testing.T) {
-	iss, _ := NewIssuer("https://titrepro.example.fr")
-	creds, err := Build(iss, testCertificate(certificate.Livret, "CCP2"), catalogue.TitleVersion{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(creds) != 1 || creds[0].Kind != KindCcp || creds[0].CcpCode != "CCP2" {
-		t.Fatalf("credentials = %+v, want CCP2 alone", creds)
-	}
-	doc := roundTrip(t, creds[0].Document)
-	if got := pick(doc, "evidence"); strings.Contains(got, "/credentials/titre") || !strings.Contains(got, "Livret de certification n° TP-2026-000042-K") {
-		t.Errorf("livret CCP evidence = %s, want the livret and no titre", got)
-	}
-	if strings.Contains(pick(doc, "credentialSubject"), "otherIdentifier") {
-		t.Error("a title no longer in the catalogue has no RNCP nor NSF to show")
-	}
-}
-
 func TestBuildRefusesCertificateWithoutStatusIndex(t *testing.T) {
 	iss, _ := NewIssuer("https://titrepro.example.fr")
 	c := testCertificate(certificate.Titre, "CCP1")
@@ -276,4 +258,110 @@ func keyOf(i Issuer, keys certificate.Keyring, kid string) (ed25519.PublicKey, b
 		}
 	}
 	return nil, false
+}
+
+// TestBuildCredentialsOfEachKindOfCertificate: what each kind of
+// certificate gives, in order, and how its credentials link.
+func TestBuildCredentialsOfEachKindOfCertificate(t *testing.T) {
+	iss, _ := NewIssuer("https://titrepro.example.fr")
+	base := "https://titrepro.example.fr/v1/certificates/TP-2026-000042-K/credentials/"
+	known := catalogue.TitleVersion{RNCPID: "RNCP1234", NSF: "324t"}
+	for _, tc := range []struct {
+		name        string
+		c           certificate.Certificate
+		title       catalogue.TitleVersion
+		wantIDs     []string
+		wantTypes   []string // achievementType of each
+		wantLinks   [][]string
+		identifiers bool
+	}{
+		{
+			name: "titre: the titre's then each CCP's", c: testCertificate(certificate.Titre, "CCP1", "CCP2"), title: known,
+			wantIDs:   []string{base + "titre", base + "CCP1", base + "CCP2"},
+			wantTypes: []string{"Certification", "Certificate", "Certificate"},
+			wantLinks: [][]string{{base + "CCP1", base + "CCP2"}, {base + "titre"}, {base + "titre"}}, identifiers: true,
+		},
+		{
+			name: "livret: each CCP held, no titre", c: testCertificate(certificate.Livret, "CCP1", "CCP3"), title: known,
+			wantIDs: []string{base + "CCP1", base + "CCP3"}, wantTypes: []string{"Certificate", "Certificate"},
+			wantLinks: [][]string{nil, nil}, identifiers: true,
+		},
+		{
+			name: "title no longer in the catalogue: no RNCP nor NSF", c: testCertificate(certificate.Titre, "CCP1"),
+			wantIDs: []string{base + "titre", base + "CCP1"}, wantTypes: []string{"Certification", "Certificate"},
+			wantLinks: [][]string{{base + "CCP1"}, {base + "titre"}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			creds, err := Build(iss, tc.c, tc.title)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(creds) != len(tc.wantIDs) {
+				t.Fatalf("%d credentials, want %d", len(creds), len(tc.wantIDs))
+			}
+			for n, c := range creds {
+				doc := roundTrip(t, c.Document)
+				if c.ID != tc.wantIDs[n] {
+					t.Errorf("credential %d id = %s, want %s", n, c.ID, tc.wantIDs[n])
+				}
+				ach := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+				if ach["achievementType"] != tc.wantTypes[n] {
+					t.Errorf("%s: achievementType %v, want %s", c.ID, ach["achievementType"], tc.wantTypes[n])
+				}
+				if _, has := ach["otherIdentifier"]; has != tc.identifiers {
+					t.Errorf("%s: otherIdentifier present = %v, want %v", c.ID, has, tc.identifiers)
+				}
+				evidence := pick(doc, "evidence")
+				if !strings.Contains(evidence, "https://titrepro.example.fr/verifier/TP-2026-000042-K") {
+					t.Errorf("%s: no link to its certificate: %s", c.ID, evidence)
+				}
+				for _, link := range tc.wantLinks[n] {
+					if !strings.Contains(evidence, `"id":"`+link+`"`) {
+						t.Errorf("%s: no link to %s: %s", c.ID, link, evidence)
+					}
+				}
+				if tc.c.Kind == certificate.Livret && strings.Contains(evidence, "/credentials/titre") {
+					t.Errorf("%s: a livret's CCP links a titre credential", c.ID)
+				}
+				if doc["validFrom"] != "2026-07-01T08:30:15Z" || !strings.Contains(pick(doc, "credentialStatus"), `"statusListIndex":"7"`) {
+					t.Errorf("%s: validFrom %v, status %s", c.ID, doc["validFrom"], pick(doc, "credentialStatus"))
+				}
+			}
+		})
+	}
+}
+
+// TestCredentialSignedBeforeARotationVerifies: after a key rotation the
+// DID document still lists the retired key, which verifies the
+// credentials it signed; new credentials carry the new key.
+func TestCredentialSignedBeforeARotationVerifies(t *testing.T) {
+	seed := make([]byte, ed25519.SeedSize)
+	before, _ := certificate.NewSigner(ed25519.NewKeyFromSeed(seed))
+	seed[0] = 9
+	after, _ := certificate.NewSigner(ed25519.NewKeyFromSeed(seed))
+	iss, _ := NewIssuer("https://titrepro.example.fr")
+	creds, _ := Build(iss, testCertificate(certificate.Titre, "CCP1"), catalogue.TitleVersion{})
+	old, err := Secure(before, iss, creds[0].Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewed, _ := Secure(after, iss, creds[0].Document)
+	ring := certificate.NewKeyring(after.PublicKey(), before.PublicKey()) // as loadKeyring: current + retired
+	for _, jws := range []string{old, renewed} {
+		obj, err := jose.ParseSigned(jws, []jose.SignatureAlgorithm{jose.EdDSA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, ok := keyOf(iss, ring, obj.Signatures[0].Protected.KeyID)
+		if !ok {
+			t.Fatalf("kid %s not in the DID document", obj.Signatures[0].Protected.KeyID)
+		}
+		if _, err := obj.Verify(pub); err != nil {
+			t.Errorf("credential of kid %s: %v", obj.Signatures[0].Protected.KeyID, err)
+		}
+	}
+	if old == renewed {
+		t.Error("the new key signs the same bytes as the old one")
+	}
 }
