@@ -13,6 +13,7 @@
 package certification
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -117,7 +118,8 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 		return nil, err
 	}
 
-	issuer, err := credential.NewIssuer(cfg.PublicURL)
+	// A Config built in code may leave PublicURL unset: LoadConfig's default.
+	issuer, err := credential.NewIssuer(cmp.Or(cfg.PublicURL, DefaultPublicURL))
 	if err != nil {
 		return nil, fmt.Errorf("PUBLIC_URL %q: %w", cfg.PublicURL, err)
 	}
