@@ -23,7 +23,7 @@ run-cluster: ## Run the distributed topology on this machine: PostgreSQL schemas
 test-cluster: ## Fault suite on the distributed topology (NATS node killed, replica SIGKILLed, PostgreSQL restarted, NATS cut off 60 s)
 	go test -tags cluster -count=1 -timeout 15m -run '^TestClusterFaults$$' -v ./cmd/titrepro
 
-test: web/node_modules tools/asyncapi/node_modules examples/ministry-consumer-node/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
+test: web/node_modules tools/asyncapi/node_modules examples/ministry-consumer-node/node_modules tools/vc-verifier/node_modules ## All tests: unit, storage contracts on SQLite and PostgreSQL, JetStream, end to end, browser
 	@source scripts/postgres-env.sh && go test $(TEST_FLAGS) $(PACKAGES)
 	cd deploy && GOWORK=off go test $(TEST_FLAGS) ./...
 
@@ -45,6 +45,14 @@ tools/asyncapi/node_modules: tools/asyncapi/package.json tools/asyncapi/package-
 examples/ministry-consumer-node/node_modules: examples/ministry-consumer-node/package.json examples/ministry-consumer-node/package-lock.json
 	npm ci --prefix examples/ministry-consumer-node --no-audit --no-fund
 	@touch examples/ministry-consumer-node/node_modules
+
+# cmd/titrepro's TestCredentialsVerifiedInNode verifies the verifiable
+# credentials with an independent verifier (docs/credentials.md): jose, ajv
+# and ajv-formats pinned in tools/vc-verifier/package-lock.json (install
+# scripts off).
+tools/vc-verifier/node_modules: tools/vc-verifier/package.json tools/vc-verifier/package-lock.json
+	npm ci --prefix tools/vc-verifier --no-audit --no-fund
+	@touch tools/vc-verifier/node_modules
 
 web-vendor: web/node_modules ## Copy the design system files the web application uses into gateway/web/static/vendor (WEB_MARIANNE=1 adds the Marianne font)
 	scripts/web-vendor.sh

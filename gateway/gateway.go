@@ -200,7 +200,10 @@ func New(ctx context.Context, opts Options) (*Gateway, error) {
 		root.Handle(pattern, limitBody(limits.MaxBodyBytes, h))
 	}
 	root.Handle("/v1/", limitBody(limits.MaxBodyBytes, api))
+	root.Handle("GET /v1/credentials/status/{purpose}", statusListCache(api))
+	root.Handle("GET /v1/certificates/{number}/credentials/{credential}", credentialDownload(api))
 	root.Handle("GET "+CertificateKeysPath, certificateKeys(mux))
+	root.Handle("GET "+IssuerDIDPath, issuerDID(mux))
 	root.HandleFunc("GET "+EventDescriptorsPath, eventDescriptors)
 	if opts.Web.Logger == nil {
 		opts.Web.Logger = log

@@ -17,6 +17,7 @@ func TestEverySegmentHasItsService(t *testing.T) {
 	}
 	want := map[string]string{
 		"candidates": "candidate", "titles": "certification", "certificate-keys": "certification",
+		"did.json": "certification", "credentials": "certification",
 		"sessions": "assessment", "dossiers": "portfolio",
 	}
 	for seg, svc := range want {

@@ -138,6 +138,9 @@ func buildWorld(ctx context.Context, w *workflow) (world, error) {
 		return nil, err
 	}
 	ids["number"] = certs[0].GetNumber()
+	// The certificate is a titre: its credentials are "titre" and one per
+	// CCP; the one status list is "revocation".
+	ids["credential"], ids["purpose"] = "titre", "revocation"
 	// The centre's own candidate record: one it registered.
 	registered := &candidatev1.CreateCandidateResponse{}
 	if err := w.call(ctx, asCentre, "POST", "/v1/candidates?request_id="+newUUID(), &candidatev1.Candidate{

@@ -225,6 +225,17 @@ func TestWebCandidateInTheBrowser(t *testing.T) {
 	}
 	tab.Check("candidat-resultats")
 	number := tab.String(`document.querySelector(".fr-card dd strong").textContent`)
+	// The link to the livret's verifiable credentials answers, in the
+	// person's session: a JSON file with one credential per CCP held.
+	creds := "/candidat/certificats/" + number + "/attestations.json"
+	if !tab.Has(`a[download][href="` + creds + `"]`) {
+		t.Errorf("the results page lacks the link to the credentials %s", creds)
+	}
+	answer := tab.String(`fetch("` + creds + `").then(async r => r.status + " " + r.headers.get("content-type") + " " +
+		(await r.json()).credentials.filter(c => c.kind === "CCP" && c.jws.split(".").length === 3).length)`)
+	if !strings.HasPrefix(answer, "200 application/json ") || strings.HasSuffix(answer, " 0") {
+		t.Errorf("the credentials link answers %q", answer)
+	}
 	tab.Follow(s.base + "/verifier/" + number)
 	if !tab.Has(`[data-verdict="valide"]`) || !strings.Contains(tab.MainText(), "Livret de certification") {
 		t.Errorf("verification of %s: %s", number, tab.MainText())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/titrepro/titrepro/gateway/internal/docstream"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -59,6 +61,7 @@ type certificateRow struct {
 	ByCapitalisation                                bool
 	VerifyPath, VerifyURL                           string
 	ParchmentHref                                   string // the titre or livret as PDF, with its QR code
+	CredentialsHref                                 string // its verifiable credentials, while it is in force
 }
 
 // myResults (GET /candidat/resultats) shows the results and certificates.
@@ -137,6 +140,9 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 			ByCapitalisation: c.GetByCapitalisation(),
 			VerifyPath:       verifyPath(c.GetNumber()),
 			ParchmentHref:    parchmentHref(c.GetNumber()),
+		}
+		if c.GetStatus() == certificationv1.CertificateStatus_CERTIFICATE_STATUS_ISSUED {
+			row.CredentialsHref = credentialsHref(c.GetNumber())
 		}
 		row.VerifyURL = a.cfg.PublicURL + row.VerifyPath
 		for _, ccp := range c.GetCcps() {
@@ -221,4 +227,63 @@ func (a *App) myParchment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePDF(w, resp.GetDocument(), "certificat-"+number+".pdf")
+}
+
+// credentialsHref is the address of a certificate's verifiable credentials.
+func credentialsHref(number string) string {
+	return candidateHome + "/certificats/" + strings.ReplaceAll(url.PathEscape(number), "%2A", "*") + "/attestations.json"
+}
+
+// credentialsFile is the file myCredentials hands over: the certificate's
+// verifiable credentials as ListCertificateCredentials returns them, each
+// a compact JWS a wallet or a verifier reads (docs/credentials.md).
+type credentialsFile struct {
+	Certificate string           `json:"certificate"`
+	Credentials []credentialItem `json:"credentials"`
+}
+
+type credentialItem struct {
+	Kind    string `json:"kind"` // "TITRE" or "CCP"
+	CcpCode string `json:"ccp_code,omitempty"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	JWS     string `json:"jws"` // application/vc+jwt
+}
+
+// myCredentials (GET /candidat/certificats/{number}/attestations.json)
+// hands the person the verifiable credentials of one of their certificates
+// (Open Badges 3.0, one per CCP and one for the titre) in one JSON file.
+// The service decides whether it is theirs and still in force.
+func (a *App) myCredentials(w http.ResponseWriter, r *http.Request) {
+	number := normaliseNumber(r.PathValue("number"))
+	if number == "" || len(number) > 64 {
+		a.notFound(w, r)
+		return
+	}
+	ctx, cancel := callContext(r)
+	defer cancel()
+	resp, err := a.svc.certification.ListCertificateCredentials(ctx, &certificationv1.ListCertificateCredentialsRequest{Number: number})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := credentialsFile{Certificate: number, Credentials: []credentialItem{}}
+	for _, c := range resp.GetCredentials() {
+		kind := "CCP"
+		if c.GetKind() == certificationv1.CredentialKind_CREDENTIAL_KIND_TITRE {
+			kind = "TITRE"
+		}
+		out.Credentials = append(out.Credentials, credentialItem{Kind: kind, CcpCode: c.GetCcpCode(), ID: c.GetId(), Name: c.GetName(), JWS: c.GetJws()})
+	}
+	body, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", docstream.Disposition("attachment", "attestations-"+number+".json"))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(append(body, '\n'))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 	"html"
 	"net/http"
@@ -122,5 +123,27 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 	}
 	if got := get(t, other, s.srv.URL+parchment); got.status != http.StatusForbidden {
 		t.Errorf("another candidate's parchment: %d", got.status)
+	}
+	// Its verifiable credentials in one JSON file: one per CCP held, no
+	// titre's; theirs only.
+	creds := "/candidat/certificats/" + number + "/attestations.json"
+	if !strings.Contains(p.body, `href="`+creds+`">Télécharger les attestations numériques vérifiables`) {
+		t.Fatalf("results page lacks the link to the credentials %s", creds)
+	}
+	file := get(t, c, s.srv.URL+creds)
+	var got credentialsFile
+	if file.status != 200 || file.header.Get("Content-Type") != "application/json" || json.Unmarshal([]byte(file.body), &got) != nil {
+		t.Fatalf("credentials: %d %s %.200s", file.status, file.header.Get("Content-Type"), file.body)
+	}
+	if got.Certificate != number || len(got.Credentials) == 0 {
+		t.Fatalf("credentials file = %+v", got)
+	}
+	for _, k := range got.Credentials {
+		if k.Kind != "CCP" || k.CcpCode == "CCP2" || strings.Count(k.JWS, ".") != 2 {
+			t.Errorf("a livret's credential = %+v; want a CCP held, as a compact JWS", k)
+		}
+	}
+	if got := get(t, other, s.srv.URL+creds); got.status != http.StatusForbidden {
+		t.Errorf("another candidate's credentials: %d", got.status)
 	}
 }

@@ -98,6 +98,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /candidat/resultats", candidate(a.myResults))
 	mux.Handle("GET /candidat/resultats/{session}/{candidacy}/fiche.pdf", candidate(a.myResultSheet))
 	mux.Handle("GET /candidat/certificats/{number}/parchemin.pdf", candidate(a.myParchment))
+	mux.Handle("GET /candidat/certificats/{number}/attestations.json", candidate(a.myCredentials))
 	// End of candidate.
 	// Everything else: the French 404 page (405 for a known path is not
 	// worth telling people apart from 404).

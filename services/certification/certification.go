@@ -13,6 +13,7 @@
 package certification
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -42,6 +43,7 @@ import (
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/credential"
 	"github.com/titrepro/titrepro/services/certification/internal/ports"
 )
 
@@ -116,6 +118,12 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 		return nil, err
 	}
 
+	// A Config built in code may leave PublicURL unset: LoadConfig's default.
+	issuer, err := credential.NewIssuer(cmp.Or(cfg.PublicURL, DefaultPublicURL))
+	if err != nil {
+		return nil, fmt.Errorf("PUBLIC_URL %q: %w", cfg.PublicURL, err)
+	}
+
 	titles := sqlstore.NewTitleRepository(db, ob)
 	holders := sqlstore.NewHolderRepository(db)
 	results := sqlstore.NewResultRepository(db)
@@ -146,6 +154,8 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
 			Parchment: query.NewParchmentHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
 				cfg.PublicURL, pdf.Printer{}, now),
+			Credentials: query.NewCredentialsHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
+				keys, issuer, certificates, now),
 			Registers: query.NewRegistersHandler(registers),
 		},
 	}

@@ -41,5 +41,6 @@ type Queries struct {
 	CertificateKeys   query.CertificateKeysHandler
 	ResultSheet       query.ResultSheetHandler
 	Parchment         query.ParchmentHandler
+	Credentials       query.CredentialsHandler
 	Registers         query.RegistersHandler
 }

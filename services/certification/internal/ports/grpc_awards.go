@@ -12,6 +12,7 @@ import (
 
 	"github.com/titrepro/titrepro/services/certification/internal/app/command"
 	"github.com/titrepro/titrepro/services/certification/internal/app/query"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/credential"
 	"github.com/titrepro/titrepro/services/certification/internal/protoconv"
 )
 
@@ -142,4 +143,48 @@ func (s *GRPCServer) GetParchment(ctx context.Context, req *certificationv1.GetP
 		return nil, err
 	}
 	return &certificationv1.GetParchmentResponse{Document: &httpbody.HttpBody{ContentType: pdfdoc.ContentType, Data: b}}, nil
+}
+
+// ListCertificateCredentials implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) ListCertificateCredentials(ctx context.Context, req *certificationv1.ListCertificateCredentialsRequest) (*certificationv1.ListCertificateCredentialsResponse, error) {
+	creds, err := s.app.Queries.Credentials.List(ctx, req.GetNumber())
+	if err != nil {
+		return nil, err
+	}
+	resp := &certificationv1.ListCertificateCredentialsResponse{}
+	for _, c := range creds {
+		resp.Credentials = append(resp.Credentials, protoconv.Credential(c))
+	}
+	return resp, nil
+}
+
+// GetCertificateCredential implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetCertificateCredential(ctx context.Context, req *certificationv1.GetCertificateCredentialRequest) (*certificationv1.GetCertificateCredentialResponse, error) {
+	c, err := s.app.Queries.Credentials.One(ctx, req.GetNumber(), req.GetCredential())
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetCertificateCredentialResponse{
+		Document: &httpbody.HttpBody{ContentType: credential.MediaType, Data: []byte(c.JWS)},
+	}, nil
+}
+
+// GetIssuerDid implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetIssuerDid(ctx context.Context, _ *certificationv1.GetIssuerDidRequest) (*certificationv1.GetIssuerDidResponse, error) {
+	doc, err := s.app.Queries.Credentials.DIDDocument(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetIssuerDidResponse{Document: &httpbody.HttpBody{ContentType: "application/did+json", Data: doc}}, nil
+}
+
+// GetCredentialStatusList implements certificationv1.CertificationServiceServer.
+func (s *GRPCServer) GetCredentialStatusList(ctx context.Context, req *certificationv1.GetCredentialStatusListRequest) (*certificationv1.GetCredentialStatusListResponse, error) {
+	jws, err := s.app.Queries.Credentials.StatusList(ctx, req.GetPurpose())
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetCredentialStatusListResponse{
+		Document: &httpbody.HttpBody{ContentType: credential.MediaType, Data: []byte(jws)},
+	}, nil
 }

@@ -1098,6 +1098,374 @@ func (x *GetParchmentResponse) GetDocument() *httpbody.HttpBody {
 	return nil
 }
 
+// ListCertificateCredentialsRequest names a certificate.
+type ListCertificateCredentialsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate number, as GetCertificateRequest.number.
+	Number        string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificateCredentialsRequest) Reset() {
+	*x = ListCertificateCredentialsRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificateCredentialsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificateCredentialsRequest) ProtoMessage() {}
+
+func (x *ListCertificateCredentialsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificateCredentialsRequest.ProtoReflect.Descriptor instead.
+func (*ListCertificateCredentialsRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListCertificateCredentialsRequest) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+// ListCertificateCredentialsResponse lists the certificate's credentials:
+// the titre's first, then the CCPs' in the title's order.
+type ListCertificateCredentialsResponse struct {
+	state         protoimpl.MessageState  `protogen:"open.v1"`
+	Credentials   []*VerifiableCredential `protobuf:"bytes,1,rep,name=credentials,proto3" json:"credentials,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificateCredentialsResponse) Reset() {
+	*x = ListCertificateCredentialsResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificateCredentialsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificateCredentialsResponse) ProtoMessage() {}
+
+func (x *ListCertificateCredentialsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificateCredentialsResponse.ProtoReflect.Descriptor instead.
+func (*ListCertificateCredentialsResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ListCertificateCredentialsResponse) GetCredentials() []*VerifiableCredential {
+	if x != nil {
+		return x.Credentials
+	}
+	return nil
+}
+
+// GetCertificateCredentialRequest names one credential of a certificate.
+type GetCertificateCredentialRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The certificate number, as GetCertificateRequest.number.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// "titre" or a CCP code of the certificate; at most 64 characters.
+	Credential    string `protobuf:"bytes,2,opt,name=credential,proto3" json:"credential,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateCredentialRequest) Reset() {
+	*x = GetCertificateCredentialRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateCredentialRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateCredentialRequest) ProtoMessage() {}
+
+func (x *GetCertificateCredentialRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateCredentialRequest.ProtoReflect.Descriptor instead.
+func (*GetCertificateCredentialRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *GetCertificateCredentialRequest) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *GetCertificateCredentialRequest) GetCredential() string {
+	if x != nil {
+		return x.Credential
+	}
+	return ""
+}
+
+// GetCertificateCredentialResponse carries the compact JWS; through REST it
+// is the whole response body, of type application/vc+jwt.
+type GetCertificateCredentialResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The credential, content_type "application/vc+jwt".
+	Document      *httpbody.HttpBody `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificateCredentialResponse) Reset() {
+	*x = GetCertificateCredentialResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificateCredentialResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificateCredentialResponse) ProtoMessage() {}
+
+func (x *GetCertificateCredentialResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificateCredentialResponse.ProtoReflect.Descriptor instead.
+func (*GetCertificateCredentialResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetCertificateCredentialResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
+// GetIssuerDidRequest is empty.
+type GetIssuerDidRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIssuerDidRequest) Reset() {
+	*x = GetIssuerDidRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIssuerDidRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIssuerDidRequest) ProtoMessage() {}
+
+func (x *GetIssuerDidRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIssuerDidRequest.ProtoReflect.Descriptor instead.
+func (*GetIssuerDidRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{24}
+}
+
+// GetIssuerDidResponse carries the DID document, application/did+json.
+type GetIssuerDidResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Document      *httpbody.HttpBody     `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIssuerDidResponse) Reset() {
+	*x = GetIssuerDidResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIssuerDidResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIssuerDidResponse) ProtoMessage() {}
+
+func (x *GetIssuerDidResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIssuerDidResponse.ProtoReflect.Descriptor instead.
+func (*GetIssuerDidResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *GetIssuerDidResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
+// GetCredentialStatusListRequest names a status list.
+type GetCredentialStatusListRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The status purpose: "revocation", the one list published.
+	Purpose       string `protobuf:"bytes,1,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCredentialStatusListRequest) Reset() {
+	*x = GetCredentialStatusListRequest{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCredentialStatusListRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCredentialStatusListRequest) ProtoMessage() {}
+
+func (x *GetCredentialStatusListRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCredentialStatusListRequest.ProtoReflect.Descriptor instead.
+func (*GetCredentialStatusListRequest) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *GetCredentialStatusListRequest) GetPurpose() string {
+	if x != nil {
+		return x.Purpose
+	}
+	return ""
+}
+
+// GetCredentialStatusListResponse carries the status list credential as a
+// compact JWS, application/vc+jwt.
+type GetCredentialStatusListResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Document      *httpbody.HttpBody     `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCredentialStatusListResponse) Reset() {
+	*x = GetCredentialStatusListResponse{}
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCredentialStatusListResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCredentialStatusListResponse) ProtoMessage() {}
+
+func (x *GetCredentialStatusListResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCredentialStatusListResponse.ProtoReflect.Descriptor instead.
+func (*GetCredentialStatusListResponse) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *GetCredentialStatusListResponse) GetDocument() *httpbody.HttpBody {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // GetCertificateRequest names a certificate.
 type GetCertificateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1110,7 +1478,7 @@ type GetCertificateRequest struct {
 
 func (x *GetCertificateRequest) Reset() {
 	*x = GetCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1122,7 +1490,7 @@ func (x *GetCertificateRequest) String() string {
 func (*GetCertificateRequest) ProtoMessage() {}
 
 func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[20]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1135,7 +1503,7 @@ func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{20}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetCertificateRequest) GetNumber() string {
@@ -1156,7 +1524,7 @@ type GetCertificateResponse struct {
 
 func (x *GetCertificateResponse) Reset() {
 	*x = GetCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1168,7 +1536,7 @@ func (x *GetCertificateResponse) String() string {
 func (*GetCertificateResponse) ProtoMessage() {}
 
 func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[21]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1181,7 +1549,7 @@ func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{21}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetCertificateResponse) GetCertificate() *Certificate {
@@ -1202,7 +1570,7 @@ type VerifyCertificateRequest struct {
 
 func (x *VerifyCertificateRequest) Reset() {
 	*x = VerifyCertificateRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1214,7 +1582,7 @@ func (x *VerifyCertificateRequest) String() string {
 func (*VerifyCertificateRequest) ProtoMessage() {}
 
 func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[22]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1227,7 +1595,7 @@ func (x *VerifyCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{22}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *VerifyCertificateRequest) GetNumber() string {
@@ -1269,7 +1637,7 @@ type VerifyCertificateResponse struct {
 
 func (x *VerifyCertificateResponse) Reset() {
 	*x = VerifyCertificateResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1281,7 +1649,7 @@ func (x *VerifyCertificateResponse) String() string {
 func (*VerifyCertificateResponse) ProtoMessage() {}
 
 func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[23]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1294,7 +1662,7 @@ func (x *VerifyCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCertificateResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{23}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *VerifyCertificateResponse) GetValid() bool {
@@ -1362,7 +1730,7 @@ type GetCertificateKeysRequest struct {
 
 func (x *GetCertificateKeysRequest) Reset() {
 	*x = GetCertificateKeysRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1374,7 +1742,7 @@ func (x *GetCertificateKeysRequest) String() string {
 func (*GetCertificateKeysRequest) ProtoMessage() {}
 
 func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[24]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1387,7 +1755,7 @@ func (x *GetCertificateKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{24}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
 }
 
 // GetCertificateKeysResponse is the set of certificate verification keys:
@@ -1402,7 +1770,7 @@ type GetCertificateKeysResponse struct {
 
 func (x *GetCertificateKeysResponse) Reset() {
 	*x = GetCertificateKeysResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1414,7 +1782,7 @@ func (x *GetCertificateKeysResponse) String() string {
 func (*GetCertificateKeysResponse) ProtoMessage() {}
 
 func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[25]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1427,7 +1795,7 @@ func (x *GetCertificateKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateKeysResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateKeysResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{25}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GetCertificateKeysResponse) GetKeys() []*CertificateKey {
@@ -1453,7 +1821,7 @@ type ListCertificatesRequest struct {
 
 func (x *ListCertificatesRequest) Reset() {
 	*x = ListCertificatesRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1465,7 +1833,7 @@ func (x *ListCertificatesRequest) String() string {
 func (*ListCertificatesRequest) ProtoMessage() {}
 
 func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[26]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1478,7 +1846,7 @@ func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{26}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListCertificatesRequest) GetPageSize() int32 {
@@ -1515,7 +1883,7 @@ type ListCertificatesResponse struct {
 
 func (x *ListCertificatesResponse) Reset() {
 	*x = ListCertificatesResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1527,7 +1895,7 @@ func (x *ListCertificatesResponse) String() string {
 func (*ListCertificatesResponse) ProtoMessage() {}
 
 func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[27]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1540,7 +1908,7 @@ func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{27}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
@@ -1568,7 +1936,7 @@ type GrantAgrementRequest struct {
 
 func (x *GrantAgrementRequest) Reset() {
 	*x = GrantAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1580,7 +1948,7 @@ func (x *GrantAgrementRequest) String() string {
 func (*GrantAgrementRequest) ProtoMessage() {}
 
 func (x *GrantAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[28]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1593,7 +1961,7 @@ func (x *GrantAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantAgrementRequest.ProtoReflect.Descriptor instead.
 func (*GrantAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{28}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GrantAgrementRequest) GetAgrement() *Agrement {
@@ -1616,7 +1984,7 @@ type GrantAgrementResponse struct {
 
 func (x *GrantAgrementResponse) Reset() {
 	*x = GrantAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1628,7 +1996,7 @@ func (x *GrantAgrementResponse) String() string {
 func (*GrantAgrementResponse) ProtoMessage() {}
 
 func (x *GrantAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[29]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1641,7 +2009,7 @@ func (x *GrantAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantAgrementResponse.ProtoReflect.Descriptor instead.
 func (*GrantAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{29}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GrantAgrementResponse) GetAgrement() *Agrement {
@@ -1669,7 +2037,7 @@ type GetAgrementRequest struct {
 
 func (x *GetAgrementRequest) Reset() {
 	*x = GetAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +2049,7 @@ func (x *GetAgrementRequest) String() string {
 func (*GetAgrementRequest) ProtoMessage() {}
 
 func (x *GetAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[30]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1694,7 +2062,7 @@ func (x *GetAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgrementRequest.ProtoReflect.Descriptor instead.
 func (*GetAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{30}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetAgrementRequest) GetAgrementId() string {
@@ -1715,7 +2083,7 @@ type GetAgrementResponse struct {
 
 func (x *GetAgrementResponse) Reset() {
 	*x = GetAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +2095,7 @@ func (x *GetAgrementResponse) String() string {
 func (*GetAgrementResponse) ProtoMessage() {}
 
 func (x *GetAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[31]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1740,7 +2108,7 @@ func (x *GetAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAgrementResponse.ProtoReflect.Descriptor instead.
 func (*GetAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{31}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetAgrementResponse) GetAgrement() *Agrement {
@@ -1768,7 +2136,7 @@ type ListAgrementsRequest struct {
 
 func (x *ListAgrementsRequest) Reset() {
 	*x = ListAgrementsRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1780,7 +2148,7 @@ func (x *ListAgrementsRequest) String() string {
 func (*ListAgrementsRequest) ProtoMessage() {}
 
 func (x *ListAgrementsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[32]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1793,7 +2161,7 @@ func (x *ListAgrementsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAgrementsRequest.ProtoReflect.Descriptor instead.
 func (*ListAgrementsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{32}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListAgrementsRequest) GetPageSize() int32 {
@@ -1837,7 +2205,7 @@ type ListAgrementsResponse struct {
 
 func (x *ListAgrementsResponse) Reset() {
 	*x = ListAgrementsResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1849,7 +2217,7 @@ func (x *ListAgrementsResponse) String() string {
 func (*ListAgrementsResponse) ProtoMessage() {}
 
 func (x *ListAgrementsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[33]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1862,7 +2230,7 @@ func (x *ListAgrementsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAgrementsResponse.ProtoReflect.Descriptor instead.
 func (*ListAgrementsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{33}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListAgrementsResponse) GetAgrements() []*Agrement {
@@ -1892,7 +2260,7 @@ type WithdrawAgrementRequest struct {
 
 func (x *WithdrawAgrementRequest) Reset() {
 	*x = WithdrawAgrementRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1904,7 +2272,7 @@ func (x *WithdrawAgrementRequest) String() string {
 func (*WithdrawAgrementRequest) ProtoMessage() {}
 
 func (x *WithdrawAgrementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[34]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1917,7 +2285,7 @@ func (x *WithdrawAgrementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawAgrementRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawAgrementRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{34}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *WithdrawAgrementRequest) GetAgrementId() string {
@@ -1945,7 +2313,7 @@ type WithdrawAgrementResponse struct {
 
 func (x *WithdrawAgrementResponse) Reset() {
 	*x = WithdrawAgrementResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1957,7 +2325,7 @@ func (x *WithdrawAgrementResponse) String() string {
 func (*WithdrawAgrementResponse) ProtoMessage() {}
 
 func (x *WithdrawAgrementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[35]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1970,7 +2338,7 @@ func (x *WithdrawAgrementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawAgrementResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawAgrementResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{35}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *WithdrawAgrementResponse) GetAgrement() *Agrement {
@@ -1991,7 +2359,7 @@ type GrantHabilitationRequest struct {
 
 func (x *GrantHabilitationRequest) Reset() {
 	*x = GrantHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2003,7 +2371,7 @@ func (x *GrantHabilitationRequest) String() string {
 func (*GrantHabilitationRequest) ProtoMessage() {}
 
 func (x *GrantHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[36]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2016,7 +2384,7 @@ func (x *GrantHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*GrantHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{36}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GrantHabilitationRequest) GetHabilitation() *Habilitation {
@@ -2039,7 +2407,7 @@ type GrantHabilitationResponse struct {
 
 func (x *GrantHabilitationResponse) Reset() {
 	*x = GrantHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2051,7 +2419,7 @@ func (x *GrantHabilitationResponse) String() string {
 func (*GrantHabilitationResponse) ProtoMessage() {}
 
 func (x *GrantHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[37]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2064,7 +2432,7 @@ func (x *GrantHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GrantHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*GrantHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{37}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GrantHabilitationResponse) GetHabilitation() *Habilitation {
@@ -2092,7 +2460,7 @@ type GetHabilitationRequest struct {
 
 func (x *GetHabilitationRequest) Reset() {
 	*x = GetHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2104,7 +2472,7 @@ func (x *GetHabilitationRequest) String() string {
 func (*GetHabilitationRequest) ProtoMessage() {}
 
 func (x *GetHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[38]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2117,7 +2485,7 @@ func (x *GetHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*GetHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{38}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetHabilitationRequest) GetHabilitationNumber() string {
@@ -2138,7 +2506,7 @@ type GetHabilitationResponse struct {
 
 func (x *GetHabilitationResponse) Reset() {
 	*x = GetHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2150,7 +2518,7 @@ func (x *GetHabilitationResponse) String() string {
 func (*GetHabilitationResponse) ProtoMessage() {}
 
 func (x *GetHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[39]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2163,7 +2531,7 @@ func (x *GetHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*GetHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{39}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetHabilitationResponse) GetHabilitation() *Habilitation {
@@ -2196,7 +2564,7 @@ type ListHabilitationsRequest struct {
 
 func (x *ListHabilitationsRequest) Reset() {
 	*x = ListHabilitationsRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2208,7 +2576,7 @@ func (x *ListHabilitationsRequest) String() string {
 func (*ListHabilitationsRequest) ProtoMessage() {}
 
 func (x *ListHabilitationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[40]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2221,7 +2589,7 @@ func (x *ListHabilitationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHabilitationsRequest.ProtoReflect.Descriptor instead.
 func (*ListHabilitationsRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{40}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListHabilitationsRequest) GetPageSize() int32 {
@@ -2279,7 +2647,7 @@ type ListHabilitationsResponse struct {
 
 func (x *ListHabilitationsResponse) Reset() {
 	*x = ListHabilitationsResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2291,7 +2659,7 @@ func (x *ListHabilitationsResponse) String() string {
 func (*ListHabilitationsResponse) ProtoMessage() {}
 
 func (x *ListHabilitationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[41]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2304,7 +2672,7 @@ func (x *ListHabilitationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHabilitationsResponse.ProtoReflect.Descriptor instead.
 func (*ListHabilitationsResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{41}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListHabilitationsResponse) GetHabilitations() []*Habilitation {
@@ -2334,7 +2702,7 @@ type WithdrawHabilitationRequest struct {
 
 func (x *WithdrawHabilitationRequest) Reset() {
 	*x = WithdrawHabilitationRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2346,7 +2714,7 @@ func (x *WithdrawHabilitationRequest) String() string {
 func (*WithdrawHabilitationRequest) ProtoMessage() {}
 
 func (x *WithdrawHabilitationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[42]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2359,7 +2727,7 @@ func (x *WithdrawHabilitationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawHabilitationRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawHabilitationRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{42}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *WithdrawHabilitationRequest) GetHabilitationNumber() string {
@@ -2387,7 +2755,7 @@ type WithdrawHabilitationResponse struct {
 
 func (x *WithdrawHabilitationResponse) Reset() {
 	*x = WithdrawHabilitationResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2399,7 +2767,7 @@ func (x *WithdrawHabilitationResponse) String() string {
 func (*WithdrawHabilitationResponse) ProtoMessage() {}
 
 func (x *WithdrawHabilitationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[43]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2412,7 +2780,7 @@ func (x *WithdrawHabilitationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawHabilitationResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawHabilitationResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{43}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *WithdrawHabilitationResponse) GetHabilitation() *Habilitation {
@@ -2437,7 +2805,7 @@ type AcceptCharterRequest struct {
 
 func (x *AcceptCharterRequest) Reset() {
 	*x = AcceptCharterRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2449,7 +2817,7 @@ func (x *AcceptCharterRequest) String() string {
 func (*AcceptCharterRequest) ProtoMessage() {}
 
 func (x *AcceptCharterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[44]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2462,7 +2830,7 @@ func (x *AcceptCharterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptCharterRequest.ProtoReflect.Descriptor instead.
 func (*AcceptCharterRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{44}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *AcceptCharterRequest) GetJurorSubject() string {
@@ -2490,7 +2858,7 @@ type AcceptCharterResponse struct {
 
 func (x *AcceptCharterResponse) Reset() {
 	*x = AcceptCharterResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2502,7 +2870,7 @@ func (x *AcceptCharterResponse) String() string {
 func (*AcceptCharterResponse) ProtoMessage() {}
 
 func (x *AcceptCharterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[45]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2515,7 +2883,7 @@ func (x *AcceptCharterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptCharterResponse.ProtoReflect.Descriptor instead.
 func (*AcceptCharterResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{45}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *AcceptCharterResponse) GetAcceptance() *CharterAcceptance {
@@ -2536,7 +2904,7 @@ type GetJurorCharterRequest struct {
 
 func (x *GetJurorCharterRequest) Reset() {
 	*x = GetJurorCharterRequest{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2548,7 +2916,7 @@ func (x *GetJurorCharterRequest) String() string {
 func (*GetJurorCharterRequest) ProtoMessage() {}
 
 func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[46]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2561,7 +2929,7 @@ func (x *GetJurorCharterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJurorCharterRequest.ProtoReflect.Descriptor instead.
 func (*GetJurorCharterRequest) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{46}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *GetJurorCharterRequest) GetJurorSubject() string {
@@ -2585,7 +2953,7 @@ type GetJurorCharterResponse struct {
 
 func (x *GetJurorCharterResponse) Reset() {
 	*x = GetJurorCharterResponse{}
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2597,7 +2965,7 @@ func (x *GetJurorCharterResponse) String() string {
 func (*GetJurorCharterResponse) ProtoMessage() {}
 
 func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[47]
+	mi := &file_titrepro_certification_v1_certification_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2610,7 +2978,7 @@ func (x *GetJurorCharterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJurorCharterResponse.ProtoReflect.Descriptor instead.
 func (*GetJurorCharterResponse) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{47}
+	return file_titrepro_certification_v1_certification_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *GetJurorCharterResponse) GetCurrentVersion() string {
@@ -2631,7 +2999,7 @@ var File_titrepro_certification_v1_certification_service_proto protoreflect.File
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a*titrepro/certification/v1/credential.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2694,6 +3062,24 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1c\n" +
 	"\tduplicate\x18\x02 \x01(\bR\tduplicate\"H\n" +
 	"\x14GetParchmentResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"@\n" +
+	"!ListCertificateCredentialsRequest\x12\x1b\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"w\n" +
+	"\"ListCertificateCredentialsResponse\x12Q\n" +
+	"\vcredentials\x18\x01 \x03(\v2/.titrepro.certification.v1.VerifiableCredentialR\vcredentials\"c\n" +
+	"\x1fGetCertificateCredentialRequest\x12\x1b\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\x12#\n" +
+	"\n" +
+	"credential\x18\x02 \x01(\tB\x03\xe0A\x02R\n" +
+	"credential\"T\n" +
+	" GetCertificateCredentialResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"\x15\n" +
+	"\x13GetIssuerDidRequest\"H\n" +
+	"\x14GetIssuerDidResponse\x120\n" +
+	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"?\n" +
+	"\x1eGetCredentialStatusListRequest\x12\x1d\n" +
+	"\apurpose\x18\x01 \x01(\tB\x03\xe0A\x02R\apurpose\"S\n" +
+	"\x1fGetCredentialStatusListResponse\x120\n" +
 	"\bdocument\x18\x01 \x01(\v2\x14.google.api.HttpBodyR\bdocument\"4\n" +
 	"\x15GetCertificateRequest\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"b\n" +
@@ -2785,7 +3171,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
 	"\n" +
 	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xb8\"\n" +
+	"acceptance2\xce(\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2801,7 +3187,11 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0eGetCertificate\x120.titrepro.certification.v1.GetCertificateRequest\x1a1.titrepro.certification.v1.GetCertificateResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/certificates/{number}\x90\x02\x01\x12\xb0\x01\n" +
 	"\x11VerifyCertificate\x123.titrepro.certification.v1.VerifyCertificateRequest\x1a4.titrepro.certification.v1.VerifyCertificateResponse\"0\x92A\x02b\x00\x82\xd3\xe4\x93\x02\"\x12 /v1/certificates/{number}:verify\x90\x02\x01\x12\xa7\x01\n" +
 	"\x12GetCertificateKeys\x124.titrepro.certification.v1.GetCertificateKeysRequest\x1a5.titrepro.certification.v1.GetCertificateKeysResponse\"$\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/certificate-keys\x90\x02\x01\x12\xa9\x01\n" +
-	"\fGetParchment\x12..titrepro.certification.v1.GetParchmentRequest\x1a/.titrepro.certification.v1.GetParchmentResponse\"8\x82\xd3\xe4\x93\x02/b\bdocument\x12#/v1/certificates/{number}/parchment\x90\x02\x01\x12\x98\x01\n" +
+	"\fGetParchment\x12..titrepro.certification.v1.GetParchmentRequest\x1a/.titrepro.certification.v1.GetParchmentResponse\"8\x82\xd3\xe4\x93\x02/b\bdocument\x12#/v1/certificates/{number}/parchment\x90\x02\x01\x12\xcb\x01\n" +
+	"\x1aListCertificateCredentials\x12<.titrepro.certification.v1.ListCertificateCredentialsRequest\x1a=.titrepro.certification.v1.ListCertificateCredentialsResponse\"0\x82\xd3\xe4\x93\x02'\x12%/v1/certificates/{number}/credentials\x90\x02\x01\x12\xdc\x01\n" +
+	"\x18GetCertificateCredential\x12:.titrepro.certification.v1.GetCertificateCredentialRequest\x1a;.titrepro.certification.v1.GetCertificateCredentialResponse\"G\x82\xd3\xe4\x93\x02>b\bdocument\x122/v1/certificates/{number}/credentials/{credential}\x90\x02\x01\x12\x97\x01\n" +
+	"\fGetIssuerDid\x12..titrepro.certification.v1.GetIssuerDidRequest\x1a/.titrepro.certification.v1.GetIssuerDidResponse\"&\x92A\x02b\x00\x82\xd3\xe4\x93\x02\x18b\bdocument\x12\f/v1/did.json\x90\x02\x01\x12\xcc\x01\n" +
+	"\x17GetCredentialStatusList\x129.titrepro.certification.v1.GetCredentialStatusListRequest\x1a:.titrepro.certification.v1.GetCredentialStatusListResponse\":\x92A\x02b\x00\x82\xd3\xe4\x93\x02,b\bdocument\x12 /v1/credentials/status/{purpose}\x90\x02\x01\x12\x98\x01\n" +
 	"\x10ListCertificates\x122.titrepro.certification.v1.ListCertificatesRequest\x1a3.titrepro.certification.v1.ListCertificatesResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/certificates\x90\x02\x01\x12\x93\x01\n" +
 	"\rGrantAgrement\x12/.titrepro.certification.v1.GrantAgrementRequest\x1a0.titrepro.certification.v1.GrantAgrementResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\bagrement\"\r/v1/agrements\x12\x94\x01\n" +
 	"\vGetAgrement\x12-.titrepro.certification.v1.GetAgrementRequest\x1a..titrepro.certification.v1.GetAgrementResponse\"&\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/agrements/{agrement_id}\x90\x02\x01\x12\x8c\x01\n" +
@@ -2830,164 +3220,185 @@ func file_titrepro_certification_v1_certification_service_proto_rawDescGZIP() []
 	return file_titrepro_certification_v1_certification_service_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_titrepro_certification_v1_certification_service_proto_msgTypes = make([]protoimpl.MessageInfo, 56)
 var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
-	(*ListTitlesRequest)(nil),             // 0: titrepro.certification.v1.ListTitlesRequest
-	(*ListTitlesResponse)(nil),            // 1: titrepro.certification.v1.ListTitlesResponse
-	(*GetTitleRequest)(nil),               // 2: titrepro.certification.v1.GetTitleRequest
-	(*GetTitleResponse)(nil),              // 3: titrepro.certification.v1.GetTitleResponse
-	(*ImportTitleRequest)(nil),            // 4: titrepro.certification.v1.ImportTitleRequest
-	(*ImportTitleResponse)(nil),           // 5: titrepro.certification.v1.ImportTitleResponse
-	(*GetRecordRequest)(nil),              // 6: titrepro.certification.v1.GetRecordRequest
-	(*GetRecordResponse)(nil),             // 7: titrepro.certification.v1.GetRecordResponse
-	(*ListResultsRequest)(nil),            // 8: titrepro.certification.v1.ListResultsRequest
-	(*ListResultsResponse)(nil),           // 9: titrepro.certification.v1.ListResultsResponse
-	(*GetResultRequest)(nil),              // 10: titrepro.certification.v1.GetResultRequest
-	(*GetResultResponse)(nil),             // 11: titrepro.certification.v1.GetResultResponse
-	(*ValidateResultRequest)(nil),         // 12: titrepro.certification.v1.ValidateResultRequest
-	(*ReturnResultRequest)(nil),           // 13: titrepro.certification.v1.ReturnResultRequest
-	(*ReturnResultResponse)(nil),          // 14: titrepro.certification.v1.ReturnResultResponse
-	(*GetResultSheetPdfRequest)(nil),      // 15: titrepro.certification.v1.GetResultSheetPdfRequest
-	(*GetResultSheetPdfResponse)(nil),     // 16: titrepro.certification.v1.GetResultSheetPdfResponse
-	(*ValidateResultResponse)(nil),        // 17: titrepro.certification.v1.ValidateResultResponse
-	(*GetParchmentRequest)(nil),           // 18: titrepro.certification.v1.GetParchmentRequest
-	(*GetParchmentResponse)(nil),          // 19: titrepro.certification.v1.GetParchmentResponse
-	(*GetCertificateRequest)(nil),         // 20: titrepro.certification.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),        // 21: titrepro.certification.v1.GetCertificateResponse
-	(*VerifyCertificateRequest)(nil),      // 22: titrepro.certification.v1.VerifyCertificateRequest
-	(*VerifyCertificateResponse)(nil),     // 23: titrepro.certification.v1.VerifyCertificateResponse
-	(*GetCertificateKeysRequest)(nil),     // 24: titrepro.certification.v1.GetCertificateKeysRequest
-	(*GetCertificateKeysResponse)(nil),    // 25: titrepro.certification.v1.GetCertificateKeysResponse
-	(*ListCertificatesRequest)(nil),       // 26: titrepro.certification.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),      // 27: titrepro.certification.v1.ListCertificatesResponse
-	(*GrantAgrementRequest)(nil),          // 28: titrepro.certification.v1.GrantAgrementRequest
-	(*GrantAgrementResponse)(nil),         // 29: titrepro.certification.v1.GrantAgrementResponse
-	(*GetAgrementRequest)(nil),            // 30: titrepro.certification.v1.GetAgrementRequest
-	(*GetAgrementResponse)(nil),           // 31: titrepro.certification.v1.GetAgrementResponse
-	(*ListAgrementsRequest)(nil),          // 32: titrepro.certification.v1.ListAgrementsRequest
-	(*ListAgrementsResponse)(nil),         // 33: titrepro.certification.v1.ListAgrementsResponse
-	(*WithdrawAgrementRequest)(nil),       // 34: titrepro.certification.v1.WithdrawAgrementRequest
-	(*WithdrawAgrementResponse)(nil),      // 35: titrepro.certification.v1.WithdrawAgrementResponse
-	(*GrantHabilitationRequest)(nil),      // 36: titrepro.certification.v1.GrantHabilitationRequest
-	(*GrantHabilitationResponse)(nil),     // 37: titrepro.certification.v1.GrantHabilitationResponse
-	(*GetHabilitationRequest)(nil),        // 38: titrepro.certification.v1.GetHabilitationRequest
-	(*GetHabilitationResponse)(nil),       // 39: titrepro.certification.v1.GetHabilitationResponse
-	(*ListHabilitationsRequest)(nil),      // 40: titrepro.certification.v1.ListHabilitationsRequest
-	(*ListHabilitationsResponse)(nil),     // 41: titrepro.certification.v1.ListHabilitationsResponse
-	(*WithdrawHabilitationRequest)(nil),   // 42: titrepro.certification.v1.WithdrawHabilitationRequest
-	(*WithdrawHabilitationResponse)(nil),  // 43: titrepro.certification.v1.WithdrawHabilitationResponse
-	(*AcceptCharterRequest)(nil),          // 44: titrepro.certification.v1.AcceptCharterRequest
-	(*AcceptCharterResponse)(nil),         // 45: titrepro.certification.v1.AcceptCharterResponse
-	(*GetJurorCharterRequest)(nil),        // 46: titrepro.certification.v1.GetJurorCharterRequest
-	(*GetJurorCharterResponse)(nil),       // 47: titrepro.certification.v1.GetJurorCharterResponse
-	(*Title)(nil),                         // 48: titrepro.certification.v1.Title
-	(*CertificationRecord)(nil),           // 49: titrepro.certification.v1.CertificationRecord
-	(ResultState)(0),                      // 50: titrepro.certification.v1.ResultState
-	(*SessionResult)(nil),                 // 51: titrepro.certification.v1.SessionResult
-	(*httpbody.HttpBody)(nil),             // 52: google.api.HttpBody
-	(*Certificate)(nil),                   // 53: titrepro.certification.v1.Certificate
-	(CertificateStatus)(0),                // 54: titrepro.certification.v1.CertificateStatus
-	(*PublicCertificate)(nil),             // 55: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),                // 56: titrepro.certification.v1.CertificateKey
-	(*Agrement)(nil),                      // 57: titrepro.certification.v1.Agrement
-	(*Habilitation)(nil),                  // 58: titrepro.certification.v1.Habilitation
-	(*CharterAcceptance)(nil),             // 59: titrepro.certification.v1.CharterAcceptance
-	(*ExportCpfDepositRequest)(nil),       // 60: titrepro.certification.v1.ExportCpfDepositRequest
-	(*AcknowledgeCpfDepositRequest)(nil),  // 61: titrepro.certification.v1.AcknowledgeCpfDepositRequest
-	(*ListLateCpfDepositsRequest)(nil),    // 62: titrepro.certification.v1.ListLateCpfDepositsRequest
-	(*ExportCpfDepositResponse)(nil),      // 63: titrepro.certification.v1.ExportCpfDepositResponse
-	(*AcknowledgeCpfDepositResponse)(nil), // 64: titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	(*ListLateCpfDepositsResponse)(nil),   // 65: titrepro.certification.v1.ListLateCpfDepositsResponse
+	(*ListTitlesRequest)(nil),                  // 0: titrepro.certification.v1.ListTitlesRequest
+	(*ListTitlesResponse)(nil),                 // 1: titrepro.certification.v1.ListTitlesResponse
+	(*GetTitleRequest)(nil),                    // 2: titrepro.certification.v1.GetTitleRequest
+	(*GetTitleResponse)(nil),                   // 3: titrepro.certification.v1.GetTitleResponse
+	(*ImportTitleRequest)(nil),                 // 4: titrepro.certification.v1.ImportTitleRequest
+	(*ImportTitleResponse)(nil),                // 5: titrepro.certification.v1.ImportTitleResponse
+	(*GetRecordRequest)(nil),                   // 6: titrepro.certification.v1.GetRecordRequest
+	(*GetRecordResponse)(nil),                  // 7: titrepro.certification.v1.GetRecordResponse
+	(*ListResultsRequest)(nil),                 // 8: titrepro.certification.v1.ListResultsRequest
+	(*ListResultsResponse)(nil),                // 9: titrepro.certification.v1.ListResultsResponse
+	(*GetResultRequest)(nil),                   // 10: titrepro.certification.v1.GetResultRequest
+	(*GetResultResponse)(nil),                  // 11: titrepro.certification.v1.GetResultResponse
+	(*ValidateResultRequest)(nil),              // 12: titrepro.certification.v1.ValidateResultRequest
+	(*ReturnResultRequest)(nil),                // 13: titrepro.certification.v1.ReturnResultRequest
+	(*ReturnResultResponse)(nil),               // 14: titrepro.certification.v1.ReturnResultResponse
+	(*GetResultSheetPdfRequest)(nil),           // 15: titrepro.certification.v1.GetResultSheetPdfRequest
+	(*GetResultSheetPdfResponse)(nil),          // 16: titrepro.certification.v1.GetResultSheetPdfResponse
+	(*ValidateResultResponse)(nil),             // 17: titrepro.certification.v1.ValidateResultResponse
+	(*GetParchmentRequest)(nil),                // 18: titrepro.certification.v1.GetParchmentRequest
+	(*GetParchmentResponse)(nil),               // 19: titrepro.certification.v1.GetParchmentResponse
+	(*ListCertificateCredentialsRequest)(nil),  // 20: titrepro.certification.v1.ListCertificateCredentialsRequest
+	(*ListCertificateCredentialsResponse)(nil), // 21: titrepro.certification.v1.ListCertificateCredentialsResponse
+	(*GetCertificateCredentialRequest)(nil),    // 22: titrepro.certification.v1.GetCertificateCredentialRequest
+	(*GetCertificateCredentialResponse)(nil),   // 23: titrepro.certification.v1.GetCertificateCredentialResponse
+	(*GetIssuerDidRequest)(nil),                // 24: titrepro.certification.v1.GetIssuerDidRequest
+	(*GetIssuerDidResponse)(nil),               // 25: titrepro.certification.v1.GetIssuerDidResponse
+	(*GetCredentialStatusListRequest)(nil),     // 26: titrepro.certification.v1.GetCredentialStatusListRequest
+	(*GetCredentialStatusListResponse)(nil),    // 27: titrepro.certification.v1.GetCredentialStatusListResponse
+	(*GetCertificateRequest)(nil),              // 28: titrepro.certification.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),             // 29: titrepro.certification.v1.GetCertificateResponse
+	(*VerifyCertificateRequest)(nil),           // 30: titrepro.certification.v1.VerifyCertificateRequest
+	(*VerifyCertificateResponse)(nil),          // 31: titrepro.certification.v1.VerifyCertificateResponse
+	(*GetCertificateKeysRequest)(nil),          // 32: titrepro.certification.v1.GetCertificateKeysRequest
+	(*GetCertificateKeysResponse)(nil),         // 33: titrepro.certification.v1.GetCertificateKeysResponse
+	(*ListCertificatesRequest)(nil),            // 34: titrepro.certification.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),           // 35: titrepro.certification.v1.ListCertificatesResponse
+	(*GrantAgrementRequest)(nil),               // 36: titrepro.certification.v1.GrantAgrementRequest
+	(*GrantAgrementResponse)(nil),              // 37: titrepro.certification.v1.GrantAgrementResponse
+	(*GetAgrementRequest)(nil),                 // 38: titrepro.certification.v1.GetAgrementRequest
+	(*GetAgrementResponse)(nil),                // 39: titrepro.certification.v1.GetAgrementResponse
+	(*ListAgrementsRequest)(nil),               // 40: titrepro.certification.v1.ListAgrementsRequest
+	(*ListAgrementsResponse)(nil),              // 41: titrepro.certification.v1.ListAgrementsResponse
+	(*WithdrawAgrementRequest)(nil),            // 42: titrepro.certification.v1.WithdrawAgrementRequest
+	(*WithdrawAgrementResponse)(nil),           // 43: titrepro.certification.v1.WithdrawAgrementResponse
+	(*GrantHabilitationRequest)(nil),           // 44: titrepro.certification.v1.GrantHabilitationRequest
+	(*GrantHabilitationResponse)(nil),          // 45: titrepro.certification.v1.GrantHabilitationResponse
+	(*GetHabilitationRequest)(nil),             // 46: titrepro.certification.v1.GetHabilitationRequest
+	(*GetHabilitationResponse)(nil),            // 47: titrepro.certification.v1.GetHabilitationResponse
+	(*ListHabilitationsRequest)(nil),           // 48: titrepro.certification.v1.ListHabilitationsRequest
+	(*ListHabilitationsResponse)(nil),          // 49: titrepro.certification.v1.ListHabilitationsResponse
+	(*WithdrawHabilitationRequest)(nil),        // 50: titrepro.certification.v1.WithdrawHabilitationRequest
+	(*WithdrawHabilitationResponse)(nil),       // 51: titrepro.certification.v1.WithdrawHabilitationResponse
+	(*AcceptCharterRequest)(nil),               // 52: titrepro.certification.v1.AcceptCharterRequest
+	(*AcceptCharterResponse)(nil),              // 53: titrepro.certification.v1.AcceptCharterResponse
+	(*GetJurorCharterRequest)(nil),             // 54: titrepro.certification.v1.GetJurorCharterRequest
+	(*GetJurorCharterResponse)(nil),            // 55: titrepro.certification.v1.GetJurorCharterResponse
+	(*Title)(nil),                              // 56: titrepro.certification.v1.Title
+	(*CertificationRecord)(nil),                // 57: titrepro.certification.v1.CertificationRecord
+	(ResultState)(0),                           // 58: titrepro.certification.v1.ResultState
+	(*SessionResult)(nil),                      // 59: titrepro.certification.v1.SessionResult
+	(*httpbody.HttpBody)(nil),                  // 60: google.api.HttpBody
+	(*Certificate)(nil),                        // 61: titrepro.certification.v1.Certificate
+	(*VerifiableCredential)(nil),               // 62: titrepro.certification.v1.VerifiableCredential
+	(CertificateStatus)(0),                     // 63: titrepro.certification.v1.CertificateStatus
+	(*PublicCertificate)(nil),                  // 64: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),                     // 65: titrepro.certification.v1.CertificateKey
+	(*Agrement)(nil),                           // 66: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),                       // 67: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),                  // 68: titrepro.certification.v1.CharterAcceptance
+	(*ExportCpfDepositRequest)(nil),            // 69: titrepro.certification.v1.ExportCpfDepositRequest
+	(*AcknowledgeCpfDepositRequest)(nil),       // 70: titrepro.certification.v1.AcknowledgeCpfDepositRequest
+	(*ListLateCpfDepositsRequest)(nil),         // 71: titrepro.certification.v1.ListLateCpfDepositsRequest
+	(*ExportCpfDepositResponse)(nil),           // 72: titrepro.certification.v1.ExportCpfDepositResponse
+	(*AcknowledgeCpfDepositResponse)(nil),      // 73: titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	(*ListLateCpfDepositsResponse)(nil),        // 74: titrepro.certification.v1.ListLateCpfDepositsResponse
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
-	48, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
-	48, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	48, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
-	49, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
-	50, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
-	51, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
-	51, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	51, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	52, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
-	51, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
-	53, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	52, // 11: titrepro.certification.v1.GetParchmentResponse.document:type_name -> google.api.HttpBody
-	53, // 12: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
-	54, // 13: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
-	55, // 14: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
-	56, // 15: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
-	53, // 16: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
-	57, // 17: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
-	57, // 18: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	57, // 19: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	57, // 20: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
-	57, // 21: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
-	58, // 22: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	58, // 23: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	58, // 24: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	58, // 25: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
-	58, // 26: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	59, // 27: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	59, // 28: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	0,  // 29: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
-	2,  // 30: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
-	4,  // 31: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
-	6,  // 32: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
-	8,  // 33: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
-	10, // 34: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
-	12, // 35: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
-	13, // 36: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
-	15, // 37: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
-	20, // 38: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
-	22, // 39: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
-	24, // 40: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
-	18, // 41: titrepro.certification.v1.CertificationService.GetParchment:input_type -> titrepro.certification.v1.GetParchmentRequest
-	26, // 42: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
-	28, // 43: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
-	30, // 44: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
-	32, // 45: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
-	34, // 46: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
-	36, // 47: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
-	38, // 48: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
-	40, // 49: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
-	42, // 50: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
-	44, // 51: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
-	46, // 52: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
-	60, // 53: titrepro.certification.v1.CertificationService.ExportCpfDeposit:input_type -> titrepro.certification.v1.ExportCpfDepositRequest
-	61, // 54: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:input_type -> titrepro.certification.v1.AcknowledgeCpfDepositRequest
-	62, // 55: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:input_type -> titrepro.certification.v1.ListLateCpfDepositsRequest
-	1,  // 56: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 57: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 58: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 59: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 60: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 61: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 62: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 63: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 64: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	21, // 65: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	23, // 66: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	25, // 67: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	19, // 68: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
-	27, // 69: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	29, // 70: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	31, // 71: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	33, // 72: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	35, // 73: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	37, // 74: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	39, // 75: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	41, // 76: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	43, // 77: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	45, // 78: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	47, // 79: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
-	63, // 80: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
-	64, // 81: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	65, // 82: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
-	56, // [56:83] is the sub-list for method output_type
-	29, // [29:56] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	56, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
+	56, // 1: titrepro.certification.v1.GetTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	56, // 2: titrepro.certification.v1.ImportTitleResponse.title:type_name -> titrepro.certification.v1.Title
+	57, // 3: titrepro.certification.v1.GetRecordResponse.record:type_name -> titrepro.certification.v1.CertificationRecord
+	58, // 4: titrepro.certification.v1.ListResultsRequest.state:type_name -> titrepro.certification.v1.ResultState
+	59, // 5: titrepro.certification.v1.ListResultsResponse.results:type_name -> titrepro.certification.v1.SessionResult
+	59, // 6: titrepro.certification.v1.GetResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	59, // 7: titrepro.certification.v1.ReturnResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	60, // 8: titrepro.certification.v1.GetResultSheetPdfResponse.document:type_name -> google.api.HttpBody
+	59, // 9: titrepro.certification.v1.ValidateResultResponse.result:type_name -> titrepro.certification.v1.SessionResult
+	61, // 10: titrepro.certification.v1.ValidateResultResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	60, // 11: titrepro.certification.v1.GetParchmentResponse.document:type_name -> google.api.HttpBody
+	62, // 12: titrepro.certification.v1.ListCertificateCredentialsResponse.credentials:type_name -> titrepro.certification.v1.VerifiableCredential
+	60, // 13: titrepro.certification.v1.GetCertificateCredentialResponse.document:type_name -> google.api.HttpBody
+	60, // 14: titrepro.certification.v1.GetIssuerDidResponse.document:type_name -> google.api.HttpBody
+	60, // 15: titrepro.certification.v1.GetCredentialStatusListResponse.document:type_name -> google.api.HttpBody
+	61, // 16: titrepro.certification.v1.GetCertificateResponse.certificate:type_name -> titrepro.certification.v1.Certificate
+	63, // 17: titrepro.certification.v1.VerifyCertificateResponse.status:type_name -> titrepro.certification.v1.CertificateStatus
+	64, // 18: titrepro.certification.v1.VerifyCertificateResponse.certificate:type_name -> titrepro.certification.v1.PublicCertificate
+	65, // 19: titrepro.certification.v1.GetCertificateKeysResponse.keys:type_name -> titrepro.certification.v1.CertificateKey
+	61, // 20: titrepro.certification.v1.ListCertificatesResponse.certificates:type_name -> titrepro.certification.v1.Certificate
+	66, // 21: titrepro.certification.v1.GrantAgrementRequest.agrement:type_name -> titrepro.certification.v1.Agrement
+	66, // 22: titrepro.certification.v1.GrantAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	66, // 23: titrepro.certification.v1.GetAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	66, // 24: titrepro.certification.v1.ListAgrementsResponse.agrements:type_name -> titrepro.certification.v1.Agrement
+	66, // 25: titrepro.certification.v1.WithdrawAgrementResponse.agrement:type_name -> titrepro.certification.v1.Agrement
+	67, // 26: titrepro.certification.v1.GrantHabilitationRequest.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	67, // 27: titrepro.certification.v1.GrantHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	67, // 28: titrepro.certification.v1.GetHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	67, // 29: titrepro.certification.v1.ListHabilitationsResponse.habilitations:type_name -> titrepro.certification.v1.Habilitation
+	67, // 30: titrepro.certification.v1.WithdrawHabilitationResponse.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	68, // 31: titrepro.certification.v1.AcceptCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	68, // 32: titrepro.certification.v1.GetJurorCharterResponse.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	0,  // 33: titrepro.certification.v1.CertificationService.ListTitles:input_type -> titrepro.certification.v1.ListTitlesRequest
+	2,  // 34: titrepro.certification.v1.CertificationService.GetTitle:input_type -> titrepro.certification.v1.GetTitleRequest
+	4,  // 35: titrepro.certification.v1.CertificationService.ImportTitle:input_type -> titrepro.certification.v1.ImportTitleRequest
+	6,  // 36: titrepro.certification.v1.CertificationService.GetRecord:input_type -> titrepro.certification.v1.GetRecordRequest
+	8,  // 37: titrepro.certification.v1.CertificationService.ListResults:input_type -> titrepro.certification.v1.ListResultsRequest
+	10, // 38: titrepro.certification.v1.CertificationService.GetResult:input_type -> titrepro.certification.v1.GetResultRequest
+	12, // 39: titrepro.certification.v1.CertificationService.ValidateResult:input_type -> titrepro.certification.v1.ValidateResultRequest
+	13, // 40: titrepro.certification.v1.CertificationService.ReturnResult:input_type -> titrepro.certification.v1.ReturnResultRequest
+	15, // 41: titrepro.certification.v1.CertificationService.GetResultSheetPdf:input_type -> titrepro.certification.v1.GetResultSheetPdfRequest
+	28, // 42: titrepro.certification.v1.CertificationService.GetCertificate:input_type -> titrepro.certification.v1.GetCertificateRequest
+	30, // 43: titrepro.certification.v1.CertificationService.VerifyCertificate:input_type -> titrepro.certification.v1.VerifyCertificateRequest
+	32, // 44: titrepro.certification.v1.CertificationService.GetCertificateKeys:input_type -> titrepro.certification.v1.GetCertificateKeysRequest
+	18, // 45: titrepro.certification.v1.CertificationService.GetParchment:input_type -> titrepro.certification.v1.GetParchmentRequest
+	20, // 46: titrepro.certification.v1.CertificationService.ListCertificateCredentials:input_type -> titrepro.certification.v1.ListCertificateCredentialsRequest
+	22, // 47: titrepro.certification.v1.CertificationService.GetCertificateCredential:input_type -> titrepro.certification.v1.GetCertificateCredentialRequest
+	24, // 48: titrepro.certification.v1.CertificationService.GetIssuerDid:input_type -> titrepro.certification.v1.GetIssuerDidRequest
+	26, // 49: titrepro.certification.v1.CertificationService.GetCredentialStatusList:input_type -> titrepro.certification.v1.GetCredentialStatusListRequest
+	34, // 50: titrepro.certification.v1.CertificationService.ListCertificates:input_type -> titrepro.certification.v1.ListCertificatesRequest
+	36, // 51: titrepro.certification.v1.CertificationService.GrantAgrement:input_type -> titrepro.certification.v1.GrantAgrementRequest
+	38, // 52: titrepro.certification.v1.CertificationService.GetAgrement:input_type -> titrepro.certification.v1.GetAgrementRequest
+	40, // 53: titrepro.certification.v1.CertificationService.ListAgrements:input_type -> titrepro.certification.v1.ListAgrementsRequest
+	42, // 54: titrepro.certification.v1.CertificationService.WithdrawAgrement:input_type -> titrepro.certification.v1.WithdrawAgrementRequest
+	44, // 55: titrepro.certification.v1.CertificationService.GrantHabilitation:input_type -> titrepro.certification.v1.GrantHabilitationRequest
+	46, // 56: titrepro.certification.v1.CertificationService.GetHabilitation:input_type -> titrepro.certification.v1.GetHabilitationRequest
+	48, // 57: titrepro.certification.v1.CertificationService.ListHabilitations:input_type -> titrepro.certification.v1.ListHabilitationsRequest
+	50, // 58: titrepro.certification.v1.CertificationService.WithdrawHabilitation:input_type -> titrepro.certification.v1.WithdrawHabilitationRequest
+	52, // 59: titrepro.certification.v1.CertificationService.AcceptCharter:input_type -> titrepro.certification.v1.AcceptCharterRequest
+	54, // 60: titrepro.certification.v1.CertificationService.GetJurorCharter:input_type -> titrepro.certification.v1.GetJurorCharterRequest
+	69, // 61: titrepro.certification.v1.CertificationService.ExportCpfDeposit:input_type -> titrepro.certification.v1.ExportCpfDepositRequest
+	70, // 62: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:input_type -> titrepro.certification.v1.AcknowledgeCpfDepositRequest
+	71, // 63: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:input_type -> titrepro.certification.v1.ListLateCpfDepositsRequest
+	1,  // 64: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 65: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 66: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 67: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 68: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 69: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 70: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 71: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 72: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	29, // 73: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	31, // 74: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	33, // 75: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	19, // 76: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
+	21, // 77: titrepro.certification.v1.CertificationService.ListCertificateCredentials:output_type -> titrepro.certification.v1.ListCertificateCredentialsResponse
+	23, // 78: titrepro.certification.v1.CertificationService.GetCertificateCredential:output_type -> titrepro.certification.v1.GetCertificateCredentialResponse
+	25, // 79: titrepro.certification.v1.CertificationService.GetIssuerDid:output_type -> titrepro.certification.v1.GetIssuerDidResponse
+	27, // 80: titrepro.certification.v1.CertificationService.GetCredentialStatusList:output_type -> titrepro.certification.v1.GetCredentialStatusListResponse
+	35, // 81: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	37, // 82: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	39, // 83: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	41, // 84: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	43, // 85: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	45, // 86: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	47, // 87: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	49, // 88: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	51, // 89: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	53, // 90: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	55, // 91: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	72, // 92: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
+	73, // 93: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	74, // 94: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
+	64, // [64:95] is the sub-list for method output_type
+	33, // [33:64] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certification_service_proto_init() }
@@ -2997,6 +3408,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 	}
 	file_titrepro_certification_v1_certificate_proto_init()
 	file_titrepro_certification_v1_cpf_deposit_proto_init()
+	file_titrepro_certification_v1_credential_proto_init()
 	file_titrepro_certification_v1_record_proto_init()
 	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_result_proto_init()
@@ -3007,7 +3419,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certification_service_proto_rawDesc), len(file_titrepro_certification_v1_certification_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   48,
+			NumMessages:   56,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

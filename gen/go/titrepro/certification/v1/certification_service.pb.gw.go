@@ -574,6 +574,160 @@ func local_request_CertificationService_GetParchment_0(ctx context.Context, mars
 	return msg, metadata, err
 }
 
+func request_CertificationService_ListCertificateCredentials_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListCertificateCredentialsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListCertificateCredentials(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_ListCertificateCredentials_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListCertificateCredentialsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	msg, err := server.ListCertificateCredentials(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_CertificationService_GetCertificateCredential_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCertificateCredentialRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	val, ok = pathParams["credential"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "credential")
+	}
+	protoReq.Credential, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "credential", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetCertificateCredential(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_GetCertificateCredential_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCertificateCredentialRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["number"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "number")
+	}
+	protoReq.Number, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "number", err)
+	}
+	val, ok = pathParams["credential"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "credential")
+	}
+	protoReq.Credential, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "credential", err)
+	}
+	msg, err := server.GetCertificateCredential(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_CertificationService_GetIssuerDid_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetIssuerDidRequest
+		metadata runtime.ServerMetadata
+	)
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetIssuerDid(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_GetIssuerDid_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetIssuerDidRequest
+		metadata runtime.ServerMetadata
+	)
+	msg, err := server.GetIssuerDid(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_CertificationService_GetCredentialStatusList_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCredentialStatusListRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["purpose"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "purpose")
+	}
+	protoReq.Purpose, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "purpose", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetCredentialStatusList(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_CertificationService_GetCredentialStatusList_0(ctx context.Context, marshaler runtime.Marshaler, server CertificationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetCredentialStatusListRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["purpose"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "purpose")
+	}
+	protoReq.Purpose, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "purpose", err)
+	}
+	msg, err := server.GetCredentialStatusList(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_CertificationService_ListCertificates_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_CertificationService_ListCertificates_0(ctx context.Context, marshaler runtime.Marshaler, client CertificationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1326,6 +1480,86 @@ func RegisterCertificationServiceHandlerServer(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetParchment_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetParchment_0{resp.(*GetParchmentResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificateCredentials_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ListCertificateCredentials", runtime.WithHTTPPathPattern("/v1/certificates/{number}/credentials"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_ListCertificateCredentials_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ListCertificateCredentials_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCertificateCredential_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCertificateCredential", runtime.WithHTTPPathPattern("/v1/certificates/{number}/credentials/{credential}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_GetCertificateCredential_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCertificateCredential_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetCertificateCredential_0{resp.(*GetCertificateCredentialResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetIssuerDid_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetIssuerDid", runtime.WithHTTPPathPattern("/v1/did.json"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_GetIssuerDid_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetIssuerDid_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetIssuerDid_0{resp.(*GetIssuerDidResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCredentialStatusList_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCredentialStatusList", runtime.WithHTTPPathPattern("/v1/credentials/status/{purpose}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_CertificationService_GetCredentialStatusList_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCredentialStatusList_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetCredentialStatusList_0{resp.(*GetCredentialStatusListResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1867,6 +2101,74 @@ func RegisterCertificationServiceHandlerClient(ctx context.Context, mux *runtime
 		}
 		forward_CertificationService_GetParchment_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetParchment_0{resp.(*GetParchmentResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificateCredentials_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/ListCertificateCredentials", runtime.WithHTTPPathPattern("/v1/certificates/{number}/credentials"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_ListCertificateCredentials_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_ListCertificateCredentials_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCertificateCredential_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCertificateCredential", runtime.WithHTTPPathPattern("/v1/certificates/{number}/credentials/{credential}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_GetCertificateCredential_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCertificateCredential_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetCertificateCredential_0{resp.(*GetCertificateCredentialResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetIssuerDid_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetIssuerDid", runtime.WithHTTPPathPattern("/v1/did.json"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_GetIssuerDid_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetIssuerDid_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetIssuerDid_0{resp.(*GetIssuerDidResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_CertificationService_GetCredentialStatusList_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/titrepro.certification.v1.CertificationService/GetCredentialStatusList", runtime.WithHTTPPathPattern("/v1/credentials/status/{purpose}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_CertificationService_GetCredentialStatusList_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_CertificationService_GetCredentialStatusList_0(annotatedContext, mux, outboundMarshaler, w, req, response_CertificationService_GetCredentialStatusList_0{resp.(*GetCredentialStatusListResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_CertificationService_ListCertificates_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2126,6 +2428,33 @@ func (m response_CertificationService_GetParchment_0) XXX_ResponseBody() interfa
 	return response.Document
 }
 
+type response_CertificationService_GetCertificateCredential_0 struct {
+	*GetCertificateCredentialResponse
+}
+
+func (m response_CertificationService_GetCertificateCredential_0) XXX_ResponseBody() interface{} {
+	response := m.GetCertificateCredentialResponse
+	return response.Document
+}
+
+type response_CertificationService_GetIssuerDid_0 struct {
+	*GetIssuerDidResponse
+}
+
+func (m response_CertificationService_GetIssuerDid_0) XXX_ResponseBody() interface{} {
+	response := m.GetIssuerDidResponse
+	return response.Document
+}
+
+type response_CertificationService_GetCredentialStatusList_0 struct {
+	*GetCredentialStatusListResponse
+}
+
+func (m response_CertificationService_GetCredentialStatusList_0) XXX_ResponseBody() interface{} {
+	response := m.GetCredentialStatusListResponse
+	return response.Document
+}
+
 type response_CertificationService_ExportCpfDeposit_0 struct {
 	*ExportCpfDepositResponse
 }
@@ -2136,61 +2465,69 @@ func (m response_CertificationService_ExportCpfDeposit_0) XXX_ResponseBody() int
 }
 
 var (
-	pattern_CertificationService_ListTitles_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
-	pattern_CertificationService_GetTitle_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
-	pattern_CertificationService_ImportTitle_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
-	pattern_CertificationService_GetRecord_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
-	pattern_CertificationService_ListResults_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
-	pattern_CertificationService_GetResult_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
-	pattern_CertificationService_ValidateResult_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
-	pattern_CertificationService_ReturnResult_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "return"))
-	pattern_CertificationService_GetResultSheetPdf_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "results", "session_id", "candidacies", "candidacy_id"}, "pdf"))
-	pattern_CertificationService_GetCertificate_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
-	pattern_CertificationService_VerifyCertificate_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
-	pattern_CertificationService_GetCertificateKeys_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
-	pattern_CertificationService_GetParchment_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "parchment"}, ""))
-	pattern_CertificationService_ListCertificates_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
-	pattern_CertificationService_GrantAgrement_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
-	pattern_CertificationService_GetAgrement_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, ""))
-	pattern_CertificationService_ListAgrements_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
-	pattern_CertificationService_WithdrawAgrement_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, "withdraw"))
-	pattern_CertificationService_GrantHabilitation_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_GetHabilitation_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, ""))
-	pattern_CertificationService_ListHabilitations_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
-	pattern_CertificationService_WithdrawHabilitation_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, "withdraw"))
-	pattern_CertificationService_AcceptCharter_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "jurors", "juror_subject"}, "acceptCharter"))
-	pattern_CertificationService_GetJurorCharter_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "jurors", "juror_subject", "charter"}, ""))
-	pattern_CertificationService_ExportCpfDeposit_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "export"))
-	pattern_CertificationService_AcknowledgeCpfDeposit_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "acknowledge"))
-	pattern_CertificationService_ListLateCpfDeposits_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "late"))
+	pattern_CertificationService_ListTitles_0                 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, ""))
+	pattern_CertificationService_GetTitle_0                   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "titles", "title_id"}, ""))
+	pattern_CertificationService_ImportTitle_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "titles"}, "import"))
+	pattern_CertificationService_GetRecord_0                  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "records", "candidate_id"}, ""))
+	pattern_CertificationService_ListResults_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "results"}, ""))
+	pattern_CertificationService_GetResult_0                  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, ""))
+	pattern_CertificationService_ValidateResult_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "validate"))
+	pattern_CertificationService_ReturnResult_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "results", "session_id"}, "return"))
+	pattern_CertificationService_GetResultSheetPdf_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "results", "session_id", "candidacies", "candidacy_id"}, "pdf"))
+	pattern_CertificationService_GetCertificate_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, ""))
+	pattern_CertificationService_VerifyCertificate_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "certificates", "number"}, "verify"))
+	pattern_CertificationService_GetCertificateKeys_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificate-keys"}, ""))
+	pattern_CertificationService_GetParchment_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "parchment"}, ""))
+	pattern_CertificationService_ListCertificateCredentials_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "certificates", "number", "credentials"}, ""))
+	pattern_CertificationService_GetCertificateCredential_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "certificates", "number", "credentials", "credential"}, ""))
+	pattern_CertificationService_GetIssuerDid_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "did.json"}, ""))
+	pattern_CertificationService_GetCredentialStatusList_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "credentials", "status", "purpose"}, ""))
+	pattern_CertificationService_ListCertificates_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "certificates"}, ""))
+	pattern_CertificationService_GrantAgrement_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
+	pattern_CertificationService_GetAgrement_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, ""))
+	pattern_CertificationService_ListAgrements_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "agrements"}, ""))
+	pattern_CertificationService_WithdrawAgrement_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "agrements", "agrement_id"}, "withdraw"))
+	pattern_CertificationService_GrantHabilitation_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
+	pattern_CertificationService_GetHabilitation_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, ""))
+	pattern_CertificationService_ListHabilitations_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "habilitations"}, ""))
+	pattern_CertificationService_WithdrawHabilitation_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "habilitations", "habilitation_number"}, "withdraw"))
+	pattern_CertificationService_AcceptCharter_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "jurors", "juror_subject"}, "acceptCharter"))
+	pattern_CertificationService_GetJurorCharter_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "jurors", "juror_subject", "charter"}, ""))
+	pattern_CertificationService_ExportCpfDeposit_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "export"))
+	pattern_CertificationService_AcknowledgeCpfDeposit_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "acknowledge"))
+	pattern_CertificationService_ListLateCpfDeposits_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "cpfDeposits"}, "late"))
 )
 
 var (
-	forward_CertificationService_ListTitles_0            = runtime.ForwardResponseMessage
-	forward_CertificationService_GetTitle_0              = runtime.ForwardResponseMessage
-	forward_CertificationService_ImportTitle_0           = runtime.ForwardResponseMessage
-	forward_CertificationService_GetRecord_0             = runtime.ForwardResponseMessage
-	forward_CertificationService_ListResults_0           = runtime.ForwardResponseMessage
-	forward_CertificationService_GetResult_0             = runtime.ForwardResponseMessage
-	forward_CertificationService_ValidateResult_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_ReturnResult_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_GetResultSheetPdf_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_GetCertificate_0        = runtime.ForwardResponseMessage
-	forward_CertificationService_VerifyCertificate_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_GetCertificateKeys_0    = runtime.ForwardResponseMessage
-	forward_CertificationService_GetParchment_0          = runtime.ForwardResponseMessage
-	forward_CertificationService_ListCertificates_0      = runtime.ForwardResponseMessage
-	forward_CertificationService_GrantAgrement_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_GetAgrement_0           = runtime.ForwardResponseMessage
-	forward_CertificationService_ListAgrements_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_WithdrawAgrement_0      = runtime.ForwardResponseMessage
-	forward_CertificationService_GrantHabilitation_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_GetHabilitation_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_ListHabilitations_0     = runtime.ForwardResponseMessage
-	forward_CertificationService_WithdrawHabilitation_0  = runtime.ForwardResponseMessage
-	forward_CertificationService_AcceptCharter_0         = runtime.ForwardResponseMessage
-	forward_CertificationService_GetJurorCharter_0       = runtime.ForwardResponseMessage
-	forward_CertificationService_ExportCpfDeposit_0      = runtime.ForwardResponseMessage
-	forward_CertificationService_AcknowledgeCpfDeposit_0 = runtime.ForwardResponseMessage
-	forward_CertificationService_ListLateCpfDeposits_0   = runtime.ForwardResponseMessage
+	forward_CertificationService_ListTitles_0                 = runtime.ForwardResponseMessage
+	forward_CertificationService_GetTitle_0                   = runtime.ForwardResponseMessage
+	forward_CertificationService_ImportTitle_0                = runtime.ForwardResponseMessage
+	forward_CertificationService_GetRecord_0                  = runtime.ForwardResponseMessage
+	forward_CertificationService_ListResults_0                = runtime.ForwardResponseMessage
+	forward_CertificationService_GetResult_0                  = runtime.ForwardResponseMessage
+	forward_CertificationService_ValidateResult_0             = runtime.ForwardResponseMessage
+	forward_CertificationService_ReturnResult_0               = runtime.ForwardResponseMessage
+	forward_CertificationService_GetResultSheetPdf_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificate_0             = runtime.ForwardResponseMessage
+	forward_CertificationService_VerifyCertificate_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificateKeys_0         = runtime.ForwardResponseMessage
+	forward_CertificationService_GetParchment_0               = runtime.ForwardResponseMessage
+	forward_CertificationService_ListCertificateCredentials_0 = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCertificateCredential_0   = runtime.ForwardResponseMessage
+	forward_CertificationService_GetIssuerDid_0               = runtime.ForwardResponseMessage
+	forward_CertificationService_GetCredentialStatusList_0    = runtime.ForwardResponseMessage
+	forward_CertificationService_ListCertificates_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_GrantAgrement_0              = runtime.ForwardResponseMessage
+	forward_CertificationService_GetAgrement_0                = runtime.ForwardResponseMessage
+	forward_CertificationService_ListAgrements_0              = runtime.ForwardResponseMessage
+	forward_CertificationService_WithdrawAgrement_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_GrantHabilitation_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_GetHabilitation_0            = runtime.ForwardResponseMessage
+	forward_CertificationService_ListHabilitations_0          = runtime.ForwardResponseMessage
+	forward_CertificationService_WithdrawHabilitation_0       = runtime.ForwardResponseMessage
+	forward_CertificationService_AcceptCharter_0              = runtime.ForwardResponseMessage
+	forward_CertificationService_GetJurorCharter_0            = runtime.ForwardResponseMessage
+	forward_CertificationService_ExportCpfDeposit_0           = runtime.ForwardResponseMessage
+	forward_CertificationService_AcknowledgeCpfDeposit_0      = runtime.ForwardResponseMessage
+	forward_CertificationService_ListLateCpfDeposits_0        = runtime.ForwardResponseMessage
 )

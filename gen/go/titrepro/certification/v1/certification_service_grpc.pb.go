@@ -19,33 +19,37 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	CertificationService_ListTitles_FullMethodName            = "/titrepro.certification.v1.CertificationService/ListTitles"
-	CertificationService_GetTitle_FullMethodName              = "/titrepro.certification.v1.CertificationService/GetTitle"
-	CertificationService_ImportTitle_FullMethodName           = "/titrepro.certification.v1.CertificationService/ImportTitle"
-	CertificationService_GetRecord_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetRecord"
-	CertificationService_ListResults_FullMethodName           = "/titrepro.certification.v1.CertificationService/ListResults"
-	CertificationService_GetResult_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetResult"
-	CertificationService_ValidateResult_FullMethodName        = "/titrepro.certification.v1.CertificationService/ValidateResult"
-	CertificationService_ReturnResult_FullMethodName          = "/titrepro.certification.v1.CertificationService/ReturnResult"
-	CertificationService_GetResultSheetPdf_FullMethodName     = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
-	CertificationService_GetCertificate_FullMethodName        = "/titrepro.certification.v1.CertificationService/GetCertificate"
-	CertificationService_VerifyCertificate_FullMethodName     = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
-	CertificationService_GetCertificateKeys_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
-	CertificationService_GetParchment_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetParchment"
-	CertificationService_ListCertificates_FullMethodName      = "/titrepro.certification.v1.CertificationService/ListCertificates"
-	CertificationService_GrantAgrement_FullMethodName         = "/titrepro.certification.v1.CertificationService/GrantAgrement"
-	CertificationService_GetAgrement_FullMethodName           = "/titrepro.certification.v1.CertificationService/GetAgrement"
-	CertificationService_ListAgrements_FullMethodName         = "/titrepro.certification.v1.CertificationService/ListAgrements"
-	CertificationService_WithdrawAgrement_FullMethodName      = "/titrepro.certification.v1.CertificationService/WithdrawAgrement"
-	CertificationService_GrantHabilitation_FullMethodName     = "/titrepro.certification.v1.CertificationService/GrantHabilitation"
-	CertificationService_GetHabilitation_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetHabilitation"
-	CertificationService_ListHabilitations_FullMethodName     = "/titrepro.certification.v1.CertificationService/ListHabilitations"
-	CertificationService_WithdrawHabilitation_FullMethodName  = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
-	CertificationService_AcceptCharter_FullMethodName         = "/titrepro.certification.v1.CertificationService/AcceptCharter"
-	CertificationService_GetJurorCharter_FullMethodName       = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
-	CertificationService_ExportCpfDeposit_FullMethodName      = "/titrepro.certification.v1.CertificationService/ExportCpfDeposit"
-	CertificationService_AcknowledgeCpfDeposit_FullMethodName = "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit"
-	CertificationService_ListLateCpfDeposits_FullMethodName   = "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits"
+	CertificationService_ListTitles_FullMethodName                 = "/titrepro.certification.v1.CertificationService/ListTitles"
+	CertificationService_GetTitle_FullMethodName                   = "/titrepro.certification.v1.CertificationService/GetTitle"
+	CertificationService_ImportTitle_FullMethodName                = "/titrepro.certification.v1.CertificationService/ImportTitle"
+	CertificationService_GetRecord_FullMethodName                  = "/titrepro.certification.v1.CertificationService/GetRecord"
+	CertificationService_ListResults_FullMethodName                = "/titrepro.certification.v1.CertificationService/ListResults"
+	CertificationService_GetResult_FullMethodName                  = "/titrepro.certification.v1.CertificationService/GetResult"
+	CertificationService_ValidateResult_FullMethodName             = "/titrepro.certification.v1.CertificationService/ValidateResult"
+	CertificationService_ReturnResult_FullMethodName               = "/titrepro.certification.v1.CertificationService/ReturnResult"
+	CertificationService_GetResultSheetPdf_FullMethodName          = "/titrepro.certification.v1.CertificationService/GetResultSheetPdf"
+	CertificationService_GetCertificate_FullMethodName             = "/titrepro.certification.v1.CertificationService/GetCertificate"
+	CertificationService_VerifyCertificate_FullMethodName          = "/titrepro.certification.v1.CertificationService/VerifyCertificate"
+	CertificationService_GetCertificateKeys_FullMethodName         = "/titrepro.certification.v1.CertificationService/GetCertificateKeys"
+	CertificationService_GetParchment_FullMethodName               = "/titrepro.certification.v1.CertificationService/GetParchment"
+	CertificationService_ListCertificateCredentials_FullMethodName = "/titrepro.certification.v1.CertificationService/ListCertificateCredentials"
+	CertificationService_GetCertificateCredential_FullMethodName   = "/titrepro.certification.v1.CertificationService/GetCertificateCredential"
+	CertificationService_GetIssuerDid_FullMethodName               = "/titrepro.certification.v1.CertificationService/GetIssuerDid"
+	CertificationService_GetCredentialStatusList_FullMethodName    = "/titrepro.certification.v1.CertificationService/GetCredentialStatusList"
+	CertificationService_ListCertificates_FullMethodName           = "/titrepro.certification.v1.CertificationService/ListCertificates"
+	CertificationService_GrantAgrement_FullMethodName              = "/titrepro.certification.v1.CertificationService/GrantAgrement"
+	CertificationService_GetAgrement_FullMethodName                = "/titrepro.certification.v1.CertificationService/GetAgrement"
+	CertificationService_ListAgrements_FullMethodName              = "/titrepro.certification.v1.CertificationService/ListAgrements"
+	CertificationService_WithdrawAgrement_FullMethodName           = "/titrepro.certification.v1.CertificationService/WithdrawAgrement"
+	CertificationService_GrantHabilitation_FullMethodName          = "/titrepro.certification.v1.CertificationService/GrantHabilitation"
+	CertificationService_GetHabilitation_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetHabilitation"
+	CertificationService_ListHabilitations_FullMethodName          = "/titrepro.certification.v1.CertificationService/ListHabilitations"
+	CertificationService_WithdrawHabilitation_FullMethodName       = "/titrepro.certification.v1.CertificationService/WithdrawHabilitation"
+	CertificationService_AcceptCharter_FullMethodName              = "/titrepro.certification.v1.CertificationService/AcceptCharter"
+	CertificationService_GetJurorCharter_FullMethodName            = "/titrepro.certification.v1.CertificationService/GetJurorCharter"
+	CertificationService_ExportCpfDeposit_FullMethodName           = "/titrepro.certification.v1.CertificationService/ExportCpfDeposit"
+	CertificationService_AcknowledgeCpfDeposit_FullMethodName      = "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit"
+	CertificationService_ListLateCpfDeposits_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -129,6 +133,33 @@ type CertificationServiceClient interface {
 	// the ministry and admins; a revoked certificate is not printed
 	// (FAILED_PRECONDITION CERTIFICATE_REVOKED).
 	GetParchment(ctx context.Context, in *GetParchmentRequest, opts ...grpc.CallOption) (*GetParchmentResponse, error)
+	// ListCertificateCredentials returns the verifiable credentials of a
+	// certificate (docs/credentials.md): W3C Verifiable Credentials 2.0 in
+	// the Open Badges 3.0 vocabulary, each a compact JWS signed with the
+	// certification key (EdDSA): for a titre the titre's and one per CCP,
+	// for a livret one per CCP held, linked to each other. Readable by the
+	// holder (their own), the ministry and admins, as the parchment; a
+	// certificate no longer in force gives none (FAILED_PRECONDITION
+	// CERTIFICATE_NOT_IN_FORCE). The same certificate and key always give
+	// the same credentials.
+	ListCertificateCredentials(ctx context.Context, in *ListCertificateCredentialsRequest, opts ...grpc.CallOption) (*ListCertificateCredentialsResponse, error)
+	// GetCertificateCredential returns one credential of a certificate as a
+	// file: the compact JWS, of type application/vc+jwt. credential is
+	// "titre" or a CCP code. ListCertificateCredentials' access rules; an
+	// unknown name is NOT_FOUND CREDENTIAL_NOT_FOUND.
+	GetCertificateCredential(ctx context.Context, in *GetCertificateCredentialRequest, opts ...grpc.CallOption) (*GetCertificateCredentialResponse, error)
+	// GetIssuerDid returns the DID document of the issuer of the
+	// credentials (did:web of PUBLIC_URL's host): every key of the ring,
+	// current and retired, as a JsonWebKey verification method usable for
+	// assertions. Public: no token needed. The gateway also serves it at
+	// /.well-known/did.json, where did:web resolves.
+	GetIssuerDid(ctx context.Context, in *GetIssuerDidRequest, opts ...grpc.CallOption) (*GetIssuerDidResponse, error)
+	// GetCredentialStatusList returns the status list credential every
+	// credential points to (W3C Bitstring Status List, purpose
+	// "revocation"): a bit per certificate, set when it is no longer in
+	// force; secured as a compact JWS, application/vc+jwt. Public: no token
+	// needed. Verifiers may keep it five minutes (its ttl).
+	GetCredentialStatusList(ctx context.Context, in *GetCredentialStatusListRequest, opts ...grpc.CallOption) (*GetCredentialStatusListResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -322,6 +353,46 @@ func (c *certificationServiceClient) GetParchment(ctx context.Context, in *GetPa
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetParchmentResponse)
 	err := c.cc.Invoke(ctx, CertificationService_GetParchment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListCertificateCredentials(ctx context.Context, in *ListCertificateCredentialsRequest, opts ...grpc.CallOption) (*ListCertificateCredentialsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCertificateCredentialsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListCertificateCredentials_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetCertificateCredential(ctx context.Context, in *GetCertificateCredentialRequest, opts ...grpc.CallOption) (*GetCertificateCredentialResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCertificateCredentialResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetCertificateCredential_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetIssuerDid(ctx context.Context, in *GetIssuerDidRequest, opts ...grpc.CallOption) (*GetIssuerDidResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetIssuerDidResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetIssuerDid_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetCredentialStatusList(ctx context.Context, in *GetCredentialStatusListRequest, opts ...grpc.CallOption) (*GetCredentialStatusListResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCredentialStatusListResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetCredentialStatusList_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -549,6 +620,33 @@ type CertificationServiceServer interface {
 	// the ministry and admins; a revoked certificate is not printed
 	// (FAILED_PRECONDITION CERTIFICATE_REVOKED).
 	GetParchment(context.Context, *GetParchmentRequest) (*GetParchmentResponse, error)
+	// ListCertificateCredentials returns the verifiable credentials of a
+	// certificate (docs/credentials.md): W3C Verifiable Credentials 2.0 in
+	// the Open Badges 3.0 vocabulary, each a compact JWS signed with the
+	// certification key (EdDSA): for a titre the titre's and one per CCP,
+	// for a livret one per CCP held, linked to each other. Readable by the
+	// holder (their own), the ministry and admins, as the parchment; a
+	// certificate no longer in force gives none (FAILED_PRECONDITION
+	// CERTIFICATE_NOT_IN_FORCE). The same certificate and key always give
+	// the same credentials.
+	ListCertificateCredentials(context.Context, *ListCertificateCredentialsRequest) (*ListCertificateCredentialsResponse, error)
+	// GetCertificateCredential returns one credential of a certificate as a
+	// file: the compact JWS, of type application/vc+jwt. credential is
+	// "titre" or a CCP code. ListCertificateCredentials' access rules; an
+	// unknown name is NOT_FOUND CREDENTIAL_NOT_FOUND.
+	GetCertificateCredential(context.Context, *GetCertificateCredentialRequest) (*GetCertificateCredentialResponse, error)
+	// GetIssuerDid returns the DID document of the issuer of the
+	// credentials (did:web of PUBLIC_URL's host): every key of the ring,
+	// current and retired, as a JsonWebKey verification method usable for
+	// assertions. Public: no token needed. The gateway also serves it at
+	// /.well-known/did.json, where did:web resolves.
+	GetIssuerDid(context.Context, *GetIssuerDidRequest) (*GetIssuerDidResponse, error)
+	// GetCredentialStatusList returns the status list credential every
+	// credential points to (W3C Bitstring Status List, purpose
+	// "revocation"): a bit per certificate, set when it is no longer in
+	// force; secured as a compact JWS, application/vc+jwt. Public: no token
+	// needed. Verifiers may keep it five minutes (its ttl).
+	GetCredentialStatusList(context.Context, *GetCredentialStatusListRequest) (*GetCredentialStatusListResponse, error)
 	// ListCertificates lists certificates by number. A candidate lists their
 	// own; ministry and admin list every certificate, or one person's with
 	// candidate_id.
@@ -656,6 +754,18 @@ func (UnimplementedCertificationServiceServer) GetCertificateKeys(context.Contex
 }
 func (UnimplementedCertificationServiceServer) GetParchment(context.Context, *GetParchmentRequest) (*GetParchmentResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetParchment not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListCertificateCredentials(context.Context, *ListCertificateCredentialsRequest) (*ListCertificateCredentialsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCertificateCredentials not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetCertificateCredential(context.Context, *GetCertificateCredentialRequest) (*GetCertificateCredentialResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCertificateCredential not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetIssuerDid(context.Context, *GetIssuerDidRequest) (*GetIssuerDidResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetIssuerDid not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetCredentialStatusList(context.Context, *GetCredentialStatusListRequest) (*GetCredentialStatusListResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCredentialStatusList not implemented")
 }
 func (UnimplementedCertificationServiceServer) ListCertificates(context.Context, *ListCertificatesRequest) (*ListCertificatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCertificates not implemented")
@@ -950,6 +1060,78 @@ func _CertificationService_GetParchment_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(CertificationServiceServer).GetParchment(ctx, req.(*GetParchmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListCertificateCredentials_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCertificateCredentialsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListCertificateCredentials(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListCertificateCredentials_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListCertificateCredentials(ctx, req.(*ListCertificateCredentialsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetCertificateCredential_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCertificateCredentialRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetCertificateCredential(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetCertificateCredential_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetCertificateCredential(ctx, req.(*GetCertificateCredentialRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetIssuerDid_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetIssuerDidRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetIssuerDid(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetIssuerDid_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetIssuerDid(ctx, req.(*GetIssuerDidRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetCredentialStatusList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCredentialStatusListRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetCredentialStatusList(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetCredentialStatusList_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetCredentialStatusList(ctx, req.(*GetCredentialStatusListRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1264,6 +1446,22 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetParchment",
 			Handler:    _CertificationService_GetParchment_Handler,
+		},
+		{
+			MethodName: "ListCertificateCredentials",
+			Handler:    _CertificationService_ListCertificateCredentials_Handler,
+		},
+		{
+			MethodName: "GetCertificateCredential",
+			Handler:    _CertificationService_GetCertificateCredential_Handler,
+		},
+		{
+			MethodName: "GetIssuerDid",
+			Handler:    _CertificationService_GetIssuerDid_Handler,
+		},
+		{
+			MethodName: "GetCredentialStatusList",
+			Handler:    _CertificationService_GetCredentialStatusList_Handler,
 		},
 		{
 			MethodName: "ListCertificates",

@@ -15,6 +15,7 @@ import (
 	"github.com/titrepro/titrepro/internal/sqldb"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/credential"
 )
 
 // CertificateRepository is the certificate.Repository over SQL.
@@ -22,7 +23,10 @@ type CertificateRepository struct {
 	q querier
 }
 
-var _ certificate.Repository = (*CertificateRepository)(nil)
+var (
+	_ certificate.Repository  = (*CertificateRepository)(nil)
+	_ credential.StatusSource = (*CertificateRepository)(nil)
+)
 
 // NewCertificateRepository returns a repository over the pool of db.
 func NewCertificateRepository(db *sqldb.DB) *CertificateRepository {
@@ -40,7 +44,7 @@ type ccpRow struct {
 // certificateColumns are the columns scanCertificate reads, in order.
 const certificateColumns = `number, kind, candidate_id, holder_birth_name, holder_usage_name, holder_given_names,
 	holder_birth_date, holder_birth_commune, holder_birth_country_code, title_id, title_version, title_label,
-	title_level, ccps, by_capitalisation, session_id, jury_date, issue_date, issued_at, key_id, signature, status, format`
+	title_level, ccps, by_capitalisation, session_id, jury_date, issue_date, issued_at, key_id, signature, status, format, status_index`
 
 // Get implements certificate.Repository.
 func (r *CertificateRepository) Get(ctx context.Context, n certificate.Number) (certificate.Certificate, error) {
@@ -115,6 +119,36 @@ func (r *CertificateRepository) Count(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// StatusBits implements credential.StatusSource: the counter of the
+// revocation list and the indexes of the certificates not ISSUED (through
+// the partial index certificates_not_issued, so the cost follows their
+// number, not the number of certificates).
+func (r *CertificateRepository) StatusBits(ctx context.Context) (int64, []int64, error) {
+	var next int64
+	if err := r.q.QueryRowContext(ctx, `SELECT next_index FROM status_list_counters WHERE purpose = $1`,
+		credential.StatusPurposeRevocation).Scan(&next); err != nil {
+		return 0, nil, fmt.Errorf("sqlstore: status list counter: %w", err)
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT status_index FROM certificates
+		WHERE status <> 'ISSUED' AND status_index >= 0 ORDER BY status_index`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("sqlstore: status list: %w", err)
+	}
+	defer rows.Close()
+	var set []int64
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			return 0, nil, fmt.Errorf("sqlstore: status list: %w", err)
+		}
+		set = append(set, i)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("sqlstore: status list: %w", err)
+	}
+	return next, set, nil
+}
+
 // ErrAwardExists reports a certificate that the unique indexes refuse: a
 // second titre for a person and title version, or a second certificate
 // for a person and session. The validation's checks make it unreachable;
@@ -137,12 +171,19 @@ func insertCertificate(ctx context.Context, tx *sqldb.Tx, c certificate.Certific
 	if err != nil {
 		return fmt.Errorf("sqlstore: certificate %s: ccps: %w", c.Number, err)
 	}
+	// The status index comes from the counter, whose row stays locked
+	// until tx ends: a concurrent validation waits for the next one.
+	var index int64
+	if err := tx.QueryRowContext(ctx, `UPDATE status_list_counters SET next_index = next_index + 1
+		WHERE purpose = $1 RETURNING next_index - 1`, credential.StatusPurposeRevocation).Scan(&index); err != nil {
+		return fmt.Errorf("sqlstore: certificate %s: status index: %w", c.Number, err)
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO certificates (`+certificateColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 		string(c.Number), string(c.Kind), c.CandidateID, c.Holder.BirthName, c.Holder.UsageName, string(givenNames),
 		c.Holder.BirthDate, c.Holder.BirthCommune, c.Holder.BirthCountryCode, c.TitleCode, c.TitleVersion, c.TitleLabel,
 		c.TitleLevel, string(ccpsJSON), c.ByCapitalisation, c.SessionID, c.JuryDate, c.IssueDate, dbTime(c.IssuedAt),
-		c.KeyID, base64.StdEncoding.EncodeToString(c.Signature), string(c.Status), c.Format)
+		c.KeyID, base64.StdEncoding.EncodeToString(c.Signature), string(c.Status), c.Format, index)
 	if sqldb.IsUniqueViolation(err) {
 		return ErrAwardExists.WithMeta("candidate_id", c.CandidateID).WithMeta("session_id", c.SessionID).WithCause(err)
 	}
@@ -162,7 +203,7 @@ func scanCertificate(s scanner) (certificate.Certificate, error) {
 	err := s.Scan(&number, &kind, &c.CandidateID, &c.Holder.BirthName, &c.Holder.UsageName, &givenNames,
 		&c.Holder.BirthDate, &c.Holder.BirthCommune, &c.Holder.BirthCountryCode, &c.TitleCode, &c.TitleVersion,
 		&c.TitleLabel, &c.TitleLevel, &ccps, &c.ByCapitalisation, &c.SessionID, &c.JuryDate, &c.IssueDate, &issuedAt,
-		&c.KeyID, &sigB64, &status, &c.Format)
+		&c.KeyID, &sigB64, &status, &c.Format, &c.StatusIndex)
 	if errors.Is(err, sql.ErrNoRows) {
 		return certificate.Certificate{}, certificate.ErrNotFound
 	}

@@ -84,6 +84,10 @@ type Certificate struct {
 	KeyID            string // id of the signing key (KeyID)
 	Signature        []byte // Ed25519 over Content()
 	Status           Status
+	// StatusIndex is the certificate's position in the status list of its
+	// verifiable credentials (package credential), allocated at issue in
+	// issue order; like Status it is outside the signature.
+	StatusIndex int64
 }
 
 // CcpCodes returns the codes of the certificate's CCPs, in order.
