@@ -21,5 +21,18 @@ CREATE TABLE IF NOT EXISTS fraud_reports (
     UNIQUE (session_id, seq)
 );
 
+-- The bans the ministry pronounced against candidates (R58), from the
+-- candidate service's SanctionPronounced: a registration to a session from
+-- banned_from (inclusive) to banned_until (exclusive) is refused. No
+-- foreign key: a ban may arrive before the candidate's record.
+CREATE TABLE IF NOT EXISTS candidate_bans (
+    sanction_id  TEXT PRIMARY KEY,
+    candidate_id TEXT NOT NULL,
+    banned_from  TEXT NOT NULL, -- YYYY-MM-DD
+    banned_until TEXT NOT NULL  -- YYYY-MM-DD, exclusive
+);
+CREATE INDEX IF NOT EXISTS candidate_bans_candidate ON candidate_bans (candidate_id);
+
 -- +goose Down
+DROP TABLE candidate_bans;
 DROP TABLE fraud_reports;
