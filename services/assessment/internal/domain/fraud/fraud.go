@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/titrepro/titrepro/internal/apperr"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
 )
 
@@ -118,9 +119,10 @@ var (
 
 // Check validates what the reporter writes, at now, for a session planned
 // at planned: the facts
-// (required, bounded), an observation time neither before the session
-// nor in the future, a known measure, an exclusion only of a candidacy's
-// candidate, a known épreuve if any, a bounded note. Every bad field is
+// (required, bounded), an observation time neither before the day the
+// session was planned (Europe/Paris) nor in the future, a known measure,
+// an exclusion only of a candidacy's candidate, a known épreuve if any, a
+// bounded note. Every bad field is
 // reported at once.
 func Check(in Input, planned, now time.Time) error {
 	var v []apperr.FieldViolation
@@ -138,7 +140,7 @@ func Check(in Input, planned, now time.Time) error {
 		v = append(v, apperr.FieldViolation{Field: "observe_time", Description: "when the facts were observed is required"})
 	case in.ObservedAt.After(now.Add(clockSkew)):
 		v = append(v, apperr.FieldViolation{Field: "observe_time", Description: "must not be in the future"})
-	case in.ObservedAt.Before(planned):
+	case civildate.Of(in.ObservedAt).Before(civildate.Of(planned)):
 		v = append(v, apperr.FieldViolation{Field: "observe_time", Description: "must be during the session, not before it was planned"})
 	}
 	m := in.Measure

@@ -36,7 +36,7 @@ func TestR57_FraudReportWindowAndFields(t *testing.T) {
 		{"facts missing", opened, fraud.Input{CandidacyID: "cy-1", Facts: "  ", ObservedAt: now}, "INVALID_ARGUMENT", "facts"},
 		{"facts too long", opened, fraud.Input{Facts: long, ObservedAt: now}, "INVALID_ARGUMENT", "facts"},
 		{"observed in the future", opened, fraud.Input{Facts: "x", ObservedAt: now.Add(time.Hour)}, "INVALID_ARGUMENT", "observe_time"},
-		{"observed before the session was planned", opened, fraud.Input{Facts: "x", ObservedAt: now.Add(-48 * time.Hour)}, "INVALID_ARGUMENT", "observe_time"},
+		{"observed before the day the session was planned", opened, fraud.Input{Facts: "x", ObservedAt: now.Add(-48 * time.Hour)}, "INVALID_ARGUMENT", "observe_time"},
 		{"observation time missing", opened, fraud.Input{Facts: "x"}, "INVALID_ARGUMENT", "observe_time"},
 		{"exclusion without a candidacy", opened, fraud.Input{Facts: "x", ObservedAt: now, Measure: fraud.MeasureExcluded}, "INVALID_ARGUMENT", "measure"},
 		{"unknown measure", opened, fraud.Input{Facts: "x", ObservedAt: now, Measure: "FINE"}, "INVALID_ARGUMENT", "measure"},
