@@ -118,12 +118,10 @@ var (
 )
 
 // Check validates what the reporter writes, at now, for a session planned
-// at planned: the facts
-// (required, bounded), an observation time neither before the day the
-// session was planned (Europe/Paris) nor in the future, a known measure,
-// an exclusion only of a candidacy's candidate, a known épreuve if any, a
-// bounded note. Every bad field is
-// reported at once.
+// at planned: the facts (required, bounded), an observation time neither
+// before the day the session was planned (Europe/Paris) nor in the future,
+// a known measure, an exclusion only of a candidacy's candidate, a known
+// épreuve if any, a bounded note. Every bad field is reported at once.
 func Check(in Input, planned, now time.Time) error {
 	var v []apperr.FieldViolation
 	facts := strings.TrimSpace(in.Facts)
