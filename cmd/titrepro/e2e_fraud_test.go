@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +95,16 @@ func TestEndToEndFraudReportMinutesAndBan(t *testing.T) {
 		len(signed.GetFraudReports()) != 1 || signed.GetFraudReports()[0].GetReportId() != fr.GetReportId() ||
 		signed.GetFraudReports()[0].GetMeasure() != "EXCLUDED_FROM_EPREUVE" {
 		t.Fatalf("R57: signed minutes = %v", signed)
+	}
+	// The node verifier recomputes the hash, mention included, from GET minutes.
+	if node, err := exec.LookPath("node"); err == nil {
+		path := filepath.Join(t.TempDir(), "minutes.json")
+		must(os.WriteFile(path, s.call(t, "GET", "/v1/sessions/"+r.sessionID+"/minutes", w.tokens[asCentre], nil).body, 0o600))
+		if got := runVerifier(t, node, []string{filepath.Join("testdata", "verifier", "verify.mjs"), "--minutes", path}); !got["minutes"].OK {
+			t.Errorf("node did not verify the minutes with a fraud report: %+v", got["minutes"])
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("node is not installed")
 	}
 	text := pdfText(t, s, "/v1/sessions/"+r.sessionID+"/minutes:pdf", w.tokens[asCentre])
 	requireText(t, "the minutes PDF", text, "Rapports de fraude", "Rapport de fraude "+fr.GetReportId(), "Mesure prise : candidat exclu de l'épreuve.")
