@@ -23,8 +23,10 @@ import (
 // jurorFraudMaxFacts bounds the facts the form sends, as the service does.
 const jurorFraudMaxFacts = 4000
 
-// jurorFraudData is the fraud section of the session page.
+// jurorFraudData is the fraud section of the juror's and the centre's
+// session pages (templates/partials/fraud.html).
 type jurorFraudData struct {
+	Action      string // where the form posts
 	Reports     []jurorFraudRow
 	Open        bool // the session takes a report (in progress or in deliberation)
 	Candidacies []jurorFraudOption
@@ -48,11 +50,12 @@ type jurorFraudRow struct {
 	About, When, By, Measure, Facts string
 }
 
-// jurorFraud reads the section for session s, whose candidacies on the
-// page are rows; form is the form as sent, nil for an empty one.
-func (a *App) jurorFraud(ctx context.Context, r *http.Request, s *assessmentv1.Session, rows []juryCandidacyRow, form *jurorFraudForm, refusal *centreRefusal) jurorFraudData {
+// jurorFraud reads the section for session s, whose candidacies offered
+// are rows (id and name); the form posts to action; form is the form as
+// sent, nil for an empty one.
+func (a *App) jurorFraud(ctx context.Context, r *http.Request, s *assessmentv1.Session, rows []juryCandidacyRow, action string, form *jurorFraudForm, refusal *centreRefusal) jurorFraudData {
 	st := s.GetState()
-	d := jurorFraudData{Refusal: refusal, Done: r.URL.Query().Get("fraude") == "signalee",
+	d := jurorFraudData{Action: action, Refusal: refusal, Done: r.URL.Query().Get("fraude") == "signalee",
 		Open: st == assessmentv1.SessionState_SESSION_STATE_IN_PROGRESS || st == assessmentv1.SessionState_SESSION_STATE_DELIBERATED}
 	if form != nil {
 		d.Form = *form
@@ -99,22 +102,46 @@ func (a *App) jurorReportFraud(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	form := jurorFraudForm{Candidacy: r.PostFormValue("candidature"), Facts: r.PostFormValue("faits"),
+	form, errs, ok, err := a.reportFraud(r, id)
+	switch {
+	case !ok:
+		a.notFound(w, r)
+	case errs == nil && err == nil:
+		http.Redirect(w, r, "/jury/sessions/"+id+"?fraude=signalee#fraude", http.StatusSeeOther)
+	case err == nil:
+		a.jurorShowSession(w, r, http.StatusUnprocessableEntity, jurorSessionForms{errs: errs, fraud: &form})
+	default:
+		ref, errs, code, shown := centreRefusalOf(err, fraudFormFields, nil)
+		if !shown {
+			a.jurorFail(w, r, err, &link{Label: "La session", Href: "/jury/sessions/" + id})
+			return
+		}
+		a.jurorShowSession(w, r, code, jurorSessionForms{errs: errs, fraud: &form, fraudRefusal: ref})
+	}
+}
+
+// fraudFormFields maps the fields of a refused report to the form's.
+var fraudFormFields = []centreFormField{{"facts", "fraude-faits"}, {"observe_time", "fraude-date"}, {"measure", "fraude-mesure"},
+	{"candidacy_id", "fraude-candidature"}}
+
+// reportFraud reads the form of r and files the report on session id: the
+// form as sent, its field errors (nothing sent), or the service's error;
+// ok is false for a candidacy that cannot be an id.
+func (a *App) reportFraud(r *http.Request, id string) (form jurorFraudForm, errs []Field, ok bool, err error) {
+	form = jurorFraudForm{Candidacy: r.PostFormValue("candidature"), Facts: r.PostFormValue("faits"),
 		Date: r.PostFormValue("date"), Time: r.PostFormValue("heure"), Measure: r.PostFormValue("mesure")}
 	if form.Candidacy != "" && !juryValidID(form.Candidacy) {
-		a.notFound(w, r)
-		return
+		return form, nil, false, nil
 	}
 	report := &assessmentv1.FraudReport{CandidacyId: form.Candidacy, Facts: form.Facts}
-	var errs []Field
 	switch {
 	case strings.TrimSpace(form.Facts) == "":
 		errs = append(errs, Field{ID: "fraude-faits", Message: "Décrivez les faits constatés."})
 	case utf8.RuneCountInString(form.Facts) > jurorFraudMaxFacts:
 		errs = append(errs, Field{ID: "fraude-faits", Message: "Décrivez les faits en 4000 caractères au plus."})
 	}
-	at, err := time.ParseInLocation(time.DateOnly+" 15:04", form.Date+" "+form.Time, paris)
-	if err != nil {
+	at, perr := time.ParseInLocation(time.DateOnly+" 15:04", form.Date+" "+form.Time, paris)
+	if perr != nil {
 		errs = append(errs, Field{ID: "fraude-date", Message: "Indiquez le jour et l’heure des faits."})
 	} else {
 		report.ObserveTime = timestamppb.New(at)
@@ -128,22 +155,10 @@ func (a *App) jurorReportFraud(w http.ResponseWriter, r *http.Request) {
 		errs = append(errs, Field{ID: "fraude-mesure", Message: "Choisissez la mesure prise."})
 	}
 	if errs != nil {
-		a.jurorShowSession(w, r, http.StatusUnprocessableEntity, jurorSessionForms{errs: errs, fraud: &form})
-		return
+		return form, errs, true, nil
 	}
 	ctx, cancel := callContext(r)
 	defer cancel()
 	_, err = a.svc.assessment.CreateFraudReport(ctx, &assessmentv1.CreateFraudReportRequest{SessionId: id, FraudReport: report})
-	if err == nil {
-		http.Redirect(w, r, "/jury/sessions/"+id+"?fraude=signalee#fraude", http.StatusSeeOther)
-		return
-	}
-	fields := []centreFormField{{"facts", "fraude-faits"}, {"observe_time", "fraude-date"}, {"measure", "fraude-mesure"},
-		{"candidacy_id", "fraude-candidature"}}
-	ref, errs, code, ok := centreRefusalOf(err, fields, nil)
-	if !ok {
-		a.jurorFail(w, r, err, &link{Label: "La session", Href: "/jury/sessions/" + id})
-		return
-	}
-	a.jurorShowSession(w, r, code, jurorSessionForms{errs: errs, fraud: &form, fraudRefusal: ref})
+	return form, nil, true, err
 }

@@ -68,4 +68,22 @@ func TestJurorReportsFraudOnTheSessionPage(t *testing.T) {
 	if strings.Contains(p.body, `value="`+old[1]+`"`) {
 		t.Error("the refused page still carries the stale hash")
 	}
+
+	// The responsable de session files one for the centre from the
+	// centre's session page, which lists the reports too.
+	centre := b.browserAs(t, tCentre)
+	centreURL := b.srv.URL + "/centre/sessions/" + s.session
+	p = get(t, centre, centreURL)
+	wants(t, "the centre's session page", p, 200, "Rapports de fraude", facts, "Signaler une fraude", `action="/centre/sessions/`+s.session+`/fraude#fraude"`)
+	centreForm := url.Values{CSRFField: {juryCSRF(t, centre, centreURL)}, "candidature": {""}, "faits": {"Un candidat a quitté la salle avec le sujet."},
+		"date": {now.Format(time.DateOnly)}, "heure": {now.Format("15:04")}, "mesure": {"aucune"}}
+	centreForm.Set("faits", "")
+	wants(t, "the centre's report without facts", juryPost(t, centre, centreURL+"/fraude", centreForm), 422, `href="#fraude-faits"`)
+	centreForm.Set("faits", "Un candidat a quitté la salle avec le sujet.")
+	if p := juryPost(t, centre, centreURL+"/fraude", centreForm); p.status != http.StatusSeeOther ||
+		p.header.Get("Location") != "/centre/sessions/"+s.session+"?fraude=signalee#fraude" {
+		t.Fatalf("the centre's report = %d %q", p.status, p.header.Get("Location"))
+	}
+	wants(t, "the centre's page after its report", get(t, centre, centreURL+"?fraude=signalee"), 200, "Votre rapport de fraude est enregistré",
+		"rapport établi par le responsable de session", "Un candidat a quitté la salle avec le sujet.")
 }

@@ -182,7 +182,7 @@ func (a *App) jurorShowSession(w http.ResponseWriter, r *http.Request, code int,
 	a.juryEvaluations(ctx, id, data.Rows)
 	data.Reopened = a.juryReopened(ctx, s.GetSession(), data.Rows)
 	data.Links = a.jurorLinks(ctx, r, s.GetSession(), forms.links, forms.linksRefusal)
-	data.Fraud = a.jurorFraud(ctx, r, s.GetSession(), data.Rows, forms.fraud, forms.fraudRefusal)
+	data.Fraud = a.jurorFraud(ctx, r, s.GetSession(), data.Rows, base+"/fraude", forms.fraud, forms.fraudRefusal)
 	data.FraudSent = forms.fraud != nil
 	a.render(w, r, code, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Errors: forms.errs, Data: data})
 }
