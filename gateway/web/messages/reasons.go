@@ -130,7 +130,6 @@ var reasons = map[string]sentence{
 	"FRAUD_REPORTS_EXHAUSTED":          {"Cette session compte déjà le nombre maximal de rapports de fraude.", "Complétez un rapport existant auprès de la DREETS."},
 	"FRAUD_REPORT_NOT_IN_MINUTES":      {"Un rapport de fraude a été établi après que vous avez lu le procès-verbal : la version que vous signez ne le mentionne pas.", "Relisez le procès-verbal, qui mentionne désormais ce rapport, puis signez-le (règle R57)."},
 	"FRAUD_REPORT_CANDIDACY_WITHDRAWN": {"Cette candidature a été retirée ou transférée : le rapport ne peut pas la viser.", "Établissez le rapport sur la session (règle R57)."},
-	"FRAUD_REPORT_NOT_FOUND":           {"Rapport de fraude introuvable.", ""},
 	"SANCTIONS_EXHAUSTED":              {"Ce candidat fait déjà l’objet du nombre maximal de sanctions enregistrées.", ""},
 	"CANDIDATE_BANNED":                 {"Ce candidat est interdit d’inscription à une session à la suite d’une sanction de la DREETS.", "L’interdiction prend fin d’elle-même à la date indiquée ; il pourra être inscrit à partir de ce jour (règle R58)."},
 

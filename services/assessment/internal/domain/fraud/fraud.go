@@ -113,8 +113,6 @@ var (
 	// ErrCandidacyWithdrawn: the candidacy left the session before the facts.
 	ErrCandidacyWithdrawn = apperr.New(apperr.KindFailedPrecondition, "FRAUD_REPORT_CANDIDACY_WITHDRAWN",
 		"the candidacy was withdrawn or transferred: report the facts on the session").WithRule("R57")
-	// ErrNotFound: the session has no report of this id.
-	ErrNotFound = apperr.New(apperr.KindNotFound, "FRAUD_REPORT_NOT_FOUND", "the session has no such fraud report")
 )
 
 // Check validates what the reporter writes, at now, for a session planned
