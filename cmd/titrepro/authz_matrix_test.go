@@ -79,6 +79,12 @@ var (
 		// An unknown target: refused once the caller's right on the source is checked.
 		"AssessmentService_TransferCandidacy": {"target_session_id": "0197a5d0-0000-7000-8000-00000000ffff"},
 		"AssessmentService_RecordAdjustment":  {"epreuve": "EPREUVE_KIND_MISE_EN_SITUATION_PROFESSIONNELLE"},
+		// The world's session is closed: a report is refused after the
+		// access check (R57).
+		"AssessmentService_CreateFraudReport": {"facts": "matrix", "observe_time": "2030-01-01T00:00:00Z"},
+		// A ban longer than any maximum: refused for its content (R58).
+		"CandidateService_CreateSanction": {"kind": "SANCTION_KIND_BAN", "duration_months": 999, "notified_on": "2020-01-01",
+			"reference": "matrix", "motivation": "matrix"},
 	}
 )
 

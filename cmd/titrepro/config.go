@@ -16,6 +16,7 @@ import (
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/mail"
 	"github.com/titrepro/titrepro/internal/telemetry"
+	"github.com/titrepro/titrepro/services/candidate"
 )
 
 // config is the all-in-one configuration, read from TITREPRO_* variables.
@@ -48,6 +49,10 @@ type config struct {
 	// TITREPRO_SMTP_HOST, .eml files in TITREPRO_MAIL_PICKUP_DIR (default
 	// <data>/mail/outgoing) — mail.LoadConfig, prefixed.
 	Mail mail.Config
+	// MaxBanMonths is the longest ban the ministry may pronounce (R58):
+	// TITREPRO_SANCTION_MAX_BAN_MONTHS, the candidate service's
+	// SANCTION_MAX_BAN_MONTHS (default 12).
+	MaxBanMonths int
 	// otelEnv reads the standard OTEL_* variables of tracing (not
 	// prefixed: they are the OpenTelemetry SDK's), for telemetry.Setup.
 	otelEnv func(string) string
@@ -107,6 +112,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	errs = append(errs, err)
 	c.Mail, err = mail.LoadConfig("TITREPRO_", getenv, filepath.Join(c.DataDir, "mail", "outgoing"))
 	errs = append(errs, err)
+	cand, err := candidate.LoadConfig(func(key string) string {
+		if key == "SANCTION_MAX_BAN_MONTHS" {
+			return getenv("TITREPRO_SANCTION_MAX_BAN_MONTHS")
+		}
+		return ""
+	})
+	if err != nil {
+		errs = append(errs, errors.New("TITREPRO_"+err.Error()))
+	}
+	c.MaxBanMonths = cand.MaxBanMonths
 	for key, addr := range map[string]string{"TITREPRO_HTTP_ADDR": c.HTTPAddr, "TITREPRO_NATS_ADDR": c.NATSAddr,
 		"TITREPRO_CANDIDATE_ADDR": c.CandidateAddr, "TITREPRO_CERTIFICATION_ADDR": c.CertificationAddr,
 		"TITREPRO_ASSESSMENT_ADDR": c.AssessmentAddr, "TITREPRO_PORTFOLIO_ADDR": c.PortfolioAddr} {

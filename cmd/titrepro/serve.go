@@ -190,7 +190,7 @@ func newServices(ctx context.Context, cfg config, dataDir string, log *slog.Logg
 		return nil, err
 	}
 	candCfg.GRPCAddr, candCfg.DatabaseURL, candCfg.ShutdownTimeout = cfg.CandidateAddr, sqlite("candidate"), cfg.ShutdownTimeout
-	candCfg.Mail = cfg.Mail
+	candCfg.Mail, candCfg.MaxBanMonths = cfg.Mail, cfg.MaxBanMonths
 	cand, err := candidate.New(ctx, candCfg, candidate.Deps{
 		Logger: log, Verifier: verifier, JetStream: js["candidate"], Metrics: reg, Listener: listeners["candidate"],
 	})

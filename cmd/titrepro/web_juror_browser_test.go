@@ -95,6 +95,15 @@ func TestWebJurorInTheBrowser(t *testing.T) {
 	}
 	tab.Check("jury-liens-declares")
 
+	// The juror reports a fraud observed during the session (R57): on the
+	// session, no measure; the minutes will mention it.
+	tab.Fill("Faits constatés", "Un document non autorisé circulait dans la salle pendant la mise en situation.")
+	if status := tab.Follow("Signaler la fraude"); status != http.StatusOK ||
+		!strings.Contains(tab.MainText(), "Votre rapport de fraude est enregistré") || !strings.Contains(tab.MainText(), "Un document non autorisé circulait") {
+		t.Fatalf("reporting a fraud: %d\n%s", status, tab.MainText())
+	}
+	tab.Check("jury-fraude-signalee")
+
 	// The frozen dossier: the PDF in a frame, the image shown.
 	tab.Open(candidacyURL)
 	if text := tab.MainText(); !strings.Contains(text, "Exemple pour CCP1") || !strings.Contains(text, "procédure sauvegarde.pdf") {
@@ -223,6 +232,9 @@ func TestWebJurorInTheBrowser(t *testing.T) {
 	tab.Open(sessionURL + "/proces-verbal")
 	if text := tab.MainText(); !strings.Contains(text, "Compétences non démontrées lors de la mise en situation.") || !strings.Contains(text, "Juré 2") {
 		t.Errorf("the minutes lack a decision or a juror: %s", text)
+	}
+	if text := tab.MainText(); !strings.Contains(text, "Rapports de fraude") || !strings.Contains(text, "La session : faits constatés le") {
+		t.Errorf("the minutes do not mention the fraud report (R57): %s", text)
 	}
 	tab.Check("jury-proces-verbal")
 	tab.Choose("J’ai relu le procès-verbal et j’en approuve les décisions")

@@ -42,7 +42,7 @@ func (a *App) centrePostpone(w http.ResponseWriter, r *http.Request, id, etag st
 	if ref != nil && centreReason(err) == "SESSION_VERSION_CONFLICT" {
 		ref.Reload = "/centre/sessions/" + id
 	}
-	a.centreShowSessionForms(w, r, status, ref, errs, &form, "")
+	a.centreShowSessionForms(w, r, status, ref, errs, &form, "", nil)
 }
 
 func (a *App) centreCancel(w http.ResponseWriter, r *http.Request, id, etag string) {
@@ -62,7 +62,7 @@ func (a *App) centreCancel(w http.ResponseWriter, r *http.Request, id, etag stri
 	if ref != nil && centreReason(err) == "SESSION_VERSION_CONFLICT" {
 		ref.Reload = "/centre/sessions/" + id
 	}
-	a.centreShowSessionForms(w, r, status, ref, errs, nil, reason)
+	a.centreShowSessionForms(w, r, status, ref, errs, nil, reason, nil)
 }
 
 // centreChangeHint explains the refusals of a postponement or a

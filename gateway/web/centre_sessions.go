@@ -79,6 +79,11 @@ type centreSessionData struct {
 	Postponable, Cancellable bool
 	Postpone                 centrePostponeForm
 	CancelReason             string
+	// Fraud is the section of the fraud reports, which the responsable de
+	// session files for the centre (R57, juror_fraud.go), once the session
+	// is opened; FraudSent when the page answers its form.
+	Fraud     jurorFraudData
+	FraudSent bool
 }
 
 // centrePostponeForm is the postponement form, as typed.
@@ -94,13 +99,20 @@ func (a *App) centreSessionPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) centreShowSession(w http.ResponseWriter, r *http.Request, status int, refusal *centreRefusal) {
-	a.centreShowSessionForms(w, r, status, refusal, nil, nil, "")
+	a.centreShowSessionForms(w, r, status, refusal, nil, nil, "", nil)
+}
+
+// centreFraudForm is the fraud report form of the session page as sent,
+// with the service's refusal.
+type centreFraudForm struct {
+	form    jurorFraudForm
+	refusal *centreRefusal
 }
 
 // centreShowSessionForms renders the session page with the postponement
 // and cancellation forms as typed (nil: empty) and their field errors.
 func (a *App) centreShowSessionForms(w http.ResponseWriter, r *http.Request, status int, refusal *centreRefusal, errs []Field,
-	postpone *centrePostponeForm, cancelReason string,
+	postpone *centrePostponeForm, cancelReason string, fraud *centreFraudForm,
 ) {
 	id, ok := centreSessionID(r)
 	if !ok {
@@ -134,10 +146,22 @@ func (a *App) centreShowSessionForms(w http.ResponseWriter, r *http.Request, sta
 	if postpone != nil {
 		data.Postpone = *postpone
 	}
+	var rows []juryCandidacyRow
 	for _, c := range candidacies {
 		if c.GetDossierSnapshotId() != "" {
 			data.Dossiers++
 		}
+		if c.GetWithdrawal() == nil {
+			rows = append(rows, juryCandidacyRow{ID: c.GetId(), Name: c.GetCandidateName()})
+		}
+	}
+	if v.Opened {
+		var form *jurorFraudForm
+		var fraudRefusal *centreRefusal
+		if fraud != nil {
+			form, fraudRefusal, data.FraudSent = &fraud.form, fraud.refusal, true
+		}
+		data.Fraud = a.jurorFraud(ctx, r, s, rows, "/centre/sessions/"+id+"/fraude", form, fraudRefusal)
 	}
 	a.render(w, r, status, "centre_session", Page{Title: v.Type + " du " + CivilDateFR(v.Start), Errors: errs, Data: data})
 }
@@ -199,4 +223,33 @@ func centreOpenHint(reason string, _ map[string]string) string {
 		return "La session est déjà ouverte : son jury et ses candidatures ne changent plus."
 	}
 	return ""
+}
+
+// centreReportFraud (POST /centre/sessions/{id}/fraude) files, for the
+// responsable de session, the fraud report the form sends (R57).
+func (a *App) centreReportFraud(w http.ResponseWriter, r *http.Request) {
+	id, ok := centreSessionID(r)
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	form, errs, ok, err := a.reportFraud(r, id)
+	show := func(status int, errs []Field, refusal *centreRefusal) {
+		a.centreShowSessionForms(w, r, status, nil, errs, nil, "", &centreFraudForm{form: form, refusal: refusal})
+	}
+	switch {
+	case !ok:
+		a.notFound(w, r)
+	case errs == nil && err == nil:
+		http.Redirect(w, r, "/centre/sessions/"+id+"?fraude=signalee#fraude", http.StatusSeeOther)
+	case err == nil:
+		show(http.StatusUnprocessableEntity, errs, nil)
+	default:
+		ref, errs, code, shown := centreRefusalOf(err, fraudFormFields, nil)
+		if !shown {
+			a.fail(w, r, err)
+			return
+		}
+		show(code, errs, ref)
+	}
 }

@@ -87,10 +87,10 @@ func (a *App) jurorDeclareLinks(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case action == "ligne":
-		a.jurorShowSession(w, r, http.StatusOK, centreMoreLinkRows(rows, 1), nil, nil)
+		a.jurorShowSession(w, r, http.StatusOK, jurorSessionForms{links: centreMoreLinkRows(rows, 1)})
 		return
 	case errs != nil:
-		a.jurorShowSession(w, r, http.StatusUnprocessableEntity, rows, errs, nil)
+		a.jurorShowSession(w, r, http.StatusUnprocessableEntity, jurorSessionForms{links: rows, errs: errs})
 		return
 	}
 	ctx, cancel := callContext(r)
@@ -105,7 +105,7 @@ func (a *App) jurorDeclareLinks(w http.ResponseWriter, r *http.Request) {
 		a.jurorFail(w, r, err, &link{Label: "La session", Href: "/jury/sessions/" + id})
 		return
 	}
-	a.jurorShowSession(w, r, code, rows, errs, ref)
+	a.jurorShowSession(w, r, code, jurorSessionForms{links: rows, errs: errs, linksRefusal: ref})
 }
 
 // jurorLinksHint explains the refusals of a declaration in the page's terms.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
@@ -32,6 +33,14 @@ type juryMinutesData struct {
 	// that opened it, nil for the first.
 	Version  int
 	Reopened *juryReturn
+	// Frauds mention the session's fraud reports (R57): what the jurors
+	// sign with the decisions.
+	Frauds []juryFraudMention
+}
+
+// juryFraudMention is the mention of a fraud report in the minutes.
+type juryFraudMention struct {
+	ID, About, When, By, Measure string
 }
 
 // juryReturn is the DREETS's return of the previous version.
@@ -116,6 +125,9 @@ func juryMinutesFrom(m *assessmentv1.Minutes, t *certificationv1.Title, facts ju
 				d.Reopened.Candidacies = append(d.Reopened.Candidacies, "candidature "+id)
 			}
 		}
+	}
+	for _, f := range m.GetFraudReports() {
+		d.Frauds = append(d.Frauds, juryFraudMentionOf(f, names))
 	}
 	jurorNames := map[string]string{}
 	for _, j := range m.GetJurors() {
@@ -232,4 +244,27 @@ func juryValidHash(s string) bool {
 		}
 	}
 	return true
+}
+
+// juryFraudMentionOf words a fraud report's mention in the minutes.
+func juryFraudMentionOf(f *assessmentv1.MinutesFraudReport, names map[string]string) juryFraudMention {
+	out := juryFraudMention{ID: f.GetReportId(), About: "La session", When: f.GetObserveTime(), Measure: "aucune"}
+	if t, err := time.Parse(time.RFC3339, f.GetObserveTime()); err == nil {
+		out.When = DateTimeFR(t)
+	}
+	if id := f.GetCandidacyId(); id != "" {
+		out.About = "Candidature " + id
+		if n := names[id]; n != "" {
+			out.About = n
+		}
+	}
+	if f.GetReporterRole() == "CENTRE" {
+		out.By = "le responsable de session (centre " + f.GetReporterName() + ")"
+	} else {
+		out.By = "le juré " + f.GetReporterName()
+	}
+	if f.GetMeasure() == "EXCLUDED_FROM_EPREUVE" {
+		out.Measure = "candidat exclu de l’épreuve"
+	}
+	return out
 }

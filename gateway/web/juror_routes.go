@@ -11,6 +11,7 @@ import (
 //	GET   /jury                                                my sessions
 //	GET   /jury/sessions/{session}                             a session: its candidacies, where each stands, my links
 //	POST  /jury/sessions/{session}/liens                       declare my links (R21)
+//	POST  /jury/sessions/{session}/fraude                      file a fraud report (R57)
 //	GET   /jury/sessions/{session}/candidatures/{candidacy}    the frozen dossier (snapshot) and its documents
 //	GET   /jury/sessions/{session}/candidatures/{candidacy}/grille         my scoring grid
 //	POST  /jury/sessions/{session}/candidatures/{candidacy}/grille         save it (without script)
@@ -31,6 +32,7 @@ func (a *App) jurorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /jury", juror(a.jurorSessions))
 	mux.Handle("GET /jury/sessions/{session}", juror(a.jurorSession))
 	mux.Handle("POST /jury/sessions/{session}/liens", juror(a.jurorDeclareLinks))
+	mux.Handle("POST /jury/sessions/{session}/fraude", juror(a.jurorReportFraud))
 	mux.Handle("GET "+candidacy, juror(a.jurorDossier))
 	mux.Handle("GET "+candidacy+"/grille", juror(a.jurorGrid))
 	mux.Handle("POST "+candidacy+"/grille", juror(a.jurorGridSave))

@@ -111,6 +111,21 @@ type jurorSessionData struct {
 	// Links are the user's own declared links and the form « Déclarer
 	// mes liens » (R21, juror_links.go).
 	Links jurorLinksData
+	// Fraud is the section « Signaler une fraude » (R57, juror_fraud.go).
+	Fraud jurorFraudData
+	// FraudSent: the form the page answers is the fraud report's, whose
+	// section shows the errors.
+	FraudSent bool
+}
+
+// jurorSessionForms are the forms of the session page as sent, when one
+// was refused: the links (R21) or a fraud report (R57).
+type jurorSessionForms struct {
+	links        []centreLinkRow
+	errs         []Field
+	linksRefusal *centreRefusal
+	fraud        *jurorFraudForm
+	fraudRefusal *centreRefusal
 }
 
 // jurorSession (GET /jury/sessions/{session}) shows the session and its
@@ -118,12 +133,12 @@ type jurorSessionData struct {
 // jury's decision. A candidacy the user is recused from (R21) is not
 // listed: the service does not show it to them.
 func (a *App) jurorSession(w http.ResponseWriter, r *http.Request) {
-	a.jurorShowSession(w, r, http.StatusOK, nil, nil, nil)
+	a.jurorShowSession(w, r, http.StatusOK, jurorSessionForms{})
 }
 
 // jurorShowSession renders the session page; form nil shows the user's
 // links as declared, errs and refusal those of a declaration refused.
-func (a *App) jurorShowSession(w http.ResponseWriter, r *http.Request, code int, form []centreLinkRow, errs []Field, refusal *centreRefusal) {
+func (a *App) jurorShowSession(w http.ResponseWriter, r *http.Request, code int, forms jurorSessionForms) {
 	id := r.PathValue("session")
 	token, ok := juryPageToken(r)
 	if !juryValidID(id) || !ok {
@@ -166,8 +181,10 @@ func (a *App) jurorShowSession(w http.ResponseWriter, r *http.Request, code int,
 	}
 	a.juryEvaluations(ctx, id, data.Rows)
 	data.Reopened = a.juryReopened(ctx, s.GetSession(), data.Rows)
-	data.Links = a.jurorLinks(ctx, r, s.GetSession(), form, refusal)
-	a.render(w, r, code, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Errors: errs, Data: data})
+	data.Links = a.jurorLinks(ctx, r, s.GetSession(), forms.links, forms.linksRefusal)
+	data.Fraud = a.jurorFraud(ctx, r, s.GetSession(), data.Rows, base+"/fraude", forms.fraud, forms.fraudRefusal)
+	data.FraudSent = forms.fraud != nil
+	a.render(w, r, code, "juror_session", Page{Title: data.Session.Type + " — " + data.Session.Title, Errors: forms.errs, Data: data})
 }
 
 // juryEvaluationCalls bounds the evaluations read at once for a session

@@ -56,6 +56,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /centre/sessions/{id}/candidatures/{candidacy}/transfert", centre(a.centreTransfer))
 	mux.Handle("POST /centre/sessions/{id}/candidatures/{candidacy}/presence", centre(a.centreRecordAttendance))
 	mux.Handle("POST /centre/sessions/{id}/candidatures/{candidacy}/retrait", centre(a.centreWithdraw))
+	mux.Handle("POST /centre/sessions/{id}/fraude", centre(a.centreReportFraud))
 	mux.Handle("GET /centre/sessions/{id}/suivi", centre(a.centreBoard))
 	mux.Handle("GET /centre/sessions/{id}/resultats", centre(a.centreResults))
 	mux.Handle("GET /centre/sessions/{id}/resultats/proces-verbal.pdf", centre(a.centreMinutesPdf))

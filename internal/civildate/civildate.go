@@ -82,6 +82,16 @@ func (d Date) AddYears(n int) Date {
 	return Date{t: target}
 }
 
+// AddMonths returns the same day n months later, or the last day of the
+// target month when it has no such day (31 January + 1 month is 28 or 29
+// February), by the rule of AddYears.
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return Date{t: time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)}
+}
+
 // YearsUntil returns the number of full years from d to later, e.g. a
 // person's age on date later; negative when later is before d.
 func (d Date) YearsUntil(later Date) int {

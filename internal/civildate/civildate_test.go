@@ -114,3 +114,24 @@ func TestYearsUntil(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMonths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2027-01-15", 12, "2028-01-15"},
+		{"2027-01-31", 1, "2027-02-28"}, // no 31 February: last day of the month
+		{"2028-01-31", 1, "2028-02-29"},
+		{"2027-11-30", 3, "2028-02-29"},
+		{"2027-06-10", 0, "2027-06-10"},
+		{"2024-02-29", 12, "2025-02-28"},
+	}
+	for _, tt := range tests {
+		if got := mustParse(t, tt.from).AddMonths(tt.n).String(); got != tt.want {
+			t.Errorf("AddMonths(%s, %d) = %s; want %s", tt.from, tt.n, got, tt.want)
+		}
+	}
+}

@@ -3,10 +3,11 @@
 // candidacies, the jurors' evaluations, the collegial deliberation and the
 // signed minutes (procès-verbal). It publishes SessionPlanned,
 // JurorAssigned, JurorUnassigned, CandidacyRegistered,
-// CandidacyRecusalsChanged and MinutesSigned on
+// CandidacyRecusalsChanged, FraudReported and MinutesSigned on
 // the TITREPRO_ASSESSMENT stream through a transactional outbox, and keeps
 // projections of the catalogue (TitleVersionPublished), of the candidates
-// (CandidateRegistered, CandidateUpdated), of the submitted dossiers
+// (CandidateRegistered, CandidateUpdated, and the bans of
+// SanctionPronounced, R58), of the submitted dossiers
 // (DossierSubmitted) and of the ministry's registers (AgrementGranted,
 // AgrementWithdrawn, HabilitationGranted, HabilitationWithdrawn,
 // JurorCharterAccepted).

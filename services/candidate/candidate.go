@@ -103,7 +103,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox), now)
+	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox),
+		app.Sanctions{Repo: sqlstore.NewSanctionRepository(in.DB, in.Outbox), MaxBanMonths: cfg.MaxBanMonths}, now)
 	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
 	n, err := newNotifications(in, cfg.Mail, now, deps.MailFirstRetry)
 	if err != nil {

@@ -2,6 +2,8 @@ package candidate
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/grpcx"
@@ -17,6 +19,8 @@ const (
 	// DefaultMailPickupDir is where messages are written when no SMTP
 	// server is configured.
 	DefaultMailPickupDir = "var/mail/outgoing"
+	// DefaultMaxBanMonths is the longest ban by default: one year (R58).
+	DefaultMaxBanMonths = 12
 )
 
 // Config is the service's configuration, read from the environment by
@@ -34,6 +38,9 @@ type Config struct {
 	// SMTP_FROM, SMTP_TIMEOUT, or without SMTP_HOST the pickup folder
 	// MAIL_PICKUP_DIR (default var/mail/outgoing) — see mail.LoadConfig.
 	Mail mail.Config
+	// MaxBanMonths is the longest ban the ministry may pronounce (R58):
+	// SANCTION_MAX_BAN_MONTHS, default 12 (one year), 1 to 120.
+	MaxBanMonths int
 }
 
 func (c Config) base() svcrun.BaseConfig {
@@ -45,7 +52,22 @@ func (c Config) base() svcrun.BaseConfig {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
 	m, mailErr := mail.LoadConfig("", getenv, DefaultMailPickupDir)
+	maxBan, banErr := maxBanMonths(getenv("SANCTION_MAX_BAN_MONTHS"))
 	return Config{
 		GRPCAddr: base.GRPCAddr, DatabaseURL: base.DatabaseURL, ShutdownTimeout: base.ShutdownTimeout, GRPCTLS: base.GRPCTLS, Mail: m,
-	}, errors.Join(err, mailErr)
+		MaxBanMonths: maxBan,
+	}, errors.Join(err, mailErr, banErr)
+}
+
+// maxBanMonths reads SANCTION_MAX_BAN_MONTHS: empty is the default, one
+// year (R58).
+func maxBanMonths(v string) (int, error) {
+	if v == "" {
+		return DefaultMaxBanMonths, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 120 {
+		return DefaultMaxBanMonths, fmt.Errorf("SANCTION_MAX_BAN_MONTHS: want a number of months from 1 to 120, got %q", v)
+	}
+	return n, nil
 }

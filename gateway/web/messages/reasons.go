@@ -125,6 +125,14 @@ var reasons = map[string]sentence{
 	"MINUTES_NOT_SIGNED":         {"Le procès-verbal de cette session n’est pas encore signé.", "Les résultats sont validés une fois le procès-verbal signé par tous les jurés (règle R51)."},
 	"MINUTES_SIGNATURES_INVALID": {"Les signatures du procès-verbal ne correspondent pas à son contenu.", ""},
 
+	// Fraud reports (R57) and sanctions (R58).
+	"FRAUD_REPORT_OUTSIDE_SESSION":     {"Un rapport de fraude s’établit pendant la session ou la délibération, avant la signature du procès-verbal.", "Une fraude découverte après la session relève du retrait de la certification par la DREETS (règle R59)."},
+	"FRAUD_REPORTS_EXHAUSTED":          {"Cette session compte déjà le nombre maximal de rapports de fraude.", "Complétez un rapport existant auprès de la DREETS."},
+	"FRAUD_REPORT_NOT_IN_MINUTES":      {"Un rapport de fraude a été établi après que vous avez lu le procès-verbal : la version que vous signez ne le mentionne pas.", "Relisez le procès-verbal, qui mentionne désormais ce rapport, puis signez-le (règle R57)."},
+	"FRAUD_REPORT_CANDIDACY_WITHDRAWN": {"Cette candidature a été retirée ou transférée : le rapport ne peut pas la viser.", "Établissez le rapport sur la session (règle R57)."},
+	"SANCTIONS_EXHAUSTED":              {"Ce candidat fait déjà l’objet du nombre maximal de sanctions enregistrées.", ""},
+	"CANDIDATE_BANNED":                 {"Ce candidat est interdit d’inscription à une session à la suite d’une sanction de la DREETS.", "L’interdiction prend fin d’elle-même à la date indiquée ; il pourra être inscrit à partir de ce jour (règle R58)."},
+
 	// Minutes returned by the DREETS (R51).
 	"MINUTES_ALREADY_RETURNED":   {"Ce procès-verbal a déjà été renvoyé au jury.", "Attendez la nouvelle version que les jurés signeront."},
 	"MINUTES_RETURNED":           {"Ce procès-verbal a été renvoyé au jury : il ne peut pas être validé.", "Validez la nouvelle version une fois signée par tous les jurés (règle R51)."},

@@ -42,7 +42,9 @@ const enumName = (v, zero) => v ?? zero;
 
 // minutesObject is the JSON object of "titrepro-minutes/2", or of
 // "titrepro-minutes/3" (a version after a return: the same members plus the
-// version number and the hash of the version it replaces).
+// version number and the hash of the version it replaces), or of
+// "titrepro-minutes/4" (minutes that mention fraud reports, R57: the
+// members of /3 plus the mentions).
 function minutesObject(m, jurors, encoding) {
   const o = {
     format: "titrepro-minutes/2",
@@ -65,17 +67,28 @@ function minutesObject(m, jurors, encoding) {
     })),
     jurors: jurors.map((j) => ({ juror_subject: str(j.juror_subject), juror_name: str(j.juror_name) })),
   };
-  if (encoding === "titrepro-minutes/3") {
+  if (encoding === "titrepro-minutes/3" || encoding === "titrepro-minutes/4") {
     o.format = encoding;
     o.minutes_version = m.minutes_version ?? 0;
     o.previous_content_hash = str(m.previous_content_hash);
+  }
+  if (encoding === "titrepro-minutes/4") {
+    o.fraud_reports = list(m.fraud_reports).map((f) => ({
+      report_id: str(f.report_id),
+      candidacy_id: str(f.candidacy_id),
+      candidate_id: str(f.candidate_id),
+      observe_time: str(f.observe_time),
+      reporter_role: str(f.reporter_role),
+      reporter_name: str(f.reporter_name),
+      measure: str(f.measure),
+    }));
   }
   return o;
 }
 
 function checkEncoding(encoding) {
-  if (encoding !== "titrepro-minutes/2" && encoding !== "titrepro-minutes/3") {
-    throw new Error(`content_encoding ${JSON.stringify(encoding)}: this verifier reads titrepro-minutes/2 and /3`);
+  if (encoding !== "titrepro-minutes/2" && encoding !== "titrepro-minutes/3" && encoding !== "titrepro-minutes/4") {
+    throw new Error(`content_encoding ${JSON.stringify(encoding)}: this verifier reads titrepro-minutes/2, /3 and /4`);
   }
 }
 

@@ -38,6 +38,7 @@ type Commands struct {
 	RecordAttendance    command.RecordAttendanceHandler
 	RecordAdjustment    command.RecordAdjustmentHandler
 	RecordECFResults    command.RecordECFResultsHandler
+	ReportFraud         command.ReportFraudHandler
 
 	// Fed by other contexts' events.
 	AttachDossier    command.AttachDossierHandler
@@ -57,6 +58,7 @@ type Queries struct {
 	EvaluationOf    query.EvaluationOfHandler
 	SessionProgress query.SessionProgressHandler
 	MinutesVersions query.MinutesVersionsHandler
+	FraudReports    query.FraudReportsHandler
 }
 
 // Deps are what the use cases need.
@@ -95,6 +97,7 @@ func New(d Deps) Application {
 			RecordAttendance:    command.NewRecordAttendanceHandler(d.Sessions, d.Titles, d.Now),
 			RecordAdjustment:    command.NewRecordAdjustmentHandler(d.Sessions, d.Titles, d.Now),
 			RecordECFResults:    command.NewRecordECFResultsHandler(d.Sessions, d.Now),
+			ReportFraud:         command.NewReportFraudHandler(d.Sessions, d.Now),
 			AttachDossier:       command.NewAttachDossierHandler(d.Now),
 			ProjectTitle:        command.NewProjectTitleHandler(),
 			ProjectCandidate:    command.NewProjectCandidateHandler(d.Now),
@@ -110,6 +113,7 @@ func New(d Deps) Application {
 			EvaluationOf:    query.NewEvaluationOfHandler(d.Sessions, d.Titles),
 			SessionProgress: query.NewSessionProgressHandler(d.Sessions, d.Titles),
 			MinutesVersions: query.NewMinutesVersionsHandler(d.Sessions, d.Minutes, d.Hasher, d.Printer, d.Now),
+			FraudReports:    query.NewFraudReportsHandler(d.Sessions),
 		},
 	}
 }

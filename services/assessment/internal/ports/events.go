@@ -68,7 +68,9 @@ func NewConsumers(commands app.Commands, repos func(tx *sqldb.Tx) Repos, log *sl
 func (c *Consumers) All() []eventbus.Consumer {
 	return []eventbus.Consumer{
 		{Durable: TitlesDurable, Events: []proto.Message{&certificationv1.TitleVersionPublished{}}, Handle: c.HandleTitle},
-		{Durable: CandidatesDurable, Events: []proto.Message{&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}}, Handle: c.HandleCandidate},
+		{Durable: CandidatesDurable, Events: []proto.Message{
+			&candidatev1.CandidateRegistered{}, &candidatev1.CandidateUpdated{}, &candidatev1.SanctionPronounced{},
+		}, Handle: c.HandleCandidate},
 		{Durable: DossiersDurable, Events: []proto.Message{&portfoliov1.DossierSubmitted{}}, Handle: c.HandleDossier},
 		{Durable: ReturnsDurable, Events: []proto.Message{&certificationv1.MinutesReturned{}}, Handle: c.HandleReturn},
 		{Durable: RegistersDurable, Events: []proto.Message{
@@ -94,11 +96,13 @@ func (c *Consumers) HandleTitle(ctx context.Context, tx *sqldb.Tx, msg eventbus.
 	return nil
 }
 
-// HandleCandidate is the eventbus.Handler of CandidateRegistered and
-// CandidateUpdated.
+// HandleCandidate is the eventbus.Handler of CandidateRegistered,
+// CandidateUpdated and SanctionPronounced (HandleSanction).
 func (c *Consumers) HandleCandidate(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
 	var person candidate.Candidate
 	switch {
+	case eventbus.Is(msg, &candidatev1.SanctionPronounced{}):
+		return c.HandleSanction(ctx, tx, msg)
 	case eventbus.Is(msg, &candidatev1.CandidateRegistered{}):
 		var ev candidatev1.CandidateRegistered
 		if err := eventbus.Decode(msg, &ev); err != nil {
@@ -123,6 +127,33 @@ func (c *Consumers) HandleCandidate(ctx context.Context, tx *sqldb.Tx, msg event
 		c.log.InfoContext(ctx, "candidate event ignored: a later version is known", "event_id", msg.ID,
 			"candidate_id", person.ID, "version", person.Version)
 	}
+	return nil
+}
+
+// HandleSanction handles SanctionPronounced (R58): a ban is kept in the
+// candidate projection, so that registrations during it are refused; an
+// exclusion from a session blocks nothing else and is only logged.
+func (c *Consumers) HandleSanction(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
+	var ev candidatev1.SanctionPronounced
+	if err := eventbus.Decode(msg, &ev); err != nil {
+		return err
+	}
+	s := ev.GetSanction()
+	if s.GetKind() != candidatev1.SanctionKind_SANCTION_KIND_BAN {
+		c.log.InfoContext(ctx, "sanction without ban: nothing to project", "event_id", msg.ID,
+			"candidate_id", s.GetCandidateId(), "sanction_id", s.GetSanctionId(), "kind", s.GetKind().String())
+		return nil
+	}
+	b, err := protoconv.BanFromProto(s)
+	if err != nil {
+		return err
+	}
+	stored, err := c.commands.ProjectCandidate.Ban(ctx, c.repos(tx).Candidates, b)
+	if err != nil {
+		return err
+	}
+	c.log.InfoContext(ctx, "ban projected", "event_id", msg.ID, "candidate_id", b.CandidateID,
+		"sanction_id", b.SanctionID, "until", b.Until.String(), "new", stored)
 	return nil
 }
 

@@ -64,7 +64,15 @@ func EventToProto(ev session.Event, eventID string) (Event, error) {
 			ContentHash: m.Hash, Lines: linesToProto(c.Lines), Signatures: signaturesToProto(m.Signatures),
 			ContentEncoding: string(m.Encoding),
 			MinutesVersion:  int32(max(c.Version, 1)), PreviousContentHash: c.PreviousHash,
+			FraudReports: FraudMentionsToProto(c.FraudReports),
 		}, "sessions/" + c.SessionID + "/minutes", e.At}, nil
+	case session.FraudReported:
+		r := e.Report
+		return Event{&assessmentv1.FraudReported{
+			EventId: eventID, OccurTime: ts(e.At), SessionId: r.SessionID, ReportId: r.ID, CandidacyId: r.CandidacyID,
+			CandidateId: r.CandidateID, ReporterRole: string(r.Reporter.Role), ObserveTime: ts(r.ObservedAt),
+			Measure: string(r.Measure), MinutesVersion: int32(max(r.MinutesVersion, 1)),
+		}, "sessions/" + r.SessionID + "/fraudReports/" + r.ID, e.At}, nil
 	case session.Updated, session.Postponed, session.Cancelled:
 		return changeToProto(ev, eventID)
 	default:

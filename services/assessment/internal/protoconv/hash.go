@@ -37,6 +37,12 @@ func (MinutesHasher) Hash(enc minutes.Encoding, c minutes.Content) (string, erro
 // hash is the SHA-256 of.
 func MinutesBytes(enc minutes.Encoding, c minutes.Content) ([]byte, error) {
 	switch enc {
+	case minutes.EncodingV4:
+		b, err := canonjson.Marshal(MinutesJSONV4(ContentToProto(c), c.Version, c.PreviousHash))
+		if err != nil {
+			return nil, fmt.Errorf("encode minutes content: %w", err)
+		}
+		return b, nil
 	case minutes.EncodingV3:
 		b, err := canonjson.Marshal(MinutesJSONV3(ContentToProto(c), c.Version, c.PreviousHash))
 		if err != nil {
@@ -113,6 +119,30 @@ func MinutesJSONV3(m *assessmentv1.MinutesContent, version int, previousHash str
 	return o
 }
 
+// MinutesJSONV4 returns the JSON object of titrepro-minutes/4: the members
+// of titrepro-minutes/3 with "format" "titrepro-minutes/4", plus
+// "fraud_reports", the mention of every fraud report (R57) in filing order,
+// each an object of report_id, candidacy_id, candidate_id, observe_time,
+// reporter_role, reporter_name and measure (strings, always present).
+func MinutesJSONV4(m *assessmentv1.MinutesContent, version int, previousHash string) map[string]any {
+	o := MinutesJSONV3(m, version, previousHash)
+	o["format"] = string(minutes.EncodingV4)
+	reports := make([]map[string]any, 0, len(m.GetFraudReports()))
+	for _, r := range m.GetFraudReports() {
+		reports = append(reports, map[string]any{
+			"report_id":     r.GetReportId(),
+			"candidacy_id":  r.GetCandidacyId(),
+			"candidate_id":  r.GetCandidateId(),
+			"observe_time":  r.GetObserveTime(),
+			"reporter_role": r.GetReporterRole(),
+			"reporter_name": r.GetReporterName(),
+			"measure":       r.GetMeasure(),
+		})
+	}
+	o["fraud_reports"] = reports
+	return o
+}
+
 // ContentToProto returns the MinutesContent message of c.
 func ContentToProto(c minutes.Content) *assessmentv1.MinutesContent {
 	out := &assessmentv1.MinutesContent{
@@ -123,6 +153,7 @@ func ContentToProto(c minutes.Content) *assessmentv1.MinutesContent {
 		TitleVersion: c.TitleVersion,
 		JuryDate:     c.JuryDate,
 		Lines:        linesToProto(c.Lines),
+		FraudReports: FraudMentionsToProto(c.FraudReports),
 	}
 	for _, j := range c.Jurors {
 		out.Jurors = append(out.Jurors, &assessmentv1.MinutesJuror{JurorSubject: j.Subject, JurorName: j.Name})

@@ -79,3 +79,16 @@ func optionalDate(s string) civildate.Date {
 	}
 	return d
 }
+
+// BanFromProto reads the ban of a SanctionPronounced (R58): from the
+// notification day to its end (exclusive). A ban whose dates do not parse
+// can never apply.
+func BanFromProto(s *candidatev1.Sanction) (candidate.Ban, error) {
+	from, errFrom := civildate.Parse(s.GetNotifiedOn())
+	until, errUntil := civildate.Parse(s.GetEndsOn())
+	if errFrom != nil || errUntil != nil {
+		return candidate.Ban{}, candidate.ErrInvalid.WithMessage("a ban event whose dates are not YYYY-MM-DD").
+			WithMeta("sanction", s.GetSanctionId())
+	}
+	return candidate.Ban{SanctionID: s.GetSanctionId(), CandidateID: s.GetCandidateId(), From: from, Until: until}, nil
+}

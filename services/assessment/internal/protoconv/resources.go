@@ -153,6 +153,7 @@ func MinutesToProto(state session.State, m minutes.Minutes) *assessmentv1.Minute
 		// R51: the version, and the version it replaces.
 		MinutesVersion:      int32(max(m.Content.Version, 1)),
 		PreviousContentHash: m.Content.PreviousHash,
+		FraudReports:        content.FraudReports, // R57
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/titrepro/titrepro/services/candidate/internal/app"
 	"github.com/titrepro/titrepro/services/candidate/internal/app/command"
 	"github.com/titrepro/titrepro/services/candidate/internal/domain/candidate"
+	"github.com/titrepro/titrepro/services/candidate/internal/domain/sanction"
 )
 
 var now = time.Date(2026, 3, 15, 11, 0, 0, 0, time.UTC)
@@ -50,7 +51,8 @@ func newFixture(t *testing.T) fixture {
 	if err := outbox.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(sqlstore.NewCandidateRepository(db, outbox.New(db)), func() time.Time { return now })
+	a := app.New(sqlstore.NewCandidateRepository(db, outbox.New(db)),
+		app.Sanctions{Repo: sqlstore.NewSanctionRepository(db, outbox.New(db)), MaxBanMonths: sanction.DefaultMaxBanMonths}, func() time.Time { return now })
 	f := fixture{app: a}
 	f.self = mustCreate(t, a, cand1, details(""))
 	f.bound = mustCreate(t, a, centre1, details("cand-2"))

@@ -18,6 +18,7 @@ import (
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/services/candidate/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/candidate/internal/app"
+	"github.com/titrepro/titrepro/services/candidate/internal/domain/sanction"
 	"github.com/titrepro/titrepro/services/candidate/internal/ports"
 )
 
@@ -29,9 +30,10 @@ func newServer(t *testing.T) *ports.GRPCServer {
 	db := dbtest.Engine{Name: dbtest.SQLite}.Open(t)
 	require.NoError(t, sqlstore.Migrate(context.Background(), db))
 	require.NoError(t, outbox.Migrate(context.Background(), db))
-	a := app.New(sqlstore.NewCandidateRepository(db, outbox.New(db)), func() time.Time {
-		return time.Date(2026, 3, 15, 11, 0, 0, 0, time.UTC)
-	})
+	a := app.New(sqlstore.NewCandidateRepository(db, outbox.New(db)),
+		app.Sanctions{Repo: sqlstore.NewSanctionRepository(db, outbox.New(db)), MaxBanMonths: sanction.DefaultMaxBanMonths}, func() time.Time {
+			return time.Date(2026, 3, 15, 11, 0, 0, 0, time.UTC)
+		})
 	return ports.NewGRPCServer(a)
 }
 

@@ -1474,7 +1474,10 @@ type Minutes struct {
 	// Where this version stands.
 	VersionState MinutesVersionState `protobuf:"varint,17,opt,name=version_state,json=versionState,proto3,enum=titrepro.assessment.v1.MinutesVersionState" json:"version_state,omitempty"`
 	// The ministry's return of this version, when it was returned.
-	Returned      *MinutesReturn `protobuf:"bytes,18,opt,name=returned,proto3" json:"returned,omitempty"`
+	Returned *MinutesReturn `protobuf:"bytes,18,opt,name=returned,proto3" json:"returned,omitempty"`
+	// The mention of every fraud report of the session (R57), in filing
+	// order; covered by the content hash ("titrepro-minutes/4").
+	FraudReports  []*MinutesFraudReport `protobuf:"bytes,19,rep,name=fraud_reports,json=fraudReports,proto3" json:"fraud_reports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1631,6 +1634,13 @@ func (x *Minutes) GetVersionState() MinutesVersionState {
 func (x *Minutes) GetReturned() *MinutesReturn {
 	if x != nil {
 		return x.Returned
+	}
+	return nil
+}
+
+func (x *Minutes) GetFraudReports() []*MinutesFraudReport {
+	if x != nil {
+		return x.FraudReports
 	}
 	return nil
 }
@@ -1941,7 +1951,7 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12%\n" +
 	"\x0ejuror_subjects\x18\x03 \x03(\tR\rjurorSubjects\x12(\n" +
-	"\x10waived_if_absent\x18\x04 \x01(\bR\x0ewaivedIfAbsent\"\x9a\a\n" +
+	"\x10waived_if_absent\x18\x04 \x01(\bR\x0ewaivedIfAbsent\"\xeb\a\n" +
 	"\aMinutes\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12I\n" +
@@ -1965,7 +1975,8 @@ const file_titrepro_assessment_v1_assessment_proto_rawDesc = "" +
 	"\vreopened_by\x18\x10 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\n" +
 	"reopenedBy\x12P\n" +
 	"\rversion_state\x18\x11 \x01(\x0e2+.titrepro.assessment.v1.MinutesVersionStateR\fversionState\x12A\n" +
-	"\breturned\x18\x12 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned\"\xa1\x02\n" +
+	"\breturned\x18\x12 \x01(\v2%.titrepro.assessment.v1.MinutesReturnR\breturned\x12O\n" +
+	"\rfraud_reports\x18\x13 \x03(\v2*.titrepro.assessment.v1.MinutesFraudReportR\ffraudReports\"\xa1\x02\n" +
 	"\rMinutesReturn\x12'\n" +
 	"\x0fminutes_version\x18\x01 \x01(\x05R\x0eminutesVersion\x12!\n" +
 	"\fcontent_hash\x18\x02 \x01(\tR\vcontentHash\x12\x16\n" +
@@ -2055,6 +2066,7 @@ var file_titrepro_assessment_v1_assessment_proto_goTypes = []any{
 	(*MinutesLine)(nil),           // 29: titrepro.assessment.v1.MinutesLine
 	(*MinutesSignature)(nil),      // 30: titrepro.assessment.v1.MinutesSignature
 	(*MinutesJuror)(nil),          // 31: titrepro.assessment.v1.MinutesJuror
+	(*MinutesFraudReport)(nil),    // 32: titrepro.assessment.v1.MinutesFraudReport
 }
 var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	17, // 0: titrepro.assessment.v1.Session.type:type_name -> titrepro.assessment.v1.SessionType
@@ -2094,15 +2106,16 @@ var file_titrepro_assessment_v1_assessment_proto_depIdxs = []int32{
 	15, // 34: titrepro.assessment.v1.Minutes.reopened_by:type_name -> titrepro.assessment.v1.MinutesReturn
 	3,  // 35: titrepro.assessment.v1.Minutes.version_state:type_name -> titrepro.assessment.v1.MinutesVersionState
 	15, // 36: titrepro.assessment.v1.Minutes.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	18, // 37: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
-	3,  // 38: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
-	18, // 39: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
-	15, // 40: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
-	41, // [41:41] is the sub-list for method output_type
-	41, // [41:41] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	32, // 37: titrepro.assessment.v1.Minutes.fraud_reports:type_name -> titrepro.assessment.v1.MinutesFraudReport
+	18, // 38: titrepro.assessment.v1.MinutesReturn.return_time:type_name -> google.protobuf.Timestamp
+	3,  // 39: titrepro.assessment.v1.MinutesVersion.state:type_name -> titrepro.assessment.v1.MinutesVersionState
+	18, // 40: titrepro.assessment.v1.MinutesVersion.sign_time:type_name -> google.protobuf.Timestamp
+	15, // 41: titrepro.assessment.v1.MinutesVersion.returned:type_name -> titrepro.assessment.v1.MinutesReturn
+	42, // [42:42] is the sub-list for method output_type
+	42, // [42:42] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_assessment_proto_init() }

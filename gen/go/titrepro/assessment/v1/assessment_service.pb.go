@@ -2450,7 +2450,7 @@ var File_titrepro_assessment_v1_assessment_service_proto protoreflect.FileDescri
 
 const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\n" +
-	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a.titrepro/assessment/v1/candidacy_changes.proto\x1a#titrepro/assessment/v1/events.proto\"u\n" +
+	"/titrepro/assessment/v1/assessment_service.proto\x12\x16titrepro.assessment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a'titrepro/assessment/v1/assessment.proto\x1a.titrepro/assessment/v1/candidacy_changes.proto\x1a#titrepro/assessment/v1/events.proto\x1a\"titrepro/assessment/v1/fraud.proto\"u\n" +
 	"\x14CreateSessionRequest\x12>\n" +
 	"\asession\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.SessionB\x03\xe0A\x02R\asession\x12\x1d\n" +
 	"\n" +
@@ -2612,7 +2612,7 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"session_id\x18\x01 \x01(\tB\x03\xe0A\x02R\tsessionId\x12&\n" +
 	"\fcontent_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\vcontentHash\"P\n" +
 	"\x13SignMinutesResponse\x129\n" +
-	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xd3$\n" +
+	"\aminutes\x18\x01 \x01(\v2\x1f.titrepro.assessment.v1.MinutesR\aminutes2\xb7'\n" +
 	"\x11AssessmentService\x12\x8b\x01\n" +
 	"\rCreateSession\x12,.titrepro.assessment.v1.CreateSessionRequest\x1a-.titrepro.assessment.v1.CreateSessionResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\asession\"\f/v1/sessions\x12\x89\x01\n" +
 	"\n" +
@@ -2644,7 +2644,9 @@ const file_titrepro_assessment_v1_assessment_service_proto_rawDesc = "" +
 	"\x11TransferCandidacy\x120.titrepro.assessment.v1.TransferCandidacyRequest\x1a1.titrepro.assessment.v1.TransferCandidacyResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sessions/{session_id}/candidacies/{candidacy_id}:transfer\x12\xc7\x01\n" +
 	"\x10RecordAttendance\x12/.titrepro.assessment.v1.RecordAttendanceRequest\x1a0.titrepro.assessment.v1.RecordAttendanceResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordAttendance\x12\xcb\x01\n" +
 	"\x10RecordAdjustment\x12/.titrepro.assessment.v1.RecordAdjustmentRequest\x1a0.titrepro.assessment.v1.RecordAdjustmentResponse\"T\x82\xd3\xe4\x93\x02N:\n" +
-	"adjustment\"@/v1/sessions/{session_id}/candidacies/{candidacy_id}/adjustments\x12\xc7\x01\n" +
+	"adjustment\"@/v1/sessions/{session_id}/candidacies/{candidacy_id}/adjustments\x12\xb6\x01\n" +
+	"\x11CreateFraudReport\x120.titrepro.assessment.v1.CreateFraudReportRequest\x1a1.titrepro.assessment.v1.CreateFraudReportResponse\"<\x82\xd3\xe4\x93\x026:\ffraud_report\"&/v1/sessions/{session_id}/fraudReports\x12\xa8\x01\n" +
+	"\x10ListFraudReports\x12/.titrepro.assessment.v1.ListFraudReportsRequest\x1a0.titrepro.assessment.v1.ListFraudReportsResponse\"1\x82\xd3\xe4\x93\x02(\x12&/v1/sessions/{session_id}/fraudReports\x90\x02\x01\x12\xc7\x01\n" +
 	"\x10RecordEcfResults\x12/.titrepro.assessment.v1.RecordEcfResultsRequest\x1a0.titrepro.assessment.v1.RecordEcfResultsResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sessions/{session_id}/candidacies/{candidacy_id}:recordEcfResultsB\xf7\x01\n" +
 	"\x1acom.titrepro.assessment.v1B\x16AssessmentServiceProtoP\x01ZGgithub.com/titrepro/titrepro/gen/go/titrepro/assessment/v1;assessmentv1\xa2\x02\x03TAX\xaa\x02\x16Titrepro.Assessment.V1\xca\x02\x16Titrepro\\Assessment\\V1\xe2\x02\"Titrepro\\Assessment\\V1\\GPBMetadata\xea\x02\x18Titrepro::Assessment::V1b\x06proto3"
 
@@ -2722,12 +2724,16 @@ var file_titrepro_assessment_v1_assessment_service_proto_goTypes = []any{
 	(*TransferCandidacyRequest)(nil),    // 57: titrepro.assessment.v1.TransferCandidacyRequest
 	(*RecordAttendanceRequest)(nil),     // 58: titrepro.assessment.v1.RecordAttendanceRequest
 	(*RecordAdjustmentRequest)(nil),     // 59: titrepro.assessment.v1.RecordAdjustmentRequest
-	(*RecordEcfResultsRequest)(nil),     // 60: titrepro.assessment.v1.RecordEcfResultsRequest
-	(*WithdrawCandidacyResponse)(nil),   // 61: titrepro.assessment.v1.WithdrawCandidacyResponse
-	(*TransferCandidacyResponse)(nil),   // 62: titrepro.assessment.v1.TransferCandidacyResponse
-	(*RecordAttendanceResponse)(nil),    // 63: titrepro.assessment.v1.RecordAttendanceResponse
-	(*RecordAdjustmentResponse)(nil),    // 64: titrepro.assessment.v1.RecordAdjustmentResponse
-	(*RecordEcfResultsResponse)(nil),    // 65: titrepro.assessment.v1.RecordEcfResultsResponse
+	(*CreateFraudReportRequest)(nil),    // 60: titrepro.assessment.v1.CreateFraudReportRequest
+	(*ListFraudReportsRequest)(nil),     // 61: titrepro.assessment.v1.ListFraudReportsRequest
+	(*RecordEcfResultsRequest)(nil),     // 62: titrepro.assessment.v1.RecordEcfResultsRequest
+	(*WithdrawCandidacyResponse)(nil),   // 63: titrepro.assessment.v1.WithdrawCandidacyResponse
+	(*TransferCandidacyResponse)(nil),   // 64: titrepro.assessment.v1.TransferCandidacyResponse
+	(*RecordAttendanceResponse)(nil),    // 65: titrepro.assessment.v1.RecordAttendanceResponse
+	(*RecordAdjustmentResponse)(nil),    // 66: titrepro.assessment.v1.RecordAdjustmentResponse
+	(*CreateFraudReportResponse)(nil),   // 67: titrepro.assessment.v1.CreateFraudReportResponse
+	(*ListFraudReportsResponse)(nil),    // 68: titrepro.assessment.v1.ListFraudReportsResponse
+	(*RecordEcfResultsResponse)(nil),    // 69: titrepro.assessment.v1.RecordEcfResultsResponse
 }
 var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	44, // 0: titrepro.assessment.v1.CreateSessionRequest.session:type_name -> titrepro.assessment.v1.Session
@@ -2786,36 +2792,40 @@ var file_titrepro_assessment_v1_assessment_service_proto_depIdxs = []int32{
 	57, // 53: titrepro.assessment.v1.AssessmentService.TransferCandidacy:input_type -> titrepro.assessment.v1.TransferCandidacyRequest
 	58, // 54: titrepro.assessment.v1.AssessmentService.RecordAttendance:input_type -> titrepro.assessment.v1.RecordAttendanceRequest
 	59, // 55: titrepro.assessment.v1.AssessmentService.RecordAdjustment:input_type -> titrepro.assessment.v1.RecordAdjustmentRequest
-	60, // 56: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
-	1,  // 57: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
-	3,  // 58: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
-	5,  // 59: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
-	7,  // 60: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
-	9,  // 61: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
-	11, // 62: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
-	13, // 63: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
-	15, // 64: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
-	17, // 65: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
-	21, // 66: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
-	19, // 67: titrepro.assessment.v1.AssessmentService.DeclareJurorLinks:output_type -> titrepro.assessment.v1.DeclareJurorLinksResponse
-	23, // 68: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
-	25, // 69: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
-	27, // 70: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
-	29, // 71: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
-	31, // 72: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
-	33, // 73: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
-	35, // 74: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
-	41, // 75: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
-	43, // 76: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
-	38, // 77: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
-	40, // 78: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
-	61, // 79: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
-	62, // 80: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
-	63, // 81: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
-	64, // 82: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
-	65, // 83: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
-	57, // [57:84] is the sub-list for method output_type
-	30, // [30:57] is the sub-list for method input_type
+	60, // 56: titrepro.assessment.v1.AssessmentService.CreateFraudReport:input_type -> titrepro.assessment.v1.CreateFraudReportRequest
+	61, // 57: titrepro.assessment.v1.AssessmentService.ListFraudReports:input_type -> titrepro.assessment.v1.ListFraudReportsRequest
+	62, // 58: titrepro.assessment.v1.AssessmentService.RecordEcfResults:input_type -> titrepro.assessment.v1.RecordEcfResultsRequest
+	1,  // 59: titrepro.assessment.v1.AssessmentService.CreateSession:output_type -> titrepro.assessment.v1.CreateSessionResponse
+	3,  // 60: titrepro.assessment.v1.AssessmentService.GetSession:output_type -> titrepro.assessment.v1.GetSessionResponse
+	5,  // 61: titrepro.assessment.v1.AssessmentService.ListSessions:output_type -> titrepro.assessment.v1.ListSessionsResponse
+	7,  // 62: titrepro.assessment.v1.AssessmentService.OpenSession:output_type -> titrepro.assessment.v1.OpenSessionResponse
+	9,  // 63: titrepro.assessment.v1.AssessmentService.UpdateSession:output_type -> titrepro.assessment.v1.UpdateSessionResponse
+	11, // 64: titrepro.assessment.v1.AssessmentService.PostponeSession:output_type -> titrepro.assessment.v1.PostponeSessionResponse
+	13, // 65: titrepro.assessment.v1.AssessmentService.CancelSession:output_type -> titrepro.assessment.v1.CancelSessionResponse
+	15, // 66: titrepro.assessment.v1.AssessmentService.AddJuror:output_type -> titrepro.assessment.v1.AddJurorResponse
+	17, // 67: titrepro.assessment.v1.AssessmentService.ListJurors:output_type -> titrepro.assessment.v1.ListJurorsResponse
+	21, // 68: titrepro.assessment.v1.AssessmentService.RemoveJuror:output_type -> titrepro.assessment.v1.RemoveJurorResponse
+	19, // 69: titrepro.assessment.v1.AssessmentService.DeclareJurorLinks:output_type -> titrepro.assessment.v1.DeclareJurorLinksResponse
+	23, // 70: titrepro.assessment.v1.AssessmentService.CreateCandidacy:output_type -> titrepro.assessment.v1.CreateCandidacyResponse
+	25, // 71: titrepro.assessment.v1.AssessmentService.GetCandidacy:output_type -> titrepro.assessment.v1.GetCandidacyResponse
+	27, // 72: titrepro.assessment.v1.AssessmentService.ListCandidacies:output_type -> titrepro.assessment.v1.ListCandidaciesResponse
+	29, // 73: titrepro.assessment.v1.AssessmentService.GetSessionProgress:output_type -> titrepro.assessment.v1.GetSessionProgressResponse
+	31, // 74: titrepro.assessment.v1.AssessmentService.GetEvaluation:output_type -> titrepro.assessment.v1.GetEvaluationResponse
+	33, // 75: titrepro.assessment.v1.AssessmentService.UpdateEvaluation:output_type -> titrepro.assessment.v1.UpdateEvaluationResponse
+	35, // 76: titrepro.assessment.v1.AssessmentService.DeliberateCandidacy:output_type -> titrepro.assessment.v1.DeliberateCandidacyResponse
+	41, // 77: titrepro.assessment.v1.AssessmentService.GetMinutes:output_type -> titrepro.assessment.v1.GetMinutesResponse
+	43, // 78: titrepro.assessment.v1.AssessmentService.SignMinutes:output_type -> titrepro.assessment.v1.SignMinutesResponse
+	38, // 79: titrepro.assessment.v1.AssessmentService.ListMinutesVersions:output_type -> titrepro.assessment.v1.ListMinutesVersionsResponse
+	40, // 80: titrepro.assessment.v1.AssessmentService.GetMinutesPdf:output_type -> titrepro.assessment.v1.GetMinutesPdfResponse
+	63, // 81: titrepro.assessment.v1.AssessmentService.WithdrawCandidacy:output_type -> titrepro.assessment.v1.WithdrawCandidacyResponse
+	64, // 82: titrepro.assessment.v1.AssessmentService.TransferCandidacy:output_type -> titrepro.assessment.v1.TransferCandidacyResponse
+	65, // 83: titrepro.assessment.v1.AssessmentService.RecordAttendance:output_type -> titrepro.assessment.v1.RecordAttendanceResponse
+	66, // 84: titrepro.assessment.v1.AssessmentService.RecordAdjustment:output_type -> titrepro.assessment.v1.RecordAdjustmentResponse
+	67, // 85: titrepro.assessment.v1.AssessmentService.CreateFraudReport:output_type -> titrepro.assessment.v1.CreateFraudReportResponse
+	68, // 86: titrepro.assessment.v1.AssessmentService.ListFraudReports:output_type -> titrepro.assessment.v1.ListFraudReportsResponse
+	69, // 87: titrepro.assessment.v1.AssessmentService.RecordEcfResults:output_type -> titrepro.assessment.v1.RecordEcfResultsResponse
+	59, // [59:88] is the sub-list for method output_type
+	30, // [30:59] is the sub-list for method input_type
 	30, // [30:30] is the sub-list for extension type_name
 	30, // [30:30] is the sub-list for extension extendee
 	0,  // [0:30] is the sub-list for field type_name
@@ -2829,6 +2839,7 @@ func file_titrepro_assessment_v1_assessment_service_proto_init() {
 	file_titrepro_assessment_v1_assessment_proto_init()
 	file_titrepro_assessment_v1_candidacy_changes_proto_init()
 	file_titrepro_assessment_v1_events_proto_init()
+	file_titrepro_assessment_v1_fraud_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

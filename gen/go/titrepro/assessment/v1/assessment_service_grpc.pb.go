@@ -45,6 +45,8 @@ const (
 	AssessmentService_TransferCandidacy_FullMethodName   = "/titrepro.assessment.v1.AssessmentService/TransferCandidacy"
 	AssessmentService_RecordAttendance_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordAttendance"
 	AssessmentService_RecordAdjustment_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordAdjustment"
+	AssessmentService_CreateFraudReport_FullMethodName   = "/titrepro.assessment.v1.AssessmentService/CreateFraudReport"
+	AssessmentService_ListFraudReports_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/ListFraudReports"
 	AssessmentService_RecordEcfResults_FullMethodName    = "/titrepro.assessment.v1.AssessmentService/RecordEcfResults"
 )
 
@@ -186,6 +188,15 @@ type AssessmentServiceClient interface {
 	// RecordAdjustment records a disability adjustment authorised before the
 	// session (R46), while the session is planned.
 	RecordAdjustment(ctx context.Context, in *RecordAdjustmentRequest, opts ...grpc.CallOption) (*RecordAdjustmentResponse, error)
+	// CreateFraudReport files a fraud report on the session or one of its
+	// candidacies (R57), by a juror of the session or the organising centre
+	// (the responsable de session), while the session is in progress or in
+	// deliberation. The minutes then mention it: signatures already made are
+	// cleared and every juror signs the minutes drawn up again. Publishes
+	// FraudReported.
+	CreateFraudReport(ctx context.Context, in *CreateFraudReportRequest, opts ...grpc.CallOption) (*CreateFraudReportResponse, error)
+	// ListFraudReports lists the session's fraud reports, in filing order.
+	ListFraudReports(ctx context.Context, in *ListFraudReportsRequest, opts ...grpc.CallOption) (*ListFraudReportsResponse, error)
 	// RecordEcfResults records the ECF results of a training-route candidacy
 	// (R30), before its deliberation.
 	RecordEcfResults(ctx context.Context, in *RecordEcfResultsRequest, opts ...grpc.CallOption) (*RecordEcfResultsResponse, error)
@@ -459,6 +470,26 @@ func (c *assessmentServiceClient) RecordAdjustment(ctx context.Context, in *Reco
 	return out, nil
 }
 
+func (c *assessmentServiceClient) CreateFraudReport(ctx context.Context, in *CreateFraudReportRequest, opts ...grpc.CallOption) (*CreateFraudReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateFraudReportResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_CreateFraudReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *assessmentServiceClient) ListFraudReports(ctx context.Context, in *ListFraudReportsRequest, opts ...grpc.CallOption) (*ListFraudReportsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListFraudReportsResponse)
+	err := c.cc.Invoke(ctx, AssessmentService_ListFraudReports_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *assessmentServiceClient) RecordEcfResults(ctx context.Context, in *RecordEcfResultsRequest, opts ...grpc.CallOption) (*RecordEcfResultsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordEcfResultsResponse)
@@ -607,6 +638,15 @@ type AssessmentServiceServer interface {
 	// RecordAdjustment records a disability adjustment authorised before the
 	// session (R46), while the session is planned.
 	RecordAdjustment(context.Context, *RecordAdjustmentRequest) (*RecordAdjustmentResponse, error)
+	// CreateFraudReport files a fraud report on the session or one of its
+	// candidacies (R57), by a juror of the session or the organising centre
+	// (the responsable de session), while the session is in progress or in
+	// deliberation. The minutes then mention it: signatures already made are
+	// cleared and every juror signs the minutes drawn up again. Publishes
+	// FraudReported.
+	CreateFraudReport(context.Context, *CreateFraudReportRequest) (*CreateFraudReportResponse, error)
+	// ListFraudReports lists the session's fraud reports, in filing order.
+	ListFraudReports(context.Context, *ListFraudReportsRequest) (*ListFraudReportsResponse, error)
 	// RecordEcfResults records the ECF results of a training-route candidacy
 	// (R30), before its deliberation.
 	RecordEcfResults(context.Context, *RecordEcfResultsRequest) (*RecordEcfResultsResponse, error)
@@ -697,6 +737,12 @@ func (UnimplementedAssessmentServiceServer) RecordAttendance(context.Context, *R
 }
 func (UnimplementedAssessmentServiceServer) RecordAdjustment(context.Context, *RecordAdjustmentRequest) (*RecordAdjustmentResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordAdjustment not implemented")
+}
+func (UnimplementedAssessmentServiceServer) CreateFraudReport(context.Context, *CreateFraudReportRequest) (*CreateFraudReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateFraudReport not implemented")
+}
+func (UnimplementedAssessmentServiceServer) ListFraudReports(context.Context, *ListFraudReportsRequest) (*ListFraudReportsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListFraudReports not implemented")
 }
 func (UnimplementedAssessmentServiceServer) RecordEcfResults(context.Context, *RecordEcfResultsRequest) (*RecordEcfResultsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordEcfResults not implemented")
@@ -1190,6 +1236,42 @@ func _AssessmentService_RecordAdjustment_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AssessmentService_CreateFraudReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateFraudReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).CreateFraudReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_CreateFraudReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).CreateFraudReport(ctx, req.(*CreateFraudReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AssessmentService_ListFraudReports_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListFraudReportsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AssessmentServiceServer).ListFraudReports(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AssessmentService_ListFraudReports_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AssessmentServiceServer).ListFraudReports(ctx, req.(*ListFraudReportsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AssessmentService_RecordEcfResults_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RecordEcfResultsRequest)
 	if err := dec(in); err != nil {
@@ -1318,6 +1400,14 @@ var AssessmentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordAdjustment",
 			Handler:    _AssessmentService_RecordAdjustment_Handler,
+		},
+		{
+			MethodName: "CreateFraudReport",
+			Handler:    _AssessmentService_CreateFraudReport_Handler,
+		},
+		{
+			MethodName: "ListFraudReports",
+			Handler:    _AssessmentService_ListFraudReports_Handler,
 		},
 		{
 			MethodName: "RecordEcfResults",

@@ -1585,8 +1585,11 @@ type MinutesSigned struct {
 	// The content hash of the version this one replaces; empty for the
 	// first. In "titrepro-minutes/3" both fields are part of the content.
 	PreviousContentHash string `protobuf:"bytes,14,opt,name=previous_content_hash,json=previousContentHash,proto3" json:"previous_content_hash,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The mention of every fraud report of the session (R57), in filing
+	// order; part of the content in "titrepro-minutes/4".
+	FraudReports  []*MinutesFraudReport `protobuf:"bytes,15,rep,name=fraud_reports,json=fraudReports,proto3" json:"fraud_reports,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *MinutesSigned) Reset() {
@@ -1715,6 +1718,13 @@ func (x *MinutesSigned) GetPreviousContentHash() string {
 		return x.PreviousContentHash
 	}
 	return ""
+}
+
+func (x *MinutesSigned) GetFraudReports() []*MinutesFraudReport {
+	if x != nil {
+		return x.FraudReports
+	}
+	return nil
 }
 
 // MinutesLine is the decision on one candidacy.
@@ -1963,7 +1973,10 @@ type MinutesContent struct {
 	// One line per candidacy, by candidacy id.
 	Lines []*MinutesLine `protobuf:"bytes,7,rep,name=lines,proto3" json:"lines,omitempty"`
 	// The jury, sorted by subject: every member must sign.
-	Jurors        []*MinutesJuror `protobuf:"bytes,8,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	Jurors []*MinutesJuror `protobuf:"bytes,8,rep,name=jurors,proto3" json:"jurors,omitempty"`
+	// The mention of every fraud report (R57), in filing order
+	// ("titrepro-minutes/4" only; empty in earlier encodings).
+	FraudReports  []*MinutesFraudReport `protobuf:"bytes,9,rep,name=fraud_reports,json=fraudReports,proto3" json:"fraud_reports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2054,6 +2067,245 @@ func (x *MinutesContent) GetJurors() []*MinutesJuror {
 	return nil
 }
 
+func (x *MinutesContent) GetFraudReports() []*MinutesFraudReport {
+	if x != nil {
+		return x.FraudReports
+	}
+	return nil
+}
+
+// MinutesFraudReport is the mention in the minutes of one fraud report
+// (R57). The facts stay in the report, which report_id names.
+type MinutesFraudReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (GET /v1/sessions/{session_id}/fraudReports).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The candidacy concerned; empty for a report on the session.
+	CandidacyId string `protobuf:"bytes,2,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// Its candidate.
+	CandidateId string `protobuf:"bytes,3,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// When the facts were observed, RFC 3339 in UTC to the second.
+	ObserveTime string `protobuf:"bytes,4,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
+	// JUROR or CENTRE.
+	ReporterRole string `protobuf:"bytes,5,opt,name=reporter_role,json=reporterRole,proto3" json:"reporter_role,omitempty"`
+	// The juror's name, or the centre's id.
+	ReporterName string `protobuf:"bytes,6,opt,name=reporter_name,json=reporterName,proto3" json:"reporter_name,omitempty"`
+	// The measure taken: NONE or EXCLUDED_FROM_EPREUVE.
+	Measure       string `protobuf:"bytes,7,opt,name=measure,proto3" json:"measure,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MinutesFraudReport) Reset() {
+	*x = MinutesFraudReport{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MinutesFraudReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MinutesFraudReport) ProtoMessage() {}
+
+func (x *MinutesFraudReport) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MinutesFraudReport.ProtoReflect.Descriptor instead.
+func (*MinutesFraudReport) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MinutesFraudReport) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetObserveTime() string {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetReporterRole() string {
+	if x != nil {
+		return x.ReporterRole
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetReporterName() string {
+	if x != nil {
+		return x.ReporterName
+	}
+	return ""
+}
+
+func (x *MinutesFraudReport) GetMeasure() string {
+	if x != nil {
+		return x.Measure
+	}
+	return ""
+}
+
+// FraudReported is published on titrepro.assessment.v1.fraud_reported when
+// a juror or the responsable de session files a fraud report on a session
+// or one of its candidacies (R57). The facts are not carried: they are read
+// from the report by those allowed to.
+type FraudReported struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the report was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The session.
+	SessionId string `protobuf:"bytes,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	// The report.
+	ReportId string `protobuf:"bytes,4,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The candidacy concerned; empty for a report on the session.
+	CandidacyId string `protobuf:"bytes,5,opt,name=candidacy_id,json=candidacyId,proto3" json:"candidacy_id,omitempty"`
+	// Its candidate (candidate service id); empty for a report on the
+	// session.
+	CandidateId string `protobuf:"bytes,6,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// JUROR or CENTRE.
+	ReporterRole string `protobuf:"bytes,7,opt,name=reporter_role,json=reporterRole,proto3" json:"reporter_role,omitempty"`
+	// When the facts were observed.
+	ObserveTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
+	// NONE or EXCLUDED_FROM_EPREUVE.
+	Measure string `protobuf:"bytes,9,opt,name=measure,proto3" json:"measure,omitempty"`
+	// The minutes version that first mentions it.
+	MinutesVersion int32 `protobuf:"varint,10,opt,name=minutes_version,json=minutesVersion,proto3" json:"minutes_version,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *FraudReported) Reset() {
+	*x = FraudReported{}
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FraudReported) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FraudReported) ProtoMessage() {}
+
+func (x *FraudReported) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FraudReported.ProtoReflect.Descriptor instead.
+func (*FraudReported) Descriptor() ([]byte, []int) {
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *FraudReported) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *FraudReported) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *FraudReported) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *FraudReported) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *FraudReported) GetCandidacyId() string {
+	if x != nil {
+		return x.CandidacyId
+	}
+	return ""
+}
+
+func (x *FraudReported) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *FraudReported) GetReporterRole() string {
+	if x != nil {
+		return x.ReporterRole
+	}
+	return ""
+}
+
+func (x *FraudReported) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
+func (x *FraudReported) GetMeasure() string {
+	if x != nil {
+		return x.Measure
+	}
+	return ""
+}
+
+func (x *FraudReported) GetMinutesVersion() int32 {
+	if x != nil {
+		return x.MinutesVersion
+	}
+	return 0
+}
+
 // MinutesJuror is a member of the jury named in the minutes.
 type MinutesJuror struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2067,7 +2319,7 @@ type MinutesJuror struct {
 
 func (x *MinutesJuror) Reset() {
 	*x = MinutesJuror{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2079,7 +2331,7 @@ func (x *MinutesJuror) String() string {
 func (*MinutesJuror) ProtoMessage() {}
 
 func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[16]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2092,7 +2344,7 @@ func (x *MinutesJuror) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MinutesJuror.ProtoReflect.Descriptor instead.
 func (*MinutesJuror) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *MinutesJuror) GetJurorSubject() string {
@@ -2137,7 +2389,7 @@ type CandidacyWithdrawn struct {
 
 func (x *CandidacyWithdrawn) Reset() {
 	*x = CandidacyWithdrawn{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2149,7 +2401,7 @@ func (x *CandidacyWithdrawn) String() string {
 func (*CandidacyWithdrawn) ProtoMessage() {}
 
 func (x *CandidacyWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[17]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2162,7 +2414,7 @@ func (x *CandidacyWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyWithdrawn.ProtoReflect.Descriptor instead.
 func (*CandidacyWithdrawn) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CandidacyWithdrawn) GetEventId() string {
@@ -2252,7 +2504,7 @@ type CandidacyTransferred struct {
 
 func (x *CandidacyTransferred) Reset() {
 	*x = CandidacyTransferred{}
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2264,7 +2516,7 @@ func (x *CandidacyTransferred) String() string {
 func (*CandidacyTransferred) ProtoMessage() {}
 
 func (x *CandidacyTransferred) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[18]
+	mi := &file_titrepro_assessment_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2277,7 +2529,7 @@ func (x *CandidacyTransferred) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CandidacyTransferred.ProtoReflect.Descriptor instead.
 func (*CandidacyTransferred) Descriptor() ([]byte, []int) {
-	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_titrepro_assessment_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CandidacyTransferred) GetEventId() string {
@@ -2480,7 +2732,7 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\x15recused_candidacy_ids\x18\x06 \x03(\tR\x13recusedCandidacyIds\"d\n" +
 	"\fDeclaredLink\x129\n" +
 	"\x04kind\x18\x01 \x01(\x0e2 .titrepro.assessment.v1.LinkKindB\x03\xe0A\x02R\x04kind\x12\x19\n" +
-	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\xe7\x04\n" +
+	"\x05value\x18\x02 \x01(\tB\x03\xe0A\x02R\x05value\"\xb8\x05\n" +
 	"\rMinutesSigned\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -2500,7 +2752,8 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"signatures\x12)\n" +
 	"\x10content_encoding\x18\f \x01(\tR\x0fcontentEncoding\x12'\n" +
 	"\x0fminutes_version\x18\r \x01(\x05R\x0eminutesVersion\x122\n" +
-	"\x15previous_content_hash\x18\x0e \x01(\tR\x13previousContentHash\"\x9c\x02\n" +
+	"\x15previous_content_hash\x18\x0e \x01(\tR\x13previousContentHash\x12O\n" +
+	"\rfraud_reports\x18\x0f \x03(\v2*.titrepro.assessment.v1.MinutesFraudReportR\ffraudReports\"\x9c\x02\n" +
 	"\vMinutesLine\x12!\n" +
 	"\fcandidacy_id\x18\x01 \x01(\tR\vcandidacyId\x12!\n" +
 	"\fcandidate_id\x18\x02 \x01(\tR\vcandidateId\x12H\n" +
@@ -2518,7 +2771,7 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"juror_name\x18\x02 \x01(\tR\tjurorName\x127\n" +
 	"\tsign_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12!\n" +
-	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash\"\xdb\x02\n" +
+	"\fcontent_hash\x18\x04 \x01(\tR\vcontentHash\"\xac\x03\n" +
 	"\x0eMinutesContent\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12\x1b\n" +
@@ -2528,7 +2781,30 @@ const file_titrepro_assessment_v1_events_proto_rawDesc = "" +
 	"\rtitle_version\x18\x05 \x01(\tR\ftitleVersion\x12\x1b\n" +
 	"\tjury_date\x18\x06 \x01(\tR\bjuryDate\x129\n" +
 	"\x05lines\x18\a \x03(\v2#.titrepro.assessment.v1.MinutesLineR\x05lines\x12<\n" +
-	"\x06jurors\x18\b \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors\"R\n" +
+	"\x06jurors\x18\b \x03(\v2$.titrepro.assessment.v1.MinutesJurorR\x06jurors\x12O\n" +
+	"\rfraud_reports\x18\t \x03(\v2*.titrepro.assessment.v1.MinutesFraudReportR\ffraudReports\"\xfe\x01\n" +
+	"\x12MinutesFraudReport\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12!\n" +
+	"\fcandidacy_id\x18\x02 \x01(\tR\vcandidacyId\x12!\n" +
+	"\fcandidate_id\x18\x03 \x01(\tR\vcandidateId\x12!\n" +
+	"\fobserve_time\x18\x04 \x01(\tR\vobserveTime\x12#\n" +
+	"\rreporter_role\x18\x05 \x01(\tR\freporterRole\x12#\n" +
+	"\rreporter_name\x18\x06 \x01(\tR\freporterName\x12\x18\n" +
+	"\ameasure\x18\a \x01(\tR\ameasure\"\x8e\x03\n" +
+	"\rFraudReported\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\tR\tsessionId\x12\x1b\n" +
+	"\treport_id\x18\x04 \x01(\tR\breportId\x12!\n" +
+	"\fcandidacy_id\x18\x05 \x01(\tR\vcandidacyId\x12!\n" +
+	"\fcandidate_id\x18\x06 \x01(\tR\vcandidateId\x12#\n" +
+	"\rreporter_role\x18\a \x01(\tR\freporterRole\x12=\n" +
+	"\fobserve_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\vobserveTime\x12\x18\n" +
+	"\ameasure\x18\t \x01(\tR\ameasure\x12'\n" +
+	"\x0fminutes_version\x18\n" +
+	" \x01(\x05R\x0eminutesVersion\"R\n" +
 	"\fMinutesJuror\x12#\n" +
 	"\rjuror_subject\x18\x01 \x01(\tR\fjurorSubject\x12\x1d\n" +
 	"\n" +
@@ -2590,7 +2866,7 @@ func file_titrepro_assessment_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_assessment_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_titrepro_assessment_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(SessionType)(0),                 // 0: titrepro.assessment.v1.SessionType
 	(CcpOutcome)(0),                  // 1: titrepro.assessment.v1.CcpOutcome
@@ -2612,48 +2888,54 @@ var file_titrepro_assessment_v1_events_proto_goTypes = []any{
 	(*CcpDecision)(nil),              // 17: titrepro.assessment.v1.CcpDecision
 	(*MinutesSignature)(nil),         // 18: titrepro.assessment.v1.MinutesSignature
 	(*MinutesContent)(nil),           // 19: titrepro.assessment.v1.MinutesContent
-	(*MinutesJuror)(nil),             // 20: titrepro.assessment.v1.MinutesJuror
-	(*CandidacyWithdrawn)(nil),       // 21: titrepro.assessment.v1.CandidacyWithdrawn
-	(*CandidacyTransferred)(nil),     // 22: titrepro.assessment.v1.CandidacyTransferred
-	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
+	(*MinutesFraudReport)(nil),       // 20: titrepro.assessment.v1.MinutesFraudReport
+	(*FraudReported)(nil),            // 21: titrepro.assessment.v1.FraudReported
+	(*MinutesJuror)(nil),             // 22: titrepro.assessment.v1.MinutesJuror
+	(*CandidacyWithdrawn)(nil),       // 23: titrepro.assessment.v1.CandidacyWithdrawn
+	(*CandidacyTransferred)(nil),     // 24: titrepro.assessment.v1.CandidacyTransferred
+	(*timestamppb.Timestamp)(nil),    // 25: google.protobuf.Timestamp
 }
 var file_titrepro_assessment_v1_events_proto_depIdxs = []int32{
-	23, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 0: titrepro.assessment.v1.SessionPlanned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: titrepro.assessment.v1.SessionPlanned.type:type_name -> titrepro.assessment.v1.SessionType
-	23, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
-	23, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
-	23, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 2: titrepro.assessment.v1.JurorAssigned.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 3: titrepro.assessment.v1.JurorUnassigned.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 4: titrepro.assessment.v1.SessionUpdated.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 5: titrepro.assessment.v1.SessionUpdated.type:type_name -> titrepro.assessment.v1.SessionType
 	7,  // 6: titrepro.assessment.v1.SessionUpdated.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	23, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 7: titrepro.assessment.v1.SessionPostponed.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 8: titrepro.assessment.v1.SessionPostponed.type:type_name -> titrepro.assessment.v1.SessionType
 	7,  // 9: titrepro.assessment.v1.SessionPostponed.candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	23, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 10: titrepro.assessment.v1.SessionCancelled.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 11: titrepro.assessment.v1.SessionCancelled.type:type_name -> titrepro.assessment.v1.SessionType
 	7,  // 12: titrepro.assessment.v1.SessionCancelled.released_candidacies:type_name -> titrepro.assessment.v1.SessionCandidacy
-	23, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	23, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
-	23, // 15: titrepro.assessment.v1.JurorLinksDeclared.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 13: titrepro.assessment.v1.CandidacyRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 14: titrepro.assessment.v1.CandidacyRecusalsChanged.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 15: titrepro.assessment.v1.JurorLinksDeclared.occur_time:type_name -> google.protobuf.Timestamp
 	14, // 16: titrepro.assessment.v1.JurorLinksDeclared.links:type_name -> titrepro.assessment.v1.DeclaredLink
 	3,  // 17: titrepro.assessment.v1.DeclaredLink.kind:type_name -> titrepro.assessment.v1.LinkKind
-	23, // 18: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 18: titrepro.assessment.v1.MinutesSigned.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 19: titrepro.assessment.v1.MinutesSigned.type:type_name -> titrepro.assessment.v1.SessionType
 	16, // 20: titrepro.assessment.v1.MinutesSigned.lines:type_name -> titrepro.assessment.v1.MinutesLine
 	18, // 21: titrepro.assessment.v1.MinutesSigned.signatures:type_name -> titrepro.assessment.v1.MinutesSignature
-	17, // 22: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
-	2,  // 23: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
-	1,  // 24: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
-	23, // 25: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
-	0,  // 26: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
-	16, // 27: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
-	20, // 28: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
-	23, // 29: titrepro.assessment.v1.CandidacyWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
-	23, // 30: titrepro.assessment.v1.CandidacyTransferred.occur_time:type_name -> google.protobuf.Timestamp
-	31, // [31:31] is the sub-list for method output_type
-	31, // [31:31] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	20, // 22: titrepro.assessment.v1.MinutesSigned.fraud_reports:type_name -> titrepro.assessment.v1.MinutesFraudReport
+	17, // 23: titrepro.assessment.v1.MinutesLine.ccp_decisions:type_name -> titrepro.assessment.v1.CcpDecision
+	2,  // 24: titrepro.assessment.v1.MinutesLine.title_outcome:type_name -> titrepro.assessment.v1.TitleOutcome
+	1,  // 25: titrepro.assessment.v1.CcpDecision.outcome:type_name -> titrepro.assessment.v1.CcpOutcome
+	25, // 26: titrepro.assessment.v1.MinutesSignature.sign_time:type_name -> google.protobuf.Timestamp
+	0,  // 27: titrepro.assessment.v1.MinutesContent.type:type_name -> titrepro.assessment.v1.SessionType
+	16, // 28: titrepro.assessment.v1.MinutesContent.lines:type_name -> titrepro.assessment.v1.MinutesLine
+	22, // 29: titrepro.assessment.v1.MinutesContent.jurors:type_name -> titrepro.assessment.v1.MinutesJuror
+	20, // 30: titrepro.assessment.v1.MinutesContent.fraud_reports:type_name -> titrepro.assessment.v1.MinutesFraudReport
+	25, // 31: titrepro.assessment.v1.FraudReported.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 32: titrepro.assessment.v1.FraudReported.observe_time:type_name -> google.protobuf.Timestamp
+	25, // 33: titrepro.assessment.v1.CandidacyWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	25, // 34: titrepro.assessment.v1.CandidacyTransferred.occur_time:type_name -> google.protobuf.Timestamp
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_assessment_v1_events_proto_init() }
@@ -2667,7 +2949,7 @@ func file_titrepro_assessment_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_assessment_v1_events_proto_rawDesc), len(file_titrepro_assessment_v1_events_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -435,7 +435,7 @@ var File_titrepro_candidate_v1_candidate_service_proto protoreflect.FileDescript
 
 const file_titrepro_candidate_v1_candidate_service_proto_rawDesc = "" +
 	"\n" +
-	"-titrepro/candidate/v1/candidate_service.proto\x12\x15titrepro.candidate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a%titrepro/candidate/v1/candidate.proto\"|\n" +
+	"-titrepro/candidate/v1/candidate_service.proto\x12\x15titrepro.candidate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a%titrepro/candidate/v1/candidate.proto\x1a$titrepro/candidate/v1/sanction.proto\"|\n" +
 	"\x16CreateCandidateRequest\x12C\n" +
 	"\tcandidate\x18\x01 \x01(\v2 .titrepro.candidate.v1.CandidateB\x03\xe0A\x02R\tcandidate\x12\x1d\n" +
 	"\n" +
@@ -460,12 +460,14 @@ const file_titrepro_candidate_v1_candidate_service_proto_rawDesc = "" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\"Y\n" +
 	"\x17UpdateCandidateResponse\x12>\n" +
-	"\tcandidate\x18\x01 \x01(\v2 .titrepro.candidate.v1.CandidateR\tcandidate2\xec\x04\n" +
+	"\tcandidate\x18\x01 \x01(\v2 .titrepro.candidate.v1.CandidateR\tcandidate2\xb8\a\n" +
 	"\x10CandidateService\x12\x93\x01\n" +
 	"\x0fCreateCandidate\x12-.titrepro.candidate.v1.CreateCandidateRequest\x1a..titrepro.candidate.v1.CreateCandidateResponse\"!\x82\xd3\xe4\x93\x02\x1b:\tcandidate\"\x0e/v1/candidates\x12\x91\x01\n" +
 	"\fGetCandidate\x12*.titrepro.candidate.v1.GetCandidateRequest\x1a+.titrepro.candidate.v1.GetCandidateResponse\"(\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/candidates/{candidate_id}\x90\x02\x01\x12\x88\x01\n" +
 	"\x0eListCandidates\x12,.titrepro.candidate.v1.ListCandidatesRequest\x1a-.titrepro.candidate.v1.ListCandidatesResponse\"\x19\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/candidates\x90\x02\x01\x12\xa2\x01\n" +
-	"\x0fUpdateCandidate\x12-.titrepro.candidate.v1.UpdateCandidateRequest\x1a..titrepro.candidate.v1.UpdateCandidateResponse\"0\x82\xd3\xe4\x93\x02*:\tcandidate2\x1d/v1/candidates/{candidate.id}B\xa5\x04\x92A\xb2\x02\x12\xd7\x01\n" +
+	"\x0fUpdateCandidate\x12-.titrepro.candidate.v1.UpdateCandidateRequest\x1a..titrepro.candidate.v1.UpdateCandidateResponse\"0\x82\xd3\xe4\x93\x02*:\tcandidate2\x1d/v1/candidates/{candidate.id}\x12\xa8\x01\n" +
+	"\x0eCreateSanction\x12,.titrepro.candidate.v1.CreateSanctionRequest\x1a-.titrepro.candidate.v1.CreateSanctionResponse\"9\x82\xd3\xe4\x93\x023:\bsanction\"'/v1/candidates/{candidate_id}/sanctions\x12\x9e\x01\n" +
+	"\rListSanctions\x12+.titrepro.candidate.v1.ListSanctionsRequest\x1a,.titrepro.candidate.v1.ListSanctionsResponse\"2\x82\xd3\xe4\x93\x02)\x12'/v1/candidates/{candidate_id}/sanctions\x90\x02\x01B\xa5\x04\x92A\xb2\x02\x12\xd7\x01\n" +
 	"\btitrepro\x12\xc6\x01The French Ministry of Labour's titre professionnel certification, end to end. Every call but the catalogue and certificate verification needs a bearer token (`titrepro token --role R --subject S`).2\x02v1ZH\n" +
 	"F\n" +
 	"\x06bearer\x12<\b\x02\x12'A JWT: `Authorization: Bearer <token>`.\x1a\rAuthorization \x02b\f\n" +
@@ -498,6 +500,10 @@ var file_titrepro_candidate_v1_candidate_service_proto_goTypes = []any{
 	(*UpdateCandidateResponse)(nil), // 7: titrepro.candidate.v1.UpdateCandidateResponse
 	(*Candidate)(nil),               // 8: titrepro.candidate.v1.Candidate
 	(*fieldmaskpb.FieldMask)(nil),   // 9: google.protobuf.FieldMask
+	(*CreateSanctionRequest)(nil),   // 10: titrepro.candidate.v1.CreateSanctionRequest
+	(*ListSanctionsRequest)(nil),    // 11: titrepro.candidate.v1.ListSanctionsRequest
+	(*CreateSanctionResponse)(nil),  // 12: titrepro.candidate.v1.CreateSanctionResponse
+	(*ListSanctionsResponse)(nil),   // 13: titrepro.candidate.v1.ListSanctionsResponse
 }
 var file_titrepro_candidate_v1_candidate_service_proto_depIdxs = []int32{
 	8,  // 0: titrepro.candidate.v1.CreateCandidateRequest.candidate:type_name -> titrepro.candidate.v1.Candidate
@@ -511,12 +517,16 @@ var file_titrepro_candidate_v1_candidate_service_proto_depIdxs = []int32{
 	2,  // 8: titrepro.candidate.v1.CandidateService.GetCandidate:input_type -> titrepro.candidate.v1.GetCandidateRequest
 	4,  // 9: titrepro.candidate.v1.CandidateService.ListCandidates:input_type -> titrepro.candidate.v1.ListCandidatesRequest
 	6,  // 10: titrepro.candidate.v1.CandidateService.UpdateCandidate:input_type -> titrepro.candidate.v1.UpdateCandidateRequest
-	1,  // 11: titrepro.candidate.v1.CandidateService.CreateCandidate:output_type -> titrepro.candidate.v1.CreateCandidateResponse
-	3,  // 12: titrepro.candidate.v1.CandidateService.GetCandidate:output_type -> titrepro.candidate.v1.GetCandidateResponse
-	5,  // 13: titrepro.candidate.v1.CandidateService.ListCandidates:output_type -> titrepro.candidate.v1.ListCandidatesResponse
-	7,  // 14: titrepro.candidate.v1.CandidateService.UpdateCandidate:output_type -> titrepro.candidate.v1.UpdateCandidateResponse
-	11, // [11:15] is the sub-list for method output_type
-	7,  // [7:11] is the sub-list for method input_type
+	10, // 11: titrepro.candidate.v1.CandidateService.CreateSanction:input_type -> titrepro.candidate.v1.CreateSanctionRequest
+	11, // 12: titrepro.candidate.v1.CandidateService.ListSanctions:input_type -> titrepro.candidate.v1.ListSanctionsRequest
+	1,  // 13: titrepro.candidate.v1.CandidateService.CreateCandidate:output_type -> titrepro.candidate.v1.CreateCandidateResponse
+	3,  // 14: titrepro.candidate.v1.CandidateService.GetCandidate:output_type -> titrepro.candidate.v1.GetCandidateResponse
+	5,  // 15: titrepro.candidate.v1.CandidateService.ListCandidates:output_type -> titrepro.candidate.v1.ListCandidatesResponse
+	7,  // 16: titrepro.candidate.v1.CandidateService.UpdateCandidate:output_type -> titrepro.candidate.v1.UpdateCandidateResponse
+	12, // 17: titrepro.candidate.v1.CandidateService.CreateSanction:output_type -> titrepro.candidate.v1.CreateSanctionResponse
+	13, // 18: titrepro.candidate.v1.CandidateService.ListSanctions:output_type -> titrepro.candidate.v1.ListSanctionsResponse
+	13, // [13:19] is the sub-list for method output_type
+	7,  // [7:13] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
 	7,  // [7:7] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
@@ -528,6 +538,7 @@ func file_titrepro_candidate_v1_candidate_service_proto_init() {
 		return
 	}
 	file_titrepro_candidate_v1_candidate_proto_init()
+	file_titrepro_candidate_v1_sanction_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -23,6 +23,8 @@ const (
 	CandidateService_GetCandidate_FullMethodName    = "/titrepro.candidate.v1.CandidateService/GetCandidate"
 	CandidateService_ListCandidates_FullMethodName  = "/titrepro.candidate.v1.CandidateService/ListCandidates"
 	CandidateService_UpdateCandidate_FullMethodName = "/titrepro.candidate.v1.CandidateService/UpdateCandidate"
+	CandidateService_CreateSanction_FullMethodName  = "/titrepro.candidate.v1.CandidateService/CreateSanction"
+	CandidateService_ListSanctions_FullMethodName   = "/titrepro.candidate.v1.CandidateService/ListSanctions"
 )
 
 // CandidateServiceClient is the client API for CandidateService service.
@@ -45,6 +47,14 @@ type CandidateServiceClient interface {
 	// UpdateCandidate changes the fields named in update_mask. The candidate's
 	// etag must be the current one, else ABORTED (HTTP 409).
 	UpdateCandidate(ctx context.Context, in *UpdateCandidateRequest, opts ...grpc.CallOption) (*UpdateCandidateResponse, error)
+	// CreateSanction pronounces a sanction against a candidate (R58), for the
+	// ministry (DREETS): an exclusion from a session, or a ban from
+	// registering for at most the configured maximum from its notification.
+	// Publishes SanctionPronounced.
+	CreateSanction(ctx context.Context, in *CreateSanctionRequest, opts ...grpc.CallOption) (*CreateSanctionResponse, error)
+	// ListSanctions lists a candidate's sanctions, oldest first: for the
+	// ministry, the admin and the candidate themself.
+	ListSanctions(ctx context.Context, in *ListSanctionsRequest, opts ...grpc.CallOption) (*ListSanctionsResponse, error)
 }
 
 type candidateServiceClient struct {
@@ -95,6 +105,26 @@ func (c *candidateServiceClient) UpdateCandidate(ctx context.Context, in *Update
 	return out, nil
 }
 
+func (c *candidateServiceClient) CreateSanction(ctx context.Context, in *CreateSanctionRequest, opts ...grpc.CallOption) (*CreateSanctionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSanctionResponse)
+	err := c.cc.Invoke(ctx, CandidateService_CreateSanction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *candidateServiceClient) ListSanctions(ctx context.Context, in *ListSanctionsRequest, opts ...grpc.CallOption) (*ListSanctionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSanctionsResponse)
+	err := c.cc.Invoke(ctx, CandidateService_ListSanctions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CandidateServiceServer is the server API for CandidateService service.
 // All implementations must embed UnimplementedCandidateServiceServer
 // for forward compatibility.
@@ -115,6 +145,14 @@ type CandidateServiceServer interface {
 	// UpdateCandidate changes the fields named in update_mask. The candidate's
 	// etag must be the current one, else ABORTED (HTTP 409).
 	UpdateCandidate(context.Context, *UpdateCandidateRequest) (*UpdateCandidateResponse, error)
+	// CreateSanction pronounces a sanction against a candidate (R58), for the
+	// ministry (DREETS): an exclusion from a session, or a ban from
+	// registering for at most the configured maximum from its notification.
+	// Publishes SanctionPronounced.
+	CreateSanction(context.Context, *CreateSanctionRequest) (*CreateSanctionResponse, error)
+	// ListSanctions lists a candidate's sanctions, oldest first: for the
+	// ministry, the admin and the candidate themself.
+	ListSanctions(context.Context, *ListSanctionsRequest) (*ListSanctionsResponse, error)
 	mustEmbedUnimplementedCandidateServiceServer()
 }
 
@@ -136,6 +174,12 @@ func (UnimplementedCandidateServiceServer) ListCandidates(context.Context, *List
 }
 func (UnimplementedCandidateServiceServer) UpdateCandidate(context.Context, *UpdateCandidateRequest) (*UpdateCandidateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateCandidate not implemented")
+}
+func (UnimplementedCandidateServiceServer) CreateSanction(context.Context, *CreateSanctionRequest) (*CreateSanctionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSanction not implemented")
+}
+func (UnimplementedCandidateServiceServer) ListSanctions(context.Context, *ListSanctionsRequest) (*ListSanctionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSanctions not implemented")
 }
 func (UnimplementedCandidateServiceServer) mustEmbedUnimplementedCandidateServiceServer() {}
 func (UnimplementedCandidateServiceServer) testEmbeddedByValue()                          {}
@@ -230,6 +274,42 @@ func _CandidateService_UpdateCandidate_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CandidateService_CreateSanction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSanctionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CandidateServiceServer).CreateSanction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CandidateService_CreateSanction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CandidateServiceServer).CreateSanction(ctx, req.(*CreateSanctionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CandidateService_ListSanctions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSanctionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CandidateServiceServer).ListSanctions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CandidateService_ListSanctions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CandidateServiceServer).ListSanctions(ctx, req.(*ListSanctionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CandidateService_ServiceDesc is the grpc.ServiceDesc for CandidateService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -252,6 +332,14 @@ var CandidateService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateCandidate",
 			Handler:    _CandidateService_UpdateCandidate_Handler,
+		},
+		{
+			MethodName: "CreateSanction",
+			Handler:    _CandidateService_CreateSanction_Handler,
+		},
+		{
+			MethodName: "ListSanctions",
+			Handler:    _CandidateService_ListSanctions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

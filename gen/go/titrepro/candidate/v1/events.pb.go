@@ -180,11 +180,78 @@ func (x *CandidateUpdated) GetVersion() int64 {
 	return 0
 }
 
+// SanctionPronounced is published on
+// titrepro.candidate.v1.sanction_pronounced when the ministry pronounces a
+// sanction against a candidate (R58). The assessment service keeps the bans
+// to refuse registrations during them.
+type SanctionPronounced struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the sanction was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The sanction.
+	Sanction      *Sanction `protobuf:"bytes,3,opt,name=sanction,proto3" json:"sanction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SanctionPronounced) Reset() {
+	*x = SanctionPronounced{}
+	mi := &file_titrepro_candidate_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SanctionPronounced) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SanctionPronounced) ProtoMessage() {}
+
+func (x *SanctionPronounced) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_candidate_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SanctionPronounced.ProtoReflect.Descriptor instead.
+func (*SanctionPronounced) Descriptor() ([]byte, []int) {
+	return file_titrepro_candidate_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SanctionPronounced) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *SanctionPronounced) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *SanctionPronounced) GetSanction() *Sanction {
+	if x != nil {
+		return x.Sanction
+	}
+	return nil
+}
+
 var File_titrepro_candidate_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_candidate_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\"titrepro/candidate/v1/events.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%titrepro/candidate/v1/candidate.proto\"\xc5\x01\n" +
+	"\"titrepro/candidate/v1/events.proto\x12\x15titrepro.candidate.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%titrepro/candidate/v1/candidate.proto\x1a$titrepro/candidate/v1/sanction.proto\"\xc5\x01\n" +
 	"\x13CandidateRegistered\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -197,7 +264,12 @@ const file_titrepro_candidate_v1_events_proto_rawDesc = "" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12>\n" +
 	"\tcandidate\x18\x03 \x01(\v2 .titrepro.candidate.v1.CandidateR\tcandidate\x12%\n" +
 	"\x0echanged_fields\x18\x04 \x03(\tR\rchangedFields\x12\x18\n" +
-	"\aversion\x18\x05 \x01(\x03R\aversionB\xe5\x01\n" +
+	"\aversion\x18\x05 \x01(\x03R\aversion\"\xa7\x01\n" +
+	"\x12SanctionPronounced\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12;\n" +
+	"\bsanction\x18\x03 \x01(\v2\x1f.titrepro.candidate.v1.SanctionR\bsanctionB\xe5\x01\n" +
 	"\x19com.titrepro.candidate.v1B\vEventsProtoP\x01ZEgithub.com/titrepro/titrepro/gen/go/titrepro/candidate/v1;candidatev1\xa2\x02\x03TCX\xaa\x02\x15Titrepro.Candidate.V1\xca\x02\x15Titrepro\\Candidate\\V1\xe2\x02!Titrepro\\Candidate\\V1\\GPBMetadata\xea\x02\x17Titrepro::Candidate::V1b\x06proto3"
 
 var (
@@ -212,23 +284,27 @@ func file_titrepro_candidate_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_candidate_v1_events_proto_rawDescData
 }
 
-var file_titrepro_candidate_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_titrepro_candidate_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_titrepro_candidate_v1_events_proto_goTypes = []any{
 	(*CandidateRegistered)(nil),   // 0: titrepro.candidate.v1.CandidateRegistered
 	(*CandidateUpdated)(nil),      // 1: titrepro.candidate.v1.CandidateUpdated
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
-	(*Candidate)(nil),             // 3: titrepro.candidate.v1.Candidate
+	(*SanctionPronounced)(nil),    // 2: titrepro.candidate.v1.SanctionPronounced
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(*Candidate)(nil),             // 4: titrepro.candidate.v1.Candidate
+	(*Sanction)(nil),              // 5: titrepro.candidate.v1.Sanction
 }
 var file_titrepro_candidate_v1_events_proto_depIdxs = []int32{
-	2, // 0: titrepro.candidate.v1.CandidateRegistered.occur_time:type_name -> google.protobuf.Timestamp
-	3, // 1: titrepro.candidate.v1.CandidateRegistered.candidate:type_name -> titrepro.candidate.v1.Candidate
-	2, // 2: titrepro.candidate.v1.CandidateUpdated.occur_time:type_name -> google.protobuf.Timestamp
-	3, // 3: titrepro.candidate.v1.CandidateUpdated.candidate:type_name -> titrepro.candidate.v1.Candidate
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	3, // 0: titrepro.candidate.v1.CandidateRegistered.occur_time:type_name -> google.protobuf.Timestamp
+	4, // 1: titrepro.candidate.v1.CandidateRegistered.candidate:type_name -> titrepro.candidate.v1.Candidate
+	3, // 2: titrepro.candidate.v1.CandidateUpdated.occur_time:type_name -> google.protobuf.Timestamp
+	4, // 3: titrepro.candidate.v1.CandidateUpdated.candidate:type_name -> titrepro.candidate.v1.Candidate
+	3, // 4: titrepro.candidate.v1.SanctionPronounced.occur_time:type_name -> google.protobuf.Timestamp
+	5, // 5: titrepro.candidate.v1.SanctionPronounced.sanction:type_name -> titrepro.candidate.v1.Sanction
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_candidate_v1_events_proto_init() }
@@ -237,13 +313,14 @@ func file_titrepro_candidate_v1_events_proto_init() {
 		return
 	}
 	file_titrepro_candidate_v1_candidate_proto_init()
+	file_titrepro_candidate_v1_sanction_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_candidate_v1_events_proto_rawDesc), len(file_titrepro_candidate_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -59,6 +59,25 @@ func (Printer) MinutesPDF(v query.MinutesView) ([]byte, error) {
 		d.Space(2)
 	}
 
+	d.Heading("Rapports de fraude")
+	if len(c.FraudReports) == 0 {
+		d.Text(0, "Aucun rapport de fraude n'a été établi pendant la session.")
+	}
+	for _, f := range c.FraudReports {
+		about := "la session"
+		if f.CandidacyID != "" {
+			name := v.Names[f.CandidacyID]
+			if name == "" {
+				name = f.CandidateID
+			}
+			about = "le candidat " + name + " (candidature " + f.CandidacyID + ")"
+		}
+		d.Strong(0, "Rapport de fraude "+f.ReportID+" sur "+about)
+		d.Text(4, "Faits constatés le "+observed(f.ObservedAt)+", rapport établi par "+reporter(f)+".")
+		d.Text(4, "Mesure prise : "+measure(f.Measure)+".")
+		d.Space(2)
+	}
+
 	d.Heading("Jury et signatures")
 	for _, j := range c.Jurors {
 		sig, ok := signature(m, j.Subject)
@@ -126,6 +145,28 @@ func outcome(o deliberation.TitleOutcome) string {
 		return "absent"
 	}
 	return string(o)
+}
+
+func observed(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return frTime(t)
+}
+
+func reporter(f minutes.FraudMention) string {
+	if f.ReporterRole == "CENTRE" {
+		return "le responsable de session (centre " + f.ReporterName + ")"
+	}
+	return "le juré " + f.ReporterName
+}
+
+func measure(m string) string {
+	if m == "EXCLUDED_FROM_EPREUVE" {
+		return "candidat exclu de l'épreuve"
+	}
+	return "aucune"
 }
 
 func frTime(t time.Time) string { return pdfdoc.DateTimeFR(t) }

@@ -60,3 +60,45 @@ func TestMinutesPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestR57_MinutesPDFMentionsEveryFraudReport: the printed minutes list the
+// fraud reports of the session, on a candidate or on the session, with
+// who established them and the measure taken; minutes without any say so.
+func TestR57_MinutesPDFMentionsEveryFraudReport(t *testing.T) {
+	t.Parallel()
+	content := minutes.Content{SessionID: "s-1", CentreID: "CENTRE-69", Type: title.SessionTitre, TitleID: "TP-00495",
+		TitleVersion: "2008", JuryDate: "2026-06-03", Version: 1,
+		Lines:  []minutes.Line{{CandidacyID: "cy-1", CandidateID: "c1", Outcome: deliberation.Failed}},
+		Jurors: []minutes.Juror{{Subject: "j1", Name: "Hélène Lefèvre"}},
+		FraudReports: []minutes.FraudMention{
+			{ReportID: "fr-1", CandidacyID: "cy-1", CandidateID: "c1", ObservedAt: "2026-06-02T08:15:00Z", ReporterRole: "JUROR",
+				ReporterName: "Hélène Lefèvre", Measure: "EXCLUDED_FROM_EPREUVE"},
+			{ReportID: "fr-2", ObservedAt: "2026-06-02T09:00:00Z", ReporterRole: "CENTRE", ReporterName: "CENTRE-69", Measure: "NONE"},
+		}}
+	v := query.MinutesView{Version: minutes.Version{Number: 1, Minutes: minutes.Minutes{Encoding: minutes.EncodingV4,
+		Hash: strings.Repeat("ef", 32), Content: content}}, Names: map[string]string{"cy-1": "Durand Élodie"}, Printed: at}
+	b, err := pdf.Printer{}.MinutesPDF(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftext.Extract(t, b)
+	for _, want := range []string{
+		"Rapports de fraude", "Rapport de fraude fr-1 sur le candidat Durand Élodie (candidature cy-1)",
+		"Faits constatés le 02/06/2026 à 10:15, rapport établi par le juré Hélène Lefèvre.", "Mesure prise : candidat exclu de l'épreuve.",
+		"Rapport de fraude fr-2 sur la session", "rapport établi par le responsable de session (centre CENTRE-69)", "Mesure prise : aucune.",
+		"titrepro-minutes/4",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	content.FraudReports = nil
+	v.Minutes.Content = content
+	b, err = pdf.Printer{}.MinutesPDF(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftext.Extract(t, b); !strings.Contains(text, "Aucun rapport de fraude n'a été établi pendant la session.") {
+		t.Errorf("minutes without report do not say so:\n%s", text)
+	}
+}

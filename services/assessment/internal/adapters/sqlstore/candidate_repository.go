@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 )
 
@@ -46,6 +47,9 @@ func (r *CandidateRepository) Get(ctx context.Context, id string) (candidate.Can
 		return candidate.Candidate{}, fmt.Errorf("sqlstore: decode candidate %s: training_ccp_codes: %w", id, err)
 	}
 	c.AccessRoute = candidate.AccessRoute(route)
+	if c.Bans, err = r.bansOf(ctx, id); err != nil {
+		return candidate.Candidate{}, err
+	}
 	return c, nil
 }
 
@@ -82,4 +86,45 @@ func (r *CandidateRepository) Apply(ctx context.Context, c candidate.Candidate) 
 		return false, fmt.Errorf("sqlstore: apply candidate %s: %w", c.ID, err)
 	}
 	return n == 1, nil
+}
+
+var _ candidate.BanRepository = (*CandidateRepository)(nil)
+
+// SaveBan implements candidate.BanRepository (R58): a ban is written once,
+// a redelivered event changes nothing.
+func (r *CandidateRepository) SaveBan(ctx context.Context, b candidate.Ban) (bool, error) {
+	res, err := r.q.ExecContext(ctx, `INSERT INTO candidate_bans (sanction_id, candidate_id, banned_from, banned_until)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (sanction_id) DO NOTHING`, b.SanctionID, b.CandidateID, b.From.String(), b.Until.String())
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: save ban %s: %w", b.SanctionID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: save ban %s: %w", b.SanctionID, err)
+	}
+	return n == 1, nil
+}
+
+// bansOf reads the bans of candidate id.
+func (r *CandidateRepository) bansOf(ctx context.Context, id string) ([]candidate.Ban, error) {
+	rows, err := queryRows(ctx, r.q, `SELECT sanction_id, banned_from, banned_until FROM candidate_bans
+		WHERE candidate_id = $1 ORDER BY banned_from, sanction_id`,
+		func(sc scanner) ([3]string, error) {
+			var v [3]string
+			err := sc.Scan(&v[0], &v[1], &v[2])
+			return v, err
+		}, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: bans of candidate %s: %w", id, err)
+	}
+	var out []candidate.Ban
+	for _, v := range rows {
+		from, errFrom := civildate.Parse(v[1])
+		until, errUntil := civildate.Parse(v[2])
+		if err := errors.Join(errFrom, errUntil); err != nil {
+			return nil, fmt.Errorf("sqlstore: ban %s: %w", v[0], err)
+		}
+		out = append(out, candidate.Ban{SanctionID: v[0], CandidateID: id, From: from, Until: until})
+	}
+	return out, nil
 }

@@ -22,16 +22,17 @@ import (
 // stored data.
 
 type versionContentRow struct {
-	SessionID    string           `json:"session_id"`
-	CentreID     string           `json:"centre_id"`
-	Type         string           `json:"type"`
-	TitleID      string           `json:"title_id"`
-	TitleVersion string           `json:"title_version"`
-	JuryDate     string           `json:"jury_date"`
-	Lines        []versionLineRow `json:"lines"`
-	Jurors       []versionJuror   `json:"jurors"`
-	Version      int              `json:"minutes_version"`
-	PreviousHash string           `json:"previous_content_hash"`
+	SessionID    string            `json:"session_id"`
+	CentreID     string            `json:"centre_id"`
+	Type         string            `json:"type"`
+	TitleID      string            `json:"title_id"`
+	TitleVersion string            `json:"title_version"`
+	JuryDate     string            `json:"jury_date"`
+	Lines        []versionLineRow  `json:"lines"`
+	Jurors       []versionJuror    `json:"jurors"`
+	Version      int               `json:"minutes_version"`
+	PreviousHash string            `json:"previous_content_hash"`
+	FraudReports []versionFraudRow `json:"fraud_reports,omitempty"` // R57
 }
 
 type versionLineRow struct {
@@ -143,7 +144,7 @@ func insertVersion(ctx context.Context, tx *sqldb.Tx, m minutes.Minutes, signedA
 func contentRowOf(c minutes.Content) versionContentRow {
 	out := versionContentRow{SessionID: c.SessionID, CentreID: c.CentreID, Type: string(c.Type), TitleID: c.TitleID,
 		TitleVersion: c.TitleVersion, JuryDate: c.JuryDate, Version: max(c.Version, 1), PreviousHash: c.PreviousHash,
-		Lines: []versionLineRow{}, Jurors: []versionJuror{}}
+		Lines: []versionLineRow{}, Jurors: []versionJuror{}, FraudReports: versionFraudsOf(c.FraudReports)}
 	for _, l := range c.Lines {
 		lr := versionLineRow{CandidacyID: l.CandidacyID, CandidateID: l.CandidateID, Outcome: string(l.Outcome),
 			ManifestHash: l.DossierManifestHash, Decisions: []versionDecisionRow{}}
@@ -160,7 +161,8 @@ func contentRowOf(c minutes.Content) versionContentRow {
 
 func contentOf(r versionContentRow) minutes.Content {
 	out := minutes.Content{SessionID: r.SessionID, CentreID: r.CentreID, Type: title.SessionType(r.Type), TitleID: r.TitleID,
-		TitleVersion: r.TitleVersion, JuryDate: r.JuryDate, Version: r.Version, PreviousHash: r.PreviousHash}
+		TitleVersion: r.TitleVersion, JuryDate: r.JuryDate, Version: r.Version, PreviousHash: r.PreviousHash,
+		FraudReports: mentionsOf(r.FraudReports)}
 	for _, l := range r.Lines {
 		line := minutes.Line{CandidacyID: l.CandidacyID, CandidateID: l.CandidateID, Outcome: deliberation.TitleOutcome(l.Outcome),
 			DossierManifestHash: l.ManifestHash}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/titrepro/titrepro/internal/civildate"
+
 	"github.com/titrepro/titrepro/services/assessment/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
@@ -108,5 +110,30 @@ func TestCandidateRepositoryCentreOfOlderRows(t *testing.T) {
 		got, err = repo.Get(ctx, "old-1")
 		require.NoError(t, err)
 		require.Equal(t, "", got.CentreID, "a self-registered record once its next event arrives")
+	})
+}
+
+// TestCandidateRepositoryBans (R58): a ban from SanctionPronounced is kept
+// once, even before the candidate's record, and reads back with the
+// candidate.
+func TestCandidateRepositoryBans(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		repo := sqlstore.NewCandidateRepository(st.db)
+		from, err := civildate.Parse("2027-01-15")
+		require.NoError(t, err)
+		ban := candidate.Ban{SanctionID: "sa-1", CandidateID: "cand-9", From: from, Until: from.AddMonths(12)}
+		stored, err := repo.SaveBan(ctx, ban)
+		require.NoError(t, err)
+		require.True(t, stored)
+		stored, err = repo.SaveBan(ctx, ban)
+		require.NoError(t, err)
+		require.False(t, stored, "a redelivered ban is stored once")
+		_, err = repo.Apply(ctx, candidate.Candidate{ID: "cand-9", BirthName: "Durand", AccessRoute: candidate.RouteVAE, Version: 1})
+		require.NoError(t, err)
+		got, err := repo.Get(ctx, "cand-9")
+		require.NoError(t, err)
+		require.Equal(t, []candidate.Ban{ban}, got.Bans)
 	})
 }

@@ -163,6 +163,9 @@ func loadParts(ctx context.Context, q querier, row sessionRow, part *session.Par
 		if err := loadReopened(ctx, q, &snap); err != nil {
 			return nil, err
 		}
+		if snap.FraudReports, err = loadFrauds(ctx, q, id); err != nil {
+			return nil, err
+		}
 	}
 	s, err := session.UnmarshalFromDatabase(snap)
 	if err != nil {

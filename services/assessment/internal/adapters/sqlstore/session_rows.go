@@ -23,6 +23,7 @@ type image struct {
 	candidacies map[string]candidacyRow
 	evaluations map[evalKey]evaluationRow
 	signatures  map[string]signatureRow
+	frauds      map[string]fraudRow // by id (R57)
 	// minutesVersion is the session's current minutes version, which
 	// writeMinutesVersions compares before and after a change.
 	minutesVersion int
@@ -87,6 +88,7 @@ func imageOf(s *session.Session) (image, error) {
 		candidacies: map[string]candidacyRow{},
 		evaluations: map[evalKey]evaluationRow{},
 		signatures:  map[string]signatureRow{},
+		frauds:      map[string]fraudRow{},
 
 		minutesVersion: s.MinutesVersion(),
 	}
@@ -112,6 +114,9 @@ func imageOf(s *session.Session) (image, error) {
 		img.evaluations[evalKey{e.CandidacyID, e.JurorSubject}] = evaluationRow{
 			candidacyID: e.CandidacyID, juror: e.JurorSubject, items: items, version: e.Version, updatedAt: dbTime(e.UpdatedAt),
 		}
+	}
+	for i, r := range snap.FraudReports {
+		img.frauds[r.ID] = fraudRowOf(r, i)
 	}
 	for i, sig := range snap.Signatures {
 		img.signatures[sig.JurorSubject] = signatureRow{

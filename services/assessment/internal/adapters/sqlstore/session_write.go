@@ -71,6 +71,18 @@ func writeParts(ctx context.Context, tx *sqldb.Tx, before, after image) error {
 			}
 		}
 	}
+	if err := writeFrauds(ctx, tx, id, before.frauds, after.frauds); err != nil {
+		return err
+	}
+	// A fraud report filed after some jurors signed clears their
+	// signatures (R57): the minutes drawn up again are signed anew.
+	for _, subject := range sortedKeys(before.signatures) {
+		if _, ok := after.signatures[subject]; !ok {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM minutes_signatures WHERE session_id = $1 AND juror_subject = $2`, id, subject); err != nil {
+				return fmt.Errorf("sqlstore: delete signature of %s: %w", subject, err)
+			}
+		}
+	}
 	for _, subject := range sortedKeys(after.signatures) {
 		s := after.signatures[subject]
 		if prev, ok := before.signatures[subject]; ok {

@@ -50,6 +50,9 @@ var Table = auth.AccessTable{
 			Owner: "the centre's sessions; the sessions the juror sits on, not on a candidacy it is recused from (R21)"},
 		{RPC: "RecordAdjustment", Roles: organiser, Owner: "the centre's sessions"},
 		{RPC: "RecordEcfResults", Roles: organiser, Owner: "the centre's sessions"},
+		{RPC: "CreateFraudReport", Roles: auth.Grants(auth.Own(auth.RoleCentre, auth.RoleJuror)),
+			Owner: "the centre's sessions (the responsable de session); the sessions the juror sits on, not on a candidacy it is recused from (R21)"},
+		{RPC: "ListFraudReports", Roles: juryRead, Owner: "the centre's sessions; the sessions the juror sits on"},
 	},
 }
 

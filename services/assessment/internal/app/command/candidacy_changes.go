@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
@@ -137,6 +138,10 @@ func (h TransferCandidacyHandler) Handle(ctx context.Context, cmd TransferCandid
 		}
 		person, err := h.candidates.Get(ctx, c.CandidateID)
 		if err != nil {
+			return err
+		}
+		// A transfer registers the candidate to the target (R58).
+		if err := candidate.CheckNotBanned(person, civildate.Of(h.now())); err != nil {
 			return err
 		}
 		t, err := h.titles.Get(ctx, dst.TitleID(), dst.TitleVersion())

@@ -8,8 +8,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/app/authz"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/eligibility"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/session"
 )
@@ -64,6 +66,10 @@ func (h CreateCandidacyHandler) Handle(ctx context.Context, cmd CreateCandidacy)
 			return err
 		}
 		if err := authz.CanRegister(p, person); err != nil {
+			return err
+		}
+		// R58: no registration during a ban, which ends on its own.
+		if err := candidate.CheckNotBanned(person, civildate.Of(h.now())); err != nil {
 			return err
 		}
 		t, err := h.titles.Get(ctx, s.TitleID(), s.TitleVersion())

@@ -47,3 +47,15 @@ func (h ProjectCandidateHandler) Handle(ctx context.Context, people candidate.Re
 	}
 	return true, nil
 }
+
+// Ban keeps a ban the ministry pronounced (R58), from SanctionPronounced,
+// through people (bound by the caller to the transaction that records the
+// event); it reports whether it was new. A registration during the ban is
+// then refused (candidate.CheckNotBanned) without asking the candidate
+// service.
+func (h ProjectCandidateHandler) Ban(ctx context.Context, people candidate.Repository, b candidate.Ban) (bool, error) {
+	if b.SanctionID == "" || b.CandidateID == "" || b.From.IsZero() || !b.From.Before(b.Until) {
+		return false, candidate.ErrInvalid.WithMessage("a ban event without sanction, candidate or period")
+	}
+	return people.SaveBan(ctx, b)
+}

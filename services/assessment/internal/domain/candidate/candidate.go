@@ -41,6 +41,9 @@ type Candidate struct {
 	// the projection kept it.
 	CentreID string
 	Version  int64 // version of the candidate record the event carried
+	// Bans are the bans the ministry pronounced (R58), kept apart from the
+	// record's versions: SanctionPronounced feeds them.
+	Bans []Ban
 }
 
 // CentreUnknown is the CentreID of a record projected before the
@@ -72,6 +75,7 @@ type Repository interface {
 	// later one; it reports whether it stored it. Events may be redelivered
 	// out of order, so the version decides.
 	Apply(ctx context.Context, c Candidate) (bool, error)
+	BanRepository
 }
 
 // Validate checks what the projection needs from an event.

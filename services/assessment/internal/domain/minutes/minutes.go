@@ -28,6 +28,23 @@ type Content struct {
 	// the earlier encodings are only used for a first version.
 	Version      int
 	PreviousHash string
+	// FraudReports mentions every fraud report of the session (R57), by
+	// filing order. EncodingV4 covers them; minutes that mention a report
+	// are in EncodingV4, the others keep their encoding.
+	FraudReports []FraudMention
+}
+
+// FraudMention is the mention in the minutes of one fraud report (R57):
+// which report, on whom, when, by whom and the measure taken. The facts
+// stay in the report, which the mention names.
+type FraudMention struct {
+	ReportID     string
+	CandidacyID  string // empty: on the session
+	CandidateID  string
+	ObservedAt   string // RFC 3339, UTC, to the second
+	ReporterRole string // JUROR or CENTRE
+	ReporterName string
+	Measure      string // NONE or EXCLUDED_FROM_EPREUVE
 }
 
 // Line is the decision on one candidacy.

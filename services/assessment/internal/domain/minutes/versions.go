@@ -16,12 +16,25 @@ import (
 // minutes stays in EncodingV2, whose hash is unchanged.
 const EncodingV3 Encoding = "titrepro-minutes/3"
 
+// EncodingV4 is the RFC 8785 (JCS) encoding of the content of minutes
+// that mention fraud reports (R57): the members of EncodingV3 plus the
+// mentions, so that what the jurors sign names every report. Minutes
+// without a report keep EncodingV2 or EncodingV3, whose hashes are
+// unchanged.
+const EncodingV4 Encoding = "titrepro-minutes/4"
+
 // EncodingFor returns the encoding of a minutes version with signatures
-// sigs: the first signature's (ForSignatures) once a juror signed, else
-// EncodingV2 for the first version and EncodingV3 for a later one.
-func EncodingFor(sigs []Signature, version int) Encoding {
+// sigs that mentions fraudReports reports: the first signature's
+// (ForSignatures) once a juror signed, else EncodingV4 when it mentions a
+// fraud report, EncodingV2 for the first version and EncodingV3 for a
+// later one. Filing a report clears the signatures (Session.ReportFraud),
+// so minutes signed in an earlier encoding never mention one.
+func EncodingFor(sigs []Signature, version, fraudReports int) Encoding {
 	if len(sigs) > 0 {
 		return ForSignatures(sigs)
+	}
+	if fraudReports > 0 {
+		return EncodingV4
 	}
 	if version > 1 {
 		return EncodingV3

@@ -16,8 +16,8 @@ func (s *Session) Minutes(h minutes.Hasher) (minutes.Minutes, error) {
 	if s.state != StateDeliberated && s.state != StateClosed {
 		return minutes.Minutes{}, ErrNotDeliberated
 	}
-	content := s.content()
-	enc := minutes.EncodingFor(s.signatures, s.minutesVersion)
+	content := s.content(len(s.frauds))
+	enc := minutes.EncodingFor(s.signatures, s.minutesVersion, len(content.FraudReports))
 	hash, err := h.Hash(enc, content)
 	if err != nil {
 		return minutes.Minutes{}, fmt.Errorf("session %s: hash minutes: %w", s.id, err)
@@ -31,8 +31,9 @@ func (s *Session) Minutes(h minutes.Hasher) (minutes.Minutes, error) {
 	return m, nil
 }
 
-// content draws up the minutes from the deliberations.
-func (s *Session) content() minutes.Content {
+// content draws up the minutes from the deliberations and the first n
+// fraud reports.
+func (s *Session) content(n int) minutes.Content {
 	c := minutes.Content{
 		SessionID: s.id, CentreID: s.centreID, Type: s.typ, TitleID: s.titleID, TitleVersion: s.titleVersion,
 		JuryDate: s.end.String(), Version: s.minutesVersion, PreviousHash: s.previousHash,
@@ -53,6 +54,9 @@ func (s *Session) content() minutes.Content {
 	}
 	for _, j := range s.jurors {
 		c.Jurors = append(c.Jurors, minutes.Juror{Subject: j.Subject, Name: j.DisplayName})
+	}
+	for _, r := range s.frauds[:n] {
+		c.FraudReports = append(c.FraudReports, mentionOf(r))
 	}
 	return c
 }
@@ -77,7 +81,7 @@ func (s *Session) Sign(juror, hash string, h minutes.Hasher, now time.Time) (min
 		return minutes.Minutes{}, err
 	}
 	if hash != m.Hash {
-		return minutes.Minutes{}, minutes.ErrChanged.WithMeta("content_hash", m.Hash)
+		return minutes.Minutes{}, s.staleHash(hash, m, h)
 	}
 	sig := minutes.Signature{JurorSubject: j.Subject, JurorName: j.DisplayName, SignedAt: now, ContentHash: hash, Encoding: m.Encoding}
 	s.signatures = append(s.signatures, sig)

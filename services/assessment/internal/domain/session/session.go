@@ -25,6 +25,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/fraud"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
@@ -66,6 +67,7 @@ type Session struct {
 	candidacies []*candidacy.Candidacy // by id
 	evaluations map[evalKey]*evaluation.Evaluation
 	signatures  []minutes.Signature // in signing order
+	frauds      []fraud.Report      // in filing order (R57)
 
 	// The minutes version being drawn up or signed (R51): 1, then one more
 	// for each return by the ministry; previousHash is the content hash of

@@ -9,6 +9,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/candidacy"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/evaluation"
+	"github.com/titrepro/titrepro/services/assessment/internal/domain/fraud"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/jury"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/minutes"
 	"github.com/titrepro/titrepro/services/assessment/internal/domain/title"
@@ -29,6 +30,7 @@ type Snapshot struct {
 	Candidacies           []candidacy.Candidacy
 	Evaluations           []evaluation.Evaluation
 	Signatures            []minutes.Signature
+	FraudReports          []fraud.Report  // in filing order (R57)
 	MinutesVersion        int             // 0 reads as 1
 	PreviousMinutesHash   string          // of the version returned
 	Reopened              *minutes.Return // the return that opened MinutesVersion
@@ -57,7 +59,7 @@ func (s *Session) Snapshot() Snapshot {
 		ID: s.id, CentreID: s.centreID, Type: s.typ, TitleID: s.titleID, TitleVersion: s.titleVersion,
 		CCPs: sum.CCPs, Site: s.site, Start: s.start, End: s.end, Deadline: s.deadline, State: s.state,
 		Jurors: s.Jurors(), Candidacies: s.Candidacies(), Evaluations: evals,
-		Signatures: slices.Clone(s.signatures), Request: s.request,
+		Signatures: slices.Clone(s.signatures), FraudReports: slices.Clone(s.frauds), Request: s.request,
 		MinutesVersion: s.minutesVersion, PreviousMinutesHash: s.previousHash, Reopened: s.Reopened(),
 		Version: s.version, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt, Part: s.part,
 	}
@@ -79,7 +81,7 @@ func UnmarshalFromDatabase(snap Snapshot) (*Session, error) {
 		id: snap.ID, centreID: snap.CentreID, typ: snap.Type, titleID: snap.TitleID, titleVersion: snap.TitleVersion,
 		ccps: slices.Clone(snap.CCPs), site: snap.Site, start: snap.Start, end: snap.End, deadline: snap.Deadline,
 		state: snap.State, evaluations: map[evalKey]*evaluation.Evaluation{},
-		signatures: slices.Clone(snap.Signatures), request: snap.Request,
+		signatures: slices.Clone(snap.Signatures), frauds: slices.Clone(snap.FraudReports), request: snap.Request,
 		version: snap.Version, createdAt: snap.CreatedAt, updatedAt: snap.UpdatedAt, part: snap.Part,
 		minutesVersion: max(snap.MinutesVersion, 1), previousHash: snap.PreviousMinutesHash,
 	}
@@ -101,6 +103,11 @@ func UnmarshalFromDatabase(snap Snapshot) (*Session, error) {
 		s.candidacies = append(s.candidacies, &c)
 	}
 	slices.SortFunc(s.candidacies, func(a, b *candidacy.Candidacy) int { return strings.Compare(a.ID, b.ID) })
+	for _, r := range snap.FraudReports {
+		if r.SessionID != snap.ID {
+			return nil, fmt.Errorf("session %s: fraud report %s belongs to session %s", snap.ID, r.ID, r.SessionID)
+		}
+	}
 	for _, e := range snap.Evaluations {
 		if _, ok := s.candidacy(e.CandidacyID); !ok {
 			return nil, fmt.Errorf("session %s: evaluation of unknown candidacy %s", snap.ID, e.CandidacyID)

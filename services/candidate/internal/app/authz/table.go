@@ -17,5 +17,9 @@ var Table = auth.AccessTable{
 			Owner: "narrowed to the caller's own record (candidate) or the centre's records (centre)"},
 		{RPC: "UpdateCandidate", Roles: auth.Grants(auth.Own(auth.RoleCandidate, auth.RoleCentre)),
 			Owner: "the record bound to the candidate's subject; the records the centre registered"},
+		{RPC: "CreateSanction", Roles: auth.Grants(auth.All(auth.RoleMinistry)),
+			Owner: "any candidate: the ministry (DREETS) pronounces sanctions (R58)"},
+		{RPC: "ListSanctions", Roles: auth.Grants(auth.Own(auth.RoleCandidate), auth.All(auth.RoleMinistry, auth.RoleAdmin)),
+			Owner: "the candidate's own sanctions; not the centre's candidates (a refused registration tells the centre of a ban)"},
 	},
 }
