@@ -82,6 +82,19 @@ func (d Date) AddYears(n int) Date {
 	return Date{t: target}
 }
 
+// AddMonths returns the same day n months later (n may be negative). A
+// day the target month does not have becomes its last day: two months
+// after 31 December is the last day of February, not a day of March (the
+// same rule as AddYears, French civil procedure code, art. 641: a period in
+// months ends on the day with the same number, or on the month's last day
+// when there is none).
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return Date{t: time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)}
+}
+
 // YearsUntil returns the number of full years from d to later, e.g. a
 // person's age on date later; negative when later is before d.
 func (d Date) YearsUntil(later Date) int {

@@ -85,6 +85,28 @@ func TestOfIsTheDateInParis(t *testing.T) {
 	}
 }
 
+func TestAddMonths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-03-15", 2, "2026-05-15"},
+		{"2025-12-31", 2, "2026-02-28"}, // no 31 February: last day of the month (art. 641 CPC)
+		{"2027-12-31", 2, "2028-02-29"}, // leap year
+		{"2026-11-30", 3, "2027-02-28"},
+		{"2026-08-31", 1, "2026-09-30"},
+		{"2026-11-15", 2, "2027-01-15"}, // across the year
+		{"2026-03-31", -1, "2026-02-28"},
+	}
+	for _, tt := range tests {
+		if got := mustParse(t, tt.from).AddMonths(tt.n).String(); got != tt.want {
+			t.Errorf("AddMonths(%s, %d) = %s; want %s", tt.from, tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestBeforeAfterAreStrict(t *testing.T) {
 	t.Parallel()
 	a, b := mustParse(t, "2026-01-01"), mustParse(t, "2026-01-02")
