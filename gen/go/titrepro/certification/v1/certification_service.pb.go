@@ -1262,7 +1262,10 @@ type VerifyCertificateResponse struct {
 	KeyId string `protobuf:"bytes,7,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
 	// The canonical encoding the signature covers, e.g.
 	// "titrepro-certificate/2"; empty when no certificate has the number.
-	Format        string `protobuf:"bytes,8,opt,name=format,proto3" json:"format,omitempty"`
+	Format string `protobuf:"bytes,8,opt,name=format,proto3" json:"format,omitempty"`
+	// Date of the withdrawal decision, "YYYY-MM-DD", when the status is
+	// WITHDRAWN (R59); the motivation is never shown here.
+	WithdrawnOn   string `protobuf:"bytes,9,opt,name=withdrawn_on,json=withdrawnOn,proto3" json:"withdrawn_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1349,6 +1352,13 @@ func (x *VerifyCertificateResponse) GetKeyId() string {
 func (x *VerifyCertificateResponse) GetFormat() string {
 	if x != nil {
 		return x.Format
+	}
+	return ""
+}
+
+func (x *VerifyCertificateResponse) GetWithdrawnOn() string {
+	if x != nil {
+		return x.WithdrawnOn
 	}
 	return ""
 }
@@ -2631,7 +2641,7 @@ var File_titrepro_certification_v1_certification_service_proto protoreflect.File
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\x1a*titrepro/certification/v1/withdrawal.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2700,7 +2710,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x16GetCertificateResponse\x12H\n" +
 	"\vcertificate\x18\x01 \x01(\v2&.titrepro.certification.v1.CertificateR\vcertificate\"7\n" +
 	"\x18VerifyCertificateRequest\x12\x1b\n" +
-	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xd1\x02\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xf4\x02\n" +
 	"\x19VerifyCertificateResponse\x12\x14\n" +
 	"\x05valid\x18\x01 \x01(\bR\x05valid\x12'\n" +
 	"\x0fsignature_valid\x18\x02 \x01(\bR\x0esignatureValid\x12D\n" +
@@ -2709,7 +2719,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x18\n" +
 	"\amessage\x18\x06 \x01(\tR\amessage\x12\x15\n" +
 	"\x06key_id\x18\a \x01(\tR\x05keyId\x12\x16\n" +
-	"\x06format\x18\b \x01(\tR\x06format\"\x1b\n" +
+	"\x06format\x18\b \x01(\tR\x06format\x12!\n" +
+	"\fwithdrawn_on\x18\t \x01(\tR\vwithdrawnOn\"\x1b\n" +
 	"\x19GetCertificateKeysRequest\"[\n" +
 	"\x1aGetCertificateKeysResponse\x12=\n" +
 	"\x04keys\x18\x01 \x03(\v2).titrepro.certification.v1.CertificateKeyR\x04keys\"x\n" +
@@ -2785,7 +2796,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
 	"\n" +
 	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xb8\"\n" +
+	"acceptance2\xa8(\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -2815,7 +2826,13 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01\x12\xa8\x01\n" +
 	"\x10ExportCpfDeposit\x122.titrepro.certification.v1.ExportCpfDepositRequest\x1a3.titrepro.certification.v1.ExportCpfDepositResponse\"+\x82\xd3\xe4\x93\x02%:\x01*b\bdocument\"\x16/v1/cpfDeposits:export\x12\xb2\x01\n" +
 	"\x15AcknowledgeCpfDeposit\x127.titrepro.certification.v1.AcknowledgeCpfDepositRequest\x1a8.titrepro.certification.v1.AcknowledgeCpfDepositResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/cpfDeposits:acknowledge\x12\xa5\x01\n" +
-	"\x13ListLateCpfDeposits\x125.titrepro.certification.v1.ListLateCpfDepositsRequest\x1a6.titrepro.certification.v1.ListLateCpfDepositsResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/cpfDeposits:late\x90\x02\x01B\x8f\x02\n" +
+	"\x13ListLateCpfDeposits\x125.titrepro.certification.v1.ListLateCpfDepositsRequest\x1a6.titrepro.certification.v1.ListLateCpfDepositsResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/cpfDeposits:late\x90\x02\x01\x12\xb3\x01\n" +
+	"\x13WithdrawCertificate\x125.titrepro.certification.v1.WithdrawCertificateRequest\x1a6.titrepro.certification.v1.WithdrawCertificateResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/certificates/{number}:withdraw\x12\x86\x01\n" +
+	"\n" +
+	"FileAppeal\x12,.titrepro.certification.v1.FileAppealRequest\x1a-.titrepro.certification.v1.FileAppealResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06appeal\"\v/v1/appeals\x12\x9a\x01\n" +
+	"\fDecideAppeal\x12..titrepro.certification.v1.DecideAppealRequest\x1a/.titrepro.certification.v1.DecideAppealResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/appeals/{appeal_id}:decide\x12\x8a\x01\n" +
+	"\tGetAppeal\x12+.titrepro.certification.v1.GetAppealRequest\x1a,.titrepro.certification.v1.GetAppealResponse\"\"\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/appeals/{appeal_id}\x90\x02\x01\x12\x84\x01\n" +
+	"\vListAppeals\x12-.titrepro.certification.v1.ListAppealsRequest\x1a..titrepro.certification.v1.ListAppealsResponse\"\x16\x82\xd3\xe4\x93\x02\r\x12\v/v1/appeals\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -2895,9 +2912,19 @@ var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*ExportCpfDepositRequest)(nil),       // 60: titrepro.certification.v1.ExportCpfDepositRequest
 	(*AcknowledgeCpfDepositRequest)(nil),  // 61: titrepro.certification.v1.AcknowledgeCpfDepositRequest
 	(*ListLateCpfDepositsRequest)(nil),    // 62: titrepro.certification.v1.ListLateCpfDepositsRequest
-	(*ExportCpfDepositResponse)(nil),      // 63: titrepro.certification.v1.ExportCpfDepositResponse
-	(*AcknowledgeCpfDepositResponse)(nil), // 64: titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	(*ListLateCpfDepositsResponse)(nil),   // 65: titrepro.certification.v1.ListLateCpfDepositsResponse
+	(*WithdrawCertificateRequest)(nil),    // 63: titrepro.certification.v1.WithdrawCertificateRequest
+	(*FileAppealRequest)(nil),             // 64: titrepro.certification.v1.FileAppealRequest
+	(*DecideAppealRequest)(nil),           // 65: titrepro.certification.v1.DecideAppealRequest
+	(*GetAppealRequest)(nil),              // 66: titrepro.certification.v1.GetAppealRequest
+	(*ListAppealsRequest)(nil),            // 67: titrepro.certification.v1.ListAppealsRequest
+	(*ExportCpfDepositResponse)(nil),      // 68: titrepro.certification.v1.ExportCpfDepositResponse
+	(*AcknowledgeCpfDepositResponse)(nil), // 69: titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	(*ListLateCpfDepositsResponse)(nil),   // 70: titrepro.certification.v1.ListLateCpfDepositsResponse
+	(*WithdrawCertificateResponse)(nil),   // 71: titrepro.certification.v1.WithdrawCertificateResponse
+	(*FileAppealResponse)(nil),            // 72: titrepro.certification.v1.FileAppealResponse
+	(*DecideAppealResponse)(nil),          // 73: titrepro.certification.v1.DecideAppealResponse
+	(*GetAppealResponse)(nil),             // 74: titrepro.certification.v1.GetAppealResponse
+	(*ListAppealsResponse)(nil),           // 75: titrepro.certification.v1.ListAppealsResponse
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
 	48, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
@@ -2956,35 +2983,45 @@ var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32
 	60, // 53: titrepro.certification.v1.CertificationService.ExportCpfDeposit:input_type -> titrepro.certification.v1.ExportCpfDepositRequest
 	61, // 54: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:input_type -> titrepro.certification.v1.AcknowledgeCpfDepositRequest
 	62, // 55: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:input_type -> titrepro.certification.v1.ListLateCpfDepositsRequest
-	1,  // 56: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 57: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 58: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 59: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 60: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 61: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 62: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 63: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 64: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	21, // 65: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	23, // 66: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	25, // 67: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	19, // 68: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
-	27, // 69: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	29, // 70: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	31, // 71: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	33, // 72: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	35, // 73: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	37, // 74: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	39, // 75: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	41, // 76: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	43, // 77: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	45, // 78: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	47, // 79: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
-	63, // 80: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
-	64, // 81: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	65, // 82: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
-	56, // [56:83] is the sub-list for method output_type
-	29, // [29:56] is the sub-list for method input_type
+	63, // 56: titrepro.certification.v1.CertificationService.WithdrawCertificate:input_type -> titrepro.certification.v1.WithdrawCertificateRequest
+	64, // 57: titrepro.certification.v1.CertificationService.FileAppeal:input_type -> titrepro.certification.v1.FileAppealRequest
+	65, // 58: titrepro.certification.v1.CertificationService.DecideAppeal:input_type -> titrepro.certification.v1.DecideAppealRequest
+	66, // 59: titrepro.certification.v1.CertificationService.GetAppeal:input_type -> titrepro.certification.v1.GetAppealRequest
+	67, // 60: titrepro.certification.v1.CertificationService.ListAppeals:input_type -> titrepro.certification.v1.ListAppealsRequest
+	1,  // 61: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 62: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 63: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 64: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 65: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 66: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 67: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 68: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 69: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	21, // 70: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	23, // 71: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	25, // 72: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	19, // 73: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
+	27, // 74: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	29, // 75: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	31, // 76: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	33, // 77: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	35, // 78: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	37, // 79: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	39, // 80: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	41, // 81: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	43, // 82: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	45, // 83: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	47, // 84: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	68, // 85: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
+	69, // 86: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	70, // 87: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
+	71, // 88: titrepro.certification.v1.CertificationService.WithdrawCertificate:output_type -> titrepro.certification.v1.WithdrawCertificateResponse
+	72, // 89: titrepro.certification.v1.CertificationService.FileAppeal:output_type -> titrepro.certification.v1.FileAppealResponse
+	73, // 90: titrepro.certification.v1.CertificationService.DecideAppeal:output_type -> titrepro.certification.v1.DecideAppealResponse
+	74, // 91: titrepro.certification.v1.CertificationService.GetAppeal:output_type -> titrepro.certification.v1.GetAppealResponse
+	75, // 92: titrepro.certification.v1.CertificationService.ListAppeals:output_type -> titrepro.certification.v1.ListAppealsResponse
+	61, // [61:93] is the sub-list for method output_type
+	29, // [29:61] is the sub-list for method input_type
 	29, // [29:29] is the sub-list for extension type_name
 	29, // [29:29] is the sub-list for extension extendee
 	0,  // [0:29] is the sub-list for field type_name
@@ -3001,6 +3038,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_result_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
+	file_titrepro_certification_v1_withdrawal_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
