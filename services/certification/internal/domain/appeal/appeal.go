@@ -176,6 +176,10 @@ type Appeal struct {
 	DecidedOn   civildate.Date
 	DecidedBy   string
 	DecidedAt   time.Time
+	// RestoredCertificates and RestoredCcps are what a withdrawal
+	// REFORMED put back in force.
+	RestoredCertificates []string
+	RestoredCcps         []string
 }
 
 // Filing is an appeal as the officer records it.

@@ -90,6 +90,9 @@ type Certificate struct {
 	KeyID            string // id of the signing key (KeyID)
 	Signature        []byte // Ed25519 over Content()
 	Status           Status
+	// WithdrawalID is the withdrawal decision that withdrew it (R59),
+	// kept once an appeal reformed the decision; empty when none.
+	WithdrawalID string
 }
 
 // CcpCodes returns the codes of the certificate's CCPs, in order.
