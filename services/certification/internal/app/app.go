@@ -26,6 +26,7 @@ type Commands struct {
 	ReturnResult   command.ReturnResultHandler
 	Registers      command.RegistersHandler
 	CpfDeposit     command.CpfDepositHandler
+	Decisions      command.DecisionsHandler
 }
 
 // Queries read state.
@@ -42,4 +43,5 @@ type Queries struct {
 	ResultSheet       query.ResultSheetHandler
 	Parchment         query.ParchmentHandler
 	Registers         query.RegistersHandler
+	Decisions         query.DecisionsHandler
 }

@@ -63,7 +63,11 @@ func (s *GRPCServer) GetCertificate(ctx context.Context, req *certificationv1.Ge
 	if err != nil {
 		return nil, err
 	}
-	return &certificationv1.GetCertificateResponse{Certificate: protoconv.Certificate(c)}, nil
+	out, err := s.certificate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetCertificateResponse{Certificate: out}, nil
 }
 
 // VerifyCertificate implements certificationv1.CertificationServiceServer.
@@ -79,6 +83,7 @@ func (s *GRPCServer) VerifyCertificate(ctx context.Context, req *certificationv1
 		resp.Status = protoconv.CertificateStatus(v.Certificate.Status)
 		resp.Certificate = protoconv.PublicCertificate(v.Certificate)
 		resp.KeyId, resp.Format = v.Certificate.KeyID, v.Certificate.Format
+		resp.WithdrawnOn = v.WithdrawnOn
 	}
 	return resp, nil
 }
