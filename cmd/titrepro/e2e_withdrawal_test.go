@@ -224,4 +224,3 @@ func backdateWithdrawal(t *testing.T, dataDir, id, day string) {
 		t.Fatalf("backdate withdrawal %s: %d rows, %v", id, n, err)
 	}
 }
-
