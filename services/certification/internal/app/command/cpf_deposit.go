@@ -83,21 +83,29 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 	if err != nil {
 		return cpfdeposit.File{}, err
 	}
-	ids := cpfdeposit.ToExport(states)
-	if len(ids) == 0 {
-		return cpfdeposit.File{}, ErrNothingToDeposit
-	}
 	byID := make(map[string]cpfdeposit.State, len(states))
 	for _, s := range states {
 		byID[s.AwardID] = s
 	}
-	awards := make([]cpfdeposit.Award, 0, len(ids))
-	for _, id := range ids {
-		a, err := h.award(ctx, byID[id])
+	var (
+		ids    []string
+		awards []cpfdeposit.Award
+	)
+	for _, id := range cpfdeposit.ToExport(states) {
+		a, inForce, err := h.award(ctx, byID[id])
 		if err != nil {
 			return cpfdeposit.File{}, err
 		}
-		awards = append(awards, a)
+		// A titre withdrawn (R59) or revoked before its deposit is not
+		// sent: it stays waiting, and goes out if an appeal reforms the
+		// withdrawal.
+		if !inForce {
+			continue
+		}
+		ids, awards = append(ids, id), append(awards, a)
+	}
+	if len(ids) == 0 {
+		return cpfdeposit.File{}, ErrNothingToDeposit
 	}
 	fluxID, err := h.newID()
 	if err != nil {
@@ -116,19 +124,23 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 }
 
 // award gathers what the deposit says of one titre: the certificate, its
-// title's RNCP code and the holder's identity as last registered.
-func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfdeposit.Award, error) {
+// title's RNCP code and the holder's identity as last registered; and
+// whether the certificate is in force.
+func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfdeposit.Award, bool, error) {
 	c, err := h.certificates.Get(ctx, certificate.Number(s.AwardID))
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+	}
+	if c.Status != certificate.Issued {
+		return cpfdeposit.Award{}, false, nil
 	}
 	t, err := h.titles.Get(ctx, catalogue.Key{Code: c.TitleCode, Version: c.TitleVersion})
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
 	}
 	hd, err := h.holders.Get(ctx, c.CandidateID)
 	if err != nil {
-		return cpfdeposit.Award{}, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
+		return cpfdeposit.Award{}, false, fmt.Errorf("command: cpf deposit of %s: %w", s.AwardID, err)
 	}
 	return cpfdeposit.Award{
 		ID:        s.AwardID,
@@ -148,7 +160,7 @@ func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfde
 			BirthCommune:     hd.BirthCommune,
 			BirthCountryCode: cpfdeposit.CountryAlpha3(hd.BirthCountryCode),
 		},
-	}, nil
+	}, true, nil
 }
 
 // AcknowledgeResult is what a processing report said.
@@ -228,6 +240,14 @@ func (h CpfDepositHandler) Late(ctx context.Context) ([]LateDeposit, error) {
 	}
 	out := make([]LateDeposit, 0, len(alerts))
 	for _, a := range alerts {
+		// A titre withdrawn (R59) or revoked is not to be deposited.
+		c, err := h.certificates.Get(ctx, certificate.Number(a.AwardID))
+		if err != nil && !errors.Is(err, certificate.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil && c.Status != certificate.Issued {
+			continue
+		}
 		s := byID[a.AwardID]
 		out = append(out, LateDeposit{Alert: a, FluxID: s.FluxID, Message: s.Message})
 	}
