@@ -115,7 +115,11 @@ func (s *GRPCServer) ListCertificates(ctx context.Context, req *certificationv1.
 	}
 	resp := &certificationv1.ListCertificatesResponse{NextPageToken: page.NextPageToken}
 	for _, c := range page.Certificates {
-		resp.Certificates = append(resp.Certificates, protoconv.Certificate(c))
+		out, err := s.certificate(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		resp.Certificates = append(resp.Certificates, out)
 	}
 	return resp, nil
 }
