@@ -42,15 +42,15 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 	const motivation = "Fraude établie : substitution d'identité lors de la mise en situation professionnelle."
 
 	// The holder and admins may not withdraw; the officer does.
-	withdraw := map[string]any{"motivation": motivation, "decision_reference": "Arrêté DREETS-ARA 2026-042", "decided_on": today}
+	decision := map[string]any{"motivation": motivation, "decision_reference": "Arrêté DREETS-ARA 2026-042", "decided_on": today}
 	path := "/v1/certificates/" + res.certificate + ":withdraw"
-	if r := s.call(t, "POST", path, holder, withdraw); r.status != 403 {
+	if r := s.call(t, "POST", path, holder, decision); r.status != 403 {
 		t.Errorf("the holder withdrawing = HTTP %d; want 403", r.status)
 	}
 	if r := s.call(t, "POST", path, officer, map[string]any{"motivation": "Fraude.", "decided_on": today}); r.status != 400 {
 		t.Errorf("a withdrawal without reference and with a short motivation = HTTP %d; want 400", r.status)
 	}
-	r := s.call(t, "POST", path, officer, withdraw)
+	r := s.call(t, "POST", path, officer, decision)
 	if r.status != 200 {
 		t.Fatalf("POST %s = HTTP %d: %s", path, r.status, r.body)
 	}
@@ -61,7 +61,7 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 		t.Fatalf("withdrawal answer = %v", withdrawn)
 	}
 	withdrawalID := withdrawn.GetWithdrawal().GetId()
-	if r := s.call(t, "POST", path, officer, withdraw); r.status != 400 || errorReason(t, r.body) != "CERTIFICATE_ALREADY_WITHDRAWN" {
+	if r := s.call(t, "POST", path, officer, decision); r.status != 400 || errorReason(t, r.body) != "CERTIFICATE_ALREADY_WITHDRAWN" {
 		t.Errorf("withdrawing again = HTTP %d %s; want 400 CERTIFICATE_ALREADY_WITHDRAWN", r.status, r.body)
 	}
 
@@ -181,6 +181,23 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 	}
 	if last.GetAppealId() != id || len(last.GetRestoredCertificateNumbers()) != 1 {
 		t.Errorf("AppealDecided = %v", last)
+	}
+
+	// The command line: `titrepro withdraw` as the officer.
+	cli := func(args ...string) (string, error) {
+		var b strings.Builder
+		err := withdraw(ctx, cfg, append(args, "--token", officer, "--url", s.base), &b)
+		return b.String(), err
+	}
+	if _, err := cli(res.certificate, "--reference", "Arrêté 2026-077"); err == nil || !strings.Contains(err.Error(), "motivation") {
+		t.Errorf("withdraw without motivation = %v; want a refusal naming the motivation", err)
+	}
+	out, err := cli(strings.ToLower(res.certificate), "--motivation", motivation, "--reference", "Arrêté 2026-077")
+	if err != nil || !strings.Contains(out, "withdrawn "+res.certificate) {
+		t.Fatalf("titrepro withdraw = %q, %v", out, err)
+	}
+	if v := verify(); v.GetValid() || v.GetStatus() != certificationv1.CertificateStatus_CERTIFICATE_STATUS_WITHDRAWN {
+		t.Errorf("verification after the command = %v; want WITHDRAWN", v)
 	}
 }
 
