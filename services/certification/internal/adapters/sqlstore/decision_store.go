@@ -233,7 +233,7 @@ func (u *decisionUnit) Restore(ctx context.Context, d withdrawal.Decision) ([]ce
 		out, err := u.tx.ExecContext(ctx, `UPDATE certificates SET status = $2 WHERE number = $1 AND status = $3 AND withdrawal_id = $4`,
 			string(n), string(certificate.Issued), string(certificate.Withdrawn), d.ID)
 		if err != nil {
-			if isUniqueViolation(err) {
+			if sqldb.IsUniqueViolation(err) {
 				return nil, nil, command.ErrRestoreConflict.WithMeta("number", string(n)).WithCause(err)
 			}
 			return nil, nil, fmt.Errorf("sqlstore: restore certificate %s: %w", n, err)
@@ -257,14 +257,6 @@ func (u *decisionUnit) Restore(ctx context.Context, d withdrawal.Decision) ([]ce
 		}
 	}
 	return numbers, ccps, nil
-}
-
-// isUniqueViolation reports a unique index refusing a row, on either
-// engine.
-func isUniqueViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
 }
 
 // FileAppeal implements command.DecisionUnit.

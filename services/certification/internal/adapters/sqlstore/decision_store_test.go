@@ -125,6 +125,7 @@ func TestDecisionStore(t *testing.T) {
 				{"a titre withdrawn alone keeps the record and is not awarded again", testWithdrawTitre},
 				{"a CCP withdrawn leaves the record with every certificate printing it, and a reform puts them back", testWithdrawCcpAndRestore},
 				{"a withdrawal is all or nothing, events included", testWithdrawAtomic},
+				{"a reform that would put back a titre another one replaced is refused", testRestoreConflict},
 				{"appeals are filed, listed, decided once, with their events", testAppeals},
 			}
 			for _, tt := range tests {
@@ -364,4 +365,35 @@ func joined(s []string) string {
 		out += x
 	}
 	return out
+}
+
+func testRestoreConflict(t *testing.T, db *sqldb.DB) {
+	livret, titre := awardedPerson(t, db)
+	d := decision(t, "w-1", livret, "CCP1", []certificate.Certificate{livret, titre})
+	if err := inDecision(t, db, func(ctx context.Context, u command.DecisionUnit) error { return u.Withdraw(ctx, d) }); err != nil {
+		t.Fatalf("Withdraw: %v", err)
+	}
+	// CCP1 obtained again at S3: a new titre is issued in the meantime.
+	again := signedCertificate(t, newSigner(t), mustNumber(t, 3), certificate.Titre, "cand-1", "S3")
+	issueAll(t, db, again)
+	err := inDecision(t, db, func(ctx context.Context, u command.DecisionUnit) error {
+		got, err := u.Withdrawal(ctx, "w-1")
+		if err != nil {
+			return err
+		}
+		if err := got.Restore("appeal-1", withdrawnAt.Add(time.Hour)); err != nil {
+			return err
+		}
+		_, _, err = u.Restore(ctx, got)
+		return err
+	})
+	if !errors.Is(err, command.ErrRestoreConflict) {
+		t.Fatalf("Restore = %v; want ErrRestoreConflict", err)
+	}
+	if got := statusOf(t, db, titre.Number); got != certificate.Withdrawn {
+		t.Errorf("titre status = %s; want still WITHDRAWN (rolled back)", got)
+	}
+	if got := statusOf(t, db, livret.Number); got != certificate.Withdrawn {
+		t.Errorf("livret status = %s; want still WITHDRAWN (rolled back)", got)
+	}
 }
