@@ -84,13 +84,16 @@ func (h VerifyCertificateHandler) Handle(ctx context.Context, q VerifyCertificat
 	case v.SignatureValid && c.Status == certificate.Revoked:
 		v.Reason, v.Message = ReasonNotInForce, "the certificate was revoked: the minutes it was issued from were corrected after their validation (R51)"
 	case v.SignatureValid && c.Status == certificate.Withdrawn:
+		v.Reason, v.Message = ReasonNotInForce, "the certificate was withdrawn by a decision of the territorial authority (R59)"
+		if c.WithdrawalID == "" {
+			break
+		}
 		d, err := h.withdrawals.Withdrawal(ctx, c.WithdrawalID)
 		if err != nil {
 			return Verification{}, err
 		}
 		v.WithdrawnOn = d.DecidedOn.String()
-		v.Reason, v.Message = ReasonNotInForce, "the certificate was withdrawn by a decision of the territorial authority of "+
-			v.WithdrawnOn+" (R59)"
+		v.Message = "the certificate was withdrawn by a decision of the territorial authority of " + v.WithdrawnOn + " (R59)"
 	case v.SignatureValid && c.Status != certificate.Issued:
 		v.Reason, v.Message = ReasonNotInForce, "the certificate is not in force"
 	}
