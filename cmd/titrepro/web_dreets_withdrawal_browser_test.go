@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,6 +62,37 @@ func TestWebDreetsWithdrawalInTheBrowser(t *testing.T) {
 	got := &certificationv1.GetCertificateResponse{}
 	if err := w.call(ctx, asMinistry, "GET", "/v1/certificates/"+res.certificate, nil, got); err != nil ||
 		got.GetCertificate().GetWithdrawal().GetMotivation() != motivation || got.GetCertificate().GetWithdrawal().GetDecidedBy() != officer {
-		t.Errorf("the certificate after the withdrawal: %v, %v", got.GetCertificate().GetWithdrawal(), err)
+		t.Fatalf("the certificate after the withdrawal: %v, %v", got.GetCertificate().GetWithdrawal(), err)
+	}
+
+	// The holder's appeal against the withdrawal (R60), recorded and
+	// decided REFORMED from the appeals page: the titre is in force again.
+	tab.Open(s.base + "/dreets/a-valider")
+	if status := tab.Follow("Recours"); status != http.StatusOK || !strings.HasSuffix(tab.URL(), "/dreets/recours") {
+		t.Fatalf("the appeals page: %d at %s", status, tab.URL())
+	}
+	tab.Check("dreets-recours")
+	tab.Fill("Décision contestée", "withdrawals/"+got.GetCertificate().GetWithdrawal().GetId())
+	tab.Fill("Auteur du recours", "Anne Martin")
+	tab.Fill("Moyens invoqués", "Je n’ai jamais été remplacée à l’épreuve.")
+	if status := tab.Follow("Enregistrer le recours"); status != http.StatusOK || !tab.Has("#recours-fait") {
+		t.Fatalf("the appeal: %d\n%s", status, tab.MainText())
+	}
+	tab.Check("dreets-recours-depose")
+	list := &certificationv1.ListAppealsResponse{}
+	if err := w.call(ctx, asMinistry, "GET", "/v1/appeals", nil, list); err != nil || len(list.GetAppeals()) != 1 {
+		t.Fatalf("appeals: %v, %v", list, err)
+	}
+	id := list.GetAppeals()[0].GetId()
+	tab.Eval(fmt.Sprintf(`document.getElementById(%q).value = "REFORMED"`, "issue-"+id), nil) // a select: as the person picks it
+	tab.Fill("Motivation de l’issue du recours "+id, "La substitution d’identité n’est pas établie.")
+	if status := tab.Follow("Enregistrer l’issue du recours " + id); status != http.StatusOK || !tab.Has("[data-outcome]") ||
+		!strings.Contains(tab.MainText(), res.certificate) {
+		t.Fatalf("the outcome: %d\n%s", status, tab.MainText())
+	}
+	tab.Check("dreets-recours-tranche")
+	v, err := w.verify(ctx, res.certificate)
+	if err != nil || !v.GetValid() {
+		t.Errorf("verification after the reform: %v, %v; want valid", v, err)
 	}
 }

@@ -40,6 +40,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /dreets/registres", a.forRoles(a.dreetsRegistersAction, auth.RoleMinistry))
 	mux.Handle("GET /dreets/retraits", a.forRoles(a.dreetsWithdrawals, auth.RoleMinistry))
 	mux.Handle("POST /dreets/retraits", a.forRoles(a.dreetsWithdraw, auth.RoleMinistry))
+	mux.Handle("GET /dreets/recours", a.forRoles(a.dreetsAppeals, auth.RoleMinistry))
+	mux.Handle("POST /dreets/recours", a.forRoles(a.dreetsAppealsAction, auth.RoleMinistry))
 	// End of DREETS officer.
 	// Centre (exam centre) screens: centre_*.go.
 	centre := func(h http.HandlerFunc) http.Handler { return a.forRoles(h, auth.RoleCentre) }
