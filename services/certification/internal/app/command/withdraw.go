@@ -209,6 +209,7 @@ func decisionOf(ctx context.Context, u DecisionUnit, ref appeal.Ref) (appeal.Dec
 		if err != nil {
 			return appeal.Decision{}, fmt.Errorf("command: certificate %s issue date: %w", c.Number, err)
 		}
+		ref.ID = string(c.Number) // as printed: a listing by decision finds it however it was typed
 		return appeal.Decision{Ref: ref, CandidateID: c.CandidateID, Date: day}, nil
 	case appeal.Withdrawal:
 		d, err := u.Withdrawal(ctx, ref.ID)

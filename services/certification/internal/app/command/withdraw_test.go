@@ -3,6 +3,7 @@ package command_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,11 @@ func TestR59_WithdrawalThroughTheApplication(t *testing.T) {
 		t.Errorf("admin filing = %v; want ErrDenied", err)
 	}
 
+	typed, err := h.FileAppeal(ministry(), appeal.Filing{Kind: appeal.Contentieux, Decision: "certificates/" + strings.ToLower(number),
+		Appellant: "Me Durand", Grounds: "Requête au tribunal administratif.", NotifiedOn: "2026-08-01"})
+	if err != nil || typed.Decision.String() != "certificates/"+number {
+		t.Errorf("appeal against a certificate typed in lower case = %v, %v; want its number as printed", typed.Decision, err)
+	}
 	a, err := h.FileAppeal(ministry(), appeal.Filing{Kind: appeal.Gracieux, Decision: "withdrawals/" + w.Decision.ID,
 		Appellant: "Anne Martin", Grounds: "Je conteste la fraude."})
 	if err != nil {
