@@ -119,8 +119,13 @@ func (h DecisionsHandler) ListAppeals(ctx context.Context, q ListAppeals) (Appea
 		return AppealPage{}, err
 	}
 	if q.Decision != "" {
-		if _, err := appeal.ParseRef(q.Decision); err != nil {
+		ref, err := appeal.ParseRef(q.Decision)
+		if err != nil {
 			return AppealPage{}, err
+		}
+		if n, err := certificate.ParseNumber(ref.ID); ref.Target == appeal.Certificate && err == nil {
+			ref.ID = string(n) // as appeals name it (command.DecisionsHandler.FileAppeal)
+			q.Decision = ref.String()
 		}
 	}
 	listing := "appeals|subject=" + p.Subject + "|decision=" + q.Decision
