@@ -54,6 +54,10 @@ var (
 // certification service and passed on as they are by the all-in-one.
 var cpfVars = []string{"CPF_EMITTER_CLIENT_ID", "CPF_CERTIFIER_CLIENT_ID", "CPF_CONTRACT_ID", "CPF_DEPOSITOR"}
 
+// appealVars: the appeal time limit (R61), read by the certification
+// service and passed on as it is by the all-in-one.
+var appealVars = []string{"APPEAL_DEADLINE_MONTHS"}
+
 // libraryVars are read by a dependency, not by a literal in titrepro's
 // source.
 var libraryVars = concat(otelVars, awsVars)
@@ -63,13 +67,13 @@ var programVars = map[string][]string{
 	"candidate":     concat(serviceVars, otelVars, mailVars),
 	"portfolio":     concat(serviceVars, otelVars, awsVars, []string{"BLOB_URL", "MAX_DOCUMENT_BYTES", "MAX_DOSSIER_BYTES", "MAX_DOCUMENTS", "MAX_UNPACKED_BYTES"}),
 	"assessment":    concat(serviceVars, otelVars),
-	"certification": concat(serviceVars, otelVars, []string{"REFERENTIELS_DIR", "CERTIFICATE_KEY_FILE", "CERTIFICATE_RETIRED_KEYS_FILE", "PUBLIC_URL"}, cpfVars),
+	"certification": concat(serviceVars, otelVars, []string{"REFERENTIELS_DIR", "CERTIFICATE_KEY_FILE", "CERTIFICATE_RETIRED_KEYS_FILE", "PUBLIC_URL"}, cpfVars, appealVars),
 	// gateway/cmd/gateway/main.go.
 	"gateway": concat(otelVars, limitVars, []string{"HTTP_ADDR", "SHUTDOWN_TIMEOUT", "MAX_DOCUMENT_BYTES",
 		"CANDIDATE_SERVICE_ADDR", "CERTIFICATION_SERVICE_ADDR", "ASSESSMENT_SERVICE_ADDR", "PORTFOLIO_SERVICE_ADDR",
 		"OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "PUBLIC_URL", "WEB_COOKIE_KEY_FILE", "WEB_MARIANNE",
 		"SERVICES_TLS_CA_FILE", "SERVICES_TLS_CERT_FILE", "SERVICES_TLS_KEY_FILE"}),
-	"titrepro": concat(allInOneVars, cpfVars, otelVars, prefixed("TITREPRO_", mailVars), prefixed("TITREPRO_", limitVars)),
+	"titrepro": concat(allInOneVars, cpfVars, appealVars, otelVars, prefixed("TITREPRO_", mailVars), prefixed("TITREPRO_", limitVars)),
 }
 
 func concat(lists ...[]string) []string { return slices.Concat(lists...) }

@@ -12,6 +12,7 @@ import (
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	commonv1 "github.com/titrepro/titrepro/gen/go/titrepro/common/v1"
 	portfoliov1 "github.com/titrepro/titrepro/gen/go/titrepro/portfolio/v1"
 	"github.com/titrepro/titrepro/internal/auth"
@@ -147,6 +148,16 @@ func buildWorld(ctx context.Context, w *workflow) (world, error) {
 	// The certificate is a titre: its credentials are "titre" and one per
 	// CCP; the one status list is "revocation".
 	ids["credential"], ids["purpose"] = "titre", "revocation"
+	// An appeal against the certificate (R60): the holder reads it, the
+	// ministry decides it; it changes nothing of the certificate.
+	filed := &certificationv1.FileAppealResponse{}
+	if err := w.call(ctx, asMinistry, "POST", "/v1/appeals", &certificationv1.Appeal{
+		Kind: certificationv1.AppealKind_APPEAL_KIND_GRACIEUX, Decision: "certificates/" + ids["number"],
+		Appellant: "Anne Martin", Grounds: "Matrix appeal.",
+	}, filed); err != nil {
+		return nil, err
+	}
+	ids["appeal_id"] = filed.GetAppeal().GetId()
 	// The centre's own candidate record: one it registered.
 	registered := &candidatev1.CreateCandidateResponse{}
 	if err := w.call(ctx, asCentre, "POST", "/v1/candidates?request_id="+newUUID(), &candidatev1.Candidate{

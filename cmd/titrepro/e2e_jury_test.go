@@ -44,7 +44,9 @@ type ministryConsumer struct {
 	got  []jetstream.Msg
 }
 
-func newMinistryConsumer(t *testing.T, cfg config) *ministryConsumer {
+// newMinistryConsumer returns the ministry's durable on the award events,
+// or on subjects when given.
+func newMinistryConsumer(t *testing.T, cfg config, subjects ...string) *ministryConsumer {
 	t.Helper()
 	nc := busConnect(t, cfg, natsauth.Ministry, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
 	t.Cleanup(nc.Close)
@@ -53,9 +55,12 @@ func newMinistryConsumer(t *testing.T, cfg config) *ministryConsumer {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	if len(subjects) == 0 {
+		subjects = []string{"titrepro.certification.v1.ccp_awarded", "titrepro.certification.v1.title_awarded", "titrepro.certification.v1.livret_issued"}
+	}
 	cons, err := js.CreateOrUpdateConsumer(ctx, "TITREPRO_CERTIFICATION", jetstream.ConsumerConfig{
 		Durable: natsauth.MinistryDurable, AckPolicy: jetstream.AckExplicitPolicy, DeliverPolicy: jetstream.DeliverAllPolicy,
-		FilterSubjects: []string{"titrepro.certification.v1.ccp_awarded", "titrepro.certification.v1.title_awarded", "titrepro.certification.v1.livret_issued"},
+		FilterSubjects: subjects,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +85,7 @@ func (m *ministryConsumer) drain(want map[string]int) map[string]int {
 				m.t.Errorf("event %s (%s) delivered twice", id, msg.Headers().Get("ce-type"))
 			}
 			counts[strings.TrimPrefix(msg.Headers().Get("ce-type"), "titrepro.certification.v1.")]++
+			m.got = append(m.got, msg)
 			if err := msg.DoubleAck(context.Background()); err != nil {
 				m.t.Fatal(err)
 			}

@@ -24,6 +24,9 @@ Usage:
   titrepro cpf export FILE | ack FILE | late [--token T]
                                                    CPF deposit (R56): write the next file, record the
                                                    Caisse's report, list titres past day 80 (ministry)
+  titrepro withdraw NUMBER --motivation TEXT --reference REF [--date D] [--ccp CODE] [--token T]
+                                                   withdraw a certificate, or one of its CCPs, after a
+                                                   fraud (R59; ministry)
   titrepro francevae push-results SESSION_ID [--token T]
                                                    push a validated session's jury results to France VAE
                                                    (FRANCEVAE_* settings; ministry)
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string) error {
 		return referentiel(ctx, cfg, args[1:], os.Stdout)
 	case "cpf":
 		return cpf(ctx, cfg, args[1:], os.Stdout)
+	case "withdraw":
+		return withdraw(ctx, cfg, args[1:], os.Stdout)
 	case "francevae":
 		return francevaeCommand(ctx, cfg, args[1:], os.Getenv, os.Stdout)
 	case "issuer":

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/titrepro/titrepro/gateway"
+	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/natsauth"
 )
 
@@ -62,6 +63,18 @@ func TestMinistryConsumerInNode(t *testing.T) {
 		_, err := stream.GetLastMsgForSubject(ctx, "titrepro.certification.v1.title_awarded")
 		return err == nil
 	})
+	// The titre is then withdrawn after a fraud (R59): the consumer learns
+	// it from CertificateWithdrawn.
+	officer := s.mustToken(t, "ministry", "dreets-"+randomSuffix(), "")
+	if r := s.call(t, "POST", "/v1/certificates/"+res.certificate+":withdraw", officer, map[string]any{
+		"motivation": "Fraude établie lors de la mise en situation professionnelle.", "decision_reference": "Arrêté 2026-042",
+		"decided_on": civildate.Of(time.Now()).String()}); r.status != 200 {
+		t.Fatalf("withdraw: %d %s", r.status, r.body)
+	}
+	eventually(t, "CertificateWithdrawn on the certification stream", func() bool {
+		_, err := stream.GetLastMsgForSubject(ctx, "titrepro.certification.v1.certificate_withdrawn")
+		return err == nil
+	})
 
 	var seed bytes.Buffer
 	if err := natsCredentials(cfg, []string{natsauth.Ministry, "--seed"}, &seed); err != nil {
@@ -103,6 +116,9 @@ func TestMinistryConsumerInNode(t *testing.T) {
 	if !strings.Contains(first, "applied titrepro.certification.v1.CcpAwarded") {
 		t.Errorf("first run applied no CcpAwarded:\n%s", first)
 	}
+	if !regexp.MustCompile(`(?m)^applied titrepro\.certification\.v1\.CertificateWithdrawn \S+: withdrawn ` + regexp.QuoteMeta(res.certificate) + ` \(FRAUD, `).MatchString(first) {
+		t.Errorf("first run did not apply the withdrawal of %s:\n%s", res.certificate, first)
+	}
 
 	// Nothing new: the durable consumer has acknowledged everything.
 	if again := run(t); !strings.Contains(again, "done: 0 applied, 0 already applied") {
@@ -131,6 +147,7 @@ func TestMinistryConsumerInNode(t *testing.T) {
 		Applied map[string]struct{ Type string } `json:"applied"`
 		Titles  map[string]struct {
 			CandidateID string `json:"candidateId"`
+			Status      string `json:"status"`
 		} `json:"titles"`
 	}
 	if err := json.Unmarshal(raw, &state); err != nil {
@@ -141,6 +158,9 @@ func TestMinistryConsumerInNode(t *testing.T) {
 		if a.Type == "titrepro.certification.v1.TitleAwarded" {
 			titles++
 		}
+	}
+	if state.Titles[res.certificate].Status != "WITHDRAWN" {
+		t.Errorf("state file: the titre's status is %q; want WITHDRAWN", state.Titles[res.certificate].Status)
 	}
 	if titles != 1 || len(state.Titles) != 1 || state.Titles[res.certificate].CandidateID != res.candidateID {
 		t.Errorf("state file: %d TitleAwarded applied, titles %+v; want the titre %s of %s once", titles, state.Titles, res.certificate, res.candidateID)

@@ -22,8 +22,17 @@ type ministryCall struct {
 // short-lived ministry token with the local issuer, which only works on
 // the machine that holds the data folder.
 func parseMinistryCall(cfg config, name string, args []string, needArg bool, usage string) (ministryCall, error) {
+	return parseMinistryCallWith(cfg, name, args, needArg, usage, nil)
+}
+
+// parseMinistryCallWith is parseMinistryCall for a command with flags of
+// its own, which define adds to the flag set.
+func parseMinistryCallWith(cfg config, name string, args []string, needArg bool, usage string, define func(*flag.FlagSet)) (ministryCall, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	if define != nil {
+		define(fs)
+	}
 	tok := fs.String("token", "", "bearer token of a ministry user (default: minted by the local issuer)")
 	base := fs.String("url", cfg.PublicURL, "base URL of the titrepro gateway")
 	arg, rest := splitFileArg(args)

@@ -89,6 +89,20 @@ function apply(state, type, event) {
     case 'titrepro.certification.v1.LivretIssued':
       state.livrets[event.certificateNumber] = { candidateId: event.candidateId, ccpCodes: event.ccpCodes ?? [] };
       return `livret ${event.certificateNumber} to ${event.candidateId}`;
+    case 'titrepro.certification.v1.CertificateWithdrawn': {
+      // R59: the certificate stays known, withdrawn; the reason is a
+      // category, the motivation never travels on the stream.
+      const known = state.titles[event.certificateNumber] ?? state.livrets[event.certificateNumber];
+      if (known) Object.assign(known, { status: 'WITHDRAWN', withdrawalId: event.withdrawalId, withdrawnOn: event.decidedOn });
+      return `withdrawn ${event.certificateNumber} (${event.reason}, ${event.decisionReference})`;
+    }
+    case 'titrepro.certification.v1.AppealDecided':
+      // R60: a withdrawal reformed puts its certificates back in force.
+      for (const number of event.restoredCertificateNumbers ?? []) {
+        const known = state.titles[number] ?? state.livrets[number];
+        if (known) known.status = 'ISSUED';
+      }
+      return `appeal ${event.appealId} ${event.outcome}`;
     default:
       return 'recorded';
   }

@@ -60,8 +60,13 @@ type certificateRow struct {
 	Ccps                                            []string
 	ByCapitalisation                                bool
 	VerifyPath, VerifyURL                           string
-	ParchmentHref                                   string // the titre or livret as PDF, with its QR code
+	ParchmentHref                                   string // the titre or livret as PDF, with its QR code; empty when not in force
 	CredentialsHref                                 string // its verifiable credentials, while it is in force
+	// NotInForce says why the certificate no longer stands (withdrawn,
+	// R59; revoked, R51); empty while it is in force.
+	NotInForce string
+	// Motivation is the withdrawal decision's, shown to the holder only.
+	Motivation string
 }
 
 // myResults (GET /candidat/resultats) shows the results and certificates.
@@ -145,6 +150,17 @@ func (a *App) myResults(w http.ResponseWriter, r *http.Request) {
 			row.CredentialsHref = credentialsHref(c.GetNumber())
 		}
 		row.VerifyURL = a.cfg.PublicURL + row.VerifyPath
+		switch c.GetStatus() {
+		case certificationv1.CertificateStatus_CERTIFICATE_STATUS_WITHDRAWN:
+			d := c.GetWithdrawal()
+			row.ParchmentHref = ""
+			row.NotInForce = "Retiré par décision de l’autorité administrative du " + CivilDateFR(d.GetDecidedOn()) +
+				" (référence " + d.GetDecisionReference() + ", règle R59). Vous pouvez former un recours contre cette décision."
+			row.Motivation = d.GetMotivation()
+		case certificationv1.CertificateStatus_CERTIFICATE_STATUS_REVOKED:
+			row.ParchmentHref = ""
+			row.NotInForce = "Révoqué : le procès-verbal dont il est issu a été corrigé après sa validation (règle R51)."
+		}
 		for _, ccp := range c.GetCcps() {
 			row.Ccps = append(row.Ccps, ccp.GetCode()+" — "+ccp.GetLabel())
 		}

@@ -2,15 +2,17 @@ package web
 
 import (
 	"encoding/json"
-	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 )
 
 func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
@@ -145,5 +147,26 @@ func TestCandidateSeesResultsAndCertificatesOnceValidated(t *testing.T) {
 	}
 	if got := get(t, other, s.srv.URL+creds); got.status != http.StatusForbidden {
 		t.Errorf("another candidate's credentials: %d", got.status)
+	}
+
+	// Withdrawn by the DREETS (R59): the holder reads the decision and its
+	// motivation, and no longer gets the parchment.
+	const why = "Fraude établie : document justificatif falsifié dans le dossier."
+	if _, err := s.cert.WithdrawCertificate(t.Context(), &certificationv1.WithdrawCertificateRequest{Number: number, Motivation: why,
+		DecisionReference: "Arrêté 2026-042", DecidedOn: time.Now().In(paris).Format(time.DateOnly)},
+		s.as(t, auth.Principal{Subject: "dreets-retraits", Roles: []auth.Role{auth.RoleMinistry}})); err != nil {
+		t.Fatal(err)
+	}
+	p = get(t, c, s.srv.URL+"/candidat/resultats")
+	for _, w := range []string{"data-not-in-force", "Retiré par décision de l’autorité administrative", "Arrêté 2026-042", html.EscapeString(why)} {
+		if !strings.Contains(p.body, w) {
+			t.Errorf("the results page of a withdrawn livret lacks %q", w)
+		}
+	}
+	if strings.Contains(p.body, `href="`+parchment+`"`) || strings.Contains(p.body, `href="`+creds+`"`) {
+		t.Error("the results page still offers the parchment or the credentials of a withdrawn livret")
+	}
+	if got := get(t, c, s.srv.URL+parchment); got.status != http.StatusBadRequest || !strings.Contains(got.body, "Ce certificat a été retiré") {
+		t.Errorf("the parchment of a withdrawn livret: %d", got.status)
 	}
 }

@@ -275,7 +275,7 @@ func TestCentreRegistersCandidates(t *testing.T) {
 	form := url.Values{
 		"session": {id}, "nom-naissance": {"Durand"}, "prenoms": {"Camille, Marie"}, "naissance": {"1994-03-12"},
 		"naissance-commune": {"Lyon"}, "naissance-pays": {"fr"}, "naissance-insee": {"69123"}, "sexe": {"F"},
-		"courriel": {"camille.durand@example.org"},
+		"courriel":  {"camille.durand@example.org"},
 		"telephone": {"+33 6 12 34 56 78"}, "adresse-ligne1": {"12 rue des Lilas"}, "code-postal": {"69003"},
 		"localite": {"Lyon"}, "adresse-pays": {"FR"}, "voie": {"formation"}, "formation-organisme": {"AFPA Lyon"},
 		"formation-titre": {"tp-00495"},

@@ -19,6 +19,8 @@ var navigation = []navItem{
 	{Label: "Procès-verbaux à valider", Path: "/dreets/a-valider", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Résultats validés", Path: "/dreets/valides", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Registres", Path: "/dreets/registres", Roles: []auth.Role{auth.RoleMinistry}},
+	{Label: "Retraits", Path: "/dreets/retraits", Roles: []auth.Role{auth.RoleMinistry}},
+	{Label: "Recours", Path: "/dreets/recours", Roles: []auth.Role{auth.RoleMinistry}},
 	// End of DREETS officer.
 	// Centre (exam centre).
 	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},

@@ -25,6 +25,7 @@ func TestVerifyPageShowsThePlainVerdict(t *testing.T) {
 	}{
 		{validNumber, "valide", 200, []string{"Certificat valide", "Camille Durand", "Développeur web et web mobile", "niveau 5", "1er mars 2026", "2 mars 2026", "Titre professionnel", "CCP1"}},
 		{"TP-2026-RETI-RE00-X", "retire", 200, []string{"Certificat retiré", "plus en vigueur", "Camille Durand"}},
+		{"TP-2026-WITH-DRAW-X", "retire", 200, []string{"Certificat retiré", "décision de l’autorité administrative du 2 mai 2026", "plus en vigueur"}},
 		{"TP-2026-ALTE-RE00-X", "invalide", 200, []string{"Certificat invalide", "modifié après sa délivrance"}},
 		{"ABC", "invalide", 200, []string{"Certificat invalide", "mal recopié"}},
 		{"TP-2026-ZZZZ-ZZZZ-Z", "invalide", 200, []string{"Aucun certificat ne porte ce numéro"}},

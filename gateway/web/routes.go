@@ -38,6 +38,10 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /dreets/resultats/{session}/renvoi", a.forRoles(a.dreetsReturn, auth.RoleMinistry))
 	mux.Handle("GET /dreets/registres", a.forRoles(a.dreetsRegisters, auth.RoleMinistry))
 	mux.Handle("POST /dreets/registres", a.forRoles(a.dreetsRegistersAction, auth.RoleMinistry))
+	mux.Handle("GET /dreets/retraits", a.forRoles(a.dreetsWithdrawals, auth.RoleMinistry))
+	mux.Handle("POST /dreets/retraits", a.forRoles(a.dreetsWithdraw, auth.RoleMinistry))
+	mux.Handle("GET /dreets/recours", a.forRoles(a.dreetsAppeals, auth.RoleMinistry))
+	mux.Handle("POST /dreets/recours", a.forRoles(a.dreetsAppealsAction, auth.RoleMinistry))
 	// End of DREETS officer.
 	// Centre (exam centre) screens: centre_*.go.
 	centre := func(h http.HandlerFunc) http.Handler { return a.forRoles(h, auth.RoleCentre) }

@@ -91,6 +91,14 @@ func verdictOf(resp *certificationv1.VerifyCertificateResponse) *verdict {
 	case resp.GetValid():
 		return &verdict{Kind: "valide", Title: "Certificat valide", Certificate: resp.GetCertificate(),
 			Explanation: "Ce certificat a bien été délivré par le ministère du Travail, son contenu est intact et il est en vigueur."}
+	case resp.GetReason() == "CERTIFICATE_NOT_IN_FORCE" && resp.GetStatus() == certificationv1.CertificateStatus_CERTIFICATE_STATUS_WITHDRAWN:
+		// R59: the date of the decision is public, its motivation is not.
+		explanation := "Ce certificat a été délivré puis retiré par décision de l’autorité administrative : il n’est plus en vigueur."
+		if on := resp.GetWithdrawnOn(); on != "" {
+			explanation = "Ce certificat a été délivré puis retiré par décision de l’autorité administrative du " +
+				CivilDateFR(on) + " : il n’est plus en vigueur."
+		}
+		return &verdict{Kind: "retire", Title: "Certificat retiré", Certificate: resp.GetCertificate(), Explanation: explanation}
 	case resp.GetReason() == "CERTIFICATE_NOT_IN_FORCE":
 		return &verdict{Kind: "retire", Title: "Certificat retiré", Certificate: resp.GetCertificate(),
 			Explanation: "Ce certificat a été délivré puis retiré : il n’est plus en vigueur."}

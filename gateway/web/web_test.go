@@ -64,6 +64,8 @@ func newCertBackend() *certBackend {
 		answers: map[string]*certificationv1.VerifyCertificateResponse{
 			validNumber:           {Valid: true, SignatureValid: true, Status: certificationv1.CertificateStatus_CERTIFICATE_STATUS_ISSUED, Certificate: holder},
 			"TP-2026-RETI-RE00-X": {SignatureValid: true, Reason: "CERTIFICATE_NOT_IN_FORCE", Message: "the certificate is not in force", Certificate: holder},
+			"TP-2026-WITH-DRAW-X": {SignatureValid: true, Reason: "CERTIFICATE_NOT_IN_FORCE", Message: "withdrawn", Certificate: holder,
+				Status: certificationv1.CertificateStatus_CERTIFICATE_STATUS_WITHDRAWN, WithdrawnOn: "2026-05-02"},
 			"TP-2026-ALTE-RE00-X": {Reason: "SIGNATURE_INVALID", Message: "altered"},
 			"ABC":                 {Reason: "NUMBER_MALFORMED", Message: "mistyped"},
 		},

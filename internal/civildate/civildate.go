@@ -82,9 +82,12 @@ func (d Date) AddYears(n int) Date {
 	return Date{t: target}
 }
 
-// AddMonths returns the same day n months later, or the last day of the
-// target month when it has no such day (31 January + 1 month is 28 or 29
-// February), by the rule of AddYears.
+// AddMonths returns the same day n months later (n may be negative). A
+// day the target month does not have becomes its last day: two months
+// after 31 December is the last day of February, not a day of March (the
+// same rule as AddYears, French civil procedure code, art. 641: a period in
+// months ends on the day with the same number, or on the month's last day
+// when there is none).
 func (d Date) AddMonths(n int) Date {
 	y, m, day := d.t.Date()
 	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)

@@ -85,6 +85,33 @@ func TestOfIsTheDateInParis(t *testing.T) {
 	}
 }
 
+func TestAddMonths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-03-15", 2, "2026-05-15"},
+		{"2025-12-31", 2, "2026-02-28"}, // no 31 February: last day of the month (art. 641 CPC)
+		{"2027-12-31", 2, "2028-02-29"}, // leap year
+		{"2026-11-30", 3, "2027-02-28"},
+		{"2026-08-31", 1, "2026-09-30"},
+		{"2026-11-15", 2, "2027-01-15"}, // across the year
+		{"2026-03-31", -1, "2026-02-28"},
+		{"2027-01-15", 12, "2028-01-15"},
+		{"2028-01-31", 1, "2028-02-29"},
+		{"2027-11-30", 3, "2028-02-29"},
+		{"2027-06-10", 0, "2027-06-10"},
+		{"2024-02-29", 12, "2025-02-28"},
+	}
+	for _, tt := range tests {
+		if got := mustParse(t, tt.from).AddMonths(tt.n).String(); got != tt.want {
+			t.Errorf("AddMonths(%s, %d) = %s; want %s", tt.from, tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestBeforeAfterAreStrict(t *testing.T) {
 	t.Parallel()
 	a, b := mustParse(t, "2026-01-01"), mustParse(t, "2026-01-02")
@@ -111,27 +138,6 @@ func TestYearsUntil(t *testing.T) {
 	for _, tt := range tests {
 		if got := mustParse(t, tt.born).YearsUntil(mustParse(t, tt.on)); got != tt.want {
 			t.Errorf("%s.YearsUntil(%s) = %d; want %d", tt.born, tt.on, got, tt.want)
-		}
-	}
-}
-
-func TestAddMonths(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		from string
-		n    int
-		want string
-	}{
-		{"2027-01-15", 12, "2028-01-15"},
-		{"2027-01-31", 1, "2027-02-28"}, // no 31 February: last day of the month
-		{"2028-01-31", 1, "2028-02-29"},
-		{"2027-11-30", 3, "2028-02-29"},
-		{"2027-06-10", 0, "2027-06-10"},
-		{"2024-02-29", 12, "2025-02-28"},
-	}
-	for _, tt := range tests {
-		if got := mustParse(t, tt.from).AddMonths(tt.n).String(); got != tt.want {
-			t.Errorf("AddMonths(%s, %d) = %s; want %s", tt.from, tt.n, got, tt.want)
 		}
 	}
 }

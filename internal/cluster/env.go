@@ -96,7 +96,9 @@ func (c *Cluster) serviceEnv(svc string, replica int) map[string]string {
 		env["PUBLIC_URL"] = c.GatewayURL() // the parchments' QR codes open its /verifier page
 		// The certifier's identifiers at the Caisse des dépôts (R56) are
 		// the operator's: passed on as the launcher has them.
-		for _, k := range []string{"CPF_EMITTER_CLIENT_ID", "CPF_CERTIFIER_CLIENT_ID", "CPF_CONTRACT_ID", "CPF_DEPOSITOR"} {
+		// So is the appeal time limit (R61).
+		for _, k := range []string{"CPF_EMITTER_CLIENT_ID", "CPF_CERTIFIER_CLIENT_ID", "CPF_CONTRACT_ID", "CPF_DEPOSITOR",
+			"APPEAL_DEADLINE_MONTHS"} {
 			if v := os.Getenv(k); v != "" {
 				env[k] = v
 			}

@@ -129,6 +129,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 	results := sqlstore.NewResultRepository(db)
 	records := sqlstore.NewRecordRepository(db)
 	registers := sqlstore.NewRegisterRepository(db, ob)
+	decisions := sqlstore.NewDecisionStore(db, ob)
 	a := app.Application{
 		Commands: app.Commands{
 			LoadCatalogue:  command.NewLoadCatalogueHandler(titles, now),
@@ -140,6 +141,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			Registers:      command.NewRegistersHandler(registers, titles, now),
 			CpfDeposit: command.NewCpfDepositHandler(sqlstore.NewCpfDepositRepository(db), certificates, holders, titles,
 				cfg.CpfDeposit, now, newFluxID),
+			Decisions: command.NewDecisionsHandler(decisions, now, newFluxID, cfg.AppealDeadlineMonths),
 		},
 		Queries: app.Queries{
 			ListTitles:        query.NewListTitlesHandler(titles),
@@ -149,7 +151,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			GetResult:         query.NewGetResultHandler(results),
 			GetCertificate:    query.NewGetCertificateHandler(certificates, holders),
 			ListCertificates:  query.NewListCertificatesHandler(certificates, holders),
-			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys),
+			VerifyCertificate: query.NewVerifyCertificateHandler(certificates, keys, decisions),
 			CertificateKeys:   query.NewCertificateKeysHandler(keys, signer.KeyID()),
 			ResultSheet:       query.NewResultSheetHandler(results, holders, records, titles, pdf.Printer{}),
 			Parchment: query.NewParchmentHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
@@ -157,6 +159,7 @@ func build(ctx context.Context, cfg Config, deps Deps, in *svcrun.Infra) (*Servi
 			Credentials: query.NewCredentialsHandler(query.NewGetCertificateHandler(certificates, holders), titles, signer,
 				keys, issuer, certificates, now),
 			Registers: query.NewRegistersHandler(registers),
+			Decisions: query.NewDecisionsHandler(decisions, holders),
 		},
 	}
 

@@ -297,7 +297,7 @@ func TestLoadConfig(t *testing.T) {
 	want := certification.Config{GRPCAddr: "127.0.0.1:9094", DatabaseURL: "sqlite://var/certification.db",
 		ShutdownTimeout: certification.DefaultShutdownTimeout, ReferentielsDir: "referentiels",
 		SigningKeyFile: "var/certificate-ed25519.pem", RetiredKeysFile: "var/certificate-keys-retired.json",
-		PublicURL: "http://localhost:8080"}
+		PublicURL: "http://localhost:8080", AppealDeadlineMonths: 2}
 	if cfg != want {
 		t.Fatalf("LoadConfig(defaults) = %+v; want %+v", cfg, want)
 	}
@@ -317,5 +317,33 @@ func TestLoadConfig(t *testing.T) {
 	_, err = certification.LoadConfig(env(map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}))
 	if err == nil {
 		t.Fatal("LoadConfig(negative timeout) = nil error")
+	}
+}
+
+func TestR61_AppealDeadlineIsConfigured(t *testing.T) {
+	t.Parallel()
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "APPEAL_DEADLINE_MONTHS" {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, tt := range []struct {
+		value string
+		want  int
+		bad   bool
+	}{
+		{"", 2, false}, {"4", 4, false}, {"1", 1, false}, {"24", 24, false},
+		{"0", 0, true}, {"25", 0, true}, {"two", 0, true}, {"-2", 0, true},
+	} {
+		cfg, err := certification.LoadConfig(env(tt.value))
+		switch {
+		case tt.bad && (err == nil || !strings.Contains(err.Error(), "APPEAL_DEADLINE_MONTHS")):
+			t.Errorf("APPEAL_DEADLINE_MONTHS=%q: %v; want an error naming it", tt.value, err)
+		case !tt.bad && (err != nil || cfg.AppealDeadlineMonths != tt.want):
+			t.Errorf("APPEAL_DEADLINE_MONTHS=%q: %d, %v; want %d", tt.value, cfg.AppealDeadlineMonths, err, tt.want)
+		}
 	}
 }

@@ -2,12 +2,16 @@ package certification
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/titrepro/titrepro/internal/grpcx"
 	"github.com/titrepro/titrepro/internal/svcrun"
 
+	"github.com/titrepro/titrepro/services/certification/internal/domain/appeal"
 	"github.com/titrepro/titrepro/services/certification/internal/domain/cpfdeposit"
 )
 
@@ -55,21 +59,35 @@ type Config struct {
 	// (CERTIFICATEUR or TIERS_CONFIANCE, optional). Unset, the service
 	// runs, and an export is refused naming the missing setting.
 	CpfDeposit cpfdeposit.Config
+	// AppealDeadlineMonths is the time limit of an appeal against a
+	// decision, in months from its notification (APPEAL_DEADLINE_MONTHS,
+	// 1 to 24, default 2: R61).
+	AppealDeadlineMonths int
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main)
 // and reports every problem at once.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	base, err := svcrun.LoadBase(getenv, DefaultGRPCAddr, DefaultDatabaseURL)
+	months := appeal.DefaultDeadlineMonths
+	if v := getenv("APPEAL_DEADLINE_MONTHS"); v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < 1 || n > appeal.MaxDeadlineMonths {
+			err = errors.Join(err, fmt.Errorf("APPEAL_DEADLINE_MONTHS: %q is not a number of months from 1 to %d", v, appeal.MaxDeadlineMonths))
+		} else {
+			months = n
+		}
+	}
 	return Config{
-		GRPCAddr:        base.GRPCAddr,
-		DatabaseURL:     base.DatabaseURL,
-		ShutdownTimeout: base.ShutdownTimeout,
-		GRPCTLS:         base.GRPCTLS,
-		ReferentielsDir: cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
-		SigningKeyFile:  cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
-		RetiredKeysFile: cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
-		PublicURL:       strings.TrimRight(cmp.Or(getenv("PUBLIC_URL"), DefaultPublicURL), "/"),
+		AppealDeadlineMonths: months,
+		GRPCAddr:             base.GRPCAddr,
+		DatabaseURL:          base.DatabaseURL,
+		ShutdownTimeout:      base.ShutdownTimeout,
+		GRPCTLS:              base.GRPCTLS,
+		ReferentielsDir:      cmp.Or(getenv("REFERENTIELS_DIR"), DefaultReferentielsDir),
+		SigningKeyFile:       cmp.Or(getenv("CERTIFICATE_KEY_FILE"), DefaultSigningKeyFile),
+		RetiredKeysFile:      cmp.Or(getenv("CERTIFICATE_RETIRED_KEYS_FILE"), DefaultRetiredKeysFile),
+		PublicURL:            strings.TrimRight(cmp.Or(getenv("PUBLIC_URL"), DefaultPublicURL), "/"),
 		CpfDeposit: cpfdeposit.Config{
 			EmitterClientID:   getenv("CPF_EMITTER_CLIENT_ID"),
 			CertifierClientID: getenv("CPF_CERTIFIER_CLIENT_ID"),

@@ -26,6 +26,7 @@ type Commands struct {
 	ReturnResult   command.ReturnResultHandler
 	Registers      command.RegistersHandler
 	CpfDeposit     command.CpfDepositHandler
+	Decisions      command.DecisionsHandler
 }
 
 // Queries read state.
@@ -43,4 +44,5 @@ type Queries struct {
 	Parchment         query.ParchmentHandler
 	Credentials       query.CredentialsHandler
 	Registers         query.RegistersHandler
+	Decisions         query.DecisionsHandler
 }

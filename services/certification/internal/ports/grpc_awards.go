@@ -64,7 +64,11 @@ func (s *GRPCServer) GetCertificate(ctx context.Context, req *certificationv1.Ge
 	if err != nil {
 		return nil, err
 	}
-	return &certificationv1.GetCertificateResponse{Certificate: protoconv.Certificate(c)}, nil
+	out, err := s.certificate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &certificationv1.GetCertificateResponse{Certificate: out}, nil
 }
 
 // VerifyCertificate implements certificationv1.CertificationServiceServer.
@@ -80,6 +84,7 @@ func (s *GRPCServer) VerifyCertificate(ctx context.Context, req *certificationv1
 		resp.Status = protoconv.CertificateStatus(v.Certificate.Status)
 		resp.Certificate = protoconv.PublicCertificate(v.Certificate)
 		resp.KeyId, resp.Format = v.Certificate.KeyID, v.Certificate.Format
+		resp.WithdrawnOn = v.WithdrawnOn
 	}
 	return resp, nil
 }
@@ -111,7 +116,11 @@ func (s *GRPCServer) ListCertificates(ctx context.Context, req *certificationv1.
 	}
 	resp := &certificationv1.ListCertificatesResponse{NextPageToken: page.NextPageToken}
 	for _, c := range page.Certificates {
-		resp.Certificates = append(resp.Certificates, protoconv.Certificate(c))
+		out, err := s.certificate(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		resp.Certificates = append(resp.Certificates, out)
 	}
 	return resp, nil
 }

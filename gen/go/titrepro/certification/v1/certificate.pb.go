@@ -88,6 +88,11 @@ const (
 	// validation (R51, AwardsCorrected). It stays on record and verifies as
 	// revoked.
 	CertificateStatus_CERTIFICATE_STATUS_REVOKED CertificateStatus = 2
+	// Withdrawn by a motivated decision of the territorial authority, after a
+	// fraud discovered once the session was over (R59, CertificateWithdrawn).
+	// It stays on record and verifies as withdrawn; an appeal that reforms
+	// the decision puts it back in force (ISSUED).
+	CertificateStatus_CERTIFICATE_STATUS_WITHDRAWN CertificateStatus = 3
 )
 
 // Enum value maps for CertificateStatus.
@@ -96,11 +101,13 @@ var (
 		0: "CERTIFICATE_STATUS_UNSPECIFIED",
 		1: "CERTIFICATE_STATUS_ISSUED",
 		2: "CERTIFICATE_STATUS_REVOKED",
+		3: "CERTIFICATE_STATUS_WITHDRAWN",
 	}
 	CertificateStatus_value = map[string]int32{
 		"CERTIFICATE_STATUS_UNSPECIFIED": 0,
 		"CERTIFICATE_STATUS_ISSUED":      1,
 		"CERTIFICATE_STATUS_REVOKED":     2,
+		"CERTIFICATE_STATUS_WITHDRAWN":   3,
 	}
 )
 
@@ -179,7 +186,10 @@ type Certificate struct {
 	// The canonical encoding the signature covers (docs/signatures.md):
 	// "titrepro-certificate/2" (RFC 8785 JSON), or "titrepro-certificate/1"
 	// for certificates issued before version 2.
-	Format        string `protobuf:"bytes,18,opt,name=format,proto3" json:"format,omitempty"`
+	Format string `protobuf:"bytes,18,opt,name=format,proto3" json:"format,omitempty"`
+	// The withdrawal decision when the status is WITHDRAWN (R59), or when a
+	// withdrawal was reformed on appeal (restore_time set); absent otherwise.
+	Withdrawal    *CertificateWithdrawal `protobuf:"bytes,19,opt,name=withdrawal,proto3" json:"withdrawal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -340,6 +350,173 @@ func (x *Certificate) GetFormat() string {
 	return ""
 }
 
+func (x *Certificate) GetWithdrawal() *CertificateWithdrawal {
+	if x != nil {
+		return x.Withdrawal
+	}
+	return nil
+}
+
+// CertificateWithdrawal is a withdrawal decision (R59): the territorial
+// authority withdrew an award by a motivated decision after a fraud
+// discovered once the session was over. Resource name: withdrawals/{id}.
+// Shown to the ministry, admins and the holder; the public verification
+// shows only that the certificate is withdrawn and the date of the
+// decision.
+type CertificateWithdrawal struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the decision.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The certificate the decision names.
+	CertificateNumber string `protobuf:"bytes,2,opt,name=certificate_number,json=certificateNumber,proto3" json:"certificate_number,omitempty"`
+	// The CCP withdrawn; empty when the certificate itself is withdrawn.
+	CcpCode string `protobuf:"bytes,3,opt,name=ccp_code,json=ccpCode,proto3" json:"ccp_code,omitempty"`
+	// The ground, as a category: "FRAUD".
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The motivation of the decision, 20 to 4000 characters.
+	Motivation string `protobuf:"bytes,5,opt,name=motivation,proto3" json:"motivation,omitempty"`
+	// Reference of the decision, e.g. the number of the arrêté; at most 100
+	// characters.
+	DecisionReference string `protobuf:"bytes,6,opt,name=decision_reference,json=decisionReference,proto3" json:"decision_reference,omitempty"`
+	// Date of the decision, "YYYY-MM-DD".
+	DecidedOn string `protobuf:"bytes,7,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// Subject of the officer who decided.
+	DecidedBy string `protobuf:"bytes,8,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,9,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Every certificate the decision withdrew, the named one included.
+	WithdrawnCertificateNumbers []string `protobuf:"bytes,10,rep,name=withdrawn_certificate_numbers,json=withdrawnCertificateNumbers,proto3" json:"withdrawn_certificate_numbers,omitempty"`
+	// When the withdrawal was recorded.
+	WithdrawTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=withdraw_time,json=withdrawTime,proto3" json:"withdraw_time,omitempty"`
+	// When an appeal reformed the decision; absent while it stands.
+	RestoreTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=restore_time,json=restoreTime,proto3" json:"restore_time,omitempty"`
+	// The appeal that reformed it.
+	RestoredByAppealId string `protobuf:"bytes,13,opt,name=restored_by_appeal_id,json=restoredByAppealId,proto3" json:"restored_by_appeal_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CertificateWithdrawal) Reset() {
+	*x = CertificateWithdrawal{}
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CertificateWithdrawal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CertificateWithdrawal) ProtoMessage() {}
+
+func (x *CertificateWithdrawal) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CertificateWithdrawal.ProtoReflect.Descriptor instead.
+func (*CertificateWithdrawal) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *CertificateWithdrawal) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetCertificateNumber() string {
+	if x != nil {
+		return x.CertificateNumber
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetCcpCode() string {
+	if x != nil {
+		return x.CcpCode
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetMotivation() string {
+	if x != nil {
+		return x.Motivation
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetDecisionReference() string {
+	if x != nil {
+		return x.DecisionReference
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetDecidedBy() string {
+	if x != nil {
+		return x.DecidedBy
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawal) GetWithdrawnCertificateNumbers() []string {
+	if x != nil {
+		return x.WithdrawnCertificateNumbers
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawal) GetWithdrawTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WithdrawTime
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawal) GetRestoreTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RestoreTime
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawal) GetRestoredByAppealId() string {
+	if x != nil {
+		return x.RestoredByAppealId
+	}
+	return ""
+}
+
 // CertificateHolder is the civil identity printed on a certificate.
 type CertificateHolder struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -361,7 +538,7 @@ type CertificateHolder struct {
 
 func (x *CertificateHolder) Reset() {
 	*x = CertificateHolder{}
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -373,7 +550,7 @@ func (x *CertificateHolder) String() string {
 func (*CertificateHolder) ProtoMessage() {}
 
 func (x *CertificateHolder) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[1]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -386,7 +563,7 @@ func (x *CertificateHolder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateHolder.ProtoReflect.Descriptor instead.
 func (*CertificateHolder) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{1}
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *CertificateHolder) GetBirthName() string {
@@ -448,7 +625,7 @@ type CertifiedCcp struct {
 
 func (x *CertifiedCcp) Reset() {
 	*x = CertifiedCcp{}
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +637,7 @@ func (x *CertifiedCcp) String() string {
 func (*CertifiedCcp) ProtoMessage() {}
 
 func (x *CertifiedCcp) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[2]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +650,7 @@ func (x *CertifiedCcp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertifiedCcp.ProtoReflect.Descriptor instead.
 func (*CertifiedCcp) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{2}
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *CertifiedCcp) GetCode() string {
@@ -538,7 +715,7 @@ type PublicCertificate struct {
 
 func (x *PublicCertificate) Reset() {
 	*x = PublicCertificate{}
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +727,7 @@ func (x *PublicCertificate) String() string {
 func (*PublicCertificate) ProtoMessage() {}
 
 func (x *PublicCertificate) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[3]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +740,7 @@ func (x *PublicCertificate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublicCertificate.ProtoReflect.Descriptor instead.
 func (*PublicCertificate) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{3}
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PublicCertificate) GetNumber() string {
@@ -677,7 +854,7 @@ type CertificateKey struct {
 
 func (x *CertificateKey) Reset() {
 	*x = CertificateKey{}
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -689,7 +866,7 @@ func (x *CertificateKey) String() string {
 func (*CertificateKey) ProtoMessage() {}
 
 func (x *CertificateKey) ProtoReflect() protoreflect.Message {
-	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[4]
+	mi := &file_titrepro_certification_v1_certificate_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -702,7 +879,7 @@ func (x *CertificateKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateKey.ProtoReflect.Descriptor instead.
 func (*CertificateKey) Descriptor() ([]byte, []int) {
-	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{4}
+	return file_titrepro_certification_v1_certificate_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CertificateKey) GetKty() string {
@@ -758,7 +935,7 @@ var File_titrepro_certification_v1_certificate_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\n" +
-	"+titrepro/certification/v1/certificate.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbd\x06\n" +
+	"+titrepro/certification/v1/certificate.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\a\n" +
 	"\vCertificate\x12\x1b\n" +
 	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x03R\x06number\x12C\n" +
 	"\x04kind\x18\x02 \x01(\x0e2*.titrepro.certification.v1.CertificateKindB\x03\xe0A\x03R\x04kind\x12&\n" +
@@ -783,7 +960,29 @@ const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\n" +
 	"issue_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\tissueTime\x120\n" +
 	"\x11by_capitalisation\x18\x11 \x01(\bB\x03\xe0A\x03R\x10byCapitalisation\x12\x1b\n" +
-	"\x06format\x18\x12 \x01(\tB\x03\xe0A\x03R\x06format\"\xe4\x01\n" +
+	"\x06format\x18\x12 \x01(\tB\x03\xe0A\x03R\x06format\x12U\n" +
+	"\n" +
+	"withdrawal\x18\x13 \x01(\v20.titrepro.certification.v1.CertificateWithdrawalB\x03\xe0A\x03R\n" +
+	"withdrawal\"\xd3\x04\n" +
+	"\x15CertificateWithdrawal\x12\x13\n" +
+	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x03R\x02id\x12-\n" +
+	"\x12certificate_number\x18\x02 \x01(\tR\x11certificateNumber\x12\x19\n" +
+	"\bccp_code\x18\x03 \x01(\tR\accpCode\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x1e\n" +
+	"\n" +
+	"motivation\x18\x05 \x01(\tR\n" +
+	"motivation\x12-\n" +
+	"\x12decision_reference\x18\x06 \x01(\tR\x11decisionReference\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\a \x01(\tR\tdecidedOn\x12\"\n" +
+	"\n" +
+	"decided_by\x18\b \x01(\tB\x03\xe0A\x03R\tdecidedBy\x12&\n" +
+	"\fcandidate_id\x18\t \x01(\tB\x03\xe0A\x03R\vcandidateId\x12G\n" +
+	"\x1dwithdrawn_certificate_numbers\x18\n" +
+	" \x03(\tB\x03\xe0A\x03R\x1bwithdrawnCertificateNumbers\x12D\n" +
+	"\rwithdraw_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\fwithdrawTime\x12B\n" +
+	"\frestore_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vrestoreTime\x126\n" +
+	"\x15restored_by_appeal_id\x18\r \x01(\tB\x03\xe0A\x03R\x12restoredByAppealId\"\xe4\x01\n" +
 	"\x11CertificateHolder\x12\x1d\n" +
 	"\n" +
 	"birth_name\x18\x01 \x01(\tR\tbirthName\x12\x1d\n" +
@@ -829,11 +1028,12 @@ const file_titrepro_certification_v1_certificate_proto_rawDesc = "" +
 	"\x0fCertificateKind\x12 \n" +
 	"\x1cCERTIFICATE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CERTIFICATE_KIND_TITRE\x10\x01\x12\x1b\n" +
-	"\x17CERTIFICATE_KIND_LIVRET\x10\x02*v\n" +
+	"\x17CERTIFICATE_KIND_LIVRET\x10\x02*\x98\x01\n" +
 	"\x11CertificateStatus\x12\"\n" +
 	"\x1eCERTIFICATE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19CERTIFICATE_STATUS_ISSUED\x10\x01\x12\x1e\n" +
-	"\x1aCERTIFICATE_STATUS_REVOKED\x10\x02B\x86\x02\n" +
+	"\x1aCERTIFICATE_STATUS_REVOKED\x10\x02\x12 \n" +
+	"\x1cCERTIFICATE_STATUS_WITHDRAWN\x10\x03B\x86\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x10CertificateProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -849,30 +1049,34 @@ func file_titrepro_certification_v1_certificate_proto_rawDescGZIP() []byte {
 }
 
 var file_titrepro_certification_v1_certificate_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_titrepro_certification_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_titrepro_certification_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_titrepro_certification_v1_certificate_proto_goTypes = []any{
 	(CertificateKind)(0),          // 0: titrepro.certification.v1.CertificateKind
 	(CertificateStatus)(0),        // 1: titrepro.certification.v1.CertificateStatus
 	(*Certificate)(nil),           // 2: titrepro.certification.v1.Certificate
-	(*CertificateHolder)(nil),     // 3: titrepro.certification.v1.CertificateHolder
-	(*CertifiedCcp)(nil),          // 4: titrepro.certification.v1.CertifiedCcp
-	(*PublicCertificate)(nil),     // 5: titrepro.certification.v1.PublicCertificate
-	(*CertificateKey)(nil),        // 6: titrepro.certification.v1.CertificateKey
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(*CertificateWithdrawal)(nil), // 3: titrepro.certification.v1.CertificateWithdrawal
+	(*CertificateHolder)(nil),     // 4: titrepro.certification.v1.CertificateHolder
+	(*CertifiedCcp)(nil),          // 5: titrepro.certification.v1.CertifiedCcp
+	(*PublicCertificate)(nil),     // 6: titrepro.certification.v1.PublicCertificate
+	(*CertificateKey)(nil),        // 7: titrepro.certification.v1.CertificateKey
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_titrepro_certification_v1_certificate_proto_depIdxs = []int32{
-	0, // 0: titrepro.certification.v1.Certificate.kind:type_name -> titrepro.certification.v1.CertificateKind
-	3, // 1: titrepro.certification.v1.Certificate.holder:type_name -> titrepro.certification.v1.CertificateHolder
-	4, // 2: titrepro.certification.v1.Certificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
-	1, // 3: titrepro.certification.v1.Certificate.status:type_name -> titrepro.certification.v1.CertificateStatus
-	7, // 4: titrepro.certification.v1.Certificate.issue_time:type_name -> google.protobuf.Timestamp
-	0, // 5: titrepro.certification.v1.PublicCertificate.kind:type_name -> titrepro.certification.v1.CertificateKind
-	4, // 6: titrepro.certification.v1.PublicCertificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	0,  // 0: titrepro.certification.v1.Certificate.kind:type_name -> titrepro.certification.v1.CertificateKind
+	4,  // 1: titrepro.certification.v1.Certificate.holder:type_name -> titrepro.certification.v1.CertificateHolder
+	5,  // 2: titrepro.certification.v1.Certificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
+	1,  // 3: titrepro.certification.v1.Certificate.status:type_name -> titrepro.certification.v1.CertificateStatus
+	8,  // 4: titrepro.certification.v1.Certificate.issue_time:type_name -> google.protobuf.Timestamp
+	3,  // 5: titrepro.certification.v1.Certificate.withdrawal:type_name -> titrepro.certification.v1.CertificateWithdrawal
+	8,  // 6: titrepro.certification.v1.CertificateWithdrawal.withdraw_time:type_name -> google.protobuf.Timestamp
+	8,  // 7: titrepro.certification.v1.CertificateWithdrawal.restore_time:type_name -> google.protobuf.Timestamp
+	0,  // 8: titrepro.certification.v1.PublicCertificate.kind:type_name -> titrepro.certification.v1.CertificateKind
+	5,  // 9: titrepro.certification.v1.PublicCertificate.ccps:type_name -> titrepro.certification.v1.CertifiedCcp
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_certificate_proto_init() }
@@ -886,7 +1090,7 @@ func file_titrepro_certification_v1_certificate_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_certificate_proto_rawDesc), len(file_titrepro_certification_v1_certificate_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

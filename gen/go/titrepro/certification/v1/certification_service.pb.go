@@ -1630,7 +1630,10 @@ type VerifyCertificateResponse struct {
 	KeyId string `protobuf:"bytes,7,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
 	// The canonical encoding the signature covers, e.g.
 	// "titrepro-certificate/2"; empty when no certificate has the number.
-	Format        string `protobuf:"bytes,8,opt,name=format,proto3" json:"format,omitempty"`
+	Format string `protobuf:"bytes,8,opt,name=format,proto3" json:"format,omitempty"`
+	// Date of the withdrawal decision, "YYYY-MM-DD", when the status is
+	// WITHDRAWN (R59); the motivation is never shown here.
+	WithdrawnOn   string `protobuf:"bytes,9,opt,name=withdrawn_on,json=withdrawnOn,proto3" json:"withdrawn_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1717,6 +1720,13 @@ func (x *VerifyCertificateResponse) GetKeyId() string {
 func (x *VerifyCertificateResponse) GetFormat() string {
 	if x != nil {
 		return x.Format
+	}
+	return ""
+}
+
+func (x *VerifyCertificateResponse) GetWithdrawnOn() string {
+	if x != nil {
+		return x.WithdrawnOn
 	}
 	return ""
 }
@@ -2999,7 +3009,7 @@ var File_titrepro_certification_v1_certification_service_proto protoreflect.File
 
 const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\n" +
-	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a*titrepro/certification/v1/credential.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\"O\n" +
+	"5titrepro/certification/v1/certification_service.proto\x12\x19titrepro.certification.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\x1a+titrepro/certification/v1/certificate.proto\x1a+titrepro/certification/v1/cpf_deposit.proto\x1a*titrepro/certification/v1/credential.proto\x1a&titrepro/certification/v1/record.proto\x1a(titrepro/certification/v1/register.proto\x1a&titrepro/certification/v1/result.proto\x1a%titrepro/certification/v1/title.proto\x1a*titrepro/certification/v1/withdrawal.proto\"O\n" +
 	"\x11ListTitlesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -3086,7 +3096,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x16GetCertificateResponse\x12H\n" +
 	"\vcertificate\x18\x01 \x01(\v2&.titrepro.certification.v1.CertificateR\vcertificate\"7\n" +
 	"\x18VerifyCertificateRequest\x12\x1b\n" +
-	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xd1\x02\n" +
+	"\x06number\x18\x01 \x01(\tB\x03\xe0A\x02R\x06number\"\xf4\x02\n" +
 	"\x19VerifyCertificateResponse\x12\x14\n" +
 	"\x05valid\x18\x01 \x01(\bR\x05valid\x12'\n" +
 	"\x0fsignature_valid\x18\x02 \x01(\bR\x0esignatureValid\x12D\n" +
@@ -3095,7 +3105,8 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x18\n" +
 	"\amessage\x18\x06 \x01(\tR\amessage\x12\x15\n" +
 	"\x06key_id\x18\a \x01(\tR\x05keyId\x12\x16\n" +
-	"\x06format\x18\b \x01(\tR\x06format\"\x1b\n" +
+	"\x06format\x18\b \x01(\tR\x06format\x12!\n" +
+	"\fwithdrawn_on\x18\t \x01(\tR\vwithdrawnOn\"\x1b\n" +
 	"\x19GetCertificateKeysRequest\"[\n" +
 	"\x1aGetCertificateKeysResponse\x12=\n" +
 	"\x04keys\x18\x01 \x03(\v2).titrepro.certification.v1.CertificateKeyR\x04keys\"x\n" +
@@ -3171,7 +3182,7 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fcurrent_version\x18\x01 \x01(\tR\x0ecurrentVersion\x12L\n" +
 	"\n" +
 	"acceptance\x18\x02 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptance2\xce(\n" +
+	"acceptance2\xbe.\n" +
 	"\x14CertificationService\x12\x85\x01\n" +
 	"\n" +
 	"ListTitles\x12,.titrepro.certification.v1.ListTitlesRequest\x1a-.titrepro.certification.v1.ListTitlesResponse\"\x1a\x92A\x02b\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
@@ -3205,7 +3216,13 @@ const file_titrepro_certification_v1_certification_service_proto_rawDesc = "" +
 	"\x0fGetJurorCharter\x121.titrepro.certification.v1.GetJurorCharterRequest\x1a2.titrepro.certification.v1.GetJurorCharterResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/jurors/{juror_subject}/charter\x90\x02\x01\x12\xa8\x01\n" +
 	"\x10ExportCpfDeposit\x122.titrepro.certification.v1.ExportCpfDepositRequest\x1a3.titrepro.certification.v1.ExportCpfDepositResponse\"+\x82\xd3\xe4\x93\x02%:\x01*b\bdocument\"\x16/v1/cpfDeposits:export\x12\xb2\x01\n" +
 	"\x15AcknowledgeCpfDeposit\x127.titrepro.certification.v1.AcknowledgeCpfDepositRequest\x1a8.titrepro.certification.v1.AcknowledgeCpfDepositResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/cpfDeposits:acknowledge\x12\xa5\x01\n" +
-	"\x13ListLateCpfDeposits\x125.titrepro.certification.v1.ListLateCpfDepositsRequest\x1a6.titrepro.certification.v1.ListLateCpfDepositsResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/cpfDeposits:late\x90\x02\x01B\x8f\x02\n" +
+	"\x13ListLateCpfDeposits\x125.titrepro.certification.v1.ListLateCpfDepositsRequest\x1a6.titrepro.certification.v1.ListLateCpfDepositsResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/cpfDeposits:late\x90\x02\x01\x12\xb3\x01\n" +
+	"\x13WithdrawCertificate\x125.titrepro.certification.v1.WithdrawCertificateRequest\x1a6.titrepro.certification.v1.WithdrawCertificateResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/certificates/{number}:withdraw\x12\x86\x01\n" +
+	"\n" +
+	"FileAppeal\x12,.titrepro.certification.v1.FileAppealRequest\x1a-.titrepro.certification.v1.FileAppealResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x06appeal\"\v/v1/appeals\x12\x9a\x01\n" +
+	"\fDecideAppeal\x12..titrepro.certification.v1.DecideAppealRequest\x1a/.titrepro.certification.v1.DecideAppealResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/appeals/{appeal_id}:decide\x12\x8a\x01\n" +
+	"\tGetAppeal\x12+.titrepro.certification.v1.GetAppealRequest\x1a,.titrepro.certification.v1.GetAppealResponse\"\"\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/appeals/{appeal_id}\x90\x02\x01\x12\x84\x01\n" +
+	"\vListAppeals\x12-.titrepro.certification.v1.ListAppealsRequest\x1a..titrepro.certification.v1.ListAppealsResponse\"\x16\x82\xd3\xe4\x93\x02\r\x12\v/v1/appeals\x90\x02\x01B\x8f\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\x19CertificationServiceProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -3294,9 +3311,19 @@ var file_titrepro_certification_v1_certification_service_proto_goTypes = []any{
 	(*ExportCpfDepositRequest)(nil),            // 69: titrepro.certification.v1.ExportCpfDepositRequest
 	(*AcknowledgeCpfDepositRequest)(nil),       // 70: titrepro.certification.v1.AcknowledgeCpfDepositRequest
 	(*ListLateCpfDepositsRequest)(nil),         // 71: titrepro.certification.v1.ListLateCpfDepositsRequest
-	(*ExportCpfDepositResponse)(nil),           // 72: titrepro.certification.v1.ExportCpfDepositResponse
-	(*AcknowledgeCpfDepositResponse)(nil),      // 73: titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	(*ListLateCpfDepositsResponse)(nil),        // 74: titrepro.certification.v1.ListLateCpfDepositsResponse
+	(*WithdrawCertificateRequest)(nil),         // 72: titrepro.certification.v1.WithdrawCertificateRequest
+	(*FileAppealRequest)(nil),                  // 73: titrepro.certification.v1.FileAppealRequest
+	(*DecideAppealRequest)(nil),                // 74: titrepro.certification.v1.DecideAppealRequest
+	(*GetAppealRequest)(nil),                   // 75: titrepro.certification.v1.GetAppealRequest
+	(*ListAppealsRequest)(nil),                 // 76: titrepro.certification.v1.ListAppealsRequest
+	(*ExportCpfDepositResponse)(nil),           // 77: titrepro.certification.v1.ExportCpfDepositResponse
+	(*AcknowledgeCpfDepositResponse)(nil),      // 78: titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	(*ListLateCpfDepositsResponse)(nil),        // 79: titrepro.certification.v1.ListLateCpfDepositsResponse
+	(*WithdrawCertificateResponse)(nil),        // 80: titrepro.certification.v1.WithdrawCertificateResponse
+	(*FileAppealResponse)(nil),                 // 81: titrepro.certification.v1.FileAppealResponse
+	(*DecideAppealResponse)(nil),               // 82: titrepro.certification.v1.DecideAppealResponse
+	(*GetAppealResponse)(nil),                  // 83: titrepro.certification.v1.GetAppealResponse
+	(*ListAppealsResponse)(nil),                // 84: titrepro.certification.v1.ListAppealsResponse
 }
 var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32{
 	56, // 0: titrepro.certification.v1.ListTitlesResponse.titles:type_name -> titrepro.certification.v1.Title
@@ -3363,39 +3390,49 @@ var file_titrepro_certification_v1_certification_service_proto_depIdxs = []int32
 	69, // 61: titrepro.certification.v1.CertificationService.ExportCpfDeposit:input_type -> titrepro.certification.v1.ExportCpfDepositRequest
 	70, // 62: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:input_type -> titrepro.certification.v1.AcknowledgeCpfDepositRequest
 	71, // 63: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:input_type -> titrepro.certification.v1.ListLateCpfDepositsRequest
-	1,  // 64: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
-	3,  // 65: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
-	5,  // 66: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
-	7,  // 67: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
-	9,  // 68: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
-	11, // 69: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
-	17, // 70: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
-	14, // 71: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
-	16, // 72: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
-	29, // 73: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
-	31, // 74: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
-	33, // 75: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
-	19, // 76: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
-	21, // 77: titrepro.certification.v1.CertificationService.ListCertificateCredentials:output_type -> titrepro.certification.v1.ListCertificateCredentialsResponse
-	23, // 78: titrepro.certification.v1.CertificationService.GetCertificateCredential:output_type -> titrepro.certification.v1.GetCertificateCredentialResponse
-	25, // 79: titrepro.certification.v1.CertificationService.GetIssuerDid:output_type -> titrepro.certification.v1.GetIssuerDidResponse
-	27, // 80: titrepro.certification.v1.CertificationService.GetCredentialStatusList:output_type -> titrepro.certification.v1.GetCredentialStatusListResponse
-	35, // 81: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
-	37, // 82: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
-	39, // 83: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
-	41, // 84: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
-	43, // 85: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
-	45, // 86: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
-	47, // 87: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
-	49, // 88: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
-	51, // 89: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
-	53, // 90: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
-	55, // 91: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
-	72, // 92: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
-	73, // 93: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
-	74, // 94: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
-	64, // [64:95] is the sub-list for method output_type
-	33, // [33:64] is the sub-list for method input_type
+	72, // 64: titrepro.certification.v1.CertificationService.WithdrawCertificate:input_type -> titrepro.certification.v1.WithdrawCertificateRequest
+	73, // 65: titrepro.certification.v1.CertificationService.FileAppeal:input_type -> titrepro.certification.v1.FileAppealRequest
+	74, // 66: titrepro.certification.v1.CertificationService.DecideAppeal:input_type -> titrepro.certification.v1.DecideAppealRequest
+	75, // 67: titrepro.certification.v1.CertificationService.GetAppeal:input_type -> titrepro.certification.v1.GetAppealRequest
+	76, // 68: titrepro.certification.v1.CertificationService.ListAppeals:input_type -> titrepro.certification.v1.ListAppealsRequest
+	1,  // 69: titrepro.certification.v1.CertificationService.ListTitles:output_type -> titrepro.certification.v1.ListTitlesResponse
+	3,  // 70: titrepro.certification.v1.CertificationService.GetTitle:output_type -> titrepro.certification.v1.GetTitleResponse
+	5,  // 71: titrepro.certification.v1.CertificationService.ImportTitle:output_type -> titrepro.certification.v1.ImportTitleResponse
+	7,  // 72: titrepro.certification.v1.CertificationService.GetRecord:output_type -> titrepro.certification.v1.GetRecordResponse
+	9,  // 73: titrepro.certification.v1.CertificationService.ListResults:output_type -> titrepro.certification.v1.ListResultsResponse
+	11, // 74: titrepro.certification.v1.CertificationService.GetResult:output_type -> titrepro.certification.v1.GetResultResponse
+	17, // 75: titrepro.certification.v1.CertificationService.ValidateResult:output_type -> titrepro.certification.v1.ValidateResultResponse
+	14, // 76: titrepro.certification.v1.CertificationService.ReturnResult:output_type -> titrepro.certification.v1.ReturnResultResponse
+	16, // 77: titrepro.certification.v1.CertificationService.GetResultSheetPdf:output_type -> titrepro.certification.v1.GetResultSheetPdfResponse
+	29, // 78: titrepro.certification.v1.CertificationService.GetCertificate:output_type -> titrepro.certification.v1.GetCertificateResponse
+	31, // 79: titrepro.certification.v1.CertificationService.VerifyCertificate:output_type -> titrepro.certification.v1.VerifyCertificateResponse
+	33, // 80: titrepro.certification.v1.CertificationService.GetCertificateKeys:output_type -> titrepro.certification.v1.GetCertificateKeysResponse
+	19, // 81: titrepro.certification.v1.CertificationService.GetParchment:output_type -> titrepro.certification.v1.GetParchmentResponse
+	21, // 82: titrepro.certification.v1.CertificationService.ListCertificateCredentials:output_type -> titrepro.certification.v1.ListCertificateCredentialsResponse
+	23, // 83: titrepro.certification.v1.CertificationService.GetCertificateCredential:output_type -> titrepro.certification.v1.GetCertificateCredentialResponse
+	25, // 84: titrepro.certification.v1.CertificationService.GetIssuerDid:output_type -> titrepro.certification.v1.GetIssuerDidResponse
+	27, // 85: titrepro.certification.v1.CertificationService.GetCredentialStatusList:output_type -> titrepro.certification.v1.GetCredentialStatusListResponse
+	35, // 86: titrepro.certification.v1.CertificationService.ListCertificates:output_type -> titrepro.certification.v1.ListCertificatesResponse
+	37, // 87: titrepro.certification.v1.CertificationService.GrantAgrement:output_type -> titrepro.certification.v1.GrantAgrementResponse
+	39, // 88: titrepro.certification.v1.CertificationService.GetAgrement:output_type -> titrepro.certification.v1.GetAgrementResponse
+	41, // 89: titrepro.certification.v1.CertificationService.ListAgrements:output_type -> titrepro.certification.v1.ListAgrementsResponse
+	43, // 90: titrepro.certification.v1.CertificationService.WithdrawAgrement:output_type -> titrepro.certification.v1.WithdrawAgrementResponse
+	45, // 91: titrepro.certification.v1.CertificationService.GrantHabilitation:output_type -> titrepro.certification.v1.GrantHabilitationResponse
+	47, // 92: titrepro.certification.v1.CertificationService.GetHabilitation:output_type -> titrepro.certification.v1.GetHabilitationResponse
+	49, // 93: titrepro.certification.v1.CertificationService.ListHabilitations:output_type -> titrepro.certification.v1.ListHabilitationsResponse
+	51, // 94: titrepro.certification.v1.CertificationService.WithdrawHabilitation:output_type -> titrepro.certification.v1.WithdrawHabilitationResponse
+	53, // 95: titrepro.certification.v1.CertificationService.AcceptCharter:output_type -> titrepro.certification.v1.AcceptCharterResponse
+	55, // 96: titrepro.certification.v1.CertificationService.GetJurorCharter:output_type -> titrepro.certification.v1.GetJurorCharterResponse
+	77, // 97: titrepro.certification.v1.CertificationService.ExportCpfDeposit:output_type -> titrepro.certification.v1.ExportCpfDepositResponse
+	78, // 98: titrepro.certification.v1.CertificationService.AcknowledgeCpfDeposit:output_type -> titrepro.certification.v1.AcknowledgeCpfDepositResponse
+	79, // 99: titrepro.certification.v1.CertificationService.ListLateCpfDeposits:output_type -> titrepro.certification.v1.ListLateCpfDepositsResponse
+	80, // 100: titrepro.certification.v1.CertificationService.WithdrawCertificate:output_type -> titrepro.certification.v1.WithdrawCertificateResponse
+	81, // 101: titrepro.certification.v1.CertificationService.FileAppeal:output_type -> titrepro.certification.v1.FileAppealResponse
+	82, // 102: titrepro.certification.v1.CertificationService.DecideAppeal:output_type -> titrepro.certification.v1.DecideAppealResponse
+	83, // 103: titrepro.certification.v1.CertificationService.GetAppeal:output_type -> titrepro.certification.v1.GetAppealResponse
+	84, // 104: titrepro.certification.v1.CertificationService.ListAppeals:output_type -> titrepro.certification.v1.ListAppealsResponse
+	69, // [69:105] is the sub-list for method output_type
+	33, // [33:69] is the sub-list for method input_type
 	33, // [33:33] is the sub-list for extension type_name
 	33, // [33:33] is the sub-list for extension extendee
 	0,  // [0:33] is the sub-list for field type_name
@@ -3413,6 +3450,7 @@ func file_titrepro_certification_v1_certification_service_proto_init() {
 	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_result_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
+	file_titrepro_certification_v1_withdrawal_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -50,6 +50,11 @@ const (
 	CertificationService_ExportCpfDeposit_FullMethodName           = "/titrepro.certification.v1.CertificationService/ExportCpfDeposit"
 	CertificationService_AcknowledgeCpfDeposit_FullMethodName      = "/titrepro.certification.v1.CertificationService/AcknowledgeCpfDeposit"
 	CertificationService_ListLateCpfDeposits_FullMethodName        = "/titrepro.certification.v1.CertificationService/ListLateCpfDeposits"
+	CertificationService_WithdrawCertificate_FullMethodName        = "/titrepro.certification.v1.CertificationService/WithdrawCertificate"
+	CertificationService_FileAppeal_FullMethodName                 = "/titrepro.certification.v1.CertificationService/FileAppeal"
+	CertificationService_DecideAppeal_FullMethodName               = "/titrepro.certification.v1.CertificationService/DecideAppeal"
+	CertificationService_GetAppeal_FullMethodName                  = "/titrepro.certification.v1.CertificationService/GetAppeal"
+	CertificationService_ListAppeals_FullMethodName                = "/titrepro.certification.v1.CertificationService/ListAppeals"
 )
 
 // CertificationServiceClient is the client API for CertificationService service.
@@ -219,6 +224,31 @@ type CertificationServiceClient interface {
 	// or more after their award, with their deadline (R56). Ministry and
 	// admin.
 	ListLateCpfDeposits(ctx context.Context, in *ListLateCpfDepositsRequest, opts ...grpc.CallOption) (*ListLateCpfDepositsResponse, error)
+	// WithdrawCertificate records the territorial authority's motivated
+	// decision withdrawing a certificate, or one of its CCPs, after a fraud
+	// discovered once the session was over (R59): the certificates concerned
+	// become WITHDRAWN, a withdrawn CCP leaves the holder's record, and
+	// CertificateWithdrawn tells the systems that hold them. Only a
+	// certificate in force: FAILED_PRECONDITION otherwise. Ministry only
+	// (admin is read-only).
+	WithdrawCertificate(ctx context.Context, in *WithdrawCertificateRequest, opts ...grpc.CallOption) (*WithdrawCertificateResponse, error)
+	// FileAppeal records an appeal against a validated result, a certificate
+	// or a withdrawal (R60), filed within its time limit (R61): a later one
+	// is FAILED_PRECONDITION APPEAL_DEADLINE_PASSED with the deadline. The
+	// decision appealed stays in force. Ministry only.
+	FileAppeal(ctx context.Context, in *FileAppealRequest, opts ...grpc.CallOption) (*FileAppealResponse, error)
+	// DecideAppeal records the motivated outcome of an appeal (R60): UPHELD,
+	// REFORMED or DISMISSED. A withdrawal REFORMED puts its certificates back
+	// in force; a jury result is reformed by the correction of the validated
+	// minutes (R51). Ministry only.
+	DecideAppeal(ctx context.Context, in *DecideAppealRequest, opts ...grpc.CallOption) (*DecideAppealResponse, error)
+	// GetAppeal returns one appeal: ministry and admin any, a candidate
+	// those against their own decisions.
+	GetAppeal(ctx context.Context, in *GetAppealRequest, opts ...grpc.CallOption) (*GetAppealResponse, error)
+	// ListAppeals lists appeals, most recently filed first, optionally
+	// against one decision: ministry and admin every appeal, a candidate
+	// those against their own decisions.
+	ListAppeals(ctx context.Context, in *ListAppealsRequest, opts ...grpc.CallOption) (*ListAppealsResponse, error)
 }
 
 type certificationServiceClient struct {
@@ -539,6 +569,56 @@ func (c *certificationServiceClient) ListLateCpfDeposits(ctx context.Context, in
 	return out, nil
 }
 
+func (c *certificationServiceClient) WithdrawCertificate(ctx context.Context, in *WithdrawCertificateRequest, opts ...grpc.CallOption) (*WithdrawCertificateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawCertificateResponse)
+	err := c.cc.Invoke(ctx, CertificationService_WithdrawCertificate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) FileAppeal(ctx context.Context, in *FileAppealRequest, opts ...grpc.CallOption) (*FileAppealResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FileAppealResponse)
+	err := c.cc.Invoke(ctx, CertificationService_FileAppeal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) DecideAppeal(ctx context.Context, in *DecideAppealRequest, opts ...grpc.CallOption) (*DecideAppealResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DecideAppealResponse)
+	err := c.cc.Invoke(ctx, CertificationService_DecideAppeal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) GetAppeal(ctx context.Context, in *GetAppealRequest, opts ...grpc.CallOption) (*GetAppealResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetAppealResponse)
+	err := c.cc.Invoke(ctx, CertificationService_GetAppeal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *certificationServiceClient) ListAppeals(ctx context.Context, in *ListAppealsRequest, opts ...grpc.CallOption) (*ListAppealsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAppealsResponse)
+	err := c.cc.Invoke(ctx, CertificationService_ListAppeals_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CertificationServiceServer is the server API for CertificationService service.
 // All implementations must embed UnimplementedCertificationServiceServer
 // for forward compatibility.
@@ -706,6 +786,31 @@ type CertificationServiceServer interface {
 	// or more after their award, with their deadline (R56). Ministry and
 	// admin.
 	ListLateCpfDeposits(context.Context, *ListLateCpfDepositsRequest) (*ListLateCpfDepositsResponse, error)
+	// WithdrawCertificate records the territorial authority's motivated
+	// decision withdrawing a certificate, or one of its CCPs, after a fraud
+	// discovered once the session was over (R59): the certificates concerned
+	// become WITHDRAWN, a withdrawn CCP leaves the holder's record, and
+	// CertificateWithdrawn tells the systems that hold them. Only a
+	// certificate in force: FAILED_PRECONDITION otherwise. Ministry only
+	// (admin is read-only).
+	WithdrawCertificate(context.Context, *WithdrawCertificateRequest) (*WithdrawCertificateResponse, error)
+	// FileAppeal records an appeal against a validated result, a certificate
+	// or a withdrawal (R60), filed within its time limit (R61): a later one
+	// is FAILED_PRECONDITION APPEAL_DEADLINE_PASSED with the deadline. The
+	// decision appealed stays in force. Ministry only.
+	FileAppeal(context.Context, *FileAppealRequest) (*FileAppealResponse, error)
+	// DecideAppeal records the motivated outcome of an appeal (R60): UPHELD,
+	// REFORMED or DISMISSED. A withdrawal REFORMED puts its certificates back
+	// in force; a jury result is reformed by the correction of the validated
+	// minutes (R51). Ministry only.
+	DecideAppeal(context.Context, *DecideAppealRequest) (*DecideAppealResponse, error)
+	// GetAppeal returns one appeal: ministry and admin any, a candidate
+	// those against their own decisions.
+	GetAppeal(context.Context, *GetAppealRequest) (*GetAppealResponse, error)
+	// ListAppeals lists appeals, most recently filed first, optionally
+	// against one decision: ministry and admin every appeal, a candidate
+	// those against their own decisions.
+	ListAppeals(context.Context, *ListAppealsRequest) (*ListAppealsResponse, error)
 	mustEmbedUnimplementedCertificationServiceServer()
 }
 
@@ -808,6 +913,21 @@ func (UnimplementedCertificationServiceServer) AcknowledgeCpfDeposit(context.Con
 }
 func (UnimplementedCertificationServiceServer) ListLateCpfDeposits(context.Context, *ListLateCpfDepositsRequest) (*ListLateCpfDepositsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListLateCpfDeposits not implemented")
+}
+func (UnimplementedCertificationServiceServer) WithdrawCertificate(context.Context, *WithdrawCertificateRequest) (*WithdrawCertificateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawCertificate not implemented")
+}
+func (UnimplementedCertificationServiceServer) FileAppeal(context.Context, *FileAppealRequest) (*FileAppealResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FileAppeal not implemented")
+}
+func (UnimplementedCertificationServiceServer) DecideAppeal(context.Context, *DecideAppealRequest) (*DecideAppealResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DecideAppeal not implemented")
+}
+func (UnimplementedCertificationServiceServer) GetAppeal(context.Context, *GetAppealRequest) (*GetAppealResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAppeal not implemented")
+}
+func (UnimplementedCertificationServiceServer) ListAppeals(context.Context, *ListAppealsRequest) (*ListAppealsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAppeals not implemented")
 }
 func (UnimplementedCertificationServiceServer) mustEmbedUnimplementedCertificationServiceServer() {}
 func (UnimplementedCertificationServiceServer) testEmbeddedByValue()                              {}
@@ -1388,6 +1508,96 @@ func _CertificationService_ListLateCpfDeposits_Handler(srv interface{}, ctx cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CertificationService_WithdrawCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawCertificateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).WithdrawCertificate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_WithdrawCertificate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).WithdrawCertificate(ctx, req.(*WithdrawCertificateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_FileAppeal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FileAppealRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).FileAppeal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_FileAppeal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).FileAppeal(ctx, req.(*FileAppealRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_DecideAppeal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DecideAppealRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).DecideAppeal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_DecideAppeal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).DecideAppeal(ctx, req.(*DecideAppealRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_GetAppeal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAppealRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).GetAppeal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_GetAppeal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).GetAppeal(ctx, req.(*GetAppealRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CertificationService_ListAppeals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAppealsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CertificationServiceServer).ListAppeals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CertificationService_ListAppeals_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CertificationServiceServer).ListAppeals(ctx, req.(*ListAppealsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CertificationService_ServiceDesc is the grpc.ServiceDesc for CertificationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1518,6 +1728,26 @@ var CertificationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListLateCpfDeposits",
 			Handler:    _CertificationService_ListLateCpfDeposits_Handler,
+		},
+		{
+			MethodName: "WithdrawCertificate",
+			Handler:    _CertificationService_WithdrawCertificate_Handler,
+		},
+		{
+			MethodName: "FileAppeal",
+			Handler:    _CertificationService_FileAppeal_Handler,
+		},
+		{
+			MethodName: "DecideAppeal",
+			Handler:    _CertificationService_DecideAppeal_Handler,
+		},
+		{
+			MethodName: "GetAppeal",
+			Handler:    _CertificationService_GetAppeal_Handler,
+		},
+		{
+			MethodName: "ListAppeals",
+			Handler:    _CertificationService_ListAppeals_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

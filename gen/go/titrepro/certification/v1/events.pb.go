@@ -1269,11 +1269,453 @@ func (x *JurorCharterAccepted) GetAcceptance() *CharterAcceptance {
 	return nil
 }
 
+// CertificateWithdrawn is published on
+// titrepro.certification.v1.certificate_withdrawn, one per certificate,
+// when the territorial authority withdraws an award by a motivated decision
+// after a fraud discovered once the session was over (R59). Apply it by
+// marking the certificate withdrawn (never deleting it) and, when
+// withdrawn_ccp_codes is not empty, the CCP no longer held. The motivation
+// is not carried (it may name people and facts of the fraud): reason gives
+// its category, and the ministry reads the decision from the API. An
+// AppealDecided with restored_certificate_numbers puts it back in force.
+type CertificateWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the withdrawal was committed.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The certificate withdrawn.
+	CertificateNumber string `protobuf:"bytes,3,opt,name=certificate_number,json=certificateNumber,proto3" json:"certificate_number,omitempty"`
+	// Its kind.
+	Kind CertificateKind `protobuf:"varint,4,opt,name=kind,proto3,enum=titrepro.certification.v1.CertificateKind" json:"kind,omitempty"`
+	// The holder (candidate service id).
+	CandidateId string `protobuf:"bytes,5,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// Title code.
+	TitleId string `protobuf:"bytes,6,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	// Title version.
+	TitleVersion string `protobuf:"bytes,7,opt,name=title_version,json=titleVersion,proto3" json:"title_version,omitempty"`
+	// Full wording of the title.
+	TitleLabel string `protobuf:"bytes,8,opt,name=title_label,json=titleLabel,proto3" json:"title_label,omitempty"`
+	// The CCPs the certificate prints.
+	CcpCodes []string `protobuf:"bytes,9,rep,name=ccp_codes,json=ccpCodes,proto3" json:"ccp_codes,omitempty"`
+	// The CCP whose award the decision withdraws (it leaves the holder's
+	// record); empty when the decision withdraws the document only.
+	WithdrawnCcpCodes []string `protobuf:"bytes,10,rep,name=withdrawn_ccp_codes,json=withdrawnCcpCodes,proto3" json:"withdrawn_ccp_codes,omitempty"`
+	// Id of the withdrawal decision (withdrawals/{id}); one decision may
+	// withdraw several certificates.
+	WithdrawalId string `protobuf:"bytes,11,opt,name=withdrawal_id,json=withdrawalId,proto3" json:"withdrawal_id,omitempty"`
+	// The certificate the decision names (this one, or the one whose CCP is
+	// withdrawn).
+	DecisionCertificateNumber string `protobuf:"bytes,12,opt,name=decision_certificate_number,json=decisionCertificateNumber,proto3" json:"decision_certificate_number,omitempty"`
+	// Category of the ground: "FRAUD".
+	Reason string `protobuf:"bytes,13,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Reference of the decision, e.g. the arrêté number.
+	DecisionReference string `protobuf:"bytes,14,opt,name=decision_reference,json=decisionReference,proto3" json:"decision_reference,omitempty"`
+	// Date of the decision, "YYYY-MM-DD".
+	DecidedOn string `protobuf:"bytes,15,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// Subject of the officer who recorded it.
+	DecidedBy     string `protobuf:"bytes,16,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CertificateWithdrawn) Reset() {
+	*x = CertificateWithdrawn{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CertificateWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CertificateWithdrawn) ProtoMessage() {}
+
+func (x *CertificateWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CertificateWithdrawn.ProtoReflect.Descriptor instead.
+func (*CertificateWithdrawn) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *CertificateWithdrawn) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawn) GetCertificateNumber() string {
+	if x != nil {
+		return x.CertificateNumber
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetKind() CertificateKind {
+	if x != nil {
+		return x.Kind
+	}
+	return CertificateKind_CERTIFICATE_KIND_UNSPECIFIED
+}
+
+func (x *CertificateWithdrawn) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetTitleId() string {
+	if x != nil {
+		return x.TitleId
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetTitleVersion() string {
+	if x != nil {
+		return x.TitleVersion
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetTitleLabel() string {
+	if x != nil {
+		return x.TitleLabel
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetCcpCodes() []string {
+	if x != nil {
+		return x.CcpCodes
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawn) GetWithdrawnCcpCodes() []string {
+	if x != nil {
+		return x.WithdrawnCcpCodes
+	}
+	return nil
+}
+
+func (x *CertificateWithdrawn) GetWithdrawalId() string {
+	if x != nil {
+		return x.WithdrawalId
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetDecisionCertificateNumber() string {
+	if x != nil {
+		return x.DecisionCertificateNumber
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetDecisionReference() string {
+	if x != nil {
+		return x.DecisionReference
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+func (x *CertificateWithdrawn) GetDecidedBy() string {
+	if x != nil {
+		return x.DecidedBy
+	}
+	return ""
+}
+
+// AppealFiled is published on titrepro.certification.v1.appeal_filed when
+// the ministry records an appeal against a decision (R60), within its time
+// limit (R61). The decision stays in force. The grounds are not carried.
+type AppealFiled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the appeal was recorded.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The appeal's id.
+	AppealId string `protobuf:"bytes,3,opt,name=appeal_id,json=appealId,proto3" json:"appeal_id,omitempty"`
+	// Kind.
+	Kind AppealKind `protobuf:"varint,4,opt,name=kind,proto3,enum=titrepro.certification.v1.AppealKind" json:"kind,omitempty"`
+	// The decision appealed, by resource name.
+	Decision string `protobuf:"bytes,5,opt,name=decision,proto3" json:"decision,omitempty"`
+	// The person the decision concerns.
+	CandidateId string `protobuf:"bytes,6,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// When the decision was notified, "YYYY-MM-DD".
+	NotifiedOn string `protobuf:"bytes,7,opt,name=notified_on,json=notifiedOn,proto3" json:"notified_on,omitempty"`
+	// When the appeal was received, "YYYY-MM-DD".
+	FiledOn string `protobuf:"bytes,8,opt,name=filed_on,json=filedOn,proto3" json:"filed_on,omitempty"`
+	// Last day of the time limit, "YYYY-MM-DD".
+	Deadline      string `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppealFiled) Reset() {
+	*x = AppealFiled{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppealFiled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppealFiled) ProtoMessage() {}
+
+func (x *AppealFiled) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppealFiled.ProtoReflect.Descriptor instead.
+func (*AppealFiled) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *AppealFiled) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *AppealFiled) GetAppealId() string {
+	if x != nil {
+		return x.AppealId
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetKind() AppealKind {
+	if x != nil {
+		return x.Kind
+	}
+	return AppealKind_APPEAL_KIND_UNSPECIFIED
+}
+
+func (x *AppealFiled) GetDecision() string {
+	if x != nil {
+		return x.Decision
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetNotifiedOn() string {
+	if x != nil {
+		return x.NotifiedOn
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetFiledOn() string {
+	if x != nil {
+		return x.FiledOn
+	}
+	return ""
+}
+
+func (x *AppealFiled) GetDeadline() string {
+	if x != nil {
+		return x.Deadline
+	}
+	return ""
+}
+
+// AppealDecided is published on titrepro.certification.v1.appeal_decided
+// when the outcome of an appeal is recorded (R60). A withdrawal REFORMED
+// lists the certificates back in force (ISSUED again, the withdrawn CCP
+// back in the record). The motivation is not carried.
+type AppealDecided struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique event id.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the outcome was recorded.
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// The appeal's id.
+	AppealId string `protobuf:"bytes,3,opt,name=appeal_id,json=appealId,proto3" json:"appeal_id,omitempty"`
+	// Kind.
+	Kind AppealKind `protobuf:"varint,4,opt,name=kind,proto3,enum=titrepro.certification.v1.AppealKind" json:"kind,omitempty"`
+	// The decision appealed, by resource name.
+	Decision string `protobuf:"bytes,5,opt,name=decision,proto3" json:"decision,omitempty"`
+	// The person the decision concerns.
+	CandidateId string `protobuf:"bytes,6,opt,name=candidate_id,json=candidateId,proto3" json:"candidate_id,omitempty"`
+	// The outcome.
+	Outcome AppealOutcome `protobuf:"varint,7,opt,name=outcome,proto3,enum=titrepro.certification.v1.AppealOutcome" json:"outcome,omitempty"`
+	// Date of the decision on the appeal, "YYYY-MM-DD".
+	DecidedOn string `protobuf:"bytes,8,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// The certificates put back in force (a withdrawal reformed).
+	RestoredCertificateNumbers []string `protobuf:"bytes,9,rep,name=restored_certificate_numbers,json=restoredCertificateNumbers,proto3" json:"restored_certificate_numbers,omitempty"`
+	// The CCPs back in the holder's record (a CCP withdrawal reformed).
+	RestoredCcpCodes []string `protobuf:"bytes,10,rep,name=restored_ccp_codes,json=restoredCcpCodes,proto3" json:"restored_ccp_codes,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *AppealDecided) Reset() {
+	*x = AppealDecided{}
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppealDecided) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppealDecided) ProtoMessage() {}
+
+func (x *AppealDecided) ProtoReflect() protoreflect.Message {
+	mi := &file_titrepro_certification_v1_events_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppealDecided.ProtoReflect.Descriptor instead.
+func (*AppealDecided) Descriptor() ([]byte, []int) {
+	return file_titrepro_certification_v1_events_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *AppealDecided) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *AppealDecided) GetOccurTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *AppealDecided) GetAppealId() string {
+	if x != nil {
+		return x.AppealId
+	}
+	return ""
+}
+
+func (x *AppealDecided) GetKind() AppealKind {
+	if x != nil {
+		return x.Kind
+	}
+	return AppealKind_APPEAL_KIND_UNSPECIFIED
+}
+
+func (x *AppealDecided) GetDecision() string {
+	if x != nil {
+		return x.Decision
+	}
+	return ""
+}
+
+func (x *AppealDecided) GetCandidateId() string {
+	if x != nil {
+		return x.CandidateId
+	}
+	return ""
+}
+
+func (x *AppealDecided) GetOutcome() AppealOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return AppealOutcome_APPEAL_OUTCOME_UNSPECIFIED
+}
+
+func (x *AppealDecided) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+func (x *AppealDecided) GetRestoredCertificateNumbers() []string {
+	if x != nil {
+		return x.RestoredCertificateNumbers
+	}
+	return nil
+}
+
+func (x *AppealDecided) GetRestoredCcpCodes() []string {
+	if x != nil {
+		return x.RestoredCcpCodes
+	}
+	return nil
+}
+
 var File_titrepro_certification_v1_events_proto protoreflect.FileDescriptor
 
 const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"&titrepro/certification/v1/events.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a(titrepro/certification/v1/register.proto\x1a%titrepro/certification/v1/title.proto\"\xa5\x01\n" +
+	"&titrepro/certification/v1/events.proto\x12\x19titrepro.certification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+titrepro/certification/v1/certificate.proto\x1a(titrepro/certification/v1/register.proto\x1a%titrepro/certification/v1/title.proto\x1a*titrepro/certification/v1/withdrawal.proto\"\xa5\x01\n" +
 	"\x15TitleVersionPublished\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
 	"\n" +
@@ -1402,7 +1844,55 @@ const file_titrepro_certification_v1_events_proto_rawDesc = "" +
 	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12L\n" +
 	"\n" +
 	"acceptance\x18\x03 \x01(\v2,.titrepro.certification.v1.CharterAcceptanceR\n" +
-	"acceptanceB\x81\x02\n" +
+	"acceptance\"\x96\x05\n" +
+	"\x14CertificateWithdrawn\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12-\n" +
+	"\x12certificate_number\x18\x03 \x01(\tR\x11certificateNumber\x12>\n" +
+	"\x04kind\x18\x04 \x01(\x0e2*.titrepro.certification.v1.CertificateKindR\x04kind\x12!\n" +
+	"\fcandidate_id\x18\x05 \x01(\tR\vcandidateId\x12\x19\n" +
+	"\btitle_id\x18\x06 \x01(\tR\atitleId\x12#\n" +
+	"\rtitle_version\x18\a \x01(\tR\ftitleVersion\x12\x1f\n" +
+	"\vtitle_label\x18\b \x01(\tR\n" +
+	"titleLabel\x12\x1b\n" +
+	"\tccp_codes\x18\t \x03(\tR\bccpCodes\x12.\n" +
+	"\x13withdrawn_ccp_codes\x18\n" +
+	" \x03(\tR\x11withdrawnCcpCodes\x12#\n" +
+	"\rwithdrawal_id\x18\v \x01(\tR\fwithdrawalId\x12>\n" +
+	"\x1bdecision_certificate_number\x18\f \x01(\tR\x19decisionCertificateNumber\x12\x16\n" +
+	"\x06reason\x18\r \x01(\tR\x06reason\x12-\n" +
+	"\x12decision_reference\x18\x0e \x01(\tR\x11decisionReference\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\x0f \x01(\tR\tdecidedOn\x12\x1d\n" +
+	"\n" +
+	"decided_by\x18\x10 \x01(\tR\tdecidedBy\"\xd2\x02\n" +
+	"\vAppealFiled\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1b\n" +
+	"\tappeal_id\x18\x03 \x01(\tR\bappealId\x129\n" +
+	"\x04kind\x18\x04 \x01(\x0e2%.titrepro.certification.v1.AppealKindR\x04kind\x12\x1a\n" +
+	"\bdecision\x18\x05 \x01(\tR\bdecision\x12!\n" +
+	"\fcandidate_id\x18\x06 \x01(\tR\vcandidateId\x12\x1f\n" +
+	"\vnotified_on\x18\a \x01(\tR\n" +
+	"notifiedOn\x12\x19\n" +
+	"\bfiled_on\x18\b \x01(\tR\afiledOn\x12\x1a\n" +
+	"\bdeadline\x18\t \x01(\tR\bdeadline\"\xcf\x03\n" +
+	"\rAppealDecided\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x129\n" +
+	"\n" +
+	"occur_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1b\n" +
+	"\tappeal_id\x18\x03 \x01(\tR\bappealId\x129\n" +
+	"\x04kind\x18\x04 \x01(\x0e2%.titrepro.certification.v1.AppealKindR\x04kind\x12\x1a\n" +
+	"\bdecision\x18\x05 \x01(\tR\bdecision\x12!\n" +
+	"\fcandidate_id\x18\x06 \x01(\tR\vcandidateId\x12B\n" +
+	"\aoutcome\x18\a \x01(\x0e2(.titrepro.certification.v1.AppealOutcomeR\aoutcome\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\b \x01(\tR\tdecidedOn\x12@\n" +
+	"\x1crestored_certificate_numbers\x18\t \x03(\tR\x1arestoredCertificateNumbers\x12,\n" +
+	"\x12restored_ccp_codes\x18\n" +
+	" \x03(\tR\x10restoredCcpCodesB\x81\x02\n" +
 	"\x1dcom.titrepro.certification.v1B\vEventsProtoP\x01ZMgithub.com/titrepro/titrepro/gen/go/titrepro/certification/v1;certificationv1\xa2\x02\x03TCX\xaa\x02\x19Titrepro.Certification.V1\xca\x02\x19Titrepro\\Certification\\V1\xe2\x02%Titrepro\\Certification\\V1\\GPBMetadata\xea\x02\x1bTitrepro::Certification::V1b\x06proto3"
 
 var (
@@ -1417,7 +1907,7 @@ func file_titrepro_certification_v1_events_proto_rawDescGZIP() []byte {
 	return file_titrepro_certification_v1_events_proto_rawDescData
 }
 
-var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_titrepro_certification_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*TitleVersionPublished)(nil), // 0: titrepro.certification.v1.TitleVersionPublished
 	(*ResultsValidated)(nil),      // 1: titrepro.certification.v1.ResultsValidated
@@ -1431,36 +1921,49 @@ var file_titrepro_certification_v1_events_proto_goTypes = []any{
 	(*HabilitationGranted)(nil),   // 9: titrepro.certification.v1.HabilitationGranted
 	(*HabilitationWithdrawn)(nil), // 10: titrepro.certification.v1.HabilitationWithdrawn
 	(*JurorCharterAccepted)(nil),  // 11: titrepro.certification.v1.JurorCharterAccepted
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
-	(*Title)(nil),                 // 13: titrepro.certification.v1.Title
-	(*Agrement)(nil),              // 14: titrepro.certification.v1.Agrement
-	(*Habilitation)(nil),          // 15: titrepro.certification.v1.Habilitation
-	(*CharterAcceptance)(nil),     // 16: titrepro.certification.v1.CharterAcceptance
+	(*CertificateWithdrawn)(nil),  // 12: titrepro.certification.v1.CertificateWithdrawn
+	(*AppealFiled)(nil),           // 13: titrepro.certification.v1.AppealFiled
+	(*AppealDecided)(nil),         // 14: titrepro.certification.v1.AppealDecided
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*Title)(nil),                 // 16: titrepro.certification.v1.Title
+	(*Agrement)(nil),              // 17: titrepro.certification.v1.Agrement
+	(*Habilitation)(nil),          // 18: titrepro.certification.v1.Habilitation
+	(*CharterAcceptance)(nil),     // 19: titrepro.certification.v1.CharterAcceptance
+	(CertificateKind)(0),          // 20: titrepro.certification.v1.CertificateKind
+	(AppealKind)(0),               // 21: titrepro.certification.v1.AppealKind
+	(AppealOutcome)(0),            // 22: titrepro.certification.v1.AppealOutcome
 }
 var file_titrepro_certification_v1_events_proto_depIdxs = []int32{
-	12, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
-	13, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
-	12, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 6: titrepro.certification.v1.MinutesReturned.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 7: titrepro.certification.v1.AwardsCorrected.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 8: titrepro.certification.v1.AgrementGranted.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 9: titrepro.certification.v1.AgrementGranted.agrement:type_name -> titrepro.certification.v1.Agrement
-	12, // 10: titrepro.certification.v1.AgrementWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
-	14, // 11: titrepro.certification.v1.AgrementWithdrawn.agrement:type_name -> titrepro.certification.v1.Agrement
-	12, // 12: titrepro.certification.v1.HabilitationGranted.occur_time:type_name -> google.protobuf.Timestamp
-	15, // 13: titrepro.certification.v1.HabilitationGranted.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	12, // 14: titrepro.certification.v1.HabilitationWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
-	15, // 15: titrepro.certification.v1.HabilitationWithdrawn.habilitation:type_name -> titrepro.certification.v1.Habilitation
-	12, // 16: titrepro.certification.v1.JurorCharterAccepted.occur_time:type_name -> google.protobuf.Timestamp
-	16, // 17: titrepro.certification.v1.JurorCharterAccepted.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	15, // 0: titrepro.certification.v1.TitleVersionPublished.occur_time:type_name -> google.protobuf.Timestamp
+	16, // 1: titrepro.certification.v1.TitleVersionPublished.title:type_name -> titrepro.certification.v1.Title
+	15, // 2: titrepro.certification.v1.ResultsValidated.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 3: titrepro.certification.v1.CcpAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 4: titrepro.certification.v1.TitleAwarded.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 5: titrepro.certification.v1.LivretIssued.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 6: titrepro.certification.v1.MinutesReturned.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 7: titrepro.certification.v1.AwardsCorrected.occur_time:type_name -> google.protobuf.Timestamp
+	15, // 8: titrepro.certification.v1.AgrementGranted.occur_time:type_name -> google.protobuf.Timestamp
+	17, // 9: titrepro.certification.v1.AgrementGranted.agrement:type_name -> titrepro.certification.v1.Agrement
+	15, // 10: titrepro.certification.v1.AgrementWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	17, // 11: titrepro.certification.v1.AgrementWithdrawn.agrement:type_name -> titrepro.certification.v1.Agrement
+	15, // 12: titrepro.certification.v1.HabilitationGranted.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 13: titrepro.certification.v1.HabilitationGranted.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	15, // 14: titrepro.certification.v1.HabilitationWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	18, // 15: titrepro.certification.v1.HabilitationWithdrawn.habilitation:type_name -> titrepro.certification.v1.Habilitation
+	15, // 16: titrepro.certification.v1.JurorCharterAccepted.occur_time:type_name -> google.protobuf.Timestamp
+	19, // 17: titrepro.certification.v1.JurorCharterAccepted.acceptance:type_name -> titrepro.certification.v1.CharterAcceptance
+	15, // 18: titrepro.certification.v1.CertificateWithdrawn.occur_time:type_name -> google.protobuf.Timestamp
+	20, // 19: titrepro.certification.v1.CertificateWithdrawn.kind:type_name -> titrepro.certification.v1.CertificateKind
+	15, // 20: titrepro.certification.v1.AppealFiled.occur_time:type_name -> google.protobuf.Timestamp
+	21, // 21: titrepro.certification.v1.AppealFiled.kind:type_name -> titrepro.certification.v1.AppealKind
+	15, // 22: titrepro.certification.v1.AppealDecided.occur_time:type_name -> google.protobuf.Timestamp
+	21, // 23: titrepro.certification.v1.AppealDecided.kind:type_name -> titrepro.certification.v1.AppealKind
+	22, // 24: titrepro.certification.v1.AppealDecided.outcome:type_name -> titrepro.certification.v1.AppealOutcome
+	25, // [25:25] is the sub-list for method output_type
+	25, // [25:25] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_titrepro_certification_v1_events_proto_init() }
@@ -1468,15 +1971,17 @@ func file_titrepro_certification_v1_events_proto_init() {
 	if File_titrepro_certification_v1_events_proto != nil {
 		return
 	}
+	file_titrepro_certification_v1_certificate_proto_init()
 	file_titrepro_certification_v1_register_proto_init()
 	file_titrepro_certification_v1_title_proto_init()
+	file_titrepro_certification_v1_withdrawal_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_titrepro_certification_v1_events_proto_rawDesc), len(file_titrepro_certification_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -46,9 +46,13 @@ const certificateColumns = `number, kind, candidate_id, holder_birth_name, holde
 	holder_birth_date, holder_birth_commune, holder_birth_country_code, title_id, title_version, title_label,
 	title_level, ccps, by_capitalisation, session_id, jury_date, issue_date, issued_at, key_id, signature, status, format, status_index`
 
+// certificateReadColumns are certificateColumns and the columns written
+// after issue: the withdrawal decision (R59).
+const certificateReadColumns = certificateColumns + `, withdrawal_id`
+
 // Get implements certificate.Repository.
 func (r *CertificateRepository) Get(ctx context.Context, n certificate.Number) (certificate.Certificate, error) {
-	row := r.q.QueryRowContext(ctx, `SELECT `+certificateColumns+` FROM certificates WHERE number = $1`, string(n))
+	row := r.q.QueryRowContext(ctx, `SELECT `+certificateReadColumns+` FROM certificates WHERE number = $1`, string(n))
 	return scanCertificate(row)
 }
 
@@ -57,7 +61,7 @@ func (r *CertificateRepository) List(ctx context.Context, candidateIDs []string,
 	if candidateIDs != nil && len(candidateIDs) == 0 {
 		return nil, nil
 	}
-	query := `SELECT ` + certificateColumns + ` FROM certificates WHERE number > $1`
+	query := `SELECT ` + certificateReadColumns + ` FROM certificates WHERE number > $1`
 	args := []any{string(after)}
 	if candidateIDs != nil {
 		marks := make([]string, 0, len(candidateIDs))
@@ -203,7 +207,7 @@ func scanCertificate(s scanner) (certificate.Certificate, error) {
 	err := s.Scan(&number, &kind, &c.CandidateID, &c.Holder.BirthName, &c.Holder.UsageName, &givenNames,
 		&c.Holder.BirthDate, &c.Holder.BirthCommune, &c.Holder.BirthCountryCode, &c.TitleCode, &c.TitleVersion,
 		&c.TitleLabel, &c.TitleLevel, &ccps, &c.ByCapitalisation, &c.SessionID, &c.JuryDate, &c.IssueDate, &issuedAt,
-		&c.KeyID, &sigB64, &status, &c.Format, &c.StatusIndex)
+		&c.KeyID, &sigB64, &status, &c.Format, &c.StatusIndex, &c.WithdrawalID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return certificate.Certificate{}, certificate.ErrNotFound
 	}

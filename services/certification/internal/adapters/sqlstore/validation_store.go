@@ -84,9 +84,16 @@ func (u *validationUnit) HeldCcps(ctx context.Context, candidateID, titleCode, t
 
 func (u *validationUnit) HasTitre(ctx context.Context, candidateID, titleCode, titleVersion string) (bool, error) {
 	var n int
-	err := u.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates
-		WHERE candidate_id = $1 AND title_id = $2 AND title_version = $3 AND kind = $4 AND status = $5`,
-		candidateID, titleCode, titleVersion, string(certificate.Titre), string(certificate.Issued)).Scan(&n)
+	// A titre withdrawn by a decision on the titre itself (no CCP, R59)
+	// counts: its CCPs are still held, and awarding it again from them
+	// would undo the decision. A titre withdrawn with one of its CCPs does
+	// not: the CCP obtained again, the titre is awarded again.
+	err := u.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates c
+		WHERE c.candidate_id = $1 AND c.title_id = $2 AND c.title_version = $3 AND c.kind = $4 AND (c.status = $5
+			OR c.status = $6 AND EXISTS (SELECT 1 FROM certificate_withdrawals w
+				WHERE w.id = c.withdrawal_id AND w.ccp_code = '' AND w.restored_at IS NULL))`,
+		candidateID, titleCode, titleVersion, string(certificate.Titre), string(certificate.Issued),
+		string(certificate.Withdrawn)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: titre of %s: %w", candidateID, err)
 	}

@@ -4,12 +4,14 @@
 //   - anyone, even without a token: the published catalogue of titles and
 //     the verification of a certificate by its number;
 //   - ministry: publishes title versions, validates the signed minutes
-//     (R51), keeps the registers of agréments and habilitations, reads
+//     (R51), withdraws awards (R59) and records appeals (R60), keeps
+//     the registers of agréments and habilitations, reads
 //     every result, record, certificate and register entry;
 //   - admin: an operator role: reads what the ministry reads, changes
 //     nothing;
 //   - candidate: reads its own record and certificates (those of the
-//     candidate records bound to its subject);
+//     candidate records bound to its subject), and the appeals against
+//     its own decisions;
 //   - centre: its own sessions' results and result sheets, its own
 //     agréments, and the juror register without the jurors' private
 //     details (to compose its juries);
@@ -82,5 +84,10 @@ var Table = auth.AccessTable{
 		{RPC: "ExportCpfDeposit", Roles: ministry, Owner: "ministry only (R56; admin is read-only)"},
 		{RPC: "AcknowledgeCpfDeposit", Roles: ministry, Owner: "ministry only (R56; admin is read-only)"},
 		{RPC: "ListLateCpfDeposits", Roles: staffRead, Owner: "every titre past the day-80 alert (R56)"},
+		{RPC: "WithdrawCertificate", Roles: ministry, Owner: "ministry only: the territorial authority's decision (R59; admin is read-only)"},
+		{RPC: "FileAppeal", Roles: ministry, Owner: "ministry only (R60–R61; admin is read-only)"},
+		{RPC: "DecideAppeal", Roles: ministry, Owner: "ministry only (R60; admin is read-only)"},
+		{RPC: "GetAppeal", Roles: ownRead, Owner: "the appeals against the decisions of the candidate records bound to the caller's subject"},
+		{RPC: "ListAppeals", Roles: ownRead, Owner: "narrowed to the appeals against the caller's own decisions"},
 	},
 }

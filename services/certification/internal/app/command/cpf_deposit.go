@@ -67,7 +67,7 @@ func NewCpfDepositHandler(store CpfDepositStore, certificates certificate.Reposi
 }
 
 // Export builds the next deposit file: the titres never deposited and those
-// the Caisse rejected (cpfdeposit.ToExport), still in force, and records the file with the
+// the Caisse rejected (cpfdeposit.ToExport), and records the file with the
 // awards now waiting for its report. A titre whose holder lacks a field
 // the deposit needs refuses the whole file, naming the field
 // (cpfdeposit.Build): the Caisse would reject it.
@@ -83,27 +83,28 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 	if err != nil {
 		return cpfdeposit.File{}, err
 	}
-	ids := cpfdeposit.ToExport(states)
-	if len(ids) == 0 {
-		return cpfdeposit.File{}, ErrNothingToDeposit
-	}
 	byID := make(map[string]cpfdeposit.State, len(states))
 	for _, s := range states {
 		byID[s.AwardID] = s
 	}
-	awards := make([]cpfdeposit.Award, 0, len(ids))
-	inForce := make([]string, 0, len(ids))
-	for _, id := range ids {
-		a, ok, err := h.award(ctx, byID[id])
+	var (
+		ids    []string
+		awards []cpfdeposit.Award
+	)
+	for _, id := range cpfdeposit.ToExport(states) {
+		a, inForce, err := h.award(ctx, byID[id])
 		if err != nil {
 			return cpfdeposit.File{}, err
 		}
-		if ok {
-			awards = append(awards, a)
-			inForce = append(inForce, id)
+		// A titre withdrawn (R59) or revoked before its deposit is not
+		// sent: it stays waiting, and goes out if an appeal reforms the
+		// withdrawal.
+		if !inForce {
+			continue
 		}
+		ids, awards = append(ids, id), append(awards, a)
 	}
-	if len(awards) == 0 {
+	if len(ids) == 0 {
 		return cpfdeposit.File{}, ErrNothingToDeposit
 	}
 	fluxID, err := h.newID()
@@ -116,16 +117,15 @@ func (h CpfDepositHandler) Export(ctx context.Context) (cpfdeposit.File, error) 
 		return cpfdeposit.File{}, err
 	}
 	f := cpfdeposit.File{FluxID: fluxID, Content: content, Awards: len(awards), ExportedBy: p.Subject, ExportedAt: at}
-	if err := h.store.SaveExport(ctx, f, cpfdeposit.Exported(states, fluxID, inForce)); err != nil {
+	if err := h.store.SaveExport(ctx, f, cpfdeposit.Exported(states, fluxID, ids)); err != nil {
 		return cpfdeposit.File{}, err
 	}
 	return f, nil
 }
 
 // award gathers what the deposit says of one titre: the certificate, its
-// title's RNCP code and the holder's identity as last registered. It
-// reports false for a titre no longer in force (revoked by a correction,
-// or withdrawn, R59): the Caisse must not be told of it.
+// title's RNCP code and the holder's identity as last registered; and
+// whether the certificate is in force.
 func (h CpfDepositHandler) award(ctx context.Context, s cpfdeposit.State) (cpfdeposit.Award, bool, error) {
 	c, err := h.certificates.Get(ctx, certificate.Number(s.AwardID))
 	if err != nil {
@@ -240,12 +240,12 @@ func (h CpfDepositHandler) Late(ctx context.Context) ([]LateDeposit, error) {
 	}
 	out := make([]LateDeposit, 0, len(alerts))
 	for _, a := range alerts {
-		// A titre no longer in force is not owed to the Caisse: no alert.
+		// A titre withdrawn (R59) or revoked is not to be deposited.
 		c, err := h.certificates.Get(ctx, certificate.Number(a.AwardID))
-		if err != nil {
-			return nil, fmt.Errorf("command: late cpf deposit %s: %w", a.AwardID, err)
+		if err != nil && !errors.Is(err, certificate.ErrNotFound) {
+			return nil, err
 		}
-		if c.Status != certificate.Issued {
+		if err == nil && c.Status != certificate.Issued {
 			continue
 		}
 		s := byID[a.AwardID]

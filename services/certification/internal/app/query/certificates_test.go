@@ -205,7 +205,7 @@ func TestVerifyCertificate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := query.NewVerifyCertificateHandler(sqlstore.NewCertificateRepository(db), tt.keys)
+			h := query.NewVerifyCertificateHandler(sqlstore.NewCertificateRepository(db), tt.keys, sqlstore.NewDecisionStore(db, nil))
 			v, err := h.Handle(context.Background(), query.VerifyCertificate{Number: tt.number})
 			if err != nil {
 				t.Fatalf("Handle: %v", err)

@@ -16,6 +16,11 @@ import (
 var ErrCertificateRevoked = apperr.New(apperr.KindFailedPrecondition, "CERTIFICATE_REVOKED",
 	"this certificate was revoked: no parchment is printed for it")
 
+// ErrCertificateWithdrawn: a withdrawn certificate (R59) is not printed
+// while the withdrawal stands.
+var ErrCertificateWithdrawn = apperr.New(apperr.KindFailedPrecondition, "CERTIFICATE_WITHDRAWN",
+	"this certificate was withdrawn by a decision of the territorial authority: no parchment is printed for it").WithRule("R59")
+
 // Parchment is what a parchment (the titre or the livret de certification)
 // prints: the certificate, its title as published in the catalogue (NSF,
 // RNCP when known), the QR code's address with its signed proof, and, for a
@@ -66,8 +71,11 @@ func (h ParchmentHandler) Parchment(ctx context.Context, q GetParchment) (Parchm
 	if err != nil {
 		return Parchment{}, err
 	}
-	if c.Status == certificate.Revoked {
+	switch c.Status {
+	case certificate.Revoked:
 		return Parchment{}, ErrCertificateRevoked.WithMeta("number", string(c.Number))
+	case certificate.Withdrawn:
+		return Parchment{}, ErrCertificateWithdrawn.WithMeta("number", string(c.Number))
 	}
 	p := Parchment{Certificate: c, Duplicate: q.Duplicate, PrintedAt: h.now()}
 	pub, err := h.titles.Get(ctx, catalogue.Key{Code: c.TitleCode, Version: c.TitleVersion})

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/titrepro/titrepro/services/certification/internal/domain/certificate"
+	"github.com/titrepro/titrepro/services/certification/internal/domain/withdrawal"
 )
 
 // Reasons of a Verification that is not valid.
@@ -29,6 +30,14 @@ type Verification struct {
 	Certificate    certificate.Certificate // zero when not Found
 	Reason         string                  // one of the Reason constants; empty when Valid
 	Message        string
+	// WithdrawnOn is the date of the withdrawal decision of a WITHDRAWN
+	// certificate (R59); its motivation is never part of a verification.
+	WithdrawnOn string
+}
+
+// WithdrawalReader reads withdrawal decisions (sqlstore.DecisionStore).
+type WithdrawalReader interface {
+	Withdrawal(ctx context.Context, id string) (withdrawal.Decision, error)
 }
 
 // VerifyCertificateHandler verifies certificates for anyone: it is public,
@@ -36,11 +45,12 @@ type Verification struct {
 type VerifyCertificateHandler struct {
 	certificates certificate.Repository
 	keys         certificate.Keyring
+	withdrawals  WithdrawalReader
 }
 
 // NewVerifyCertificateHandler returns the handler.
-func NewVerifyCertificateHandler(certificates certificate.Repository, keys certificate.Keyring) VerifyCertificateHandler {
-	return VerifyCertificateHandler{certificates: certificates, keys: keys}
+func NewVerifyCertificateHandler(certificates certificate.Repository, keys certificate.Keyring, withdrawals WithdrawalReader) VerifyCertificateHandler {
+	return VerifyCertificateHandler{certificates: certificates, keys: keys, withdrawals: withdrawals}
 }
 
 // Handle checks the number, finds the certificate, verifies its signature
@@ -73,6 +83,17 @@ func (h VerifyCertificateHandler) Handle(ctx context.Context, q VerifyCertificat
 	switch {
 	case v.SignatureValid && c.Status == certificate.Revoked:
 		v.Reason, v.Message = ReasonNotInForce, "the certificate was revoked: the minutes it was issued from were corrected after their validation (R51)"
+	case v.SignatureValid && c.Status == certificate.Withdrawn:
+		v.Reason, v.Message = ReasonNotInForce, "the certificate was withdrawn by a decision of the territorial authority (R59)"
+		if c.WithdrawalID == "" {
+			break
+		}
+		d, err := h.withdrawals.Withdrawal(ctx, c.WithdrawalID)
+		if err != nil {
+			return Verification{}, err
+		}
+		v.WithdrawnOn = d.DecidedOn.String()
+		v.Message = "the certificate was withdrawn by a decision of the territorial authority of " + v.WithdrawnOn + " (R59)"
 	case v.SignatureValid && c.Status != certificate.Issued:
 		v.Reason, v.Message = ReasonNotInForce, "the certificate is not in force"
 	}

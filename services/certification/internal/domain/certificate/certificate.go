@@ -8,7 +8,8 @@
 //
 // A certificate never changes once issued: a correction would be a new
 // certificate. Its status is the one thing outside the signature, so that
-// a future withdrawal (fraud, R59) does not need the signing key.
+// a withdrawal (fraud, R59) and its reform on appeal (R60) do not need the
+// signing key.
 package certificate
 
 import (
@@ -38,6 +39,11 @@ const (
 	// Revoked: the minutes it was issued from were corrected after their
 	// validation (R51): it stays on record and no longer verifies.
 	Revoked Status = "REVOKED"
+	// Withdrawn: the territorial authority withdrew the award by a
+	// motivated decision, after a fraud discovered once the session was
+	// over (R59, package withdrawal). It stays on record and no longer
+	// verifies; an appeal that reforms the decision issues it again.
+	Withdrawn Status = "WITHDRAWN"
 )
 
 // Holder is the civil identity printed on a certificate: a snapshot of the
@@ -88,6 +94,9 @@ type Certificate struct {
 	// verifiable credentials (package credential), allocated at issue in
 	// issue order; like Status it is outside the signature.
 	StatusIndex int64
+	// WithdrawalID is the withdrawal decision that withdrew it (R59),
+	// kept once an appeal reformed the decision; empty when none.
+	WithdrawalID string
 }
 
 // CcpCodes returns the codes of the certificate's CCPs, in order.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/titrepro/titrepro/internal/civildate"
 )
 
 // AlertAfterDays is how long after its award an award may stay without an
@@ -23,10 +25,15 @@ func Deadline(awardDate string) (string, error) {
 	return addMonths(d, 3).Format(time.DateOnly), nil
 }
 
+// addMonths is civildate's month arithmetic (also the appeal deadlines of
+// R61) on the midnight-UTC times this package computes with.
 func addMonths(d time.Time, n int) time.Time {
-	first := time.Date(d.Year(), d.Month()+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(d.Day(), last), 0, 0, 0, 0, time.UTC)
+	c, err := civildate.Parse(d.Format(time.DateOnly))
+	if err != nil { // d comes from time.Parse(time.DateOnly, ...): unreachable
+		return d.AddDate(0, n, 0)
+	}
+	t, _ := time.Parse(time.DateOnly, c.AddMonths(n).String())
+	return t
 }
 
 // Tracked is what Overdue needs about one award.
