@@ -45,20 +45,9 @@ type vcResult struct {
 // issued any more for the revoked titre, and the livret the correction
 // issues gives credentials that verify.
 func TestCredentialsVerifiedInNode(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	verifier := filepath.Join(root, "tools", "vc-verifier")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("node is not installed: %v", err)
-		}
+	node, verifier, ok := vcVerifierTool(t)
+	if !ok {
 		t.Skip("node is not installed")
-	}
-	if _, err := os.Stat(filepath.Join(verifier, "node_modules", "jose")); err != nil {
-		t.Fatalf("the verifier's packages are not installed: run make tools/vc-verifier/node_modules (make test does): %v", err)
 	}
 
 	cfg := testConfig(t, t.TempDir())
@@ -201,6 +190,29 @@ func TestCredentialsVerifiedInNode(t *testing.T) {
 			t.Errorf("node's verdict on the livret's %s: %+v", lc[n].GetId(), res)
 		}
 	}
+}
+
+// vcVerifierTool returns node and the folder of the independent Node
+// verifier (tools/vc-verifier), and false when node is missing outside CI;
+// in CI a missing node, or packages not installed, fail t.
+func vcVerifierTool(t *testing.T) (node, dir string, ok bool) {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = filepath.Join(root, "tools", "vc-verifier")
+	node, err = exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("node is not installed: %v", err)
+		}
+		return "", "", false
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jose")); err != nil {
+		t.Fatalf("the verifier's packages are not installed: run make tools/vc-verifier/node_modules (make test does): %v", err)
+	}
+	return node, dir, true
 }
 
 func listCredentials(ctx context.Context, t *testing.T, w *workflow, number string) []*certificationv1.VerifiableCredential {

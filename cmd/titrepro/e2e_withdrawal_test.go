@@ -24,7 +24,9 @@ import (
 // withdrawal filed after the time limit is refused with the deadline (R61);
 // one filed within it is recorded, the decision staying in force (R60);
 // decided REFORMED, the certificate verifies valid again and the stream
-// carries AppealFiled and AppealDecided with the certificate restored.
+// carries AppealFiled and AppealDecided with the certificate restored. The
+// holder's verifiable credentials, checked by the independent Node
+// verifier through the status list, follow: valid, revoked, valid again.
 func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(t, dir)
@@ -40,6 +42,22 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 	officer, holder := w.tokens[asMinistry], w.tokens[asCandidate]
 	today := civildate.Of(time.Now()).String()
 	const motivation = "Fraude établie : substitution d'identité lors de la mise en situation professionnelle."
+
+	// The holder's verifiable credentials, downloaded while in force.
+	node, verifier, haveNode := vcVerifierTool(t)
+	credentials := writeCredentials(t, t.TempDir(), "titre", listCredentials(ctx, t, w, res.certificate))
+	checkCredentials := func(when string, revoked bool) {
+		t.Helper()
+		if !haveNode {
+			return
+		}
+		for _, v := range runVCVerifier(t, node, verifier, credentials...) {
+			if v.Revoked != revoked || v.OK == revoked || !v.SchemaValid {
+				t.Errorf("the independent verifier %s: %+v; want revoked %v", when, v, revoked)
+			}
+		}
+	}
+	checkCredentials("before the withdrawal", false)
 
 	// The holder and admins may not withdraw; the officer does.
 	decision := map[string]any{"motivation": motivation, "decision_reference": "Arrêté DREETS-ARA 2026-042", "decided_on": today}
@@ -95,6 +113,10 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 		errorReason(t, r.body) != "CERTIFICATE_WITHDRAWN" {
 		t.Errorf("parchment of a withdrawn certificate = HTTP %d %.300s; want 400 CERTIFICATE_WITHDRAWN", r.status, r.body)
 	}
+
+	// Its credentials verify as revoked: the status list says so to any
+	// verifier, with no call to titrepro but the list itself.
+	checkCredentials("after the withdrawal", true)
 
 	// The ministry's stream carries the withdrawal, without the motivation.
 	if counts := ministry.drain(map[string]int{"CertificateWithdrawn": 1}); !equalCounts(counts, map[string]int{"CertificateWithdrawn": 1}) {
@@ -171,6 +193,7 @@ func TestEndToEndWithdrawalAndAppeal(t *testing.T) {
 	if r := s.call(t, "GET", "/v1/certificates/"+res.certificate+"/parchment", holder, nil); r.status != 200 {
 		t.Errorf("parchment after the reform = HTTP %d", r.status)
 	}
+	checkCredentials("after the reform", false)
 	want := map[string]int{"AppealFiled": 1, "AppealDecided": 1}
 	if counts := ministry.drain(want); !equalCounts(counts, want) {
 		t.Fatalf("ministry stream after the appeal = %v; want %v", counts, want)
