@@ -10,6 +10,7 @@ import (
 
 	"github.com/titrepro/titrepro/gateway/web/browsertest"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
+	"github.com/titrepro/titrepro/internal/pdfdoc/pdftext"
 )
 
 // TestWebDreetsWithdrawalInTheBrowser: the DREETS officer withdraws a titre
@@ -28,6 +29,14 @@ func TestWebDreetsWithdrawalInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// The parchment as printed before the withdrawal: its QR code.
+	parchment := s.call(t, "GET", "/v1/certificates/"+res.certificate+"/parchment", w.tokens[asCandidate], nil)
+	if parchment.status != http.StatusOK {
+		t.Fatalf("parchment: HTTP %d", parchment.status)
+	}
+	qr := pdftext.QRCode(t, parchment.body)
+	_, proof, _ := strings.Cut(qr, "#")
 
 	tab := b.NewTab(t)
 	officer := "agent-dreets-" + randomSuffix()
@@ -52,7 +61,12 @@ func TestWebDreetsWithdrawalInTheBrowser(t *testing.T) {
 	}
 	tab.Check("dreets-retrait-fait")
 
-	tab.Open(s.base + "/verifier/" + res.certificate)
+	// The paper's QR code, read after the withdrawal: the proof is the
+	// authority's, and the page says the document is no longer in force.
+	tab.Open(s.base + "/verifier/" + res.certificate + "#" + proof)
+	if got := waitForProof(t, tab); got != "authentique" || !strings.Contains(tab.MainText(), "n’est plus en vigueur : voyez le verdict ci-dessus") {
+		t.Errorf("the QR proof of the withdrawn titre: %q\n%s", got, tab.MainText())
+	}
 	if !tab.Has(`[data-verdict="retire"]`) || !strings.Contains(tab.MainText(), "retiré par décision de l’autorité administrative") ||
 		strings.Contains(tab.MainText(), "substitution") {
 		t.Errorf("the verification page of the withdrawn titre:\n%s", tab.MainText())

@@ -114,8 +114,11 @@
           show(box, "autre-numero", "La preuve concerne un autre certificat",
             "Le code QR est signé par l’autorité de certification, mais pour le numéro " + claims.number + ", pas pour celui de cette page.", claims);
         } else {
+          var verdict = document.querySelector("[data-verdict]");
+          var inForce = !verdict || verdict.getAttribute("data-verdict") === "valide";
           show(box, "authentique", "Preuve authentique",
-            "Le code QR a été signé par l’autorité de certification (clé " + claims.key_id + ") : ce qu’il atteste ci-dessous est ce qui a été délivré.", claims);
+            "Le code QR a été signé par l’autorité de certification (clé " + claims.key_id + ") : ce qu’il atteste ci-dessous est ce qui a été délivré." +
+            (inForce ? "" : " Mais ce document n’est plus en vigueur : voyez le verdict ci-dessus."), claims);
         }
       })
       .catch(function () {
