@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 
@@ -230,9 +231,8 @@ func parchmentHref(number string) string {
 // with the QR code of its verification). The service decides whether it is
 // theirs.
 func (a *App) myParchment(w http.ResponseWriter, r *http.Request) {
-	number := normaliseNumber(r.PathValue("number"))
-	if number == "" || len(number) > 64 {
-		a.notFound(w, r)
+	number, ok := a.certificateNumber(w, r)
+	if !ok {
 		return
 	}
 	ctx, cancel := callContext(r)
@@ -243,6 +243,17 @@ func (a *App) myParchment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writePDF(w, resp.GetDocument(), "certificat-"+number+".pdf")
+}
+
+// certificateNumber reads the {number} of a certificate's route,
+// normalised; a number no certificate can have answers 404 (false).
+func (a *App) certificateNumber(w http.ResponseWriter, r *http.Request) (string, bool) {
+	number := normaliseNumber(r.PathValue("number"))
+	if number == "" || utf8.RuneCountInString(number) > maxNumberLength {
+		a.notFound(w, r)
+		return "", false
+	}
+	return number, true
 }
 
 // credentialsHref is the address of a certificate's verifiable credentials.
@@ -271,9 +282,8 @@ type credentialItem struct {
 // (Open Badges 3.0, one per CCP and one for the titre) in one JSON file.
 // The service decides whether it is theirs and still in force.
 func (a *App) myCredentials(w http.ResponseWriter, r *http.Request) {
-	number := normaliseNumber(r.PathValue("number"))
-	if number == "" || len(number) > 64 {
-		a.notFound(w, r)
+	number, ok := a.certificateNumber(w, r)
+	if !ok {
 		return
 	}
 	ctx, cancel := callContext(r)
