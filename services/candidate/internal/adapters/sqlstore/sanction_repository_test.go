@@ -87,7 +87,9 @@ func TestR58_SanctionAndItsMessageCommitTogether(t *testing.T) {
 		require.Equal(t, 1, woken)
 
 		failing := sqlstore.NewSanctionRepository(db, outbox.New(db)).Telling(
-			func(context.Context, notice.Store, string, sanction.Sanction) error { return errors.New("mail outbox unavailable") }, nil, clock)
+			func(context.Context, notice.Store, string, sanction.Sanction) error {
+				return errors.New("mail outbox unavailable")
+			}, nil, clock)
 		excl, err := sanction.Pronounce("0197a5d0-0000-7000-8000-00000000000d", c.ID(), sanction.Input{Kind: sanction.KindExclusion,
 			NotifiedOn: at.Format(time.DateOnly), Reference: "fr-3", Motivation: "Exclu."}, 12, "dreets-1", at)
 		require.NoError(t, err)
