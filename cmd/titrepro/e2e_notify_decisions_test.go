@@ -56,7 +56,8 @@ func TestEndToEndDecisionNotifications(t *testing.T) {
 	m := nth(3)
 	if !strings.HasPrefix(m.Subject, "Retrait de votre titre professionnel") ||
 		!strings.Contains(m.Text, "Bonjour Camille Durand,") ||
-		!strings.Contains(m.Text, "référence Arrêté DREETS-ARA 2026-042, votre titre professionnel n° "+res.certificate) ||
+		!strings.Contains(m.Text, "référence Arrêté DREETS-ARA 2026-042, votre titre professionnel ") ||
+		!strings.Contains(m.Text, ", n° "+res.certificate+", vous est retiré.") ||
 		!strings.Contains(m.Text, "Les motifs de ce retrait sont exposés dans la décision elle-même") ||
 		!strings.Contains(m.Text, "dans un délai de deux mois à compter de la notification de la décision, sauf mention contraire de la décision") ||
 		strings.Contains(m.Text, "substitution") || !strings.Contains(m.HTML, "<html lang=\"fr\">") {

@@ -127,7 +127,7 @@ func CertificateWithdrawn(w Withdrawal, p Person) Content {
 	v.TitleName, v.TitleFull = w.title()
 	v.Document = "titre professionnel"
 	if w.Livret {
-		v.Document = "livret de certification"
+		v.Document = "livret de certification du titre professionnel"
 	}
 	v.CCPs = w.WithdrawnCCPs
 	return render("certificate_withdrawn", v)

@@ -50,17 +50,17 @@ func TestR59_CertificateWithdrawnMessage(t *testing.T) {
 		want    []string
 		not     []string
 	}{
-		{"titre", w, camille, "Retrait de votre titre professionnel – titre professionnel Technicien supérieur de gestion des risques",
+		{"titre", w, camille, "Retrait de votre titre professionnel Technicien supérieur de gestion des risques",
 			[]string{"Bonjour Camille Martin,",
 				"Par décision de l'autorité administrative du vendredi 3 juillet 2026, référence Arrêté DREETS-ARA 2026-042, " +
-					"votre titre professionnel n° TP26-0000042-K du titre professionnel Technicien supérieur de gestion des risques (TP-00495, version 2008) vous est retiré.",
+					"votre titre professionnel Technicien supérieur de gestion des risques (TP-00495, version 2008), n° TP26-0000042-K, vous est retiré.",
 				"n'est plus vérifié comme valide",
 				"Les motifs de ce retrait sont exposés dans la décision elle-même",
 				appealRights, "Référence de la décision : Arrêté DREETS-ARA 2026-042", "adressez-vous à l'autorité administrative"},
 			[]string{"CCP", "centre organisateur", "Motif :"}},
 		{"livret with a CCP withdrawn, title unknown, no name", livret, notice.Person{Email: "x@example.org"},
 			"Retrait de votre livret de certification – titre professionnel TP-00495",
-			[]string{"Bonjour Madame, Monsieur,", "votre livret de certification n° TP26-0000042-K du titre professionnel TP-00495, version 2008 vous est retiré.",
+			[]string{"Bonjour Madame, Monsieur,", "votre livret de certification du titre professionnel TP-00495, version 2008, n° TP26-0000042-K, vous est retiré.",
 				"retire également de votre parcours les certificats de compétences professionnelles (CCP) suivants :\n  - CCP2\n", appealRights},
 			nil},
 	} {

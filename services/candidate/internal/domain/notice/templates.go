@@ -93,11 +93,11 @@ Vous pouvez consulter vos résultats et télécharger votre fiche individuelle d
 Référence de la session : {{.S.ID}}
 {{template "footer" .}}{{end}}
 
-{{define "certificate_withdrawn"}}Retrait de votre {{.Document}} – titre professionnel {{.TitleName}}
+{{define "certificate_withdrawn"}}Retrait de votre {{if .W.Livret}}livret de certification – {{end}}titre professionnel {{.TitleName}}
 
 Bonjour {{.Name}},
 
-Par décision de l'autorité administrative du {{date .W.DecidedOn}}, référence {{.W.Reference}}, votre {{.Document}} n° {{.W.CertificateNumber}} du titre professionnel {{.TitleFull}} vous est retiré.
+Par décision de l'autorité administrative du {{date .W.DecidedOn}}, référence {{.W.Reference}}, votre {{.Document}} {{.TitleFull}}, n° {{.W.CertificateNumber}}, vous est retiré.
 {{if .CCPs}}
 La décision retire également de votre parcours les certificats de compétences professionnelles (CCP) suivants :
 {{range .CCPs}}  - {{.}}
@@ -196,7 +196,7 @@ type view struct {
 	W          Withdrawal
 	A          AppealDecision
 	Sa         Sanction
-	Document   string // "titre professionnel" or "livret de certification"
+	Document   string // "titre professionnel" or "livret de certification du titre professionnel"
 	AppealKind string // "gracieux", "hiérarchique", "contentieux"
 	Appealed   string // the decision appealed, in words
 }
