@@ -11,6 +11,7 @@ import (
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/mail/smtptest"
+	"github.com/titrepro/titrepro/services/candidate"
 )
 
 // TestEndToEndDecisionNotifications: the ministry's decisions about a
@@ -34,15 +35,27 @@ func TestEndToEndDecisionNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const candidate = "camille.durand@example.org"
+	const holderAddr = "camille.durand@example.org"
 	// The convocation and the results first.
-	waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, candidate)) == 2 })
+	waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, holderAddr)) == 2 })
 	officer := w.tokens[asMinistry]
+	// Each message's Message-ID derives from the event that caused it.
+	ministry := newMinistryConsumer(t, cfg, "titrepro.certification.v1.certificate_withdrawn", "titrepro.certification.v1.appeal_decided")
+	causedBy := func(m smtptest.Received, event, kind string) {
+		t.Helper()
+		if counts := ministry.drain(map[string]int{event: 1}); counts[event] != 1 {
+			t.Fatalf("ministry stream = %v; want one %s", counts, event)
+		}
+		id := ministry.got[len(ministry.got)-1].Headers().Get("ce-id")
+		if want := candidate.NotificationMessageID(id, kind, "candidate:"+res.candidateID); m.MessageID != want {
+			t.Errorf("%s message: Message-ID %s; want %s (from event %s)", kind, m.MessageID, want, id)
+		}
+	}
 	today := civildate.Of(time.Now())
 	const motivation = "Fraude établie : substitution d'identité lors de la mise en situation professionnelle."
 	nth := func(n int) smtptest.Received {
 		t.Helper()
-		return to(waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, candidate)) >= n }), candidate)[n-1]
+		return to(waitMail(t, srv, func(all []smtptest.Received) bool { return len(to(all, holderAddr)) >= n }), holderAddr)[n-1]
 	}
 
 	// R59: the titre is withdrawn.
@@ -63,6 +76,7 @@ func TestEndToEndDecisionNotifications(t *testing.T) {
 		strings.Contains(m.Text, "substitution") || !strings.Contains(m.HTML, "<html lang=\"fr\">") {
 		t.Fatalf("withdrawal message = %q:\n%s", m.Subject, m.Text)
 	}
+	causedBy(m, "CertificateWithdrawn", "certificate_withdrawn")
 
 	// R60: the holder's appeal reforms it.
 	r = s.call(t, "POST", "/v1/appeals", officer, map[string]any{"kind": "APPEAL_KIND_GRACIEUX",
@@ -85,6 +99,7 @@ func TestEndToEndDecisionNotifications(t *testing.T) {
 		strings.Contains(m.Text, "substitution") {
 		t.Fatalf("appeal message = %q:\n%s", m.Subject, m.Text)
 	}
+	causedBy(m, "AppealDecided", "appeal_decided")
 
 	// R58: a three-month ban, told with its last day (the day before the
 	// first day the candidate may register again).
@@ -116,7 +131,7 @@ func TestEndToEndDecisionNotifications(t *testing.T) {
 			t.Errorf("Message-ID %s sent %d times", id, n)
 		}
 	}
-	if n := len(to(srv.Messages(), candidate)); n != 5 {
+	if n := len(to(srv.Messages(), holderAddr)); n != 5 {
 		t.Fatalf("%d messages to the candidate after the restart, want 5", n)
 	}
 }
