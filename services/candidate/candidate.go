@@ -55,6 +55,7 @@ import (
 
 	"github.com/titrepro/titrepro/services/candidate/internal/adapters/sqlstore"
 	"github.com/titrepro/titrepro/services/candidate/internal/app"
+	"github.com/titrepro/titrepro/services/candidate/internal/app/notify"
 	"github.com/titrepro/titrepro/services/candidate/internal/ports"
 )
 
@@ -103,13 +104,16 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox),
-		app.Sanctions{Repo: sqlstore.NewSanctionRepository(in.DB, in.Outbox), MaxBanMonths: cfg.MaxBanMonths}, now)
-	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
 	n, err := newNotifications(in, cfg.Mail, now, deps.MailFirstRetry)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("candidate: %w", err), in.Close())
 	}
+	// A sanction is told to the person in the transaction that records it
+	// (R58): the service pronounces it, no consumer needed.
+	sanctions := sqlstore.NewSanctionRepository(in.DB, in.Outbox).Telling(notify.New(now).SanctionPronounced, n.relay.Wake, now)
+	a := app.New(sqlstore.NewCandidateRepository(in.DB, in.Outbox),
+		app.Sanctions{Repo: sanctions, MaxBanMonths: cfg.MaxBanMonths}, now)
+	candidatev1.RegisterCandidateServiceServer(in.GRPC, ports.NewGRPCServer(a))
 	return &Service{infra: in, notify: n}, nil
 }
 

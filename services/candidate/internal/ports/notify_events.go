@@ -24,8 +24,9 @@ const (
 	// minutes, in the assessment stream's order (a session before its
 	// candidacies and jurors).
 	NotifyAssessmentDurable = "candidate_notify_assessment"
-	// NotifyCertificationDurable follows the titles (their wording) and the
-	// validations of minutes.
+	// NotifyCertificationDurable follows the titles (their wording), the
+	// validations of minutes, the juror register's addresses, and the
+	// ministry's decisions about a person: withdrawals and appeals.
 	NotifyCertificationDurable = "candidate_notify_certification"
 )
 
@@ -59,6 +60,7 @@ func (c *Notifications) All() []eventbus.Consumer {
 		{Durable: NotifyCertificationDurable, Events: []proto.Message{
 			&certificationv1.TitleVersionPublished{}, &certificationv1.ResultsValidated{},
 			&certificationv1.HabilitationGranted{},
+			&certificationv1.CertificateWithdrawn{}, &certificationv1.AppealDecided{},
 		}, Handle: c.HandleCertification},
 	}
 }
@@ -156,7 +158,8 @@ func (c *Notifications) HandleAssessment(ctx context.Context, tx *sqldb.Tx, msg 
 	}
 }
 
-// HandleCertification applies a title version or a validation of minutes.
+// HandleCertification applies a title version, a validation of minutes, a
+// juror's habilitation, a withdrawal or the decision on an appeal.
 func (c *Notifications) HandleCertification(ctx context.Context, tx *sqldb.Tx, msg eventbus.Message) error {
 	st := c.store(tx)
 	switch {
@@ -198,6 +201,24 @@ func (c *Notifications) HandleCertification(ctx context.Context, tx *sqldb.Tx, m
 			email = h.GetJurorEmail()
 		}
 		return c.JurorAddressKnown(ctx, tx, h.GetJurorSubject(), h.GetJurorName(), email)
+	case eventbus.Is(msg, &certificationv1.CertificateWithdrawn{}):
+		var ev certificationv1.CertificateWithdrawn
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		if ev.GetCandidateId() == "" || ev.GetCertificateNumber() == "" {
+			return errInvalidEvent.WithMeta("type", msg.Type)
+		}
+		return c.notifier.CertificateWithdrawn(ctx, st, msg.ID, ev.GetCandidateId(), WithdrawalFromEvent(&ev))
+	case eventbus.Is(msg, &certificationv1.AppealDecided{}):
+		var ev certificationv1.AppealDecided
+		if err := eventbus.Decode(msg, &ev); err != nil {
+			return err
+		}
+		if ev.GetCandidateId() == "" || ev.GetDecision() == "" {
+			return errInvalidEvent.WithMeta("type", msg.Type)
+		}
+		return c.notifier.AppealDecided(ctx, st, msg.ID, ev.GetCandidateId(), AppealDecisionFromEvent(&ev))
 	default:
 		return eventbus.ErrUnexpectedEvent.WithMeta("type", msg.Type)
 	}
@@ -258,6 +279,39 @@ func (c *Notifications) CandidacyWithdrawn(ctx context.Context, tx *sqldb.Tx, ca
 		return errInvalidEvent
 	}
 	return c.notifier.CandidacyWithdrawn(ctx, c.store(tx), candidacyID)
+}
+
+// WithdrawalFromEvent is the withdrawal CertificateWithdrawn tells.
+func WithdrawalFromEvent(ev *certificationv1.CertificateWithdrawn) notice.Withdrawal {
+	return notice.Withdrawal{
+		CertificateNumber: ev.GetCertificateNumber(), Livret: ev.GetKind() == certificationv1.CertificateKind_CERTIFICATE_KIND_LIVRET,
+		TitleID: ev.GetTitleId(), TitleVersion: ev.GetTitleVersion(), TitleLabel: ev.GetTitleLabel(),
+		WithdrawnCCPs: ev.GetWithdrawnCcpCodes(), Reference: ev.GetDecisionReference(), DecidedOn: ev.GetDecidedOn(),
+	}
+}
+
+// AppealDecisionFromEvent is the outcome AppealDecided tells; an outcome
+// this version does not know is left empty (the notifier refuses it).
+func AppealDecisionFromEvent(ev *certificationv1.AppealDecided) notice.AppealDecision {
+	a := notice.AppealDecision{Decision: ev.GetDecision(), DecidedOn: ev.GetDecidedOn(),
+		RestoredCertificates: ev.GetRestoredCertificateNumbers(), RestoredCCPs: ev.GetRestoredCcpCodes()}
+	switch ev.GetKind() {
+	case certificationv1.AppealKind_APPEAL_KIND_GRACIEUX:
+		a.Kind = notice.AppealGracieux
+	case certificationv1.AppealKind_APPEAL_KIND_HIERARCHIQUE:
+		a.Kind = notice.AppealHierarchique
+	case certificationv1.AppealKind_APPEAL_KIND_CONTENTIEUX:
+		a.Kind = notice.AppealContentieux
+	}
+	switch ev.GetOutcome() {
+	case certificationv1.AppealOutcome_APPEAL_OUTCOME_UPHELD:
+		a.Outcome = notice.AppealUpheld
+	case certificationv1.AppealOutcome_APPEAL_OUTCOME_REFORMED:
+		a.Outcome = notice.AppealReformed
+	case certificationv1.AppealOutcome_APPEAL_OUTCOME_DISMISSED:
+		a.Outcome = notice.AppealDismissed
+	}
+	return a
 }
 
 // SessionFromPlanned is the session SessionPlanned describes.

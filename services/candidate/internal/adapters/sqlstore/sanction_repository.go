@@ -8,6 +8,7 @@ import (
 	"github.com/titrepro/titrepro/internal/civildate"
 	"github.com/titrepro/titrepro/internal/outbox"
 	"github.com/titrepro/titrepro/internal/sqldb"
+	"github.com/titrepro/titrepro/services/candidate/internal/domain/notice"
 	"github.com/titrepro/titrepro/services/candidate/internal/domain/sanction"
 	"github.com/titrepro/titrepro/services/candidate/internal/protoconv"
 )
@@ -16,6 +17,11 @@ import (
 type SanctionRepository struct {
 	db     *sqldb.DB
 	outbox *outbox.Outbox
+	// tell, when set, writes the message that tells the person sanctioned,
+	// in the sanction's transaction (Telling).
+	tell func(ctx context.Context, st notice.Store, eventID string, s sanction.Sanction) error
+	wake func()
+	now  func() time.Time
 }
 
 var _ sanction.Repository = (*SanctionRepository)(nil)
@@ -25,8 +31,23 @@ func NewSanctionRepository(db *sqldb.DB, ob *outbox.Outbox) *SanctionRepository 
 	return &SanctionRepository{db: db, outbox: ob}
 }
 
-// Create implements sanction.Repository: the row and SanctionPronounced
-// commit together.
+// Telling returns a copy of r that, in the transaction that records each
+// sanction, also calls tell with a notification store bound to it and the
+// id of the sanction's SanctionPronounced event: the message that tells
+// the person sanctioned (app/notify Notifier.SanctionPronounced) is written
+// to the mail outbox if and only if the sanction is. wake (may be nil) runs
+// after the commit when a message was made pending (the mail relay's
+// wake-up); now is the clock of the mail outbox.
+func (r *SanctionRepository) Telling(tell func(ctx context.Context, st notice.Store, eventID string, s sanction.Sanction) error,
+	wake func(), now func() time.Time) *SanctionRepository {
+	c := *r
+	c.tell, c.wake, c.now = tell, wake, now
+	return &c
+}
+
+// Create implements sanction.Repository: the row, SanctionPronounced and,
+// when the repository is Telling, the message to the person commit
+// together.
 func (r *SanctionRepository) Create(ctx context.Context, s sanction.Sanction) error {
 	id, err := outbox.NewID()
 	if err != nil {
@@ -45,7 +66,13 @@ func (r *SanctionRepository) Create(ctx context.Context, s sanction.Sanction) er
 			s.Reference, s.Motivation, s.SessionID, s.By, s.At.UTC()); err != nil {
 			return fmt.Errorf("sqlstore: insert sanction %s: %w", s.ID, err)
 		}
-		return r.outbox.Write(ctx, tx, ev)
+		if err := r.outbox.Write(ctx, tx, ev); err != nil {
+			return err
+		}
+		if r.tell == nil {
+			return nil
+		}
+		return r.tell(ctx, NewNoticeStore(tx, r.wake, r.now), id, s)
 	})
 }
 

@@ -11,9 +11,10 @@ import (
 // subject on its first line, then a blank line, then the text body; the
 // HTML alternative is the same text, escaped, in paragraphs.
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"date":   FrenchDate,
-	"period": FrenchPeriod,
-	"time":   FrenchTime,
+	"date":      FrenchDate,
+	"period":    FrenchPeriod,
+	"time":      FrenchTime,
+	"hasPrefix": strings.HasPrefix,
 }).Parse(`
 {{define "candidate_convocation"}}Convocation – titre professionnel {{.TitleName}} – session {{period .S.StartDate .S.EndDate}}
 
@@ -92,6 +93,72 @@ Vous pouvez consulter vos résultats et télécharger votre fiche individuelle d
 Référence de la session : {{.S.ID}}
 {{template "footer" .}}{{end}}
 
+{{define "certificate_withdrawn"}}Retrait de votre {{if .W.Livret}}livret de certification – {{end}}titre professionnel {{.TitleName}}
+
+Bonjour {{.Name}},
+
+Par décision de l'autorité administrative du {{date .W.DecidedOn}}, référence {{.W.Reference}}, votre {{.Document}} {{.TitleFull}}, n° {{.W.CertificateNumber}}, vous est retiré.
+{{if .CCPs}}
+La décision retire également de votre parcours les certificats de compétences professionnelles (CCP) suivants :
+{{range .CCPs}}  - {{.}}
+{{end}}{{end}}
+Ce document n'est plus vérifié comme valide : la vérification publique et vos attestations numériques le présentent désormais comme retiré.
+
+Les motifs de ce retrait sont exposés dans la décision elle-même, qui vous est notifiée par l'autorité administrative.
+{{template "appeal_rights" .}}
+Référence de la décision : {{.W.Reference}}
+{{template "footer_decision" .}}{{end}}
+
+{{define "appeal_decided"}}Décision sur votre recours – {{if eq .A.Outcome "dismissed"}}recours irrecevable{{else}}décision {{.Outcome}}{{end}}
+
+Bonjour {{.Name}},
+
+Le recours {{.AppealKind}} formé contre {{.Appealed}} a été examiné. Par décision du {{date .A.DecidedOn}} :
+{{if eq .A.Outcome "upheld"}}
+La décision contestée est maintenue : elle reste en vigueur.
+{{else if eq .A.Outcome "reformed"}}
+La décision contestée est réformée.
+{{range .A.RestoredCertificates}}
+Votre certificat n° {{.}} est de nouveau en vigueur : il est de nouveau vérifié comme valide, et vos attestations numériques avec lui.
+{{end}}{{if .CCPs}}
+Les certificats de compétences professionnelles (CCP) suivants figurent de nouveau dans votre parcours :
+{{range .CCPs}}  - {{.}}
+{{end}}{{end}}{{if hasPrefix .A.Decision "results/"}}
+Vos résultats rectifiés vous seront communiqués après la validation du procès-verbal corrigé.
+{{end}}{{else}}
+Le recours est rejeté comme irrecevable : la décision contestée reste en vigueur.
+{{end}}
+Les motifs de cette décision sont exposés dans la décision elle-même, qui vous est notifiée par l'autorité administrative.
+
+Référence de la décision contestée : {{.A.Decision}}
+{{template "footer_decision" .}}{{end}}
+
+{{define "sanction_pronounced"}}{{if eq .Sa.Kind "ban"}}Sanction – interdiction d'inscription jusqu'au {{date .Sa.LastDay}} inclus{{else}}Sanction – exclusion de la session de validation{{end}}
+
+Bonjour {{.Name}},
+
+Par décision qui vous a été notifiée le {{date .Sa.NotifiedOn}}, référence {{.Sa.Reference}}, l'autorité administrative a prononcé à votre encontre, à la suite d'une fraude, la sanction suivante :
+{{if eq .Sa.Kind "ban"}}
+Interdiction de vous inscrire à une session de validation du titre professionnel pendant {{.Sa.DurationMonths}} mois, du {{date .Sa.NotifiedOn}} au {{date .Sa.LastDay}} inclus. Vous pourrez de nouveau être inscrit·e à une session à compter du {{date .Sa.EndsOn}}.
+{{else}}
+Exclusion de la session de validation{{if .Sa.SessionID}} {{.Sa.SessionID}}{{end}}.
+{{end}}
+Motifs de la décision, tels qu'ils figurent dans la décision qui vous a été notifiée :
+{{.Reason}}
+{{template "appeal_rights" .}}
+Référence de la décision : {{.Sa.Reference}}
+{{template "footer_decision" .}}{{end}}
+
+{{define "appeal_rights"}}
+Vous pouvez contester cette décision par un recours gracieux auprès de son auteur, par un recours hiérarchique auprès de l'autorité supérieure, ou par un recours contentieux devant le tribunal administratif compétent, dans un délai de deux mois à compter de la notification de la décision, sauf mention contraire de la décision.
+{{end}}
+
+{{define "footer_decision"}}
+Ce message vous est envoyé automatiquement ; merci de ne pas y répondre. Pour toute question, adressez-vous à l'autorité administrative qui a pris la décision (DREETS).
+
+Ministère chargé du travail – Titre professionnel
+{{end}}
+
 {{define "session"}}
 Session : {{if eq .S.Type "ccp"}}session CCP{{else}}session titre{{end}} ({{.S.ID}})
 Dates : {{period .S.StartDate .S.EndDate}}
@@ -125,6 +192,13 @@ type view struct {
 	Outcome   string
 	Reason    string
 	Juror     bool
+	// The ministry's decisions (decisions.go).
+	W          Withdrawal
+	A          AppealDecision
+	Sa         Sanction
+	Document   string // "titre professionnel" or "livret de certification du titre professionnel"
+	AppealKind string // "gracieux", "hiérarchique", "contentieux"
+	Appealed   string // the decision appealed, in words
 }
 
 func newView(s Session, t Title, p Person) view {
