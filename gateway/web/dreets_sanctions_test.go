@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/titrepro/titrepro/internal/auth"
+	"github.com/titrepro/titrepro/internal/civildate"
+)
+
+// lastDayFR is the last day, inclusive, of a ban of months notified on
+// from, as the pages write it.
+func lastDayFR(t *testing.T, from civildate.Date, months int) string {
+	t.Helper()
+	end, err := time.Parse(time.DateOnly, from.AddMonths(months).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return CivilDateFR(end.AddDate(0, 0, -1).Format(time.DateOnly))
+}
+
+// TestDreetsPronouncesSanctions: the officer finds a candidate by the id
+// of their record, pronounces a ban (R58) from the sanctions page: an
+// incomplete or too long one is refused next to its fields in French, a
+// complete one is confirmed and listed « du … au … inclus » with a past
+// ban; the candidate reads the ban in force at the top of their space
+// with its reference and motivation, another candidate sees nothing; the
+// admin reads the list without the form and may not post it; the other
+// roles are refused the page.
+func TestDreetsPronouncesSanctions(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	officer, csrf := s.signedIn(t, ministry, s.token(t, ministry))
+	banned := s.newPerson(t, auth.RoleCandidate, "")
+	id := s.registerCandidate(t, banned.Principal, candidateRecord("Fraudeur", "Dominique"))
+	other := s.newPerson(t, auth.RoleCandidate, "")
+	s.registerCandidate(t, other.Principal, candidateRecord("Honnete", "Claude"))
+	page := s.srv.URL + "/dreets/sanctions"
+
+	contains(t, "the look-up", get(t, officer, page), `id="recherche-sanctions"`, "règle R58")
+	unknown := get(t, officer, page+"?candidat="+uuid.NewString())
+	if unknown.status != http.StatusNotFound {
+		t.Errorf("an unknown candidate = %d; want 404", unknown.status)
+	}
+	contains(t, "an unknown candidate", unknown, `id="recherche-candidat-erreur"`, "Aucun candidat ne porte cet identifiant.")
+	p := get(t, officer, page+"?candidat="+id+"&reference=RF-42")
+	contains(t, "the candidate found", p, "Dominique Fraudeur", `id="aucune-sanction"`, `id="formulaire-sanction"`, `value="RF-42"`)
+
+	today := civildate.Of(time.Now())
+	form := func(kind, months, notified, ref, motivation string) url.Values {
+		return url.Values{CSRFField: {csrf}, "sanction-candidat": {id}, "sanction-nature": {kind}, "sanction-duree": {months},
+			"sanction-notification": {notified}, "sanction-reference": {ref}, "sanction-motivation": {motivation}}
+	}
+	r := postForm(t, officer, page, form("interdiction", "24", "", "", ""))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an incomplete sanction = %d; want 422", r.status)
+	}
+	contains(t, "the incomplete sanction", r, `id="sanction-duree-erreur"`, "La durée d’une interdiction est limitée",
+		`id="sanction-notification-erreur"`, `id="sanction-reference-erreur"`, `id="sanction-motivation-erreur"`, "Dominique Fraudeur")
+	r = postForm(t, officer, page, form("interdiction", "douze", today.String(), "RF-42", "Fraude."))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a duration in letters = %d; want 422", r.status)
+	}
+	contains(t, "a duration in letters", r, `id="sanction-duree-erreur"`, "Saisissez la durée de l’interdiction en mois")
+
+	// A past ban, then the ban in force.
+	past, err := civildate.Parse("2024-01-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = postForm(t, officer, page, form("interdiction", "1", past.String(), "RF-2023-7", "Substitution de document en 2023."))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("the past ban = %d: %.400s", r.status, r.body)
+	}
+	r = postForm(t, officer, page, form("interdiction", "12", today.String(), "RF-42", "Notes dissimulées consultées pendant la mise en situation."))
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dreets/sanctions?candidat="+id+"&prononcee=") {
+		t.Fatalf("the ban = %d %q: %.400s", r.status, loc, r.body)
+	}
+	done := get(t, officer, s.srv.URL+loc)
+	last := lastDayFR(t, today, 12)
+	contains(t, "the ban pronounced", done, `id="sanction-prononcee"`, "interdiction d’inscription du "+CivilDateFR(today.String())+" au "+last+" inclus",
+		`id="liste-sanctions"`, "du 10 janvier 2024 au 9 février 2024 inclus (1 mois)", "RF-2023-7", "(12 mois)", "En cours")
+
+	// The candidate reads it; another does not.
+	mine := get(t, s.browserOf(t, banned), s.srv.URL+"/candidat")
+	contains(t, "the banned candidate's space", mine, `id="interdiction-en-cours"`,
+		"Vous ne pouvez pas être inscrit(e) à une session jusqu’au "+last+" inclus", "Référence : RF-42.",
+		"Notes dissimulées consultées pendant la mise en situation.", `id="mes-sanctions"`, "du 10 janvier 2024 au 9 février 2024 inclus", "Terminée")
+	theirs := get(t, s.browserOf(t, other), s.srv.URL+"/candidat")
+	if theirs.status != http.StatusOK || strings.Contains(theirs.body, "interdiction-en-cours") || strings.Contains(theirs.body, "RF-42") ||
+		strings.Contains(theirs.body, "mes-sanctions") {
+		t.Errorf("another candidate's space = %d, shows a sanction: %.300s", theirs.status, theirs.body)
+	}
+
+	// The admin reads without the form, and may not pronounce.
+	admin := auth.Principal{Subject: "admin-1", Roles: []auth.Role{auth.RoleAdmin}}
+	ac, acsrf := s.signedIn(t, admin, s.token(t, admin))
+	a := get(t, ac, page+"?candidat="+id)
+	contains(t, "the admin's page", a, `id="liste-sanctions"`, "RF-42")
+	if strings.Contains(a.body, "formulaire-sanction") {
+		t.Error("the admin is offered the form")
+	}
+	f := form("exclusion", "", today.String(), "RF-43", "Exclusion.")
+	f.Set(CSRFField, acsrf)
+	if r := postForm(t, ac, page, f); r.status != http.StatusForbidden {
+		t.Errorf("the admin's sanction = %d; want 403", r.status)
+	}
+
+	// The other roles: refused the page, and the post.
+	for _, p := range []auth.Principal{
+		{Subject: "centre-1", Roles: []auth.Role{auth.RoleCentre}, Centre: "CENTRE-69-S"},
+		{Subject: "jure-1", Roles: []auth.Role{auth.RoleJuror}},
+		banned.Principal,
+	} {
+		c, pcsrf := s.signedIn(t, p, s.token(t, p))
+		if g := get(t, c, page+"?candidat="+id); g.status != http.StatusForbidden || strings.Contains(g.body, "RF-42") {
+			t.Errorf("%s: the page = %d", p.Roles[0], g.status)
+		}
+		f.Set(CSRFField, pcsrf)
+		if r := postForm(t, c, page, f); r.status != http.StatusForbidden {
+			t.Errorf("%s: a sanction = %d; want 403", p.Roles[0], r.status)
+		}
+	}
+	n := get(t, officer, page+"?candidat="+id)
+	if got := strings.Count(n.body, "data-sanction="); got != 2 {
+		t.Errorf("%d sanctions listed; want 2 (nobody else pronounced one)", got)
+	}
+}
