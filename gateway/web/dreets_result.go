@@ -67,6 +67,11 @@ type resultView struct {
 	CanReturn     bool
 	JustReturned  bool
 	RefusedReturn bool
+
+	// The session's fraud reports (R57), each linked to the sanctions
+	// page (R58); FraudRead false when they could not be read.
+	Fraud     []resultFraudView
+	FraudRead bool
 }
 
 // returnView is the ministry's return of the minutes.
@@ -311,6 +316,9 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
+		return resultView{}, err
+	}
+	if v.Fraud, v.FraudRead, err = a.resultFraud(ctx, v.SessionID, v.Lines); err != nil {
 		return resultView{}, err
 	}
 	return v, nil

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/civildate"
@@ -243,4 +244,51 @@ func (a *App) dreetsPronounce(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusUnprocessableEntity
 	}
 	a.showSanctions(w, r, code, data, errs, "")
+}
+
+// resultFraudView is a fraud report as the minutes' page shows it to the
+// officer (R57), with the way to the sanction it may call for (R58).
+type resultFraudView struct {
+	ID, About, When, By, Measure, Facts string
+	// SanctionHref is the sanctions page of the report's candidate,
+	// prefilled with the report and the session; "" for a report on the
+	// session as a whole.
+	SanctionHref string
+}
+
+// resultFraud reads the fraud reports of session, naming the candidates
+// the lines of the page name. An error that fails the page is returned;
+// another (the session unknown to the assessment service) leaves the
+// section unread (ok false).
+func (a *App) resultFraud(ctx context.Context, session string, lines []lineView) (out []resultFraudView, ok bool, err error) {
+	list, err := a.svc.assessment.ListFraudReports(ctx, &assessmentv1.ListFraudReportsRequest{SessionId: session})
+	if err != nil {
+		if failsThePage(err) {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	names := map[string]string{}
+	for _, l := range lines {
+		names[l.CandidateID] = l.Name
+	}
+	for _, f := range list.GetFraudReports() {
+		v := resultFraudView{ID: f.GetReportId(), About: "La session dans son ensemble", When: DateTimeFR(f.GetObserveTime().AsTime()),
+			Facts: f.GetFacts(), Measure: "aucune", By: "le juré " + f.GetReporterName()}
+		if f.GetReporterRole() == assessmentv1.FraudReporterRole_FRAUD_REPORTER_ROLE_CENTRE {
+			v.By = "le responsable de session"
+		}
+		if f.GetMeasure() == assessmentv1.FraudMeasure_FRAUD_MEASURE_EXCLUDED_FROM_EPREUVE {
+			v.Measure = "candidat exclu de l’épreuve"
+		}
+		if c := f.GetCandidateId(); c != "" {
+			v.About = "Candidat " + c
+			if n := names[c]; n != "" {
+				v.About = n
+			}
+			v.SanctionHref = sanctionsHref(c) + "&" + url.Values{"reference": {f.GetReportId()}, "session": {session}}.Encode() + "#formulaire-sanction"
+		}
+		out = append(out, v)
+	}
+	return out, true, nil
 }

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/civildate"
 )
@@ -131,4 +134,43 @@ func TestDreetsPronouncesSanctions(t *testing.T) {
 	if got := strings.Count(n.body, "data-sanction="); got != 2 {
 		t.Errorf("%d sanctions listed; want 2 (nobody else pronounced one)", got)
 	}
+}
+
+// TestDreetsSanctionFromTheMinutes: the minutes' page lists the session's
+// fraud reports (R57) and links from a report on a candidate to the
+// sanctions page, prefilled with the candidate, the report and the
+// session; a report on the session as a whole has no such link; minutes
+// without a report say so.
+func TestDreetsSanctionFromTheMinutes(t *testing.T) {
+	t.Parallel()
+	b := startBackend(t)
+	officer, _ := b.signedIn(t, ministry, b.token(t, ministry))
+	s := b.signMinutes(t, []person{{Given: "Camille", Birth: "Durand"}}, 1)
+	report := func(candidacy, facts string) string {
+		resp, err := b.assess.CreateFraudReport(t.Context(), &assessmentv1.CreateFraudReportRequest{SessionId: s.ID,
+			FraudReport: &assessmentv1.FraudReport{CandidacyId: candidacy, Facts: facts, ObserveTime: timestamppb.Now()}}, b.as(t, s.Jurors[0]))
+		stackMust(t, "report a fraud", err)
+		return resp.GetFraudReport().GetReportId()
+	}
+	onCandidate := report(s.Candidacies[0], "Notes dissimulées consultées pendant la mise en situation.")
+	report("", "Sujet de l’épreuve diffusé avant la session.")
+	b.sign(t, s.ID, s.Jurors...)
+	eventually(t, "the signed minutes reach the certification service", func() error {
+		_, err := b.cert.GetResult(t.Context(), &certificationv1.GetResultRequest{SessionId: s.ID}, b.as(t, ministry))
+		return err
+	})
+
+	p := get(t, officer, b.srv.URL+resultHref(s.ID))
+	href := sanctionsHref(s.Candidates[0]) + "&amp;" + strings.ReplaceAll(url.Values{"reference": {onCandidate}, "session": {s.ID}}.Encode(), "&", "&amp;") +
+		"#formulaire-sanction"
+	contains(t, "the minutes", p, `id="rapports-fraude"`, "Notes dissimulées consultées", "Sujet de l’épreuve diffusé", "Camille Durand",
+		`href="`+href+`"`)
+	if got := strings.Count(p.body, "Prononcer une sanction<"); got != 1 {
+		t.Errorf("%d links to a sanction; want 1 (the report on the session names nobody)", got)
+	}
+	f := get(t, officer, b.srv.URL+strings.ReplaceAll(href, "&amp;", "&"))
+	contains(t, "the prefilled form", f, `id="formulaire-sanction"`, "Camille Durand", `value="`+onCandidate+`"`, `value="`+s.ID+`"`)
+
+	clean := b.signMinutes(t, []person{{Given: "Alex", Birth: "Martin"}}, 2)
+	contains(t, "minutes without a report", get(t, officer, b.srv.URL+resultHref(clean.ID)), `id="aucun-rapport-fraude"`)
 }
