@@ -203,7 +203,7 @@ func (a *App) dreetsPronounce(w http.ResponseWriter, r *http.Request) {
 	in := &candidatev1.Sanction{NotifiedOn: f.NotifiedOn, Reference: f.Reference, Motivation: f.Motivation, SessionId: f.Session}
 	var errs []Field
 	switch f.Kind {
-	case "exclusion":
+	case "exclusion": // the duration, for a ban only, is not sent
 		in.Kind = candidatev1.SanctionKind_SANCTION_KIND_EXCLUSION
 	case "interdiction":
 		in.Kind = candidatev1.SanctionKind_SANCTION_KIND_BAN
@@ -211,7 +211,7 @@ func (a *App) dreetsPronounce(w http.ResponseWriter, r *http.Request) {
 		if err != nil || len(f.Duration) > maxSanctionDuration {
 			errs = append(errs, Field{ID: "sanction-duree", Message: "Saisissez la durée de l’interdiction en mois, par exemple 12."})
 		}
-		in.DurationMonths = int32(n) //nolint:gosec // at most three digits
+		in.DurationMonths = int32(n) // at most three digits
 	}
 	if len(errs) > 0 {
 		a.showSanctions(w, r, http.StatusUnprocessableEntity, data, errs, "")

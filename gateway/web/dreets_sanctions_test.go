@@ -70,6 +70,11 @@ func TestDreetsPronouncesSanctions(t *testing.T) {
 		t.Fatalf("a duration in letters = %d; want 422", r.status)
 	}
 	contains(t, "a duration in letters", r, `id="sanction-duree-erreur"`, "Saisissez la durée de l’interdiction en mois")
+	r = postForm(t, officer, page, form("", "12", today.String(), "RF-42", "Fraude."))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a sanction of no kind = %d; want 422", r.status)
+	}
+	contains(t, "a sanction of no kind", r, `id="sanction-nature-erreur"`, "Choisissez l’exclusion de la session ou l’interdiction d’inscription.")
 
 	// A past ban, then the ban in force.
 	past, err := civildate.Parse("2024-01-10")
@@ -134,6 +139,14 @@ func TestDreetsPronouncesSanctions(t *testing.T) {
 	if got := strings.Count(n.body, "data-sanction="); got != 2 {
 		t.Errorf("%d sanctions listed; want 2 (nobody else pronounced one)", got)
 	}
+
+	// An exclusion: the duration the form still shows is not sent.
+	r = postForm(t, officer, page, form("exclusion", "12", today.String(), "RF-44", "Exclu de la mise en situation."))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("the exclusion = %d: %.400s", r.status, r.body)
+	}
+	contains(t, "the exclusion pronounced", get(t, officer, s.srv.URL+r.header.Get("Location")), `id="sanction-prononcee"`,
+		"exclusion de la session, notifiée le "+CivilDateFR(today.String()), "RF-44")
 }
 
 // TestDreetsSanctionFromTheMinutes: the minutes' page lists the session's
