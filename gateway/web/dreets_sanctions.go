@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
+	"github.com/titrepro/titrepro/gateway/web/messages"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	"github.com/titrepro/titrepro/internal/auth"
 	"github.com/titrepro/titrepro/internal/civildate"
@@ -80,6 +81,13 @@ type sanctionView struct {
 // sanctionFields maps the service's fields to the form's.
 var sanctionFields = map[string]string{"candidate_id": "sanction-candidat", "kind": "sanction-nature", "duration_months": "sanction-duree",
 	"notified_on": "sanction-notification", "reference": "sanction-reference", "motivation": "sanction-motivation", "session_id": "sanction-session"}
+
+// sanctionRequired says what a required field of the form wants, in the
+// error summary where « Ce champ est obligatoire » would not say which.
+var sanctionRequired = map[string]string{
+	"reference":  "Indiquez la référence de la décision, par exemple l’identifiant du rapport de fraude.",
+	"motivation": "Indiquez la motivation de la sanction.",
+}
 
 // sanctionFieldOrder is the order of the form's fields.
 var sanctionFieldOrder = []string{"candidate_id", "kind", "duration_months", "notified_on", "reference", "motivation", "session_id"}
@@ -233,6 +241,9 @@ func (a *App) dreetsPronounce(w http.ResponseWriter, r *http.Request) {
 	m := describe(err)
 	for _, path := range sanctionFieldOrder {
 		if msg, ok := m.Fields[path]; ok {
+			if said, ok := sanctionRequired[path]; ok && msg == messages.Field("required") {
+				msg = said
+			}
 			errs = append(errs, Field{ID: sanctionFields[path], Message: msg})
 		}
 	}

@@ -64,7 +64,8 @@ func TestDreetsPronouncesSanctions(t *testing.T) {
 		t.Fatalf("an incomplete sanction = %d; want 422", r.status)
 	}
 	contains(t, "the incomplete sanction", r, `id="sanction-duree-erreur"`, "La durée d’une interdiction est limitée",
-		`id="sanction-notification-erreur"`, `id="sanction-reference-erreur"`, `id="sanction-motivation-erreur"`, "Dominique Fraudeur")
+		`id="sanction-notification-erreur"`, `id="sanction-reference-erreur"`, `id="sanction-motivation-erreur"`, "Dominique Fraudeur",
+		"Indiquez la référence de la décision", "Indiquez la motivation de la sanction.")
 	r = postForm(t, officer, page, form("interdiction", "douze", today.String(), "RF-42", "Fraude."))
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("a duration in letters = %d; want 422", r.status)
