@@ -267,17 +267,22 @@ type resultFraudView struct {
 	SanctionHref string
 }
 
-// resultFraud reads the fraud reports of session, naming the candidates
-// the lines of the page name. An error that fails the page is returned;
-// another (the session unknown to the assessment service) leaves the
-// section unread (ok false).
-func (a *App) resultFraud(ctx context.Context, session string, lines []lineView) (out []resultFraudView, ok bool, err error) {
+// fraudReportsOf reads the fraud reports of session. An error that fails
+// the page is returned; after another (the session unknown to the
+// assessment service) the section is left unread (nil).
+func (a *App) fraudReportsOf(ctx context.Context, session string) (*assessmentv1.ListFraudReportsResponse, error) {
 	list, err := a.svc.assessment.ListFraudReports(ctx, &assessmentv1.ListFraudReportsRequest{SessionId: session})
-	if err != nil {
-		if failsThePage(err) {
-			return nil, false, err
-		}
-		return nil, false, nil
+	if err != nil && failsThePage(err) {
+		return nil, err
+	}
+	return list, nil
+}
+
+// resultFraud returns the reports of list (nil: unread, ok false) of
+// session, naming the candidates the lines of the page name.
+func resultFraud(list *assessmentv1.ListFraudReportsResponse, session string, lines []lineView) (out []resultFraudView, ok bool) {
+	if list == nil {
+		return nil, false
 	}
 	names := map[string]string{}
 	for _, l := range lines {
@@ -301,5 +306,5 @@ func (a *App) resultFraud(ctx context.Context, session string, lines []lineView)
 		}
 		out = append(out, v)
 	}
-	return out, true, nil
+	return out, true
 }
