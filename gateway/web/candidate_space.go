@@ -20,6 +20,10 @@ type spacePage struct {
 	Name      string
 	Route     string
 	Steps     []step
+	// Sanctions are the DREETS's sanctions against the person (R58),
+	// oldest first; Ban the ban in force today, the one ending last.
+	Sanctions []sanctionView
+	Ban       *sanctionView
 }
 
 // step is one step of the path.
@@ -49,6 +53,17 @@ func (a *App) candidateSpace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Name, p.Route = fullName(me), accessRouteLabel(me.GetAccessRoute())
+	// A decision against the person: they read it here, a ban in force
+	// first of all, since no centre can register them during it.
+	if p.Sanctions, err = a.sanctionsOf(ctx, me.GetId()); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for i, s := range p.Sanctions {
+		if s.InForce && (p.Ban == nil || s.EndsOn > p.Ban.EndsOn) {
+			p.Ban = &p.Sanctions[i]
+		}
+	}
 	p.Steps = append(p.Steps, step{Title: "Ma fiche candidat", Status: "fait", StatusLabel: "Créée",
 		Text: "Modifiée le " + DateTimeFR(me.GetUpdateTime().AsTime()) + ".", Href: recordPath, Link: "Voir ou modifier ma fiche"})
 

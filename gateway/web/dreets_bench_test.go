@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -15,7 +16,8 @@ import (
 // loopback (dreets_backend_test.go), as BenchmarkPages does: a list of
 // results (a full page), and the result page of a session of a full page
 // of candidates (linesPerPage, each looked up), before and after its
-// validation (each person's certificates looked up too). Figures printed,
+// validation (each person's certificates looked up too), and the sanctions
+// page of a candidate holding the most sanctions. Figures printed,
 // never asserted (issue 7's target: p95 < 50 ms).
 func BenchmarkDreetsPages(b *testing.B) {
 	be := startBackend(b)
@@ -68,4 +70,17 @@ func BenchmarkDreetsPages(b *testing.B) {
 	}
 	measure("result-validated", "/dreets/resultats/"+big.ID)
 	measure("validated-list", "/dreets/valides")
+
+	// A candidate holding the most sanctions the service keeps, bans
+	// from a past notification (R58).
+	for i := range 50 { // the candidate service's maximum
+
+		if _, err := be.cand.CreateSanction(b.Context(), &candidatev1.CreateSanctionRequest{CandidateId: big.Candidates[0],
+			Sanction: &candidatev1.Sanction{Kind: candidatev1.SanctionKind_SANCTION_KIND_BAN, DurationMonths: 12, NotifiedOn: "2025-01-15",
+				Reference: fmt.Sprintf("RF-%02d", i), Motivation: "Fraude constatée lors de la mise en situation professionnelle."}},
+			be.as(b, ministry)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	measure("sanctions-full", sanctionsHref(big.Candidates[0]))
 }

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	assessmentv1 "github.com/titrepro/titrepro/gen/go/titrepro/assessment/v1"
 	candidatev1 "github.com/titrepro/titrepro/gen/go/titrepro/candidate/v1"
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
@@ -67,6 +68,11 @@ type resultView struct {
 	CanReturn     bool
 	JustReturned  bool
 	RefusedReturn bool
+
+	// The session's fraud reports (R57), each linked to the sanctions
+	// page (R58); FraudRead false when they could not be read.
+	Fraud     []resultFraudView
+	FraudRead bool
 }
 
 // returnView is the ministry's return of the minutes.
@@ -310,9 +316,16 @@ func (a *App) resultView(r *http.Request, id string) (resultView, error) {
 			return a.lookUpCandidate(gctx, line)
 		})
 	}
+	// The session's fraud reports, meanwhile.
+	var reports *assessmentv1.ListFraudReportsResponse
+	g.Go(func() (err error) {
+		reports, err = a.fraudReportsOf(gctx, v.SessionID)
+		return err
+	})
 	if err := g.Wait(); err != nil {
 		return resultView{}, err
 	}
+	v.Fraud, v.FraudRead = resultFraud(reports, v.SessionID, v.Lines)
 	return v, nil
 }
 

@@ -21,6 +21,7 @@ var navigation = []navItem{
 	{Label: "Registres", Path: "/dreets/registres", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Retraits", Path: "/dreets/retraits", Roles: []auth.Role{auth.RoleMinistry}},
 	{Label: "Recours", Path: "/dreets/recours", Roles: []auth.Role{auth.RoleMinistry}},
+	{Label: "Sanctions", Path: "/dreets/sanctions", Roles: []auth.Role{auth.RoleMinistry, auth.RoleAdmin}},
 	// End of DREETS officer.
 	// Centre (exam centre).
 	{Label: "Sessions du centre", Path: "/centre/sessions", Roles: []auth.Role{auth.RoleCentre}},

@@ -42,6 +42,8 @@ func (a *App) routes() http.Handler {
 	mux.Handle("POST /dreets/retraits", a.forRoles(a.dreetsWithdraw, auth.RoleMinistry))
 	mux.Handle("GET /dreets/recours", a.forRoles(a.dreetsAppeals, auth.RoleMinistry))
 	mux.Handle("POST /dreets/recours", a.forRoles(a.dreetsAppealsAction, auth.RoleMinistry))
+	mux.Handle("GET /dreets/sanctions", a.forRoles(a.dreetsSanctions, auth.RoleMinistry, auth.RoleAdmin))
+	mux.Handle("POST /dreets/sanctions", a.forRoles(a.dreetsPronounce, auth.RoleMinistry))
 	// End of DREETS officer.
 	// Centre (exam centre) screens: centre_*.go.
 	centre := func(h http.HandlerFunc) http.Handler { return a.forRoles(h, auth.RoleCentre) }
