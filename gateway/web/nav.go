@@ -64,7 +64,7 @@ var spaces = []space{
 	{Role: auth.RoleJuror, Title: "Membre du jury", Name: "l’espace jury",
 		Text: "Consultez les dossiers des candidats, évaluez les compétences, délibérez et signez le procès-verbal.", Path: "/jury"},
 	{Role: auth.RoleMinistry, Title: "Agent de la DREETS", Name: "l’espace DREETS",
-		Text: "Validez les procès-verbaux signés par les jurys et suivez les titres délivrés.", Path: "/dreets/a-valider"},
+		Text: "Validez les procès-verbaux signés par les jurys, suivez les titres délivrés, tenez les registres, et décidez des retraits, recours et sanctions.", Path: "/dreets/a-valider"},
 }
 
 // roleLabels name the roles in French.
