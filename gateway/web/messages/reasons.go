@@ -178,6 +178,7 @@ var reasons = map[string]sentence{
 	"NOTIFY_SESSION_UNKNOWN":        {"La session n’est pas encore connue du service des notifications.", "Réessayez dans un instant."},
 	"NOTIFY_CANDIDATE_UNKNOWN":      {"Le candidat n’est pas connu du service des notifications.", ""},
 	"NOTIFY_CHANGE_UNKNOWN":         {"Un changement de session d’un type inconnu a été reçu.", ""},
+	"NOTIFY_APPEAL_OUTCOME_UNKNOWN": {"Une décision sur un recours d’une issue inconnue a été reçue.", ""},
 	// The ministry's registers (agréments, habilitations, charte).
 	"AGREMENT_NOT_FOUND":            {"Aucun agrément ne porte cet identifiant.", ""},
 	"AGREMENT_EXISTS":               {"Un autre agrément porte déjà cet identifiant.", "Vérifiez l’identifiant de la décision du préfet."},
