@@ -4,10 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -56,9 +52,9 @@ var (
 		certificationv1.AppealOutcome_APPEAL_OUTCOME_REFORMED:  "Décision réformée",
 		certificationv1.AppealOutcome_APPEAL_OUTCOME_DISMISSED: "Recours irrecevable",
 	}
-	// appealFields maps the service's fields to the filing form's.
-	appealFields = map[string]string{"kind": "recours-nature", "decision": "recours-decision", "appellant": "recours-requerant",
-		"grounds": "recours-moyens", "notified_on": "recours-notification", "filed_on": "recours-depot"}
+	// appealFields ties the service's fields to the filing form's, in its order.
+	appealFields = []centreFormField{{"kind", "recours-nature"}, {"decision", "recours-decision"}, {"appellant", "recours-requerant"},
+		{"grounds", "recours-moyens"}, {"notified_on", "recours-notification"}, {"filed_on", "recours-depot"}}
 )
 
 // dreetsAppeals (GET /dreets/recours) shows the appeals and the forms.
@@ -103,7 +99,7 @@ func (a *App) dreetsAppealsAction(w http.ResponseWriter, r *http.Request) {
 	var (
 		err    error
 		done   string
-		fields map[string]string
+		fields []centreFormField // the decision form has none of its own
 	)
 	switch r.PostFormValue("action") {
 	case "deposer":
@@ -132,20 +128,7 @@ func (a *App) dreetsAppealsAction(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	st, _ := status.FromError(err)
-	m := describe(err)
-	var errs []Field
-	for _, path := range []string{"kind", "decision", "appellant", "grounds", "notified_on", "filed_on"} {
-		if msg, ok := m.Fields[path]; ok && fields != nil {
-			errs = append(errs, Field{ID: fields[path], Message: msg})
-		}
-	}
-	if len(errs) == 0 || len(errs) < len(m.Fields) || st.Code() != codes.InvalidArgument {
-		data.Refusal = &m
-	}
-	code := runtime.HTTPStatusFromCode(st.Code())
-	if st.Code() == codes.InvalidArgument {
-		code = http.StatusUnprocessableEntity
-	}
+	errs, refusal, code := dreetsFormRefusal(err, fields)
+	data.Refusal = refusal
 	a.dreetsShowAppeals(w, r, code, data, errs)
 }

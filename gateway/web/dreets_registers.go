@@ -5,10 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -101,7 +97,7 @@ func (a *App) dreetsRegistersAction(w http.ResponseWriter, r *http.Request) {
 	data := registersData{Hab: habilitationForm{Category: "PROFESSIONAL"}}
 	var (
 		err    error
-		fields map[string]string // API field → form field
+		fields []centreFormField // the service's fields and the form's, in the form's order
 		done   string
 	)
 	switch r.PostFormValue("action") {
@@ -112,8 +108,8 @@ func (a *App) dreetsRegistersAction(w http.ResponseWriter, r *http.Request) {
 		code, version, _ := strings.Cut(f.Title, "|")
 		_, err = a.svc.certification.GrantAgrement(ctx, &certificationv1.GrantAgrementRequest{Agrement: &certificationv1.Agrement{
 			Id: f.ID, CentreId: f.Centre, TitleId: code, TitleVersion: version, Site: f.Site, ValidFrom: f.From, ValidTo: f.To}})
-		fields = map[string]string{"agrement.id": "agr-id", "agrement.centre_id": "agr-centre", "agrement.title_id": "agr-titre",
-			"agrement.title_version": "agr-titre", "agrement.site": "agr-site", "agrement.valid_from": "agr-debut", "agrement.valid_to": "agr-fin"}
+		fields = []centreFormField{{"agrement.id", "agr-id"}, {"agrement.centre_id", "agr-centre"}, {"agrement.title_id", "agr-titre"},
+			{"agrement.title_version", "agr-titre"}, {"agrement.site", "agr-site"}, {"agrement.valid_from", "agr-debut"}, {"agrement.valid_to", "agr-fin"}}
 		done = "agrement"
 	case "habilitation":
 		f := habilitationForm{Number: strings.TrimSpace(r.PostFormValue("hab-numero")), Subject: strings.TrimSpace(r.PostFormValue("hab-sujet")),
@@ -140,11 +136,11 @@ func (a *App) dreetsRegistersAction(w http.ResponseWriter, r *http.Request) {
 			Number: f.Number, JurorSubject: f.Subject, JurorName: f.Name, JurorEmail: f.Email, TitleId: f.Title,
 			ValidFrom: f.From, ValidTo: f.To, Category: category, ExperienceYears: int32(min(years, 1000)),
 			LastPractised: f.LastPractised, Trainer: f.Trainer, Derogation: f.Derogation, DerogationReason: f.DerogationReason}})
-		fields = map[string]string{"habilitation.number": "hab-numero", "habilitation.juror_subject": "hab-sujet",
-			"habilitation.juror_name": "hab-nom", "habilitation.juror_email": "hab-courriel", "habilitation.title_id": "hab-titre",
-			"habilitation.valid_from": "hab-debut", "habilitation.valid_to": "hab-fin", "habilitation.category": "hab-categorie-metier",
-			"habilitation.experience_years": "hab-annees", "habilitation.last_practised": "hab-exercice",
-			"habilitation.derogation_reason": "hab-motif"}
+		fields = []centreFormField{{"habilitation.number", "hab-numero"}, {"habilitation.juror_subject", "hab-sujet"},
+			{"habilitation.juror_name", "hab-nom"}, {"habilitation.juror_email", "hab-courriel"}, {"habilitation.title_id", "hab-titre"},
+			{"habilitation.valid_from", "hab-debut"}, {"habilitation.valid_to", "hab-fin"}, {"habilitation.category", "hab-categorie-metier"},
+			{"habilitation.experience_years", "hab-annees"}, {"habilitation.last_practised", "hab-exercice"},
+			{"habilitation.derogation_reason", "hab-motif"}}
 		done = "habilitation"
 	case "retirer-agrement":
 		_, err = a.svc.certification.WithdrawAgrement(ctx, &certificationv1.WithdrawAgrementRequest{
@@ -167,45 +163,7 @@ func (a *App) dreetsRegistersAction(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	st, _ := status.FromError(err)
-	m := describe(err)
-	var errs []Field
-	seen := map[string]bool{}
-	for path, msg := range m.Fields {
-		id, ok := fields[path]
-		if ok && !seen[id] {
-			seen[id] = true
-			errs = append(errs, Field{ID: id, Message: msg})
-		}
-	}
-	sortFields(errs)
-	if len(errs) == 0 || len(errs) < len(m.Fields) || st.Code() != codes.InvalidArgument {
-		data.Refusal = &m
-	}
-	code := runtime.HTTPStatusFromCode(st.Code())
-	if st.Code() == codes.InvalidArgument {
-		code = http.StatusUnprocessableEntity
-	}
+	errs, refusal, code := dreetsFormRefusal(err, fields)
+	data.Refusal = refusal
 	a.dreetsShowRegisters(w, r, code, data, errs)
-}
-
-// sortFields puts errs in the order of the form (the ids' order of first
-// appearance in the form's field list).
-func sortFields(errs []Field) {
-	order := []string{"agr-id", "agr-centre", "agr-titre", "agr-site", "agr-debut", "agr-fin",
-		"hab-numero", "hab-sujet", "hab-nom", "hab-courriel", "hab-titre", "hab-debut", "hab-fin", "hab-categorie-metier",
-		"hab-annees", "hab-exercice", "hab-motif"}
-	rank := func(id string) int {
-		for i, o := range order {
-			if o == id {
-				return i
-			}
-		}
-		return len(order)
-	}
-	for i := 1; i < len(errs); i++ {
-		for j := i; j > 0 && rank(errs[j].ID) < rank(errs[j-1].ID); j-- {
-			errs[j], errs[j-1] = errs[j-1], errs[j]
-		}
-	}
 }

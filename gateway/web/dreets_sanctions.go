@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -78,19 +77,16 @@ type sanctionView struct {
 	At         time.Time
 }
 
-// sanctionFields maps the service's fields to the form's.
-var sanctionFields = map[string]string{"candidate_id": "sanction-candidat", "kind": "sanction-nature", "duration_months": "sanction-duree",
-	"notified_on": "sanction-notification", "reference": "sanction-reference", "motivation": "sanction-motivation", "session_id": "sanction-session"}
+// sanctionFields ties the service's fields to the form's, in the form's order.
+var sanctionFields = []centreFormField{{"candidate_id", "sanction-candidat"}, {"kind", "sanction-nature"}, {"duration_months", "sanction-duree"},
+	{"notified_on", "sanction-notification"}, {"reference", "sanction-reference"}, {"motivation", "sanction-motivation"}, {"session_id", "sanction-session"}}
 
 // sanctionRequired says what a required field of the form wants, in the
 // error summary where « Ce champ est obligatoire » would not say which.
-var sanctionRequired = map[string]string{
-	"reference":  "Indiquez la référence de la décision, par exemple l’identifiant du rapport de fraude.",
-	"motivation": "Indiquez la motivation de la sanction.",
+var sanctionRequired = map[string]string{ // by form field
+	"sanction-reference":  "Indiquez la référence de la décision, par exemple l’identifiant du rapport de fraude.",
+	"sanction-motivation": "Indiquez la motivation de la sanction.",
 }
-
-// sanctionFieldOrder is the order of the form's fields.
-var sanctionFieldOrder = []string{"candidate_id", "kind", "duration_months", "notified_on", "reference", "motivation", "session_id"}
 
 // viewSanction returns s as people read it, today being today.
 func viewSanction(s *candidatev1.Sanction, today civildate.Date) sanctionView {
@@ -237,23 +233,13 @@ func (a *App) dreetsPronounce(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	st, _ := status.FromError(err)
-	m := describe(err)
-	for _, path := range sanctionFieldOrder {
-		if msg, ok := m.Fields[path]; ok {
-			if said, ok := sanctionRequired[path]; ok && msg == messages.Field("required") {
-				msg = said
-			}
-			errs = append(errs, Field{ID: sanctionFields[path], Message: msg})
+	errs, refusal, code := dreetsFormRefusal(err, sanctionFields)
+	for i := range errs {
+		if said, ok := sanctionRequired[errs[i].ID]; ok && errs[i].Message == messages.Field("required") {
+			errs[i].Message = said
 		}
 	}
-	if len(errs) == 0 || len(errs) < len(m.Fields) || st.Code() != codes.InvalidArgument {
-		data.Refusal = &m
-	}
-	code := runtime.HTTPStatusFromCode(st.Code())
-	if st.Code() == codes.InvalidArgument {
-		code = http.StatusUnprocessableEntity
-	}
+	data.Refusal = refusal
 	a.showSanctions(w, r, code, data, errs, "")
 }
 

@@ -4,10 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	certificationv1 "github.com/titrepro/titrepro/gen/go/titrepro/certification/v1"
 )
 
@@ -30,9 +26,9 @@ type withdrawalData struct {
 	Withdrawn []string
 }
 
-// withdrawalFields maps the service's fields to the form's.
-var withdrawalFields = map[string]string{"number": "retrait-numero", "ccp_code": "retrait-ccp", "motivation": "retrait-motivation",
-	"decision_reference": "retrait-reference", "decided_on": "retrait-date"}
+// withdrawalFields ties the service's fields to the form's, in the form's order.
+var withdrawalFields = []centreFormField{{"number", "retrait-numero"}, {"ccp_code", "retrait-ccp"}, {"motivation", "retrait-motivation"},
+	{"decision_reference", "retrait-reference"}, {"decided_on", "retrait-date"}}
 
 // dreetsWithdrawals (GET /dreets/retraits) shows the form, and the
 // withdrawal just recorded (?fait=NUMBER).
@@ -71,20 +67,7 @@ func (a *App) dreetsWithdraw(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	st, _ := status.FromError(err)
-	m := describe(err)
-	var errs []Field
-	for _, path := range []string{"number", "ccp_code", "motivation", "decision_reference", "decided_on"} {
-		if msg, ok := m.Fields[path]; ok {
-			errs = append(errs, Field{ID: withdrawalFields[path], Message: msg})
-		}
-	}
-	if len(errs) == 0 || len(errs) < len(m.Fields) || st.Code() != codes.InvalidArgument {
-		data.Refusal = &m
-	}
-	code := runtime.HTTPStatusFromCode(st.Code())
-	if st.Code() == codes.InvalidArgument {
-		code = http.StatusUnprocessableEntity
-	}
+	errs, refusal, code := dreetsFormRefusal(err, withdrawalFields)
+	data.Refusal = refusal
 	a.render(w, r, code, "dreets_withdrawal", Page{Title: "Retirer une certification", Errors: errs, Data: data})
 }
